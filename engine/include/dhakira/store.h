@@ -1,0 +1,130 @@
+// Store: the translation memory on LMDB. The on-disk format is written down in docs/storage.md.
+//
+// Thread safety: a Store is safe for concurrent use. Reads run in parallel with each other and with the one
+// writer (LMDB MVCC): a Snapshot sees the TM as it was when taken, whatever commits later. Writes are
+// serialized. One Store per path per process (LMDB rule); other processes may open the same path.
+#ifndef DHAKIRA_STORE_H_
+#define DHAKIRA_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dhakira/segment.h"
+#include "dhakira/status.h"
+
+namespace dhakira {
+
+// What a write does when the TM already holds a pair with the same language pair, source and target text.
+enum class DuplicatePolicy : uint8_t {
+  kSkip = 0,      // keep the stored pair, write nothing
+  kUpdate = 1,    // update the stored pair's metadata (origin, note, properties, ...) from the new one
+  kKeepBoth = 2,  // add the new pair as another unit
+};
+const char* DuplicatePolicyName(DuplicatePolicy policy);  // "skip", "update", "keep"
+StatusOr<DuplicatePolicy> ParseDuplicatePolicy(std::string_view name);
+
+struct StoreOptions {
+  bool create_if_missing = true;  // create the directory and the TM when absent
+  bool read_only = false;         // open without write access (MDB_RDONLY)
+  // Initial LMDB map size in bytes (1 MiB .. 1 TiB). The map grows by itself when full; this only saves
+  // early growth steps.
+  uint64_t initial_map_size = 64ull << 20;
+  // Most concurrent read snapshots (LMDB readers), 1 .. 4096.
+  uint32_t max_readers = 256;
+  // Flush to disk at every commit (true). false: faster bulk loads; a crash may lose the last commits but
+  // never corrupts the TM (MDB_NOSYNC keeps LMDB's ordering guarantees... see docs/storage.md).
+  bool sync = true;
+
+  Status Validate() const;
+};
+
+enum class WriteOutcome : uint8_t {
+  kAdded = 0,             // a new unit was written
+  kUpdated = 1,           // an existing unit was changed (Update, or a duplicate under kUpdate)
+  kSkippedDuplicate = 2,  // a duplicate under kSkip: nothing written
+  kDeleted = 3,           // a unit was deleted
+};
+const char* WriteOutcomeName(WriteOutcome outcome);  // "added", "updated", "skipped", "deleted"
+
+struct WriteResult {
+  uint64_t id = 0;  // the id written, or of the duplicate that was kept
+  WriteOutcome outcome = WriteOutcome::kAdded;
+};
+
+// A set of writes committed in one transaction: all of them or none.
+class WriteBatch {
+ public:
+  void Add(SegmentPair pair);      // id ignored; the store assigns one
+  void Update(SegmentPair pair);   // replaces the unit with pair.id
+  void Delete(uint64_t id);
+  size_t size() const { return ops_.size(); }
+  bool empty() const { return ops_.empty(); }
+  void Clear() { ops_.clear(); }
+
+  enum class Op : uint8_t { kAdd, kUpdate, kDelete };
+  struct Entry {
+    Op op;
+    SegmentPair pair;  // for kDelete only pair.id is used
+  };
+  const std::vector<Entry>& entries() const { return ops_; }
+
+ private:
+  std::vector<Entry> ops_;
+};
+
+struct StoreStats {
+  uint64_t segments = 0;                          // units in the TM
+  std::map<std::string, uint64_t> language_pairs;  // "ar→en" style key "ar\ten"... see LanguagePairKey
+  std::map<std::string, uint64_t> origins;         // units per origin ("" for none)
+  uint64_t file_bytes = 0;                         // size of the data file on disk
+  uint64_t map_bytes = 0;                          // current LMDB map size
+  uint32_t format_version = 0;
+};
+
+// "ar>en": how StoreStats::language_pairs names a pair.
+std::string LanguagePairKey(std::string_view src_lang, std::string_view tgt_lang);
+
+// A consistent read-only view of the TM (one LMDB read transaction). Use from one thread at a time;
+// must not outlive its Store. Holding one for long keeps old pages alive: release it when done.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+  virtual StatusOr<SegmentPair> Get(uint64_t id) const = 0;  // NotFound for an unknown id
+  // Calls fn for every unit in id order until fn returns false.
+  virtual Status ForEach(const std::function<bool(const SegmentPair&)>& fn) const = 0;
+  virtual StatusOr<StoreStats> Stats() const = 0;
+};
+
+class Store {
+ public:
+  // Opens (or creates) the TM at `path`, a directory. Corruption when the files are not a dhakira TM;
+  // FailedPrecondition when it is one of another format version.
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options = {});
+  virtual ~Store() = default;
+
+  virtual const std::string& path() const = 0;
+
+  // Adds one unit (validates languages and text; computes source match keys). See DuplicatePolicy.
+  virtual StatusOr<WriteResult> Add(SegmentPair pair, DuplicatePolicy on_duplicate) = 0;
+  // Replaces the unit with pair.id (NotFound when absent). created_at/created_by are kept from the old unit
+  // when the new one leaves them empty.
+  virtual Status Update(SegmentPair pair) = 0;
+  // NotFound when absent.
+  virtual Status Delete(uint64_t id) = 0;
+  // All writes of `batch` in one transaction, in order; results in the same order. On error nothing is written.
+  virtual StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch, DuplicatePolicy on_duplicate) = 0;
+
+  virtual StatusOr<SegmentPair> Get(uint64_t id) const = 0;
+  virtual Status ForEach(const std::function<bool(const SegmentPair&)>& fn) const = 0;
+  virtual StatusOr<StoreStats> Stats() const = 0;
+  virtual StatusOr<std::unique_ptr<Snapshot>> NewSnapshot() const = 0;
+};
+
+}  // namespace dhakira
+
+#endif  // DHAKIRA_STORE_H_
