@@ -1,0 +1,382 @@
+#include "index/fuzzy_index.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "match/score.h"
+
+namespace dhakira::index {
+namespace {
+
+constexpr uint8_t kSegRecordVersion = 1;
+constexpr char kFormatKey[] = "format";
+constexpr char kNextTokenKey[] = "next_token";
+
+MDB_val Val(const void* p, size_t n) { return MDB_val{n, const_cast<void*>(p)}; }
+MDB_val Val(std::string_view s) { return Val(s.data(), s.size()); }
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint(const char*& p, const char* end, uint64_t* v) {
+  uint64_t r = 0;
+  for (int shift = 0; shift <= 63 && p < end; shift += 7) {
+    const uint8_t b = static_cast<uint8_t>(*p++);
+    r |= uint64_t{b & 0x7Fu} << shift;
+    if (!(b & 0x80)) {
+      *v = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+std::string VocabKey(std::string_view lang, std::string_view key) {
+  std::string k;
+  k.reserve(lang.size() + 1 + std::min(key.size(), kMaxVocabKeyBytes));
+  k.append(lang);
+  k.push_back('\0');
+  if (key.size() <= kMaxVocabKeyBytes) {
+    k.append(key);
+  } else {
+    // Over-long token (LMDB keys are <= 511 bytes): keyed by its hash, marked by a 0x02 byte that no
+    // match key starts with.
+    k.push_back('\x02');
+    const uint64_t h = Fnv1a(key);
+    k.append(reinterpret_cast<const char*>(&h), sizeof h);
+  }
+  return k;
+}
+
+}  // namespace
+
+Status IndexLmdbError(int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + mdb_strerror(rc);
+  switch (rc) {
+    case MDB_NOTFOUND:
+      return Status::NotFound(msg);
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case MDB_INCOMPATIBLE:
+      return Status::Corruption(msg);
+    case MDB_MAP_FULL:
+    case MDB_TXN_FULL:
+    case MDB_READERS_FULL:
+    case MDB_DBS_FULL:
+    case MDB_CURSOR_FULL:
+    case MDB_PAGE_FULL:
+    case MDB_TLS_FULL:
+      return Status::ResourceExhausted(msg);
+    case MDB_BAD_VALSIZE:
+      return Status::InvalidArgument(msg);
+    default:
+      return Status::IOError(msg);
+  }
+}
+
+std::string PrimaryLanguage(std::string_view tag) {
+  std::string out;
+  for (char c : tag) {
+    if (c == '-' || c == '_') break;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+uint64_t OriginHash(std::string_view origin) { return origin.empty() ? 0 : Fnv1a(origin); }
+
+void EncodeSegRecord(const SegRecord& r, std::string* out) {
+  out->clear();
+  out->push_back(static_cast<char>(kSegRecordVersion));
+  PutVarint(out, r.src_lang.size());
+  out->append(r.src_lang);
+  PutVarint(out, r.tgt_lang.size());
+  out->append(r.tgt_lang);
+  out->append(reinterpret_cast<const char*>(&r.changed_at), sizeof r.changed_at);
+  out->append(reinterpret_cast<const char*>(&r.origin_hash), sizeof r.origin_hash);
+  PutVarint(out, r.src.size());
+  for (uint32_t t : r.src) PutVarint(out, t);
+  PutVarint(out, r.tgt.size());
+  for (uint32_t t : r.tgt) PutVarint(out, t);
+}
+
+Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out) {
+  auto bad = [&](const char* what) {
+    return Status::Corruption("fuzzy index record of unit " + std::to_string(id) + ": " + what);
+  };
+  const char* p = value.data();
+  const char* end = p + value.size();
+  if (p == end || static_cast<uint8_t>(*p) != kSegRecordVersion) return bad("unknown record version");
+  ++p;
+  uint64_t n = 0;
+  if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p)) return bad("truncated src_lang");
+  out->src_lang.assign(p, n);
+  p += n;
+  if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p)) return bad("truncated tgt_lang");
+  out->tgt_lang.assign(p, n);
+  p += n;
+  if (end - p < 16) return bad("truncated times");
+  std::memcpy(&out->changed_at, p, 8);
+  std::memcpy(&out->origin_hash, p + 8, 8);
+  p += 16;
+  for (std::vector<uint32_t>* v : {&out->src, &out->tgt}) {
+    if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p)) return bad("truncated tokens");
+    v->resize(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t t = 0;
+      if (!GetVarint(p, end, &t) || t > 0xFFFFFFFFull) return bad("bad token id");
+      (*v)[i] = static_cast<uint32_t>(t);
+    }
+  }
+  if (p != end) return bad("trailing bytes");
+  return Status::OK();
+}
+
+std::vector<uint64_t> Features(const std::vector<uint32_t>& tokens, uint32_t length, bool occurrences) {
+  std::vector<uint64_t> out;
+  out.reserve(tokens.size());
+  if (!occurrences) {
+    std::vector<uint32_t> distinct(tokens);
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    for (uint32_t t : distinct) out.push_back(MakeFeature(t, 1, length));
+    return out;
+  }
+  std::unordered_map<uint32_t, uint32_t> seen;
+  for (uint32_t t : tokens) out.push_back(MakeFeature(t, ++seen[t], length));
+  return out;
+}
+
+Status FuzzyIndex::Open(MDB_txn* txn, bool read_only, bool* fresh) {
+  if (fresh) *fresh = false;
+  const unsigned create = read_only ? 0 : MDB_CREATE;
+  int rc = mdb_dbi_open(txn, "index.meta", create, &meta_);
+  if (rc == MDB_NOTFOUND && read_only) {
+    present_ = false;
+    return Status::OK();
+  }
+  if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "opening fuzzy index database index.meta");
+  MDB_val k = Val(kFormatKey, sizeof kFormatKey - 1), v;
+  rc = mdb_get(txn, meta_, &k, &v);
+  if (rc == MDB_NOTFOUND) {
+    if (read_only) {
+      present_ = false;
+      return Status::OK();
+    }
+    const uint32_t version = kIndexFormatVersion;
+    MDB_val nv = Val(&version, sizeof version);
+    rc = mdb_put(txn, meta_, &k, &nv, 0);
+    if (rc != MDB_SUCCESS) return WriteError(rc, "writing fuzzy index format");
+    if (fresh) *fresh = true;
+  } else if (rc != MDB_SUCCESS) {
+    return IndexLmdbError(rc, "reading fuzzy index format");
+  } else {
+    uint32_t version = 0;
+    if (v.mv_size != sizeof version) return Status::Corruption("fuzzy index format record is damaged");
+    std::memcpy(&version, v.mv_data, sizeof version);
+    if (version != kIndexFormatVersion) {
+      return Status::FailedPrecondition("fuzzy index format " + std::to_string(version) +
+                                        " is not the supported " +
+                                        std::to_string(kIndexFormatVersion));
+    }
+  }
+  struct Db {
+    const char* name;
+    unsigned flags;
+    MDB_dbi* dbi;
+  } dbs[] = {
+      {"index.vocab", 0, &vocab_},
+      {"index.src", MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP, &src_},
+      {"index.tgt", MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP, &tgt_},
+      {"index.seg", MDB_INTEGERKEY, &seg_},
+  };
+  for (const Db& db : dbs) {
+    rc = mdb_dbi_open(txn, db.name, db.flags | create, db.dbi);
+    if (rc != MDB_SUCCESS) {
+      return IndexLmdbError(rc, std::string("opening fuzzy index database ") + db.name);
+    }
+  }
+  present_ = true;
+  return Status::OK();
+}
+
+StatusOr<uint32_t> FuzzyIndex::LookupToken(MDB_txn* txn, std::string_view lang,
+                                           std::string_view key) const {
+  const std::string vk = VocabKey(lang, key);
+  MDB_val k = Val(vk), v;
+  const int rc = mdb_get(txn, vocab_, &k, &v);
+  if (rc == MDB_NOTFOUND) return kUnknownToken;
+  if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "reading the fuzzy index vocabulary");
+  if (v.mv_size != 4) return Status::Corruption("fuzzy index vocabulary entry is damaged");
+  uint32_t id;
+  std::memcpy(&id, v.mv_data, 4);
+  return id;
+}
+
+StatusOr<uint32_t> FuzzyIndex::TokenId(MDB_txn* txn, std::string_view lang, std::string_view key) {
+  std::string vk = VocabKey(lang, key);
+  if (auto it = vocab_cache_.find(vk); it != vocab_cache_.end()) return it->second;
+  MDB_val k = Val(vk), v;
+  int rc = mdb_get(txn, vocab_, &k, &v);
+  if (rc == MDB_SUCCESS) {
+    if (v.mv_size != 4) return Status::Corruption("fuzzy index vocabulary entry is damaged");
+    uint32_t id;
+    std::memcpy(&id, v.mv_data, 4);
+    vocab_cache_.emplace(std::move(vk), id);  // committed already: no pending entry
+    return id;
+  }
+  if (rc != MDB_NOTFOUND) return IndexLmdbError(rc, "reading the fuzzy index vocabulary");
+  if (!next_token_loaded_) {
+    MDB_val nk = Val(kNextTokenKey, sizeof kNextTokenKey - 1), nv;
+    rc = mdb_get(txn, meta_, &nk, &nv);
+    if (rc == MDB_NOTFOUND) {
+      next_token_ = 0;
+    } else if (rc != MDB_SUCCESS) {
+      return IndexLmdbError(rc, "reading the fuzzy index token counter");
+    } else if (nv.mv_size != 4) {
+      return Status::Corruption("fuzzy index token counter is damaged");
+    } else {
+      std::memcpy(&next_token_, nv.mv_data, 4);
+    }
+    next_token_loaded_ = true;
+  }
+  if (next_token_ >= kFirstUnknownToken) {
+    return Status::ResourceExhausted("fuzzy index vocabulary is full (2^31 tokens)");
+  }
+  const uint32_t id = next_token_++;
+  MDB_val nv = Val(&id, sizeof id);
+  rc = mdb_put(txn, vocab_, &k, &nv, MDB_NOOVERWRITE);
+  if (rc != MDB_SUCCESS) return WriteError(rc, "adding to the fuzzy index vocabulary");
+  MDB_val nk = Val(kNextTokenKey, sizeof kNextTokenKey - 1);
+  MDB_val cv = Val(&next_token_, sizeof next_token_);
+  rc = mdb_put(txn, meta_, &nk, &cv, 0);
+  if (rc != MDB_SUCCESS) return WriteError(rc, "writing the fuzzy index token counter");
+  pending_vocab_.push_back(vk);
+  vocab_cache_.emplace(std::move(vk), id);
+  return id;
+}
+
+void FuzzyIndex::Commit() { pending_vocab_.clear(); }
+
+void FuzzyIndex::Abort() {
+  for (const std::string& k : pending_vocab_) vocab_cache_.erase(k);
+  pending_vocab_.clear();
+  next_token_loaded_ = false;  // reread the counter: the aborted increments are gone
+}
+
+StatusOr<Normalizer*> FuzzyIndex::TargetNormalizer(const std::string& lang) {
+  auto it = target_normalizers_.find(lang);
+  if (it != target_normalizers_.end()) return it->second.get();
+  NormalizerOptions o;
+  o.language = lang;
+  o.max_input_bytes = 64u << 20;
+  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n, Normalizer::Create(o));
+  Normalizer* raw = n.get();
+  target_normalizers_.emplace(lang, std::move(n));
+  return raw;
+}
+
+Status FuzzyIndex::AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
+                               const std::vector<uint32_t>& tokens, bool occurrences) {
+  const uint32_t length = static_cast<uint32_t>(tokens.size());
+  for (uint64_t f : Features(tokens, length, occurrences)) {
+    MDB_val k = Val(&f, sizeof f), v = Val(&id, sizeof id);
+    const int rc = mdb_put(txn, dbi, &k, &v, MDB_NODUPDATA);
+    if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) {
+      return WriteError(rc, "adding unit " + std::to_string(id) + " to the fuzzy index");
+    }
+  }
+  return Status::OK();
+}
+
+Status FuzzyIndex::RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
+                                  const std::vector<uint32_t>& tokens, bool occurrences) {
+  const uint32_t length = static_cast<uint32_t>(tokens.size());
+  for (uint64_t f : Features(tokens, length, occurrences)) {
+    MDB_val k = Val(&f, sizeof f), v = Val(&id, sizeof id);
+    const int rc = mdb_del(txn, dbi, &k, &v);
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+      return WriteError(rc, "removing unit " + std::to_string(id) + " from the fuzzy index");
+    }
+  }
+  return Status::OK();
+}
+
+Status FuzzyIndex::GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out) const {
+  MDB_val k = Val(&id, sizeof id), v;
+  const int rc = mdb_get(txn, seg_, &k, &v);
+  if (rc == MDB_NOTFOUND) {
+    return Status::NotFound("unit " + std::to_string(id) + " is not in the fuzzy index");
+  }
+  if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "reading the fuzzy index record");
+  return DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, out);
+}
+
+Status FuzzyIndex::Delete(MDB_txn* txn, uint64_t id) {
+  SegRecord old;
+  Status s = GetSeg(txn, id, &old);
+  if (s.IsNotFound()) return Status::OK();  // never indexed: nothing to remove
+  DHAKIRA_RETURN_IF_ERROR(s);
+  DHAKIRA_RETURN_IF_ERROR(RemovePostings(txn, src_, id, old.src, true));
+  DHAKIRA_RETURN_IF_ERROR(RemovePostings(txn, tgt_, id, old.tgt, false));
+  MDB_val k = Val(&id, sizeof id);
+  const int rc = mdb_del(txn, seg_, &k, nullptr);
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+    return WriteError(rc, "removing unit " + std::to_string(id) + " from the fuzzy index");
+  }
+  return Status::OK();
+}
+
+Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit) {
+  // An update first removes what the old unit indexed (read back from its record, the authority on what
+  // was written). Ids are never reused, so an add has nothing to remove.
+  if (old_unit != nullptr) DHAKIRA_RETURN_IF_ERROR(Delete(txn, unit.id));
+  SegRecord r;
+  r.src_lang = PrimaryLanguage(unit.src_lang);
+  r.tgt_lang = PrimaryLanguage(unit.tgt_lang);
+  r.changed_at = unit.changed_at;
+  r.origin_hash = OriginHash(unit.origin);
+  r.src.reserve(unit.source_tokens.size());
+  for (const Token& t : unit.source_tokens) {
+    if (t.type == TokenType::kPlaceholder) continue;
+    DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, TokenId(txn, r.src_lang, match::DistanceKey(t)));
+    r.src.push_back(id);
+  }
+  DHAKIRA_ASSIGN_OR_RETURN(Normalizer * tn, TargetNormalizer(unit.tgt_lang));
+  DHAKIRA_ASSIGN_OR_RETURN(NormalizedText target, tn->Normalize(unit.target));
+  r.tgt.reserve(target.tokens.size());
+  for (const Token& t : target.tokens) {
+    if (t.type == TokenType::kPlaceholder) continue;
+    DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, TokenId(txn, r.tgt_lang, t.key));
+    r.tgt.push_back(id);
+  }
+  DHAKIRA_RETURN_IF_ERROR(AddPostings(txn, src_, unit.id, r.src, true));
+  DHAKIRA_RETURN_IF_ERROR(AddPostings(txn, tgt_, unit.id, r.tgt, false));
+  std::string value;
+  EncodeSegRecord(r, &value);
+  MDB_val k = Val(&unit.id, sizeof unit.id), v = Val(value);
+  const int rc = mdb_put(txn, seg_, &k, &v, 0);
+  if (rc != MDB_SUCCESS) {
+    return WriteError(rc, "writing the fuzzy index record of unit " + std::to_string(unit.id));
+  }
+  return Status::OK();
+}
+
+}  // namespace dhakira::index

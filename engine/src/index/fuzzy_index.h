@@ -1,0 +1,141 @@
+// The persistent fuzzy-match and concordance index, kept in the TM's LMDB environment and written inside the
+// store's write transactions (see store_internal.h StoreHook), so a unit is matchable the moment its write
+// commits. No rebuild step, nothing loaded into memory at open. Layout (docs/match.md):
+//
+//   index.meta   "format" -> u32 index format version; "next_token" -> u32 next token id
+//   index.vocab  "<lang>\0<key>" -> u32 token id. <lang> is the primary language subtag; <key> the match key
+//                (source side: every number is the one symbol kNumberSymbol; target side: the key itself).
+//                Keys longer than kMaxVocabKeyBytes are replaced by a 64-bit hash of them.
+//   index.src    u64 feature -> sorted duplicate u64 unit ids (MDB_DUPSORT|DUPFIXED|INTEGERDUP, INTEGERKEY).
+//                feature = token id << 32 | occurrence << 16 | length: the occurrence-th copy (1-based) of
+//                the token in a source of `length` distance tokens (capped at kMaxIndexedLength). Indexing
+//                copies turns multiset overlap into set overlap (count filtering, Gravano et al. 2001) and
+//                the length in the key lets a lookup read only the lengths the threshold allows
+//                (Okazaki & Tsujii 2010, "Simple and efficient algorithm for approximate dictionary
+//                matching", CPMerge).
+//   index.tgt    the same for target key tokens (occurrence 1 only: concordance needs presence).
+//   index.seg    u64 unit id -> record: languages, changed_at, origin hash, source token ids, target ids.
+//
+// Thread safety: the object holds DBI handles and a vocabulary cache. Write methods are called by the store
+// with its writer mutex held (one writer); read methods are safe from any thread with their own read txn.
+#ifndef DHAKIRA_INDEX_FUZZY_INDEX_H_
+#define DHAKIRA_INDEX_FUZZY_INDEX_H_
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dhakira/segment.h"
+#include "dhakira/status.h"
+#include "dhakira/text.h"
+
+namespace dhakira::index {
+
+inline constexpr uint32_t kIndexFormatVersion = 1;
+inline constexpr uint32_t kMaxIndexedLength = 0xFFFF;  // lengths >= this share the last bucket
+inline constexpr uint32_t kMaxOccurrence = 0xFFFF;
+inline constexpr size_t kMaxVocabKeyBytes = 400;       // LMDB keys are at most 511 bytes
+// Token ids are < kFirstUnknownToken; a lookup gives query tokens absent from the vocabulary distinct ids
+// from kFirstUnknownToken up, which no stored unit has.
+inline constexpr uint32_t kFirstUnknownToken = 0x80000000u;
+inline constexpr uint32_t kUnknownToken = 0xFFFFFFFFu;  // LookupToken's "absent"
+
+// "<what>: <mdb_strerror(rc)>" with a Status code chosen from rc (used until/unless the store's own is linked).
+Status IndexLmdbError(int rc, std::string_view what);
+
+// Primary language subtag, lower-case ("ar-SY" -> "ar"): languages "agree" when these are equal.
+std::string PrimaryLanguage(std::string_view tag);
+
+uint64_t OriginHash(std::string_view origin);  // FNV-1a 64; 0 for ""
+
+inline uint64_t MakeFeature(uint32_t token, uint32_t occurrence, uint32_t length) {
+  if (occurrence > kMaxOccurrence) occurrence = kMaxOccurrence;
+  if (length > kMaxIndexedLength) length = kMaxIndexedLength;
+  return (uint64_t{token} << 32) | (uint64_t{occurrence} << 16) | length;
+}
+inline uint32_t FeatureLength(uint64_t f) { return static_cast<uint32_t>(f & 0xFFFF); }
+
+// The decoded index.seg record of one unit.
+struct SegRecord {
+  std::string src_lang;  // primary subtags
+  std::string tgt_lang;
+  int64_t changed_at = 0;
+  uint64_t origin_hash = 0;
+  std::vector<uint32_t> src;  // distance token ids of the source
+  std::vector<uint32_t> tgt;  // key token ids of the target
+};
+void EncodeSegRecord(const SegRecord& r, std::string* out);
+Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out);
+
+class FuzzyIndex {
+ public:
+  FuzzyIndex() = default;
+  FuzzyIndex(const FuzzyIndex&) = delete;
+  FuzzyIndex& operator=(const FuzzyIndex&) = delete;
+
+  // Opens the index databases in `txn` (creating them unless read_only). With read_only and no index,
+  // present() is false afterwards. `fresh` is set when the databases were just created (a caller with
+  // existing units must then Backfill).
+  Status Open(MDB_txn* txn, bool read_only, bool* fresh = nullptr);
+  bool present() const { return present_; }
+
+  // ---- writes (inside the store's write transaction) ----
+  // Indexes `unit` (source_tokens filled; target tokenized here with a target-language normalizer).
+  // `old_unit` (same id) is removed first when given.
+  Status Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit);
+  Status Delete(MDB_txn* txn, uint64_t id);
+  // The transaction ended: keep (commit) or forget (abort) vocabulary entries cached during it.
+  void Commit();
+  void Abort();
+  // The LMDB return code of the last failed write call (MDB_SUCCESS if none), so that the store hook can
+  // tell the store about MDB_MAP_FULL (it grows the map and reruns the transaction).
+  int last_write_rc() const { return last_write_rc_; }
+  void clear_last_write_rc() { last_write_rc_ = MDB_SUCCESS; }
+
+  // ---- reads (any read or write transaction) ----
+  // Token id of `key` in language `lang` (primary subtag), or kUnknownToken.
+  StatusOr<uint32_t> LookupToken(MDB_txn* txn, std::string_view lang, std::string_view key) const;
+  // NotFound when the unit is not indexed.
+  Status GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out) const;
+
+  MDB_dbi src_dbi() const { return src_; }
+  MDB_dbi tgt_dbi() const { return tgt_; }
+  MDB_dbi seg_dbi() const { return seg_; }
+
+ private:
+  StatusOr<uint32_t> TokenId(MDB_txn* txn, std::string_view lang, std::string_view key);
+  Status AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
+                     bool occurrences);
+  Status RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
+                        bool occurrences);
+  StatusOr<Normalizer*> TargetNormalizer(const std::string& lang);
+
+  Status WriteError(int rc, std::string_view what) {
+    last_write_rc_ = rc;
+    return IndexLmdbError(rc, what);
+  }
+
+  bool present_ = false;
+  int last_write_rc_ = MDB_SUCCESS;
+  MDB_dbi meta_ = 0, vocab_ = 0, src_ = 0, tgt_ = 0, seg_ = 0;
+
+  // Writer-side state (writer mutex held by the store).
+  std::unordered_map<std::string, uint32_t> vocab_cache_;  // "<lang>\0<key>" -> id, committed entries
+  std::vector<std::string> pending_vocab_;                  // added in the open transaction
+  uint32_t next_token_ = 0;
+  bool next_token_loaded_ = false;
+  std::unordered_map<std::string, std::unique_ptr<Normalizer>> target_normalizers_;
+};
+
+// Feature list of a token sequence: (token, occurrence) in sequence order, occurrence 1-based.
+std::vector<uint64_t> Features(const std::vector<uint32_t>& tokens, uint32_t length, bool occurrences);
+
+}  // namespace dhakira::index
+
+#endif  // DHAKIRA_INDEX_FUZZY_INDEX_H_

@@ -1,0 +1,336 @@
+// Matcher over a real LMDB store and the real text pipeline: kinds, Arabic variants as penalties, numbers
+// substituted, the index kept in step with add/update/delete, indexed == brute force, concordance, bad input.
+#include "dhakira/match.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dhakira/store.h"
+#include "dhakira/text.h"
+
+namespace dhakira {
+namespace {
+
+namespace fs = std::filesystem;
+
+class MatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("dhakira-match-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    auto s = Store::Open(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    auto m = Matcher::Create(store_.get());
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = std::move(*m);
+  }
+  void TearDown() override {
+    matcher_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  uint64_t Add(const std::string& source, const std::string& target, const std::string& origin = "",
+               int64_t changed_at = 0) {
+    SegmentPair p;
+    p.src_lang = "ar";
+    p.tgt_lang = "en";
+    p.source = source;
+    p.target = target;
+    p.origin = origin;
+    p.changed_at = changed_at;
+    auto r = store_->Add(std::move(p), DuplicatePolicy::kKeepBoth);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  MatchOptions Options(double threshold = 50) {
+    MatchOptions o;
+    o.src_lang = "ar";
+    o.tgt_lang = "en";
+    o.threshold = threshold;
+    return o;
+  }
+
+  std::vector<uint64_t> Ids(const MatchResult& r) {
+    std::vector<uint64_t> ids;
+    for (const auto& m : r.matches) ids.push_back(m.pair.id);
+    return ids;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Matcher> matcher_;
+};
+
+TEST_F(MatcherTest, ExactFuzzyAndRanking) {
+  const uint64_t a = Add("قال الرئيس إن الاجتماع كان مثمرا .", "The president said the meeting was fruitful.");
+  const uint64_t b = Add("قال الوزير إن الاجتماع كان مثمرا .", "The minister said the meeting was fruitful.");
+  Add("ارتفعت أسعار النفط اليوم .", "Oil prices rose today.");
+  auto r = matcher_->Match("قال الرئيس إن الاجتماع كان مثمرا .", Options());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->matches.size(), 2u);
+  EXPECT_EQ(r->matches[0].pair.id, a);
+  EXPECT_EQ(r->matches[0].kind, MatchKind::kExact);
+  EXPECT_EQ(r->matches[0].score, 100);
+  EXPECT_EQ(r->matches[1].pair.id, b);
+  EXPECT_EQ(r->matches[1].kind, MatchKind::kFuzzy);
+  // 7 tokens (the period is one), one substitution.
+  EXPECT_NEAR(r->matches[1].fuzzy, 100.0 * (1 - 1.0 / 7), 1e-9);
+  ASSERT_EQ(r->matches[1].source_marks.size(), 1u);
+  const auto& mark = r->matches[1].source_marks[0];
+  EXPECT_EQ(r->matches[1].pair.source.substr(mark.first, mark.second - mark.first), "الوزير");
+}
+
+TEST_F(MatcherTest, ArabicVariantsCostPenaltiesNotWords) {
+  const uint64_t id = Add("أعلن الرئيس عن خطة جديدة", "The president announced a new plan");
+  // Hamza-less alef, a diacritic and a tatweel: the same keys.
+  auto r = matcher_->Match("اعلن الرَّئيس عن خطـة جديدة", Options(90));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->matches.size(), 1u);
+  EXPECT_EQ(r->matches[0].pair.id, id);
+  EXPECT_EQ(r->matches[0].fuzzy, 100);
+  EXPECT_EQ(r->matches[0].penalties.size(), 3u);
+  EXPECT_DOUBLE_EQ(r->matches[0].score, 97);
+}
+
+TEST_F(MatcherTest, NumbersAreSubstitutedIntoTheTarget) {
+  Add("قتل 12 شخصا في الهجوم", "12 people were killed in the attack");
+  auto r = matcher_->Match("قتل ١٥ شخصا في الهجوم", Options(90));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->matches.size(), 1u);
+  EXPECT_EQ(r->matches[0].fuzzy, 100);
+  EXPECT_EQ(r->matches[0].target_substituted, "15 people were killed in the attack");
+  EXPECT_DOUBLE_EQ(r->matches[0].score, 100 - Options().number_points);
+}
+
+TEST_F(MatcherTest, ContextMatch) {
+  const std::string prev = "بدأ الاجتماع صباح اليوم .";
+  SegmentPair p;
+  p.src_lang = "ar";
+  p.tgt_lang = "en";
+  p.source = "وقال الرئيس إنه متفائل .";
+  p.target = "The president said he was optimistic.";
+  NormalizerOptions no;
+  no.language = "ar";
+  auto n = Normalizer::Create(no);
+  ASSERT_TRUE(n.ok());
+  auto prev_keys = (*n)->Normalize(prev);
+  ASSERT_TRUE(prev_keys.ok());
+  p.prev_hash = KeyHash(prev_keys->tokens);
+  auto added = store_->Add(p, DuplicatePolicy::kKeepBoth);
+  ASSERT_TRUE(added.ok());
+  MatchOptions o = Options();
+  o.prev_source = prev;
+  auto r = matcher_->Match(p.source, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->matches.size(), 1u);
+  EXPECT_EQ(r->matches[0].kind, MatchKind::kContext);
+  EXPECT_EQ(r->matches[0].score, 101);
+  o.prev_source = "جملة أخرى تماما .";
+  r = matcher_->Match(p.source, o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->matches.size(), 1u);
+  EXPECT_EQ(r->matches[0].kind, MatchKind::kExact);
+}
+
+TEST_F(MatcherTest, IndexFollowsAddUpdateDelete) {
+  const std::string text = "وصل الوفد إلى العاصمة مساء أمس";
+  auto r = matcher_->Match(text, Options(70));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->matches.empty());
+
+  const uint64_t id = Add(text, "The delegation arrived in the capital last night");
+  r = matcher_->Match(text, Options(70));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(Ids(*r), std::vector<uint64_t>{id});
+
+  // Update to another source: the old text no longer matches, the new one does.
+  auto unit = store_->Get(id);
+  ASSERT_TRUE(unit.ok());
+  SegmentPair changed = *unit;
+  changed.source = "غادر الوفد المدينة صباح اليوم بعد زيارة قصيرة";
+  ASSERT_TRUE(store_->Update(changed).ok());
+  r = matcher_->Match(text, Options(70));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->matches.empty());
+  r = matcher_->Match(changed.source, Options(70));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(Ids(*r), std::vector<uint64_t>{id});
+
+  ASSERT_TRUE(store_->Delete(id).ok());
+  r = matcher_->Match(changed.source, Options(50));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->matches.empty());
+  r = matcher_->Match(changed.source, [&] {
+    MatchOptions o = Options(50);
+    o.brute_force = true;
+    return o;
+  }());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->matches.empty());
+}
+
+TEST_F(MatcherTest, IndexSurvivesReopen) {
+  const uint64_t id = Add("تراجعت البورصة بشكل حاد اليوم", "The stock market fell sharply today");
+  matcher_.reset();
+  store_.reset();
+  auto s = Store::Open(dir_.string());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  store_ = std::move(*s);
+  auto m = Matcher::Create(store_.get());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  matcher_ = std::move(*m);
+  auto r = matcher_->Match("تراجعت البورصة بشكل كبير اليوم", Options(70));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(Ids(*r), std::vector<uint64_t>{id});
+}
+
+TEST_F(MatcherTest, LanguagePairAndOriginFilter) {
+  const uint64_t en = Add("الطقس جميل اليوم", "The weather is nice today", "A");
+  SegmentPair fr;
+  fr.src_lang = "ar";
+  fr.tgt_lang = "fr";
+  fr.source = "الطقس جميل اليوم";
+  fr.target = "Il fait beau aujourd'hui";
+  ASSERT_TRUE(store_->Add(fr, DuplicatePolicy::kKeepBoth).ok());
+  const uint64_t en_b = Add("الطقس جميل اليوم", "Nice weather today", "B");
+  auto r = matcher_->Match("الطقس جميل اليوم", Options(90));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Ids(*r), (std::vector<uint64_t>{en_b, en}));  // same score: the newer first
+  MatchOptions o = Options(90);
+  o.origin = "A";
+  r = matcher_->Match("الطقس جميل اليوم", o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Ids(*r), std::vector<uint64_t>{en});
+  o.origin.clear();
+  o.origin_points["B"] = 10;
+  r = matcher_->Match("الطقس جميل اليوم", o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->matches.size(), 2u);
+  EXPECT_EQ(r->matches[0].pair.id, en);
+  EXPECT_EQ(r->matches[1].score, 90);
+  EXPECT_EQ(r->matches[1].penalties.at(0).reason, "origin: B");
+}
+
+// A small random TM over a tiny vocabulary, so that many units share tokens and near-threshold cases are
+// common: indexed lookup must equal the brute-force scan for every threshold and query.
+TEST_F(MatcherTest, IndexedEqualsBruteForceOnRandomTm) {
+  const std::vector<std::string> words = {"في", "من", "على", "الرئيس", "قال", "اليوم", "الحكومة",
+                                          "إن", "مع", "،", ".", "12", "٣", "وزير", "أعلن", "اعلن"};
+  std::mt19937 rng(5);
+  WriteBatch batch;
+  std::vector<std::string> sources;
+  for (int i = 0; i < 600; ++i) {
+    std::string s;
+    const int len = 1 + static_cast<int>(rng() % 14);
+    for (int j = 0; j < len; ++j) s += (j ? " " : "") + words[rng() % words.size()];
+    sources.push_back(s);
+    SegmentPair p;
+    p.src_lang = i % 10 == 0 ? "ar-SY" : "ar";
+    p.tgt_lang = "en";
+    p.source = s;
+    p.target = "t " + std::to_string(i) + " 12";
+    p.changed_at = 1000 + static_cast<int64_t>(rng() % 5);
+    batch.Add(p);
+  }
+  ASSERT_TRUE(store_->Write(batch, DuplicatePolicy::kKeepBoth).ok());
+  uint64_t compared = 0;
+  for (int q = 0; q < 80; ++q) {
+    std::string query;
+    const int len = 1 + static_cast<int>(rng() % 14);
+    for (int j = 0; j < len; ++j) query += (j ? " " : "") + words[rng() % words.size()];
+    for (double t : {30.0, 50.0, 70.0, 90.0, 100.0}) {
+      for (uint32_t top : {1u, 5u, 50u}) {
+        MatchOptions o = Options(t);
+        o.top = top;
+        auto fast = matcher_->Match(query, o);
+        o.brute_force = true;
+        auto slow = matcher_->Match(query, o);
+        ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+        ASSERT_TRUE(slow.ok()) << slow.status().ToString();
+        ASSERT_EQ(Ids(*fast), Ids(*slow)) << "query=" << query << " t=" << t << " top=" << top;
+        compared += slow->matches.size();
+      }
+    }
+  }
+  EXPECT_GT(compared, 1000u);
+}
+
+TEST_F(MatcherTest, ConcordanceFindsSpellingVariants) {
+  const uint64_t a = Add("أعلن الرئيس عن خطة", "The president announced a plan");
+  const uint64_t b = Add("وقال إن الرئيس اعلن أمس عن الخطة", "He said the President announced it");
+  Add("لا علاقة لهذا", "Unrelated");
+  ConcordanceOptions o;
+  o.src_lang = "ar";
+  o.tgt_lang = "en";
+  auto r = matcher_->Concordance("الرَّئيس إعلن", o);  // no hit: order matters
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto r2 = matcher_->Concordance("أعلن", o);
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  ASSERT_EQ(r2->hits.size(), 2u);
+  EXPECT_EQ(r2->hits[0].pair.id, a);  // fewer tokens first
+  EXPECT_EQ(r2->hits[1].pair.id, b);
+  ASSERT_EQ(r2->hits[1].spans.size(), 1u);
+  const auto& sp = r2->hits[1].spans[0];
+  EXPECT_EQ(r2->hits[1].pair.source.substr(sp.first, sp.second - sp.first), "اعلن");
+
+  o.side = ConcordanceSide::kTarget;
+  auto r3 = matcher_->Concordance("president announced", o);
+  ASSERT_TRUE(r3.ok()) << r3.status().ToString();
+  ASSERT_EQ(r3->hits.size(), 2u);
+  o.brute_force = true;
+  auto r4 = matcher_->Concordance("president announced", o);
+  ASSERT_TRUE(r4.ok());
+  ASSERT_EQ(r4->hits.size(), 2u);
+  EXPECT_EQ(r3->hits[0].pair.id, r4->hits[0].pair.id);
+}
+
+TEST_F(MatcherTest, BadInputGivesClearErrors) {
+  Add("نص ما", "some text");
+  auto r = matcher_->Match("", Options());
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("query"), std::string::npos);
+
+  std::string huge;
+  for (int i = 0; i < 10000; ++i) huge += "كلمة ";
+  r = matcher_->Match(huge, Options());
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("max_query_tokens"), std::string::npos);
+
+  MatchOptions bad_lang = Options();
+  bad_lang.src_lang = "not a language!";
+  r = matcher_->Match("نص", bad_lang);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("src_lang"), std::string::npos);
+
+  MatchOptions bad_threshold = Options();
+  bad_threshold.threshold = 0;
+  r = matcher_->Match("نص", bad_threshold);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("threshold"), std::string::npos);
+
+  r = matcher_->Match("\xff\xfe", Options());
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+
+  ConcordanceOptions co;
+  co.src_lang = "ar";
+  co.tgt_lang = "en";
+  auto c = matcher_->Concordance("  ", co);
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(c.status().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace dhakira
