@@ -98,6 +98,7 @@ struct MatchStats {
   uint64_t candidates = 0;  // units that passed the filters
   uint64_t verified = 0;    // units whose distance was computed
   uint64_t postings = 0;    // posting entries read
+  uint64_t scored = 0;      // units loaded and scored in full (penalties, substitution)
 };
 
 struct MatchResult {

@@ -46,9 +46,9 @@ uint64_t Fnv1a(std::string_view s) {
   return h;
 }
 
-std::string VocabKey(std::string_view lang, std::string_view key) {
-  std::string k;
-  k.reserve(lang.size() + 1 + std::min(key.size(), kMaxVocabKeyBytes));
+void VocabKeyInto(std::string_view lang, std::string_view key, std::string* out) {
+  std::string& k = *out;
+  k.clear();
   k.append(lang);
   k.push_back('\0');
   if (key.size() <= kMaxVocabKeyBytes) {
@@ -60,6 +60,11 @@ std::string VocabKey(std::string_view lang, std::string_view key) {
     const uint64_t h = Fnv1a(key);
     k.append(reinterpret_cast<const char*>(&h), sizeof h);
   }
+}
+
+std::string VocabKey(std::string_view lang, std::string_view key) {
+  std::string k;
+  VocabKeyInto(lang, key, &k);
   return k;
 }
 
@@ -117,7 +122,7 @@ void EncodeSegRecord(const SegRecord& r, std::string* out) {
   for (uint32_t t : r.tgt) PutVarint(out, t);
 }
 
-Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out) {
+Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out, bool source_only) {
   auto bad = [&](const char* what) {
     return Status::Corruption("fuzzy index record of unit " + std::to_string(id) + ": " + what);
   };
@@ -137,6 +142,10 @@ Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out) {
   std::memcpy(&out->origin_hash, p + 8, 8);
   p += 16;
   for (std::vector<uint32_t>* v : {&out->src, &out->tgt}) {
+    if (source_only && v == &out->tgt) {
+      out->tgt.clear();
+      return Status::OK();
+    }
     if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p)) return bad("truncated tokens");
     v->resize(n);
     for (uint64_t i = 0; i < n; ++i) {
@@ -149,18 +158,18 @@ Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out) {
   return Status::OK();
 }
 
-std::vector<uint64_t> Features(const std::vector<uint32_t>& tokens, uint32_t length, bool occurrences) {
+std::vector<uint64_t> Features(const std::vector<uint32_t>& tokens, bool occurrences) {
   std::vector<uint64_t> out;
   out.reserve(tokens.size());
   if (!occurrences) {
     std::vector<uint32_t> distinct(tokens);
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    for (uint32_t t : distinct) out.push_back(MakeFeature(t, 1, length));
+    for (uint32_t t : distinct) out.push_back(MakeFeature(t, 1));
     return out;
   }
   std::unordered_map<uint32_t, uint32_t> seen;
-  for (uint32_t t : tokens) out.push_back(MakeFeature(t, ++seen[t], length));
+  for (uint32_t t : tokens) out.push_back(MakeFeature(t, ++seen[t]));
   return out;
 }
 
@@ -231,8 +240,10 @@ StatusOr<uint32_t> FuzzyIndex::LookupToken(MDB_txn* txn, std::string_view lang,
 }
 
 StatusOr<uint32_t> FuzzyIndex::TokenId(MDB_txn* txn, std::string_view lang, std::string_view key) {
-  std::string vk = VocabKey(lang, key);
-  if (auto it = vocab_cache_.find(vk); it != vocab_cache_.end()) return it->second;
+  // The key is built in a reused buffer: this runs for every token of every unit written.
+  VocabKeyInto(lang, key, &key_buffer_);
+  if (auto it = vocab_cache_.find(key_buffer_); it != vocab_cache_.end()) return it->second;
+  std::string vk = key_buffer_;
   MDB_val k = Val(vk), v;
   int rc = mdb_get(txn, vocab_, &k, &v);
   if (rc == MDB_SUCCESS) {
@@ -295,9 +306,9 @@ StatusOr<Normalizer*> FuzzyIndex::TargetNormalizer(const std::string& lang) {
 
 Status FuzzyIndex::AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
                                const std::vector<uint32_t>& tokens, bool occurrences) {
-  const uint32_t length = static_cast<uint32_t>(tokens.size());
-  for (uint64_t f : Features(tokens, length, occurrences)) {
-    MDB_val k = Val(&f, sizeof f), v = Val(&id, sizeof id);
+  const uint64_t posting = MakePosting(static_cast<uint32_t>(tokens.size()), id);
+  for (uint64_t f : Features(tokens, occurrences)) {
+    MDB_val k = Val(&f, sizeof f), v = Val(&posting, sizeof posting);
     const int rc = mdb_put(txn, dbi, &k, &v, MDB_NODUPDATA);
     if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) {
       return WriteError(rc, "adding unit " + std::to_string(id) + " to the fuzzy index");
@@ -308,9 +319,9 @@ Status FuzzyIndex::AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
 
 Status FuzzyIndex::RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
                                   const std::vector<uint32_t>& tokens, bool occurrences) {
-  const uint32_t length = static_cast<uint32_t>(tokens.size());
-  for (uint64_t f : Features(tokens, length, occurrences)) {
-    MDB_val k = Val(&f, sizeof f), v = Val(&id, sizeof id);
+  const uint64_t posting = MakePosting(static_cast<uint32_t>(tokens.size()), id);
+  for (uint64_t f : Features(tokens, occurrences)) {
+    MDB_val k = Val(&f, sizeof f), v = Val(&posting, sizeof posting);
     const int rc = mdb_del(txn, dbi, &k, &v);
     if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
       return WriteError(rc, "removing unit " + std::to_string(id) + " from the fuzzy index");
@@ -319,14 +330,15 @@ Status FuzzyIndex::RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
   return Status::OK();
 }
 
-Status FuzzyIndex::GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out) const {
+Status FuzzyIndex::GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out, bool source_only) const {
   MDB_val k = Val(&id, sizeof id), v;
   const int rc = mdb_get(txn, seg_, &k, &v);
   if (rc == MDB_NOTFOUND) {
     return Status::NotFound("unit " + std::to_string(id) + " is not in the fuzzy index");
   }
   if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "reading the fuzzy index record");
-  return DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, out);
+  return DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, out,
+                         source_only);
 }
 
 Status FuzzyIndex::Delete(MDB_txn* txn, uint64_t id) {
@@ -347,6 +359,10 @@ Status FuzzyIndex::Delete(MDB_txn* txn, uint64_t id) {
 Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit) {
   // An update first removes what the old unit indexed (read back from its record, the authority on what
   // was written). Ids are never reused, so an add has nothing to remove.
+  if (unit.id == 0 || unit.id > kIdMask) {
+    return Status::ResourceExhausted("unit id " + std::to_string(unit.id) +
+                                     " is outside the fuzzy index range 1 .. 2^48 - 1");
+  }
   if (old_unit != nullptr) DHAKIRA_RETURN_IF_ERROR(Delete(txn, unit.id));
   SegRecord r;
   r.src_lang = PrimaryLanguage(unit.src_lang);

@@ -6,14 +6,15 @@
 //   index.vocab  "<lang>\0<key>" -> u32 token id. <lang> is the primary language subtag; <key> the match key
 //                (source side: every number is the one symbol kNumberSymbol; target side: the key itself).
 //                Keys longer than kMaxVocabKeyBytes are replaced by a 64-bit hash of them.
-//   index.src    u64 feature -> sorted duplicate u64 unit ids (MDB_DUPSORT|DUPFIXED|INTEGERDUP, INTEGERKEY).
-//                feature = token id << 32 | occurrence << 16 | length: the occurrence-th copy (1-based) of
-//                the token in a source of `length` distance tokens (capped at kMaxIndexedLength). Indexing
-//                copies turns multiset overlap into set overlap (count filtering, Gravano et al. 2001) and
-//                the length in the key lets a lookup read only the lengths the threshold allows
-//                (Okazaki & Tsujii 2010, "Simple and efficient algorithm for approximate dictionary
-//                matching", CPMerge).
+//   index.src    u64 feature -> sorted duplicate u64 postings (MDB_DUPSORT|DUPFIXED|INTEGERDUP, INTEGERKEY).
+//                feature = token id << 32 | occurrence: the occurrence-th copy (1-based) of the token in a
+//                source. Indexing copies turns multiset overlap into set overlap (count filtering, Gravano
+//                et al. 2001). posting = length << 48 | unit id, length = the source's distance tokens
+//                (capped at kMaxIndexedLength): postings sort by length, so a lookup reads one contiguous
+//                run per feature holding exactly the lengths the threshold allows (one B-tree positioning,
+//                then whole pages via MDB_GET_MULTIPLE).
 //   index.tgt    the same for target key tokens (occurrence 1 only: concordance needs presence).
+//   Unit ids must be < 2^48 (the store assigns 1, 2, ...).
 //   index.seg    u64 unit id -> record: languages, changed_at, origin hash, source token ids, target ids.
 //
 // Thread safety: the object holds DBI handles and a vocabulary cache. Write methods are called by the store
@@ -54,12 +55,18 @@ std::string PrimaryLanguage(std::string_view tag);
 
 uint64_t OriginHash(std::string_view origin);  // FNV-1a 64; 0 for ""
 
-inline uint64_t MakeFeature(uint32_t token, uint32_t occurrence, uint32_t length) {
+inline constexpr uint64_t kIdMask = (uint64_t{1} << 48) - 1;  // unit ids are < 2^48 in postings
+
+inline uint64_t MakeFeature(uint32_t token, uint32_t occurrence) {
   if (occurrence > kMaxOccurrence) occurrence = kMaxOccurrence;
-  if (length > kMaxIndexedLength) length = kMaxIndexedLength;
-  return (uint64_t{token} << 32) | (uint64_t{occurrence} << 16) | length;
+  return (uint64_t{token} << 32) | occurrence;
 }
-inline uint32_t FeatureLength(uint64_t f) { return static_cast<uint32_t>(f & 0xFFFF); }
+inline uint64_t MakePosting(uint32_t length, uint64_t id) {
+  if (length > kMaxIndexedLength) length = kMaxIndexedLength;
+  return (uint64_t{length} << 48) | (id & kIdMask);
+}
+inline uint32_t PostingLength(uint64_t p) { return static_cast<uint32_t>(p >> 48); }
+inline uint64_t PostingId(uint64_t p) { return p & kIdMask; }
 
 // The decoded index.seg record of one unit.
 struct SegRecord {
@@ -71,7 +78,8 @@ struct SegRecord {
   std::vector<uint32_t> tgt;  // key token ids of the target
 };
 void EncodeSegRecord(const SegRecord& r, std::string* out);
-Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out);
+// source_only: stop after the source tokens (out->tgt left empty).
+Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out, bool source_only = false);
 
 class FuzzyIndex {
  public:
@@ -102,7 +110,7 @@ class FuzzyIndex {
   // Token id of `key` in language `lang` (primary subtag), or kUnknownToken.
   StatusOr<uint32_t> LookupToken(MDB_txn* txn, std::string_view lang, std::string_view key) const;
   // NotFound when the unit is not indexed.
-  Status GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out) const;
+  Status GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out, bool source_only = false) const;
 
   MDB_dbi src_dbi() const { return src_; }
   MDB_dbi tgt_dbi() const { return tgt_; }
@@ -128,13 +136,15 @@ class FuzzyIndex {
   // Writer-side state (writer mutex held by the store).
   std::unordered_map<std::string, uint32_t> vocab_cache_;  // "<lang>\0<key>" -> id, committed entries
   std::vector<std::string> pending_vocab_;                  // added in the open transaction
+  std::string key_buffer_;
   uint32_t next_token_ = 0;
   bool next_token_loaded_ = false;
   std::unordered_map<std::string, std::unique_ptr<Normalizer>> target_normalizers_;
 };
 
-// Feature list of a token sequence: (token, occurrence) in sequence order, occurrence 1-based.
-std::vector<uint64_t> Features(const std::vector<uint32_t>& tokens, uint32_t length, bool occurrences);
+// Feature list of a token sequence: (token, occurrence) in sequence order, occurrence 1-based; with
+// occurrences == false, each distinct token once (occurrence 1).
+std::vector<uint64_t> Features(const std::vector<uint32_t>& tokens, bool occurrences);
 
 }  // namespace dhakira::index
 

@@ -2,13 +2,14 @@
 //
 // IndexedSearch is exact: it reports every indexed unit whose fuzzy score reaches the (possibly rising)
 // threshold, using only lossless filters:
-//   1. length filter: only source lengths n in FeasibleLengths(m, T) are read (lengths are in the key);
-//   2. count filter per length n: a unit needs MinOverlap(m, n, T) = τ shared (token, occurrence) features.
-//      Features are ordered by their list size for this n; any unit with τ shared features appears in at
-//      least one of the first m − τ + 1 lists (prefix filtering, Chaudhuri et al. 2006; CPMerge,
-//      Okazaki & Tsujii 2010). We read the first s ≥ m − τ + 1 lists (more when they are short) and keep
-//      units seen in at least τ − (m − s) of them. The very common tokens (في من على, the of, ".") sort last
-//      and are never read unless the threshold forces it;
+//   1. length filter: only postings of source lengths n in FeasibleLengths(m, T) are read (postings sort
+//      by length within a list);
+//   2. count filter: a unit of length n needs τ(n) = MinOverlap(m, n, T) shared (token, occurrence)
+//      features, and τ(n) >= τ_min = MinOverlap(m, m, T). Features are ordered by list size; any unit with
+//      τ_min shared features appears in at least one of the first m − τ_min + 1 lists (prefix filtering,
+//      Chaudhuri et al. 2006; Okazaki & Tsujii 2010). We read the first s >= m − τ_min + 1 lists (more
+//      when they are short) and keep units seen in at least τ(n) − (m − s) of them. The very common tokens
+//      (في من على, the of, ".") sort last and are read only when the threshold forces it;
 //   3. verification with the bit-parallel distance, stopping once the unit cannot reach the threshold.
 // The sink sees candidates in no particular order and may raise the threshold (top-k pruning: once k
 // results are held, a unit needs fuzzy >= the k-th score to enter, since score <= fuzzy).
@@ -60,8 +61,10 @@ class Searcher {
                           double threshold, CandidateSink& sink, MatchStats* stats);
 
  private:
-  std::vector<uint16_t> counts_;  // dense counters by unit id (when ids are small enough)
+  std::vector<uint16_t> counts_;   // dense hit counters by unit id (when ids are small enough)
+  std::vector<uint16_t> lengths_;  // source length of each touched unit
   std::vector<uint64_t> touched_;
+  std::vector<std::vector<uint64_t>> buckets_;  // candidates by hit count
   std::vector<uint64_t> buffer_;
 };
 

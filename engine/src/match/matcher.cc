@@ -25,8 +25,9 @@ using match::CandidateSink;
 class TopK : public CandidateSink {
  public:
   TopK(const LmdbStore& store, MDB_txn* txn, const MatchOptions& options, const NormalizedText& query,
-       uint64_t prev_hash, uint64_t next_hash, Normalizer* target_normalizer)
-      : store_(store),
+       uint64_t prev_hash, uint64_t next_hash, Normalizer* target_normalizer, MatchStats* stats)
+      : stats_(stats),
+        store_(store),
         txn_(txn),
         options_(options),
         query_(query),
@@ -35,6 +36,7 @@ class TopK : public CandidateSink {
         target_normalizer_(target_normalizer) {}
 
   StatusOr<double> Accept(const Candidate& c) override {
+    ++stats_->scored;
     Match m;
     DHAKIRA_RETURN_IF_ERROR(store_.GetUnit(txn_, c.id, &m.pair));
     if (!options_.origin.empty() && m.pair.origin != options_.origin) return Threshold();
@@ -84,6 +86,7 @@ class TopK : public CandidateSink {
   std::vector<Match> Take() { return std::move(matches_); }
 
  private:
+  MatchStats* stats_;
   const LmdbStore& store_;
   MDB_txn* txn_;
   const MatchOptions& options_;
@@ -180,7 +183,7 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
       }
       lq.ids.push_back(id);
     }
-    TopK top(*store_, txn, options, q, prev_hash, next_hash, tgt);
+    TopK top(*store_, txn, options, q, prev_hash, next_hash, tgt, &result.stats);
     if (options.brute_force) {
       DHAKIRA_RETURN_IF_ERROR(
           searcher_.BruteForceSearch(txn, idx, lq, options.threshold, top, &result.stats));
@@ -268,36 +271,28 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
       std::sort(distinct.begin(), distinct.end());
       distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
       uint64_t best_total = UINT64_MAX;
-      uint32_t best = distinct.front();
+      uint64_t best = 0;
       for (uint32_t tok : distinct) {
-        uint64_t total = 0;
-        const uint64_t base = index::MakeFeature(tok, 1, 0);
-        uint64_t key = base;
+        uint64_t key = index::MakeFeature(tok, 1);
         MDB_val k{8, &key}, v;
-        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-        while (rc == MDB_SUCCESS && total < best_total) {
-          uint64_t found;
-          std::memcpy(&found, k.mv_data, 8);
-          if ((found & ~uint64_t{0xFFFF}) != base) break;
-          size_t count = 0;
-          if (mdb_cursor_count(cur, &count) == MDB_SUCCESS) total += count;
-          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP);
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET);
+        size_t count = 0;
+        if (rc == MDB_SUCCESS) rc = mdb_cursor_count(cur, &count);
+        if (rc == MDB_NOTFOUND) {
+          best_total = 0;  // a token in no unit of this side: no hit at all
+          break;
         }
-        if (total < best_total) {
-          best_total = total;
-          best = tok;
+        if (rc != MDB_SUCCESS) break;
+        if (count < best_total) {
+          best_total = count;
+          best = key;
         }
       }
       std::vector<uint64_t> candidates;
-      const uint64_t base = index::MakeFeature(best, 1, 0);
-      uint64_t key = base;
-      MDB_val k{8, &key}, v;
-      rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-      while (rc == MDB_SUCCESS) {
-        uint64_t found;
-        std::memcpy(&found, k.mv_data, 8);
-        if ((found & ~uint64_t{0xFFFF}) != base) break;
-        rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
+      if (best_total > 0 && best_total != UINT64_MAX) {
+        MDB_val k{8, &best}, v;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET);
+        if (rc == MDB_SUCCESS) rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
         while (rc == MDB_SUCCESS) {
           const size_t n = v.mv_size / 8;
           const size_t at = candidates.size();
@@ -305,7 +300,7 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
           std::memcpy(&candidates[at], v.mv_data, n * 8);
           rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
         }
-        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP);
+        for (uint64_t& c : candidates) c = index::PostingId(c);
       }
       for (uint64_t id : candidates) {
         st = idx.GetSeg(txn, id, &rec);
