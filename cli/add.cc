@@ -9,7 +9,7 @@ namespace {
 
 int RunAdd(Context& ctx, const std::vector<std::string>& args) {
   ArgParser p("add", "add --src-lang L --tgt-lang L [OPTIONS] SOURCE TARGET",
-              "Add one segment pair to the translation memory and print its id.");
+              N_("Add one segment pair to the translation memory and print its id."));
   p.Positional("SOURCE", "the source segment")
       .Positional("TARGET", "its translation")
       .Value("src-lang", "L", "source language (BCP 47, e.g. ar)")

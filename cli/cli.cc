@@ -90,6 +90,13 @@ int Fail(const Context& ctx, const std::string& message) {
   return kExitFailure;
 }
 
+// The names of Status codes (Status::CodeName), listed here so that scripts/update-po extracts them.
+[[maybe_unused]] const char* const kStatusCodeMsgids[] = {
+    N_("not found"),          N_("invalid argument"), N_("corruption"),
+    N_("I/O error"),          N_("failed precondition"), N_("already exists"),
+    N_("resource exhausted"), N_("cancelled"),        N_("internal error"),
+};
+
 int Fail(const Context& ctx, const Status& status) {
   // The engine's messages are English and carry file names, byte offsets and library texts; the code name
   // is translated so the user sees what kind of failure it was in their language.

@@ -41,6 +41,9 @@ std::string Tr(const char* msgid, const std::vector<std::string>& args);
 template <typename... Args>
 std::string Trf(const char* msgid, const Args&... args);
 
+// Marks a msgid for extraction (scripts/update-po) where it is translated later with Tr().
+#define N_(msgid) msgid
+
 // Initialises message catalogs from the environment (LC_ALL / LC_MESSAGES / LANG). Called once by main.
 void InitMessages();
 

@@ -6,7 +6,7 @@ namespace dhakira::cli {
 namespace {
 
 int RunDelete(Context& ctx, const std::vector<std::string>& args) {
-  ArgParser p("delete", "delete [--json] ID...", "Delete the segment pairs with these ids (all or none).");
+  ArgParser p("delete", "delete [--json] ID...", N_("Delete the segment pairs with these ids (all or none)."));
   p.Positional("ID...", "ids of the pairs to delete").Switch("json", "print the result as JSON");
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;

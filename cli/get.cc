@@ -7,7 +7,7 @@ namespace dhakira::cli {
 namespace {
 
 int RunGet(Context& ctx, const std::vector<std::string>& args) {
-  ArgParser p("get", "get [--json] [--tokens] ID", "Show the segment pair with this id.");
+  ArgParser p("get", "get [--json] [--tokens] ID", N_("Show the segment pair with this id."));
   p.Positional("ID", "the pair's id")
       .Switch("json", "print the pair as JSON")
       .Switch("tokens", "with --json, include the source match-key tokens");

@@ -10,8 +10,8 @@ namespace {
 
 int RunNormalize(Context& ctx, const std::vector<std::string>& args) {
   ArgParser p("normalize", "normalize --lang L [--json] [--no-punct] [TEXT]",
-              "Print the match-key tokens of TEXT (or of each line of standard input), separated by single "
-              "spaces.");
+              N_("Print the match-key tokens of TEXT (or of each line of standard input), separated by single "
+              "spaces."));
   p.Positional("TEXT", "text to normalize (default: read standard input, one line at a time)")
       .Value("lang", "L", "language of the text (BCP 47, e.g. ar)")
       .Switch("no-punct", "leave punctuation tokens out")

@@ -42,16 +42,16 @@ void PrintSegment(std::ostream& os, const SegmentPair& p) {
     std::string l = Tr(label);
     os << l << ':' << std::string(l.size() < 11 ? 11 - l.size() : 1, ' ') << value << '\n';
   };
-  line("id", std::to_string(p.id));
-  line("languages", p.src_lang + " > " + p.tgt_lang);
-  line("source", DisplayText(p.source));
-  line("target", DisplayText(p.target));
-  line("origin", p.origin);
-  if (!p.doc_id.empty()) line("document", p.doc_id + " #" + std::to_string(p.doc_position));
-  line("created", FormatTime(p.created_at) + (p.created_by.empty() ? "" : " " + p.created_by));
-  line("changed", FormatTime(p.changed_at) + (p.changed_by.empty() ? "" : " " + p.changed_by));
-  line("note", p.note);
-  for (const auto& [k, v] : p.properties) line("property", k + " = " + v);
+  line(N_("id"), std::to_string(p.id));
+  line(N_("languages"), p.src_lang + " > " + p.tgt_lang);
+  line(N_("source"), DisplayText(p.source));
+  line(N_("target"), DisplayText(p.target));
+  line(N_("origin"), p.origin);
+  if (!p.doc_id.empty()) line(N_("document"), p.doc_id + " #" + std::to_string(p.doc_position));
+  line(N_("created"), FormatTime(p.created_at) + (p.created_by.empty() ? "" : " " + p.created_by));
+  line(N_("changed"), FormatTime(p.changed_at) + (p.changed_by.empty() ? "" : " " + p.changed_by));
+  line(N_("note"), p.note);
+  for (const auto& [k, v] : p.properties) line(N_("property"), k + " = " + v);
 }
 
 void WriteSegmentJson(JsonWriter& w, const SegmentPair& p, bool tokens) {

@@ -21,7 +21,7 @@ std::string HumanBytes(uint64_t b) {
 }
 
 int RunStats(Context& ctx, const std::vector<std::string>& args) {
-  ArgParser p("stats", "stats [--json]", "Show how many pairs the TM holds, per language pair and origin, and its size.");
+  ArgParser p("stats", "stats [--json]", N_("Show how many pairs the TM holds, per language pair and origin, and its size."));
   p.Switch("json", "print the statistics as JSON");
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
