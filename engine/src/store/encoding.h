@@ -60,9 +60,9 @@ class ByteReader {
 void EncodeIdKey(uint64_t id, char out[8]);
 uint64_t DecodeIdKey(const char in[8]);
 
-// 64-bit FNV-1a (Fowler, Noll, Vo; http://www.isthe.com/chongo/tech/comp/fnv/) over
-// src_lang 0x00 tgt_lang 0x00 source 0x00 target: the `dedup` key. Stored on disk: never change it
-// without a format version bump. Collisions are harmless (the texts are compared on a hit).
+// The `dedup` key: MurmurHash64A chained over src_lang, tgt_lang, source, target (docs/storage.md).
+// Stored on disk: never change it without a format version bump. Collisions are harmless (the texts are
+// compared on a hit).
 uint64_t DedupHash(std::string_view src_lang, std::string_view tgt_lang, std::string_view source,
                    std::string_view target);
 

@@ -63,10 +63,12 @@ bool IsBlank(std::string_view s) {
   return true;
 }
 
-Status CheckText(std::string* text, std::string_view field) {
+// Non-empty, valid UTF-8, and (when `nfc`) put in NFC and checked not blank.
+Status CheckText(std::string* text, std::string_view field, bool nfc) {
   if (text->empty()) return FieldError(field, "empty");
   if (text->size() > INT32_MAX) return FieldError(field, "longer than 2 GiB");
   DHAKIRA_RETURN_IF_ERROR(CheckUtf8(*text, field));
+  if (!nfc) return Status::OK();
   DHAKIRA_RETURN_IF_ERROR(ToNfc(text, field));
   if (IsBlank(*text)) return FieldError(field, "only white space");
   return Status::OK();
@@ -156,8 +158,9 @@ Status UnitPreparer::Prepare(SegmentPair* pair) {
   pair->src_lang = std::move(*src);
   pair->tgt_lang = std::move(*tgt);
 
-  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->source, "source"));
-  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->target, "target"));
+  // The source is put in NFC by the normalizer below (NormalizedText::text), not twice.
+  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->source, "source", /*nfc=*/false));
+  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->target, "target", /*nfc=*/true));
   DHAKIRA_RETURN_IF_ERROR(CheckCodes(pair->source_codes, "source_codes"));
   DHAKIRA_RETURN_IF_ERROR(CheckCodes(pair->target_codes, "target_codes"));
   DHAKIRA_RETURN_IF_ERROR(CheckUtf8(pair->origin, "origin"));
@@ -178,8 +181,9 @@ Status UnitPreparer::Prepare(SegmentPair* pair) {
   StatusOr<NormalizedText> normalized = (*normalizer)->Normalize(pair->source);
   ReturnNormalizer(std::move(*normalizer));
   if (!normalized.ok()) return normalized.status().WithContext("source");
-  // Token spans index NormalizedText::text (the NFC input, equal to our NFC source); keep them consistent.
-  pair->source = std::move(normalized->text);
+  // Token spans index NormalizedText::text, the NFC input: store exactly that text.
+  if (normalized->text != pair->source) pair->source = std::move(normalized->text);
+  if (IsBlank(pair->source)) return FieldError("source", "only white space");
   pair->source_tokens = std::move(normalized->tokens);
   for (const Token& t : pair->source_tokens) {
     if (t.begin > t.end || t.end > pair->source.size()) {
