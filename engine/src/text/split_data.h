@@ -11,11 +11,13 @@ namespace dhakira::text_internal {
 
 // What a period after an abbreviation means when ICU's sentence iterator breaks after it.
 enum class AbbrevKind : uint8_t {
-  kTitle,         // precedes a name or number: never ends a sentence (د. أ.د. Mr. Dr. Gen. ص.ب.)
-  kEra,           // after a number it is a date/time marker that may end a sentence (1950 م. وتوفي);
-                  // elsewhere a title (م. = engineer, ص. = page)
-  kBeforeNumber,  // does not end a sentence when a number follows (No. 5, Jan. 12); otherwise it does
-  kMidSentence,   // usually inside a sentence (U.S., etc., إلخ.): ends one only before a sentence starter
+  kTitle,  // precedes a name or number: never ends a sentence (د. أ.د. Mr. Dr. Gen. ص.ب.)
+  kEra,    // after a number it is a date/time marker that may end a sentence (1950 م. وتوفي);
+           // elsewhere a title (م. = engineer, ص. = page)
+  kBeforeNumber,  // does not end a sentence when a number follows (No. 5, Jan. 12); otherwise it
+                  // does
+  kMidSentence,  // usually inside a sentence (U.S., etc., إلخ.): ends one only before a sentence
+                 // starter
 };
 
 struct Abbreviation {
@@ -30,10 +32,12 @@ struct SplitLanguageData {
   std::span<const std::string_view> sentence_starters;
   // A single uppercase letter and a period is an initial (George W. Bush): never a sentence end.
   bool initials;
-  // The script has case and sentences start with a capital: a break before a lowercase word is dropped
+  // The script has case and sentences start with a capital: a break before a lowercase word is
+  // dropped
   // ("Why?" he asked.).
   bool cased;
-  // ".." (exactly two periods) is a pause inside a sentence, as in Arabic headlines ("حماة.. وتحسن").
+  // ".." (exactly two periods) is a pause inside a sentence, as in Arabic headlines ("حماة..
+  // وتحسن").
   bool double_period_is_pause;
 };
 
