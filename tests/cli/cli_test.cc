@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -52,7 +52,7 @@ class CliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs dhakira with `args` (stdin from `input`), environment LC_ALL=C.UTF-8 unless `env` overrides.
-  Run Dhakira(const std::vector<std::string>& args, const std::string& input = "",
+  CliRun Dhakira(const std::vector<std::string>& args, const std::string& input = "",
               const std::string& env = "LC_ALL=C.UTF-8") {
     fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
     std::ofstream(in, std::ios::binary) << input;
@@ -61,7 +61,7 @@ class CliTest : public ::testing::Test {
     for (const auto& a : args) cmd += " " + Quote(a);
     cmd += " <" + Quote(in.string()) + " >" + Quote(out.string()) + " 2>" + Quote(err.string());
     int status = std::system(cmd.c_str());
-    Run r;
+    CliRun r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = Slurp(out);
     r.err = Slurp(err);
@@ -84,11 +84,11 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, HelpForEveryCommand) {
-  Run top = Dhakira({"--help"});
+  CliRun top = Dhakira({"--help"});
   ASSERT_EQ(top.exit_code, 0) << top.err;
   for (const char* cmd : {"add", "get", "delete", "stats", "normalize", "split"}) {
     EXPECT_NE(top.out.find(std::string("  ") + cmd), std::string::npos) << cmd;
-    Run r = Dhakira({cmd, "--help"});
+    CliRun r = Dhakira({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
     EXPECT_NE(r.out.find("Usage:"), std::string::npos) << cmd;
     EXPECT_NE(r.out.find("--db"), std::string::npos) << cmd;
@@ -103,55 +103,55 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Dhakira({"get", "abc"}).exit_code, 2);
   EXPECT_EQ(Dhakira({"get", "1", "--bogus"}).exit_code, 2);
   EXPECT_EQ(Dhakira({"normalize", "text"}).exit_code, 2);  // no --lang
-  Run r = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "--on-duplicate", "sometimes", "a", "b"});
+  CliRun r = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "--on-duplicate", "sometimes", "a", "b"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("sometimes"), std::string::npos) << r.err;
 }
 
 TEST_F(CliTest, AddGetDeleteStats) {
-  Run add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "--origin", "Al-Watan", "--doc", "d1",
+  CliRun add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "--origin", "Al-Watan", "--doc", "d1",
                      "أعلنت الوزارة عن خطة جديدة.", "The ministry announced a new plan."});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   const std::string id = add.out.substr(0, add.out.find('\n'));
   ASSERT_FALSE(id.empty());
   ASSERT_EQ(id.find_first_not_of("0123456789"), std::string::npos) << add.out;
 
-  Run get = Dhakira({"get", id});
+  CliRun get = Dhakira({"get", id});
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_NE(get.out.find("أعلنت الوزارة عن خطة جديدة."), std::string::npos);
   EXPECT_NE(get.out.find("Al-Watan"), std::string::npos);
 
-  Run json = Dhakira({"get", "--json", "--tokens", id});
+  CliRun json = Dhakira({"get", "--json", "--tokens", id});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_TRUE(IsJsonLines(json.out)) << json.out;
   EXPECT_NE(json.out.find("\"target\":\"The ministry announced a new plan.\""), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"key\":\"اعلنت\""), std::string::npos) << json.out;  // hamza seat folded
 
   // The same pair again is skipped by default and reported with the stored id.
-  Run dup = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "--json", "أعلنت الوزارة عن خطة جديدة.",
+  CliRun dup = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "--json", "أعلنت الوزارة عن خطة جديدة.",
                      "The ministry announced a new plan."});
   ASSERT_EQ(dup.exit_code, 0) << dup.err;
   EXPECT_TRUE(IsJsonLines(dup.out)) << dup.out;
   EXPECT_NE(dup.out.find("\"outcome\":\"skipped\""), std::string::npos) << dup.out;
 
-  Run stats = Dhakira({"stats", "--json"});
+  CliRun stats = Dhakira({"stats", "--json"});
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
   EXPECT_TRUE(IsJsonLines(stats.out)) << stats.out;
   EXPECT_NE(stats.out.find("\"segments\":1"), std::string::npos) << stats.out;
-  Run human = Dhakira({"stats"});
+  CliRun human = Dhakira({"stats"});
   ASSERT_EQ(human.exit_code, 0) << human.err;
   EXPECT_NE(human.out.find("Al-Watan"), std::string::npos) << human.out;
 
-  Run del = Dhakira({"delete", id});
+  CliRun del = Dhakira({"delete", id});
   ASSERT_EQ(del.exit_code, 0) << del.err;
-  Run gone = Dhakira({"get", id});
+  CliRun gone = Dhakira({"get", id});
   EXPECT_EQ(gone.exit_code, 1);
   EXPECT_NE(gone.err.find("not found"), std::string::npos) << gone.err;
   EXPECT_EQ(Dhakira({"delete", id}).exit_code, 1);
 }
 
 TEST_F(CliTest, MissingTmIsAClearFailure) {
-  Run r = Dhakira({"stats"});
+  CliRun r = Dhakira({"stats"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no translation memory"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(db_)) << "a read command must not create a TM";
@@ -160,17 +160,17 @@ TEST_F(CliTest, MissingTmIsAClearFailure) {
 TEST_F(CliTest, ForeignFileIsRejected) {
   fs::create_directories(db_);
   std::ofstream(fs::path(db_) / "data.mdb", std::ios::binary) << std::string(8192, 'x');
-  Run r = Dhakira({"stats"});
+  CliRun r = Dhakira({"stats"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(r.err.empty());
 }
 
 TEST_F(CliTest, InvalidUtf8IsAClearError) {
-  Run r = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "abc\xff", "def"});
+  CliRun r = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "abc\xff", "def"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("UTF-8"), std::string::npos) << r.err;
 
-  Run n = Dhakira({"normalize", "--lang", "ar"}, "سلام\nbad \xC3\x28 line\nكتاب\n");
+  CliRun n = Dhakira({"normalize", "--lang", "ar"}, "سلام\nbad \xC3\x28 line\nكتاب\n");
   EXPECT_EQ(n.exit_code, 1);
   EXPECT_NE(n.err.find("line 2"), std::string::npos) << n.err;
   // Output stays line-aligned: three input lines, three output lines.
@@ -180,10 +180,10 @@ TEST_F(CliTest, InvalidUtf8IsAClearError) {
 
 TEST_F(CliTest, NormalizeFoldsArabic) {
   // Diacritics, tatweel and hamza seats go; ta marbuta folds; digits become ASCII.
-  Run r = Dhakira({"normalize", "--lang", "ar", "الـمُـدَرِّسَةُ أعلنت ١٢٫٥٪"});
+  CliRun r = Dhakira({"normalize", "--lang", "ar", "الـمُـدَرِّسَةُ أعلنت ١٢٫٥٪"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "المدرسه اعلنت 12.5 %\n");
-  Run j = Dhakira({"normalize", "--lang", "ar", "--json"}, "قال الرئيس\n");
+  CliRun j = Dhakira({"normalize", "--lang", "ar", "--json"}, "قال الرئيس\n");
   ASSERT_EQ(j.exit_code, 0) << j.err;
   EXPECT_TRUE(IsJsonLines(j.out)) << j.out;
   EXPECT_NE(j.out.find("\"key\":\"الرئيس\""), std::string::npos) << j.out;
@@ -194,30 +194,30 @@ TEST_F(CliTest, SplitArabicFile) {
   fs::path f = dir_ / "article.txt";
   std::ofstream(f, std::ios::binary) << "عنوان الخبر\n\nقال د. محمد إن الاجتماع كان مثمراً. وأضاف أن النسبة بلغت 3.5 "
                                         "بالمئة.\n";
-  Run r = Dhakira({"split", "--lang", "ar", f.string()});
+  CliRun r = Dhakira({"split", "--lang", "ar", f.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "عنوان الخبر\nقال د. محمد إن الاجتماع كان مثمراً.\nوأضاف أن النسبة بلغت 3.5 بالمئة.\n");
-  Run j = Dhakira({"split", "--lang", "ar", "--json", f.string()});
+  CliRun j = Dhakira({"split", "--lang", "ar", "--json", f.string()});
   ASSERT_EQ(j.exit_code, 0);
   EXPECT_TRUE(IsJsonLines(j.out)) << j.out;
-  Run missing = Dhakira({"split", "--lang", "ar", (dir_ / "nope.txt").string()});
+  CliRun missing = Dhakira({"split", "--lang", "ar", (dir_ / "nope.txt").string()});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("nope.txt"), std::string::npos) << missing.err;
-  Run directory = Dhakira({"split", "--lang", "ar", dir_.string()});
+  CliRun directory = Dhakira({"split", "--lang", "ar", dir_.string()});
   EXPECT_EQ(directory.exit_code, 1);
   EXPECT_NE(directory.err.find("directory"), std::string::npos) << directory.err;
 }
 
 TEST_F(CliTest, ArabicMessagesWithArabicLocale) {
-  Run r = Dhakira({"stats"}, "", "LC_ALL=ar_SY.UTF-8");
+  CliRun r = Dhakira({"stats"}, "", "LC_ALL=ar_SY.UTF-8");
   EXPECT_EQ(r.exit_code, 1);
   // The catalog translates the failure kind; the path stays as given.
   EXPECT_NE(r.err.find("غير موجود"), std::string::npos) << r.err;
-  Run help = Dhakira({"--help"}, "", "LC_ALL=ar_SY.UTF-8");
+  CliRun help = Dhakira({"--help"}, "", "LC_ALL=ar_SY.UTF-8");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("الأوامر"), std::string::npos) << help.out;
   // Numbers in results stay ASCII whatever the locale.
-  Run add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", "text"}, "", "LC_ALL=ar_SY.UTF-8");
+  CliRun add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", "text"}, "", "LC_ALL=ar_SY.UTF-8");
   ASSERT_EQ(add.exit_code, 0) << add.err;
   EXPECT_EQ(add.out, "1\n");
 }
