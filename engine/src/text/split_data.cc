@@ -37,6 +37,11 @@ constexpr std::string_view kArabicStarters[] = {
     "لكن",    "وبحسب", "وذكر",   "وذكرت", "وأعلن",  "وأعلنت",
 };
 
+constexpr std::string_view kArabicQuoteContinuations[] = {
+    "كما",  "قال",   "قالت", "قائلا", "قائلة", "أضاف", "أضافت", "تساءل", "تساءلت", "أكد",
+    "أكدت", "حسبما", "بحسب", "حسب",   "وفق",   "وفقا", "يقول",  "تقول",  "يضيف",   "تضيف",
+};
+
 constexpr Abbreviation kEnglishAbbreviations[] = {
     {"Mr.", K::kTitle},         {"Mrs.", K::kTitle},         {"Ms.", K::kTitle},
     {"Dr.", K::kTitle},         {"Prof.", K::kTitle},        {"Gen.", K::kTitle},
@@ -72,9 +77,11 @@ constexpr std::string_view kEnglishStarters[] = {
 };
 
 constexpr SplitLanguageData kTables[] = {
-    {"ar", kArabicAbbreviations, kArabicStarters, /*initials=*/false, /*cased=*/false,
+    {"ar", kArabicAbbreviations, kArabicStarters, /*initials=*/true, /*cased=*/false,
+     kArabicQuoteContinuations,
      /*double_period_is_pause=*/true},
     {"en", kEnglishAbbreviations, kEnglishStarters, /*initials=*/true, /*cased=*/true,
+     /*quote_continuations=*/{},
      /*double_period_is_pause=*/false},
 };
 
