@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,43 @@ bool EndsWithPunctuation(std::string_view line) {
     }
     return u_hasBinaryProperty(c, UCHAR_TERMINAL_PUNCTUATION) ||
            u_charType(c) == U_DASH_PUNCTUATION;
+  }
+  return false;
+}
+
+// The leading word of `s` (letters and digits) without its nonspacing marks: "قائلًا:" -> "قائلا".
+std::string BareWord(std::string_view s) {
+  std::string word;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = i;
+    const UChar32 c = NextCodePoint(s, &n);
+    if (u_charType(c) != U_NON_SPACING_MARK) {
+      if (!u_isalnum(c)) break;
+      word.append(s.substr(i, n - i));
+    }
+    i = n;
+  }
+  return word;
+}
+
+bool Contains(std::span<const std::string_view> list, std::string_view word) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+// Does `token` end with a closing quote right after ? ! or ؟ ("...؟»", "...!\"")?
+bool ClosesQuoteAfterQuestion(std::string_view token) {
+  size_t end = token.size();
+  int closing = 0;
+  while (end > 0) {
+    const size_t prev = PrevCodePointStart(token, end);
+    size_t tmp = prev;
+    const UChar32 c = NextCodePoint(token, &tmp);
+    if (IsClosing(c)) {
+      ++closing;
+      end = prev;
+      continue;
+    }
+    return closing > 0 && (c == '?' || c == '!' || c == 0x061F);
   }
   return false;
 }
@@ -256,15 +294,16 @@ class SentenceSplitterImpl final : public SentenceSplitter {
   }
 
   // Does a sentence end at the newline after lines_[k] (not the last line of its paragraph)?
-  // A line ending with punctuation is always joined: ICU breaks after the punctuation anyway, and
-  // joining is what lets the abbreviation rules see "د.\nأحمد". In a paragraph that is not
-  // hard-wrapped every other newline ends a sentence; in a wrapped one only a headline's does: a
-  // short line after which the next word would have fitted.
+  // In a paragraph that is not hard-wrapped every newline does, unless the line ends with a title
+  // abbreviation ("د.\nأحمد"). In a wrapped one, a line ending with punctuation is joined (ICU
+  // breaks after the punctuation anyway, and the abbreviation rules need to see what follows);
+  // other lines are joined unless they are a headline: a short line after which the next word would
+  // have fitted.
   bool IsBoundaryAfter(std::string_view text, size_t k, bool wrapped, uint32_t widest) const {
     if (!options_.unwrap_lines) return true;
     const Line& line = lines_[k];
+    if (!wrapped) return !EndsWithTitle(LineText(text, line));
     if (EndsWithPunctuation(LineText(text, line))) return false;
-    if (!wrapped) return true;
     const bool would_have_fitted = line.chars + 1 + FirstWordChars(text, lines_[k + 1]) <= widest;
     return would_have_fitted && line.chars < options_.headline_max_chars;
   }
@@ -330,6 +369,26 @@ class SentenceSplitterImpl final : public SentenceSplitter {
     return Status::OK();
   }
 
+  // Does `line` end with a title abbreviation or an initial (which never ends a sentence)?
+  bool EndsWithTitle(std::string_view line) const {
+    if (data_ == nullptr) return false;
+    const size_t end = SkipSpaceBack(line, line.size());
+    const std::string_view token =
+        StripOpening(line.substr(RunStart(line, end), end - RunStart(line, end)));
+    const text_internal::Abbreviation* a = Find(token);
+    return (a != nullptr && a->kind == AbbrevKind::kTitle) || IsInitial(token);
+  }
+
+  // A single letter and a period: "W." (cased scripts: capitals only), "ن." (Arabic).
+  bool IsInitial(std::string_view token) const {
+    if (!data_->initials || token.empty() || token.back() != '.') return false;
+    size_t i = 0;
+    const UChar32 c = NextCodePoint(token, &i);
+    if (i + 1 != token.size() || !u_isalpha(c)) return false;
+    // In a caseless script a Latin letter is more often a name ("درجة A.") than an initial.
+    return data_->cased ? static_cast<bool>(u_isupper(c)) : !u_isupper(c) && !u_islower(c);
+  }
+
   const text_internal::Abbreviation* Find(std::string_view token) const {
     for (const auto& a : data_->abbreviations) {
       if (a.text == token) return &a;
@@ -362,12 +421,17 @@ class SentenceSplitterImpl final : public SentenceSplitter {
         !token.ends_with("...")) {
       return true;
     }
+    if (!data_->quote_continuations.empty() && ClosesQuoteAfterQuestion(token)) {
+      // «...؟» تساءل أحمد / "...!" Hammel added: the reporting verb is the first or second word.
+      if (Contains(data_->quote_continuations, BareWord(next))) return true;
+      const size_t second = SkipSpaceForward(block, next_end);
+      if (Contains(data_->quote_continuations, BareWord(block.substr(second)))) return true;
+    }
     AbbrevKind kind;
     if (const auto* a = Find(token)) {
       kind = a->kind;
-    } else if (data_->initials && token.size() == 2 && token[0] >= 'A' && token[0] <= 'Z' &&
-               token[1] == '.') {
-      kind = AbbrevKind::kTitle;
+    } else if (IsInitial(token)) {
+      kind = AbbrevKind::kMidSentence;  // "George W. Bush", but "grade A. The data"
     } else {
       return false;
     }
@@ -383,19 +447,8 @@ class SentenceSplitterImpl final : public SentenceSplitter {
       }
       case AbbrevKind::kBeforeNumber:
         return StartsWithDigit(next);
-      case AbbrevKind::kMidSentence: {
-        std::string_view word = next;
-        size_t i = 0;
-        while (i < word.size()) {  // the word without trailing punctuation
-          size_t n = i;
-          const UChar32 c = NextCodePoint(word, &n);
-          if (!u_isalnum(c) && u_charType(c) != U_NON_SPACING_MARK) break;
-          i = n;
-        }
-        word = word.substr(0, i);
-        return std::find(data_->sentence_starters.begin(), data_->sentence_starters.end(), word) ==
-               data_->sentence_starters.end();
-      }
+      case AbbrevKind::kMidSentence:
+        return !Contains(data_->sentence_starters, BareWord(next));
     }
     return false;
   }

@@ -37,6 +37,17 @@ constexpr std::string_view kArabicStarters[] = {
     "لكن",    "وبحسب", "وذكر",   "وذكرت", "وأعلن",  "وأعلنت",
 };
 
+constexpr std::string_view kArabicQuoteContinuations[] = {
+    "كما",  "قال",   "قالت", "قائلا", "قائلة", "أضاف", "أضافت", "تساءل", "تساءلت", "أكد",
+    "أكدت", "حسبما", "بحسب", "حسب",   "وفق",   "وفقا", "يقول",  "تقول",  "يضيف",   "تضيف",
+};
+
+constexpr std::string_view kEnglishQuoteContinuations[] = {
+    "said",      "says",    "added",    "adds",     "asked",    "asks",
+    "told",      "tells",   "wrote",    "writes",   "reported", "explained",
+    "continued", "replied", "insisted", "recalled", "noted",    "according",
+};
+
 constexpr Abbreviation kEnglishAbbreviations[] = {
     {"Mr.", K::kTitle},         {"Mrs.", K::kTitle},         {"Ms.", K::kTitle},
     {"Dr.", K::kTitle},         {"Prof.", K::kTitle},        {"Gen.", K::kTitle},
@@ -59,6 +70,10 @@ constexpr Abbreviation kEnglishAbbreviations[] = {
     {"etc.", K::kMidSentence},  {"e.g.", K::kMidSentence},   {"i.e.", K::kMidSentence},
     {"a.m.", K::kMidSentence},  {"p.m.", K::kMidSentence},   {"approx.", K::kMidSentence},
     {"est.", K::kMidSentence},  {"Ave.", K::kMidSentence},   {"Dept.", K::kMidSentence},
+    {"Sens.", K::kTitle},       {"Reps.", K::kTitle},        {"Gens.", K::kTitle},
+    {"Det.", K::kTitle},        {"Supt.", K::kTitle},        {"Insp.", K::kTitle},
+    {"Messrs.", K::kTitle},     {"v.", K::kMidSentence},     {"D.C.", K::kMidSentence},
+    {"Ph.D.", K::kMidSentence}, {"Calif.", K::kMidSentence}, {"Fla.", K::kMidSentence},
     {"Univ.", K::kMidSentence},
 };
 
@@ -72,9 +87,11 @@ constexpr std::string_view kEnglishStarters[] = {
 };
 
 constexpr SplitLanguageData kTables[] = {
-    {"ar", kArabicAbbreviations, kArabicStarters, /*initials=*/false, /*cased=*/false,
+    {"ar", kArabicAbbreviations, kArabicStarters, /*initials=*/true, /*cased=*/false,
+     kArabicQuoteContinuations,
      /*double_period_is_pause=*/true},
     {"en", kEnglishAbbreviations, kEnglishStarters, /*initials=*/true, /*cased=*/true,
+     kEnglishQuoteContinuations,
      /*double_period_is_pause=*/false},
 };
 

@@ -30,12 +30,17 @@ struct SplitLanguageData {
   std::span<const Abbreviation> abbreviations;
   // Words that begin sentences; after a kMidSentence abbreviation they confirm ICU's break.
   std::span<const std::string_view> sentence_starters;
-  // A single uppercase letter and a period is an initial (George W. Bush): never a sentence end.
+  // A single letter and a period (uppercase in cased scripts) is an initial, never a sentence end:
+  // George W. Bush, ن. وين هالي. Single-letter entries of `abbreviations` (م. ص.) take precedence.
   bool initials;
   // The script has case and sentences start with a capital: a break before a lowercase word is
   // dropped
   // ("Why?" he asked.).
   bool cased;
+  // Words that continue a sentence after a quotation closed by ? or ! («...؟» تساءل أحمد): the
+  // break ICU makes there is dropped. Written without harakat; harakat in the text are ignored when
+  // comparing.
+  std::span<const std::string_view> quote_continuations;
   // ".." (exactly two periods) is a pause inside a sentence, as in Arabic headlines ("حماة..
   // وتحسن").
   bool double_period_is_pause;
