@@ -35,6 +35,7 @@
 #include <utility>
 
 #include "dhakira/store.h"
+#include "index/index_hook.h"
 #include "store/encoding.h"
 #include "store/store_internal.h"
 #include "store/unit_prep.h"
@@ -1154,7 +1155,11 @@ StatusOr<std::unique_ptr<LmdbStore>> LmdbStore::Open(const std::string& path,
 }
 
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
-  StatusOr<std::unique_ptr<LmdbStore>> s = OpenImpl(path, options, StoreInternalOptions{});
+  // The fuzzy-match index (engine/src/index) lives in the same environment and is written in the same
+  // transactions as the units, so every TM opened through the public API keeps it.
+  StoreInternalOptions internal;
+  internal.hooks.push_back(index::NewFuzzyIndexHook());
+  StatusOr<std::unique_ptr<LmdbStore>> s = OpenImpl(path, options, internal);
   if (!s.ok()) return s.status();
   return std::unique_ptr<Store>(std::move(*s));
 }
