@@ -15,6 +15,8 @@
 // The DP runs in a band around the length-proportional diagonal and doubles the band when the best path
 // touches its edge (as hunalign and Moore 2002 restrict the search), so time and memory are linear.
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -344,7 +346,7 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
         src_epoch = epoch;
         pb.ms[pb.offset[s] + t - pb.lo[s]] = ms;
         pb.mt[pb.offset[s] + t - pb.lo[s]] = mt;
-        double sim = (ms + mt) / (ss.matchable_weight + tt.matchable_weight + P.smoothing);
+        double sim = (ms / (ss.matchable_weight + P.smoothing) + mt / (tt.matchable_weight + P.smoothing)) / 2;
         sum_sim += sim;
         ++pairs;
         best_sim_s[s] = std::max(best_sim_s[s], sim);
@@ -356,6 +358,20 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
     for (double b : best_sim_s) mu1 += b;
     mu1 /= n;
     spread = std::max(mu1 - mu0, P.min_spread);
+    // Standardised coverage of one sentence by the other side of its bead, minus the offset c.
+    auto zc = [&](double matched, double weight) {
+      return (matched / (weight + P.smoothing) - mu0) / spread - P.lex_offset;
+    };
+    if (getenv("DHAKIRA_ALIGN_DEBUG")) {  // TEMP-DEBUG
+      fprintf(stderr, "mu0 %.3f mu1 %.3f r %.2f\n", mu0, mu1, r);
+      for (uint32_t s = 0; s < n; ++s) {
+        fprintf(stderr, "s%-2u w%5.1f:", s, S.sents[s].matchable_weight);
+        for (uint32_t t = 0; t < m; ++t) {
+          fprintf(stderr, " %5.2f|%5.2f", zc(pb.Ms(s, t), S.sents[s].matchable_weight), zc(pb.Mt(s, t), T.sents[t].matchable_weight));
+        }
+        fprintf(stderr, "\n");
+      }
+    }
 
     // DP over the band. Cell (i, j): best score of aligning the first i source and j target sentences.
     base[0] = 0;
@@ -367,11 +383,10 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
     auto cell = [&](uint32_t i, uint32_t j) -> size_t { return base[i] + (j - lo[i]); };
     auto in_band = [&](uint32_t i, uint32_t j) { return j >= lo[i] && j <= hi[i]; };
     auto null_cost = [&](const Sent& s) { return s.chars == 0 ? 0.0 : P.null_cost; };
-    auto bead_score = [&](uint32_t a, uint32_t b, double MS, double MT, double WS, double WT, double Ls,
-                          double Lt) {
-      double sim = (MS + MT) / (WS + WT + P.smoothing);
-      double z = (sim - mu0) / spread;
-      double lex = P.lex_weight * (a + b) * (z - P.lex_offset);
+    // Lexical evidence is summed per sentence (each sentence's coverage inside the bead), so a sentence
+    // that belongs to no one cannot ride along with a well-matched neighbour: it pays its own way.
+    auto bead_score = [&](uint32_t a, uint32_t b, double lexsum, double Ls, double Lt) {
+      double lex = P.lex_weight * lexsum;
       double mean = std::max(1.0, (r * Ls + Lt) / 2.0);
       double delta = (Lt - r * Ls) / std::sqrt(P.len_variance * mean);
       double len = P.len_weight * LogErfcHalf(delta);
@@ -399,45 +414,46 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
         if (i >= 1) consider(1, 0, -null_cost(S.sents[i - 1]));
         if (j >= 1) {
           double g = -null_cost(T.sents[j - 1]);
-          if (ed[j - 1] != EditorialKind::kNone) g += P.editorial_bonus;
+          if (ed[j - 1] == EditorialKind::kTitle) g += P.title_bonus;
+          else if (ed[j - 1] != EditorialKind::kNone) g += P.editorial_bonus;
           consider(0, 1, g);
         }
         if (i >= 1 && j >= 1) {
           // 1-b beads: source i-1 with targets j-b .. j-1.
           const uint32_t s = i - 1;
-          double msum = 0, MT = 0, WT = 0, Lt = 0;
+          double msum = 0, zt = 0, Lt = 0;
           const double WS = S.sents[s].matchable_weight, Ls = S.sents[s].chars;
           for (uint32_t b = 1; b <= max_1n && b <= j; ++b) {
             const uint32_t t = j - b;
             msum += pb.Ms(s, t);
-            MT += pb.Mt(s, t);
-            WT += T.sents[t].matchable_weight;
+            zt += zc(pb.Mt(s, t), T.sents[t].matchable_weight);
             Lt += T.sents[t].chars;
             if (!in_band(i - 1, j - b)) continue;
-            consider(1, b, bead_score(1, b, std::min(msum, WS), MT, WS, WT, Ls, Lt));
+            consider(1, b, bead_score(1, b, zt + zc(std::min(msum, WS), WS), Ls, Lt));
           }
           // a-1 beads: sources i-a .. i-1 with target j-1.
           const uint32_t t = j - 1;
-          double tsum = 0, MS = 0, WS2 = 0, Ls2 = 0;
+          double tsum = 0, zs = 0, Ls2 = 0;
           const double WT1 = T.sents[t].matchable_weight, Lt1 = T.sents[t].chars;
           for (uint32_t a = 1; a <= max_n1 && a <= i; ++a) {
             const uint32_t s2 = i - a;
             tsum += pb.Mt(s2, t);
-            MS += pb.Ms(s2, t);
-            WS2 += S.sents[s2].matchable_weight;
+            zs += zc(pb.Ms(s2, t), S.sents[s2].matchable_weight);
             Ls2 += S.sents[s2].chars;
             if (a == 1 || !in_band(i - a, j - 1)) continue;
-            consider(a, 1, bead_score(a, 1, MS, std::min(tsum, WT1), WS2, WT1, Ls2, Lt1));
+            consider(a, 1, bead_score(a, 1, zs + zc(std::min(tsum, WT1), WT1), Ls2, Lt1));
           }
           if (i >= 2 && j >= 2 && in_band(i - 2, j - 2)) {
-            double MS2 = 0, MT2 = 0;
-            for (uint32_t s3 = i - 2; s3 < i; ++s3)
-              MS2 += std::min<double>(pb.Ms(s3, j - 2) + pb.Ms(s3, j - 1), S.sents[s3].matchable_weight);
-            for (uint32_t t3 = j - 2; t3 < j; ++t3)
-              MT2 += std::min<double>(pb.Mt(i - 2, t3) + pb.Mt(i - 1, t3), T.sents[t3].matchable_weight);
-            double WSx = S.sents[i - 2].matchable_weight + S.sents[i - 1].matchable_weight;
-            double WTx = T.sents[j - 2].matchable_weight + T.sents[j - 1].matchable_weight;
-            consider(2, 2, bead_score(2, 2, MS2, MT2, WSx, WTx, cs[i] - cs[i - 2], ct[j] - ct[j - 2]));
+            double z2 = 0;
+            for (uint32_t s3 = i - 2; s3 < i; ++s3) {
+              const double w = S.sents[s3].matchable_weight;
+              z2 += zc(std::min<double>(pb.Ms(s3, j - 2) + pb.Ms(s3, j - 1), w), w);
+            }
+            for (uint32_t t3 = j - 2; t3 < j; ++t3) {
+              const double w = T.sents[t3].matchable_weight;
+              z2 += zc(std::min<double>(pb.Mt(i - 2, t3) + pb.Mt(i - 1, t3), w), w);
+            }
+            consider(2, 2, bead_score(2, 2, z2, cs[i] - cs[i - 2], ct[j] - ct[j - 2]));
           }
         }
         size_t c = cell(i, j);
@@ -482,23 +498,22 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
         res.links.push_back(std::move(l));
       } else {
         AlignLink l;
-        double MS = 0, MT = 0, WS = 0, WT = 0;
+        double lexsum = 0;
         for (uint32_t s = si; s < si + a; ++s) {
           l.src.push_back(s);
           double x = 0;
           for (uint32_t t = tj; t < tj + b; ++t) x += pb.Ms(s, t);
-          MS += std::min<double>(x, S.sents[s].matchable_weight);
-          WS += S.sents[s].matchable_weight;
+          const double w = S.sents[s].matchable_weight;
+          lexsum += zc(std::min<double>(x, w), w);
         }
         for (uint32_t t = tj; t < tj + b; ++t) {
           l.tgt.push_back(t);
           double x = 0;
           for (uint32_t s = si; s < si + a; ++s) x += pb.Mt(s, t);
-          MT += std::min<double>(x, T.sents[t].matchable_weight);
-          WT += T.sents[t].matchable_weight;
+          const double w = T.sents[t].matchable_weight;
+          lexsum += zc(std::min<double>(x, w), w);
         }
-        double sim = (MS + MT) / (WS + WT + P.smoothing);
-        double z = (sim - mu0) / spread;
+        const double z = lexsum / (a + b) + P.lex_offset;
         double Ls = cs[si + a] - cs[si], Lt = ct[tj + b] - ct[tj];
         double delta = (Lt - r * Ls) / std::sqrt(P.len_variance * std::max(1.0, (r * Ls + Lt) / 2.0));
         double x = 3.0 * (z - P.lex_offset) + 0.5 * (LogErfcHalf(delta) + 1.0);
@@ -531,7 +546,7 @@ Status align::ScoreParams::Parse(const std::string& spec) {
     double v = std::atof(item.c_str() + eq + 1);
     struct F { const char* n; double* p; } fields[] = {
         {"lex_weight", &lex_weight}, {"lex_offset", &lex_offset}, {"len_weight", &len_weight},
-        {"len_variance", &len_variance}, {"null_cost", &null_cost}, {"editorial_bonus", &editorial_bonus},
+        {"len_variance", &len_variance}, {"null_cost", &null_cost}, {"editorial_bonus", &editorial_bonus}, {"title_bonus", &title_bonus},
         {"merge_cost", &merge_cost}, {"merge_step", &merge_step}, {"two_two_cost", &two_two_cost},
         {"smoothing", &smoothing}, {"number_weight", &number_weight}, {"idf_floor", &idf_floor},
         {"min_spread", &min_spread}};

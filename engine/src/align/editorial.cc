@@ -114,9 +114,12 @@ std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sente
           kind[i] = EditorialKind::kKeywords;
     }
   }
-  // Structural title cue: a short unpunctuated line among the first three whose words mostly recur in one of
-  // the following four lines, or that sits right above a standfirst.
+  // Structural title cue: among the first three lines, the first short unpunctuated line whose words mostly
+  // recur in one of the next four lines (a headline repeating the lead or the original headline), or that
+  // sits right above a standfirst. At most one title; nothing after a standfirst is a title (the standfirst
+  // closes the editorial head, and the original headline that follows it repeats the lead too).
   for (size_t i = 0; i < std::min<size_t>(n - 1, 3); ++i) {
+    if (kind[i] == EditorialKind::kStandfirst) break;
     if (kind[i] != EditorialKind::kNone || EndsWithSentencePunct(sentences[i])) continue;
     std::vector<std::string> w = Words(lower[i]);
     if (w.empty() || w.size() > 20) continue;
@@ -130,7 +133,10 @@ std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sente
       for (const std::string& x : mine) common += theirs.count(x);
       if (common * 10 >= mine.size() * 7 && mine.size() >= 2) title = true;
     }
-    if (title) kind[i] = EditorialKind::kTitle;
+    if (title) {
+      kind[i] = EditorialKind::kTitle;
+      break;
+    }
   }
   return kind;
 }

@@ -16,7 +16,9 @@ struct ScoreParams {
   double len_weight = 0.25;      // B: weight of the Gale-Church log probability
   double len_variance = 6.8;     // s^2 of Gale-Church (characters)
   double null_cost = 0.9;        // cost of leaving one sentence out
-  double editorial_bonus = 6.0;  // gain for leaving out a recognised editorial line
+  double editorial_bonus = 6.0;  // gain for leaving out a recognised standfirst, disclaimer or keyword line
+  double title_bonus = 2.0;      // gain for leaving out a recognised title (weaker: it may translate the
+                                 // original headline)
   double merge_cost = 0.6;       // prior cost of a 1-2 / 2-1 bead
   double merge_step = 0.4;       // extra prior cost per sentence beyond two (1-3, 1-4, 3-1 ...)
   double two_two_cost = 2.0;     // prior cost of a 2-2 bead
