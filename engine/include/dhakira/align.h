@@ -64,9 +64,10 @@ class Lexicon {
   const std::string& lang_b() const;
   size_t size() const;  // word pairs held
 
-  // The lexicon's translations of one match key (as produced by the aligner's key function) of language
-  // `from_lang` (either side). For tests and diagnostics; the aligner uses faster internal ids.
-  std::vector<std::string> Translations(std::string_view from_lang, std::string_view key) const;
+  // The alignment stems the lexicon gives for one word (raw text, normalised and stemmed here) of language
+  // `from_lang` (either side); empty when unknown or not one word. For tests and diagnostics (creates a
+  // Normalizer per call); the aligner uses faster internal ids.
+  std::vector<std::string> Translations(std::string_view from_lang, std::string_view word) const;
 
   struct Impl;
   const Impl& impl() const { return *impl_; }

@@ -358,20 +358,43 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
     for (double b : best_sim_s) mu1 += b;
     mu1 /= n;
     spread = std::max(mu1 - mu0, P.min_spread);
+    // Length ratio from anchors: mutually best 1-1 pairs that are clearly translations. The ratio over the
+    // whole documents is biased by dropped sentences and added lines; anchors are not (and the estimate is
+    // per document pair, as DESIGN-NOTES §2 asks: Arabic originals and Arabic translations differ).
+    if (opt_.length_ratio <= 0) {
+      std::vector<uint32_t> best_t(n, UINT32_MAX);
+      std::vector<std::pair<double, uint32_t>> best_s(m, {-1.0, UINT32_MAX});
+      for (uint32_t s2 = 0; s2 < n; ++s2) {
+        double best = -1;
+        for (uint32_t t = pb.lo[s2]; t < pb.hi[s2]; ++t) {
+          double sim = (pb.Ms(s2, t) / (S.sents[s2].matchable_weight + P.smoothing) +
+                        pb.Mt(s2, t) / (T.sents[t].matchable_weight + P.smoothing)) / 2;
+          if (sim > best) {
+            best = sim;
+            best_t[s2] = t;
+          }
+          if (sim > best_s[t].first) best_s[t] = {sim, s2};
+        }
+      }
+      double as = 0, at = 0;
+      uint32_t anchors = 0;
+      for (uint32_t s2 = 0; s2 < n; ++s2) {
+        uint32_t t = best_t[s2];
+        if (t == UINT32_MAX || best_s[t].second != s2) continue;
+        if ((best_s[t].first - mu0) / spread < P.anchor_z) continue;
+        as += S.sents[s2].chars;
+        at += T.sents[t].chars;
+        ++anchors;
+      }
+      if (anchors >= 3 && as > 0 && at > 0) {
+        r = std::clamp(at / as, 0.2, 5.0);
+        res.length_ratio = 1.0 / r;
+      }
+    }
     // Standardised coverage of one sentence by the other side of its bead, minus the offset c.
     auto zc = [&](double matched, double weight) {
       return (matched / (weight + P.smoothing) - mu0) / spread - P.lex_offset;
     };
-    if (getenv("DHAKIRA_ALIGN_DEBUG")) {  // TEMP-DEBUG
-      fprintf(stderr, "mu0 %.3f mu1 %.3f r %.2f\n", mu0, mu1, r);
-      for (uint32_t s = 0; s < n; ++s) {
-        fprintf(stderr, "s%-2u w%5.1f:", s, S.sents[s].matchable_weight);
-        for (uint32_t t = 0; t < m; ++t) {
-          fprintf(stderr, " %5.2f|%5.2f", zc(pb.Ms(s, t), S.sents[s].matchable_weight), zc(pb.Mt(s, t), T.sents[t].matchable_weight));
-        }
-        fprintf(stderr, "\n");
-      }
-    }
 
     // DP over the band. Cell (i, j): best score of aligning the first i source and j target sentences.
     base[0] = 0;
@@ -549,7 +572,7 @@ Status align::ScoreParams::Parse(const std::string& spec) {
         {"len_variance", &len_variance}, {"null_cost", &null_cost}, {"editorial_bonus", &editorial_bonus}, {"title_bonus", &title_bonus},
         {"merge_cost", &merge_cost}, {"merge_step", &merge_step}, {"two_two_cost", &two_two_cost},
         {"smoothing", &smoothing}, {"number_weight", &number_weight}, {"idf_floor", &idf_floor},
-        {"min_spread", &min_spread}};
+        {"min_spread", &min_spread}, {"anchor_z", &anchor_z}};
     bool found = false;
     for (auto& f : fields)
       if (name == f.n) {

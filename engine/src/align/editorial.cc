@@ -115,15 +115,15 @@ std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sente
     }
   }
   // Structural title cue: among the first three lines, the first short unpunctuated line whose words mostly
-  // recur in one of the next four lines (a headline repeating the lead or the original headline), or that
-  // sits right above a standfirst. At most one title; nothing after a standfirst is a title (the standfirst
+  // recur in one of the next four lines (a headline repeating the lead or the original headline). A title
+  // that is a free rewrite of the original headline is not flagged: it links to it. At most one title; nothing after a standfirst is a title (the standfirst
   // closes the editorial head, and the original headline that follows it repeats the lead too).
   for (size_t i = 0; i < std::min<size_t>(n - 1, 3); ++i) {
     if (kind[i] == EditorialKind::kStandfirst) break;
     if (kind[i] != EditorialKind::kNone || EndsWithSentencePunct(sentences[i])) continue;
     std::vector<std::string> w = Words(lower[i]);
     if (w.empty() || w.size() > 20) continue;
-    bool title = i + 1 < n && kind[i + 1] == EditorialKind::kStandfirst;
+    bool title = false;
     std::set<std::string> mine(w.begin(), w.end());
     for (size_t k = i + 1; !title && k < std::min(n, i + 5); ++k) {
       if (kind[k] != EditorialKind::kNone && kind[k] != EditorialKind::kStandfirst) continue;

@@ -1,6 +1,7 @@
 // Lexicon: loading (FreeDict dictd databases, the built-in table), merging, lookups.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -150,6 +151,42 @@ std::string Lexicon::Impl::StemOfWord(int side, std::string_view word) {
   return only == nullptr ? std::string() : align::AlignStem(only->key);
 }
 
+std::vector<std::string> Lexicon::Impl::StemWords(int side, const std::vector<std::string>& words) {
+  std::vector<std::string> out(words.size());
+  if (StemOfWord(side, "a").empty() && !normalizer[side]) return out;  // creates the normalizer
+  size_t next = 0;
+  std::string chunk;
+  while (next < words.size()) {
+    // Up to ~60 KB of words, one a line; tokens are mapped back to lines by their byte spans.
+    size_t first = next;
+    chunk.clear();
+    while (next < words.size() && chunk.size() < 60000) {
+      chunk += words[next++];
+      chunk += '\n';
+    }
+    auto nt = normalizer[side]->Normalize(chunk);
+    if (!nt.ok()) {  // an odd word: fall back to one call per word for this chunk
+      for (size_t k = first; k < next; ++k) out[k] = StemOfWord(side, words[k]);
+      continue;
+    }
+    std::vector<uint32_t> line_end;  // byte offset of each '\n' in the normalised text
+    for (uint32_t b = 0; b < nt->text.size(); ++b)
+      if (nt->text[b] == '\n') line_end.push_back(b);
+    std::vector<int> count(next - first, 0);
+    std::vector<const Token*> only(next - first, nullptr);
+    for (const Token& t : nt->tokens) {
+      if (t.type == TokenType::kPlaceholder) continue;
+      size_t line = std::upper_bound(line_end.begin(), line_end.end(), t.begin) - line_end.begin();
+      if (line >= count.size()) continue;
+      ++count[line];
+      only[line] = t.type == TokenType::kWord ? &t : nullptr;
+    }
+    for (size_t k = 0; k < count.size(); ++k)
+      if (count[k] == 1 && only[k] != nullptr) out[first + k] = align::AlignStem(only[k]->key);
+  }
+  return out;
+}
+
 const std::vector<std::pair<uint32_t, float>>* Lexicon::Impl::Find(int side, const std::string& stem) const {
   auto it = vocab[side].find(stem);
   return it == vocab[side].end() ? nullptr : &links[side][it->second];
@@ -201,14 +238,21 @@ Status Lexicon::Merge(const Lexicon& other) {
   return Status::OK();
 }
 
-std::vector<std::string> Lexicon::Translations(std::string_view from_lang, std::string_view key) const {
+std::vector<std::string> Lexicon::Translations(std::string_view from_lang, std::string_view word) const {
   std::vector<std::string> out;
   auto canon = CanonicalLanguage(from_lang);
   if (!canon.ok()) return out;
   int side = impl_->SideOf(*canon);
   if (side < 0) return out;
+  NormalizerOptions o;
+  o.language = *canon;
+  o.keep_punctuation = false;
+  auto normalizer = Normalizer::Create(o);
+  if (!normalizer.ok()) return out;
+  auto nt = (*normalizer)->Normalize(word);
+  if (!nt.ok() || nt->tokens.size() != 1 || nt->tokens[0].type != TokenType::kWord) return out;
   std::vector<std::string> stems;
-  align::LookupStems(key, &stems);
+  align::LookupStems(nt->tokens[0].key, &stems);
   for (const std::string& s : stems) {
     if (auto* l = impl_->Find(side, s))
       for (auto& [id, w] : *l) {
@@ -227,9 +271,14 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
   // "HEADWORD /ipa/" and sense lines "1. sense" or one bare sense line. The headword side is recognised
   // by its script when lang_a is Arabic; otherwise by the "/ipa/" tail.
   const bool a_arabic = align::IsArabicLanguage(lex.lang_a());
-  std::vector<std::string> heads;
+  // First pass: entries as raw word lists; second pass: stem all words of a side in a few large Normalize
+  // calls (one call per word costs ~3x more: ICU iterator set-up dominates for one-word strings).
+  struct Entry {
+    uint32_t head_begin, head_end, sense_begin, sense_end;  // ranges in words[0] / words[1]
+  };
+  std::vector<Entry> entries;
+  std::vector<std::string> words[2];
   size_t line_no = 0, pos = 0, headwords = 0;
-  bool seen_entry = false;
   while (pos < data.size()) {
     size_t nl = data.find('\n', pos);
     if (nl == std::string::npos) nl = data.size();
@@ -238,30 +287,43 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
     ++line_no;
     std::string t = Trim(line);
     if (t.empty()) continue;
-    bool is_head = a_arabic ? HasArabic(t) : (t.size() > 2 && t.back() == '/' && t.find(" /") != std::string::npos);
+    bool is_head = a_arabic ? HasArabic(t)
+                            : (t.size() > 2 && t.back() == '/' && t.find(" /") != std::string::npos);
     if (is_head) {
-      seen_entry = true;
       ++headwords;
       size_t ipa = t.find(" /");
       std::string head = ipa == std::string::npos ? t : Trim(std::string_view(t).substr(0, ipa));
-      heads.clear();
-      for (std::string& h : SplitAlternatives(head)) {
-        std::string stem = lex.impl_->StemOfWord(0, h);
-        if (!stem.empty()) heads.push_back(std::move(stem));
-      }
+      Entry e;
+      e.head_begin = static_cast<uint32_t>(words[0].size());
+      for (std::string& h : SplitAlternatives(head))
+        if (!h.empty() && h.find(' ') == std::string::npos) words[0].push_back(std::move(h));
+      e.head_end = static_cast<uint32_t>(words[0].size());
+      e.sense_begin = e.sense_end = static_cast<uint32_t>(words[1].size());
+      entries.push_back(e);
       continue;
     }
-    if (!seen_entry || heads.empty()) continue;  // header text, or a multi-word headword we skip
+    if (entries.empty() || entries.back().head_begin == entries.back().head_end) continue;  // header text
     std::string_view sense(t);
     size_t k = 0;
     while (k < sense.size() && sense[k] >= '0' && sense[k] <= '9') ++k;
     if (k > 0 && k < sense.size() && sense[k] == '.') sense.remove_prefix(k + 1);
     for (std::string& alt : SplitAlternatives(sense)) {
-      std::string stem = lex.impl_->StemOfWord(1, CleanSense(alt));
-      if (stem.empty()) continue;
-      for (const std::string& h : heads) lex.impl_->AddStems(h, stem, 1.0f);
+      std::string w = CleanSense(alt);
+      if (!w.empty() && w.find(' ') == std::string::npos) words[1].push_back(std::move(w));
     }
+    entries.back().sense_end = static_cast<uint32_t>(words[1].size());
   }
+  std::vector<std::string> stems[2];
+  for (int side = 0; side < 2; ++side) {
+    stems[side] = lex.impl_->StemWords(side, words[side]);
+    lex.impl_->vocab[side].reserve(words[side].size() / 2);
+    lex.impl_->words[side].reserve(words[side].size() / 2);
+    lex.impl_->links[side].reserve(words[side].size() / 2);
+  }
+  for (const Entry& e : entries)
+    for (uint32_t h = e.head_begin; h < e.head_end; ++h)
+      for (uint32_t w = e.sense_begin; w < e.sense_end; ++w)
+        lex.impl_->AddStems(stems[0][h], stems[1][w], 1.0f);
   if (headwords == 0)
     return Status::Corruption("dictionary " + path + ": no headword found in " + std::to_string(line_no) +
                               " lines; not a FreeDict " + lex.lang_a() + "-" + lex.lang_b() + " database?");
@@ -280,7 +342,8 @@ StatusOr<Lexicon> Lexicon::LoadDefault(std::string_view lang_a, std::string_view
     if (!std::filesystem::exists(path, ec)) continue;
     auto dict = LoadFreedict(path, x, y);
     if (!dict.ok()) return dict.status().WithContext("loading the default lexicon");
-    DHAKIRA_RETURN_IF_ERROR(lex.Merge(*dict));
+    if (lex.size() == 0 && dir == 0) lex = std::move(dict).value();  // same orientation: no copy
+    else DHAKIRA_RETURN_IF_ERROR(lex.Merge(*dict));
   }
   for (const BuiltinPair& p : BuiltinPairs()) {
     if (base(a) == p.lang_a && base(b) == p.lang_b) lex.AddPair(p.word_a, p.word_b);

@@ -31,6 +31,8 @@ struct Lexicon::Impl {
   bool AddStems(const std::string& stem_a, const std::string& stem_b, float weight);
   // The alignment stem of a single-word text of side `side`; "" when not exactly one word.
   std::string StemOfWord(int side, std::string_view word);
+  // StemOfWord for many words at once (a few large Normalize calls); "" where not exactly one word.
+  std::vector<std::string> StemWords(int side, const std::vector<std::string>& words);
   const std::vector<std::pair<uint32_t, float>>* Find(int side, const std::string& stem) const;
 };
 

@@ -19,13 +19,14 @@ struct ScoreParams {
   double editorial_bonus = 6.0;  // gain for leaving out a recognised standfirst, disclaimer or keyword line
   double title_bonus = 2.0;      // gain for leaving out a recognised title (weaker: it may translate the
                                  // original headline)
-  double merge_cost = 0.6;       // prior cost of a 1-2 / 2-1 bead
+  double merge_cost = 1.2;       // prior cost of a 1-2 / 2-1 bead
   double merge_step = 0.4;       // extra prior cost per sentence beyond two (1-3, 1-4, 3-1 ...)
-  double two_two_cost = 2.0;     // prior cost of a 2-2 bead
-  double smoothing = 1.0;        // kappa: weight added to the coverage denominator
+  double two_two_cost = 3.5;     // prior cost of a 2-2 bead
+  double smoothing = 2.0;        // kappa: weight added to the coverage denominator
   double number_weight = 2.0;    // type weight of number tokens (words 1)
   double idf_floor = 0.1;        // added to every token's idf
-  double min_spread = 0.05;      // floor of (translation - chance) similarity in standardisation
+  double min_spread = 0.05;
+  double anchor_z = 1.0;         // standardised similarity a mutually best pair needs to anchor the length ratio      // floor of (translation - chance) similarity in standardisation
 
   // Parses "name=value,name=value" over the defaults (for tuning tools). InvalidArgument on unknown names.
   Status Parse(const std::string& spec);
