@@ -1,10 +1,10 @@
 // Normalizer, KeyHash, CanonicalLanguage and ArabicLightStem: DESIGN-NOTES §1 as tables.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "dhakira/text.h"
 
@@ -198,12 +198,15 @@ TEST(NormalizerTest, TokenTypesAndSpans) {
 }
 
 TEST(NormalizerTest, SpansCoverOriginalOnRealText) {
-  // Every token span must be a well-formed piece of the NFC text, in order, without blanks at its edges.
+  // Every token span must be a well-formed piece of the NFC text, in order, without blanks at its
+  // edges.
   auto ar = Make("ar");
   ASSERT_NE(ar, nullptr);
   const std::string text =
-      "وبيّن مدير فرع الحبوب في حماة، المهندس عدنان الخطيب، أن مراكز الاستلام الثمانية تستقبل يومياً ما "
-      "بين 3,500 و4,200 طن. وأضاف: «سدّدنا حتى اليوم أكثر من 1,250 مليار ليرة» لـ«الوطن» الـ١٨ ﷺ \u200F";
+      "وبيّن مدير فرع الحبوب في حماة، المهندس عدنان الخطيب، أن مراكز الاستلام الثمانية تستقبل يومياً "
+      "ما "
+      "بين 3,500 و4,200 طن. وأضاف: «سدّدنا حتى اليوم أكثر من 1,250 مليار ليرة» لـ«الوطن» الـ١٨ ﷺ "
+      "\u200F";
   auto result = ar->Normalize(text);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_FALSE(result->tokens.empty());
@@ -234,12 +237,13 @@ TEST(NormalizerTest, Numbers) {
       {"en", "3.5", "3.5", 3.5},
       {"ar", "٣٫٥", "3.5", 3.5},
       {"ar", "12", "12", 12},
-      {"ar", "الـ20", "20", 20},    // the article with tatweel is one number token, keyed by the number
+      {"ar", "الـ20", "20",
+       20},  // the article with tatweel is one number token, keyed by the number
       {"ar", "الـ١٨", "18", 18},
       {"ar", "لـ2024", "2024", 2024},
       {"ar", "1950م", "1950", 1950},  // the era letter after a year
       {"en", "1,000,000", "1000000", 1e6},
-      {"en", "3,5", "3.5", 3.5},     // one comma not followed by three digits: a decimal comma
+      {"en", "3,5", "3.5", 3.5},  // one comma not followed by three digits: a decimal comma
       {"de", "1.000", "1000", 1000},
       {"de", "3,25", "3.25", 3.25},
       {"en", "１２３", "123", 123},
@@ -299,14 +303,14 @@ TEST(NormalizerTest, BidiControlsAreGone) {
   auto ar = Make("ar");
   ASSERT_NE(ar, nullptr);
   const std::string plain = "مرحبا بالعالم 2024!";
-  const std::string marked =
-      "\u200Fمرحبا\u200E \u202Bبالعالم\u202C \u2067\u061C2024\u2069!\u200E";
+  const std::string marked = "\u200Fمرحبا\u200E \u202Bبالعالم\u202C \u2067\u061C2024\u2069!\u200E";
   EXPECT_EQ(Keys(*ar, marked), Keys(*ar, plain));
   auto result = ar->Normalize(marked);
   ASSERT_TRUE(result.ok());
   for (const Token& t : result->tokens) {
     const std::string span = result->text.substr(t.begin, t.end - t.begin);
-    for (const char* control : {"\u200E", "\u200F", "\u061C", "\u202B", "\u202C", "\u2067", "\u2069"}) {
+    for (const char* control :
+         {"\u200E", "\u200F", "\u061C", "\u202B", "\u202C", "\u2067", "\u2069"}) {
       EXPECT_EQ(span.find(control), std::string::npos) << "token " << t.key;
     }
   }
@@ -353,10 +357,12 @@ TEST(NormalizerTest, InvalidUtf8NamesTheOffset) {
     const char* offset;
   };
   const Case cases[] = {
-      {std::string("abc\xFF" "def"), "byte offset 3"},
-      {std::string("كتاب\xD8"), "byte offset 8"},          // truncated sequence at the end
-      {std::string("ab\xED\xA0\x80"), "byte offset 2"},     // UTF-8 encoded surrogate
-      {std::string("\xC0\xAF"), "byte offset 0"},           // overlong '/'
+      {std::string("abc\xFF"
+                   "def"),
+       "byte offset 3"},
+      {std::string("كتاب\xD8"), "byte offset 8"},        // truncated sequence at the end
+      {std::string("ab\xED\xA0\x80"), "byte offset 2"},  // UTF-8 encoded surrogate
+      {std::string("\xC0\xAF"), "byte offset 0"},        // overlong '/'
       {std::string("0123456789\xF4\x90\x80\x80"), "byte offset 10"},  // above U+10FFFF
   };
   for (const Case& c : cases) {
@@ -423,10 +429,21 @@ TEST(CanonicalLanguageTest, Table) {
     const char* canonical;
   };
   const Case cases[] = {
-      {"ar", "ar"},       {"ara", "ar"},        {"arb", "ar"},         {"eng", "en"},
-      {"deu", "de"},      {"ger", "de"},        {"fre", "fr"},         {"ar_SY", "ar-SY"},
-      {"AR-sy", "ar-SY"}, {"en_us", "en-US"},   {"EN-us", "en-US"},    {" en ", "en"},
-      {"iw", "he"},       {"zh-Hant-TW", "zh-Hant-TW"}, {"sr_Latn_RS", "sr-Latn-RS"},
+      {"ar", "ar"},
+      {"ara", "ar"},
+      {"arb", "ar"},
+      {"eng", "en"},
+      {"deu", "de"},
+      {"ger", "de"},
+      {"fre", "fr"},
+      {"ar_SY", "ar-SY"},
+      {"AR-sy", "ar-SY"},
+      {"en_us", "en-US"},
+      {"EN-us", "en-US"},
+      {" en ", "en"},
+      {"iw", "he"},
+      {"zh-Hant-TW", "zh-Hant-TW"},
+      {"sr_Latn_RS", "sr-Latn-RS"},
       {"ar-001", "ar-001"},
   };
   for (const Case& c : cases) {
@@ -437,8 +454,8 @@ TEST(CanonicalLanguageTest, Table) {
 }
 
 TEST(CanonicalLanguageTest, RejectsGarbageNamingTheValue) {
-  for (const char* input : {"", "*all*", "12", "a b", "x", "en-", "und", "e\xC3\xA9", "en@x=y",
-                            "toolonglanguage"}) {
+  for (const char* input :
+       {"", "*all*", "12", "a b", "x", "en-", "und", "e\xC3\xA9", "en@x=y", "toolonglanguage"}) {
     auto result = CanonicalLanguage(input);
     ASSERT_FALSE(result.ok()) << input << " -> " << *result;
     EXPECT_TRUE(result.status().IsInvalidArgument());
@@ -453,24 +470,24 @@ TEST(ArabicLightStemTest, Table) {
     const char* stem;
   };
   const Case cases[] = {
-      {"الكتاب", "كتاب"},     // ال
-      {"والكتاب", "كتاب"},    // وال
-      {"بالمدرسه", "مدرس"},   // بال, then ه
-      {"كالبحر", "بحر"},      // كال
-      {"فالامر", "امر"},      // فال
-      {"للطلاب", "طلاب"},     // لل
-      {"وقال", "قال"},        // و with 4 letters
-      {"ولد", "ولد"},         // و needs 4 letters
-      {"كتابها", "كتاب"},     // ها
-      {"معلمون", "معلم"},     // ون
-      {"معلمين", "معلم"},     // ين
-      {"سيارات", "سيار"},     // ات
-      {"مصري", "مصر"},        // ي
+      {"الكتاب", "كتاب"},      // ال
+      {"والكتاب", "كتاب"},     // وال
+      {"بالمدرسه", "مدرس"},    // بال, then ه
+      {"كالبحر", "بحر"},       // كال
+      {"فالامر", "امر"},       // فال
+      {"للطلاب", "طلاب"},      // لل
+      {"وقال", "قال"},         // و with 4 letters
+      {"ولد", "ولد"},          // و needs 4 letters
+      {"كتابها", "كتاب"},      // ها
+      {"معلمون", "معلم"},      // ون
+      {"معلمين", "معلم"},      // ين
+      {"سيارات", "سيار"},      // ات
+      {"مصري", "مصر"},         // ي
       {"اقتصاديه", "اقتصاد"},  // يه
-      {"هو", "هو"},           // two letters stay
+      {"هو", "هو"},            // two letters stay
       {"ال", "ال"},
       {"كتب", "كتب"},
-      {"book", "book"},       // not Arabic: unchanged
+      {"book", "book"},  // not Arabic: unchanged
       {"", ""},
   };
   for (const Case& c : cases) EXPECT_EQ(ArabicLightStem(c.key), c.stem) << c.key;

@@ -24,10 +24,17 @@ namespace dhakira {
 inline constexpr char32_t kPlaceholderBase = 0xE000;
 inline constexpr uint32_t kMaxInlineCodes = 0x1900;  // U+E000..U+F8FF, the BMP private use area
 
+// Tokens are the segments of ICU's word BreakIterator (UAX #29) over the NFC text: rule status 100..199
+// numbers, 200+ words, status 0 punctuation/symbols (whitespace dropped). Details in docs/text.md.
 enum class TokenType : uint8_t {
-  kWord = 0,         // letters (Arabic clitics are not split: والكتاب is one word)
-  kNumber = 1,       // 3.5, ١٬٠٠٠٫٥, 1,000.5, الـ20 ; key is the ASCII digit form, value is its numeric value
-  kPunct = 2,        // punctuation and symbols, one token per cluster
+  kWord = 0,         // letters (Arabic clitics are not split: والكتاب is one word). A code point that NFKC
+                     // expands to several words (U+FDFA) gives one token per word, all with its span.
+  kNumber = 1,       // 3.5, ١٬٠٠٠٫٥, 1,000.5, الـ20 (key "20": a clitic prefix such as الـ وبـ لـ and an era
+                     // suffix م / هـ after a year are part of the span, not of the key); key is the ASCII digit
+                     // form, value its numeric value. Digit strings that are not one number (12.05.2020)
+                     // keep their separators in the key and have value NaN.
+  kPunct = 2,        // punctuation and symbols; adjacent ones form one cluster token (".»", "?!", "...", and
+                     // "…" whose key is "..."). A symbol whose key is letters is a word (U+FDFC -> "ريال").
   kPlaceholder = 3,  // an inline-code placeholder (U+E000 + index); key is the decimal index
 };
 
@@ -83,7 +90,8 @@ class Normalizer {
 std::string ArabicLightStem(std::string_view key);
 
 // Stable 64-bit hash of the key sequence of `tokens`, placeholders ignored (FNV-1a 64 over the keys, each
-// followed by 0x1F). Stored on disk (context hashes): never change it without a format version bump.
+// followed by 0x1F); every other token counts, punctuation included. KeyHash({}) is the FNV offset basis
+// 0xcbf29ce484222325. Stored on disk (context hashes): never change it without a format version bump.
 uint64_t KeyHash(const std::vector<Token>& tokens);
 
 // Canonical BCP 47 tag for a language value as found in the wild: "ar_SY", "AR-sy" -> "ar-SY", "ara" -> "ar",
@@ -94,9 +102,13 @@ struct SplitterOptions {
   // BCP 47 language of the text; selects abbreviation lists ("ar", "en", others use ICU's root rules).
   std::string language;
   // Join hard-wrapped lines inside a paragraph (a single newline is a space). Blank lines always end a sentence.
+  // A line ending with punctuation is always joined (ICU decides). Other lines are joined only in paragraphs
+  // that look hard-wrapped (reflow test, lines of at most 150 code points); elsewhere each line ends a
+  // sentence (one paragraph or sentence per line). false: every newline ends a sentence.
   bool unwrap_lines = true;
-  // A line shorter than this many code points that ends without sentence punctuation and is followed by a
-  // newline is a headline: it is a sentence of its own. 0 disables. Range 0 .. 1000.
+  // In a hard-wrapped paragraph, a line shorter than this many code points that ends without punctuation and
+  // after which the next line's first word would have fitted (no wrap) is a headline: a sentence of its own.
+  // 0 disables (such lines are joined). Range 0 .. 1000.
   uint32_t headline_max_chars = 120;
 
   Status Validate() const;
