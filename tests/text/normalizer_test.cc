@@ -1,8 +1,14 @@
 // Normalizer, KeyHash, CanonicalLanguage and ArabicLightStem: DESIGN-NOTES §1 as tables.
 #include <gtest/gtest.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
 
 #include <cmath>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -399,6 +405,88 @@ TEST(NormalizerTest, OptionsValidation) {
   options.max_input_bytes = (64u << 20) + 1;
   EXPECT_FALSE(options.Validate().ok());
   EXPECT_FALSE(Normalizer::Create(options).ok());
+}
+
+// Reference folding straight from DESIGN-NOTES §1 with ICU objects only (whole-string
+// NFKC_Casefold, the UnicodeSet [[:Mn:]&[:scx=Arab:]], u_charDigitValue): independent of the fast
+// code-point switch.
+std::string ReferenceKey(const std::string& span, bool arabic) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  static const icu::UnicodeSet* marks = [] {
+    UErrorCode st = U_ZERO_ERROR;
+    auto* set = new icu::UnicodeSet(u"[[:Mn:]&[:scx=Arab:]]", st);
+    set->freeze();
+    return set;
+  }();
+  icu::UnicodeString folded = nfkc_cf->normalize(icu::UnicodeString::fromUTF8(span), status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  icu::UnicodeString out;
+  for (int32_t i = 0; i < folded.length();) {
+    UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER) c = '0' + u_charDigitValue(c);
+    if (c == 0x066B) c = '.';
+    if (c == 0x066C) c = ',';
+    if (c == 0x066A) c = '%';
+    if (arabic) {
+      if (marks->contains(c) || c == 0x0640) continue;
+      if (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671) c = 0x0627;
+      if (c == 0x0649 || c == 0x06CC) c = 0x064A;
+      if (c == 0x0629) c = 0x0647;
+      if (c == 0x06A9) c = 0x0643;
+    }
+    out.append(c);
+  }
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+// Every word and punctuation key of real text equals the reference folding of its span.
+TEST(NormalizerTest, KeysMatchReferenceFoldingOnRealText) {
+  struct Source {
+    const char* language;
+    std::string path;
+    size_t max_lines;
+  };
+  const std::string shared = DHAKIRA_SHARED_DIR;
+  const std::string data = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
+  const Source sources[] = {
+      {"ar", data + "tartus-solar-pumping.ar.txt", 1000},
+      {"ar", data + "hama-wheat-harvest.ar.txt", 1000},
+      {"ar", shared + "/corpora/ntrex128/newstest2019-ref.arb.txt", 600},
+      {"ar", shared + "/corpora/flores200-devtest/arb_Arab.devtest", 300},
+      {"en", shared + "/corpora/ntrex128/newstest2019-src.eng.txt", 300},
+  };
+  size_t checked = 0;
+  for (const Source& source : sources) {
+    std::ifstream in(source.path);
+    if (!in)
+      continue;  // the shared corpora are optional; the sample articles are in the repository
+    auto normalizer = Make(source.language);
+    ASSERT_NE(normalizer, nullptr);
+    std::string line;
+    for (size_t n = 0; n < source.max_lines && std::getline(in, line); ++n) {
+      auto result = normalizer->Normalize(line);
+      ASSERT_TRUE(result.ok()) << source.path << ":" << n + 1;
+      for (const Token& t : result->tokens) {
+        if (t.type != TokenType::kWord && t.type != TokenType::kPunct) continue;
+        const std::string reference =
+            ReferenceKey(result->text.substr(t.begin, t.end - t.begin), source.language[0] == 'a');
+        if (reference.find(' ') != std::string::npos) continue;  // U+FDFA and friends: split
+        if (t.type == TokenType::kPunct && reference != t.key) {
+          // A cluster's key is the concatenation of its segments' keys, which equals the whole
+          // fold.
+          ADD_FAILURE() << source.path << ":" << n + 1 << " punct " << t.key << " vs " << reference;
+          continue;
+        }
+        EXPECT_EQ(t.key, reference) << source.path << ":" << n + 1;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 500u);
 }
 
 TEST(KeyHashTest, StableValue) {

@@ -184,7 +184,8 @@ TEST(SentenceSplitterTest, OptionsValidation) {
   EXPECT_FALSE(SentenceSplitter::Create(options).ok());
 }
 
-// The hand-split sample articles (data/articles): our split must equal the .split files line for line.
+// The hand-split sample articles (data/articles): our split must equal the .split files line for
+// line.
 TEST(SentenceSplitterTest, SampleArticlesMatchHandSplit) {
   const std::string dir = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
   int compared = 0;

@@ -421,15 +421,17 @@ class SentenceSplitterImpl final : public SentenceSplitter {
         !token.ends_with("...")) {
       return true;
     }
-    if (!data_->quote_continuations.empty() && ClosesQuoteAfterQuestion(token) &&
-        Contains(data_->quote_continuations, BareWord(next))) {
-      return true;
+    if (!data_->quote_continuations.empty() && ClosesQuoteAfterQuestion(token)) {
+      // «...؟» تساءل أحمد / "...!" Hammel added: the reporting verb is the first or second word.
+      if (Contains(data_->quote_continuations, BareWord(next))) return true;
+      const size_t second = SkipSpaceForward(block, next_end);
+      if (Contains(data_->quote_continuations, BareWord(block.substr(second)))) return true;
     }
     AbbrevKind kind;
     if (const auto* a = Find(token)) {
       kind = a->kind;
     } else if (IsInitial(token)) {
-      kind = AbbrevKind::kTitle;
+      kind = AbbrevKind::kMidSentence;  // "George W. Bush", but "grade A. The data"
     } else {
       return false;
     }

@@ -42,6 +42,12 @@ constexpr std::string_view kArabicQuoteContinuations[] = {
     "أكدت", "حسبما", "بحسب", "حسب",   "وفق",   "وفقا", "يقول",  "تقول",  "يضيف",   "تضيف",
 };
 
+constexpr std::string_view kEnglishQuoteContinuations[] = {
+    "said",      "says",    "added",    "adds",     "asked",    "asks",
+    "told",      "tells",   "wrote",    "writes",   "reported", "explained",
+    "continued", "replied", "insisted", "recalled", "noted",    "according",
+};
+
 constexpr Abbreviation kEnglishAbbreviations[] = {
     {"Mr.", K::kTitle},         {"Mrs.", K::kTitle},         {"Ms.", K::kTitle},
     {"Dr.", K::kTitle},         {"Prof.", K::kTitle},        {"Gen.", K::kTitle},
@@ -64,6 +70,10 @@ constexpr Abbreviation kEnglishAbbreviations[] = {
     {"etc.", K::kMidSentence},  {"e.g.", K::kMidSentence},   {"i.e.", K::kMidSentence},
     {"a.m.", K::kMidSentence},  {"p.m.", K::kMidSentence},   {"approx.", K::kMidSentence},
     {"est.", K::kMidSentence},  {"Ave.", K::kMidSentence},   {"Dept.", K::kMidSentence},
+    {"Sens.", K::kTitle},       {"Reps.", K::kTitle},        {"Gens.", K::kTitle},
+    {"Det.", K::kTitle},        {"Supt.", K::kTitle},        {"Insp.", K::kTitle},
+    {"Messrs.", K::kTitle},     {"v.", K::kMidSentence},     {"D.C.", K::kMidSentence},
+    {"Ph.D.", K::kMidSentence}, {"Calif.", K::kMidSentence}, {"Fla.", K::kMidSentence},
     {"Univ.", K::kMidSentence},
 };
 
@@ -81,7 +91,7 @@ constexpr SplitLanguageData kTables[] = {
      kArabicQuoteContinuations,
      /*double_period_is_pause=*/true},
     {"en", kEnglishAbbreviations, kEnglishStarters, /*initials=*/true, /*cased=*/true,
-     /*quote_continuations=*/{},
+     kEnglishQuoteContinuations,
      /*double_period_is_pause=*/false},
 };
 
