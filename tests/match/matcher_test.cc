@@ -178,6 +178,43 @@ TEST_F(MatcherTest, IndexFollowsAddUpdateDelete) {
   EXPECT_TRUE(r->matches.empty());
 }
 
+// Several writes in one transaction: the index (which buffers its postings until commit) must reflect all
+// of them, in order.
+TEST_F(MatcherTest, IndexFollowsMixedBatch) {
+  const uint64_t a = Add("عاد الهدوء إلى المدينة بعد الاشتباكات", "Calm returned to the city");
+  const uint64_t b = Add("ارتفعت درجات الحرارة بشكل غير مسبوق", "Temperatures rose to record levels");
+  auto unit_a = store_->Get(a);
+  ASSERT_TRUE(unit_a.ok());
+  SegmentPair changed = *unit_a;
+  changed.source = "انقطعت الكهرباء عن أحياء واسعة في العاصمة";
+  WriteBatch batch;
+  batch.Update(changed);
+  batch.Delete(b);
+  SegmentPair added;
+  added.src_lang = "ar";
+  added.tgt_lang = "en";
+  added.source = "عاد الهدوء إلى المدينة بعد الاشتباكات العنيفة";
+  added.target = "Calm returned to the city after the violent clashes";
+  batch.Add(added);
+  auto written = store_->Write(batch, DuplicatePolicy::kKeepBoth);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_EQ(written->size(), 3u);
+  const uint64_t c = (*written)[2].id;
+  for (bool brute : {false, true}) {
+    MatchOptions o = Options(60);
+    o.brute_force = brute;
+    auto r = matcher_->Match("عاد الهدوء إلى المدينة بعد الاشتباكات", o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(Ids(*r), std::vector<uint64_t>{c}) << "brute " << brute;
+    r = matcher_->Match("ارتفعت درجات الحرارة بشكل غير مسبوق", o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->matches.empty());
+    r = matcher_->Match(changed.source, o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(Ids(*r), std::vector<uint64_t>{a});
+  }
+}
+
 TEST_F(MatcherTest, IndexSurvivesReopen) {
   const uint64_t id = Add("تراجعت البورصة بشكل حاد اليوم", "The stock market fell sharply today");
   matcher_.reset();

@@ -284,9 +284,15 @@ StatusOr<uint32_t> FuzzyIndex::TokenId(MDB_txn* txn, std::string_view lang, std:
   return id;
 }
 
-void FuzzyIndex::Commit() { pending_vocab_.clear(); }
+void FuzzyIndex::Commit() {
+  pending_vocab_.clear();
+  pending_.clear();
+  pending_ids_.clear();
+}
 
 void FuzzyIndex::Abort() {
+  pending_.clear();
+  pending_ids_.clear();
   for (const std::string& k : pending_vocab_) vocab_cache_.erase(k);
   pending_vocab_.clear();
   next_token_loaded_ = false;  // reread the counter: the aborted increments are gone
@@ -306,15 +312,43 @@ StatusOr<Normalizer*> FuzzyIndex::TargetNormalizer(const std::string& lang) {
 
 Status FuzzyIndex::AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
                                const std::vector<uint32_t>& tokens, bool occurrences) {
+  // Buffered, written sorted by Flush: inserting a transaction's postings in key order touches each B-tree
+  // page once instead of once per posting, several times faster for batches than inserting them as they come.
   const uint64_t posting = MakePosting(static_cast<uint32_t>(tokens.size()), id);
-  for (uint64_t f : Features(tokens, occurrences)) {
-    MDB_val k = Val(&f, sizeof f), v = Val(&posting, sizeof posting);
-    const int rc = mdb_put(txn, dbi, &k, &v, MDB_NODUPDATA);
-    if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) {
-      return WriteError(rc, "adding unit " + std::to_string(id) + " to the fuzzy index");
-    }
-  }
+  const uint8_t side = dbi == src_ ? 0 : 1;
+  for (uint64_t f : Features(tokens, occurrences)) pending_.push_back({side, f, posting});
+  pending_ids_.insert(id);
+  if (pending_.size() >= kMaxPendingPostings) return Flush(txn);
   return Status::OK();
+}
+
+Status FuzzyIndex::Flush(MDB_txn* txn) {
+  if (pending_.empty()) return Status::OK();
+  std::sort(pending_.begin(), pending_.end(), [](const PendingPosting& a, const PendingPosting& b) {
+    if (a.side != b.side) return a.side < b.side;
+    if (a.feature != b.feature) return a.feature < b.feature;
+    return a.posting < b.posting;
+  });
+  Status status;
+  for (uint8_t side : {uint8_t{0}, uint8_t{1}}) {
+    MDB_cursor* cur = nullptr;
+    int rc = mdb_cursor_open(txn, side == 0 ? src_ : tgt_, &cur);
+    if (rc != MDB_SUCCESS) return WriteError(rc, "writing the fuzzy index postings");
+    for (const PendingPosting& p : pending_) {
+      if (p.side != side) continue;
+      MDB_val k = Val(&p.feature, sizeof p.feature), v = Val(&p.posting, sizeof p.posting);
+      rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
+      if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) {
+        status = WriteError(rc, "writing the fuzzy index postings");
+        break;
+      }
+    }
+    mdb_cursor_close(cur);
+    if (!status.ok()) break;
+  }
+  pending_.clear();
+  pending_ids_.clear();
+  return status;
 }
 
 Status FuzzyIndex::RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
@@ -342,6 +376,13 @@ Status FuzzyIndex::GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out, bool source
 }
 
 Status FuzzyIndex::Delete(MDB_txn* txn, uint64_t id) {
+  if (pending_ids_.count(id) != 0) {
+    // Added (or re-added) earlier in this transaction and not flushed yet: drop those postings.
+    pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                  [id](const PendingPosting& p) { return PostingId(p.posting) == id; }),
+                   pending_.end());
+    pending_ids_.erase(id);
+  }
   SegRecord old;
   Status s = GetSeg(txn, id, &old);
   if (s.IsNotFound()) return Status::OK();  // never indexed: nothing to remove
@@ -388,7 +429,9 @@ Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentP
   std::string value;
   EncodeSegRecord(r, &value);
   MDB_val k = Val(&unit.id, sizeof unit.id), v = Val(value);
-  const int rc = mdb_put(txn, seg_, &k, &v, 0);
+  // New units have the highest id so far: appending skips the B-tree search (MDB_KEYEXIST if not).
+  int rc = old_unit == nullptr ? mdb_put(txn, seg_, &k, &v, MDB_APPEND) : MDB_KEYEXIST;
+  if (rc == MDB_KEYEXIST) rc = mdb_put(txn, seg_, &k, &v, 0);
   if (rc != MDB_SUCCESS) {
     return WriteError(rc, "writing the fuzzy index record of unit " + std::to_string(unit.id));
   }

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dhakira/segment.h"
@@ -98,6 +99,8 @@ class FuzzyIndex {
   // `old_unit` (same id) is removed first when given.
   Status Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit);
   Status Delete(MDB_txn* txn, uint64_t id);
+  // Writes the postings buffered by Put (sorted). Must run before the transaction commits.
+  Status Flush(MDB_txn* txn);
   // The transaction ended: keep (commit) or forget (abort) vocabulary entries cached during it.
   void Commit();
   void Abort();
@@ -136,6 +139,14 @@ class FuzzyIndex {
   // Writer-side state (writer mutex held by the store).
   std::unordered_map<std::string, uint32_t> vocab_cache_;  // "<lang>\0<key>" -> id, committed entries
   std::vector<std::string> pending_vocab_;                  // added in the open transaction
+  struct PendingPosting {
+    uint8_t side;  // 0 source, 1 target
+    uint64_t feature;
+    uint64_t posting;
+  };
+  static constexpr size_t kMaxPendingPostings = size_t{1} << 22;  // ~100 MB; flushed early beyond
+  std::vector<PendingPosting> pending_;
+  std::unordered_set<uint64_t> pending_ids_;  // units with postings in pending_
   std::string key_buffer_;
   uint32_t next_token_ = 0;
   bool next_token_loaded_ = false;

@@ -73,6 +73,7 @@ Status FuzzyIndexHook::Open(const HookOpenContext& ctx) {
       }
     }
     mdb_cursor_close(cur);
+    if (s.ok()) s = index_.Flush(ctx.txn);
     if (!s.ok()) {
       index_.Abort();
       return s.WithContext("building the fuzzy index");

@@ -23,6 +23,7 @@ class FuzzyIndexHook : public StoreHook, public std::enable_shared_from_this<Fuz
   Status Open(const HookOpenContext& ctx) override;
   Status OnPut(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit) override;
   Status OnDelete(WriteContext& ctx, const SegmentPair& old_unit) override;
+  Status BeforeCommit(WriteContext& ctx) override { return Forward(ctx, index_.Flush(ctx.txn())); }
   void OnCommit() override { index_.Commit(); }
   void OnAbort() override { index_.Abort(); }
 

@@ -956,6 +956,7 @@ class StoreImpl final : public LmdbStore {
         if (rc != MDB_SUCCESS) return LmdbError(rc, "starting a write transaction");
         WriteContext ctx(txn);
         Status s = body(ctx);
+        for (size_t i = 0; s.ok() && i < hooks_.size(); ++i) s = hooks_[i]->BeforeCommit(ctx);
         if (s.ok()) {
           rc = mdb_txn_commit(txn);  // frees txn whatever the outcome
           if (rc == MDB_SUCCESS) {

@@ -83,6 +83,9 @@ class StoreHook {
   virtual Status OnPut(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit) = 0;
   // A unit was deleted.
   virtual Status OnDelete(WriteContext& ctx, const SegmentPair& old_unit) = 0;
+  // Called once after the last OnPut/OnDelete of a write transaction, just before it commits (still inside
+  // it): for hooks that buffer their writes (the fuzzy index sorts its postings). An error aborts the write.
+  virtual Status BeforeCommit(WriteContext& ctx) { return Status::OK(); }
   // The transaction in which OnPut/OnDelete were called committed / was aborted (an error, or a rerun
   // after map growth). For hooks that keep in-memory state; default: nothing.
   virtual void OnCommit() {}
