@@ -75,7 +75,7 @@ struct ImportIssue {
   uint64_t line = 0;    // 1-based; 0 when unknown
   uint64_t column = 0;  // 1-based, in code points; 0 when unknown
   // Stable machine-readable reason: rejects "missing-source", "missing-target", "missing-seg",
-  // "empty-segment", "segment-too-long", "invalid-encoding", "bad-language", "private-use",
+  // "empty-segment", "segment-too-long", "invalid-encoding", "malformed-tu",
   // "malformed-line", "store-rejected", "ambiguous-target"; warnings "illegal-char-replaced",
   // "bidi-controls", "entity-replaced", "bad-date", "duplicate-language".
   std::string reason;

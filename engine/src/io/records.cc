@@ -297,6 +297,17 @@ bool TakeLineIssues(const LineReader& reader, const std::string& path, Record* r
   return !invalid;
 }
 
+// Segment text from a line: literal private-use characters become "char" codes (see ProtectPrivateUse).
+void SetText(std::string_view value, std::string* text, std::vector<InlineCode>* codes, Record* record) {
+  text->clear();
+  codes->clear();
+  if (!ProtectPrivateUse(value, text, codes) && record->reject_reason.empty()) {
+    record->reject_reason = "malformed-line";
+    record->reject_message = "more than " + std::to_string(kMaxInlineCodes) + " private-use characters";
+    *text = std::string(value);
+  }
+}
+
 std::string Unescape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -360,8 +371,8 @@ class TsvSource : public RecordSource {
                                                                   : Column::kProperty);
       uint64_t number = 0;
       switch (column) {
-        case Column::kSource: p.source = std::move(value); break;
-        case Column::kTarget: p.target = std::move(value); break;
+        case Column::kSource: SetText(value, &p.source, &p.source_codes, record); break;
+        case Column::kTarget: SetText(value, &p.target, &p.target_codes, record); break;
         case Column::kOrigin: p.origin = std::move(value); break;
         case Column::kDoc: p.doc_id = std::move(value); break;
         case Column::kDocPosition:
@@ -478,8 +489,8 @@ class ParallelSource : public RecordSource {
     }
     record->pair.src_lang = src_;
     record->pair.tgt_lang = tgt_;
-    record->pair.source = std::string(src_line);
-    record->pair.target = std::string(tgt_line);
+    SetText(src_line, &record->pair.source, &record->pair.source_codes, record);
+    SetText(tgt_line, &record->pair.target, &record->pair.target_codes, record);
     return true;
   }
   uint64_t bytes_read() const override {

@@ -199,30 +199,14 @@ void TmxReader::TakeIssues(uint64_t unit_begin, uint64_t unit_end) {
   }
 }
 
-void TmxReader::CheckPrivateUse(const char* s, size_t len) {
-  // U+E000..U+F8FF is EE 80 80 .. EF A3 BF in UTF-8.
-  for (size_t i = 0; i < len; ++i) {
-    const auto b = static_cast<uint8_t>(s[i]);
-    if (b == 0xEE || (b == 0xEF && i + 1 < len && static_cast<uint8_t>(s[i + 1]) < 0xA4)) {
-      int32_t j = static_cast<int32_t>(i);
-      UChar32 cp;
-      U8_NEXT(reinterpret_cast<const uint8_t*>(s), j, static_cast<int32_t>(len), cp);
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "private-use character U+%04X in a segment", static_cast<unsigned>(cp));
-      unit_.problems.push_back(
-          {"private-use", std::string(buf) + " (U+E000..U+F8FF are reserved for inline-code placeholders)"});
-      return;
-    }
-  }
-}
-
 void TmxReader::AddText(const char* s, size_t len) {
   TmxVariant* v = variant();
   if (v == nullptr) return;
-  if (std::memchr(s, 0xEE, len) != nullptr || std::memchr(s, 0xEF, len) != nullptr) {
-    CheckPrivateUse(s, len);
+  if (!ProtectPrivateUse(std::string_view(s, len), &v->text, &v->codes) && !too_many_reported_) {
+    too_many_reported_ = true;
+    unit_.problems.push_back({"malformed-tu", "more than " + std::to_string(kMaxInlineCodes) +
+                                                  " inline codes and private-use characters in one segment"});
   }
-  v->text.append(s, len);
 }
 
 void TmxReader::OpenCode(const std::string& element, const std::string& native) {
@@ -233,6 +217,7 @@ void TmxReader::OpenCode(const std::string& element, const std::string& native) 
       unit_.problems.push_back({"malformed-tu", "more than " + std::to_string(kMaxInlineCodes) +
                                                     " inline codes in one segment"});
       v->codes.push_back({"", ""});  // sentinel so the problem is reported once
+      v->text.append(native);        // keep the markup visible in the rejected record
     }
     return;
   }
@@ -304,6 +289,7 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
       return;
     }
     in_tu_ = true;
+    too_many_reported_ = false;
     unit_ = TmxUnit();
     unit_.line = XML_GetCurrentLineNumber(parser_);
     unit_.column = XML_GetCurrentColumnNumber(parser_) + 1;
@@ -455,6 +441,23 @@ void TmxReader::OnSkippedEntity(const char* name) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+bool ProtectPrivateUse(std::string_view text, std::string* out, std::vector<InlineCode>* codes) {
+  // U+E000..U+F8FF is EE 80 80 .. EF A3 BF in UTF-8.
+  size_t start = 0;
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    const auto b = static_cast<uint8_t>(text[i]);
+    if (b != 0xEE && !(b == 0xEF && static_cast<uint8_t>(text[i + 1]) < 0xA4)) continue;
+    if (codes->size() >= kMaxInlineCodes) return false;
+    out->append(text.data() + start, i - start);
+    AppendCodePoint(kPlaceholderBase + static_cast<char32_t>(codes->size()), out);
+    codes->push_back(InlineCode{"char", std::string(text.substr(i, 3))});
+    i += 2;
+    start = i + 1;
+  }
+  out->append(text.data() + start, text.size() - start);
+  return true;
+}
+
 StatusOr<int64_t> ParseTmxDate(std::string_view value) {
   int y, mo, d, h, mi, s;
   char z = 0;

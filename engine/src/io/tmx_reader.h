@@ -10,7 +10,9 @@
 // Inline codes: each bpt/ept/it/ph/ut inside <seg> becomes one placeholder U+E000+i in the text, its whole
 // element (with nested <sub>) kept as XML in InlineCode::native. <hi> and a stray top-level <sub> become two
 // codes, the start and the end tag, with the text between them kept as text. Foreign markup (XLIFF <g>, <x/>,
-// <mrk>, ...) becomes bpt/ept or ph codes whose native content is the escaped foreign tag.
+// <mrk>, ...) becomes bpt/ept or ph codes whose native content is the escaped foreign tag. A literal
+// private-use character becomes a code of element "char" whose native is the character (see
+// ProtectPrivateUse), so placeholders stay unambiguous and the character survives export.
 //
 // Thread safety: none. Not copyable.
 #ifndef DHAKIRA_IO_TMX_READER_H_
@@ -101,7 +103,6 @@ class TmxReader {
   void TakeIssues(uint64_t unit_begin, uint64_t unit_end);
   void AddText(const char* s, size_t len);
   void OpenCode(const std::string& element, const std::string& tag);
-  void CheckPrivateUse(const char* s, size_t len);
   TmxVariant* variant() { return unit_.variants.empty() ? nullptr : &unit_.variants.back(); }
 
   std::unique_ptr<Utf8Decoder> decoder_;
@@ -132,6 +133,7 @@ class TmxReader {
   std::vector<size_t> open_code_index_;  // ... and the index of their start code
   std::vector<size_t> open_text_size_;   // ... and the text size at their start
   int next_foreign_i_ = 0;
+  bool too_many_reported_ = false;
   int depth_ = 0;
   int skip_depth_ = 0;  // > 0 inside elements we ignore (ude, map, unknown elements outside seg)
   Attributes header_;
@@ -139,6 +141,11 @@ class TmxReader {
   TmxStats stats_;
   std::vector<DecodeIssue> stray_issues_;
 };
+
+// Appends `text` to *out with every literal private-use character (U+E000..U+F8FF: symbol-font glyphs, the
+// Apple logo) turned into an inline code {"char", the character} and its placeholder, since that range carries
+// placeholders. false (nothing more appended) when the segment would exceed kMaxInlineCodes.
+bool ProtectPrivateUse(std::string_view text, std::string* out, std::vector<InlineCode>* codes);
 
 // Parses a TMX date: "YYYYMMDDThhmmssZ" (TMX 1.4) or "YYYY-MM-DDThh:mm:ssZ" into Unix seconds UTC.
 // InvalidArgument naming the value otherwise.

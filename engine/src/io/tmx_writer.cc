@@ -221,12 +221,17 @@ void AppendSegmentXml(std::string_view text, const std::vector<InlineCode>& code
 void AppendTsvHeader(std::string* out) { *out += "source\ttarget\torigin\tdoc\tnote\n"; }
 
 namespace {
-void AppendTsvField(std::string_view text, bool escape, std::string* out, uint64_t* replaced) {
+void AppendTsvField(std::string_view text, const std::vector<InlineCode>& codes, bool escape,
+                    std::string* out, uint64_t* replaced) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   for (size_t i = 0; i < text.size(); ++i) {
     const uint8_t c = s[i];
-    if (c == 0xEE || (c == 0xEF && i + 1 < text.size() && s[i + 1] < 0xA4)) {
-      i += 2;  // a placeholder: TSV has no inline codes
+    if ((c == 0xEE || (c == 0xEF && s[i + 1] < 0xA4)) && i + 2 < text.size()) {
+      // A placeholder: TSV has no inline codes, but a literal private-use character is text.
+      const uint32_t cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+      const size_t index = cp - kPlaceholderBase;
+      if (index < codes.size() && codes[index].element == "char") out->append(codes[index].native);
+      i += 2;
       continue;
     }
     if (c == '\t' || c == '\n' || c == '\r' || (c == '\\' && escape)) {
@@ -245,15 +250,15 @@ void AppendTsvField(std::string_view text, bool escape, std::string* out, uint64
 }  // namespace
 
 void AppendTsvLine(const SegmentPair& pair, bool escape, std::string* out, uint64_t* replaced) {
-  AppendTsvField(pair.source, escape, out, replaced);
+  AppendTsvField(pair.source, pair.source_codes, escape, out, replaced);
   *out += '\t';
-  AppendTsvField(pair.target, escape, out, replaced);
+  AppendTsvField(pair.target, pair.target_codes, escape, out, replaced);
   *out += '\t';
-  AppendTsvField(pair.origin, escape, out, replaced);
+  AppendTsvField(pair.origin, {}, escape, out, replaced);
   *out += '\t';
-  AppendTsvField(pair.doc_id, escape, out, replaced);
+  AppendTsvField(pair.doc_id, {}, escape, out, replaced);
   *out += '\t';
-  AppendTsvField(pair.note, escape, out, replaced);
+  AppendTsvField(pair.note, {}, escape, out, replaced);
   *out += '\n';
 }
 
