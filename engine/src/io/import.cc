@@ -1,5 +1,6 @@
 // Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → Store::Write batches.
 #include <chrono>
+#include <filesystem>
 #include <string_view>
 
 #include "dhakira/io.h"
@@ -346,6 +347,15 @@ StatusOr<ImportSummary> Import(Store& store, const std::string& path, const Impo
   }
   if (!summary.src_lang.empty() && summary.src_lang == summary.tgt_lang) {
     return Status::InvalidArgument("source and target language are both '" + summary.src_lang + "'");
+  }
+
+  // An empty file is a mistake (a failed download, a wrong name), not an empty corpus: say so.
+  for (const std::string* file : {&path, static_cast<const std::string*>(&options.target_file)}) {
+    std::error_code ec;
+    if (!file->empty() && std::filesystem::is_regular_file(*file, ec) &&
+        std::filesystem::file_size(*file, ec) == 0 && !ec) {
+      return Status::InvalidArgument("'" + *file + "' is empty: nothing to import");
+    }
   }
 
   auto open = [&]() -> StatusOr<std::unique_ptr<io::RecordSource>> {
