@@ -257,7 +257,8 @@ int RunAlign(Context& ctx, const std::vector<std::string>& args) {
     job.tgt_path = p.positionals()[1];
     job.name = fs::path(job.src_path).stem().string();
     // "article.ar.split" -> "article"
-    const std::string lang_suffix = "." + p.Get("src-lang");
+    std::string lang_suffix = ".";
+    lang_suffix += p.Get("src-lang");
     if (job.name.size() > lang_suffix.size() &&
         job.name.compare(job.name.size() - lang_suffix.size(), std::string::npos, lang_suffix) == 0)
       job.name.resize(job.name.size() - lang_suffix.size());
@@ -270,7 +271,9 @@ int RunAlign(Context& ctx, const std::vector<std::string>& args) {
   if (ec) return Fail(ctx, Status::IOError("cannot create '" + out + "': " + ec.message()));
   // DOC.<src-lang> with a DOC.<tgt-lang> beside it, in name order.
   std::map<std::string, Job> jobs;
-  const std::string src_ext = "." + p.Get("src-lang"), tgt_ext = "." + p.Get("tgt-lang");
+  std::string src_ext = ".", tgt_ext = ".";
+  src_ext += p.Get("src-lang");
+  tgt_ext += p.Get("tgt-lang");
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (e.path().extension() != src_ext) continue;
     fs::path tgt = e.path();
