@@ -120,8 +120,8 @@ static grpc::Status ToMatchOptions(const v1::LookupOptions& in, uint32_t max_top
   out->tgt_lang = in.tgt_lang();
   if (out->src_lang.empty()) return Invalid("options.src_lang: required (a BCP 47 language, e.g. \"ar\")");
   if (out->tgt_lang.empty()) return Invalid("options.tgt_lang: required (a BCP 47 language, e.g. \"en\")");
-  if (in.has_threshold()) out->threshold = in.threshold();
-  if (in.has_top()) {
+  if (in.threshold() != 0) out->threshold = in.threshold();  // 0 = default
+  if (in.top() != 0) {
     if (in.top() > max_top) {
       return Invalid("options.top: " + std::to_string(in.top()) + " is more than the server's limit of " +
                      std::to_string(max_top));
@@ -241,7 +241,7 @@ grpc::Status TranslationMemoryService::Concordance(grpc::ServerContext* ctx,
     default:
       return Invalid("side: unknown value " + std::to_string(static_cast<int>(req->side())));
   }
-  if (req->has_top()) {
+  if (req->top() != 0) {
     if (req->top() > options_.max_concordance_top) {
       return Invalid("top: " + std::to_string(req->top()) + " is more than the server's limit of " +
                      std::to_string(options_.max_concordance_top));

@@ -1,0 +1,169 @@
+#!/usr/bin/python3
+"""Example client of the dhakira gRPC service (dhakira.v1.TranslationMemory), in Python.
+
+Uses only Debian's stock gRPC runtime: python3-grpcio and python3-grpc-tools (run it with /usr/bin/python3;
+another python3 earlier on PATH may not see them). The Python stubs are generated from the .proto at start-up
+into a temporary directory, so the example never goes stale against the server.
+
+    /usr/bin/python3 clients/python/dhakira_client.py --server unix:/run/user/1000/dhakira.sock capabilities
+    ... upsert --src-lang ar --tgt-lang en --source "..." --target "..." [--prev "..."] [--next "..."]
+    ... lookup --src-lang ar --tgt-lang en [--threshold 70] [--top 5] "نص المقطع"
+    ... batch --src-lang ar --tgt-lang en --document FILE      (one source segment a line, document context)
+    ... concordance --src-lang ar --tgt-lang en [--target-side] PHRASE
+    ... get ID | delete ID | stats | health
+
+Every command prints one JSON document (protobuf's canonical JSON mapping) on stdout. Errors print
+"dhakira_client: CODE: message" on stderr and exit 1.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import grpc
+from google.protobuf import json_format
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_PROTO_ROOT = os.path.join(HERE, "..", "..", "engine", "service", "proto")
+PROTO_FILE = "dhakira/v1/translation_memory.proto"
+
+
+def load_stubs(proto_root):
+    """Compiles the .proto with grpc_tools into a temp dir and imports the generated modules."""
+    from grpc_tools import protoc  # python3-grpc-tools
+
+    out = tempfile.mkdtemp(prefix="dhakira-py-")
+    try:
+        rc = protoc.main(["protoc", "-I" + proto_root, "--python_out=" + out, "--grpc_python_out=" + out,
+                          os.path.join(proto_root, PROTO_FILE)])
+        if rc != 0:
+            sys.exit("dhakira_client: cannot compile %s (protoc exit %d)" % (PROTO_FILE, rc))
+        sys.path.insert(0, out)
+        from dhakira.v1 import translation_memory_pb2 as pb
+        from dhakira.v1 import translation_memory_pb2_grpc as pb_grpc
+        return pb, pb_grpc
+    finally:
+        # The modules are loaded; the files are no longer needed.
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def to_json(message):
+    return json_format.MessageToDict(message, preserving_proto_field_name=True)
+
+
+def health(channel, timeout):
+    """grpc.health.v1.Health/Check for the whole server, without generated health stubs: the request is an
+    empty HealthCheckRequest (service ""), the response's field 1 is the status enum (1 = SERVING)."""
+    check = channel.unary_unary("/grpc.health.v1.Health/Check",
+                                request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    raw = check(b"", timeout=timeout)
+    status = 0
+    if len(raw) >= 2 and raw[0] == 0x08:
+        status = raw[1]
+    names = {0: "UNKNOWN", 1: "SERVING", 2: "NOT_SERVING", 3: "SERVICE_UNKNOWN"}
+    return {"status": names.get(status, str(status))}
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="dhakira gRPC example client")
+    ap.add_argument("--server", required=True, help="unix:PATH or HOST:PORT")
+    ap.add_argument("--timeout", type=float, default=30.0, help="deadline per call, seconds")
+    ap.add_argument("--proto-root", default=DEFAULT_PROTO_ROOT, help="directory holding dhakira/v1/*.proto")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    def langs(p):
+        p.add_argument("--src-lang", required=True)
+        p.add_argument("--tgt-lang", required=True)
+
+    sub.add_parser("capabilities")
+    sub.add_parser("stats")
+    sub.add_parser("health")
+    p = sub.add_parser("get")
+    p.add_argument("id", type=int)
+    p = sub.add_parser("delete")
+    p.add_argument("id", type=int)
+    p = sub.add_parser("upsert")
+    langs(p)
+    p.add_argument("--id", type=int, default=0, help="replace this unit (0 = add)")
+    p.add_argument("--source", required=True)
+    p.add_argument("--target", required=True)
+    p.add_argument("--prev", default="", help="previous source segment in the document")
+    p.add_argument("--next", default="", help="next source segment in the document")
+    p.add_argument("--origin", default="")
+    p.add_argument("--note", default="")
+    p = sub.add_parser("lookup")
+    langs(p)
+    p.add_argument("--threshold", type=float, default=0)
+    p.add_argument("--top", type=int, default=0)
+    p.add_argument("--prev", default="")
+    p.add_argument("--next", default="")
+    p.add_argument("source")
+    p = sub.add_parser("batch")
+    langs(p)
+    p.add_argument("--threshold", type=float, default=0)
+    p.add_argument("--top", type=int, default=0)
+    p.add_argument("--document", required=True, help="file with one source segment a line")
+    p = sub.add_parser("concordance")
+    langs(p)
+    p.add_argument("--target-side", action="store_true")
+    p.add_argument("--top", type=int, default=0)
+    p.add_argument("phrase")
+    args = ap.parse_args(argv)
+
+    pb, pb_grpc = load_stubs(args.proto_root)
+    channel = grpc.insecure_channel(args.server)
+    stub = pb_grpc.TranslationMemoryStub(channel)
+    t = args.timeout
+    c = args.command
+    try:
+        if c == "capabilities":
+            out = to_json(stub.Capabilities(pb.CapabilitiesRequest(), timeout=t))
+        elif c == "stats":
+            out = to_json(stub.Stats(pb.StatsRequest(), timeout=t))
+        elif c == "health":
+            out = health(channel, t)
+        elif c == "get":
+            out = to_json(stub.Get(pb.GetRequest(id=args.id), timeout=t))
+        elif c == "delete":
+            stub.Delete(pb.DeleteRequest(id=args.id), timeout=t)
+            out = {"deleted": args.id}
+        elif c == "upsert":
+            unit = pb.Unit(id=args.id, src_lang=args.src_lang, tgt_lang=args.tgt_lang, source=args.source,
+                           target=args.target, metadata=pb.Metadata(origin=args.origin, note=args.note))
+            out = to_json(stub.Upsert(pb.UpsertRequest(unit=unit, previous_source=args.prev,
+                                                       next_source=args.next), timeout=t))
+            out.setdefault("outcome", "WRITE_OUTCOME_ADDED")  # proto3 JSON omits the zero enum value
+        elif c == "lookup":
+            opts = pb.LookupOptions(src_lang=args.src_lang, tgt_lang=args.tgt_lang, threshold=args.threshold,
+                                    top=args.top)
+            out = to_json(stub.Lookup(pb.LookupRequest(source=args.source, previous_source=args.prev,
+                                                       next_source=args.next, options=opts), timeout=t))
+        elif c == "batch":
+            with open(args.document, encoding="utf-8") as f:
+                lines = [line.rstrip("\n") for line in f if line.strip()]
+            opts = pb.LookupOptions(src_lang=args.src_lang, tgt_lang=args.tgt_lang, threshold=args.threshold,
+                                    top=args.top)
+            req = pb.BatchLookupRequest(options=opts, document_context=True,
+                                        segments=[pb.BatchSegment(source=s, client_ref=str(i + 1))
+                                                  for i, s in enumerate(lines)])
+            out = to_json(stub.BatchLookup(req, timeout=t))
+        elif c == "concordance":
+            side = pb.CONCORDANCE_SIDE_TARGET if args.target_side else pb.CONCORDANCE_SIDE_SOURCE
+            out = to_json(stub.Concordance(pb.ConcordanceRequest(phrase=args.phrase, src_lang=args.src_lang,
+                                                                 tgt_lang=args.tgt_lang, side=side,
+                                                                 top=args.top), timeout=t))
+        else:
+            raise AssertionError(c)
+    except grpc.RpcError as e:
+        sys.stderr.write("dhakira_client: %s: %s\n" % (e.code().name, e.details()))
+        return 1
+    json.dump(out, sys.stdout, ensure_ascii=False, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
