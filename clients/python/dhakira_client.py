@@ -10,7 +10,7 @@ into a temporary directory, so the example never goes stale against the server.
     ... lookup --src-lang ar --tgt-lang en [--threshold 70] [--top 5] "نص المقطع"
     ... batch --src-lang ar --tgt-lang en --document FILE      (one source segment a line, document context)
     ... concordance --src-lang ar --tgt-lang en [--target-side] PHRASE
-    ... get ID | delete ID | stats | health
+    ... get ID | delete ID | stats | health | services
 
 Every command prints one JSON document (protobuf's canonical JSON mapping) on stdout. Errors print
 "dhakira_client: CODE: message" on stderr and exit 1.
@@ -67,6 +67,53 @@ def health(channel, timeout):
     return {"status": names.get(status, str(status))}
 
 
+def _fields(buf):
+    """Yields (field number, wire type, value) of a protobuf message (enough of the wire format for the
+    reflection response: varints and length-delimited fields)."""
+    i = 0
+    while i < len(buf):
+        key, i = _varint(buf, i)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _varint(buf, i)
+        elif wire == 2:
+            n, i = _varint(buf, i)
+            value, i = buf[i:i + n], i + n
+        elif wire == 1:
+            value, i = buf[i:i + 8], i + 8
+        elif wire == 5:
+            value, i = buf[i:i + 4], i + 4
+        else:
+            raise ValueError("unsupported wire type %d" % wire)
+        yield field, wire, value
+
+
+def _varint(buf, i):
+    shift = result = 0
+    while True:
+        b = buf[i]
+        i += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, i
+        shift += 7
+
+
+def list_services(channel, timeout):
+    """Server reflection (grpc.reflection.v1alpha), the way generic tools such as grpcurl discover a
+    server: ServerReflectionRequest{list_services: ""} is field 7, empty string."""
+    call = channel.stream_stream("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                                 request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    names = []
+    for raw in call(iter([b"\x3a\x00"]), timeout=timeout):
+        for field, _, value in _fields(raw):
+            if field == 6:  # list_services_response
+                for f2, _, service in _fields(value):
+                    if f2 == 1:  # ServiceResponse
+                        names += [v.decode() for f3, _, v in _fields(service) if f3 == 1]
+    return {"services": sorted(names)}
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description="dhakira gRPC example client")
     ap.add_argument("--server", required=True, help="unix:PATH or HOST:PORT")
@@ -81,6 +128,7 @@ def main(argv):
     sub.add_parser("capabilities")
     sub.add_parser("stats")
     sub.add_parser("health")
+    sub.add_parser("services")
     p = sub.add_parser("get")
     p.add_argument("id", type=int)
     p = sub.add_parser("delete")
@@ -125,6 +173,8 @@ def main(argv):
             out = to_json(stub.Stats(pb.StatsRequest(), timeout=t))
         elif c == "health":
             out = health(channel, t)
+        elif c == "services":
+            out = list_services(channel, t)
         elif c == "get":
             out = to_json(stub.Get(pb.GetRequest(id=args.id), timeout=t))
         elif c == "delete":
