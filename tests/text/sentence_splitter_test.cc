@@ -138,12 +138,14 @@ TEST(SentenceSplitterTest, CrLfLineEnds) {
   auto splitter = SentenceSplitter::Create({.language = "en"});
   ASSERT_TRUE(splitter.ok());
   const std::string input =
-      "The minister said the government would work\r\non better services. He added that the\r\n"
-      "budget was ready.\r\n\r\nNew paragraph.\r\n";
+      "The minister said the government would\r\nwork on better services in all provinces\r\n"
+      "next year. He added that the budget was\r\nready.\r\n\r\nNew paragraph.\r\n";
   auto sentences = (*splitter)->Split(input);
   ASSERT_TRUE(sentences.ok());
   ASSERT_EQ(sentences->size(), 3u);
-  EXPECT_EQ((*sentences)[0].text, "The minister said the government would work on better services.");
+  EXPECT_EQ((*sentences)[0].text,
+            "The minister said the government would work on better services in all provinces next "
+            "year.");
   EXPECT_EQ((*sentences)[1].text, "He added that the budget was ready.");
   EXPECT_EQ((*sentences)[2].text, "New paragraph.");
   EXPECT_TRUE((*sentences)[2].starts_paragraph);

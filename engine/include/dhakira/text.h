@@ -94,9 +94,13 @@ struct SplitterOptions {
   // BCP 47 language of the text; selects abbreviation lists ("ar", "en", others use ICU's root rules).
   std::string language;
   // Join hard-wrapped lines inside a paragraph (a single newline is a space). Blank lines always end a sentence.
+  // A line ending with punctuation is always joined (ICU decides). Other lines are joined only in paragraphs
+  // that look hard-wrapped (reflow test, lines of at most 150 code points); elsewhere each line ends a
+  // sentence (one paragraph or sentence per line). false: every newline ends a sentence.
   bool unwrap_lines = true;
-  // A line shorter than this many code points that ends without sentence punctuation and is followed by a
-  // newline is a headline: it is a sentence of its own. 0 disables. Range 0 .. 1000.
+  // In a hard-wrapped paragraph, a line shorter than this many code points that ends without punctuation and
+  // after which the next line's first word would have fitted (no wrap) is a headline: a sentence of its own.
+  // 0 disables (such lines are joined). Range 0 .. 1000.
   uint32_t headline_max_chars = 120;
 
   Status Validate() const;

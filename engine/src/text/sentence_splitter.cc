@@ -29,8 +29,8 @@ using text_internal::AbbrevKind;
 using text_internal::NextCodePoint;
 using text_internal::PrevCodePointStart;
 
-// Lines longer than this (code points) are not hard-wrapped: no editor or mailer wraps that wide, so a
-// newline after one is a paragraph end even without a blank line (one paragraph per line files).
+// Paragraphs with lines longer than this (code points) are not hard-wrapped: no editor or mailer wraps that
+// wide, so each newline in them ends a sentence (files with one paragraph or sentence per line).
 constexpr uint32_t kMaxWrappedLineChars = 150;
 
 bool IsSpace(UChar32 c) {
@@ -180,11 +180,12 @@ class SentenceSplitterImpl final : public SentenceSplitter {
       size_t j = i;  // paragraph: lines i .. j-1
       uint32_t widest = 0;
       while (j < lines_.size() && !lines_[j].blank) widest = std::max(widest, lines_[j++].chars);
+      const bool wrapped = IsWrappedParagraph(text, i, j, widest);
       bool paragraph_start = true;
       size_t block_begin = lines_[i].begin;
       for (size_t k = i; k < j; ++k) {
         const Line& line = lines_[k];
-        if (k + 1 < j && !IsBoundaryAfter(text, line, widest)) {
+        if (k + 1 < j && !IsBoundaryAfter(text, k, wrapped, widest)) {
           for (size_t b = line.end; b < line.next; ++b) joined_[b] = ' ';  // the hard wrap
           continue;
         }
@@ -221,14 +222,47 @@ class SentenceSplitterImpl final : public SentenceSplitter {
     }
   }
 
-  // Does a sentence end at the newline after `line` (not the last line of its paragraph)?
-  bool IsBoundaryAfter(std::string_view text, const Line& line, uint32_t widest) const {
+  // Code points of the first word of `line`.
+  static uint32_t FirstWordChars(std::string_view text, const Line& line) {
+    const std::string_view t = LineText(text, line);
+    const size_t begin = SkipSpaceForward(t, 0);
+    return CountCodePoints(t.substr(begin, RunEnd(t, begin) - begin));
+  }
+
+  // Is the paragraph of lines [first, last) hard-wrapped? `widest` is its longest line in code points,
+  // our estimate of the wrap width W. The classic reflow test (as text unwrapping tools do): text wrapped
+  // at W moves a word to the next line only when it does not fit, so a line after which the next line's
+  // first word would not have fitted is evidence of wrapping. The widest line passes trivially and is no
+  // evidence, except in a two-line paragraph whose second line is not longer (a wrapped paragraph's last
+  // line is its shortest; a headline is shorter than the text under it). Paragraphs wider than
+  // kMaxWrappedLineChars are never wrapped: one paragraph or sentence per line.
+  bool IsWrappedParagraph(std::string_view text, size_t first, size_t last, uint32_t widest) const {
+    if (!options_.unwrap_lines || widest > kMaxWrappedLineChars || last - first < 2) return false;
+    int evidence = 0;
+    bool trivial_seen = false;
+    for (size_t k = first; k + 1 < last; ++k) {
+      if (lines_[k].chars + 1 + FirstWordChars(text, lines_[k + 1]) <= widest) continue;
+      if (lines_[k].chars == widest && !trivial_seen) {
+        trivial_seen = true;
+      } else {
+        ++evidence;
+      }
+    }
+    return evidence > 0 || (last - first == 2 && lines_[first + 1].chars <= lines_[first].chars);
+  }
+
+  // Does a sentence end at the newline after lines_[k] (not the last line of its paragraph)?
+  // A line ending with punctuation is always joined: ICU breaks after the punctuation anyway, and joining
+  // is what lets the abbreviation rules see "د.\nأحمد". In a paragraph that is not hard-wrapped every other
+  // newline ends a sentence; in a wrapped one only a headline's does: a short line after which the next
+  // word would have fitted.
+  bool IsBoundaryAfter(std::string_view text, size_t k, bool wrapped, uint32_t widest) const {
     if (!options_.unwrap_lines) return true;
-    if (line.chars > kMaxWrappedLineChars) return !EndsWithPunctuation(LineText(text, line));
-    if (EndsWithPunctuation(LineText(text, line))) return false;  // ICU decides (abbreviations!)
-    // A headline: short, no final punctuation, and clearly shorter than the paragraph's wrapped lines.
-    return options_.headline_max_chars > 0 && line.chars < options_.headline_max_chars &&
-           line.chars * 2 < widest;
+    const Line& line = lines_[k];
+    if (EndsWithPunctuation(LineText(text, line))) return false;
+    if (!wrapped) return true;
+    const bool would_have_fitted = line.chars + 1 + FirstWordChars(text, lines_[k + 1]) <= widest;
+    return would_have_fitted && line.chars < options_.headline_max_chars;
   }
 
   static std::string_view LineText(std::string_view text, const Line& line) {

@@ -1,0 +1,1170 @@
+// The LMDB store. Schema and on-disk layout: docs/storage.md. Extension point: store_internal.h.
+//
+// Concurrency design (the reasons behind store.h's thread-safety contract):
+//  * LMDB gives MVCC: one writer and any number of readers run in parallel; a read transaction sees the
+//    state as of its start. Writers are serialized by `write_mu_` (LMDB would serialize them too, but we
+//    also guard our hooks and the retry loop with it).
+//  * The map must grow (mdb_env_set_mapsize) when a write hits MDB_MAP_FULL. LMDB requires that no
+//    transaction of this process be *active* then, because set_mapsize munmaps and re-mmaps the file and
+//    every pointer into the old map dangles. We use a reader/writer lock, Env::map_mu: every piece of code
+//    that touches the map (begins/ends a transaction, reads through a cursor, decodes a value) holds it
+//    shared, for the duration of that one call; growth holds it exclusive.
+//  * A long-lived Snapshot keeps its read transaction open but does NOT hold map_mu between calls, so it
+//    never blocks growth (no deadlock, even when the thread holding a snapshot is the one that writes).
+//    This relies on what an idle LMDB read transaction contains: the txn id, its reader-table slot (in
+//    lock.mdb, a separate mapping) and copies of the database roots (page numbers). It holds no pointer into
+//    the data map once no cursor is open and no MDB_val is in use, which our code guarantees by closing
+//    cursors and copying values before releasing map_mu. mdb_env_set_mapsize (LMDB 0.9.24, mdb.c) only
+//    munmaps/mmaps and recomputes me_maxpg; page lookups always go through env->me_map. The pages the
+//    snapshot sees stay valid because its reader slot keeps them from being reused.
+//  * ForEach never calls the user's function with map_mu held: units are decoded in chunks, the lock is
+//    released, then the callback runs. So callbacks may call any Store method, including writes.
+#include <lmdb.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <utility>
+
+#include "dhakira/store.h"
+#include "store/encoding.h"
+#include "store/store_internal.h"
+#include "store/unit_prep.h"
+
+namespace dhakira {
+
+using store_internal::DecodeCounter;
+using store_internal::DecodeIdKey;
+using store_internal::DecodeUnit;
+using store_internal::DecodeUnitIdentity;
+using store_internal::DedupHash;
+using store_internal::EncodeCounter;
+using store_internal::EncodeIdKey;
+using store_internal::EncodeUnit;
+using store_internal::kFormatVersion;
+using store_internal::UnitIdentity;
+
+// ---------------------------------------------------------------------------------------------------------
+// Small public helpers of store.h.
+
+const char* DuplicatePolicyName(DuplicatePolicy policy) {
+  switch (policy) {
+    case DuplicatePolicy::kSkip: return "skip";
+    case DuplicatePolicy::kUpdate: return "update";
+    case DuplicatePolicy::kKeepBoth: return "keep";
+  }
+  return "unknown";
+}
+
+StatusOr<DuplicatePolicy> ParseDuplicatePolicy(std::string_view name) {
+  if (name == "skip") return DuplicatePolicy::kSkip;
+  if (name == "update") return DuplicatePolicy::kUpdate;
+  if (name == "keep" || name == "keep-both" || name == "keep_both") return DuplicatePolicy::kKeepBoth;
+  std::string msg = "duplicate policy '";
+  msg += name;
+  msg += "': expected skip, update or keep";
+  return Status::InvalidArgument(msg);
+}
+
+const char* WriteOutcomeName(WriteOutcome outcome) {
+  switch (outcome) {
+    case WriteOutcome::kAdded: return "added";
+    case WriteOutcome::kUpdated: return "updated";
+    case WriteOutcome::kSkippedDuplicate: return "skipped";
+    case WriteOutcome::kDeleted: return "deleted";
+  }
+  return "unknown";
+}
+
+std::string LanguagePairKey(std::string_view src_lang, std::string_view tgt_lang) {
+  std::string key(src_lang);
+  key += '>';
+  key += tgt_lang;
+  return key;
+}
+
+Status StoreOptions::Validate() const {
+  if (initial_map_size < (1ull << 20) || initial_map_size > (1ull << 40)) {
+    return Status::InvalidArgument("StoreOptions.initial_map_size: " +
+                                   std::to_string(initial_map_size) +
+                                   " bytes is outside 1 MiB .. 1 TiB");
+  }
+  if (max_readers < 1 || max_readers > 4096) {
+    return Status::InvalidArgument("StoreOptions.max_readers: " + std::to_string(max_readers) +
+                                   " is outside 1 .. 4096");
+  }
+  if (read_only && create_if_missing) {
+    // Not an error: create_if_missing is simply ignored for a read-only open (its default is true).
+  }
+  return Status::OK();
+}
+
+void WriteBatch::Add(SegmentPair pair) { ops_.push_back(Entry{Op::kAdd, std::move(pair)}); }
+void WriteBatch::Update(SegmentPair pair) { ops_.push_back(Entry{Op::kUpdate, std::move(pair)}); }
+void WriteBatch::Delete(uint64_t id) {
+  Entry e{Op::kDelete, SegmentPair()};
+  e.pair.id = id;
+  ops_.push_back(std::move(e));
+}
+
+Status LmdbError(int rc, std::string_view what) {
+  std::string msg(what);
+  msg += ": ";
+  msg += mdb_strerror(rc);
+  switch (rc) {
+    case MDB_NOTFOUND: return Status::NotFound(msg);
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case MDB_INCOMPATIBLE:
+    case MDB_BAD_DBI: return Status::Corruption(msg);
+    case MDB_MAP_FULL:
+    case MDB_TXN_FULL:
+    case MDB_READERS_FULL:
+    case MDB_DBS_FULL:
+    case MDB_CURSOR_FULL:
+    case MDB_PAGE_FULL:
+    case MDB_TLS_FULL:
+    case ENOMEM:
+    case ENOSPC: return Status::ResourceExhausted(msg);
+    case MDB_BAD_VALSIZE:
+    case EINVAL: return Status::InvalidArgument(msg);
+    default: return Status::IOError(msg);
+  }
+}
+
+Status WriteContext::Check(int rc, std::string_view what) {
+  if (rc == MDB_SUCCESS) return Status::OK();
+  if (rc == MDB_MAP_FULL) map_full_ = true;
+  return LmdbError(rc, what);
+}
+
+namespace {
+
+constexpr unsigned kMaxDbs = 32;
+constexpr uint64_t kMiB = 1ull << 20;
+constexpr uint64_t kGiB = 1ull << 30;
+// Far beyond any TM; only stops a runaway growth loop. mmap fails long before on most machines.
+constexpr uint64_t kMaxMapSize = 1ull << 46;
+// Read transactions kept for reuse (mdb_txn_reset/renew saves the reader-table lock).
+constexpr size_t kReadTxnPool = 4;
+// Reader slots beyond StoreOptions::max_readers for the pool and transient reads.
+constexpr unsigned kExtraReaders = kReadTxnPool + 4;
+// Units decoded per map-lock hold in ForEach.
+constexpr size_t kForEachChunk = 128;
+
+constexpr char kMetaDb[] = "meta";
+constexpr char kUnitsDb[] = "units";
+constexpr char kDedupDb[] = "dedup";
+constexpr char kStatsDb[] = "stats";
+constexpr std::string_view kMetaFormat = "format";
+constexpr std::string_view kMetaNextId = "next_id";
+constexpr std::string_view kMetaCreatedAt = "created_at";
+constexpr char kStatLanguagePair = 'L';
+constexpr char kStatOrigin = 'O';
+
+MDB_val Val(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+std::string_view View(const MDB_val& v) {
+  return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint64_t RoundUpMiB(uint64_t v) { return (v + kMiB - 1) / kMiB * kMiB; }
+
+std::string UnitWhat(std::string_view verb, uint64_t id) {
+  std::string s(verb);
+  s += " unit ";
+  s += std::to_string(id);
+  return s;
+}
+
+// Paths of the environments open in this process. LMDB forbids opening one environment twice in a process
+// (closing either would drop the other's POSIX locks).
+std::mutex g_open_mu;
+std::set<std::string>& OpenPaths() {
+  static auto* paths = new std::set<std::string>();
+  return *paths;
+}
+
+// The environment and everything that may outlive the Store object (snapshots hold a shared_ptr to it).
+struct Env {
+  MDB_env* env = nullptr;
+  std::string path;
+  std::string data_file;
+  std::string registry_key;
+  bool opened = false;  // mdb_env_open succeeded
+  bool read_only = false;
+  bool sync = true;
+  MDB_dbi meta = 0, units = 0, dedup = 0, stats = 0;
+
+  // Shared: any use of the map (see the comment at the top). Exclusive: mdb_env_set_mapsize.
+  mutable std::shared_mutex map_mu;
+  std::mutex pool_mu;
+  std::vector<MDB_txn*> pool;  // reset read transactions
+
+  Env() = default;
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  ~Env() {
+    for (MDB_txn* t : pool) mdb_txn_abort(t);
+    if (env != nullptr) {
+      if (opened && !sync && !read_only) mdb_env_sync(env, 1);  // a clean close is durable even with sync=false
+      mdb_env_close(env);
+    }
+    if (!registry_key.empty()) {
+      std::lock_guard<std::mutex> lock(g_open_mu);
+      OpenPaths().erase(registry_key);
+    }
+  }
+
+  // Both with map_mu held shared.
+  int BeginPooledRead(MDB_txn** txn) {
+    {
+      std::lock_guard<std::mutex> lock(pool_mu);
+      if (!pool.empty()) {
+        *txn = pool.back();
+        pool.pop_back();
+      } else {
+        *txn = nullptr;
+      }
+    }
+    if (*txn != nullptr) {
+      const int rc = mdb_txn_renew(*txn);
+      if (rc == MDB_SUCCESS) return rc;
+      mdb_txn_abort(*txn);
+      *txn = nullptr;
+      return rc;
+    }
+    return mdb_txn_begin(env, nullptr, MDB_RDONLY, txn);
+  }
+  void EndPooledRead(MDB_txn* txn) {
+    mdb_txn_reset(txn);
+    std::lock_guard<std::mutex> lock(pool_mu);
+    if (pool.size() < kReadTxnPool) {
+      pool.push_back(txn);
+    } else {
+      mdb_txn_abort(txn);
+    }
+  }
+
+  // Another process grew the map beyond ours (MDB_MAP_RESIZED): adopt its size.
+  Status AdoptMapSize() {
+    std::unique_lock<std::shared_mutex> lock(map_mu);
+    const int rc = mdb_env_set_mapsize(env, 0);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "adopting the map size set by another process");
+    return Status::OK();
+  }
+
+  // Our write hit MDB_MAP_FULL: double the map (+50% beyond 1 GiB). Waits for in-flight calls, not for
+  // idle snapshots.
+  Status Grow() {
+    std::unique_lock<std::shared_mutex> lock(map_mu);
+    MDB_envinfo info;
+    int rc = mdb_env_info(env, &info);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "growing the map: reading its size");
+    const uint64_t current = info.me_mapsize;
+    if (current >= kMaxMapSize) {
+      return Status::ResourceExhausted("growing the map: already " + std::to_string(current) +
+                                       " bytes, the most dhakira maps");
+    }
+    uint64_t next = current < kGiB ? current * 2 : current + current / 2;
+    next = std::min(RoundUpMiB(next), kMaxMapSize);
+    rc = mdb_env_set_mapsize(env, next);
+    if (rc != MDB_SUCCESS) {
+      return LmdbError(rc, "growing the map from " + std::to_string(current) + " to " +
+                               std::to_string(next) + " bytes");
+    }
+    return Status::OK();
+  }
+
+  // Runs fn in a pooled read transaction with map_mu held shared.
+  Status Read(std::string_view what, const std::function<Status(MDB_txn*)>& fn) {
+    for (int attempt = 0;; ++attempt) {
+      std::shared_lock<std::shared_mutex> lock(map_mu);
+      MDB_txn* txn = nullptr;
+      const int rc = BeginPooledRead(&txn);
+      if (rc == MDB_MAP_RESIZED && attempt < 8) {
+        lock.unlock();
+        DHAKIRA_RETURN_IF_ERROR(AdoptMapSize().WithContext(what));
+        continue;
+      }
+      if (rc != MDB_SUCCESS) return LmdbError(rc, std::string(what) + ": starting a read transaction");
+      Status s = fn(txn);
+      EndPooledRead(txn);
+      return s;
+    }
+  }
+
+  // Begins a read transaction for a long-lived reader (snapshot, ForEach). Not pooled.
+  StatusOr<MDB_txn*> BeginLongRead(std::string_view what) {
+    for (int attempt = 0;; ++attempt) {
+      std::shared_lock<std::shared_mutex> lock(map_mu);
+      MDB_txn* txn = nullptr;
+      const int rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn);
+      if (rc == MDB_MAP_RESIZED && attempt < 8) {
+        lock.unlock();
+        DHAKIRA_RETURN_IF_ERROR(AdoptMapSize().WithContext(what));
+        continue;
+      }
+      if (rc != MDB_SUCCESS) return LmdbError(rc, std::string(what) + ": starting a read transaction");
+      return txn;
+    }
+  }
+  void EndLongRead(MDB_txn* txn) {
+    std::shared_lock<std::shared_mutex> lock(map_mu);
+    mdb_txn_abort(txn);
+  }
+
+  uint64_t FileBytes() const {
+    struct stat st;
+    if (::stat(data_file.c_str(), &st) != 0) return 0;
+    return static_cast<uint64_t>(st.st_size);
+  }
+};
+
+// ---- reads inside a transaction (map_mu held by the caller) ----
+
+Status GetUnitIn(const Env& e, MDB_txn* txn, uint64_t id, SegmentPair* out) {
+  char key[8];
+  EncodeIdKey(id, key);
+  MDB_val k{8, key}, v;
+  const int rc = mdb_get(txn, e.units, &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::NotFound("no unit with id " + std::to_string(id));
+  if (rc != MDB_SUCCESS) return LmdbError(rc, UnitWhat("reading", id));
+  return DecodeUnit(View(v), id, out);
+}
+
+// Decodes up to `max` units with id >= from into chunk[0..n). *done when the end was reached.
+Status ReadChunk(const Env& e, MDB_txn* txn, uint64_t from, size_t max,
+                 std::vector<SegmentPair>* chunk, size_t* n, bool* done) {
+  *n = 0;
+  *done = false;
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn, e.units, &cursor);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "iterating units: opening a cursor");
+  char key[8];
+  EncodeIdKey(from, key);
+  MDB_val k{8, key}, v;
+  Status s;
+  rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+  while (rc == MDB_SUCCESS && *n < max) {
+    if (k.mv_size != 8) {
+      s = Status::Corruption("iterating units: a key of " + std::to_string(k.mv_size) +
+                             " bytes, expected 8");
+      break;
+    }
+    if (chunk->size() <= *n) chunk->resize(*n + 1);
+    s = DecodeUnit(View(v), DecodeIdKey(static_cast<const char*>(k.mv_data)), &(*chunk)[*n]);
+    if (!s.ok()) break;
+    ++*n;
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+  }
+  mdb_cursor_close(cursor);
+  if (!s.ok()) return s;
+  if (rc == MDB_NOTFOUND) {
+    *done = true;
+  } else if (rc != MDB_SUCCESS) {
+    return LmdbError(rc, "iterating units");
+  }
+  return Status::OK();
+}
+
+// ForEach over a long-lived read transaction: see the design comment at the top.
+Status ChunkedForEach(Env& e, MDB_txn* txn, const std::function<bool(const SegmentPair&)>& fn) {
+  std::vector<SegmentPair> chunk;
+  uint64_t from = 0;
+  for (;;) {
+    size_t n = 0;
+    bool done = false;
+    {
+      std::shared_lock<std::shared_mutex> lock(e.map_mu);
+      DHAKIRA_RETURN_IF_ERROR(ReadChunk(e, txn, from, kForEachChunk, &chunk, &n, &done));
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (!fn(chunk[i])) return Status::OK();
+    }
+    if (done || n == 0) return Status::OK();
+    if (chunk[n - 1].id == UINT64_MAX) return Status::OK();
+    from = chunk[n - 1].id + 1;
+  }
+}
+
+Status StatsIn(const Env& e, MDB_txn* txn, StoreStats* out) {
+  MDB_stat st;
+  int rc = mdb_stat(txn, e.units, &st);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading statistics: counting units");
+  out->segments = st.ms_entries;
+  MDB_cursor* cursor = nullptr;
+  rc = mdb_cursor_open(txn, e.stats, &cursor);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading statistics: opening a cursor");
+  MDB_val k, v;
+  Status s;
+  for (rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+    const std::string_view key = View(k);
+    uint64_t count = 0;
+    s = DecodeCounter(View(v), "stats", &count);
+    if (!s.ok() || key.empty()) {
+      if (s.ok()) s = Status::Corruption("reading statistics: an empty counter key");
+      break;
+    }
+    const std::string name(key.substr(1));
+    if (key[0] == kStatLanguagePair) {
+      out->language_pairs[name] = count;
+    } else if (key[0] == kStatOrigin) {
+      out->origins[name] = count;
+    }  // other kinds: written by a later minor revision; ignored here
+  }
+  mdb_cursor_close(cursor);
+  if (!s.ok()) return s;
+  if (rc != MDB_NOTFOUND) return LmdbError(rc, "reading statistics");
+  out->format_version = kFormatVersion;
+  return Status::OK();
+}
+
+void FillEnvFigures(const Env& e, StoreStats* out) {
+  MDB_envinfo info;
+  if (mdb_env_info(e.env, &info) == MDB_SUCCESS) out->map_bytes = info.me_mapsize;
+  out->file_bytes = e.FileBytes();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+class LmdbSnapshot final : public Snapshot {
+ public:
+  LmdbSnapshot(std::shared_ptr<Env> env, MDB_txn* txn) : env_(std::move(env)), txn_(txn) {}
+  ~LmdbSnapshot() override { env_->EndLongRead(txn_); }
+
+  StatusOr<SegmentPair> Get(uint64_t id) const override {
+    SegmentPair out;
+    Status s;
+    {
+      std::shared_lock<std::shared_mutex> lock(env_->map_mu);
+      s = GetUnitIn(*env_, txn_, id, &out);
+    }
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Status ForEach(const std::function<bool(const SegmentPair&)>& fn) const override {
+    return ChunkedForEach(*env_, txn_, fn);
+  }
+
+  StatusOr<StoreStats> Stats() const override {
+    StoreStats out;
+    std::shared_lock<std::shared_mutex> lock(env_->map_mu);
+    DHAKIRA_RETURN_IF_ERROR(StatsIn(*env_, txn_, &out));
+    FillEnvFigures(*env_, &out);
+    return out;
+  }
+
+  Status Read(const std::function<Status(MDB_txn*)>& fn) const {
+    std::shared_lock<std::shared_mutex> lock(env_->map_mu);
+    return fn(txn_);
+  }
+
+ private:
+  std::shared_ptr<Env> env_;
+  MDB_txn* txn_;
+};
+
+// One prepared operation of a write.
+struct PreparedOp {
+  WriteBatch::Op op;
+  SegmentPair pair;
+};
+
+// State of one write transaction attempt.
+struct TxnState {
+  uint64_t next_id = 0;
+  int64_t now = 0;
+  std::map<std::string, int64_t> stat_deltas;  // stats key -> change
+  std::string buf;                             // encoding scratch
+  SegmentPair old;                             // decoding scratch
+};
+
+class StoreImpl final : public LmdbStore {
+ public:
+  explicit StoreImpl(std::shared_ptr<Env> env, std::vector<std::shared_ptr<StoreHook>> hooks)
+      : env_(std::move(env)), hooks_(std::move(hooks)) {}
+
+  ~StoreImpl() override = default;
+
+  const std::string& path() const override { return env_->path; }
+  MDB_env* env() const override { return env_->env; }
+  MDB_dbi units_dbi() const override { return env_->units; }
+  bool read_only() const override { return env_->read_only; }
+
+  StatusOr<WriteResult> Add(SegmentPair pair, DuplicatePolicy on_duplicate) override {
+    std::vector<PreparedOp> ops;
+    ops.push_back(PreparedOp{WriteBatch::Op::kAdd, std::move(pair)});
+    DHAKIRA_RETURN_IF_ERROR(Prepare(&ops[0]).WithContext("adding unit"));
+    StatusOr<std::vector<WriteResult>> r = Apply(ops, on_duplicate, "adding unit");
+    if (!r.ok()) return r.status();
+    return (*r)[0];
+  }
+
+  Status Update(SegmentPair pair) override {
+    const std::string what = UnitWhat("updating", pair.id);
+    std::vector<PreparedOp> ops;
+    ops.push_back(PreparedOp{WriteBatch::Op::kUpdate, std::move(pair)});
+    DHAKIRA_RETURN_IF_ERROR(Prepare(&ops[0]).WithContext(what));
+    return Apply(ops, DuplicatePolicy::kKeepBoth, what).status();
+  }
+
+  Status Delete(uint64_t id) override {
+    const std::string what = UnitWhat("deleting", id);
+    std::vector<PreparedOp> ops(1);
+    ops[0].op = WriteBatch::Op::kDelete;
+    ops[0].pair.id = id;
+    return Apply(ops, DuplicatePolicy::kKeepBoth, what).status();
+  }
+
+  StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch,
+                                           DuplicatePolicy on_duplicate) override {
+    if (batch.empty()) return std::vector<WriteResult>();
+    std::vector<PreparedOp> ops;
+    ops.reserve(batch.size());
+    for (const WriteBatch::Entry& e : batch.entries()) {
+      ops.push_back(PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
+      if (e.op == WriteBatch::Op::kDelete) ops.back().pair.id = e.pair.id;
+      Status s = Prepare(&ops.back());
+      if (!s.ok()) return s.WithContext("writing batch: " + EntryName(ops.size() - 1, e));
+    }
+    return Apply(ops, on_duplicate, "writing batch");
+  }
+
+  StatusOr<SegmentPair> Get(uint64_t id) const override {
+    SegmentPair out;
+    DHAKIRA_RETURN_IF_ERROR(env_->Read(UnitWhat("reading", id), [&](MDB_txn* txn) {
+      return GetUnitIn(*env_, txn, id, &out);
+    }));
+    return out;
+  }
+
+  Status ForEach(const std::function<bool(const SegmentPair&)>& fn) const override {
+    StatusOr<MDB_txn*> txn = env_->BeginLongRead("iterating units");
+    if (!txn.ok()) return txn.status();
+    Status s = ChunkedForEach(*env_, *txn, fn);
+    env_->EndLongRead(*txn);
+    return s;
+  }
+
+  StatusOr<StoreStats> Stats() const override {
+    StoreStats out;
+    DHAKIRA_RETURN_IF_ERROR(env_->Read("reading statistics", [&](MDB_txn* txn) {
+      DHAKIRA_RETURN_IF_ERROR(StatsIn(*env_, txn, &out));
+      FillEnvFigures(*env_, &out);
+      return Status::OK();
+    }));
+    return out;
+  }
+
+  StatusOr<std::unique_ptr<Snapshot>> NewSnapshot() const override {
+    StatusOr<MDB_txn*> txn = env_->BeginLongRead("taking a snapshot");
+    if (!txn.ok()) return txn.status();
+    return std::unique_ptr<Snapshot>(new LmdbSnapshot(env_, *txn));
+  }
+
+  // ---- LmdbStore ----
+
+  Status AttachHook(std::shared_ptr<StoreHook> hook) override {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    if (env_->read_only) {
+      // A read transaction that opens handles must commit for them to stay valid after it.
+      DHAKIRA_RETURN_IF_ERROR(OpenHookCommitted(hook.get()));
+    } else {
+      DHAKIRA_RETURN_IF_ERROR(RunWriteLocked("attaching an index", [&](WriteContext& ctx) {
+        HookOpenContext hctx{env_->env, ctx.txn(), false, env_->units};
+        return hook->Open(hctx);
+      }));
+    }
+    hooks_.push_back(std::move(hook));
+    return Status::OK();
+  }
+
+  Status Read(const std::function<Status(MDB_txn*)>& fn) const override {
+    return env_->Read("reading", fn);
+  }
+
+  Status GetUnit(MDB_txn* txn, uint64_t id, SegmentPair* out) const override {
+    return GetUnitIn(*env_, txn, id, out);
+  }
+
+  Status ForEachUnit(MDB_txn* txn, uint64_t from_id,
+                     const std::function<bool(const SegmentPair&)>& fn) const override {
+    std::vector<SegmentPair> chunk(1);
+    uint64_t from = from_id;
+    for (;;) {
+      size_t n = 0;
+      bool done = false;
+      DHAKIRA_RETURN_IF_ERROR(ReadChunk(*env_, txn, from, 1, &chunk, &n, &done));
+      if (n == 0) return Status::OK();
+      if (!fn(chunk[0])) return Status::OK();
+      if (done || chunk[0].id == UINT64_MAX) return Status::OK();
+      from = chunk[0].id + 1;
+    }
+  }
+
+  const std::shared_ptr<Env>& env_holder() const { return env_; }
+
+  // Runs `body` in a write transaction with the writer mutex held; see RunWriteLocked.
+  Status RunWrite(std::string_view what, const std::function<Status(WriteContext&)>& body) {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    return RunWriteLocked(what, body);
+  }
+
+ private:
+  Status OpenHookCommitted(StoreHook* hook) {
+    std::shared_lock<std::shared_mutex> lock(env_->map_mu);
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env_->env, nullptr, MDB_RDONLY, &txn);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "attaching an index: starting a read transaction");
+    HookOpenContext ctx{env_->env, txn, true, env_->units};
+    Status s = hook->Open(ctx);
+    if (!s.ok()) {
+      mdb_txn_abort(txn);
+      return s;
+    }
+    rc = mdb_txn_commit(txn);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "attaching an index: ending the read transaction");
+    return Status::OK();
+  }
+
+  static std::string EntryName(size_t index, const WriteBatch::Entry& e) {
+    std::string s = "entry " + std::to_string(index) + " (";
+    switch (e.op) {
+      case WriteBatch::Op::kAdd: s += "add"; break;
+      case WriteBatch::Op::kUpdate: s += "update of unit " + std::to_string(e.pair.id); break;
+      case WriteBatch::Op::kDelete: s += "delete of unit " + std::to_string(e.pair.id); break;
+    }
+    s += ")";
+    return s;
+  }
+
+  Status Prepare(PreparedOp* op) {
+    if (op->op == WriteBatch::Op::kDelete) return Status::OK();
+    if (env_->read_only) return Status::FailedPrecondition("the TM is open read-only");
+    return preparer_.Prepare(&op->pair);
+  }
+
+  // Writes `ops` in one transaction (all or nothing) and returns one result per op.
+  StatusOr<std::vector<WriteResult>> Apply(std::vector<PreparedOp>& ops, DuplicatePolicy policy,
+                                           std::string_view what) {
+    if (env_->read_only) {
+      return Status::FailedPrecondition(std::string(what) + ": the TM is open read-only");
+    }
+    std::vector<WriteResult> results;
+    const int64_t now = NowSeconds();
+    Status s = RunWrite(what, [&](WriteContext& ctx) -> Status {
+      results.clear();
+      results.reserve(ops.size());
+      TxnState st;
+      st.now = now;
+      DHAKIRA_RETURN_IF_ERROR(LoadNextId(ctx, &st));
+      for (size_t i = 0; i < ops.size(); ++i) {
+        WriteResult r;
+        Status s = ApplyOne(ctx, &st, &ops[i], policy, &r);
+        if (!s.ok()) {
+          if (ops.size() > 1) {
+            WriteBatch::Entry e{ops[i].op, SegmentPair()};
+            e.pair.id = ops[i].pair.id;
+            return s.WithContext(EntryName(i, e));
+          }
+          return s;
+        }
+        results.push_back(r);
+      }
+      return Finish(ctx, &st);
+    });
+    if (!s.ok()) return s.WithContext(what);
+    return results;
+  }
+
+  Status ApplyOne(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy,
+                  WriteResult* r) {
+    switch (op->op) {
+      case WriteBatch::Op::kAdd: return DoAdd(ctx, st, &op->pair, policy, r);
+      case WriteBatch::Op::kUpdate:
+        r->id = op->pair.id;
+        r->outcome = WriteOutcome::kUpdated;
+        return DoReplace(ctx, st, op->pair.id, &op->pair);
+      case WriteBatch::Op::kDelete:
+        r->id = op->pair.id;
+        r->outcome = WriteOutcome::kDeleted;
+        return DoDelete(ctx, st, op->pair.id);
+    }
+    return Status::Internal("unknown write operation");
+  }
+
+  Status LoadNextId(WriteContext& ctx, TxnState* st) {
+    MDB_val k = Val(kMetaNextId), v;
+    const int rc = mdb_get(ctx.txn(), env_->meta, &k, &v);
+    if (rc == MDB_NOTFOUND) return Status::Corruption("meta record 'next_id' is missing");
+    DHAKIRA_RETURN_IF_ERROR(ctx.Check(rc, "reading meta 'next_id'"));
+    return DecodeCounter(View(v), "next_id", &st->next_id);
+  }
+
+  Status Finish(WriteContext& ctx, TxnState* st) {
+    std::string buf;
+    EncodeCounter(st->next_id, &buf);
+    MDB_val k = Val(kMetaNextId), v = Val(buf);
+    DHAKIRA_RETURN_IF_ERROR(ctx.Check(mdb_put(ctx.txn(), env_->meta, &k, &v, 0), "writing meta"));
+    for (const auto& [key, delta] : st->stat_deltas) {
+      if (delta == 0) continue;
+      MDB_val sk = Val(key), sv;
+      uint64_t count = 0;
+      int rc = mdb_get(ctx.txn(), env_->stats, &sk, &sv);
+      if (rc == MDB_SUCCESS) {
+        DHAKIRA_RETURN_IF_ERROR(DecodeCounter(View(sv), "stats", &count));
+      } else if (rc != MDB_NOTFOUND) {
+        return ctx.Check(rc, "reading a statistics counter");
+      }
+      const int64_t next = static_cast<int64_t>(count) + delta;
+      if (next < 0) return Status::Corruption("statistics counter below zero (stats out of step)");
+      if (next == 0) {
+        rc = mdb_del(ctx.txn(), env_->stats, &sk, nullptr);
+        DHAKIRA_RETURN_IF_ERROR(ctx.Check(rc, "deleting a statistics counter"));
+      } else {
+        EncodeCounter(static_cast<uint64_t>(next), &buf);
+        MDB_val nv = Val(buf);
+        DHAKIRA_RETURN_IF_ERROR(
+            ctx.Check(mdb_put(ctx.txn(), env_->stats, &sk, &nv, 0), "writing a statistics counter"));
+      }
+    }
+    return Status::OK();
+  }
+
+  static void CountUnit(TxnState* st, const SegmentPair& u, int64_t delta) {
+    std::string key(1, kStatLanguagePair);
+    key += LanguagePairKey(u.src_lang, u.tgt_lang);
+    st->stat_deltas[key] += delta;
+    key.assign(1, kStatOrigin);
+    key += u.origin;
+    st->stat_deltas[key] += delta;
+  }
+
+  // The lowest id of a stored unit with the identity of `p` (hash bucket `hash`), or 0.
+  Status FindDuplicate(WriteContext& ctx, const SegmentPair& p, uint64_t hash, uint64_t* found) {
+    *found = 0;
+    char hkey[8];
+    EncodeIdKey(hash, hkey);
+    MDB_cursor* cursor = nullptr;
+    int rc = mdb_cursor_open(ctx.txn(), env_->dedup, &cursor);
+    DHAKIRA_RETURN_IF_ERROR(ctx.Check(rc, "looking for duplicates: opening a cursor"));
+    MDB_val k{8, hkey}, v;
+    Status s;
+    for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_KEY); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT_DUP)) {
+      if (v.mv_size != 8) {
+        s = Status::Corruption("a dedup entry of " + std::to_string(v.mv_size) + " bytes");
+        break;
+      }
+      const uint64_t id = DecodeIdKey(static_cast<const char*>(v.mv_data));
+      char ukey[8];
+      EncodeIdKey(id, ukey);
+      MDB_val uk{8, ukey}, uv;
+      const int urc = mdb_get(ctx.txn(), env_->units, &uk, &uv);
+      if (urc == MDB_NOTFOUND) {
+        s = Status::Corruption("a dedup entry names unit " + std::to_string(id) + ", which is absent");
+        break;
+      }
+      if (urc != MDB_SUCCESS) {
+        s = ctx.Check(urc, UnitWhat("reading", id));
+        break;
+      }
+      UnitIdentity ident;
+      s = DecodeUnitIdentity(View(uv), id, &ident);
+      if (!s.ok()) break;
+      if (ident.src_lang == p.src_lang && ident.tgt_lang == p.tgt_lang && ident.source == p.source &&
+          ident.target == p.target) {
+        *found = id;
+        break;
+      }
+    }
+    mdb_cursor_close(cursor);
+    if (!s.ok()) return s;
+    if (*found == 0 && rc != MDB_NOTFOUND) return ctx.Check(rc, "looking for duplicates");
+    return Status::OK();
+  }
+
+  Status PutDedup(WriteContext& ctx, const SegmentPair& u, bool del) {
+    char hkey[8], ival[8];
+    EncodeIdKey(DedupHash(u.src_lang, u.tgt_lang, u.source, u.target), hkey);
+    EncodeIdKey(u.id, ival);
+    MDB_val k{8, hkey}, v{8, ival};
+    if (del) {
+      const int rc = mdb_del(ctx.txn(), env_->dedup, &k, &v);
+      if (rc == MDB_NOTFOUND) return Status::OK();  // tolerate: the unit is what counts
+      return ctx.Check(rc, UnitWhat("removing the dedup entry of", u.id));
+    }
+    return ctx.Check(mdb_put(ctx.txn(), env_->dedup, &k, &v, MDB_NODUPDATA),
+                     UnitWhat("writing the dedup entry of", u.id));
+  }
+
+  Status PutUnit(WriteContext& ctx, TxnState* st, const SegmentPair& u, unsigned flags) {
+    st->buf.clear();
+    EncodeUnit(u, &st->buf);
+    char key[8];
+    EncodeIdKey(u.id, key);
+    MDB_val k{8, key}, v = Val(st->buf);
+    const int rc = mdb_put(ctx.txn(), env_->units, &k, &v, flags);
+    if (rc == MDB_KEYEXIST) {
+      return Status::Corruption("unit id " + std::to_string(u.id) +
+                                " is already taken (meta 'next_id' out of step)");
+    }
+    return ctx.Check(rc, UnitWhat("writing", u.id));
+  }
+
+  Status DoAdd(WriteContext& ctx, TxnState* st, SegmentPair* p, DuplicatePolicy policy,
+               WriteResult* r) {
+    const uint64_t hash = DedupHash(p->src_lang, p->tgt_lang, p->source, p->target);
+    if (policy != DuplicatePolicy::kKeepBoth) {
+      uint64_t dup = 0;
+      DHAKIRA_RETURN_IF_ERROR(FindDuplicate(ctx, *p, hash, &dup));
+      if (dup != 0) {
+        r->id = dup;
+        if (policy == DuplicatePolicy::kSkip) {
+          r->outcome = WriteOutcome::kSkippedDuplicate;
+          return Status::OK();
+        }
+        r->outcome = WriteOutcome::kUpdated;
+        return DoReplace(ctx, st, dup, p);
+      }
+    }
+    if (st->next_id == 0 || st->next_id == UINT64_MAX) {
+      return Status::ResourceExhausted("no unit ids left");
+    }
+    p->id = st->next_id++;
+    if (p->created_at == 0) p->created_at = st->now;
+    if (p->changed_at == 0) p->changed_at = p->created_at;
+    DHAKIRA_RETURN_IF_ERROR(PutUnit(ctx, st, *p, MDB_APPEND));
+    DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, *p, false));
+    CountUnit(st, *p, +1);
+    for (const auto& hook : hooks_) DHAKIRA_RETURN_IF_ERROR(hook->OnPut(ctx, nullptr, *p));
+    r->id = p->id;
+    r->outcome = WriteOutcome::kAdded;
+    return Status::OK();
+  }
+
+  Status DoReplace(WriteContext& ctx, TxnState* st, uint64_t id, SegmentPair* p) {
+    Status s = GetUnitIn(*env_, ctx.txn(), id, &st->old);
+    if (!s.ok()) return s;
+    const SegmentPair& old = st->old;
+    p->id = id;
+    if (p->created_at == 0) p->created_at = old.created_at;
+    if (p->created_by.empty()) p->created_by = old.created_by;
+    if (p->changed_at == 0) p->changed_at = st->now;
+    DHAKIRA_RETURN_IF_ERROR(PutUnit(ctx, st, *p, 0));
+    const bool same_identity = old.src_lang == p->src_lang && old.tgt_lang == p->tgt_lang &&
+                               old.source == p->source && old.target == p->target;
+    if (!same_identity) {
+      DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, old, true));
+      DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, *p, false));
+    }
+    CountUnit(st, old, -1);
+    CountUnit(st, *p, +1);
+    for (const auto& hook : hooks_) DHAKIRA_RETURN_IF_ERROR(hook->OnPut(ctx, &old, *p));
+    return Status::OK();
+  }
+
+  Status DoDelete(WriteContext& ctx, TxnState* st, uint64_t id) {
+    DHAKIRA_RETURN_IF_ERROR(GetUnitIn(*env_, ctx.txn(), id, &st->old));
+    char key[8];
+    EncodeIdKey(id, key);
+    MDB_val k{8, key};
+    DHAKIRA_RETURN_IF_ERROR(ctx.Check(mdb_del(ctx.txn(), env_->units, &k, nullptr),
+                                      UnitWhat("deleting", id)));
+    DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, st->old, true));
+    CountUnit(st, st->old, -1);
+    for (const auto& hook : hooks_) DHAKIRA_RETURN_IF_ERROR(hook->OnDelete(ctx, st->old));
+    return Status::OK();
+  }
+
+  // The write loop: begin, body, commit; on MDB_MAP_FULL abort, grow the map and rerun everything; on
+  // MDB_MAP_RESIZED (another process grew it) adopt the new size and rerun. Caller holds write_mu_.
+  Status RunWriteLocked(std::string_view what, const std::function<Status(WriteContext&)>& body) {
+    for (;;) {
+      bool grow = false;
+      {
+        std::shared_lock<std::shared_mutex> lock(env_->map_mu);
+        MDB_txn* txn = nullptr;
+        int rc = mdb_txn_begin(env_->env, nullptr, 0, &txn);
+        if (rc == MDB_MAP_RESIZED) {
+          lock.unlock();
+          DHAKIRA_RETURN_IF_ERROR(env_->AdoptMapSize().WithContext(what));
+          continue;
+        }
+        if (rc != MDB_SUCCESS) return LmdbError(rc, "starting a write transaction");
+        WriteContext ctx(txn);
+        Status s = body(ctx);
+        if (s.ok()) {
+          rc = mdb_txn_commit(txn);  // frees txn whatever the outcome
+          if (rc == MDB_SUCCESS) {
+            for (const auto& hook : hooks_) hook->OnCommit();
+            return Status::OK();
+          }
+          s = ctx.Check(rc, "committing");
+        } else {
+          mdb_txn_abort(txn);
+        }
+        for (const auto& hook : hooks_) hook->OnAbort();
+        if (!ctx.map_full()) return s;
+        grow = true;
+      }
+      if (grow) DHAKIRA_RETURN_IF_ERROR(env_->Grow());
+    }
+  }
+
+  std::shared_ptr<Env> env_;
+  std::mutex write_mu_;  // serializes writers, hook registration and the retry loop
+  std::vector<std::shared_ptr<StoreHook>> hooks_;
+  store_internal::UnitPreparer preparer_;
+};
+
+// ---- opening ----
+
+Status OpenDbi(MDB_txn* txn, const char* name, unsigned flags, MDB_dbi* dbi) {
+  const int rc = mdb_dbi_open(txn, name, flags, dbi);
+  if (rc == MDB_NOTFOUND) {
+    return Status::Corruption(std::string("not a complete dhakira TM: database '") + name +
+                              "' is missing");
+  }
+  if (rc == MDB_INCOMPATIBLE) {
+    return Status::Corruption(std::string("not a dhakira TM: '") + name +
+                              "' exists but is not a database of ours (" + mdb_strerror(rc) + ")");
+  }
+  if (rc != MDB_SUCCESS) return LmdbError(rc, std::string("opening database '") + name + "'");
+  return Status::OK();
+}
+
+// Creates the schema in a fresh environment.
+Status CreateSchema(Env& e, MDB_txn* txn) {
+  DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kMetaDb, MDB_CREATE, &e.meta));
+  DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kUnitsDb, MDB_CREATE, &e.units));
+  DHAKIRA_RETURN_IF_ERROR(
+      OpenDbi(txn, kDedupDb, MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED, &e.dedup));
+  DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kStatsDb, MDB_CREATE, &e.stats));
+  const std::string format = store_internal::EncodeFormatRecord(kFormatVersion);
+  std::string next_id, created;
+  EncodeCounter(1, &next_id);
+  EncodeCounter(static_cast<uint64_t>(NowSeconds()), &created);
+  const std::pair<std::string_view, std::string_view> records[] = {
+      {kMetaFormat, format}, {kMetaNextId, next_id}, {kMetaCreatedAt, created}};
+  for (const auto& [key, value] : records) {
+    MDB_val k = Val(key), v = Val(value);
+    const int rc = mdb_put(txn, e.meta, &k, &v, 0);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "writing the format record");
+  }
+  return Status::OK();
+}
+
+// Checks an existing environment is a dhakira TM of our version and opens its databases.
+Status CheckSchema(Env& e, MDB_txn* txn) {
+  int rc = mdb_dbi_open(txn, kMetaDb, 0, &e.meta);
+  if (rc == MDB_NOTFOUND) {
+    return Status::Corruption(
+        "not a dhakira TM: an LMDB environment without our 'meta' database (another program's?)");
+  }
+  DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kMetaDb, 0, &e.meta));
+  MDB_val k = Val(kMetaFormat), v;
+  rc = mdb_get(txn, e.meta, &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::Corruption("not a dhakira TM: no format record in 'meta'");
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the format record");
+  uint32_t version = 0;
+  DHAKIRA_RETURN_IF_ERROR(store_internal::DecodeFormatRecord(View(v), &version));
+  if (version != kFormatVersion) {
+    return Status::FailedPrecondition("the TM has format version " + std::to_string(version) +
+                                      "; this dhakira reads version " +
+                                      std::to_string(kFormatVersion));
+  }
+  DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kUnitsDb, 0, &e.units));
+  DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kDedupDb, MDB_DUPSORT | MDB_DUPFIXED, &e.dedup));
+  DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kStatsDb, 0, &e.stats));
+
+  // next_id must lie beyond every stored id (ids are never reused; MDB_APPEND relies on it).
+  k = Val(kMetaNextId);
+  rc = mdb_get(txn, e.meta, &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::Corruption("meta record 'next_id' is missing");
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading meta 'next_id'");
+  uint64_t next_id = 0;
+  DHAKIRA_RETURN_IF_ERROR(DecodeCounter(View(v), "next_id", &next_id));
+  MDB_cursor* cursor = nullptr;
+  rc = mdb_cursor_open(txn, e.units, &cursor);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "checking unit ids");
+  MDB_val lk, lv;
+  rc = mdb_cursor_get(cursor, &lk, &lv, MDB_LAST);
+  Status s;
+  if (rc == MDB_SUCCESS) {
+    if (lk.mv_size != 8) {
+      s = Status::Corruption("a unit key of " + std::to_string(lk.mv_size) + " bytes");
+    } else if (DecodeIdKey(static_cast<const char*>(lk.mv_data)) >= next_id) {
+      s = Status::Corruption("meta 'next_id' " + std::to_string(next_id) +
+                             " is not beyond the last unit id");
+    }
+  } else if (rc != MDB_NOTFOUND) {
+    s = LmdbError(rc, "checking unit ids");
+  }
+  mdb_cursor_close(cursor);
+  return s;
+}
+
+StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const StoreOptions& options,
+                                              const StoreInternalOptions& internal) {
+  namespace fs = std::filesystem;
+  DHAKIRA_RETURN_IF_ERROR(options.Validate());
+  if (path.empty()) return Status::InvalidArgument("TM path is empty");
+
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status)) {
+    if (!fs::is_directory(status)) {
+      return Status::Corruption("not a dhakira TM: " + path +
+                                " is a file; a TM is a directory holding data.mdb");
+    }
+  } else {
+    if (options.read_only || !options.create_if_missing) {
+      return Status::NotFound("no TM at " + path);
+    }
+    fs::create_directories(path, ec);
+    if (ec) return Status::IOError("creating directory " + path + ": " + ec.message());
+  }
+  const std::string data_file = (fs::path(path) / "data.mdb").string();
+  const bool has_data = fs::exists(data_file, ec);
+  if (!has_data && (options.read_only || !options.create_if_missing)) {
+    return Status::NotFound("no TM at " + path + " (no data.mdb)");
+  }
+  const uint64_t file_bytes = has_data ? fs::file_size(data_file, ec) : 0;
+
+  auto e = std::make_shared<Env>();
+  e->path = path;
+  e->data_file = data_file;
+  e->read_only = options.read_only;
+  e->sync = options.sync;
+  {
+    std::string key = fs::canonical(path, ec).string();
+    if (ec) key = fs::absolute(path).lexically_normal().string();
+    std::lock_guard<std::mutex> lock(g_open_mu);
+    if (!OpenPaths().insert(key).second) {
+      return Status::FailedPrecondition("the TM at " + path +
+                                        " is already open in this process; share that Store");
+    }
+    e->registry_key = key;
+  }
+
+  int rc = mdb_env_create(&e->env);
+  if (rc != MDB_SUCCESS) {
+    e->env = nullptr;
+    return LmdbError(rc, "creating an LMDB environment");
+  }
+  uint64_t map_size = RoundUpMiB(std::max<uint64_t>(options.initial_map_size, 2 * file_bytes));
+  if ((rc = mdb_env_set_maxdbs(e->env, kMaxDbs)) != MDB_SUCCESS ||
+      (rc = mdb_env_set_maxreaders(e->env, options.max_readers + kExtraReaders)) != MDB_SUCCESS ||
+      (rc = mdb_env_set_mapsize(e->env, map_size)) != MDB_SUCCESS) {
+    return LmdbError(rc, "configuring the LMDB environment");
+  }
+  unsigned flags = MDB_NOTLS;
+  if (options.read_only) flags |= MDB_RDONLY;
+  if (!options.sync) flags |= MDB_NOSYNC;
+  rc = mdb_env_open(e->env, path.c_str(), flags, 0644);
+  if (rc != MDB_SUCCESS) {
+    Status s = LmdbError(rc, "data.mdb");
+    if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH) {
+      s = Status::Corruption("not a dhakira TM: data.mdb is not an LMDB file of this version (" +
+                             std::string(mdb_strerror(rc)) + ")");
+    }
+    return s.WithContext("opening TM at " + path);
+  }
+  e->opened = true;
+
+  // LMDB trusts its meta page; a data file shorter than the pages it names would fault (SIGBUS) on access.
+  MDB_envinfo info;
+  MDB_stat est;
+  if (mdb_env_info(e->env, &info) == MDB_SUCCESS && mdb_env_stat(e->env, &est) == MDB_SUCCESS) {
+    const uint64_t needed = (static_cast<uint64_t>(info.me_last_pgno) + 1) * est.ms_psize;
+    const uint64_t actual = fs::file_size(data_file, ec);
+    if (!ec && actual < needed) {
+      return Status::Corruption("opening TM at " + path + ": data.mdb is truncated (" +
+                                std::to_string(actual) + " bytes, its header names " +
+                                std::to_string(needed) + ")");
+    }
+  }
+
+  const std::string what = "opening TM at " + path;
+  MDB_txn* txn = nullptr;
+  rc = mdb_txn_begin(e->env, nullptr, options.read_only ? MDB_RDONLY : 0, &txn);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, what);
+  Status s;
+  {
+    // Is our meta database there? Look in the main (unnamed) database first so we can tell "fresh" from
+    // "someone else's LMDB environment".
+    MDB_dbi main_dbi;
+    rc = mdb_dbi_open(txn, nullptr, 0, &main_dbi);
+    MDB_stat main_stat;
+    if (rc == MDB_SUCCESS) rc = mdb_stat(txn, main_dbi, &main_stat);
+    if (rc != MDB_SUCCESS) {
+      s = LmdbError(rc, "reading the main database");
+    } else if (main_stat.ms_entries == 0) {
+      if (options.read_only) {
+        s = Status::Corruption("not a dhakira TM: an empty LMDB environment");
+      } else {
+        s = CreateSchema(*e, txn);
+      }
+    } else {
+      s = CheckSchema(*e, txn);
+    }
+  }
+  HookOpenContext hctx{e->env, txn, options.read_only, e->units};
+  for (size_t i = 0; s.ok() && i < internal.hooks.size(); ++i) s = internal.hooks[i]->Open(hctx);
+  if (!s.ok()) {
+    mdb_txn_abort(txn);
+    return s.WithContext(what);
+  }
+  rc = mdb_txn_commit(txn);  // also for a read transaction: keeps the opened handles
+  if (rc != MDB_SUCCESS) return LmdbError(rc, what + ": committing");
+
+  return std::unique_ptr<LmdbStore>(new StoreImpl(std::move(e), internal.hooks));
+}
+
+}  // namespace
+
+LmdbStore::~LmdbStore() = default;
+
+StatusOr<std::unique_ptr<LmdbStore>> LmdbStore::Open(const std::string& path,
+                                                     const StoreOptions& options,
+                                                     const StoreInternalOptions& internal) {
+  return OpenImpl(path, options, internal);
+}
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
+  StatusOr<std::unique_ptr<LmdbStore>> s = OpenImpl(path, options, StoreInternalOptions{});
+  if (!s.ok()) return s.status();
+  return std::unique_ptr<Store>(std::move(*s));
+}
+
+LmdbStore* AsLmdbStore(Store* store) { return dynamic_cast<LmdbStore*>(store); }
+
+Status ReadSnapshot(const Snapshot& snapshot, const std::function<Status(MDB_txn* txn)>& fn) {
+  const auto* s = dynamic_cast<const LmdbSnapshot*>(&snapshot);
+  if (s == nullptr) return Status::InvalidArgument("not a snapshot of an LMDB store");
+  return s->Read(fn);
+}
+
+}  // namespace dhakira
