@@ -2,7 +2,7 @@
 // tools would be), calling Lookup (or Get) back to back for a fixed time; reports throughput and latency
 // percentiles. Optionally streams an import into the server at the same time, to measure reads during writes.
 //
-//   service_load_bench --server unix:/run/user/0/dhakira.sock --queries /tmp/bench/queries.perturbed \
+//   service_load_bench --server unix:/run/user/0/dhakira.sock --queries /tmp/bench/queries.perturbed
 //       [--clients 4] [--seconds 10] [--rpc lookup|get] [--src-lang ar --tgt-lang en] [--threshold 70]
 //       [--top 5] [--import FILE.tsv]
 //

@@ -11,6 +11,7 @@ into a temporary directory, so the example never goes stale against the server.
     ... batch --src-lang ar --tgt-lang en --document FILE      (one source segment a line, document context)
     ... concordance --src-lang ar --tgt-lang en [--target-side] PHRASE
     ... get ID | delete ID | stats | health | services
+    ... script FILE|-          (many of the above, one a line, over one connection)
 
 Every command prints one JSON document (protobuf's canonical JSON mapping) on stdout. Errors print
 "dhakira_client: CODE: message" on stderr and exit 1.
@@ -19,6 +20,7 @@ Every command prints one JSON document (protobuf's canonical JSON mapping) on st
 import argparse
 import json
 import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -114,7 +116,7 @@ def list_services(channel, timeout):
     return {"services": sorted(names)}
 
 
-def main(argv):
+def build_parser():
     ap = argparse.ArgumentParser(description="dhakira gRPC example client")
     ap.add_argument("--server", required=True, help="unix:PATH or HOST:PORT")
     ap.add_argument("--timeout", type=float, default=30.0, help="deadline per call, seconds")
@@ -159,54 +161,85 @@ def main(argv):
     p.add_argument("--target-side", action="store_true")
     p.add_argument("--top", type=int, default=0)
     p.add_argument("phrase")
-    args = ap.parse_args(argv)
+    p = sub.add_parser("script", help="run the commands of FILE ('-' = stdin), one a line, shell-quoted; "
+                                      "prints one JSON line each ({\"error\": ...} for a failed one)")
+    p.add_argument("file")
+    return ap
 
+
+def run(pb, stub, channel, args):
+    """Runs one command; returns its JSON-able result or raises grpc.RpcError."""
+    t = args.timeout
+    c = args.command
+    if c == "capabilities":
+        return to_json(stub.Capabilities(pb.CapabilitiesRequest(), timeout=t))
+    if c == "stats":
+        return to_json(stub.Stats(pb.StatsRequest(), timeout=t))
+    if c == "health":
+        return health(channel, t)
+    if c == "services":
+        return list_services(channel, t)
+    if c == "get":
+        return to_json(stub.Get(pb.GetRequest(id=args.id), timeout=t))
+    if c == "delete":
+        stub.Delete(pb.DeleteRequest(id=args.id), timeout=t)
+        return {"deleted": args.id}
+    if c == "upsert":
+        unit = pb.Unit(id=args.id, src_lang=args.src_lang, tgt_lang=args.tgt_lang, source=args.source,
+                       target=args.target, metadata=pb.Metadata(origin=args.origin, note=args.note))
+        out = to_json(stub.Upsert(pb.UpsertRequest(unit=unit, previous_source=args.prev,
+                                                   next_source=args.next), timeout=t))
+        out.setdefault("outcome", "WRITE_OUTCOME_ADDED")  # proto3 JSON omits the zero enum value
+        return out
+    if c == "lookup":
+        opts = pb.LookupOptions(src_lang=args.src_lang, tgt_lang=args.tgt_lang, threshold=args.threshold,
+                                top=args.top)
+        return to_json(stub.Lookup(pb.LookupRequest(source=args.source, previous_source=args.prev,
+                                                    next_source=args.next, options=opts), timeout=t))
+    if c == "batch":
+        with open(args.document, encoding="utf-8") as f:
+            lines = [line.rstrip("\n") for line in f if line.strip()]
+        opts = pb.LookupOptions(src_lang=args.src_lang, tgt_lang=args.tgt_lang, threshold=args.threshold,
+                                top=args.top)
+        req = pb.BatchLookupRequest(options=opts, document_context=True,
+                                    segments=[pb.BatchSegment(source=s, client_ref=str(i + 1))
+                                              for i, s in enumerate(lines)])
+        return to_json(stub.BatchLookup(req, timeout=t))
+    if c == "concordance":
+        side = pb.CONCORDANCE_SIDE_TARGET if args.target_side else pb.CONCORDANCE_SIDE_SOURCE
+        return to_json(stub.Concordance(pb.ConcordanceRequest(phrase=args.phrase, src_lang=args.src_lang,
+                                                              tgt_lang=args.tgt_lang, side=side,
+                                                              top=args.top), timeout=t))
+    raise AssertionError(c)
+
+
+def main(argv):
+    ap = build_parser()
+    args = ap.parse_args(argv)
     pb, pb_grpc = load_stubs(args.proto_root)
     channel = grpc.insecure_channel(args.server)
     stub = pb_grpc.TranslationMemoryStub(channel)
-    t = args.timeout
-    c = args.command
+
+    if args.command == "script":
+        # Many commands over one connection (and one interpreter start-up).
+        failed = 0
+        src = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
+        for line in src:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            sub_args = ap.parse_args(["--server", args.server, "--timeout", str(args.timeout)] +
+                                     shlex.split(line))
+            try:
+                out = run(pb, stub, channel, sub_args)
+            except grpc.RpcError as e:
+                failed += 1
+                out = {"error": {"code": e.code().name, "message": e.details()}}
+            json.dump(out, sys.stdout, ensure_ascii=False, sort_keys=True)
+            sys.stdout.write("\n")
+        return 1 if failed else 0
+
     try:
-        if c == "capabilities":
-            out = to_json(stub.Capabilities(pb.CapabilitiesRequest(), timeout=t))
-        elif c == "stats":
-            out = to_json(stub.Stats(pb.StatsRequest(), timeout=t))
-        elif c == "health":
-            out = health(channel, t)
-        elif c == "services":
-            out = list_services(channel, t)
-        elif c == "get":
-            out = to_json(stub.Get(pb.GetRequest(id=args.id), timeout=t))
-        elif c == "delete":
-            stub.Delete(pb.DeleteRequest(id=args.id), timeout=t)
-            out = {"deleted": args.id}
-        elif c == "upsert":
-            unit = pb.Unit(id=args.id, src_lang=args.src_lang, tgt_lang=args.tgt_lang, source=args.source,
-                           target=args.target, metadata=pb.Metadata(origin=args.origin, note=args.note))
-            out = to_json(stub.Upsert(pb.UpsertRequest(unit=unit, previous_source=args.prev,
-                                                       next_source=args.next), timeout=t))
-            out.setdefault("outcome", "WRITE_OUTCOME_ADDED")  # proto3 JSON omits the zero enum value
-        elif c == "lookup":
-            opts = pb.LookupOptions(src_lang=args.src_lang, tgt_lang=args.tgt_lang, threshold=args.threshold,
-                                    top=args.top)
-            out = to_json(stub.Lookup(pb.LookupRequest(source=args.source, previous_source=args.prev,
-                                                       next_source=args.next, options=opts), timeout=t))
-        elif c == "batch":
-            with open(args.document, encoding="utf-8") as f:
-                lines = [line.rstrip("\n") for line in f if line.strip()]
-            opts = pb.LookupOptions(src_lang=args.src_lang, tgt_lang=args.tgt_lang, threshold=args.threshold,
-                                    top=args.top)
-            req = pb.BatchLookupRequest(options=opts, document_context=True,
-                                        segments=[pb.BatchSegment(source=s, client_ref=str(i + 1))
-                                                  for i, s in enumerate(lines)])
-            out = to_json(stub.BatchLookup(req, timeout=t))
-        elif c == "concordance":
-            side = pb.CONCORDANCE_SIDE_TARGET if args.target_side else pb.CONCORDANCE_SIDE_SOURCE
-            out = to_json(stub.Concordance(pb.ConcordanceRequest(phrase=args.phrase, src_lang=args.src_lang,
-                                                                 tgt_lang=args.tgt_lang, side=side,
-                                                                 top=args.top), timeout=t))
-        else:
-            raise AssertionError(c)
+        out = run(pb, stub, channel, args)
     except grpc.RpcError as e:
         sys.stderr.write("dhakira_client: %s: %s\n" % (e.code().name, e.details()))
         return 1
