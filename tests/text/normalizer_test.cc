@@ -1,10 +1,16 @@
 // Normalizer, KeyHash, CanonicalLanguage and ArabicLightStem: DESIGN-NOTES §1 as tables.
+#include <gtest/gtest.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
+
 #include <cmath>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "dhakira/text.h"
 
@@ -198,12 +204,15 @@ TEST(NormalizerTest, TokenTypesAndSpans) {
 }
 
 TEST(NormalizerTest, SpansCoverOriginalOnRealText) {
-  // Every token span must be a well-formed piece of the NFC text, in order, without blanks at its edges.
+  // Every token span must be a well-formed piece of the NFC text, in order, without blanks at its
+  // edges.
   auto ar = Make("ar");
   ASSERT_NE(ar, nullptr);
   const std::string text =
-      "وبيّن مدير فرع الحبوب في حماة، المهندس عدنان الخطيب، أن مراكز الاستلام الثمانية تستقبل يومياً ما "
-      "بين 3,500 و4,200 طن. وأضاف: «سدّدنا حتى اليوم أكثر من 1,250 مليار ليرة» لـ«الوطن» الـ١٨ ﷺ \u200F";
+      "وبيّن مدير فرع الحبوب في حماة، المهندس عدنان الخطيب، أن مراكز الاستلام الثمانية تستقبل يومياً "
+      "ما "
+      "بين 3,500 و4,200 طن. وأضاف: «سدّدنا حتى اليوم أكثر من 1,250 مليار ليرة» لـ«الوطن» الـ١٨ ﷺ "
+      "\u200F";
   auto result = ar->Normalize(text);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_FALSE(result->tokens.empty());
@@ -234,12 +243,13 @@ TEST(NormalizerTest, Numbers) {
       {"en", "3.5", "3.5", 3.5},
       {"ar", "٣٫٥", "3.5", 3.5},
       {"ar", "12", "12", 12},
-      {"ar", "الـ20", "20", 20},    // the article with tatweel is one number token, keyed by the number
+      {"ar", "الـ20", "20",
+       20},  // the article with tatweel is one number token, keyed by the number
       {"ar", "الـ١٨", "18", 18},
       {"ar", "لـ2024", "2024", 2024},
       {"ar", "1950م", "1950", 1950},  // the era letter after a year
       {"en", "1,000,000", "1000000", 1e6},
-      {"en", "3,5", "3.5", 3.5},     // one comma not followed by three digits: a decimal comma
+      {"en", "3,5", "3.5", 3.5},  // one comma not followed by three digits: a decimal comma
       {"de", "1.000", "1000", 1000},
       {"de", "3,25", "3.25", 3.25},
       {"en", "１２３", "123", 123},
@@ -299,14 +309,14 @@ TEST(NormalizerTest, BidiControlsAreGone) {
   auto ar = Make("ar");
   ASSERT_NE(ar, nullptr);
   const std::string plain = "مرحبا بالعالم 2024!";
-  const std::string marked =
-      "\u200Fمرحبا\u200E \u202Bبالعالم\u202C \u2067\u061C2024\u2069!\u200E";
+  const std::string marked = "\u200Fمرحبا\u200E \u202Bبالعالم\u202C \u2067\u061C2024\u2069!\u200E";
   EXPECT_EQ(Keys(*ar, marked), Keys(*ar, plain));
   auto result = ar->Normalize(marked);
   ASSERT_TRUE(result.ok());
   for (const Token& t : result->tokens) {
     const std::string span = result->text.substr(t.begin, t.end - t.begin);
-    for (const char* control : {"\u200E", "\u200F", "\u061C", "\u202B", "\u202C", "\u2067", "\u2069"}) {
+    for (const char* control :
+         {"\u200E", "\u200F", "\u061C", "\u202B", "\u202C", "\u2067", "\u2069"}) {
       EXPECT_EQ(span.find(control), std::string::npos) << "token " << t.key;
     }
   }
@@ -353,10 +363,12 @@ TEST(NormalizerTest, InvalidUtf8NamesTheOffset) {
     const char* offset;
   };
   const Case cases[] = {
-      {std::string("abc\xFF" "def"), "byte offset 3"},
-      {std::string("كتاب\xD8"), "byte offset 8"},          // truncated sequence at the end
-      {std::string("ab\xED\xA0\x80"), "byte offset 2"},     // UTF-8 encoded surrogate
-      {std::string("\xC0\xAF"), "byte offset 0"},           // overlong '/'
+      {std::string("abc\xFF"
+                   "def"),
+       "byte offset 3"},
+      {std::string("كتاب\xD8"), "byte offset 8"},        // truncated sequence at the end
+      {std::string("ab\xED\xA0\x80"), "byte offset 2"},  // UTF-8 encoded surrogate
+      {std::string("\xC0\xAF"), "byte offset 0"},        // overlong '/'
       {std::string("0123456789\xF4\x90\x80\x80"), "byte offset 10"},  // above U+10FFFF
   };
   for (const Case& c : cases) {
@@ -395,6 +407,88 @@ TEST(NormalizerTest, OptionsValidation) {
   EXPECT_FALSE(Normalizer::Create(options).ok());
 }
 
+// Reference folding straight from DESIGN-NOTES §1 with ICU objects only (whole-string
+// NFKC_Casefold, the UnicodeSet [[:Mn:]&[:scx=Arab:]], u_charDigitValue): independent of the fast
+// code-point switch.
+std::string ReferenceKey(const std::string& span, bool arabic) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  static const icu::UnicodeSet* marks = [] {
+    UErrorCode st = U_ZERO_ERROR;
+    auto* set = new icu::UnicodeSet(u"[[:Mn:]&[:scx=Arab:]]", st);
+    set->freeze();
+    return set;
+  }();
+  icu::UnicodeString folded = nfkc_cf->normalize(icu::UnicodeString::fromUTF8(span), status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  icu::UnicodeString out;
+  for (int32_t i = 0; i < folded.length();) {
+    UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER) c = '0' + u_charDigitValue(c);
+    if (c == 0x066B) c = '.';
+    if (c == 0x066C) c = ',';
+    if (c == 0x066A) c = '%';
+    if (arabic) {
+      if (marks->contains(c) || c == 0x0640) continue;
+      if (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671) c = 0x0627;
+      if (c == 0x0649 || c == 0x06CC) c = 0x064A;
+      if (c == 0x0629) c = 0x0647;
+      if (c == 0x06A9) c = 0x0643;
+    }
+    out.append(c);
+  }
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+// Every word and punctuation key of real text equals the reference folding of its span.
+TEST(NormalizerTest, KeysMatchReferenceFoldingOnRealText) {
+  struct Source {
+    const char* language;
+    std::string path;
+    size_t max_lines;
+  };
+  const std::string shared = DHAKIRA_SHARED_DIR;
+  const std::string data = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
+  const Source sources[] = {
+      {"ar", data + "tartus-solar-pumping.ar.txt", 1000},
+      {"ar", data + "hama-wheat-harvest.ar.txt", 1000},
+      {"ar", shared + "/corpora/ntrex128/newstest2019-ref.arb.txt", 600},
+      {"ar", shared + "/corpora/flores200-devtest/arb_Arab.devtest", 300},
+      {"en", shared + "/corpora/ntrex128/newstest2019-src.eng.txt", 300},
+  };
+  size_t checked = 0;
+  for (const Source& source : sources) {
+    std::ifstream in(source.path);
+    if (!in)
+      continue;  // the shared corpora are optional; the sample articles are in the repository
+    auto normalizer = Make(source.language);
+    ASSERT_NE(normalizer, nullptr);
+    std::string line;
+    for (size_t n = 0; n < source.max_lines && std::getline(in, line); ++n) {
+      auto result = normalizer->Normalize(line);
+      ASSERT_TRUE(result.ok()) << source.path << ":" << n + 1;
+      for (const Token& t : result->tokens) {
+        if (t.type != TokenType::kWord && t.type != TokenType::kPunct) continue;
+        const std::string reference =
+            ReferenceKey(result->text.substr(t.begin, t.end - t.begin), source.language[0] == 'a');
+        if (reference.find(' ') != std::string::npos) continue;  // U+FDFA and friends: split
+        if (t.type == TokenType::kPunct && reference != t.key) {
+          // A cluster's key is the concatenation of its segments' keys, which equals the whole
+          // fold.
+          ADD_FAILURE() << source.path << ":" << n + 1 << " punct " << t.key << " vs " << reference;
+          continue;
+        }
+        EXPECT_EQ(t.key, reference) << source.path << ":" << n + 1;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 500u);
+}
+
 TEST(KeyHashTest, StableValue) {
   // FNV-1a 64 of "hello\x1Fworld\x1F", computed independently (Python, by the FNV definition).
   std::vector<Token> tokens(2);
@@ -423,10 +517,21 @@ TEST(CanonicalLanguageTest, Table) {
     const char* canonical;
   };
   const Case cases[] = {
-      {"ar", "ar"},       {"ara", "ar"},        {"arb", "ar"},         {"eng", "en"},
-      {"deu", "de"},      {"ger", "de"},        {"fre", "fr"},         {"ar_SY", "ar-SY"},
-      {"AR-sy", "ar-SY"}, {"en_us", "en-US"},   {"EN-us", "en-US"},    {" en ", "en"},
-      {"iw", "he"},       {"zh-Hant-TW", "zh-Hant-TW"}, {"sr_Latn_RS", "sr-Latn-RS"},
+      {"ar", "ar"},
+      {"ara", "ar"},
+      {"arb", "ar"},
+      {"eng", "en"},
+      {"deu", "de"},
+      {"ger", "de"},
+      {"fre", "fr"},
+      {"ar_SY", "ar-SY"},
+      {"AR-sy", "ar-SY"},
+      {"en_us", "en-US"},
+      {"EN-us", "en-US"},
+      {" en ", "en"},
+      {"iw", "he"},
+      {"zh-Hant-TW", "zh-Hant-TW"},
+      {"sr_Latn_RS", "sr-Latn-RS"},
       {"ar-001", "ar-001"},
   };
   for (const Case& c : cases) {
@@ -437,8 +542,8 @@ TEST(CanonicalLanguageTest, Table) {
 }
 
 TEST(CanonicalLanguageTest, RejectsGarbageNamingTheValue) {
-  for (const char* input : {"", "*all*", "12", "a b", "x", "en-", "und", "e\xC3\xA9", "en@x=y",
-                            "toolonglanguage"}) {
+  for (const char* input :
+       {"", "*all*", "12", "a b", "x", "en-", "und", "e\xC3\xA9", "en@x=y", "toolonglanguage"}) {
     auto result = CanonicalLanguage(input);
     ASSERT_FALSE(result.ok()) << input << " -> " << *result;
     EXPECT_TRUE(result.status().IsInvalidArgument());
@@ -453,24 +558,24 @@ TEST(ArabicLightStemTest, Table) {
     const char* stem;
   };
   const Case cases[] = {
-      {"الكتاب", "كتاب"},     // ال
-      {"والكتاب", "كتاب"},    // وال
-      {"بالمدرسه", "مدرس"},   // بال, then ه
-      {"كالبحر", "بحر"},      // كال
-      {"فالامر", "امر"},      // فال
-      {"للطلاب", "طلاب"},     // لل
-      {"وقال", "قال"},        // و with 4 letters
-      {"ولد", "ولد"},         // و needs 4 letters
-      {"كتابها", "كتاب"},     // ها
-      {"معلمون", "معلم"},     // ون
-      {"معلمين", "معلم"},     // ين
-      {"سيارات", "سيار"},     // ات
-      {"مصري", "مصر"},        // ي
+      {"الكتاب", "كتاب"},      // ال
+      {"والكتاب", "كتاب"},     // وال
+      {"بالمدرسه", "مدرس"},    // بال, then ه
+      {"كالبحر", "بحر"},       // كال
+      {"فالامر", "امر"},       // فال
+      {"للطلاب", "طلاب"},      // لل
+      {"وقال", "قال"},         // و with 4 letters
+      {"ولد", "ولد"},          // و needs 4 letters
+      {"كتابها", "كتاب"},      // ها
+      {"معلمون", "معلم"},      // ون
+      {"معلمين", "معلم"},      // ين
+      {"سيارات", "سيار"},      // ات
+      {"مصري", "مصر"},         // ي
       {"اقتصاديه", "اقتصاد"},  // يه
-      {"هو", "هو"},           // two letters stay
+      {"هو", "هو"},            // two letters stay
       {"ال", "ال"},
       {"كتب", "كتب"},
-      {"book", "book"},       // not Arabic: unchanged
+      {"book", "book"},  // not Arabic: unchanged
       {"", ""},
   };
   for (const Case& c : cases) EXPECT_EQ(ArabicLightStem(c.key), c.stem) << c.key;

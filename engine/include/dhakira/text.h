@@ -24,10 +24,17 @@ namespace dhakira {
 inline constexpr char32_t kPlaceholderBase = 0xE000;
 inline constexpr uint32_t kMaxInlineCodes = 0x1900;  // U+E000..U+F8FF, the BMP private use area
 
+// Tokens are the segments of ICU's word BreakIterator (UAX #29) over the NFC text: rule status 100..199
+// numbers, 200+ words, status 0 punctuation/symbols (whitespace dropped). Details in docs/text.md.
 enum class TokenType : uint8_t {
-  kWord = 0,         // letters (Arabic clitics are not split: والكتاب is one word)
-  kNumber = 1,       // 3.5, ١٬٠٠٠٫٥, 1,000.5, الـ20 ; key is the ASCII digit form, value is its numeric value
-  kPunct = 2,        // punctuation and symbols, one token per cluster
+  kWord = 0,         // letters (Arabic clitics are not split: والكتاب is one word). A code point that NFKC
+                     // expands to several words (U+FDFA) gives one token per word, all with its span.
+  kNumber = 1,       // 3.5, ١٬٠٠٠٫٥, 1,000.5, الـ20 (key "20": a clitic prefix such as الـ وبـ لـ and an era
+                     // suffix م / هـ after a year are part of the span, not of the key); key is the ASCII digit
+                     // form, value its numeric value. Digit strings that are not one number (12.05.2020)
+                     // keep their separators in the key and have value NaN.
+  kPunct = 2,        // punctuation and symbols; adjacent ones form one cluster token (".»", "?!", "...", and
+                     // "…" whose key is "..."). A symbol whose key is letters is a word (U+FDFC -> "ريال").
   kPlaceholder = 3,  // an inline-code placeholder (U+E000 + index); key is the decimal index
 };
 
@@ -83,7 +90,8 @@ class Normalizer {
 std::string ArabicLightStem(std::string_view key);
 
 // Stable 64-bit hash of the key sequence of `tokens`, placeholders ignored (FNV-1a 64 over the keys, each
-// followed by 0x1F). Stored on disk (context hashes): never change it without a format version bump.
+// followed by 0x1F); every other token counts, punctuation included. KeyHash({}) is the FNV offset basis
+// 0xcbf29ce484222325. Stored on disk (context hashes): never change it without a format version bump.
 uint64_t KeyHash(const std::vector<Token>& tokens);
 
 // Canonical BCP 47 tag for a language value as found in the wild: "ar_SY", "AR-sy" -> "ar-SY", "ara" -> "ar",

@@ -1,7 +1,7 @@
-// Match-key folding. Why a hand-written switch: DESIGN-NOTES §1 measured 0.51 s per 100k segments through a
-// rule-based Transliterator against 0.12 s through a Normalizer2 instance plus a code-point switch, and most
-// Arabic news text is ASCII plus U+0600..U+06FF, where NFKC_Casefold is the identity (or ASCII lowercasing)
-// and our folds are a table lookup.
+// Match-key folding. Why a hand-written switch: DESIGN-NOTES §1 measured 0.51 s per 100k segments
+// through a rule-based Transliterator against 0.12 s through a Normalizer2 instance plus a
+// code-point switch, and most Arabic news text is ASCII plus U+0600..U+06FF, where NFKC_Casefold is
+// the identity (or ASCII lowercasing) and our folds are a table lookup.
 #include "text/fold.h"
 
 #include <unicode/bytestream.h>
@@ -14,19 +14,26 @@ namespace dhakira::text_internal {
 namespace {
 
 // Code points for which NFKC_Casefold is the identity *and* which never take part in a canonical
-// composition with a neighbour after our folds, so a run of them may skip ICU. U+0653..U+0655 (madda,
-// hamza above/below) compose with alef, waw, yeh and heh: they are deliberately left to ICU.
+// composition with a neighbour after our folds, so a run of them may skip ICU. U+0653..U+0655
+// (madda, hamza above/below) compose with alef, waw, yeh and heh: they are deliberately left to
+// ICU.
 inline bool IsFastCodePoint(UChar32 c) {
   if (c >= 0x0621 && c <= 0x063A) return true;  // hamza .. ghain
   if (c >= 0x0640 && c <= 0x0652) return true;  // tatweel, feh .. yeh, fathatan .. sukun
   if (c >= 0x0660 && c <= 0x066C) return true;  // Arabic-Indic digits, ٪ ٫ ٬
   if (c >= 0x06F0 && c <= 0x06F9) return true;  // Extended Arabic-Indic digits
   switch (c) {
-    case 0x00AB: case 0x00BB:                   // « »
-    case 0x060C: case 0x061B: case 0x061F:      // ، ؛ ؟
-    case 0x066D: case 0x06D4:                   // ٭ ۔
-    case 0x0670: case 0x0671:                   // superscript alef, alef wasla
-    case 0x06A9: case 0x06CC:                   // keheh, Farsi yeh
+    case 0x00AB:
+    case 0x00BB:  // « »
+    case 0x060C:
+    case 0x061B:
+    case 0x061F:  // ، ؛ ؟
+    case 0x066D:
+    case 0x06D4:  // ٭ ۔
+    case 0x0670:
+    case 0x0671:  // superscript alef, alef wasla
+    case 0x06A9:
+    case 0x06CC:  // keheh, Farsi yeh
       return true;
     default:
       return false;
@@ -48,23 +55,44 @@ inline void PostFold(UChar32 c, Profile profile, std::string* out) {
     return;
   }
   switch (c) {
-    case 0x066A: out->push_back('%'); return;  // ARABIC PERCENT SIGN
-    case 0x066B: out->push_back('.'); return;  // ARABIC DECIMAL SEPARATOR
-    case 0x066C: out->push_back(','); return;  // ARABIC THOUSANDS SEPARATOR
-    default: break;
+    case 0x066A:
+      out->push_back('%');
+      return;  // ARABIC PERCENT SIGN
+    case 0x066B:
+      out->push_back('.');
+      return;  // ARABIC DECIMAL SEPARATOR
+    case 0x066C:
+      out->push_back(',');
+      return;  // ARABIC THOUSANDS SEPARATOR
+    default:
+      break;
   }
   if (profile == Profile::kArabic) {
     if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640) return;  // harakat .. , tatweel
     switch (c) {
-      case 0x0622: case 0x0623: case 0x0625: case 0x0671: c = 0x0627; break;  // آ أ إ ٱ -> ا
-      case 0x0649: c = 0x064A; break;  // ى -> ي
-      case 0x0629: c = 0x0647; break;  // ة -> ه
-      case 0x06CC: c = 0x064A; break;  // ی -> ي
-      case 0x06A9: c = 0x0643; break;  // ک -> ك
+      case 0x0622:
+      case 0x0623:
+      case 0x0625:
+      case 0x0671:
+        c = 0x0627;
+        break;  // آ أ إ ٱ -> ا
+      case 0x0649:
+        c = 0x064A;
+        break;  // ى -> ي
+      case 0x0629:
+        c = 0x0647;
+        break;  // ة -> ه
+      case 0x06CC:
+        c = 0x064A;
+        break;  // ی -> ي
+      case 0x06A9:
+        c = 0x0643;
+        break;  // ک -> ك
       default:
-        if (c >= 0x0300 && !(c >= 0x0621 && c <= 0x064A) &&
-            u_charType(c) == U_NON_SPACING_MARK && uscript_hasScript(c, USCRIPT_ARABIC)) {
-          // [[:Mn:]&[:scx=Arab:]]: also the Script=Inherited marks that Arabic uses (DESIGN-NOTES §1.2).
+        if (c >= 0x0300 && !(c >= 0x0621 && c <= 0x064A) && u_charType(c) == U_NON_SPACING_MARK &&
+            uscript_hasScript(c, USCRIPT_ARABIC)) {
+          // [[:Mn:]&[:scx=Arab:]]: also the Script=Inherited marks that Arabic uses (DESIGN-NOTES
+          // §1.2).
           return;
         }
         break;
@@ -113,8 +141,8 @@ void FoldRun(std::string_view nfc, Profile profile, const icu::Normalizer2& nfkc
   nfkc_casefold.normalizeUTF8(0, icu::StringPiece(nfc.data(), static_cast<int32_t>(nfc.size())),
                               sink, nullptr, status);
   if (U_FAILURE(status)) {
-    // Only possible on invalid UTF-8 or allocation failure; the caller validated the input, so keep the
-    // text rather than lose the token.
+    // Only possible on invalid UTF-8 or allocation failure; the caller validated the input, so keep
+    // the text rather than lose the token.
     scratch->assign(nfc);
   }
   size_t k = 0;

@@ -1,21 +1,24 @@
-// CanonicalLanguage: language values as found in TMX files, TSV headers and command lines, turned into one
-// canonical BCP 47 spelling (DESIGN-NOTES §5): ICU's uloc_canonicalize (case, '_' vs '-', CLDR aliases such as
-// ara -> ar, iw -> he) followed by uloc_toLanguageTag in strict mode, which rejects what is not well-formed.
+// CanonicalLanguage: language values as found in TMX files, TSV headers and command lines, turned
+// into one canonical BCP 47 spelling (DESIGN-NOTES §5): ICU's uloc_canonicalize (case, '_' vs '-',
+// CLDR aliases such as ara -> ar, iw -> he) followed by uloc_toLanguageTag in strict mode, which
+// rejects what is not well-formed.
+#include "text/language.h"
+
 #include <unicode/uloc.h>
 
 #include <cstring>
 #include <string>
 
 #include "dhakira/text.h"
-#include "text/language.h"
 #include "text/utf8.h"
 
 namespace dhakira {
 namespace text_internal {
 namespace {
 
-// ISO 639-2/B ("bibliographic") codes and ISO 639-3 individual languages that ICU 72's alias data leaves
-// alone although a two-letter code exists. Terminology codes (deu, fra, ara, ...) ICU maps by itself.
+// ISO 639-2/B ("bibliographic") codes and ISO 639-3 individual languages that ICU 72's alias data
+// leaves alone although a two-letter code exists. Terminology codes (deu, fra, ara, ...) ICU maps
+// by itself.
 struct LanguageAlias {
   const char* from;
   const char* to;
@@ -35,9 +38,12 @@ char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 
 
 const char* ProfileName(Profile profile) {
   switch (profile) {
-    case Profile::kArabic: return "ar";
-    case Profile::kEnglish: return "en";
-    case Profile::kGeneric: return "generic";
+    case Profile::kArabic:
+      return "ar";
+    case Profile::kEnglish:
+      return "en";
+    case Profile::kGeneric:
+      return "generic";
   }
   return "generic";
 }
@@ -48,7 +54,8 @@ std::string_view PrimaryLanguage(std::string_view tag) {
 }
 
 Profile ProfileFor(std::string_view canonical_tag) {
-  // Data, not code: languages written in Arabic script with the same letter folding could join "ar" here.
+  // Data, not code: languages written in Arabic script with the same letter folding could join "ar"
+  // here.
   const std::string_view lang = PrimaryLanguage(canonical_tag);
   if (lang == "ar") return Profile::kArabic;
   if (lang == "en") return Profile::kEnglish;
@@ -70,7 +77,8 @@ StatusOr<std::string> CanonicalLanguage(std::string_view value) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
   if (v.empty()) return bad("empty");
-  if (v == "*all*") return bad("\"*all*\" is not a language (TMX uses it for \"any source language\")");
+  if (v == "*all*")
+    return bad("\"*all*\" is not a language (TMX uses it for \"any source language\")");
   if (v.size() > 64) return bad("too long for a language tag");
   for (char c : v) {
     if (!text_internal::IsAsciiAlnum(c) && c != '-' && c != '_') {

@@ -6,7 +6,8 @@
 
 namespace dhakira::text_internal {
 
-// Match-key profiles (DESIGN-NOTES §1). Which language gets which profile is data (ProfileFor), not code.
+// Match-key profiles (DESIGN-NOTES §1). Which language gets which profile is data (ProfileFor), not
+// code.
 enum class Profile : unsigned char { kArabic, kEnglish, kGeneric };
 
 const char* ProfileName(Profile profile);  // "ar", "en", "generic"

@@ -1,15 +1,16 @@
 // Normalizer: NFC original, folded match-key tokens with byte spans (DESIGN-NOTES §1).
 //
-// How offsets survive folding: instead of folding the whole text and mapping positions back (SentencePiece's
-// normalizer keeps a per-byte alignment vector), we segment the NFC text first with ICU's word BreakIterator
-// and fold each segment on its own. Every key token therefore maps to exactly one segment span of the
-// original, with no alignment table at all. Folding per segment gives the same keys as folding the whole
-// text because no fold we apply crosses a word boundary (NFKC compositions stay inside a grapheme cluster,
-// and UAX #29 never breaks one).
+// How offsets survive folding: instead of folding the whole text and mapping positions back
+// (SentencePiece's normalizer keeps a per-byte alignment vector), we segment the NFC text first
+// with ICU's word BreakIterator and fold each segment on its own. Every key token therefore maps to
+// exactly one segment span of the original, with no alignment table at all. Folding per segment
+// gives the same keys as folding the whole text because no fold we apply crosses a word boundary
+// (NFKC compositions stay inside a grapheme cluster, and UAX #29 never breaks one).
 //
-// Bidi controls (LRM, RLM, ALM, LRE..PDF, LRI..PDI) and ZWJ/ZWNJ: UAX #29 rule WB4 makes them transparent
-// to word segmentation (they attach to the preceding segment), which is exactly as if they had been removed
-// before tokenizing; we then trim them off span edges and NFKC_Casefold drops them from keys.
+// Bidi controls (LRM, RLM, ALM, LRE..PDF, LRI..PDI) and ZWJ/ZWNJ: UAX #29 rule WB4 makes them
+// transparent to word segmentation (they attach to the preceding segment), which is exactly as if
+// they had been removed before tokenizing; we then trim them off span edges and NFKC_Casefold drops
+// them from keys.
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -29,15 +30,17 @@ namespace {
 
 using text_internal::Profile;
 
-// Whitespace or default-ignorable (bidi controls, ZWJ, ZWNJ, BOM, soft hyphen...): not part of any token.
+// Whitespace or default-ignorable (bidi controls, ZWJ, ZWNJ, BOM, soft hyphen...): not part of any
+// token.
 inline bool IsBlank(UChar32 c) {
   if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
-  if (c >= 0x0621 && c <= 0x064A) return false;  // the common case in Arabic text, no property lookup
+  if (c >= 0x0621 && c <= 0x064A)
+    return false;  // the common case in Arabic text, no property lookup
   return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
-// Is every code point of `key` a letter? A symbol whose key is letters is a word: U+FDFC RIAL SIGN folds
-// to "ريال", U+2122 to "tm".
+// Is every code point of `key` a letter? A symbol whose key is letters is a word: U+FDFC RIAL SIGN
+// folds to "ريال", U+2122 to "tm".
 bool AllLetters(std::string_view key) {
   for (size_t i = 0; i < key.size();) {
     if (!u_isalpha(text_internal::NextCodePoint(key, &i))) return false;
@@ -109,7 +112,8 @@ class NormalizerImpl final : public Normalizer {
     words_->setText(&utext_, status);
     if (U_FAILURE(status)) return text_internal::IcuStatus(status, "setting word iterator text");
     int32_t start = words_->first();
-    for (int32_t end = words_->next(); end != icu::BreakIterator::DONE; start = end, end = words_->next()) {
+    for (int32_t end = words_->next(); end != icu::BreakIterator::DONE;
+         start = end, end = words_->next()) {
       AddSegment(result.text, static_cast<size_t>(start), static_cast<size_t>(end),
                  words_->getRuleStatus(), &result.tokens);
     }
@@ -123,7 +127,8 @@ class NormalizerImpl final : public Normalizer {
   void AddSegment(const std::string& text, size_t begin, size_t end, int32_t rule_status,
                   std::vector<Token>* tokens) {
     const std::string_view all(text);
-    // Trim whitespace and default-ignorables (a trailing LRM is absorbed into the previous word, WB4).
+    // Trim whitespace and default-ignorables (a trailing LRM is absorbed into the previous word,
+    // WB4).
     while (begin < end) {
       size_t next = begin;
       if (!IsBlank(text_internal::NextCodePoint(all, &next))) break;
@@ -154,7 +159,8 @@ class NormalizerImpl final : public Normalizer {
       // Punctuation and symbols: adjacent segments form one cluster ("...", "?!", ".»"), so that
       // "…" (NFKC "...") and "..." get the same key.
       if (!options_.keep_punctuation) return;
-      if (!tokens->empty() && tokens->back().type == TokenType::kPunct && tokens->back().end == begin) {
+      if (!tokens->empty() && tokens->back().type == TokenType::kPunct &&
+          tokens->back().end == begin) {
         tokens->back().key += key_;
         tokens->back().end = static_cast<uint32_t>(end);
         return;
@@ -166,8 +172,8 @@ class NormalizerImpl final : public Normalizer {
       t.end = static_cast<uint32_t>(end);
       return;
     }
-    // Words and numbers. NFKC can expand one code point to several words (U+FDFA -> 4 words): each becomes
-    // a token of its own sharing the span of the code point.
+    // Words and numbers. NFKC can expand one code point to several words (U+FDFA -> 4 words): each
+    // becomes a token of its own sharing the span of the code point.
     std::string_view rest(key_);
     while (!rest.empty()) {
       const size_t space = rest.find(' ');
@@ -204,10 +210,14 @@ class NormalizerImpl final : public Normalizer {
 
 const char* TokenTypeName(TokenType type) {
   switch (type) {
-    case TokenType::kWord: return "word";
-    case TokenType::kNumber: return "number";
-    case TokenType::kPunct: return "punct";
-    case TokenType::kPlaceholder: return "placeholder";
+    case TokenType::kWord:
+      return "word";
+    case TokenType::kNumber:
+      return "number";
+    case TokenType::kPunct:
+      return "punct";
+    case TokenType::kPlaceholder:
+      return "placeholder";
   }
   return "unknown";
 }

@@ -15,16 +15,18 @@ struct NumberSeparators {
 // Separators of a canonical language tag, from ICU's CLDR data with Latin digits (de -> ',' '.').
 NumberSeparators SeparatorsFor(const std::string& canonical_tag);
 
-// If `key` (a folded word-break segment) is a number, sets *number_key (ASCII digits, '.' decimal point,
-// no group separators) and *value, and returns true. A number is
+// If `key` (a folded word-break segment) is a number, sets *number_key (ASCII digits, '.' decimal
+// point, no group separators) and *value, and returns true. A number is
 //   [clitic prefix] digits-and-separators [era suffix]
-// where the optional prefix is up to four Arabic letters from و ف ب ك ل ا plus tatweel (الـ20, وبـ5, ل2020)
-// and the optional suffix is م or ه(ـ) after a year (1950م, 1445هـ). The key keeps only the number.
-// Separators: '.' and ',' are read with the language's convention, and unambiguous evidence wins: in
-// "1.000,5" the last separator is the decimal point whatever the language; one group separator followed by
-// other than three digits is a decimal point ("3,5"). Digit strings that are not one number (dates
-// "12.05.2020", versions "1.2.3") keep their separators in the key and get value NaN.
-bool ParseNumber(std::string_view key, NumberSeparators seps, std::string* number_key, double* value);
+// where the optional prefix is up to four Arabic letters from و ف ب ك ل ا plus tatweel (الـ20,
+// وبـ5, ل2020) and the optional suffix is م or ه(ـ) after a year (1950م, 1445هـ). The key keeps
+// only the number. Separators: '.' and ',' are read with the language's convention, and unambiguous
+// evidence wins: in "1.000,5" the last separator is the decimal point whatever the language; one
+// group separator followed by other than three digits is a decimal point ("3,5"). Digit strings
+// that are not one number (dates "12.05.2020", versions "1.2.3") keep their separators in the key
+// and get value NaN.
+bool ParseNumber(std::string_view key, NumberSeparators seps, std::string* number_key,
+                 double* value);
 
 }  // namespace dhakira::text_internal
 

@@ -1,19 +1,21 @@
-// SentenceSplitter: ICU's sentence BreakIterator (UAX #29) on unwrapped paragraph blocks, then our merge
-// rules for abbreviations (DESIGN-NOTES §2).
+// SentenceSplitter: ICU's sentence BreakIterator (UAX #29) on unwrapped paragraph blocks, then our
+// merge rules for abbreviations (DESIGN-NOTES §2).
 //
-// Why not FilteredBreakIteratorBuilder::suppressBreakAfter for the abbreviation lists: ICU 72 matches the
-// suppression strings as *suffixes* of the text before a break, without a word-start check. With "د." in the
-// list it suppressed the real sentence end in "قال محمد. وأضاف" (محمد ends in د), and "Mr." suppressed
-// "HMr. Jones." (measured). Arabic has many words ending in د م ص, so we look up the whole whitespace-delimited
-// token before each break instead. ICU's own CLDR suppression lists ("ss=standard") share the flaw and are
-// worse: with "de" they glued "Der Zug kam. Dann ging er." into one sentence (measured), so languages without
-// a table of ours get ICU's plain UAX #29 rules.
+// Why not FilteredBreakIteratorBuilder::suppressBreakAfter for the abbreviation lists: ICU 72
+// matches the suppression strings as *suffixes* of the text before a break, without a word-start
+// check. With "د." in the list it suppressed the real sentence end in "قال محمد. وأضاف" (محمد ends
+// in د), and "Mr." suppressed "HMr. Jones." (measured). Arabic has many words ending in د م ص, so
+// we look up the whole whitespace-delimited token before each break instead. ICU's own CLDR
+// suppression lists ("ss=standard") share the flaw and are worse: with "de" they glued "Der Zug
+// kam. Dann ging er." into one sentence (measured), so languages without a table of ours get ICU's
+// plain UAX #29 rules.
 #include <unicode/brkiter.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
 
 #include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,8 +31,9 @@ using text_internal::AbbrevKind;
 using text_internal::NextCodePoint;
 using text_internal::PrevCodePointStart;
 
-// Paragraphs with lines longer than this (code points) are not hard-wrapped: no editor or mailer wraps that
-// wide, so each newline in them ends a sentence (files with one paragraph or sentence per line).
+// Paragraphs with lines longer than this (code points) are not hard-wrapped: no editor or mailer
+// wraps that wide, so each newline in them ends a sentence (files with one paragraph or sentence
+// per line).
 constexpr uint32_t kMaxWrappedLineChars = 150;
 
 bool IsSpace(UChar32 c) {
@@ -108,7 +111,8 @@ size_t SkipSpaceForward(std::string_view s, size_t begin) {
   return begin;
 }
 
-// Does the line end like a sentence or a clause (terminal punctuation or a dash, maybe inside quotes)?
+// Does the line end like a sentence or a clause (terminal punctuation or a dash, maybe inside
+// quotes)?
 bool EndsWithPunctuation(std::string_view line) {
   size_t end = SkipSpaceBack(line, line.size());
   while (end > 0) {
@@ -125,6 +129,43 @@ bool EndsWithPunctuation(std::string_view line) {
   return false;
 }
 
+// The leading word of `s` (letters and digits) without its nonspacing marks: "قائلًا:" -> "قائلا".
+std::string BareWord(std::string_view s) {
+  std::string word;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = i;
+    const UChar32 c = NextCodePoint(s, &n);
+    if (u_charType(c) != U_NON_SPACING_MARK) {
+      if (!u_isalnum(c)) break;
+      word.append(s.substr(i, n - i));
+    }
+    i = n;
+  }
+  return word;
+}
+
+bool Contains(std::span<const std::string_view> list, std::string_view word) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+// Does `token` end with a closing quote right after ? ! or ؟ ("...؟»", "...!\"")?
+bool ClosesQuoteAfterQuestion(std::string_view token) {
+  size_t end = token.size();
+  int closing = 0;
+  while (end > 0) {
+    const size_t prev = PrevCodePointStart(token, end);
+    size_t tmp = prev;
+    const UChar32 c = NextCodePoint(token, &tmp);
+    if (IsClosing(c)) {
+      ++closing;
+      end = prev;
+      continue;
+    }
+    return closing > 0 && (c == '?' || c == '!' || c == 0x061F);
+  }
+  return false;
+}
+
 uint32_t CountCodePoints(std::string_view s) {
   uint32_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -132,9 +173,9 @@ uint32_t CountCodePoints(std::string_view s) {
 }
 
 struct Line {
-  size_t begin = 0;  // first byte
-  size_t end = 0;    // one past the last byte before the line terminator
-  size_t next = 0;   // first byte of the next line
+  size_t begin = 0;    // first byte
+  size_t end = 0;      // one past the last byte before the line terminator
+  size_t next = 0;     // first byte of the next line
   uint32_t chars = 0;  // code points without surrounding whitespace
   bool blank = false;
 };
@@ -229,13 +270,14 @@ class SentenceSplitterImpl final : public SentenceSplitter {
     return CountCodePoints(t.substr(begin, RunEnd(t, begin) - begin));
   }
 
-  // Is the paragraph of lines [first, last) hard-wrapped? `widest` is its longest line in code points,
-  // our estimate of the wrap width W. The classic reflow test (as text unwrapping tools do): text wrapped
-  // at W moves a word to the next line only when it does not fit, so a line after which the next line's
-  // first word would not have fitted is evidence of wrapping. The widest line passes trivially and is no
-  // evidence, except in a two-line paragraph whose second line is not longer (a wrapped paragraph's last
-  // line is its shortest; a headline is shorter than the text under it). Paragraphs wider than
-  // kMaxWrappedLineChars are never wrapped: one paragraph or sentence per line.
+  // Is the paragraph of lines [first, last) hard-wrapped? `widest` is its longest line in code
+  // points, our estimate of the wrap width W. The classic reflow test (as text unwrapping tools
+  // do): text wrapped at W moves a word to the next line only when it does not fit, so a line after
+  // which the next line's first word would not have fitted is evidence of wrapping. The widest line
+  // passes trivially and is no evidence, except in a two-line paragraph whose second line is not
+  // longer (a wrapped paragraph's last line is its shortest; a headline is shorter than the text
+  // under it). Paragraphs wider than kMaxWrappedLineChars are never wrapped: one paragraph or
+  // sentence per line.
   bool IsWrappedParagraph(std::string_view text, size_t first, size_t last, uint32_t widest) const {
     if (!options_.unwrap_lines || widest > kMaxWrappedLineChars || last - first < 2) return false;
     int evidence = 0;
@@ -252,15 +294,16 @@ class SentenceSplitterImpl final : public SentenceSplitter {
   }
 
   // Does a sentence end at the newline after lines_[k] (not the last line of its paragraph)?
-  // A line ending with punctuation is always joined: ICU breaks after the punctuation anyway, and joining
-  // is what lets the abbreviation rules see "د.\nأحمد". In a paragraph that is not hard-wrapped every other
-  // newline ends a sentence; in a wrapped one only a headline's does: a short line after which the next
-  // word would have fitted.
+  // In a paragraph that is not hard-wrapped every newline does, unless the line ends with a title
+  // abbreviation ("د.\nأحمد"). In a wrapped one, a line ending with punctuation is joined (ICU
+  // breaks after the punctuation anyway, and the abbreviation rules need to see what follows);
+  // other lines are joined unless they are a headline: a short line after which the next word would
+  // have fitted.
   bool IsBoundaryAfter(std::string_view text, size_t k, bool wrapped, uint32_t widest) const {
     if (!options_.unwrap_lines) return true;
     const Line& line = lines_[k];
+    if (!wrapped) return !EndsWithTitle(LineText(text, line));
     if (EndsWithPunctuation(LineText(text, line))) return false;
-    if (!wrapped) return true;
     const bool would_have_fitted = line.chars + 1 + FirstWordChars(text, lines_[k + 1]) <= widest;
     return would_have_fitted && line.chars < options_.headline_max_chars;
   }
@@ -276,7 +319,8 @@ class SentenceSplitterImpl final : public SentenceSplitter {
     utext_openUTF8(&utext_, block.data(), static_cast<int64_t>(block.size()), &status);
     if (U_FAILURE(status)) return text_internal::IcuStatus(status, "opening text for ICU");
     sentences_->setText(&utext_, status);
-    if (U_FAILURE(status)) return text_internal::IcuStatus(status, "setting sentence iterator text");
+    if (U_FAILURE(status))
+      return text_internal::IcuStatus(status, "setting sentence iterator text");
     breaks_.clear();
     breaks_.push_back(0);
     for (int32_t p = sentences_->next(); p != icu::BreakIterator::DONE; p = sentences_->next()) {
@@ -325,6 +369,26 @@ class SentenceSplitterImpl final : public SentenceSplitter {
     return Status::OK();
   }
 
+  // Does `line` end with a title abbreviation or an initial (which never ends a sentence)?
+  bool EndsWithTitle(std::string_view line) const {
+    if (data_ == nullptr) return false;
+    const size_t end = SkipSpaceBack(line, line.size());
+    const std::string_view token =
+        StripOpening(line.substr(RunStart(line, end), end - RunStart(line, end)));
+    const text_internal::Abbreviation* a = Find(token);
+    return (a != nullptr && a->kind == AbbrevKind::kTitle) || IsInitial(token);
+  }
+
+  // A single letter and a period: "W." (cased scripts: capitals only), "ن." (Arabic).
+  bool IsInitial(std::string_view token) const {
+    if (!data_->initials || token.empty() || token.back() != '.') return false;
+    size_t i = 0;
+    const UChar32 c = NextCodePoint(token, &i);
+    if (i + 1 != token.size() || !u_isalpha(c)) return false;
+    // In a caseless script a Latin letter is more often a name ("درجة A.") than an initial.
+    return data_->cased ? static_cast<bool>(u_isupper(c)) : !u_isupper(c) && !u_islower(c);
+  }
+
   const text_internal::Abbreviation* Find(std::string_view token) const {
     for (const auto& a : data_->abbreviations) {
       if (a.text == token) return &a;
@@ -338,9 +402,9 @@ class SentenceSplitterImpl final : public SentenceSplitter {
     const size_t q = SkipSpaceBack(block, pos);
     if (q == 0) return false;
     if (q == pos) {
-      // A break inside a run of non-space: ICU breaks "أ.د." into "أ." "د." (Arabic letters are OLetter,
-      // UAX #29 SB11). Keep the run together if the whole run is a known multi-dot abbreviation; a break
-      // such as "الاجتماع.وقال" stays.
+      // A break inside a run of non-space: ICU breaks "أ.د." into "أ." "د." (Arabic letters are
+      // OLetter, UAX #29 SB11). Keep the run together if the whole run is a known multi-dot
+      // abbreviation; a break such as "الاجتماع.وقال" stays.
       const std::string_view run =
           StripOpening(block.substr(RunStart(block, q), RunEnd(block, pos) - RunStart(block, q)));
       return Find(run) != nullptr;
@@ -357,12 +421,17 @@ class SentenceSplitterImpl final : public SentenceSplitter {
         !token.ends_with("...")) {
       return true;
     }
+    if (!data_->quote_continuations.empty() && ClosesQuoteAfterQuestion(token)) {
+      // «...؟» تساءل أحمد / "...!" Hammel added: the reporting verb is the first or second word.
+      if (Contains(data_->quote_continuations, BareWord(next))) return true;
+      const size_t second = SkipSpaceForward(block, next_end);
+      if (Contains(data_->quote_continuations, BareWord(block.substr(second)))) return true;
+    }
     AbbrevKind kind;
     if (const auto* a = Find(token)) {
       kind = a->kind;
-    } else if (data_->initials && token.size() == 2 && token[0] >= 'A' && token[0] <= 'Z' &&
-               token[1] == '.') {
-      kind = AbbrevKind::kTitle;
+    } else if (IsInitial(token)) {
+      kind = AbbrevKind::kMidSentence;  // "George W. Bush", but "grade A. The data"
     } else {
       return false;
     }
@@ -370,26 +439,16 @@ class SentenceSplitterImpl final : public SentenceSplitter {
       case AbbrevKind::kTitle:
         return true;
       case AbbrevKind::kEra: {
-        // "عام 1950 م. وتوفي": a date marker after a number ends the sentence; "م. أحمد" (engineer) does not.
+        // "عام 1950 م. وتوفي": a date marker after a number ends the sentence; "م. أحمد" (engineer)
+        // does not.
         const size_t prev_end = SkipSpaceBack(block, run_start);
         const size_t prev_start = RunStart(block, prev_end);
         return !StartsWithDigit(StripOpening(block.substr(prev_start, prev_end - prev_start)));
       }
       case AbbrevKind::kBeforeNumber:
         return StartsWithDigit(next);
-      case AbbrevKind::kMidSentence: {
-        std::string_view word = next;
-        size_t i = 0;
-        while (i < word.size()) {  // the word without trailing punctuation
-          size_t n = i;
-          const UChar32 c = NextCodePoint(word, &n);
-          if (!u_isalnum(c) && u_charType(c) != U_NON_SPACING_MARK) break;
-          i = n;
-        }
-        word = word.substr(0, i);
-        return std::find(data_->sentence_starters.begin(), data_->sentence_starters.end(), word) ==
-               data_->sentence_starters.end();
-      }
+      case AbbrevKind::kMidSentence:
+        return !Contains(data_->sentence_starters, BareWord(next));
     }
     return false;
   }
@@ -417,7 +476,8 @@ Status SplitterOptions::Validate() const {
   return Status::OK();
 }
 
-StatusOr<std::unique_ptr<SentenceSplitter>> SentenceSplitter::Create(const SplitterOptions& options) {
+StatusOr<std::unique_ptr<SentenceSplitter>> SentenceSplitter::Create(
+    const SplitterOptions& options) {
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
   DHAKIRA_ASSIGN_OR_RETURN(std::string language, CanonicalLanguage(options.language));
   auto impl = std::make_unique<SentenceSplitterImpl>(options, std::move(language));

@@ -11,11 +11,13 @@ namespace dhakira::text_internal {
 
 // What a period after an abbreviation means when ICU's sentence iterator breaks after it.
 enum class AbbrevKind : uint8_t {
-  kTitle,         // precedes a name or number: never ends a sentence (د. أ.د. Mr. Dr. Gen. ص.ب.)
-  kEra,           // after a number it is a date/time marker that may end a sentence (1950 م. وتوفي);
-                  // elsewhere a title (م. = engineer, ص. = page)
-  kBeforeNumber,  // does not end a sentence when a number follows (No. 5, Jan. 12); otherwise it does
-  kMidSentence,   // usually inside a sentence (U.S., etc., إلخ.): ends one only before a sentence starter
+  kTitle,  // precedes a name or number: never ends a sentence (د. أ.د. Mr. Dr. Gen. ص.ب.)
+  kEra,    // after a number it is a date/time marker that may end a sentence (1950 م. وتوفي);
+           // elsewhere a title (م. = engineer, ص. = page)
+  kBeforeNumber,  // does not end a sentence when a number follows (No. 5, Jan. 12); otherwise it
+                  // does
+  kMidSentence,  // usually inside a sentence (U.S., etc., إلخ.): ends one only before a sentence
+                 // starter
 };
 
 struct Abbreviation {
@@ -28,12 +30,19 @@ struct SplitLanguageData {
   std::span<const Abbreviation> abbreviations;
   // Words that begin sentences; after a kMidSentence abbreviation they confirm ICU's break.
   std::span<const std::string_view> sentence_starters;
-  // A single uppercase letter and a period is an initial (George W. Bush): never a sentence end.
+  // A single letter and a period (uppercase in cased scripts) is an initial, never a sentence end:
+  // George W. Bush, ن. وين هالي. Single-letter entries of `abbreviations` (م. ص.) take precedence.
   bool initials;
-  // The script has case and sentences start with a capital: a break before a lowercase word is dropped
+  // The script has case and sentences start with a capital: a break before a lowercase word is
+  // dropped
   // ("Why?" he asked.).
   bool cased;
-  // ".." (exactly two periods) is a pause inside a sentence, as in Arabic headlines ("حماة.. وتحسن").
+  // Words that continue a sentence after a quotation closed by ? or ! («...؟» تساءل أحمد): the
+  // break ICU makes there is dropped. Written without harakat; harakat in the text are ignored when
+  // comparing.
+  std::span<const std::string_view> quote_continuations;
+  // ".." (exactly two periods) is a pause inside a sentence, as in Arabic headlines ("حماة..
+  // وتحسن").
   bool double_period_is_pause;
 };
 

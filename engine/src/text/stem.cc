@@ -1,8 +1,9 @@
 // ArabicLightStem: the light stemmer of Larkey, Ballesteros & Connell ("Light Stemming for Arabic
-// Information Retrieval", 2007) in the variant Lucene's ArabicStemmer implements: strip at most one prefix of
-// ال وال بال كال فال لل و (tried in that order; و only when the word has at least 4 letters), then try each
-// suffix of ها ان ات ون ين يه ية ه ة ي in that order, stripping every one that matches, each time keeping at
-// least 2 letters. Written from the paper's description, on code points of an already folded match key.
+// Information Retrieval", 2007) in the variant Lucene's ArabicStemmer implements: strip at most one
+// prefix of ال وال بال كال فال لل و (tried in that order; و only when the word has at least 4
+// letters), then try each suffix of ها ان ات ون ين يه ية ه ة ي in that order, stripping every one
+// that matches, each time keeping at least 2 letters. Written from the paper's description, on code
+// points of an already folded match key.
 #include <string>
 #include <string_view>
 

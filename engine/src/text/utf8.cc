@@ -1,11 +1,11 @@
 #include "text/utf8.h"
 
+#include <unicode/utf8.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
-
-#include <unicode/utf8.h>
 
 namespace dhakira::text_internal {
 

@@ -2,18 +2,18 @@
 #ifndef DHAKIRA_SRC_TEXT_UTF8_H_
 #define DHAKIRA_SRC_TEXT_UTF8_H_
 
+#include <unicode/utypes.h>
+
 #include <cstddef>
 #include <string_view>
-
-#include <unicode/utypes.h>
 
 #include "dhakira/status.h"
 
 namespace dhakira::text_internal {
 
-// Byte offset of the first ill-formed UTF-8 sequence in `s` (overlong forms, surrogates, code points above
-// U+10FFFF and truncated sequences are ill-formed, as in ICU's U8_NEXT), or npos when `s` is well-formed.
-// Complexity: linear; ASCII runs are skipped eight bytes at a time.
+// Byte offset of the first ill-formed UTF-8 sequence in `s` (overlong forms, surrogates, code
+// points above U+10FFFF and truncated sequences are ill-formed, as in ICU's U8_NEXT), or npos when
+// `s` is well-formed. Complexity: linear; ASCII runs are skipped eight bytes at a time.
 size_t FindInvalidUtf8(std::string_view s);
 
 // OK, or InvalidArgument "<what>: invalid UTF-8 at byte offset N (byte 0xHH)".
