@@ -1,0 +1,108 @@
+// dhakira: the command-line front end. Parses the global flags, picks a command, runs it.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+
+namespace dhakira::cli {
+namespace {
+
+void PrintUsage(const Context& ctx, std::ostream& os) {
+  os << Tr("Usage:") << " dhakira [--db PATH] COMMAND [OPTIONS] [ARGS]\n\n"
+     << Tr("dhakira keeps a translation memory of aligned segment pairs and serves matches from it.") << "\n\n"
+     << Tr("Commands:") << '\n';
+  for (const auto& [name, cmd] : Commands()) {
+    std::string left = "  " + name;
+    if (left.size() < 16) left.resize(16, ' ');
+    os << left << ' ' << Tr(cmd.summary) << '\n';
+  }
+  os << '\n'
+     << Tr("Global options:") << '\n'
+     << "  --db PATH       " << Tr("the translation memory (default: $DHAKIRA_DB, else ./dhakira.db)") << '\n'
+     << "  --help          " << Tr("show this help and exit") << '\n'
+     << "  --version       " << Tr("show the version and exit") << "\n\n"
+     << Trf("Run '{1} COMMAND --help' for a command's options.", ctx.program) << '\n';
+}
+
+int Main(int argc, char** argv) {
+  // Results and JSON are written in the classic locale whatever the environment says (DESIGN-NOTES §6).
+  std::cout.imbue(std::locale::classic());
+  std::cerr.imbue(std::locale::classic());
+  InitMessages();
+
+  Context ctx;
+  ctx.program = "dhakira";
+  ctx.out = &std::cout;
+  ctx.err = &std::cerr;
+  const char* env_db = std::getenv("DHAKIRA_DB");
+  ctx.db_path = (env_db != nullptr && *env_db != '\0') ? env_db : "./dhakira.db";
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      PrintUsage(ctx, std::cout);
+      return kExitOk;
+    }
+    if (a == "--version") {
+      std::cout << "dhakira " << DHAKIRA_VERSION << '\n';
+      return kExitOk;
+    }
+    if (a == "--db" || a == "--server") {
+      if (i + 1 >= args.size()) return UsageError(ctx, "", Trf("option '{1}' needs a value", a));
+      (a == "--db" ? ctx.db_path : ctx.server) = args[++i];
+      continue;
+    }
+    if (a.rfind("--db=", 0) == 0) {
+      ctx.db_path = a.substr(5);
+      continue;
+    }
+    if (a.rfind("--server=", 0) == 0) {
+      ctx.server = a.substr(9);
+      continue;
+    }
+    if (!a.empty() && a[0] == '-') {
+      std::cerr << "dhakira: " << Trf("unknown option '{1}'", a) << '\n';
+      PrintUsage(ctx, std::cerr);
+      return kExitUsage;
+    }
+    break;
+  }
+  if (i >= args.size()) {
+    PrintUsage(ctx, std::cerr);
+    return kExitUsage;
+  }
+  const std::string& name = args[i];
+  if (name == "help") {
+    if (i + 1 < args.size()) {
+      auto it = Commands().find(args[i + 1]);
+      if (it != Commands().end()) return it->second.run(ctx, {"--help"});
+    }
+    PrintUsage(ctx, std::cout);
+    return kExitOk;
+  }
+  auto it = Commands().find(name);
+  if (it == Commands().end()) {
+    std::cerr << "dhakira: " << Trf("unknown command '{1}'", name) << '\n';
+    PrintUsage(ctx, std::cerr);
+    return kExitUsage;
+  }
+  std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
+  return it->second.run(ctx, rest);
+}
+
+}  // namespace
+}  // namespace dhakira::cli
+
+int main(int argc, char** argv) {
+  try {
+    return dhakira::cli::Main(argc, argv);
+  } catch (const std::exception& e) {
+    // The engine reports failures as Status; this only catches std::bad_alloc and the like.
+    std::cerr << "dhakira: internal error: " << e.what() << '\n';
+    return dhakira::cli::kExitFailure;
+  }
+}

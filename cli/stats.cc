@@ -1,0 +1,68 @@
+// dhakira stats: what the TM holds.
+#include <iomanip>
+
+#include "cli.h"
+#include "json.h"
+
+namespace dhakira::cli {
+namespace {
+
+std::string HumanBytes(uint64_t b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(b);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+int RunStats(Context& ctx, const std::vector<std::string>& args) {
+  ArgParser p("stats", "stats [--json]", N_("Show how many pairs the TM holds, per language pair and origin, and its size."));
+  p.Switch("json", "print the statistics as JSON");
+  int code = kExitOk;
+  if (!p.Parse(ctx, args, &code)) return code;
+  if (!p.positionals().empty()) return UsageError(ctx, "stats", Tr("takes no arguments"));
+  auto store = OpenTm(ctx, TmAccess::kRead);
+  if (!store.ok()) return Fail(ctx, store.status());
+  auto stats = (*store)->Stats();
+  if (!stats.ok()) return Fail(ctx, stats.status());
+  if (p.Flag("json")) {
+    JsonWriter w;
+    w.BeginObject()
+        .Field("path", ctx.db_path)
+        .Field("segments", stats->segments)
+        .Field("file_bytes", stats->file_bytes)
+        .Field("map_bytes", stats->map_bytes)
+        .Field("format_version", stats->format_version);
+    w.Key("language_pairs").BeginObject();
+    for (const auto& [k, v] : stats->language_pairs) w.Field(k, v);
+    w.EndObject().Key("origins").BeginObject();
+    for (const auto& [k, v] : stats->origins) w.Field(k, v);
+    w.EndObject().EndObject();
+    *ctx.out << w.str() << '\n';
+    return kExitOk;
+  }
+  std::ostream& o = *ctx.out;
+  o << Tr("Translation memory:") << ' ' << ctx.db_path << '\n'
+    << Tr("Segment pairs:") << ' ' << stats->segments << '\n'
+    << Tr("Size on disk:") << ' ' << HumanBytes(stats->file_bytes) << '\n';
+  if (!stats->language_pairs.empty()) {
+    o << Tr("Language pairs:") << '\n';
+    for (const auto& [k, v] : stats->language_pairs) o << "  " << std::left << std::setw(16) << k << v << '\n';
+  }
+  if (!stats->origins.empty()) {
+    o << Tr("Origins:") << '\n';
+    for (const auto& [k, v] : stats->origins) {
+      o << "  " << std::left << std::setw(16) << (k.empty() ? Tr("(none)") : k) << v << '\n';
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+DHAKIRA_COMMAND("stats", "show what the TM holds", RunStats);
+}  // namespace dhakira::cli
