@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "dhakira/store.h"
+#include "store/encoding.h"
+#include "store/unit_prep.h"
 
 namespace {
 
@@ -80,9 +82,10 @@ class TempTm {
   std::string path_;
 };
 
-std::unique_ptr<dhakira::Store> OpenStore(const std::string& path) {
+std::unique_ptr<dhakira::Store> OpenStore(const std::string& path, uint32_t prepare_threads = 0) {
   dhakira::StoreOptions options;
   options.sync = false;
+  options.prepare_threads = prepare_threads;
   auto store = dhakira::Store::Open(path, options);
   if (!store.ok()) {
     fprintf(stderr, "%s\n", store.status().ToString().c_str());
@@ -104,8 +107,10 @@ void Fill(dhakira::Store& store, size_t pairs, dhakira::DuplicatePolicy policy) 
 }
 
 // Batched adds into a fresh TM (the import path). Pair construction is outside the timed region.
+// Args: duplicate policy, prepare threads (0 = one per hardware thread).
 void BM_BatchedAdd(benchmark::State& state) {
   const auto policy = static_cast<dhakira::DuplicatePolicy>(state.range(0));
+  const auto threads = static_cast<uint32_t>(state.range(1));
   if (LoadCorpus().ar.empty()) {
     state.SkipWithError("corpus not found under DHAKIRA_SHARED_DIR");
     return;
@@ -119,7 +124,7 @@ void BM_BatchedAdd(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     TempTm dir;
-    auto store = OpenStore(dir.tm());
+    auto store = OpenStore(dir.tm(), threads);
     state.ResumeTiming();
     for (const auto& batch : batches) {
       auto r = store->Write(batch, policy);
@@ -137,10 +142,54 @@ void BM_BatchedAdd(benchmark::State& state) {
   state.counters["file_MB"] = static_cast<double>(file_bytes) / (1 << 20);
 }
 BENCHMARK(BM_BatchedAdd)
-    ->Arg(static_cast<int>(dhakira::DuplicatePolicy::kSkip))
-    ->Arg(static_cast<int>(dhakira::DuplicatePolicy::kKeepBoth))
+    ->Args({static_cast<int>(dhakira::DuplicatePolicy::kSkip), 1})
+    ->Args({static_cast<int>(dhakira::DuplicatePolicy::kSkip), 0})
+    ->Args({static_cast<int>(dhakira::DuplicatePolicy::kKeepBoth), 0})
     ->Iterations(2)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+// The parts of an add, one thread, per pair: validation + NFC + match keys (UnitPreparer), then encoding.
+// What is left of BM_BatchedAdd/0/1 is LMDB and the transaction bookkeeping.
+void BM_PrepareOnly(benchmark::State& state) {
+  constexpr size_t kN = 20000;
+  std::vector<dhakira::SegmentPair> pairs;
+  for (size_t i = 0; i < kN; ++i) pairs.push_back(MakePair(i));
+  dhakira::store_internal::UnitPreparer preparer;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<dhakira::SegmentPair> work = pairs;
+    state.ResumeTiming();
+    for (auto& p : work) {
+      auto s = preparer.Prepare(&p);
+      if (!s.ok()) state.SkipWithError(s.ToString().c_str());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kN));
+}
+BENCHMARK(BM_PrepareOnly)->Unit(benchmark::kMillisecond);
+
+void BM_EncodeOnly(benchmark::State& state) {
+  constexpr size_t kN = 20000;
+  std::vector<dhakira::SegmentPair> pairs;
+  dhakira::store_internal::UnitPreparer preparer;
+  for (size_t i = 0; i < kN; ++i) {
+    pairs.push_back(MakePair(i));
+    if (!preparer.Prepare(&pairs.back()).ok()) abort();
+  }
+  std::string buf;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    for (const auto& p : pairs) {
+      buf.clear();
+      dhakira::store_internal::EncodeUnit(p, &buf);
+      bytes += buf.size();
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kN));
+  state.counters["value_bytes"] = static_cast<double>(bytes) / (state.iterations() * kN);
+}
+BENCHMARK(BM_EncodeOnly)->Unit(benchmark::kMillisecond);
 
 // Re-importing the same pairs: every add is a dedup hit (verified against the stored texts).
 void BM_ReimportDuplicates(benchmark::State& state) {

@@ -96,6 +96,30 @@ TEST(EncodingTest, RoundTripsEveryField) {
   EXPECT_EQ(ident.target, u.target);
 }
 
+TEST(EncodingTest, TokenKeysEqualToTheirSpanOrNotAndSpansInAnyOrder) {
+  SegmentPair u;
+  u.src_lang = "ar";
+  u.tgt_lang = "en";
+  u.source = "أحمد قال";  // أحمد = 8 bytes, space, قال = 6 bytes
+  u.target = "Ahmad said";
+  auto token = [](std::string key, uint32_t b, uint32_t e) {
+    Token t;
+    t.key = std::move(key);
+    t.begin = b;
+    t.end = e;
+    return t;
+  };
+  u.source_tokens = {token("احمد", 0, 8),   // folded: differs from its span, stored
+                     token("قال", 9, 15),   // equal to its span, not stored
+                     token("قال", 9, 15),   // same span again (delta 0)
+                     token("أحمد", 0, 8)};  // back to the start (negative delta)
+  std::string value;
+  EncodeUnit(u, &value);
+  SegmentPair out;
+  ASSERT_TRUE(DecodeUnit(value, 3, &out).ok());
+  ExpectSameUnit(u, out);
+}
+
 TEST(EncodingTest, DecodingReusesAndResetsTheOutput) {
   std::string value;
   SegmentPair empty;

@@ -422,6 +422,36 @@ TEST_F(StoreTest, BatchIsAllOrNothing) {
   EXPECT_EQ(next->id, existing->id + 1);
 }
 
+TEST_F(StoreTest, LargeBatchPreparedInParallelReportsTheFirstBadEntry) {
+  StoreOptions options;
+  options.prepare_threads = 4;  // stripes of 500 entries
+  auto store = OpenOrDie(tm_, options);
+  ASSERT_NE(store, nullptr);
+  WriteBatch batch;
+  for (int i = 0; i < 2000; ++i) {
+    SegmentPair p = Pair("جملة " + std::to_string(i), "sentence " + std::to_string(i));
+    if (i == 700) p.tgt_lang = "not a language";
+    if (i == 1500) p.source = "\xFF";
+    batch.Add(std::move(p));
+  }
+  StatusOr<std::vector<WriteResult>> r = store->Write(batch, DuplicatePolicy::kSkip);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("entry 700 (add): tgt_lang"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(Count(*store), 0u);
+
+  WriteBatch good;
+  for (int i = 0; i < 2000; ++i) good.Add(Pair("جملة " + std::to_string(i), std::to_string(i)));
+  r = store->Write(good, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 2000u);
+  for (size_t i = 0; i < r->size(); ++i) ASSERT_EQ((*r)[i].id, i + 1);  // ids in batch order
+  StatusOr<SegmentPair> last = store->Get(2000);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->target, "1999");
+  EXPECT_FALSE(last->source_tokens.empty());
+}
+
 TEST_F(StoreTest, BatchMixesAddUpdateDelete) {
   auto store = OpenOrDie(tm_);
   ASSERT_NE(store, nullptr);

@@ -36,9 +36,13 @@ struct StoreOptions {
   uint64_t initial_map_size = 64ull << 20;
   // Most concurrent read snapshots (LMDB readers), 1 .. 4096.
   uint32_t max_readers = 256;
-  // Flush to disk at every commit (true). false: faster bulk loads; a crash may lose the last commits but
-  // never corrupts the TM (MDB_NOSYNC keeps LMDB's ordering guarantees... see docs/storage.md).
+  // Flush to disk at every commit (true). false (MDB_NOSYNC): faster bulk loads; a process crash loses
+  // nothing, an OS crash or power loss may lose the commits since the last flush (and, on file systems
+  // that reorder writes, damage the TM). Closing the Store flushes. See docs/storage.md "Durability".
   bool sync = true;
+  // Threads that validate and normalize the units of one large Write() batch in parallel, 0 .. 256;
+  // 0 = one per hardware thread, 1 = only the calling thread. Batches under 512 units use the caller's.
+  uint32_t prepare_threads = 0;
 
   Status Validate() const;
 };

@@ -169,6 +169,10 @@ void PutCodes(std::string* out, const std::vector<InlineCode>& codes) {
   }
 }
 
+// Token flag byte: bits 0-1 the TokenType, bit 7 "key equals the source span" (key not stored).
+constexpr uint8_t kTokenTypeMask = 0x03;
+constexpr uint8_t kKeyIsSpan = 0x80;
+
 // Corruption message for unit `id`: "unit 42: <what>".
 Status Bad(uint64_t id, std::string_view what) {
   std::string msg = "unit ";
@@ -267,11 +271,17 @@ void EncodeUnit(const SegmentPair& u, std::string* out) {
     PutLengthPrefixed(out, value);
   }
   PutVarint64(out, u.source_tokens.size());
+  uint32_t prev_end = 0;
   for (const Token& t : u.source_tokens) {
-    out->push_back(static_cast<char>(t.type));
-    PutLengthPrefixed(out, t.key);
-    PutVarint64(out, t.begin);
+    // Most keys equal their source span (ASCII digits, unfolded Arabic, lower-case text): flag instead
+    // of storing them twice.
+    const bool key_is_span = t.end <= u.source.size() && t.begin <= t.end &&
+                             std::string_view(u.source).substr(t.begin, t.end - t.begin) == t.key;
+    out->push_back(static_cast<char>(static_cast<uint8_t>(t.type) | (key_is_span ? kKeyIsSpan : 0)));
+    if (!key_is_span) PutLengthPrefixed(out, t.key);
+    PutVarint64(out, ZigZag(static_cast<int64_t>(t.begin) - static_cast<int64_t>(prev_end)));
     PutVarint64(out, t.end - t.begin);
+    prev_end = t.end;
     if (t.type == TokenType::kNumber) {
       uint64_t bits;
       static_assert(sizeof(bits) == sizeof(t.value));
@@ -312,24 +322,34 @@ Status DecodeUnit(std::string_view value, uint64_t id, SegmentPair* out) {
   for (auto& [type, val] : out->properties) {
     if (!GetString(r, &type) || !GetString(r, &val)) return Truncated(id, "properties");
   }
-  if (!GetCount(r, 4, &n)) return Truncated(id, "source_tokens");
+  if (!GetCount(r, 3, &n)) return Truncated(id, "source_tokens");
   out->source_tokens.resize(n);
   const uint64_t source_size = out->source.size();
+  int64_t prev_end = 0;
   for (Token& t : out->source_tokens) {
-    uint8_t type;
-    uint64_t begin, length;
+    uint8_t flags;
+    uint64_t zbegin, length;
     std::string_view key;
-    if (!r.GetU8(&type) || type > static_cast<uint8_t>(TokenType::kPlaceholder) ||
-        !r.GetLengthPrefixed(&key) || !r.GetVarint64(&begin) || !r.GetVarint64(&length)) {
+    if (!r.GetU8(&flags) || (flags & ~(kKeyIsSpan | kTokenTypeMask)) != 0 ||
+        (flags & kTokenTypeMask) > static_cast<uint8_t>(TokenType::kPlaceholder) ||
+        ((flags & kKeyIsSpan) == 0 && !r.GetLengthPrefixed(&key)) || !r.GetVarint64(&zbegin) ||
+        !r.GetVarint64(&length)) {
       return Truncated(id, "source_tokens");
     }
-    if (begin > source_size || length > source_size - begin) {
+    const int64_t begin = prev_end + UnZigZag(zbegin);
+    if (begin < 0 || static_cast<uint64_t>(begin) > source_size ||
+        length > source_size - static_cast<uint64_t>(begin)) {
       return Bad(id, "token span outside the source text");
     }
-    t.type = static_cast<TokenType>(type);
-    t.key.assign(key.data(), key.size());
+    t.type = static_cast<TokenType>(flags & kTokenTypeMask);
     t.begin = static_cast<uint32_t>(begin);
-    t.end = static_cast<uint32_t>(begin + length);
+    t.end = static_cast<uint32_t>(begin + static_cast<int64_t>(length));
+    prev_end = t.end;
+    if (flags & kKeyIsSpan) {
+      t.key.assign(out->source, t.begin, t.end - t.begin);
+    } else {
+      t.key.assign(key.data(), key.size());
+    }
     t.value = 0;
     if (t.type == TokenType::kNumber) {
       uint64_t bits;

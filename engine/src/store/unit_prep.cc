@@ -63,12 +63,12 @@ bool IsBlank(std::string_view s) {
   return true;
 }
 
-// Non-empty, valid UTF-8, and (when `nfc`) put in NFC and checked not blank.
-Status CheckText(std::string* text, std::string_view field, bool nfc) {
+// Non-empty, and (when `full`) valid UTF-8, put in NFC and checked not blank.
+Status CheckText(std::string* text, std::string_view field, bool full) {
   if (text->empty()) return FieldError(field, "empty");
   if (text->size() > INT32_MAX) return FieldError(field, "longer than 2 GiB");
+  if (!full) return Status::OK();
   DHAKIRA_RETURN_IF_ERROR(CheckUtf8(*text, field));
-  if (!nfc) return Status::OK();
   DHAKIRA_RETURN_IF_ERROR(ToNfc(text, field));
   if (IsBlank(*text)) return FieldError(field, "only white space");
   return Status::OK();
@@ -158,9 +158,10 @@ Status UnitPreparer::Prepare(SegmentPair* pair) {
   pair->src_lang = std::move(*src);
   pair->tgt_lang = std::move(*tgt);
 
-  // The source is put in NFC by the normalizer below (NormalizedText::text), not twice.
-  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->source, "source", /*nfc=*/false));
-  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->target, "target", /*nfc=*/true));
+  // The normalizer below checks the source's UTF-8 (naming the byte offset) and puts it in NFC
+  // (NormalizedText::text): not done twice.
+  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->source, "source", /*full=*/false));
+  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->target, "target", /*full=*/true));
   DHAKIRA_RETURN_IF_ERROR(CheckCodes(pair->source_codes, "source_codes"));
   DHAKIRA_RETURN_IF_ERROR(CheckCodes(pair->target_codes, "target_codes"));
   DHAKIRA_RETURN_IF_ERROR(CheckUtf8(pair->origin, "origin"));
