@@ -117,6 +117,31 @@ void BM_SplitEnglish(benchmark::State& state) { SplitParagraphs(state, "en"); }
 BENCHMARK(BM_SplitArabic)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SplitEnglish)->Unit(benchmark::kMillisecond);
 
+// Construction cost (ICU iterator instantiation, CLDR number symbols).
+void BM_CreateNormalizer(benchmark::State& state) {
+  for (auto _ : state) {
+    auto normalizer = dhakira::Normalizer::Create({.language = "ar-SY"});
+    benchmark::DoNotOptimize(normalizer);
+  }
+}
+BENCHMARK(BM_CreateNormalizer)->Unit(benchmark::kMicrosecond);
+
+void BM_CreateSplitter(benchmark::State& state) {
+  for (auto _ : state) {
+    auto splitter = dhakira::SentenceSplitter::Create({.language = "ar"});
+    benchmark::DoNotOptimize(splitter);
+  }
+}
+BENCHMARK(BM_CreateSplitter)->Unit(benchmark::kMicrosecond);
+
+void BM_CanonicalLanguage(benchmark::State& state) {
+  for (auto _ : state) {
+    auto tag = dhakira::CanonicalLanguage("AR_sy");
+    benchmark::DoNotOptimize(tag);
+  }
+}
+BENCHMARK(BM_CanonicalLanguage)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

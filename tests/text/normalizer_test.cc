@@ -155,6 +155,26 @@ TEST(NormalizerTest, GenericProfile) {
   }
 }
 
+TEST(NormalizerTest, ScriptsWithoutSpaces) {
+  // Generic profile, ICU dictionary segmentation: every character ends up in exactly one token.
+  for (const char* language : {"ja", "th", "zh"}) {
+    auto normalizer = Make(language);
+    ASSERT_NE(normalizer, nullptr);
+    const std::string text = std::string(language) == "th" ? "ภาษาไทยง่ายนิดเดียว"
+                             : std::string(language) == "ja" ? "東京に行きます。"
+                                                             : "我们明天去北京。";
+    auto result = normalizer->Normalize(text);
+    ASSERT_TRUE(result.ok());
+    ASSERT_GE(result->tokens.size(), 3u) << language;
+    uint32_t covered = 0;
+    for (const Token& t : result->tokens) {
+      EXPECT_EQ(t.begin, covered) << language;
+      covered = t.end;
+    }
+    EXPECT_EQ(covered, text.size()) << language;
+  }
+}
+
 struct ExpectedToken {
   TokenType type;
   const char* key;

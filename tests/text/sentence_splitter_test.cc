@@ -152,6 +152,32 @@ TEST(SentenceSplitterTest, CrLfLineEnds) {
   CheckSpans(input, *sentences, "crlf");
 }
 
+TEST(SentenceSplitterTest, UnicodeSeparatorsAndNoUnwrap) {
+  auto splitter = SentenceSplitter::Create({.language = "ar"});
+  ASSERT_TRUE(splitter.ok());
+  // U+2029 PARAGRAPH SEPARATOR and U+2028 LINE SEPARATOR end a sentence (UAX #29 SB4).
+  const std::string input = "العنوان الأول\u2029النص هنا\u2028سطر آخر";
+  auto sentences = (*splitter)->Split(input);
+  ASSERT_TRUE(sentences.ok());
+  std::vector<std::string> got;
+  for (const Sentence& s : *sentences) got.push_back(s.text);
+  EXPECT_EQ(got, (std::vector<std::string>{"العنوان الأول", "النص هنا", "سطر آخر"}));
+  CheckSpans(input, *sentences, "separators");
+
+  SplitterOptions options;
+  options.language = "en";
+  options.unwrap_lines = false;
+  auto lines = SentenceSplitter::Create(options);
+  ASSERT_TRUE(lines.ok());
+  const std::string crlf = "one line\r\nanother line\r\n\r\nthird. Fourth.";
+  auto split = (*lines)->Split(crlf);
+  ASSERT_TRUE(split.ok());
+  got.clear();
+  for (const Sentence& s : *split) got.push_back((s.starts_paragraph ? "¶ " : "") + s.text);
+  EXPECT_EQ(got, (std::vector<std::string>{"¶ one line", "another line", "¶ third.", "Fourth."}));
+  CheckSpans(crlf, *split, "no unwrap");
+}
+
 TEST(SentenceSplitterTest, EmptyAndBlank) {
   auto splitter = SentenceSplitter::Create({.language = "ar"});
   ASSERT_TRUE(splitter.ok());

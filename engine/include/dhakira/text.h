@@ -67,7 +67,8 @@ struct NormalizerOptions {
   Status Validate() const;
 };
 
-// Turns text into match-key tokens. Create once and reuse: construction loads ICU data (~10 µs).
+// Turns text into match-key tokens. Create once and reuse: construction instantiates ICU iterators
+// (~15 µs of CPU, benchmarks/text_bench).
 // Thread safety: a Normalizer is NOT safe for concurrent use (it owns ICU iterators); use one per thread.
 class Normalizer {
  public:

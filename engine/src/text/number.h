@@ -18,7 +18,7 @@ NumberSeparators SeparatorsFor(const std::string& canonical_tag);
 // If `key` (a folded word-break segment) is a number, sets *number_key (ASCII digits, '.' decimal
 // point, no group separators) and *value, and returns true. A number is
 //   [clitic prefix] digits-and-separators [era suffix]
-// where the optional prefix is up to four Arabic letters from و ف ب ك ل ا plus tatweel (الـ20,
+// where the optional prefix is up to five code points from و ف ب ك ل ا and tatweel (الـ20,
 // وبـ5, ل2020) and the optional suffix is م or ه(ـ) after a year (1950م, 1445هـ). The key keeps
 // only the number. Separators: '.' and ',' are read with the language's convention, and unambiguous
 // evidence wins: in "1.000,5" the last separator is the decimal point whatever the language; one
