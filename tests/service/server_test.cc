@@ -381,6 +381,78 @@ TEST_F(ServerTest, ConcurrentClients) {
   EXPECT_EQ(stats->segments, static_cast<uint64_t>(kThreads * kPerThread));
 }
 
+#if __has_include("dhakira/align.h")
+// Align maps the aligner's result faithfully (links cover each sentence once, in order; pairs are the links
+// with both sides) and imports the confident pairs with document context in one transaction.
+TEST_F(ServerTest, AlignLinksPairsAndImports) {
+  StartServer();
+  auto stub = Stub(server_->addresses()[0]);
+  v1::AlignRequest req;
+  req.set_src_lang("ar");
+  req.set_tgt_lang("en");
+  req.mutable_source()->set_text(
+      "قال وزير الخارجية إن المحادثات ستستأنف يوم الاثنين.\n\n"
+      "وأضاف أن الوفدين اتفقا على جدول أعمال من ثلاث نقاط.\n\n"
+      "ارتفعت أسعار النفط بنسبة 3 في المئة أمس.");
+  for (const char* s : {"The foreign minister said the talks would resume on Monday.",
+                        "He added that the two delegations agreed on a three-point agenda.",
+                        "Oil prices rose 3 percent yesterday.", "This article was translated and edited."}) {
+    req.mutable_target()->mutable_sentences()->add_sentence(s);
+  }
+  req.set_import(true);
+  req.set_origin("test-outlet");
+  req.set_doc_id("doc-1");
+  grpc::ClientContext ctx;
+  v1::AlignResponse resp;
+  grpc::Status st = stub->Align(&ctx, req, &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(resp.target_sentences_size(), 4);
+  ASSERT_GT(resp.source_sentences_size(), 0);
+  // Every sentence of both sides exactly once, in order.
+  int next_src = 0, next_tgt = 0, both = 0, confident = 0;
+  for (const v1::AlignLink& link : resp.links()) {
+    for (uint32_t i : link.src()) EXPECT_EQ(static_cast<int>(i), next_src++);
+    for (uint32_t i : link.tgt()) EXPECT_EQ(static_cast<int>(i), next_tgt++);
+    if (link.src_size() > 0 && link.tgt_size() > 0) {
+      ++both;
+      if (!link.low_confidence()) ++confident;
+    }
+  }
+  EXPECT_EQ(next_src, resp.source_sentences_size());
+  EXPECT_EQ(next_tgt, resp.target_sentences_size());
+  EXPECT_EQ(resp.pairs_size(), both);
+  for (const v1::SentencePair& p : resp.pairs()) {
+    ASSERT_LT(static_cast<int>(p.link()), resp.links_size());
+    const v1::AlignLink& link = resp.links(static_cast<int>(p.link()));
+    ASSERT_GT(link.tgt_size(), 0);
+    const std::string& first = resp.target_sentences(static_cast<int>(link.tgt(0)));
+    EXPECT_EQ(p.target().compare(0, first.size(), first), 0) << p.target();
+  }
+  EXPECT_EQ(resp.imported() + resp.skipped_duplicates(), static_cast<uint64_t>(confident));
+  EXPECT_GT(resp.imported(), 0u);  // three plain 1-1 sentence pairs: some link is confident
+  EXPECT_EQ(resp.held_back(), static_cast<uint64_t>(both - confident));
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->segments, resp.imported());
+  // Imported units carry the document context.
+  int with_context = 0;
+  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& p) {
+                  EXPECT_EQ(p.origin, "test-outlet");
+                  EXPECT_EQ(p.doc_id, "doc-1");
+                  if (p.prev_hash != 0 || p.next_hash != 0) ++with_context;
+                  return true;
+                }).ok());
+  if (resp.imported() > 1) EXPECT_GT(with_context, 0);
+
+  // A bad language is INVALID_ARGUMENT naming the field.
+  req.set_src_lang("??");
+  grpc::ClientContext ctx2;
+  st = stub->Align(&ctx2, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("src_lang"), std::string::npos) << st.error_message();
+}
+#endif
+
 TEST_F(ServerTest, UnreachableServerIsIOError) {
   auto client = Client::Connect("unix:" + dir_ + "/nobody.sock", ClientOptions{.timeout_ms = 2000});
   ASSERT_TRUE(client.ok());

@@ -357,10 +357,181 @@ grpc::Status TranslationMemoryService::Export(grpc::ServerContext*, const v1::Ex
   return Unimplemented("Export", "TMX/TSV export (dhakira/io.h) is not part of it yet");
 }
 
+#ifdef DHAKIRA_SERVICE_HAVE_ALIGN
+
+StatusOr<std::shared_ptr<const Lexicon>> TranslationMemoryService::DefaultLexicon(
+    const std::string& src_lang, const std::string& tgt_lang) {
+  // Lexicons are symmetric (align.h): one per unordered pair.
+  auto key = src_lang < tgt_lang ? std::make_pair(src_lang, tgt_lang) : std::make_pair(tgt_lang, src_lang);
+  std::lock_guard<std::mutex> lock(lexicons_mu_);
+  auto it = lexicons_.find(key);
+  if (it != lexicons_.end()) return it->second;
+  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::LoadDefault(key.first, key.second));
+  auto shared = std::make_shared<const Lexicon>(std::move(lexicon));
+  lexicons_.emplace(key, shared);
+  return std::shared_ptr<const Lexicon>(shared);
+}
+
+namespace {
+
+StatusOr<std::vector<std::string>> DocumentSentences(const v1::Document& doc, const std::string& lang,
+                                                     const char* field) {
+  switch (doc.content_case()) {
+    case v1::Document::kText:
+      return SplitDocument(doc.text(), lang, /*presplit=*/false, field);
+    case v1::Document::kSentences:
+      return std::vector<std::string>(doc.sentences().sentence().begin(), doc.sentences().sentence().end());
+    default:
+      return Status::InvalidArgument(std::string(field) + ": required (text or sentences)");
+  }
+}
+
+std::string JoinSentences(const std::vector<std::string>& sentences, const std::vector<uint32_t>& idx) {
+  std::string out;
+  for (uint32_t i : idx) {
+    if (!out.empty()) out += ' ';
+    out += sentences[i];
+  }
+  return out;
+}
+
+v1::EditorialKind EditorialToProto(EditorialKind kind) {
+  switch (kind) {
+    case EditorialKind::kNone:
+      return v1::EDITORIAL_NONE;
+    case EditorialKind::kTitle:
+      return v1::EDITORIAL_TITLE;
+    case EditorialKind::kStandfirst:
+      return v1::EDITORIAL_STANDFIRST;
+    case EditorialKind::kDisclaimer:
+      return v1::EDITORIAL_DISCLAIMER;
+    case EditorialKind::kKeywords:
+      return v1::EDITORIAL_KEYWORDS;
+  }
+  return v1::EDITORIAL_NONE;
+}
+
+}  // namespace
+
+grpc::Status TranslationMemoryService::Align(grpc::ServerContext* ctx, const v1::AlignRequest* req,
+                                             v1::AlignResponse* resp) {
+  grpc::Status gs;
+  if (Abandoned(ctx, &gs)) return gs;
+  if (req->import()) {
+    gs = CheckWritable("Align with import");
+    if (!gs.ok()) return gs;
+  }
+  AlignOptions options;
+  options.src_lang = req->src_lang();
+  options.tgt_lang = req->tgt_lang();
+  if (options.src_lang.empty()) return Invalid("src_lang: required (a BCP 47 language, e.g. \"ar\")");
+  if (options.tgt_lang.empty()) return Invalid("tgt_lang: required (a BCP 47 language, e.g. \"en\")");
+  StatusOr<std::string> src_lang = CanonicalLanguage(options.src_lang);
+  if (!src_lang.ok()) return ToGrpc(src_lang.status().WithContext("src_lang"));
+  StatusOr<std::string> tgt_lang = CanonicalLanguage(options.tgt_lang);
+  if (!tgt_lang.ok()) return ToGrpc(tgt_lang.status().WithContext("tgt_lang"));
+  options.src_lang = *src_lang;
+  options.tgt_lang = *tgt_lang;
+  if (req->length_ratio() != 0) options.length_ratio = req->length_ratio();
+  if (req->min_confidence() != 0) options.min_confidence = req->min_confidence();
+  options.detect_editorial = !req->no_editorial_detection();
+  Status st = options.Validate();
+  if (!st.ok()) return Invalid(st.message());
+  StatusOr<DuplicatePolicy> policy = FromProto(req->on_duplicate());
+  if (!policy.ok()) return ToGrpc(policy.status());
+
+  StatusOr<std::vector<std::string>> src = DocumentSentences(req->source(), options.src_lang, "source");
+  if (!src.ok()) return ToGrpc(src.status());
+  StatusOr<std::vector<std::string>> tgt = DocumentSentences(req->target(), options.tgt_lang, "target");
+  if (!tgt.ok()) return ToGrpc(tgt.status());
+
+  StatusOr<std::shared_ptr<const Lexicon>> lexicon = DefaultLexicon(options.src_lang, options.tgt_lang);
+  if (!lexicon.ok()) return ToGrpc(lexicon.status());
+  StatusOr<std::unique_ptr<Aligner>> aligner = Aligner::Create(options, *lexicon);
+  if (!aligner.ok()) return ToGrpc(aligner.status());
+  if (Abandoned(ctx, &gs)) return gs;
+  StatusOr<AlignResult> result = (*aligner)->Align(*src, *tgt);
+  if (!result.ok()) return ToGrpc(result.status());
+
+  for (const std::string& s : *src) resp->add_source_sentences(s);
+  for (const std::string& s : *tgt) resp->add_target_sentences(s);
+  resp->set_length_ratio(result->length_ratio);
+
+  // Pairs (links with both sides) and, for import, TM units with document context: position = index of
+  // the link's first source sentence, context hashes = KeyHash of the source sentences around the link.
+  std::unique_ptr<Normalizer> normalizer;
+  if (req->import()) {
+    NormalizerOptions nopts;
+    nopts.language = options.src_lang;
+    StatusOr<std::unique_ptr<Normalizer>> n = Normalizer::Create(nopts);
+    if (!n.ok()) return ToGrpc(n.status());
+    normalizer = std::move(n).value();
+  }
+  auto sentence_hash = [&](int64_t i) -> StatusOr<uint64_t> {
+    if (i < 0 || i >= static_cast<int64_t>(src->size())) return uint64_t{0};
+    DHAKIRA_ASSIGN_OR_RETURN(NormalizedText t, normalizer->Normalize((*src)[static_cast<size_t>(i)]));
+    return KeyHash(t.tokens);
+  };
+  WriteBatch batch;
+  for (size_t li = 0; li < result->links.size(); ++li) {
+    const AlignLink& link = result->links[li];
+    v1::AlignLink* pl = resp->add_links();
+    for (uint32_t i : link.src) pl->add_src(i);
+    for (uint32_t i : link.tgt) pl->add_tgt(i);
+    pl->set_confidence(link.confidence);
+    pl->set_low_confidence(link.low_confidence);
+    pl->set_editorial(EditorialToProto(link.editorial));
+    if (link.src.empty() || link.tgt.empty()) continue;
+    v1::SentencePair* pair = resp->add_pairs();
+    pair->set_source(JoinSentences(*src, link.src));
+    pair->set_target(JoinSentences(*tgt, link.tgt));
+    pair->set_confidence(link.confidence);
+    pair->set_low_confidence(link.low_confidence);
+    pair->set_link(static_cast<uint32_t>(li));
+    if (!req->import()) continue;
+    if (link.low_confidence) {
+      resp->set_held_back(resp->held_back() + 1);
+      continue;
+    }
+    SegmentPair unit;
+    unit.src_lang = options.src_lang;
+    unit.tgt_lang = options.tgt_lang;
+    unit.source = pair->source();
+    unit.target = pair->target();
+    unit.origin = req->origin();
+    unit.doc_id = req->doc_id();
+    unit.doc_position = link.src.front();
+    StatusOr<uint64_t> prev = sentence_hash(static_cast<int64_t>(link.src.front()) - 1);
+    if (!prev.ok()) return ToGrpc(prev.status());
+    StatusOr<uint64_t> next = sentence_hash(static_cast<int64_t>(link.src.back()) + 1);
+    if (!next.ok()) return ToGrpc(next.status());
+    unit.prev_hash = *prev;
+    unit.next_hash = *next;
+    batch.Add(std::move(unit));
+  }
+  if (req->import() && !batch.empty()) {
+    // One transaction: the document's pairs are all imported or none.
+    StatusOr<std::vector<WriteResult>> written = store_->Write(batch, *policy);
+    if (!written.ok()) return ToGrpc(written.status());
+    for (const WriteResult& w : *written) {
+      if (w.outcome == WriteOutcome::kAdded) resp->set_imported(resp->imported() + 1);
+      if (w.outcome == WriteOutcome::kUpdated) resp->set_updated(resp->updated() + 1);
+      if (w.outcome == WriteOutcome::kSkippedDuplicate) {
+        resp->set_skipped_duplicates(resp->skipped_duplicates() + 1);
+      }
+    }
+  }
+  return grpc::Status::OK;
+}
+
+#else  // !DHAKIRA_SERVICE_HAVE_ALIGN
+
 grpc::Status TranslationMemoryService::Align(grpc::ServerContext*, const v1::AlignRequest*,
                                              v1::AlignResponse*) {
   return Unimplemented("Align", "the sentence aligner (dhakira/align.h) is not part of it yet");
 }
+
+#endif  // DHAKIRA_SERVICE_HAVE_ALIGN
 
 // ---------------------------------------------------------------------------------------------------------
 // Stats, Capabilities
