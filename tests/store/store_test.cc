@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <lmdb.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -681,6 +683,53 @@ TEST_F(StoreTest, SnapshotKeepsItsViewWhileAWriterCommitsAndGrowsTheMap) {
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ((*fresh)->Stats()->segments, 4001u);
   EXPECT_EQ((*fresh)->Get(first->id)->target, "the original, edited");
+}
+
+// Another process grows the map beyond ours: our next transaction gets MDB_MAP_RESIZED and must adopt the
+// new size (mdb_env_set_mapsize(env, 0)) instead of failing.
+TEST_F(StoreTest, AdoptsAMapGrownByAnotherProcess) {
+  StoreOptions options;
+  options.initial_map_size = 1 << 20;
+  auto store = OpenOrDie(tm_, options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Add(Pair("قبل", "before"), DuplicatePolicy::kSkip).ok());
+  const uint64_t map_before = store->Stats()->map_bytes;
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // A fresh environment in the child (never the parent's): a 64 MiB map and 8 MB of data.
+    MDB_env* env = nullptr;
+    MDB_txn* txn = nullptr;
+    MDB_dbi dbi;
+    int rc = mdb_env_create(&env);
+    if (rc == 0) rc = mdb_env_set_maxdbs(env, 32);
+    if (rc == 0) rc = mdb_env_set_mapsize(env, 64 << 20);
+    if (rc == 0) rc = mdb_env_open(env, tm_.c_str(), 0, 0644);
+    if (rc == 0) rc = mdb_txn_begin(env, nullptr, 0, &txn);
+    if (rc == 0) rc = mdb_dbi_open(txn, "index.padding", MDB_CREATE, &dbi);
+    std::string blob(8 << 10, 'x');
+    for (int i = 0; rc == 0 && i < 1000; ++i) {
+      const std::string key = std::to_string(i);
+      MDB_val k{key.size(), const_cast<char*>(key.data())}, v{blob.size(), blob.data()};
+      rc = mdb_put(txn, dbi, &k, &v, 0);
+    }
+    if (rc == 0) rc = mdb_txn_commit(txn);
+    _exit(rc == 0 ? 0 : 1);
+  }
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+
+  StatusOr<SegmentPair> old = store->Get(1);  // a read first: MDB_MAP_RESIZED on begin is adopted
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  StatusOr<WriteResult> r = store->Add(Pair("بعد", "after"), DuplicatePolicy::kSkip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  StatusOr<StoreStats> stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->segments, 2u);
+  EXPECT_GT(stats->map_bytes, map_before);
+  EXPECT_GE(stats->map_bytes, 8u << 20);
 }
 
 TEST_F(StoreTest, SnapshotMayOutliveTheStore) {

@@ -417,9 +417,8 @@ class SentenceSplitterImpl final : public SentenceSplitter {
       size_t i = 0;
       if (u_islower(NextCodePoint(next, &i))) return true;
     }
-    if (data_->double_period_is_pause && token.size() >= 2 && token.ends_with("..") &&
-        !token.ends_with("...")) {
-      return true;
+    if (data_->ellipsis_is_pause && (token.ends_with("..") || token.ends_with("\u2026"))) {
+      return true;  // حماة.. وتحسن / جدًا ... إنهم
     }
     if (!data_->quote_continuations.empty() && ClosesQuoteAfterQuestion(token)) {
       // «...؟» تساءل أحمد / "...!" Hammel added: the reporting verb is the first or second word.

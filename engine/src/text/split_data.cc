@@ -89,10 +89,10 @@ constexpr std::string_view kEnglishStarters[] = {
 constexpr SplitLanguageData kTables[] = {
     {"ar", kArabicAbbreviations, kArabicStarters, /*initials=*/true, /*cased=*/false,
      kArabicQuoteContinuations,
-     /*double_period_is_pause=*/true},
+     /*ellipsis_is_pause=*/true},
     {"en", kEnglishAbbreviations, kEnglishStarters, /*initials=*/true, /*cased=*/true,
      kEnglishQuoteContinuations,
-     /*double_period_is_pause=*/false},
+     /*ellipsis_is_pause=*/false},
 };
 
 }  // namespace

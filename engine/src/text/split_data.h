@@ -41,13 +41,13 @@ struct SplitLanguageData {
   // break ICU makes there is dropped. Written without harakat; harakat in the text are ignored when
   // comparing.
   std::span<const std::string_view> quote_continuations;
-  // ".." (exactly two periods) is a pause inside a sentence, as in Arabic headlines ("حماة..
-  // وتحسن").
-  bool double_period_is_pause;
+  // ".." "..." and "…" are pauses inside a sentence, as Arabic news uses them ("حماة.. وتحسن",
+  // "صغار جدا ... إنهم"): ICU's break after them is dropped.
+  bool ellipsis_is_pause;
 };
 
-// Data for a primary language subtag ("ar", "en"), or nullptr: then ICU's own rules (with its CLDR
-// suppression lists where it has them) are used alone.
+// Data for a primary language subtag ("ar", "en"), or nullptr: then ICU's plain UAX #29 rules are
+// used alone.
 const SplitLanguageData* SplitDataFor(std::string_view primary_language);
 
 }  // namespace dhakira::text_internal
