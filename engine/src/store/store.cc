@@ -1,24 +1,28 @@
 // The LMDB store. Schema and on-disk layout: docs/storage.md. Extension point: store_internal.h.
 //
 // Concurrency design (the reasons behind store.h's thread-safety contract):
-//  * LMDB gives MVCC: one writer and any number of readers run in parallel; a read transaction sees the
-//    state as of its start. Writers are serialized by `write_mu_` (LMDB would serialize them too, but we
-//    also guard our hooks and the retry loop with it).
-//  * The map must grow (mdb_env_set_mapsize) when a write hits MDB_MAP_FULL. LMDB requires that no
-//    transaction of this process be *active* then, because set_mapsize munmaps and re-mmaps the file and
-//    every pointer into the old map dangles. We use a reader/writer lock, Env::map_mu: every piece of code
-//    that touches the map (begins/ends a transaction, reads through a cursor, decodes a value) holds it
-//    shared, for the duration of that one call; growth holds it exclusive.
-//  * A long-lived Snapshot keeps its read transaction open but does NOT hold map_mu between calls, so it
-//    never blocks growth (no deadlock, even when the thread holding a snapshot is the one that writes).
-//    This relies on what an idle LMDB read transaction contains: the txn id, its reader-table slot (in
-//    lock.mdb, a separate mapping) and copies of the database roots (page numbers). It holds no pointer into
-//    the data map once no cursor is open and no MDB_val is in use, which our code guarantees by closing
-//    cursors and copying values before releasing map_mu. mdb_env_set_mapsize (LMDB 0.9.24, mdb.c) only
-//    munmaps/mmaps and recomputes me_maxpg; page lookups always go through env->me_map. The pages the
-//    snapshot sees stay valid because its reader slot keeps them from being reused.
-//  * ForEach never calls the user's function with map_mu held: units are decoded in chunks, the lock is
-//    released, then the callback runs. So callbacks may call any Store method, including writes.
+// - LMDB gives MVCC: one writer and any number of readers run in parallel; a read transaction sees
+//   the state as of its start. Writers are serialized by `write_mu_` (LMDB would serialize them
+//   too, but we also guard our hooks and the retry loop with it).
+// - The map must grow (mdb_env_set_mapsize) when a write hits MDB_MAP_FULL. LMDB requires that no
+//   transaction of this process be *active* then, because set_mapsize munmaps and re-mmaps the
+//   file and every pointer into the old map dangles. We use a reader/writer lock, Env::map_mu:
+//   every piece of code that touches the map (begins/ends a transaction, reads through a cursor,
+//   decodes a value) holds it shared, for the duration of that one call; growth holds it
+//   exclusive.
+// - A long-lived Snapshot keeps its read transaction open but does NOT hold map_mu between calls,
+//   so it never blocks growth (no deadlock, even when the thread holding a snapshot is the one
+//   that writes). This relies on what an idle LMDB read transaction contains: the txn id, its
+//   reader-table slot (in lock.mdb, a separate mapping) and copies of the database roots (page
+//   numbers). It holds no pointer into the data map once no cursor is open and no MDB_val is in
+//   use, which our code guarantees by closing cursors and copying values before releasing map_mu.
+//   mdb_env_set_mapsize (LMDB 0.9.24, mdb.c) only munmaps/mmaps and recomputes me_maxpg; page
+//   lookups always go through env->me_map. The pages the snapshot sees stay valid because its
+//   reader slot keeps them from being reused.
+// - ForEach never calls the user's function with map_mu held: units are decoded in chunks, the
+//   lock is released, then the callback runs. So callbacks may call any Store method, even writes.
+#include "dhakira/store.h"
+
 #include <lmdb.h>
 #include <sys/stat.h>
 
@@ -35,7 +39,6 @@
 #include <thread>
 #include <utility>
 
-#include "dhakira/store.h"
 #include "store/encoding.h"
 #include "store/store_internal.h"
 #include "store/unit_prep.h"
@@ -58,9 +61,12 @@ using store_internal::UnitIdentity;
 
 const char* DuplicatePolicyName(DuplicatePolicy policy) {
   switch (policy) {
-    case DuplicatePolicy::kSkip: return "skip";
-    case DuplicatePolicy::kUpdate: return "update";
-    case DuplicatePolicy::kKeepBoth: return "keep";
+    case DuplicatePolicy::kSkip:
+      return "skip";
+    case DuplicatePolicy::kUpdate:
+      return "update";
+    case DuplicatePolicy::kKeepBoth:
+      return "keep";
   }
   return "unknown";
 }
@@ -68,7 +74,8 @@ const char* DuplicatePolicyName(DuplicatePolicy policy) {
 StatusOr<DuplicatePolicy> ParseDuplicatePolicy(std::string_view name) {
   if (name == "skip") return DuplicatePolicy::kSkip;
   if (name == "update") return DuplicatePolicy::kUpdate;
-  if (name == "keep" || name == "keep-both" || name == "keep_both") return DuplicatePolicy::kKeepBoth;
+  if (name == "keep" || name == "keep-both" || name == "keep_both")
+    return DuplicatePolicy::kKeepBoth;
   std::string msg = "duplicate policy '";
   msg += name;
   msg += "': expected skip, update or keep";
@@ -77,10 +84,14 @@ StatusOr<DuplicatePolicy> ParseDuplicatePolicy(std::string_view name) {
 
 const char* WriteOutcomeName(WriteOutcome outcome) {
   switch (outcome) {
-    case WriteOutcome::kAdded: return "added";
-    case WriteOutcome::kUpdated: return "updated";
-    case WriteOutcome::kSkippedDuplicate: return "skipped";
-    case WriteOutcome::kDeleted: return "deleted";
+    case WriteOutcome::kAdded:
+      return "added";
+    case WriteOutcome::kUpdated:
+      return "updated";
+    case WriteOutcome::kSkippedDuplicate:
+      return "skipped";
+    case WriteOutcome::kDeleted:
+      return "deleted";
   }
   return "unknown";
 }
@@ -94,17 +105,17 @@ std::string LanguagePairKey(std::string_view src_lang, std::string_view tgt_lang
 
 Status StoreOptions::Validate() const {
   if (initial_map_size < (1ull << 20) || initial_map_size > (1ull << 40)) {
-    return Status::InvalidArgument("StoreOptions.initial_map_size: " +
-                                   std::to_string(initial_map_size) +
-                                   " bytes is outside 1 MiB .. 1 TiB");
+    return Status::InvalidArgument(
+        "StoreOptions.initial_map_size: " + std::to_string(initial_map_size) +
+        " bytes is outside 1 MiB .. 1 TiB");
   }
   if (max_readers < 1 || max_readers > 4096) {
     return Status::InvalidArgument("StoreOptions.max_readers: " + std::to_string(max_readers) +
                                    " is outside 1 .. 4096");
   }
   if (prepare_threads > 256) {
-    return Status::InvalidArgument("StoreOptions.prepare_threads: " + std::to_string(prepare_threads) +
-                                   " is outside 0 .. 256");
+    return Status::InvalidArgument("StoreOptions.prepare_threads: " +
+                                   std::to_string(prepare_threads) + " is outside 0 .. 256");
   }
   // create_if_missing is ignored for a read-only open (its default is true): not an error.
   return Status::OK();
@@ -123,13 +134,15 @@ Status LmdbError(int rc, std::string_view what) {
   msg += ": ";
   msg += mdb_strerror(rc);
   switch (rc) {
-    case MDB_NOTFOUND: return Status::NotFound(msg);
+    case MDB_NOTFOUND:
+      return Status::NotFound(msg);
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
     case MDB_VERSION_MISMATCH:
     case MDB_INCOMPATIBLE:
-    case MDB_BAD_DBI: return Status::Corruption(msg);
+    case MDB_BAD_DBI:
+      return Status::Corruption(msg);
     case MDB_MAP_FULL:
     case MDB_TXN_FULL:
     case MDB_READERS_FULL:
@@ -138,10 +151,13 @@ Status LmdbError(int rc, std::string_view what) {
     case MDB_PAGE_FULL:
     case MDB_TLS_FULL:
     case ENOMEM:
-    case ENOSPC: return Status::ResourceExhausted(msg);
+    case ENOSPC:
+      return Status::ResourceExhausted(msg);
     case MDB_BAD_VALSIZE:
-    case EINVAL: return Status::InvalidArgument(msg);
-    default: return Status::IOError(msg);
+    case EINVAL:
+      return Status::InvalidArgument(msg);
+    default:
+      return Status::IOError(msg);
   }
 }
 
@@ -175,9 +191,7 @@ constexpr std::string_view kMetaCreatedAt = "created_at";
 constexpr char kStatLanguagePair = 'L';
 constexpr char kStatOrigin = 'O';
 
-MDB_val Val(std::string_view s) {
-  return MDB_val{s.size(), const_cast<char*>(s.data())};
-}
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 std::string_view View(const MDB_val& v) {
   return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
 }
@@ -197,15 +211,16 @@ std::string UnitWhat(std::string_view verb, uint64_t id) {
   return s;
 }
 
-// Paths of the environments open in this process. LMDB forbids opening one environment twice in a process
-// (closing either would drop the other's POSIX locks).
+// Paths of the environments open in this process. LMDB forbids opening one environment twice in a
+// process (closing either would drop the other's POSIX locks).
 std::mutex g_open_mu;
 std::set<std::string>& OpenPaths() {
   static auto* paths = new std::set<std::string>();
   return *paths;
 }
 
-// The environment and everything that may outlive the Store object (snapshots hold a shared_ptr to it).
+// The environment and everything that may outlive the Store object (snapshots hold a shared_ptr to
+// it).
 struct Env {
   MDB_env* env = nullptr;
   std::string path;
@@ -228,7 +243,8 @@ struct Env {
   ~Env() {
     for (MDB_txn* t : pool) mdb_txn_abort(t);
     if (env != nullptr) {
-      if (opened && !sync && !read_only) mdb_env_sync(env, 1);  // a clean close is durable even with sync=false
+      if (opened && !sync && !read_only)
+        mdb_env_sync(env, 1);  // a clean close is durable even with sync=false
       mdb_env_close(env);
     }
     if (!registry_key.empty()) {
@@ -275,8 +291,8 @@ struct Env {
     return Status::OK();
   }
 
-  // Our write hit MDB_MAP_FULL: double the map (+50% beyond 1 GiB). Waits for in-flight calls, not for
-  // idle snapshots.
+  // Our write hit MDB_MAP_FULL: double the map (+50% beyond 1 GiB). Waits for in-flight calls, not
+  // for idle snapshots.
   Status Grow() {
     std::unique_lock<std::shared_mutex> lock(map_mu);
     MDB_envinfo info;
@@ -308,7 +324,8 @@ struct Env {
         DHAKIRA_RETURN_IF_ERROR(AdoptMapSize().WithContext(what));
         continue;
       }
-      if (rc != MDB_SUCCESS) return LmdbError(rc, std::string(what) + ": starting a read transaction");
+      if (rc != MDB_SUCCESS)
+        return LmdbError(rc, std::string(what) + ": starting a read transaction");
       Status s = fn(txn);
       EndPooledRead(txn);
       return s;
@@ -326,7 +343,8 @@ struct Env {
         DHAKIRA_RETURN_IF_ERROR(AdoptMapSize().WithContext(what));
         continue;
       }
-      if (rc != MDB_SUCCESS) return LmdbError(rc, std::string(what) + ": starting a read transaction");
+      if (rc != MDB_SUCCESS)
+        return LmdbError(rc, std::string(what) + ": starting a read transaction");
       return txn;
     }
   }
@@ -560,9 +578,8 @@ class StoreImpl final : public LmdbStore {
 
   StatusOr<SegmentPair> Get(uint64_t id) const override {
     SegmentPair out;
-    DHAKIRA_RETURN_IF_ERROR(env_->Read(UnitWhat("reading", id), [&](MDB_txn* txn) {
-      return GetUnitIn(*env_, txn, id, &out);
-    }));
+    DHAKIRA_RETURN_IF_ERROR(env_->Read(
+        UnitWhat("reading", id), [&](MDB_txn* txn) { return GetUnitIn(*env_, txn, id, &out); }));
     return out;
   }
 
@@ -658,16 +675,23 @@ class StoreImpl final : public LmdbStore {
   static std::string EntryName(size_t index, const WriteBatch::Entry& e) {
     std::string s = "entry " + std::to_string(index) + " (";
     switch (e.op) {
-      case WriteBatch::Op::kAdd: s += "add"; break;
-      case WriteBatch::Op::kUpdate: s += "update of unit " + std::to_string(e.pair.id); break;
-      case WriteBatch::Op::kDelete: s += "delete of unit " + std::to_string(e.pair.id); break;
+      case WriteBatch::Op::kAdd:
+        s += "add";
+        break;
+      case WriteBatch::Op::kUpdate:
+        s += "update of unit " + std::to_string(e.pair.id);
+        break;
+      case WriteBatch::Op::kDelete:
+        s += "delete of unit " + std::to_string(e.pair.id);
+        break;
     }
     s += ")";
     return s;
   }
 
-  // Prepares every op, on several threads for a large batch (validation and match keys dominate the cost
-  // of an import; the transaction itself is serial). On failure *bad_index is the lowest failing index.
+  // Prepares every op, on several threads for a large batch (validation and match keys dominate the
+  // cost of an import; the transaction itself is serial). On failure *bad_index is the lowest
+  // failing index.
   Status PrepareAll(std::vector<PreparedOp>* ops, size_t* bad_index) {
     constexpr size_t kMinPerThread = 256;
     size_t threads = prepare_threads_ != 0 ? prepare_threads_ : std::thread::hardware_concurrency();
@@ -741,7 +765,8 @@ class StoreImpl final : public LmdbStore {
   Status ApplyOne(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy,
                   WriteResult* r) {
     switch (op->op) {
-      case WriteBatch::Op::kAdd: return DoAdd(ctx, st, &op->pair, policy, r);
+      case WriteBatch::Op::kAdd:
+        return DoAdd(ctx, st, &op->pair, policy, r);
       case WriteBatch::Op::kUpdate:
         r->id = op->pair.id;
         r->outcome = WriteOutcome::kUpdated;
@@ -785,8 +810,8 @@ class StoreImpl final : public LmdbStore {
       } else {
         EncodeCounter(static_cast<uint64_t>(next), &buf);
         MDB_val nv = Val(buf);
-        DHAKIRA_RETURN_IF_ERROR(
-            ctx.Check(mdb_put(ctx.txn(), env_->stats, &sk, &nv, 0), "writing a statistics counter"));
+        DHAKIRA_RETURN_IF_ERROR(ctx.Check(mdb_put(ctx.txn(), env_->stats, &sk, &nv, 0),
+                                          "writing a statistics counter"));
       }
     }
     return Status::OK();
@@ -823,7 +848,8 @@ class StoreImpl final : public LmdbStore {
       MDB_val uk{8, ukey}, uv;
       const int urc = mdb_get(ctx.txn(), env_->units, &uk, &uv);
       if (urc == MDB_NOTFOUND) {
-        s = Status::Corruption("a dedup entry names unit " + std::to_string(id) + ", which is absent");
+        s = Status::Corruption("a dedup entry names unit " + std::to_string(id) +
+                               ", which is absent");
         break;
       }
       if (urc != MDB_SUCCESS) {
@@ -833,8 +859,8 @@ class StoreImpl final : public LmdbStore {
       UnitIdentity ident;
       s = DecodeUnitIdentity(View(uv), id, &ident);
       if (!s.ok()) break;
-      if (ident.src_lang == p.src_lang && ident.tgt_lang == p.tgt_lang && ident.source == p.source &&
-          ident.target == p.target) {
+      if (ident.src_lang == p.src_lang && ident.tgt_lang == p.tgt_lang &&
+          ident.source == p.source && ident.target == p.target) {
         *found = id;
         break;
       }
@@ -930,16 +956,17 @@ class StoreImpl final : public LmdbStore {
     char key[8];
     EncodeIdKey(id, key);
     MDB_val k{8, key};
-    DHAKIRA_RETURN_IF_ERROR(ctx.Check(mdb_del(ctx.txn(), env_->units, &k, nullptr),
-                                      UnitWhat("deleting", id)));
+    DHAKIRA_RETURN_IF_ERROR(
+        ctx.Check(mdb_del(ctx.txn(), env_->units, &k, nullptr), UnitWhat("deleting", id)));
     DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, st->old, true));
     CountUnit(st, st->old, -1);
     for (const auto& hook : hooks_) DHAKIRA_RETURN_IF_ERROR(hook->OnDelete(ctx, st->old));
     return Status::OK();
   }
 
-  // The write loop: begin, body, commit; on MDB_MAP_FULL abort, grow the map and rerun everything; on
-  // MDB_MAP_RESIZED (another process grew it) adopt the new size and rerun. Caller holds write_mu_.
+  // The write loop: begin, body, commit; on MDB_MAP_FULL abort, grow the map and rerun everything;
+  // on MDB_MAP_RESIZED (another process grew it) adopt the new size and rerun. Caller holds
+  // write_mu_.
   Status RunWriteLocked(std::string_view what, const std::function<Status(WriteContext&)>& body) {
     for (;;) {
       bool grow = false;
@@ -1135,7 +1162,8 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   }
   e->opened = true;
 
-  // LMDB trusts its meta page; a data file shorter than the pages it names would fault (SIGBUS) on access.
+  // LMDB trusts its meta page; a data file shorter than the pages it names would fault (SIGBUS) on
+  // access.
   MDB_envinfo info;
   MDB_stat est;
   if (mdb_env_info(e->env, &info) == MDB_SUCCESS && mdb_env_stat(e->env, &est) == MDB_SUCCESS) {
@@ -1154,8 +1182,8 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   if (rc != MDB_SUCCESS) return LmdbError(rc, what);
   Status s;
   {
-    // Is our meta database there? Look in the main (unnamed) database first so we can tell "fresh" from
-    // "someone else's LMDB environment".
+    // Is our meta database there? Look in the main (unnamed) database first so we can tell "fresh"
+    // from "someone else's LMDB environment".
     MDB_dbi main_dbi;
     rc = mdb_dbi_open(txn, nullptr, 0, &main_dbi);
     MDB_stat main_stat;
@@ -1181,7 +1209,8 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   rc = mdb_txn_commit(txn);  // also for a read transaction: keeps the opened handles
   if (rc != MDB_SUCCESS) return LmdbError(rc, what + ": committing");
 
-  return std::unique_ptr<LmdbStore>(new StoreImpl(std::move(e), internal.hooks, options.prepare_threads));
+  return std::unique_ptr<LmdbStore>(
+      new StoreImpl(std::move(e), internal.hooks, options.prepare_threads));
 }
 
 }  // namespace

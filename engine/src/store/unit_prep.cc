@@ -40,7 +40,8 @@ Status FieldError(std::string_view field, std::string_view what) {
 Status ToNfc(std::string* text, std::string_view field) {
   UErrorCode ec = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(ec);
-  if (U_FAILURE(ec)) return Status::Internal(std::string("loading ICU NFC data: ") + u_errorName(ec));
+  if (U_FAILURE(ec))
+    return Status::Internal(std::string("loading ICU NFC data: ") + u_errorName(ec));
   const icu::StringPiece piece(text->data(), static_cast<int32_t>(text->size()));
   if (nfc->isNormalizedUTF8(piece, ec) && U_SUCCESS(ec)) return Status::OK();
   if (U_FAILURE(ec)) return FieldError(field, std::string("NFC check failed: ") + u_errorName(ec));
