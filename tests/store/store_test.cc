@@ -458,6 +458,44 @@ TEST_F(StoreTest, LargeBatchPreparedInParallelReportsTheFirstBadEntry) {
   EXPECT_FALSE(last->source_tokens.empty());
 }
 
+// Under kSkip the store looks for duplicates before computing match keys; a unit that stops being a
+// duplicate inside the transaction (deleted earlier in the same batch) still gets its keys.
+TEST_F(StoreTest, DeferredMatchKeysAreComputedWhenTheDuplicateIsGone) {
+  auto store = OpenOrDie(tm_);
+  ASSERT_NE(store, nullptr);
+  StatusOr<WriteResult> a =
+      store->Add(Pair("وقال المتحدث", "The spokesman said"), DuplicatePolicy::kSkip);
+  ASSERT_TRUE(a.ok());
+  WriteBatch batch;
+  batch.Delete(a->id);
+  batch.Add(Pair("وقال المتحدث", "The spokesman said"));
+  batch.Add(Pair("وقال المتحدث", "The spokesman said"));  // now a duplicate of the line above
+  StatusOr<std::vector<WriteResult>> r = store->Write(batch, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_EQ((*r)[1].outcome, WriteOutcome::kAdded);
+  EXPECT_EQ((*r)[2].outcome, WriteOutcome::kSkippedDuplicate);
+  EXPECT_EQ((*r)[2].id, (*r)[1].id);
+  StatusOr<SegmentPair> got = store->Get((*r)[1].id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->source_tokens.empty());
+  const size_t tokens = got->source_tokens.size();
+  // A plain re-import skips everything and leaves the stored units (and their keys) alone.
+  WriteBatch again;
+  again.Add(Pair("وقال المتحدث", "The spokesman said"));
+  r = store->Write(again, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kSkippedDuplicate);
+  StatusOr<WriteResult> upd =
+      store->Add(Pair("وقال المتحدث", "The spokesman said"), DuplicatePolicy::kUpdate);
+  ASSERT_TRUE(upd.ok());
+  EXPECT_EQ(upd->outcome, WriteOutcome::kUpdated);
+  got = store->Get(upd->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->source_tokens.size(), tokens);  // the update computed them again
+  EXPECT_EQ(Count(*store), 1u);
+}
+
 TEST_F(StoreTest, BatchMixesAddUpdateDelete) {
   auto store = OpenOrDie(tm_);
   ASSERT_NE(store, nullptr);

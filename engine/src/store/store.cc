@@ -510,7 +510,12 @@ class LmdbSnapshot final : public Snapshot {
 struct PreparedOp {
   WriteBatch::Op op;
   SegmentPair pair;
+  bool keys = false;  // pair.source_tokens computed
+  bool likely_dup =
+      false;  // a duplicate before the transaction: keys deferred (maybe never needed)
 };
+
+enum class PreparePhase { kFields, kKeys };
 
 // State of one write transaction attempt.
 struct TxnState {
@@ -537,7 +542,8 @@ class StoreImpl final : public LmdbStore {
   StatusOr<WriteResult> Add(SegmentPair pair, DuplicatePolicy on_duplicate) override {
     std::vector<PreparedOp> ops;
     ops.push_back(PreparedOp{WriteBatch::Op::kAdd, std::move(pair)});
-    DHAKIRA_RETURN_IF_ERROR(Prepare(&ops[0]).WithContext("adding unit"));
+    size_t bad_index = 0;
+    DHAKIRA_RETURN_IF_ERROR(PrepareOps(&ops, on_duplicate, &bad_index).WithContext("adding unit"));
     StatusOr<std::vector<WriteResult>> r = Apply(ops, on_duplicate, "adding unit");
     if (!r.ok()) return r.status();
     return (*r)[0];
@@ -547,7 +553,9 @@ class StoreImpl final : public LmdbStore {
     const std::string what = UnitWhat("updating", pair.id);
     std::vector<PreparedOp> ops;
     ops.push_back(PreparedOp{WriteBatch::Op::kUpdate, std::move(pair)});
-    DHAKIRA_RETURN_IF_ERROR(Prepare(&ops[0]).WithContext(what));
+    size_t bad_index = 0;
+    DHAKIRA_RETURN_IF_ERROR(
+        PrepareOps(&ops, DuplicatePolicy::kKeepBoth, &bad_index).WithContext(what));
     return Apply(ops, DuplicatePolicy::kKeepBoth, what).status();
   }
 
@@ -569,7 +577,7 @@ class StoreImpl final : public LmdbStore {
       if (e.op == WriteBatch::Op::kDelete) ops.back().pair.id = e.pair.id;
     }
     size_t bad_index = 0;
-    Status s = PrepareAll(&ops, &bad_index);
+    Status s = PrepareOps(&ops, on_duplicate, &bad_index);
     if (!s.ok()) {
       return s.WithContext("writing batch: " + EntryName(bad_index, batch.entries()[bad_index]));
     }
@@ -692,7 +700,7 @@ class StoreImpl final : public LmdbStore {
   // Prepares every op, on several threads for a large batch (validation and match keys dominate the
   // cost of an import; the transaction itself is serial). On failure *bad_index is the lowest
   // failing index.
-  Status PrepareAll(std::vector<PreparedOp>* ops, size_t* bad_index) {
+  Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index) {
     constexpr size_t kMinPerThread = 256;
     size_t threads = prepare_threads_ != 0 ? prepare_threads_ : std::thread::hardware_concurrency();
     threads = std::max<size_t>(1, std::min(threads, ops->size() / kMinPerThread));
@@ -701,7 +709,7 @@ class StoreImpl final : public LmdbStore {
     auto work = [&](size_t t) {
       const size_t begin = ops->size() * t / threads, end = ops->size() * (t + 1) / threads;
       for (size_t i = begin; i < end; ++i) {
-        Status s = Prepare(&(*ops)[i]);
+        Status s = Prepare(&(*ops)[i], phase);
         if (!s.ok()) {
           status[t] = std::move(s);
           first_bad[t] = i;
@@ -723,10 +731,44 @@ class StoreImpl final : public LmdbStore {
     return Status::OK();
   }
 
-  Status Prepare(PreparedOp* op) {
+  Status Prepare(PreparedOp* op, PreparePhase phase) {
     if (op->op == WriteBatch::Op::kDelete) return Status::OK();
     if (env_->read_only) return Status::FailedPrecondition("the TM is open read-only");
-    return preparer_.Prepare(&op->pair);
+    if (phase == PreparePhase::kFields) return preparer_.PrepareFields(&op->pair);
+    if (op->keys || op->likely_dup) return Status::OK();
+    DHAKIRA_RETURN_IF_ERROR(preparer_.ComputeKeys(&op->pair));
+    op->keys = true;
+    return Status::OK();
+  }
+
+  // Validates every op, then (under kSkip) looks up duplicates in a read transaction, then computes
+  // the match keys of the units that will be written. Re-importing a TM thus costs validation and a
+  // lookup per unit, not a normalization. The transaction re-checks duplicates (a writer may have
+  // deleted one meanwhile) and computes keys it still lacks.
+  Status PrepareOps(std::vector<PreparedOp>* ops, DuplicatePolicy policy, size_t* bad_index) {
+    DHAKIRA_RETURN_IF_ERROR(PrepareAll(ops, PreparePhase::kFields, bad_index));
+    if (policy == DuplicatePolicy::kSkip) {
+      DHAKIRA_RETURN_IF_ERROR(env_->Read("looking for duplicates", [&](MDB_txn* txn) {
+        for (PreparedOp& op : *ops) {
+          if (op.op != WriteBatch::Op::kAdd) continue;
+          const SegmentPair& p = op.pair;
+          uint64_t dup = 0;
+          DHAKIRA_RETURN_IF_ERROR(
+              FindDuplicate(txn, p, DedupHash(p.src_lang, p.tgt_lang, p.source, p.target), &dup));
+          op.likely_dup = dup != 0;
+        }
+        return Status::OK();
+      }));
+    }
+    return PrepareAll(ops, PreparePhase::kKeys, bad_index);
+  }
+
+  // Computes the match keys of an op inside the transaction when they were deferred.
+  Status EnsureKeys(PreparedOp* op) {
+    if (op->keys) return Status::OK();
+    DHAKIRA_RETURN_IF_ERROR(preparer_.ComputeKeys(&op->pair));
+    op->keys = true;
+    return Status::OK();
   }
 
   // Writes `ops` in one transaction (all or nothing) and returns one result per op.
@@ -766,10 +808,11 @@ class StoreImpl final : public LmdbStore {
                   WriteResult* r) {
     switch (op->op) {
       case WriteBatch::Op::kAdd:
-        return DoAdd(ctx, st, &op->pair, policy, r);
+        return DoAdd(ctx, st, op, policy, r);
       case WriteBatch::Op::kUpdate:
         r->id = op->pair.id;
         r->outcome = WriteOutcome::kUpdated;
+        DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
         return DoReplace(ctx, st, op->pair.id, &op->pair);
       case WriteBatch::Op::kDelete:
         r->id = op->pair.id;
@@ -827,13 +870,14 @@ class StoreImpl final : public LmdbStore {
   }
 
   // The lowest id of a stored unit with the identity of `p` (hash bucket `hash`), or 0.
-  Status FindDuplicate(WriteContext& ctx, const SegmentPair& p, uint64_t hash, uint64_t* found) {
+  // Reads only (in a read or write transaction).
+  Status FindDuplicate(MDB_txn* txn, const SegmentPair& p, uint64_t hash, uint64_t* found) const {
     *found = 0;
     char hkey[8];
     EncodeIdKey(hash, hkey);
     MDB_cursor* cursor = nullptr;
-    int rc = mdb_cursor_open(ctx.txn(), env_->dedup, &cursor);
-    DHAKIRA_RETURN_IF_ERROR(ctx.Check(rc, "looking for duplicates: opening a cursor"));
+    int rc = mdb_cursor_open(txn, env_->dedup, &cursor);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "looking for duplicates: opening a cursor");
     MDB_val k{8, hkey}, v;
     Status s;
     for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_KEY); rc == MDB_SUCCESS;
@@ -846,14 +890,14 @@ class StoreImpl final : public LmdbStore {
       char ukey[8];
       EncodeIdKey(id, ukey);
       MDB_val uk{8, ukey}, uv;
-      const int urc = mdb_get(ctx.txn(), env_->units, &uk, &uv);
+      const int urc = mdb_get(txn, env_->units, &uk, &uv);
       if (urc == MDB_NOTFOUND) {
         s = Status::Corruption("a dedup entry names unit " + std::to_string(id) +
                                ", which is absent");
         break;
       }
       if (urc != MDB_SUCCESS) {
-        s = ctx.Check(urc, UnitWhat("reading", id));
+        s = LmdbError(urc, UnitWhat("reading", id));
         break;
       }
       UnitIdentity ident;
@@ -867,7 +911,7 @@ class StoreImpl final : public LmdbStore {
     }
     mdb_cursor_close(cursor);
     if (!s.ok()) return s;
-    if (*found == 0 && rc != MDB_NOTFOUND) return ctx.Check(rc, "looking for duplicates");
+    if (*found == 0 && rc != MDB_NOTFOUND) return LmdbError(rc, "looking for duplicates");
     return Status::OK();
   }
 
@@ -899,12 +943,13 @@ class StoreImpl final : public LmdbStore {
     return ctx.Check(rc, UnitWhat("writing", u.id));
   }
 
-  Status DoAdd(WriteContext& ctx, TxnState* st, SegmentPair* p, DuplicatePolicy policy,
+  Status DoAdd(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy,
                WriteResult* r) {
-    const uint64_t hash = DedupHash(p->src_lang, p->tgt_lang, p->source, p->target);
+    SegmentPair* p = &op->pair;
     if (policy != DuplicatePolicy::kKeepBoth) {
+      const uint64_t hash = DedupHash(p->src_lang, p->tgt_lang, p->source, p->target);
       uint64_t dup = 0;
-      DHAKIRA_RETURN_IF_ERROR(FindDuplicate(ctx, *p, hash, &dup));
+      DHAKIRA_RETURN_IF_ERROR(FindDuplicate(ctx.txn(), *p, hash, &dup));
       if (dup != 0) {
         r->id = dup;
         if (policy == DuplicatePolicy::kSkip) {
@@ -912,9 +957,11 @@ class StoreImpl final : public LmdbStore {
           return Status::OK();
         }
         r->outcome = WriteOutcome::kUpdated;
+        DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
         return DoReplace(ctx, st, dup, p);
       }
     }
+    DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
     if (st->next_id == 0 || st->next_id == UINT64_MAX) {
       return Status::ResourceExhausted("no unit ids left");
     }

@@ -33,7 +33,11 @@ class UnitPreparer {
   // not empty or blank, puts source and target in NFC and fills source_tokens (the match keys of
   // the source under its language's profile). id, times and the other fields are left alone.
   // InvalidArgument naming the field ("src_lang: ...", "target: ...", "properties[2].type: ...").
+  // Prepare = PrepareFields then ComputeKeys; the split lets the store skip the (costly) match keys
+  // of a unit it is going to skip as a duplicate.
   Status Prepare(SegmentPair* pair);
+  Status PrepareFields(SegmentPair* pair);
+  Status ComputeKeys(SegmentPair* pair);  // after PrepareFields
 
   // CanonicalLanguage with a small cache (language values repeat on every unit).
   StatusOr<std::string> Canonical(const std::string& value);
