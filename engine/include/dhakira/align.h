@@ -25,6 +25,8 @@
 namespace dhakira {
 
 class Snapshot;
+class Store;
+struct SegmentPair;
 
 // A bilingual word lexicon between two languages, on match keys (normalised, light-stemmed). Directional
 // data is used in both directions: a lexicon loaded as ar→en also serves en→ar alignment.
@@ -73,6 +75,7 @@ class Lexicon {
   const Impl& impl() const { return *impl_; }
 
  private:
+  friend StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const struct LearnOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 
@@ -167,6 +170,37 @@ class Aligner {
   virtual StatusOr<AlignResult> Align(const std::vector<std::string>& src,
                                       const std::vector<std::string>& tgt) = 0;
 };
+
+// Turning an alignment into TM units.
+struct PairOptions {
+  // Links with confidence below this are held back, 0 .. 1.
+  double min_confidence = 0.5;
+  // Keep n-m links (n or m > 1) as one unit with their sentences joined by a space (true), or hold them back.
+  bool keep_many_to_many = true;
+  std::string origin;  // SegmentPair::origin of every unit (e.g. the outlet); may be empty
+  std::string doc_id;  // SegmentPair::doc_id of every unit; may be empty
+  std::string user;    // created_by / changed_by; may be empty
+
+  Status Validate() const;
+};
+
+struct PairReport {
+  uint32_t pairs = 0;           // units made (1-1 and joined n-m links)
+  uint32_t many_to_many = 0;    // ... of which joined n-m links
+  uint32_t low_confidence = 0;  // links held back: confidence below the bar
+  uint32_t many_held = 0;       // n-m links held back (keep_many_to_many false)
+  uint32_t null_links = 0;      // 1-0 and 0-1 links (nothing to store)
+  uint32_t editorial = 0;       // ... of which recognised editorial lines
+};
+
+// The TM units of an alignment of `src` with `tgt` (the sentences given to Aligner::Align): source and target
+// text joined per link, doc_position = index of the link's first source sentence, prev_hash/next_hash =
+// KeyHash of the source sentences before and after the link (0 at the edges). Counts go to *report.
+// InvalidArgument when the links do not fit the sentence counts or the languages are invalid.
+StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& src,
+                                                const std::vector<std::string>& tgt, std::string_view src_lang,
+                                                std::string_view tgt_lang, const AlignResult& result,
+                                                const PairOptions& options, PairReport* report);
 
 // Reads a document into sentences. presplit: one segment a line, used as is (a trailing newline does not
 // make an empty last segment; \r\n accepted; a UTF-8 BOM skipped); otherwise plain text, paragraphs separated

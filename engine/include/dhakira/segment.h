@@ -14,7 +14,10 @@ namespace dhakira {
 // One inline code (TMX bpt/ept/it/ph/hi/sub/ut). In segment text, code i of the vector stands as the
 // single code point U+E000 + i (kPlaceholderBase); `native` keeps the element's markup so export restores it.
 struct InlineCode {
-  std::string element;  // "bpt", "ept", "it", "ph", "hi", "sub" or "ut"
+  // "bpt", "ept", "it", "ph", "hi", "sub" or "ut"; "char" for a literal private-use character of the input
+  // (U+E000..U+F8FF, e.g. symbol-font glyphs), kept as a code so placeholders stay unambiguous: its native is
+  // the character itself.
+  std::string element;
   std::string native;   // the element as read, XML (e.g. `<bpt i="1" x="1">&lt;b&gt;</bpt>`)
 };
 

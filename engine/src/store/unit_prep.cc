@@ -17,8 +17,9 @@ constexpr size_t kMaxCachedLanguages = 1024;
 // Idle normalizers kept per language (one per concurrently preparing thread is enough).
 constexpr size_t kMaxIdleNormalizers = 8;
 
-constexpr std::array<std::string_view, 7> kInlineElements = {"bpt", "ept", "it", "ph",
-                                                             "hi",  "sub", "ut"};
+// "char": a literal private-use character of the input kept as a code (segment.h).
+constexpr std::array<std::string_view, 8> kInlineElements = {"bpt", "ept", "it", "ph",
+                                                             "hi",  "sub", "ut", "char"};
 
 std::string Field(std::string_view name, size_t index, std::string_view member) {
   std::string f(name);

@@ -1,0 +1,144 @@
+// Bulk import/export speed and memory: a TSV of N pairs (shared/bench/make_tm.py) imported into a fresh TM,
+// exported as TMX, and that TMX imported into another fresh TM. Each phase runs in a child process so that
+// its peak RSS (wait4 ru_maxrss) is its own.
+//
+// Usage: import_bench TM_TSV [WORK_DIR] [--batch N]
+//   python3 ../shared/bench/make_tm.py /tmp/tm1m --size 1000000 && build/benchmarks/import_bench /tmp/tm1m/tm.tsv
+// Targets (issue 3): >= 100k pairs/s from TSV, >= 50k TU/s from TMX, peak RSS < 300 MB whatever the size.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+
+#include "dhakira/io.h"
+#include "dhakira/store.h"
+
+namespace {
+
+using dhakira::ExportOptions;
+using dhakira::ImportOptions;
+using dhakira::Store;
+
+// Runs `phase` in a child; prints its line and peak RSS. The child writes "records seconds" to a pipe.
+bool RunPhase(const char* name, const std::function<bool(uint64_t*, double*)>& phase) {
+  int fds[2];
+  if (pipe(fds) != 0) return false;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    uint64_t records = 0;
+    double seconds = 0;
+    const bool ok = phase(&records, &seconds);
+    (void)!write(fds[1], &records, sizeof records);
+    (void)!write(fds[1], &seconds, sizeof seconds);
+    _exit(ok ? 0 : 1);
+  }
+  close(fds[1]);
+  uint64_t records = 0;
+  double seconds = 0;
+  (void)!read(fds[0], &records, sizeof records);
+  (void)!read(fds[0], &seconds, sizeof seconds);
+  close(fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::printf("%-28s FAILED\n", name);
+    return false;
+  }
+  std::printf("%-28s %10llu records %8.2f s %10.0f /s   peak RSS %6.1f MB   cpu %.2f s\n", name,
+              static_cast<unsigned long long>(records), seconds, records / seconds,
+              usage.ru_maxrss / 1024.0,
+              usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+                  (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6);
+  std::fflush(stdout);
+  return true;
+}
+
+bool ImportInto(const std::string& tm, const std::string& file, uint32_t batch, uint64_t* records,
+                double* seconds) {
+  std::filesystem::remove_all(tm);
+  auto store = Store::Open(tm);
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
+    return false;
+  }
+  ImportOptions options;
+  options.src_lang = "ar";
+  options.tgt_lang = "en";
+  options.batch_size = batch;
+  auto summary = dhakira::Import(**store, file, options);
+  if (!summary.ok()) {
+    std::fprintf(stderr, "%s\n", summary.status().ToString().c_str());
+    return false;
+  }
+  *records = summary->records_read;
+  *seconds = summary->seconds;
+  std::fprintf(stderr, "  %s: added %llu, duplicates %llu, rejected %llu\n", file.c_str(),
+               static_cast<unsigned long long>(summary->added),
+               static_cast<unsigned long long>(summary->duplicates_skipped),
+               static_cast<unsigned long long>(summary->rejected));
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s TM_TSV [WORK_DIR] [--batch N]\n", argv[0]);
+    return 2;
+  }
+  const std::string tsv = argv[1];
+  std::string work = "/tmp/dhakira_import_bench";
+  uint32_t batch = ImportOptions().batch_size;
+  for (int i = 2; i < argc; ++i) {
+    if (std::string(argv[i]) == "--batch" && i + 1 < argc) {
+      batch = static_cast<uint32_t>(std::atoi(argv[++i]));
+    } else {
+      work = argv[i];
+    }
+  }
+  std::filesystem::create_directories(work);
+  std::printf("input %s (%.1f MB), batch %u\n", tsv.c_str(), std::filesystem::file_size(tsv) / 1e6, batch);
+
+  // A 10% prefix shows whether memory depends on the file size.
+  const std::string small = work + "/small.tsv";
+  {
+    std::ifstream in(tsv);
+    std::ofstream out(small);
+    uint64_t lines = 0;
+    for (std::string line; lines < 100000 && std::getline(in, line); ++lines) out << line << '\n';
+  }
+  bool ok = RunPhase("import tsv (100k prefix)", [&](uint64_t* r, double* s) {
+    return ImportInto(work + "/tm_small", small, batch, r, s);
+  });
+  ok = ok && RunPhase("import tsv", [&](uint64_t* r, double* s) {
+    return ImportInto(work + "/tm_tsv", tsv, batch, r, s);
+  });
+  const std::string tmx = work + "/export.tmx";
+  ok = ok && RunPhase("export tmx", [&](uint64_t* r, double* s) {
+    auto store = Store::Open(work + "/tm_tsv");
+    if (!store.ok()) return false;
+    auto summary = dhakira::Export(**store, tmx, ExportOptions());
+    if (!summary.ok()) {
+      std::fprintf(stderr, "%s\n", summary.status().ToString().c_str());
+      return false;
+    }
+    *r = summary->pairs_written;
+    *s = summary->seconds;
+    return true;
+  });
+  if (ok) std::printf("  export.tmx: %.1f MB\n", std::filesystem::file_size(tmx) / 1e6);
+  ok = ok && RunPhase("import tmx", [&](uint64_t* r, double* s) {
+    return ImportInto(work + "/tm_tmx", tmx, batch, r, s);
+  });
+  std::filesystem::remove_all(work);
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,161 @@
+// Bulk import and export of aligned corpora: TMX 1.4b (also 1.1), TSV and line-parallel (Moses) files,
+// each optionally gzip-compressed. See docs/io.md for the formats and the TMX mapping.
+//
+// Import streams: memory stays flat whatever the file size (one batch of pairs plus one parser chunk).
+// Pairs are written in batches, each one Store::Write transaction: a crash or a kill leaves every committed
+// batch and nothing half-written; re-running the import with DuplicatePolicy::kSkip completes it.
+// One bad record never aborts an import: it is reported through ImportReporter::OnReject (file, line,
+// column, reason) and counted; ImportOptions::strict turns the first reject into an error before anything is
+// written. A file that is not of its format, or is truncated, ends the import with an error; the batches
+// committed before stay valid, and the summary of what was done is lost only in that case.
+//
+// Thread safety: Import and Export may run concurrently with readers of the same Store; the store serializes
+// writers. The reporter is called from the calling thread only.
+#ifndef DHAKIRA_IO_H_
+#define DHAKIRA_IO_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "dhakira/status.h"
+#include "dhakira/store.h"
+
+namespace dhakira {
+
+enum class FileFormat : uint8_t {
+  kAuto = 0,      // from the file name: .tmx → TMX, .tsv/.tab → TSV, otherwise an error (".gz" is looked through)
+  kTmx = 1,       // TMX 1.1–1.4b
+  kTsv = 2,       // source<TAB>target[<TAB>column...], optional header line naming the columns
+  kParallel = 3,  // two line-aligned files (import only): ImportOptions::target_file holds the target side
+};
+const char* FileFormatName(FileFormat format);  // "auto", "tmx", "tsv", "parallel"
+StatusOr<FileFormat> ParseFileFormat(std::string_view name);
+// The format a file name implies (kAuto resolved); InvalidArgument naming the file when it implies none.
+StatusOr<FileFormat> FormatFromFileName(std::string_view path);
+
+struct ImportOptions {
+  FileFormat format = FileFormat::kAuto;
+  // kParallel: the file holding the target side, line i translating line i of the source file.
+  std::string target_file;
+  // Language pair to import (any case, '_' accepted; canonicalised to BCP 47). TMX: a <tuv> matches when its
+  // language equals the requested one, or, when the request has no region/script, when its primary
+  // language does ("ar" takes "ar-SY"); the stored pair keeps the <tuv>'s own canonical tag. For TMX,
+  // src_lang may be empty: the header's srclang is used (not "*all*"); tgt_lang may be empty: the single
+  // other language of each TU. TSV and parallel need both.
+  std::string src_lang;
+  std::string tgt_lang;
+  // Origin given to every pair that does not carry its own (TSV "origin" column, TMX x-dhakira-origin prop).
+  std::string origin;
+  DuplicatePolicy on_duplicate = DuplicatePolicy::kSkip;
+  // true: the first reject is an error and nothing is written (the file is read twice: check, then write).
+  bool strict = false;
+  // true: read, check and count only; the TM is not touched (added/updated/duplicates stay 0).
+  bool dry_run = false;
+  // Encoding of the input as an ICU converter name ("windows-1256", "ISO-8859-6"); "" sniffs it (BOM, XML
+  // declaration; UTF-8 otherwise).
+  std::string encoding;
+  // TSV: interpret the escapes \t \n \r \\ inside fields (as written by Export with tsv_escape).
+  bool tsv_unescape = false;
+  // Pairs per write transaction, 1 .. 1,000,000. Larger is faster; a kill loses at most one batch.
+  uint32_t batch_size = 5000;
+  // Longest segment (source or target) accepted, in bytes, 1 .. 64 MiB. Longer ones are rejected.
+  uint32_t max_segment_bytes = 64 * 1024;
+  // Progress is reported every this many records read, 1 .. 10,000,000.
+  uint32_t progress_every = 10000;
+
+  // InvalidArgument naming the first bad field.
+  Status Validate() const;
+};
+
+// A record that was not imported, or a change made to one that was (warnings).
+struct ImportIssue {
+  std::string file;     // the input file the record came from
+  uint64_t line = 0;    // 1-based; 0 when unknown
+  uint64_t column = 0;  // 1-based, in code points; 0 when unknown
+  // Stable machine-readable reason: rejects "missing-source", "missing-target", "missing-seg",
+  // "empty-segment", "segment-too-long", "invalid-encoding", "malformed-tu",
+  // "malformed-line", "store-rejected", "ambiguous-target"; warnings "illegal-char-replaced",
+  // "bidi-controls", "entity-replaced", "bad-date", "duplicate-language".
+  std::string reason;
+  std::string message;  // human-readable English detail
+  std::string excerpt;  // the start of the record's source text (up to 80 bytes), when known
+};
+
+struct ImportProgress {
+  uint64_t records_read = 0;
+  uint64_t bytes_read = 0;   // of the input file (compressed bytes for .gz)
+  uint64_t bytes_total = 0;  // size of the input file; 0 when unknown (a pipe)
+  uint64_t added = 0, updated = 0, duplicates_skipped = 0, rejected = 0;
+  double elapsed_seconds = 0;
+};
+
+// Receives per-record problems and progress. Default implementations ignore everything.
+class ImportReporter {
+ public:
+  virtual ~ImportReporter() = default;
+  virtual void OnReject(const ImportIssue& issue) {}
+  virtual void OnWarning(const ImportIssue& issue) {}
+  virtual void OnProgress(const ImportProgress& progress) {}
+  // Polled between batches: true stops the import after the current batch commits (Cancelled status).
+  virtual bool ShouldStop() { return false; }
+};
+
+struct ImportSummary {
+  FileFormat format = FileFormat::kAuto;  // the format used
+  std::string encoding;                   // detected or given input encoding, e.g. "UTF-16LE"
+  std::string src_lang, tgt_lang;         // canonical requested languages ("" when taken per TU)
+  uint64_t records_read = 0;              // TUs, or data lines (header and blank lines not counted)
+  uint64_t added = 0;
+  uint64_t updated = 0;
+  uint64_t duplicates_skipped = 0;
+  uint64_t rejected = 0;
+  std::map<std::string, uint64_t> rejected_by_reason;  // ImportIssue::reason → count
+  std::map<std::string, uint64_t> warnings_by_reason;
+  uint64_t illegal_chars_replaced = 0;  // XML-illegal code points replaced by U+FFFD
+  uint64_t entities_replaced = 0;       // &nbsp; and friends (TMX)
+  uint64_t batches_committed = 0;
+  bool dry_run = false;
+  double seconds = 0;
+};
+
+// Imports `path` into `store`. `reporter` may be null. Errors: InvalidArgument for bad options or a file of
+// the wrong kind (named); NotFound for a missing file; Corruption for a damaged/truncated file (with line and
+// column); IOError from the store; FailedPrecondition when strict mode found a reject (nothing written);
+// Cancelled when the reporter asked to stop. On error, batches committed before stay in the TM.
+StatusOr<ImportSummary> Import(Store& store, const std::string& path, const ImportOptions& options,
+                               ImportReporter* reporter = nullptr);
+
+struct ExportOptions {
+  FileFormat format = FileFormat::kAuto;  // kTmx or kTsv (kAuto: from the file name)
+  // Only pairs of this source / target language (canonical BCP 47, exact match); "" for all.
+  std::string src_lang;
+  std::string tgt_lang;
+  // Only pairs of this origin; "" for all.
+  std::string origin;
+  // TSV: write TAB, LF, CR and backslash inside fields as \t \n \r \\ (read back with tsv_unescape).
+  // false: they are replaced by a space (lossy, counted).
+  bool tsv_escape = true;
+  // gzip level for a ".gz" output, 1 .. 9.
+  int gzip_level = 6;
+
+  Status Validate() const;
+};
+
+struct ExportSummary {
+  uint64_t pairs_written = 0;
+  uint64_t bytes_written = 0;        // uncompressed
+  uint64_t characters_replaced = 0;  // XML-illegal or TSV-unsafe characters replaced on the way out
+  double seconds = 0;
+};
+
+// Writes the pairs of one consistent snapshot of `store` to `path`: TMX 1.4b (UTF-8, no BOM) or TSV, gzip when
+// the name ends in ".gz". The file is written under a temporary name in the same directory and renamed when
+// complete, so `path` is either the old file or the whole new one. Inline codes are restored from
+// InlineCode::native (TMX) or dropped (TSV).
+StatusOr<ExportSummary> Export(const Store& store, const std::string& path, const ExportOptions& options);
+
+}  // namespace dhakira
+
+#endif  // DHAKIRA_IO_H_

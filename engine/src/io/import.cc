@@ -1,0 +1,387 @@
+// Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → Store::Write batches.
+#include <chrono>
+#include <filesystem>
+#include <string_view>
+
+#include "dhakira/io.h"
+#include "dhakira/text.h"
+#include "io/records.h"
+
+namespace dhakira {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    char c = s[s.size() - suffix.size() + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != suffix[i]) return false;
+  }
+  return true;
+}
+
+std::string Excerpt(std::string_view text) {
+  if (text.size() <= 80) return std::string(text);
+  size_t n = 80;
+  while (n > 0 && (static_cast<uint8_t>(text[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 sequence
+  return std::string(text.substr(0, n)) + "…";
+}
+
+// Bidi controls: LRM RLM ALM, LRE RLE PDF LRO RLO, LRI RLI FSI PDI.
+bool HasBidiControl(std::string_view s) {
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    const auto b0 = static_cast<uint8_t>(s[i]);
+    if (b0 == 0xD8 && static_cast<uint8_t>(s[i + 1]) == 0x9C) return true;  // U+061C
+    if (b0 == 0xE2 && i + 2 < s.size()) {
+      const auto b1 = static_cast<uint8_t>(s[i + 1]);
+      const auto b2 = static_cast<uint8_t>(s[i + 2]);
+      if (b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) return true;
+      if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return true;
+    }
+  }
+  return false;
+}
+
+// True when the text has something besides white space and inline-code placeholders.
+bool HasText(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    if (b == ' ' || b == '\t' || b == '\n' || b == '\r') continue;
+    if ((b == 0xEE || (b == 0xEF && i + 1 < s.size() && static_cast<uint8_t>(s[i + 1]) < 0xA4)) &&
+        i + 2 < s.size()) {
+      i += 2;  // a placeholder
+      continue;
+    }
+    if (b == 0xC2 && i + 1 < s.size() && static_cast<uint8_t>(s[i + 1]) == 0xA0) {  // NBSP
+      ++i;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+class Importer {
+ public:
+  Importer(Store& store, const std::string& path, const ImportOptions& options, ImportReporter* reporter,
+           bool strict_write)
+      : store_(store), path_(path), options_(options), reporter_(reporter), strict_write_(strict_write) {}
+
+  StatusOr<ImportSummary> Run(io::RecordSource& source, ImportSummary summary) {
+    summary_ = std::move(summary);
+    summary_.dry_run = options_.dry_run;
+    start_ = Clock::now();
+    io::Record record;
+    Status status;
+    for (;;) {
+      auto more = source.Next(&record);
+      if (!more.ok()) {
+        status = more.status();
+        break;
+      }
+      if (!*more) break;
+      ++summary_.records_read;
+      for (ImportIssue& w : source.TakeOtherWarnings()) Warn(std::move(w));
+      Check(&record);
+      for (ImportIssue& w : record.warnings) Warn(std::move(w));
+      if (!record.reject_reason.empty()) {
+        status = Reject(record);
+        if (!status.ok()) break;
+      } else if (!options_.dry_run) {
+        if (record.pair.origin.empty()) record.pair.origin = options_.origin;
+        positions_.push_back({record.file, record.line, record.column});
+        batch_.Add(std::move(record.pair));
+        if (batch_.size() >= options_.batch_size) {
+          status = Flush();
+          if (!status.ok()) break;
+          if (reporter_ != nullptr && reporter_->ShouldStop()) {
+            status = Status::Cancelled("import stopped on request after " +
+                                       std::to_string(summary_.records_read) + " records; " +
+                                       std::to_string(summary_.batches_committed) +
+                                       " batches are committed");
+            break;
+          }
+        }
+      }
+      if (summary_.records_read % options_.progress_every == 0) Progress(source);
+    }
+    for (ImportIssue& w : source.TakeOtherWarnings()) Warn(std::move(w));
+    // What was read before an error is good: commit it (a truncated file keeps its readable part).
+    if (!strict_write_ || status.ok()) {
+      Status flushed = Flush();
+      if (status.ok()) status = flushed;
+    }
+    summary_.encoding = source.encoding();
+    summary_.illegal_chars_replaced = source.illegal_chars_replaced();
+    summary_.entities_replaced = source.entities_replaced();
+    summary_.seconds = Elapsed();
+    Progress(source);
+    if (!status.ok()) {
+      if (summary_.batches_committed > 0 && status.code() != Status::Code::kCancelled) {
+        return status.WithContext("importing '" + path_ + "' (" + std::to_string(summary_.added) +
+                                  " pairs added and committed before the error stay in the TM)");
+      }
+      return status.WithContext("importing '" + path_ + "'");
+    }
+    return summary_;
+  }
+
+ private:
+  struct Position {
+    std::string file;
+    uint64_t line, column;
+  };
+
+  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  void Progress(const io::RecordSource& source) {
+    if (reporter_ == nullptr) return;
+    ImportProgress p;
+    p.records_read = summary_.records_read;
+    p.bytes_read = source.bytes_read();
+    p.bytes_total = source.bytes_total();
+    p.added = summary_.added;
+    p.updated = summary_.updated;
+    p.duplicates_skipped = summary_.duplicates_skipped;
+    p.rejected = summary_.rejected;
+    p.elapsed_seconds = Elapsed();
+    reporter_->OnProgress(p);
+  }
+
+  void Warn(ImportIssue issue) {
+    ++summary_.warnings_by_reason[issue.reason];
+    if (reporter_ != nullptr) reporter_->OnWarning(issue);
+  }
+
+  // Checks every format shares.
+  void Check(io::Record* r) {
+    if (!r->reject_reason.empty()) return;
+    const SegmentPair& p = r->pair;
+    for (const auto* side : {&p.source, &p.target}) {
+      const char* name = side == &p.source ? "source" : "target";
+      if (!HasText(*side)) {
+        r->reject_reason = "empty-segment";
+        r->reject_message = std::string("the ") + name + " segment is empty" +
+                            (side->empty() ? "" : " (white space or inline codes only)");
+        return;
+      }
+      if (side->size() > options_.max_segment_bytes) {
+        r->reject_reason = "segment-too-long";
+        r->reject_message = std::string("the ") + name + " segment is " + std::to_string(side->size()) +
+                            " bytes long, over the limit of " +
+                            std::to_string(options_.max_segment_bytes) + " (max_segment_bytes)";
+        return;
+      }
+    }
+    if (HasBidiControl(p.source) || HasBidiControl(p.target)) {
+      r->warnings.push_back(ImportIssue{r->file, r->line, r->column, "bidi-controls",
+                                        "the segment contains bidi control characters (LRM/RLM/ALM or "
+                                        "embeddings): kept in the text, ignored by matching",
+                                        Excerpt(p.source)});
+    }
+  }
+
+  Status Reject(const io::Record& r) {
+    ++summary_.rejected;
+    ++summary_.rejected_by_reason[r.reject_reason];
+    ImportIssue issue{r.file, r.line, r.column, r.reject_reason, r.reject_message, Excerpt(r.pair.source)};
+    if (reporter_ != nullptr) reporter_->OnReject(issue);
+    if (!strict_write_) return Status::OK();
+    std::string where = issue.file;
+    if (issue.line > 0) where += " line " + std::to_string(issue.line);
+    if (issue.column > 0) where += ", column " + std::to_string(issue.column);
+    return Status::FailedPrecondition("strict import: " + where + ": " + issue.reason + ": " +
+                                      issue.message + "; nothing was written");
+  }
+
+  void Tally(const WriteResult& result) {
+    switch (result.outcome) {
+      case WriteOutcome::kAdded: ++summary_.added; break;
+      case WriteOutcome::kUpdated: ++summary_.updated; break;
+      case WriteOutcome::kSkippedDuplicate: ++summary_.duplicates_skipped; break;
+      case WriteOutcome::kDeleted: break;
+    }
+  }
+
+  Status Flush() {
+    if (batch_.empty()) return Status::OK();
+    auto results = store_.Write(batch_, options_.on_duplicate);
+    if (results.ok()) {
+      for (const WriteResult& r : *results) Tally(r);
+      ++summary_.batches_committed;
+    } else if (results.status().IsInvalidArgument() && !strict_write_) {
+      // One pair the store refuses spoils its batch: find it by writing the batch pair by pair.
+      const auto& entries = batch_.entries();
+      for (size_t i = 0; i < entries.size(); ++i) {
+        auto one = store_.Add(entries[i].pair, options_.on_duplicate);
+        if (one.ok()) {
+          Tally(*one);
+          continue;
+        }
+        if (!one.status().IsInvalidArgument()) return one.status();
+        io::Record r;
+        r.file = positions_[i].file;
+        r.line = positions_[i].line;
+        r.column = positions_[i].column;
+        r.pair.source = entries[i].pair.source;
+        r.reject_reason = "store-rejected";
+        r.reject_message = one.status().message();
+        DHAKIRA_RETURN_IF_ERROR(Reject(r));
+      }
+      ++summary_.batches_committed;
+    } else {
+      const Position& first = positions_.front();
+      return results.status().WithContext("writing the batch of " + std::to_string(batch_.size()) +
+                                          " pairs from line " + std::to_string(first.line));
+    }
+    batch_.Clear();
+    positions_.clear();
+    return Status::OK();
+  }
+
+  Store& store_;
+  const std::string& path_;
+  const ImportOptions& options_;
+  ImportReporter* reporter_;
+  const bool strict_write_;
+  ImportSummary summary_;
+  WriteBatch batch_;
+  std::vector<Position> positions_;
+  Clock::time_point start_;
+};
+
+// Strict mode's checking pass: forwards rejects and progress, not warnings (the writing pass reports those).
+class CheckPassReporter : public ImportReporter {
+ public:
+  explicit CheckPassReporter(ImportReporter* next) : next_(next) {}
+  void OnReject(const ImportIssue& issue) override {
+    if (next_ != nullptr) next_->OnReject(issue);
+  }
+  void OnProgress(const ImportProgress& p) override {
+    if (next_ != nullptr) next_->OnProgress(p);
+  }
+  bool ShouldStop() override { return next_ != nullptr && next_->ShouldStop(); }
+
+ private:
+  ImportReporter* next_;
+};
+
+}  // namespace
+
+const char* FileFormatName(FileFormat format) {
+  switch (format) {
+    case FileFormat::kAuto: return "auto";
+    case FileFormat::kTmx: return "tmx";
+    case FileFormat::kTsv: return "tsv";
+    case FileFormat::kParallel: return "parallel";
+  }
+  return "?";
+}
+
+StatusOr<FileFormat> ParseFileFormat(std::string_view name) {
+  for (FileFormat f : {FileFormat::kAuto, FileFormat::kTmx, FileFormat::kTsv, FileFormat::kParallel}) {
+    if (name == FileFormatName(f)) return f;
+  }
+  return Status::InvalidArgument("unknown format '" + std::string(name) +
+                                 "' (expected tmx, tsv or parallel)");
+}
+
+StatusOr<FileFormat> FormatFromFileName(std::string_view path) {
+  std::string_view name = path;
+  if (EndsWith(name, ".gz")) name.remove_suffix(3);
+  if (EndsWith(name, ".tmx")) return FileFormat::kTmx;
+  if (EndsWith(name, ".tsv") || EndsWith(name, ".tab")) return FileFormat::kTsv;
+  return Status::InvalidArgument("cannot tell the format of '" + std::string(path) +
+                                 "' from its name (.tmx, .tsv, .tab, optionally .gz): give the format");
+}
+
+Status ImportOptions::Validate() const {
+  if (format == FileFormat::kParallel && target_file.empty()) {
+    return Status::InvalidArgument("ImportOptions.target_file: a line-parallel import needs the target file");
+  }
+  if (format != FileFormat::kParallel && format != FileFormat::kAuto && !target_file.empty()) {
+    return Status::InvalidArgument("ImportOptions.target_file: only a line-parallel import takes a target file");
+  }
+  if (batch_size < 1 || batch_size > 1000000) {
+    return Status::InvalidArgument("ImportOptions.batch_size: " + std::to_string(batch_size) +
+                                   " is outside 1 .. 1000000");
+  }
+  if (max_segment_bytes < 1 || max_segment_bytes > (64u << 20)) {
+    return Status::InvalidArgument("ImportOptions.max_segment_bytes: " + std::to_string(max_segment_bytes) +
+                                   " is outside 1 .. 67108864");
+  }
+  if (progress_every < 1 || progress_every > 10000000) {
+    return Status::InvalidArgument("ImportOptions.progress_every: " + std::to_string(progress_every) +
+                                   " is outside 1 .. 10000000");
+  }
+  return Status::OK();
+}
+
+StatusOr<ImportSummary> Import(Store& store, const std::string& path, const ImportOptions& options_in,
+                               ImportReporter* reporter) {
+  ImportOptions options = options_in;
+  if (options.format == FileFormat::kAuto) {
+    if (!options.target_file.empty()) {
+      options.format = FileFormat::kParallel;
+    } else {
+      DHAKIRA_ASSIGN_OR_RETURN(options.format, FormatFromFileName(path));
+    }
+  }
+  DHAKIRA_RETURN_IF_ERROR(options.Validate());
+  ImportSummary summary;
+  summary.format = options.format;
+  for (auto [value, out, field] : {std::tuple{&options.src_lang, &summary.src_lang, "src_lang"},
+                                   std::tuple{&options.tgt_lang, &summary.tgt_lang, "tgt_lang"}}) {
+    if (value->empty()) {
+      if (options.format != FileFormat::kTmx) {
+        return Status::InvalidArgument(std::string("ImportOptions.") + field + ": a " +
+                                       FileFormatName(options.format) + " import needs the language");
+      }
+      continue;
+    }
+    auto canonical = CanonicalLanguage(*value);
+    if (!canonical.ok()) return canonical.status().WithContext(std::string("ImportOptions.") + field);
+    *out = *canonical;
+  }
+  if (!summary.src_lang.empty() && summary.src_lang == summary.tgt_lang) {
+    return Status::InvalidArgument("source and target language are both '" + summary.src_lang + "'");
+  }
+
+  // An empty file is a mistake (a failed download, a wrong name), not an empty corpus: say so.
+  for (const std::string* file : {&path, static_cast<const std::string*>(&options.target_file)}) {
+    std::error_code ec;
+    if (!file->empty() && std::filesystem::is_regular_file(*file, ec) &&
+        std::filesystem::file_size(*file, ec) == 0 && !ec) {
+      return Status::InvalidArgument("'" + *file + "' is empty: nothing to import");
+    }
+  }
+
+  auto open = [&]() -> StatusOr<std::unique_ptr<io::RecordSource>> {
+    switch (options.format) {
+      case FileFormat::kTmx: return io::OpenTmxSource(path, summary.src_lang, summary.tgt_lang, options);
+      case FileFormat::kTsv: return io::OpenTsvSource(path, summary.src_lang, summary.tgt_lang, options);
+      case FileFormat::kParallel:
+        return io::OpenParallelSource(path, summary.src_lang, summary.tgt_lang, options);
+      case FileFormat::kAuto: break;
+    }
+    return Status::Internal("unresolved import format");
+  };
+
+  if (options.strict) {
+    // Pass 1: read and check everything, write nothing.
+    ImportOptions check = options;
+    check.dry_run = true;
+    CheckPassReporter check_reporter(reporter);
+    DHAKIRA_ASSIGN_OR_RETURN(auto source, open());
+    Importer importer(store, path, check, &check_reporter, /*strict_write=*/true);
+    auto checked = importer.Run(*source, summary);
+    if (!checked.ok() || options.dry_run) return checked;
+  }
+  DHAKIRA_ASSIGN_OR_RETURN(auto source, open());
+  Importer importer(store, path, options, reporter, options.strict);
+  return importer.Run(*source, summary);
+}
+
+}  // namespace dhakira

@@ -1,0 +1,185 @@
+// End-to-end tests of `dhakira align`: formats, batch mode, import into the TM, usage errors.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty()) out.push_back(l);
+  return out;
+}
+
+class AlignCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dhakira_align_cli_" + std::to_string(getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "tm.db").string();
+    articles_ = fs::path(DHAKIRA_SOURCE_DIR) / "data" / "articles";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CliRun Dhakira(const std::vector<std::string>& args) {
+    fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    std::string cmd = "env LC_ALL=C.UTF-8 DHAKIRA_DB=" + Quote(db_) + " " + Quote(DHAKIRA_CLI_BINARY);
+    for (const auto& a : args) {
+      cmd += ' ';
+      cmd += Quote(a);
+    }
+    cmd += " </dev/null >" + Quote(out.string()) + " 2>" + Quote(err.string());
+    int status = std::system(cmd.c_str());
+    CliRun r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+  std::string Split(const char* slug, const char* lang) {
+    return (articles_ / (std::string(slug) + "." + lang + ".split")).string();
+  }
+
+  fs::path dir_, articles_;
+  std::string db_;
+};
+
+TEST_F(AlignCliTest, LinksCoverBothDocuments) {
+  CliRun r = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"), "--src-lang",
+                   "ar", "--tgt-lang", "en", "--presplit"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::regex link(R"(^\[([0-9, ]*)\]:\[([0-9, ]*)\]$)");
+  size_t src = 0, tgt = 0;
+  for (const std::string& l : Lines(r.out)) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(l, m, link)) << l;
+    std::istringstream a(std::regex_replace(m[1].str(), std::regex(","), " ")),
+        b(std::regex_replace(m[2].str(), std::regex(","), " "));
+    for (size_t id; a >> id;) EXPECT_EQ(id, src++);
+    for (size_t id; b >> id;) EXPECT_EQ(id, tgt++);
+  }
+  EXPECT_EQ(src, Lines(Slurp(Split("hama-wheat-harvest", "ar"))).size());
+  EXPECT_EQ(tgt, Lines(Slurp(Split("hama-wheat-harvest", "en"))).size());
+}
+
+TEST_F(AlignCliTest, OtherFormats) {
+  const std::vector<std::string> base = {"align", Split("tartus-solar-pumping", "ar"),
+                                         Split("tartus-solar-pumping", "en"), "--src-lang", "ar", "--tgt-lang",
+                                         "en", "--presplit", "--format"};
+  auto with = [&](const char* f) {
+    std::vector<std::string> a = base;
+    a.push_back(f);
+    return Dhakira(a);
+  };
+  CliRun tsv = with("tsv");
+  ASSERT_EQ(tsv.exit_code, 0) << tsv.err;
+  ASSERT_FALSE(Lines(tsv.out).empty());
+  for (const std::string& l : Lines(tsv.out)) EXPECT_EQ(std::count(l.begin(), l.end(), '\t'), 1) << l;
+
+  CliRun tmx = with("tmx");
+  ASSERT_EQ(tmx.exit_code, 0) << tmx.err;
+  EXPECT_NE(tmx.out.find("<tmx version=\"1.4\">"), std::string::npos);
+  EXPECT_NE(tmx.out.find("xml:lang=\"ar\""), std::string::npos);
+
+  CliRun json = with("json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  fs::path f = dir_ / "out.json";
+  std::ofstream(f) << json.out;
+  std::string check = "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+                      "assert d[\"links\"] and all(\"confidence\" in l and \"editorial\" in l for l in d[\"links\"]); "
+                      "assert any(l[\"editorial\"]==\"disclaimer\" for l in d[\"links\"])' " +
+                      Quote(f.string());
+  EXPECT_EQ(std::system(check.c_str()), 0) << json.out;
+
+  CliRun bad = with("xml");
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST_F(AlignCliTest, BatchWritesOneFilePerDocument) {
+  fs::path in = dir_ / "in", out = dir_ / "out";
+  fs::create_directories(in);
+  for (const char* slug : {"hama-wheat-harvest", "aleppo-exam-transport"}) {
+    fs::copy_file(Split(slug, "ar"), in / (std::string(slug) + ".ar"));
+    fs::copy_file(Split(slug, "en"), in / (std::string(slug) + ".en"));
+  }
+  std::ofstream(in / "lonely.ar") << "بلا ترجمة\n";  // no .en beside it: skipped
+  CliRun r = Dhakira({"align", "--batch", in.string(), "--out", out.string(), "--presplit", "--src-lang", "ar",
+                   "--tgt-lang", "en"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out / "hama-wheat-harvest.align"));
+  EXPECT_TRUE(fs::exists(out / "aleppo-exam-transport.align"));
+  EXPECT_FALSE(fs::exists(out / "lonely.align"));
+  EXPECT_GT(Lines(Slurp(out / "hama-wheat-harvest.align")).size(), 10u);
+}
+
+TEST_F(AlignCliTest, ImportStoresPairsOnceAndReports) {
+  const std::vector<std::string> args = {"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"),
+                                         "--src-lang", "ar", "--tgt-lang", "en", "--presplit", "--import",
+                                         "--origin", "Al-Watan"};
+  CliRun first = Dhakira(args);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("stored"), std::string::npos) << first.err;
+  CliRun stats = Dhakira({"stats", "--json"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_NE(stats.out.find("Al-Watan"), std::string::npos) << stats.out;
+  CliRun second = Dhakira(args);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find(" 0 stored"), std::string::npos) << second.err;
+  // With the TM filled, --learn adds a TM-learned lexicon and still aligns.
+  std::vector<std::string> learn = {"align", Split("tartus-solar-pumping", "ar"), Split("tartus-solar-pumping", "en"),
+                                    "--src-lang", "ar", "--tgt-lang", "en", "--presplit", "--learn"};
+  CliRun learned = Dhakira(learn);
+  EXPECT_EQ(learned.exit_code, 0) << learned.err;
+  EXPECT_GT(Lines(learned.out).size(), 10u);
+}
+
+TEST_F(AlignCliTest, UsageAndInputErrors) {
+  CliRun no_lang = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en")});
+  EXPECT_EQ(no_lang.exit_code, 2);
+  CliRun one_file = Dhakira({"align", Split("hama-wheat-harvest", "ar"), "--src-lang", "ar", "--tgt-lang", "en"});
+  EXPECT_EQ(one_file.exit_code, 2);
+  CliRun same = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"), "--src-lang",
+                      "ar", "--tgt-lang", "ar"});
+  EXPECT_EQ(same.exit_code, 2);
+  CliRun missing = Dhakira({"align", (dir_ / "nope.ar").string(), Split("hama-wheat-harvest", "en"), "--src-lang", "ar",
+                         "--tgt-lang", "en"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("nope.ar"), std::string::npos) << missing.err;
+  CliRun batch_no_out = Dhakira({"align", "--batch", dir_.string(), "--src-lang", "ar", "--tgt-lang", "en"});
+  EXPECT_EQ(batch_no_out.exit_code, 2);
+}
+
+}  // namespace
