@@ -405,7 +405,12 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
     back_b.assign(base[n + 1], 0);
     auto cell = [&](uint32_t i, uint32_t j) -> size_t { return base[i] + (j - lo[i]); };
     auto in_band = [&](uint32_t i, uint32_t j) { return j >= lo[i] && j <= hi[i]; };
-    auto null_cost = [&](const Sent& s) { return s.chars == 0 ? 0.0 : P.null_cost; };
+    // When even the best pairs share little (no dictionary for the pair, free translation), a sentence
+    // without matches is weak evidence of an omission: leaving a sentence out costs more.
+    const double null_base =
+        P.null_reference_sim > 0 ? P.null_cost * std::clamp(P.null_reference_sim / std::max(mu1, 1e-3), 1.0, 3.0)
+                                 : P.null_cost;
+    auto null_cost = [&](const Sent& s) { return s.chars == 0 ? 0.0 : null_base; };
     // Lexical evidence is summed per sentence (each sentence's coverage inside the bead), so a sentence
     // that belongs to no one cannot ride along with a well-matched neighbour: it pays its own way.
     auto bead_score = [&](uint32_t a, uint32_t b, double lexsum, double Ls, double Lt) {
@@ -572,7 +577,8 @@ Status align::ScoreParams::Parse(const std::string& spec) {
         {"len_variance", &len_variance}, {"null_cost", &null_cost}, {"editorial_bonus", &editorial_bonus}, {"title_bonus", &title_bonus},
         {"merge_cost", &merge_cost}, {"merge_step", &merge_step}, {"two_two_cost", &two_two_cost},
         {"smoothing", &smoothing}, {"number_weight", &number_weight}, {"idf_floor", &idf_floor},
-        {"min_spread", &min_spread}, {"anchor_z", &anchor_z}};
+        {"min_spread", &min_spread}, {"anchor_z", &anchor_z},
+        {"null_reference_sim", &null_reference_sim}};
     bool found = false;
     for (auto& f : fields)
       if (name == f.n) {

@@ -16,6 +16,8 @@ struct ScoreParams {
   double len_weight = 0.25;      // B: weight of the Gale-Church log probability
   double len_variance = 6.8;     // s^2 of Gale-Church (characters)
   double null_cost = 0.9;        // cost of leaving one sentence out
+  double null_reference_sim = 0.7;  // null_cost grows by null_reference_sim / (mean best 1-1 similarity) when
+                                    // that is lower (weak lexical evidence), up to 3x; 0 disables
   double editorial_bonus = 6.0;  // gain for leaving out a recognised standfirst, disclaimer or keyword line
   double title_bonus = 2.0;      // gain for leaving out a recognised title (weaker: it may translate the
                                  // original headline)
