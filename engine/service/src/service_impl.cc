@@ -3,8 +3,14 @@
 #include "service_impl.h"
 
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "convert.h"
@@ -347,6 +353,264 @@ grpc::Status TranslationMemoryService::Get(grpc::ServerContext* ctx, const v1::G
 // ---------------------------------------------------------------------------------------------------------
 // Import, Export, Align
 
+#ifdef DHAKIRA_SERVICE_HAVE_IO
+namespace {
+
+// A file in the spool directory, removed when this goes out of scope. The io library reads and writes
+// files (it sniffs encodings, gunzips, renames into place), so streamed imports and exports pass through one.
+class SpoolFile {
+ public:
+  ~SpoolFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  Status Create(const std::string& dir, const char* stem, const std::string& suffix) {
+    std::string tmpl = dir + "/" + stem + "-XXXXXX" + suffix;
+    fd_ = ::mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
+    if (fd_ < 0) {
+      return Status::IOError("cannot create a spool file in " + dir + ": " + std::strerror(errno));
+    }
+    path_ = tmpl;
+    return Status::OK();
+  }
+  Status Write(const std::string& data) {
+    size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Status::IOError("cannot write spool file " + path_ + ": " + std::strerror(errno));
+      done += static_cast<size_t>(n);
+    }
+    return Status::OK();
+  }
+  Status Close() {
+    if (fd_ >= 0 && ::close(fd_) != 0) {
+      fd_ = -1;
+      return Status::IOError("cannot write spool file " + path_ + ": " + std::strerror(errno));
+    }
+    fd_ = -1;
+    return Status::OK();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+std::string SpoolDir(const ServerOptions& options) {
+  if (!options.spool_dir.empty()) return options.spool_dir;
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+bool EndsWith(const std::string& s, const char* suffix) {
+  const size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+// Messages from the io library name the spool file; the client knows its file by its own name.
+std::string Rename(std::string message, const std::string& spool, const std::string& name) {
+  for (size_t pos = message.find(spool); pos != std::string::npos; pos = message.find(spool, pos)) {
+    message.replace(pos, spool.size(), name);
+    pos += name.size();
+  }
+  return message;
+}
+
+// Collects the first rejects for the summary; stops the import when the client gives up.
+class CollectingReporter final : public ImportReporter {
+ public:
+  static constexpr size_t kMaxProblems = 100;
+  CollectingReporter(grpc::ServerContext* ctx, const std::string& spool, const std::string& name,
+                     v1::ImportSummary* out)
+      : ctx_(ctx), spool_(spool), name_(name), out_(out) {}
+  void OnReject(const ImportIssue& issue) override {
+    if (static_cast<size_t>(out_->problems_size()) >= kMaxProblems) return;
+    v1::ImportProblem* p = out_->add_problems();
+    p->set_line(issue.line);
+    p->set_column(issue.column);
+    p->set_reason(issue.reason);
+    p->set_message(Rename(issue.message, spool_, name_));
+  }
+  bool ShouldStop() override { return ctx_->IsCancelled(); }
+
+ private:
+  grpc::ServerContext* ctx_;
+  const std::string& spool_;
+  const std::string& name_;
+  v1::ImportSummary* out_;
+};
+
+}  // namespace
+
+grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
+                                              grpc::ServerReader<v1::ImportRequest>* reader,
+                                              v1::ImportSummary* resp) {
+  grpc::Status gs = CheckWritable("Import");
+  if (!gs.ok()) return gs;
+  v1::ImportRequest msg;
+  if (!reader->Read(&msg) || msg.part_case() != v1::ImportRequest::kOptions) {
+    return Invalid("the first Import message must carry the options (ImportRequest.options)");
+  }
+  const v1::ImportOptions o = msg.options();
+  const std::string name = o.file_name().empty() ? std::string("(uploaded file)") : o.file_name();
+  ImportOptions options;
+  switch (o.format()) {
+    case v1::FILE_FORMAT_TMX:
+      options.format = FileFormat::kTmx;
+      break;
+    case v1::FILE_FORMAT_TSV:
+      options.format = FileFormat::kTsv;
+      break;
+    case v1::FILE_FORMAT_AUTO:
+      if (!o.file_name().empty()) {
+        StatusOr<FileFormat> f = FormatFromFileName(o.file_name());
+        if (!f.ok()) return Invalid("options.file_name: " + f.status().message());
+        options.format = *f;
+      }
+      break;  // else sniffed from the content below
+    default:
+      return Invalid("options.format: unknown value " + std::to_string(static_cast<int>(o.format())));
+  }
+  options.src_lang = o.src_lang();
+  options.tgt_lang = o.tgt_lang();
+  options.origin = o.origin().empty() ? o.file_name() : o.origin();
+  StatusOr<DuplicatePolicy> policy = FromProto(o.on_duplicate());
+  if (!policy.ok()) return ToGrpc(policy.status());
+  options.on_duplicate = *policy;
+  options.strict = o.strict();
+  options.encoding = o.encoding();
+  if (options.format != FileFormat::kAuto) {
+    Status st = options.Validate();
+    if (!st.ok()) return Invalid("options: " + st.message());
+  }
+
+  // Spool the stream. The suffix keeps ".gz" so the io library gunzips.
+  const bool gz = EndsWith(o.file_name(), ".gz");
+  SpoolFile spool;
+  Status st = spool.Create(SpoolDir(options_), "dhakira-import", gz ? ".gz" : ".in");
+  if (!st.ok()) return ToGrpc(st);
+  uint64_t bytes = 0;
+  std::string head;  // first bytes, for format sniffing
+  while (reader->Read(&msg)) {
+    if (Abandoned(ctx, &gs)) return gs;
+    if (msg.part_case() != v1::ImportRequest::kData) {
+      return Invalid("Import: options may only come in the first message");
+    }
+    bytes += msg.data().size();
+    if (options_.max_import_bytes != 0 && bytes > options_.max_import_bytes) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          name + ": larger than the server's import limit of " +
+                              std::to_string(options_.max_import_bytes) + " bytes");
+    }
+    if (head.size() < 512) head.append(msg.data(), 0, 512 - head.size());
+    st = spool.Write(msg.data());
+    if (!st.ok()) return ToGrpc(st);
+  }
+  if (Abandoned(ctx, &gs)) return gs;
+  st = spool.Close();
+  if (!st.ok()) return ToGrpc(st);
+  resp->set_bytes(bytes);
+
+  if (options.format == FileFormat::kAuto) {
+    // No name and no format: TMX starts with '<' (after a BOM and blanks; UTF-16 shows '<' as "<\0" or
+    // "\0<"); anything else is taken for TSV.
+    if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1F &&
+        static_cast<unsigned char>(head[1]) == 0x8B) {
+      return Invalid("options: a gzip-compressed upload needs options.format or a file_name ending in .gz");
+    }
+    size_t i = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+    while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n' ||
+                               head[i] == '\0' || static_cast<unsigned char>(head[i]) >= 0xFE)) {
+      ++i;
+    }
+    options.format = i < head.size() && head[i] == '<' ? FileFormat::kTmx : FileFormat::kTsv;
+    Status vst = options.Validate();
+    if (!vst.ok()) return Invalid("options: " + vst.message());
+  }
+
+  CollectingReporter reporter(ctx, spool.path(), name, resp);
+  StatusOr<ImportSummary> summary = dhakira::Import(*store_, spool.path(), options, &reporter);
+  if (!summary.ok()) {
+    const Status& err = summary.status();
+    std::string message = Rename(err.message(), spool.path(), name);
+    // The file is the client's: a damaged one is a bad argument, not data loss on our side.
+    if (err.IsCorruption()) return Invalid(message);
+    return grpc::Status(ToGrpc(err).error_code(), message);
+  }
+  resp->set_read(summary->records_read);
+  resp->set_added(summary->added);
+  resp->set_updated(summary->updated);
+  resp->set_skipped_duplicates(summary->duplicates_skipped);
+  resp->set_skipped_invalid(summary->rejected);
+  for (const auto& [reason, n] : summary->rejected_by_reason) (*resp->mutable_skipped_by_reason())[reason] = n;
+  resp->set_seconds(summary->seconds);
+  resp->set_replaced_characters(summary->illegal_chars_replaced);
+  return grpc::Status::OK;
+}
+
+grpc::Status TranslationMemoryService::Export(grpc::ServerContext* ctx, const v1::ExportRequest* req,
+                                              grpc::ServerWriter<v1::ExportChunk>* writer) {
+  grpc::Status gs;
+  if (Abandoned(ctx, &gs)) return gs;
+  ExportOptions options;
+  std::string suffix;
+  switch (req->format()) {
+    case v1::FILE_FORMAT_AUTO:
+    case v1::FILE_FORMAT_TMX:
+      options.format = FileFormat::kTmx;
+      suffix = ".tmx";
+      break;
+    case v1::FILE_FORMAT_TSV:
+      options.format = FileFormat::kTsv;
+      suffix = ".tsv";
+      break;
+    default:
+      return Invalid("format: unknown value " + std::to_string(static_cast<int>(req->format())));
+  }
+  // The io filters compare canonical tags exactly: canonicalise what the client wrote.
+  for (auto [in, out, field] : {std::tuple{&req->src_lang(), &options.src_lang, "src_lang"},
+                                std::tuple{&req->tgt_lang(), &options.tgt_lang, "tgt_lang"}}) {
+    if (in->empty()) continue;
+    StatusOr<std::string> lang = CanonicalLanguage(*in);
+    if (!lang.ok()) return ToGrpc(lang.status().WithContext(field));
+    *out = *lang;
+  }
+  options.origin = req->origin();
+  Status st = options.Validate();
+  if (!st.ok()) return Invalid(st.message());
+
+  SpoolFile spool;
+  st = spool.Create(SpoolDir(options_), "dhakira-export", suffix);
+  if (!st.ok()) return ToGrpc(st);
+  st = spool.Close();
+  if (!st.ok()) return ToGrpc(st);
+  StatusOr<ExportSummary> summary = dhakira::Export(*store_, spool.path(), options);
+  if (!summary.ok()) {
+    return grpc::Status(ToGrpc(summary.status()).error_code(),
+                        Rename(summary.status().message(), spool.path(), "(export)"));
+  }
+  std::ifstream in(spool.path(), std::ios::binary);
+  if (!in) return ToGrpc(Status::IOError("cannot read back the export spool file " + spool.path()));
+  std::string buf(1 << 20, '\0');
+  while (in) {
+    if (Abandoned(ctx, &gs)) return gs;
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    v1::ExportChunk chunk;
+    chunk.set_data(buf.data(), static_cast<size_t>(n));
+    chunk.set_units(summary->pairs_written);
+    if (!writer->Write(chunk)) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "Export: the client stopped reading");
+    }
+  }
+  return grpc::Status::OK;
+}
+
+#else  // !DHAKIRA_SERVICE_HAVE_IO
+
 grpc::Status TranslationMemoryService::Import(grpc::ServerContext*, grpc::ServerReader<v1::ImportRequest>*,
                                               v1::ImportSummary*) {
   return Unimplemented("Import", "TMX/TSV import (dhakira/io.h) is not part of it yet");
@@ -356,6 +620,8 @@ grpc::Status TranslationMemoryService::Export(grpc::ServerContext*, const v1::Ex
                                               grpc::ServerWriter<v1::ExportChunk>*) {
   return Unimplemented("Export", "TMX/TSV export (dhakira/io.h) is not part of it yet");
 }
+
+#endif  // DHAKIRA_SERVICE_HAVE_IO
 
 #ifdef DHAKIRA_SERVICE_HAVE_ALIGN
 

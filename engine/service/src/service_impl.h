@@ -23,6 +23,10 @@
 #include "dhakira/match.h"
 #define DHAKIRA_SERVICE_HAVE_MATCH 1
 #endif
+#if __has_include("dhakira/io.h")
+#include "dhakira/io.h"
+#define DHAKIRA_SERVICE_HAVE_IO 1
+#endif
 #if __has_include("dhakira/align.h")
 #include "dhakira/align.h"
 #define DHAKIRA_SERVICE_HAVE_ALIGN 1
