@@ -3,6 +3,8 @@
 #include "service_impl.h"
 
 #include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -331,12 +334,24 @@ grpc::Status TranslationMemoryService::Upsert(grpc::ServerContext* ctx, const v1
 }
 
 grpc::Status TranslationMemoryService::Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
-                                              v1::DeleteResponse*) {
+                                              v1::DeleteResponse* resp) {
   grpc::Status gs = CheckWritable("Delete");
   if (!gs.ok()) return gs;
   if (Abandoned(ctx, &gs)) return gs;
-  if (req->id() == 0) return Invalid("id: required (ids start at 1)");
-  return ToGrpc(store_->Delete(req->id()));
+  if (req->ids_size() == 0) return Invalid("ids: required (at least one id)");
+  if (static_cast<uint64_t>(req->ids_size()) > options_.max_batch_segments) {
+    return Invalid("ids: more than the server's limit of " + std::to_string(options_.max_batch_segments));
+  }
+  WriteBatch batch;
+  for (uint64_t id : req->ids()) {
+    if (id == 0) return Invalid("ids: 0 is not an id (ids start at 1)");
+    batch.Delete(id);
+  }
+  // One transaction: all or none.
+  StatusOr<std::vector<WriteResult>> results = store_->Write(batch, DuplicatePolicy::kSkip);
+  if (!results.ok()) return ToGrpc(results.status());
+  resp->set_deleted(static_cast<uint32_t>(results->size()));
+  return grpc::Status::OK;
 }
 
 grpc::Status TranslationMemoryService::Get(grpc::ServerContext* ctx, const v1::GetRequest* req,
@@ -531,7 +546,17 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   }
 
   CollectingReporter reporter(ctx, spool.path(), name, resp);
-  StatusOr<ImportSummary> summary = dhakira::Import(*store_, spool.path(), options, &reporter);
+  // The import runs on a thread of its own at lower CPU priority, so that on a small machine lookups keep
+  // their latency while it parses and writes (the gRPC thread waits; a pool thread must not stay niced).
+  StatusOr<ImportSummary> summary = Status::Internal("the import thread did not run");
+  std::thread worker([&] {
+    if (options_.import_nice > 0) {
+      // Best effort: Linux applies a nice value per thread (setpriority on the thread id).
+      (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), options_.import_nice);
+    }
+    summary = dhakira::Import(*store_, spool.path(), options, &reporter);
+  });
+  worker.join();
   if (!summary.ok()) {
     const Status& err = summary.status();
     std::string message = Rename(err.message(), spool.path(), name);

@@ -43,6 +43,9 @@ struct ServerOptions {
   uint32_t shutdown_grace_ms = 30'000;
   // Refuse writes (Upsert, Delete, Import, Align with import) with FAILED_PRECONDITION.
   bool read_only = false;
+  // CPU niceness of the threads that run imports (0 .. 19): lookups from CAT tools stay interactive while an
+  // import writes. 0 = same priority as lookups.
+  int import_nice = 10;
   // Where streamed imports are spooled before they are read, "" = $TMPDIR, else /tmp.
   std::string spool_dir;
 
@@ -108,7 +111,9 @@ class Client {
   // neighbouring source segments ("" = none): the server stores their context hashes.
   virtual StatusOr<WriteResult> Upsert(const SegmentPair& pair, std::string_view previous_source,
                                        std::string_view next_source, DuplicatePolicy on_duplicate) = 0;
-  virtual Status Delete(uint64_t id) = 0;
+  // Deletes all of `ids` in one transaction, or none (NotFound naming the first unknown id).
+  virtual Status Delete(const std::vector<uint64_t>& ids) = 0;
+  Status Delete(uint64_t id) { return Delete(std::vector<uint64_t>{id}); }
 };
 
 }  // namespace dhakira
