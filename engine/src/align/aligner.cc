@@ -537,6 +537,7 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src,
       continue;
     }
     std::reverse(path.begin(), path.end());
+    std::vector<double> len_fit;  // per link: Gale-Church log probability (pair links only)
     res.band = W;
     uint32_t si = 0, tj = 0;
     for (auto [a, b] : path) {
@@ -579,9 +580,26 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src,
         l.confidence = 1.0 / (1.0 + std::exp(-x));
         l.low_confidence = l.confidence < opt_.min_confidence;
         res.links.push_back(std::move(l));
+        len_fit.resize(res.links.size(), 0.0);
+        len_fit.back() = LogErfcHalf(delta);
       }
       si += a;
       tj += b;
+    }
+    // A pair link without lexical evidence (a short quote, an idiom) between two confident pair
+    // links is forced by monotonicity when its lengths fit: there is nowhere else for either side
+    // to go.
+    len_fit.resize(res.links.size(), 0.0);
+    for (size_t k = 1; k + 1 < res.links.size(); ++k) {
+      AlignLink& l = res.links[k];
+      const AlignLink& prev = res.links[k - 1];
+      const AlignLink& next = res.links[k + 1];
+      if (l.src.empty() || l.tgt.empty() || l.confidence >= 0.5) continue;
+      if (prev.src.empty() || prev.tgt.empty() || next.src.empty() || next.tgt.empty()) continue;
+      const double neighbours = std::min(prev.confidence, next.confidence);
+      if (neighbours < 0.7 || len_fit[k] < -2.5) continue;
+      l.confidence = std::max(l.confidence, 0.5 + 0.4 * neighbours * std::exp(len_fit[k] / 2.0));
+      l.low_confidence = l.confidence < opt_.min_confidence;
     }
     return res;
   }
