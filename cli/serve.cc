@@ -1,0 +1,91 @@
+// dhakira serve: the local gRPC service (dhakira.v1.TranslationMemory) for CAT tools and editors.
+#ifdef DHAKIRA_HAVE_SERVICE
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstring>
+
+#include "cli.h"
+#include "dhakira/service.h"
+
+namespace dhakira::cli {
+namespace {
+
+int RunServe(Context& ctx, const std::vector<std::string>& args) {
+  ServerOptions defaults;
+  ArgParser p("serve", "serve [--socket PATH] [--listen 127.0.0.1:PORT] [OPTIONS]",
+              N_("Serve the TM over gRPC (dhakira.v1.TranslationMemory) on a Unix socket and, optionally, "
+                 "loopback TCP, until SIGINT or SIGTERM."));
+  p.Value("socket", "PATH", "Unix socket, created owner-only (default: $XDG_RUNTIME_DIR/dhakira.sock, else ./dhakira.sock)")
+      .Switch("no-socket", "serve TCP only (needs --listen)")
+      .Value("listen", "HOST:PORT", "also serve on loopback TCP (127.0.0.1, [::1] or localhost; port 0 picks one)")
+      .Switch("read-only", "refuse writes (upsert, delete, import)")
+      .Value("max-message-bytes", "N", "largest request message in bytes",
+             std::to_string(defaults.max_message_bytes))
+      .Value("max-query-bytes", "N", "longest lookup or concordance text in bytes",
+             std::to_string(defaults.max_query_bytes))
+      .Value("max-batch", "N", "most segments per batch lookup", std::to_string(defaults.max_batch_segments))
+      .Value("threads", "N", "most calls served at once", std::to_string(defaults.max_threads))
+      .Value("grace-ms", "N", "on SIGINT/SIGTERM, how long in-flight calls may finish, in milliseconds",
+             std::to_string(defaults.shutdown_grace_ms));
+  int code = kExitOk;
+  if (!p.Parse(ctx, args, &code)) return code;
+  if (!p.positionals().empty()) return UsageError(ctx, "serve", Tr("takes no arguments"));
+  if (!ctx.server.empty()) return UsageError(ctx, "serve", Tr("--server cannot be used with serve"));
+
+  ServerOptions options;
+  if (!p.Flag("no-socket")) options.socket_path = p.Has("socket") ? p.Get("socket") : DefaultSocketPath();
+  options.listen_address = p.Get("listen");
+  if (options.socket_path.empty() && options.listen_address.empty()) {
+    return UsageError(ctx, "serve", Tr("--no-socket needs --listen"));
+  }
+  options.read_only = p.Flag("read-only");
+  uint64_t v = 0;
+  if (!p.GetUint(ctx, "max-message-bytes", &v, &code)) return code;
+  options.max_message_bytes = v;
+  if (!p.GetUint(ctx, "max-query-bytes", &v, &code)) return code;
+  options.max_query_bytes = v;
+  if (!p.GetUint(ctx, "max-batch", &v, &code)) return code;
+  options.max_batch_segments = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
+  if (!p.GetUint(ctx, "threads", &v, &code)) return code;
+  options.max_threads = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
+  if (!p.GetUint(ctx, "grace-ms", &v, &code)) return code;
+  options.shutdown_grace_ms = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
+  if (Status st = options.Validate(); !st.ok()) return UsageError(ctx, "serve", st.message());
+
+  auto store = OpenTm(ctx, options.read_only ? TmAccess::kRead : TmAccess::kCreate);
+  if (!store.ok()) return Fail(ctx, store.status());
+
+  // Block SIGINT/SIGTERM before gRPC starts its threads (they inherit the mask), then wait for them here:
+  // the shutdown runs in normal code, not in a signal handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = Server::Start(store->get(), options);
+  if (!server.ok()) return Fail(ctx, server.status());
+  // One "listening ADDRESS" line per address on stdout (for scripts), a human line on stderr.
+  for (const std::string& address : (*server)->addresses()) *ctx.out << "listening " << address << '\n';
+  ctx.out->flush();
+  *ctx.err << "dhakira: " << Trf("serving {1}; stop with Ctrl-C or SIGTERM", ctx.db_path) << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  *ctx.err << "dhakira: " << Trf("{1}: finishing calls in flight, then stopping", strsignal(sig))
+           << std::endl;
+  (*server)->Shutdown();
+  (*server)->Wait();
+  server->reset();
+  store->reset();  // closes the TM cleanly (LMDB environment) before we exit
+  *ctx.err << "dhakira: " << Tr("stopped") << std::endl;
+  return kExitOk;
+}
+
+}  // namespace
+DHAKIRA_COMMAND("serve", "serve the TM to CAT tools over gRPC", RunServe);
+}  // namespace dhakira::cli
+
+#endif  // DHAKIRA_HAVE_SERVICE

@@ -1,0 +1,138 @@
+// The dhakira.v1.TranslationMemory handlers (gRPC sync API). Each handler validates the request against
+// the server limits, maps proto -> engine types, makes the engine call and maps the result back.
+//
+// Thread safety: handlers run concurrently on gRPC's threads. The Store is safe for concurrent use (reads
+// are LMDB snapshots, writes are serialized by the store); the per-thread engine objects (Matcher,
+// Normalizer) come from pools, one object per call.
+#ifndef DHAKIRA_SERVICE_SERVICE_IMPL_H_
+#define DHAKIRA_SERVICE_SERVICE_IMPL_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dhakira/service.h"
+#include "dhakira/store.h"
+#include "dhakira/v1/translation_memory.grpc.pb.h"
+
+#if __has_include("dhakira/match.h")
+#include "dhakira/match.h"
+#define DHAKIRA_SERVICE_HAVE_MATCH 1
+#endif
+#if __has_include("dhakira/io.h")
+#include "dhakira/io.h"
+#define DHAKIRA_SERVICE_HAVE_IO 1
+#endif
+#if __has_include("dhakira/align.h")
+#include "dhakira/align.h"
+#define DHAKIRA_SERVICE_HAVE_ALIGN 1
+#endif
+
+namespace dhakira::service {
+
+// A free list of engine objects that are not safe for concurrent use; Acquire() hands one to a call and the
+// lease gives it back. Grows to the peak number of concurrent calls (bounded by the server's threads).
+template <typename T>
+class Pool {
+ public:
+  using Factory = std::function<StatusOr<std::unique_ptr<T>>()>;
+  explicit Pool(Factory factory) : factory_(std::move(factory)) {}
+
+  class Lease {
+   public:
+    Lease(Pool* pool, std::unique_ptr<T> obj) : pool_(pool), obj_(std::move(obj)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (obj_ != nullptr) pool_->Release(std::move(obj_));
+    }
+    T* operator->() const { return obj_.get(); }
+    T& operator*() const { return *obj_; }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<T> obj_;
+  };
+
+  StatusOr<Lease> Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        std::unique_ptr<T> obj = std::move(free_.back());
+        free_.pop_back();
+        return Lease(this, std::move(obj));
+      }
+    }
+    DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<T> obj, factory_());
+    return Lease(this, std::move(obj));
+  }
+
+ private:
+  void Release(std::unique_ptr<T> obj) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(std::move(obj));
+  }
+  Factory factory_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<T>> free_;
+};
+
+class TranslationMemoryService final : public v1::TranslationMemory::Service {
+ public:
+  // `store` must outlive the service.
+  TranslationMemoryService(Store* store, const ServerOptions& options);
+
+  grpc::Status Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
+                      v1::LookupResponse* resp) override;
+  grpc::Status BatchLookup(grpc::ServerContext* ctx, const v1::BatchLookupRequest* req,
+                           v1::BatchLookupResponse* resp) override;
+  grpc::Status Concordance(grpc::ServerContext* ctx, const v1::ConcordanceRequest* req,
+                           v1::ConcordanceResponse* resp) override;
+  grpc::Status Upsert(grpc::ServerContext* ctx, const v1::UpsertRequest* req,
+                      v1::UpsertResponse* resp) override;
+  grpc::Status Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
+                      v1::DeleteResponse* resp) override;
+  grpc::Status Get(grpc::ServerContext* ctx, const v1::GetRequest* req, v1::Unit* resp) override;
+  grpc::Status Import(grpc::ServerContext* ctx, grpc::ServerReader<v1::ImportRequest>* reader,
+                      v1::ImportSummary* resp) override;
+  grpc::Status Export(grpc::ServerContext* ctx, const v1::ExportRequest* req,
+                      grpc::ServerWriter<v1::ExportChunk>* writer) override;
+  grpc::Status Align(grpc::ServerContext* ctx, const v1::AlignRequest* req,
+                     v1::AlignResponse* resp) override;
+  grpc::Status Stats(grpc::ServerContext* ctx, const v1::StatsRequest* req,
+                     v1::StatsResponse* resp) override;
+  grpc::Status Capabilities(grpc::ServerContext* ctx, const v1::CapabilitiesRequest* req,
+                            v1::CapabilitiesResponse* resp) override;
+
+  // Names of the RPCs this build implements (Capabilities.rpcs).
+  static std::vector<std::string> ImplementedRpcs();
+
+ private:
+  grpc::Status CheckWritable(const char* rpc) const;
+  // INVALID_ARGUMENT when `text` (field `field`) is longer than max_query_bytes.
+  grpc::Status CheckQuerySize(const std::string& text, const char* field) const;
+
+  Store* store_;
+  ServerOptions options_;
+#ifdef DHAKIRA_SERVICE_HAVE_MATCH
+  Pool<Matcher> matchers_;
+  grpc::Status LookupOne(Matcher& matcher, const std::string& source, const std::string& prev,
+                         const std::string& next, const MatchOptions& options,
+                         google::protobuf::RepeatedPtrField<v1::Match>* out) const;
+#endif
+#ifdef DHAKIRA_SERVICE_HAVE_ALIGN
+  // The default lexicon of a language pair (freedict + built-in table), loaded once on first use: loading
+  // takes a fraction of a second, aligning a document milliseconds.
+  StatusOr<std::shared_ptr<const Lexicon>> DefaultLexicon(const std::string& src_lang,
+                                                          const std::string& tgt_lang);
+  std::mutex lexicons_mu_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const Lexicon>> lexicons_;
+#endif
+};
+
+}  // namespace dhakira::service
+
+#endif  // DHAKIRA_SERVICE_SERVICE_IMPL_H_

@@ -1,0 +1,466 @@
+// The gRPC server end to end in one process: a real LMDB TM in a temp dir, a real server on a Unix socket
+// (and loopback TCP), real gRPC clients (our Client and the generated stub).
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dhakira/service.h"
+#include "dhakira/store.h"
+#include "dhakira/v1/translation_memory.grpc.pb.h"
+
+namespace dhakira {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Short path: Unix socket paths are limited to 107 bytes.
+    char tmpl[] = "/tmp/dhk-svc-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    auto store = Store::Open(dir_ + "/tm");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    options_.socket_path = dir_ + "/s.sock";
+  }
+  void TearDown() override {
+    server_.reset();
+    store_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  void StartServer() {
+    auto server = Server::Start(store_.get(), options_);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value();
+  }
+
+  std::unique_ptr<Client> Connect(const std::string& address) {
+    auto client = Client::Connect(address);
+    EXPECT_TRUE(client.ok()) << client.status().ToString();
+    return client.ok() ? std::move(client).value() : nullptr;
+  }
+
+  std::unique_ptr<v1::TranslationMemory::Stub> Stub(const std::string& address) {
+    return v1::TranslationMemory::NewStub(
+        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  }
+
+  static SegmentPair Pair(const std::string& source, const std::string& target) {
+    SegmentPair p;
+    p.src_lang = "ar";
+    p.tgt_lang = "en";
+    p.source = source;
+    p.target = target;
+    p.origin = "Al-Watan";
+    p.note = "ملاحظة";
+    p.properties = {{"x-domain", "news"}};
+    return p;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+  ServerOptions options_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ServerTest, SocketIsOwnerOnly) {
+  StartServer();
+  struct stat st;
+  ASSERT_EQ(::stat(options_.socket_path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(server_->addresses().size(), 1u);
+  EXPECT_EQ(server_->addresses()[0], "unix:" + options_.socket_path);
+}
+
+TEST_F(ServerTest, SocketRemovedOnShutdown) {
+  StartServer();
+  server_->Shutdown();
+  server_->Wait();
+  EXPECT_FALSE(fs::exists(options_.socket_path));
+}
+
+TEST_F(ServerTest, StaleSocketIsReplaced) {
+  // A socket file nobody listens on any more (a server that was killed).
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", options_.socket_path.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ::close(fd);
+  ASSERT_TRUE(fs::exists(options_.socket_path));
+  StartServer();
+  auto client = Connect(server_->addresses()[0]);
+  ASSERT_NE(client, nullptr);
+  EXPECT_TRUE(client->Stats().ok());
+}
+
+TEST_F(ServerTest, LiveSocketIsNotStolen) {
+  StartServer();
+  // A second TM and server on the same socket path.
+  auto other_store = Store::Open(dir_ + "/tm2");
+  ASSERT_TRUE(other_store.ok());
+  auto second = Server::Start(other_store->get(), options_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("another server"), std::string::npos)
+      << second.status().message();
+  // The first server still answers.
+  auto client = Connect(server_->addresses()[0]);
+  ASSERT_NE(client, nullptr);
+  auto stats = client->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->path, store_->path());
+}
+
+TEST_F(ServerTest, NonSocketFileIsNotReplaced) {
+  { std::ofstream(options_.socket_path) << "precious"; }
+  auto server = Server::Start(store_.get(), options_);
+  ASSERT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), Status::Code::kFailedPrecondition);
+  std::ifstream in(options_.socket_path);
+  std::string content;
+  in >> content;
+  EXPECT_EQ(content, "precious");
+}
+
+TEST_F(ServerTest, BadOptionsAreNamed) {
+  struct Case {
+    const char* field;
+    void (*set)(ServerOptions*);
+  };
+  const Case cases[] = {
+      {"max_message_bytes", [](ServerOptions* o) { o->max_message_bytes = 10; }},
+      {"max_query_bytes", [](ServerOptions* o) { o->max_query_bytes = 0; }},
+      {"max_batch_segments", [](ServerOptions* o) { o->max_batch_segments = 0; }},
+      {"max_top", [](ServerOptions* o) { o->max_top = 5000; }},
+      {"max_threads", [](ServerOptions* o) { o->max_threads = 1; }},
+      {"socket_path", [](ServerOptions* o) { o->socket_path.clear(); }},
+  };
+  for (const Case& c : cases) {
+    ServerOptions o = options_;
+    c.set(&o);
+    Status st = o.Validate();
+    EXPECT_TRUE(st.IsInvalidArgument()) << c.field;
+    EXPECT_NE(st.message().find(c.field), std::string::npos) << st.message();
+  }
+  EXPECT_TRUE(options_.Validate().ok());
+}
+
+TEST_F(ServerTest, TcpIsLoopbackOnly) {
+  for (const char* address : {"0.0.0.0:0", "192.168.1.1:7411", "example.com:80", "127.0.0.1", "127.0.0.1:x"}) {
+    ServerOptions o = options_;
+    o.listen_address = address;
+    auto server = Server::Start(store_.get(), o);
+    ASSERT_FALSE(server.ok()) << address;
+    EXPECT_TRUE(server.status().IsInvalidArgument()) << address << ": " << server.status().ToString();
+  }
+  options_.listen_address = "127.0.0.1:0";
+  StartServer();
+  ASSERT_GT(server_->tcp_port(), 0);
+  ASSERT_EQ(server_->addresses().size(), 2u);
+  auto client = Connect("127.0.0.1:" + std::to_string(server_->tcp_port()));
+  ASSERT_NE(client, nullptr);
+  auto added = client->Upsert(Pair("مرحبا بكم", "Welcome"), "", "", DuplicatePolicy::kSkip);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->outcome, WriteOutcome::kAdded);
+}
+
+TEST_F(ServerTest, UpsertGetDeleteRoundTrip) {
+  StartServer();
+  auto client = Connect(server_->addresses()[0]);
+  ASSERT_NE(client, nullptr);
+
+  auto added = client->Upsert(Pair("قال الرئيس إن الاجتماع مهم", "The president said the meeting matters"),
+                              "بدأ الاجتماع صباحا", "", DuplicatePolicy::kSkip);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->outcome, WriteOutcome::kAdded);
+  ASSERT_GT(added->id, 0u);
+
+  // What the server stored is what the local store holds, context hash included.
+  auto local = store_->Get(added->id);
+  ASSERT_TRUE(local.ok());
+  EXPECT_NE(local->prev_hash, 0u);
+  EXPECT_EQ(local->next_hash, 0u);
+  auto remote = client->Get(added->id);
+  ASSERT_TRUE(remote.ok()) << remote.status().ToString();
+  EXPECT_EQ(remote->id, local->id);
+  EXPECT_EQ(remote->source, local->source);
+  EXPECT_EQ(remote->target, local->target);
+  EXPECT_EQ(remote->origin, "Al-Watan");
+  EXPECT_EQ(remote->note, "ملاحظة");
+  EXPECT_EQ(remote->properties, local->properties);
+  EXPECT_EQ(remote->prev_hash, local->prev_hash);
+  EXPECT_EQ(remote->created_at, local->created_at);
+
+  // The same pair again: a duplicate, skipped.
+  auto again = client->Upsert(Pair("قال الرئيس إن الاجتماع مهم", "The president said the meeting matters"),
+                              "", "", DuplicatePolicy::kSkip);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->outcome, WriteOutcome::kSkippedDuplicate);
+  EXPECT_EQ(again->id, added->id);
+
+  // Update by id.
+  SegmentPair changed = *remote;
+  changed.target = "The president said the meeting was important";
+  auto updated = client->Upsert(changed, "", "", DuplicatePolicy::kSkip);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->outcome, WriteOutcome::kUpdated);
+  auto reread = store_->Get(added->id);
+  ASSERT_TRUE(reread.ok());
+  EXPECT_EQ(reread->target, changed.target);
+
+  auto stats = client->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->stats.segments, 1u);
+  EXPECT_EQ(stats->stats.origins.at("Al-Watan"), 1u);
+
+  ASSERT_TRUE(client->Delete(added->id).ok());
+  EXPECT_TRUE(client->Get(added->id).status().IsNotFound());
+  Status again_deleted = client->Delete(added->id);
+  EXPECT_TRUE(again_deleted.IsNotFound()) << again_deleted.ToString();
+}
+
+// Error codes the proto promises, checked on the wire with the generated stub.
+TEST_F(ServerTest, CanonicalErrorCodes) {
+  StartServer();
+  auto stub = Stub(server_->addresses()[0]);
+  struct Case {
+    const char* name;
+    v1::UpsertRequest req;
+    grpc::StatusCode code;
+    const char* in_message;
+  };
+  std::vector<Case> cases;
+  auto unit = [](const char* src_lang, const char* source, uint64_t id) {
+    v1::UpsertRequest r;
+    r.mutable_unit()->set_id(id);
+    r.mutable_unit()->set_src_lang(src_lang);
+    r.mutable_unit()->set_tgt_lang("en");
+    r.mutable_unit()->set_source(source);
+    r.mutable_unit()->set_target("target");
+    return r;
+  };
+  cases.push_back({"bad language", unit("not a language!", "نص", 0), grpc::StatusCode::INVALID_ARGUMENT, ""});
+  cases.push_back({"no source", unit("ar", "", 0), grpc::StatusCode::INVALID_ARGUMENT, "unit.source"});
+  cases.push_back({"unknown id", unit("ar", "نص", 424242), grpc::StatusCode::NOT_FOUND, ""});
+  for (Case& c : cases) {
+    grpc::ClientContext ctx;
+    v1::UpsertResponse resp;
+    grpc::Status st = stub->Upsert(&ctx, c.req, &resp);
+    EXPECT_EQ(st.error_code(), c.code) << c.name << ": " << st.error_message();
+    EXPECT_FALSE(st.error_message().empty()) << c.name;
+    EXPECT_NE(st.error_message().find(c.in_message), std::string::npos) << st.error_message();
+  }
+  grpc::ClientContext ctx;
+  v1::Unit unit_resp;
+  v1::GetRequest get;
+  get.set_id(99);
+  EXPECT_EQ(stub->Get(&ctx, get, &unit_resp).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServerTest, OversizedRequestIsRejectedAndServerSurvives) {
+  options_.max_message_bytes = 64 << 10;
+  options_.max_query_bytes = 1024;
+  StartServer();
+  auto stub = Stub(server_->addresses()[0]);
+  v1::UpsertRequest big;
+  big.mutable_unit()->set_src_lang("ar");
+  big.mutable_unit()->set_tgt_lang("en");
+  big.mutable_unit()->set_source(std::string(200 << 10, 'a'));
+  big.mutable_unit()->set_target("x");
+  {
+    grpc::ClientContext ctx;
+    v1::UpsertResponse resp;
+    EXPECT_EQ(stub->Upsert(&ctx, big, &resp).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  // Context longer than max_query_bytes, inside the message limit.
+  v1::UpsertRequest ctx_long;
+  *ctx_long.mutable_unit() = big.unit();
+  ctx_long.mutable_unit()->set_source("نص قصير");
+  ctx_long.set_previous_source(std::string(4000, 'b'));
+  {
+    grpc::ClientContext ctx;
+    v1::UpsertResponse resp;
+    grpc::Status st = stub->Upsert(&ctx, ctx_long, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(st.error_message().find("previous_source"), std::string::npos) << st.error_message();
+  }
+  grpc::ClientContext ctx;
+  v1::StatsResponse stats;
+  EXPECT_TRUE(stub->Stats(&ctx, v1::StatsRequest(), &stats).ok());
+}
+
+TEST_F(ServerTest, ReadOnlyServerRefusesWrites) {
+  options_.read_only = true;
+  StartServer();
+  auto client = Connect(server_->addresses()[0]);
+  ASSERT_NE(client, nullptr);
+  auto added = client->Upsert(Pair("نص", "text"), "", "", DuplicatePolicy::kSkip);
+  ASSERT_FALSE(added.ok());
+  EXPECT_EQ(added.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(client->Delete(1).code(), Status::Code::kFailedPrecondition);
+  EXPECT_TRUE(client->Stats().ok());
+}
+
+TEST_F(ServerTest, CapabilitiesDescribeTheServer) {
+  options_.max_batch_segments = 123;
+  StartServer();
+  auto stub = Stub(server_->addresses()[0]);
+  grpc::ClientContext ctx;
+  v1::CapabilitiesResponse caps;
+  ASSERT_TRUE(stub->Capabilities(&ctx, v1::CapabilitiesRequest(), &caps).ok());
+  EXPECT_EQ(caps.api_version(), "dhakira.v1");
+  EXPECT_FALSE(caps.server_version().empty());
+  EXPECT_GT(caps.format_version(), 0u);
+  EXPECT_EQ(caps.limits().max_batch_segments(), 123u);
+  EXPECT_EQ(caps.limits().max_message_bytes(), options_.max_message_bytes);
+  EXPECT_TRUE(caps.any_language());
+  std::vector<std::string> rpcs(caps.rpcs().begin(), caps.rpcs().end());
+  for (const char* rpc : {"Upsert", "Delete", "Get", "Stats", "Capabilities"}) {
+    EXPECT_NE(std::find(rpcs.begin(), rpcs.end(), rpc), rpcs.end()) << rpc;
+  }
+  // An RPC not listed answers UNIMPLEMENTED with a message, never a fake result.
+  if (std::find(rpcs.begin(), rpcs.end(), "Align") == rpcs.end()) {
+    grpc::ClientContext c2;
+    v1::AlignResponse resp;
+    grpc::Status st = stub->Align(&c2, v1::AlignRequest(), &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+    EXPECT_NE(st.error_message().find("Align"), std::string::npos) << st.error_message();
+  }
+}
+
+// Many clients at once, each writing and reading its own units: every call answers.
+TEST_F(ServerTest, ConcurrentClients) {
+  StartServer();
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto client = Client::Connect(server_->addresses()[0]);
+      if (!client.ok()) {
+        ++failures;
+        return;
+      }
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string n = std::to_string(t * 1000 + i);
+        auto added = (*client)->Upsert(Pair("الجملة رقم " + n, "Sentence number " + n), "", "",
+                                       DuplicatePolicy::kSkip);
+        if (!added.ok() || added->outcome != WriteOutcome::kAdded) {
+          ++failures;
+          continue;
+        }
+        auto got = (*client)->Get(added->id);
+        if (!got.ok() || got->target != "Sentence number " + n) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->segments, static_cast<uint64_t>(kThreads * kPerThread));
+}
+
+#if __has_include("dhakira/align.h")
+// Align maps the aligner's result faithfully (links cover each sentence once, in order; pairs are the links
+// with both sides) and imports the confident pairs with document context in one transaction.
+TEST_F(ServerTest, AlignLinksPairsAndImports) {
+  StartServer();
+  auto stub = Stub(server_->addresses()[0]);
+  v1::AlignRequest req;
+  req.set_src_lang("ar");
+  req.set_tgt_lang("en");
+  req.mutable_source()->set_text(
+      "قال وزير الخارجية إن المحادثات ستستأنف يوم الاثنين.\n\n"
+      "وأضاف أن الوفدين اتفقا على جدول أعمال من ثلاث نقاط.\n\n"
+      "ارتفعت أسعار النفط بنسبة 3 في المئة أمس.");
+  for (const char* s : {"The foreign minister said the talks would resume on Monday.",
+                        "He added that the two delegations agreed on a three-point agenda.",
+                        "Oil prices rose 3 percent yesterday.", "This article was translated and edited."}) {
+    req.mutable_target()->mutable_sentences()->add_sentence(s);
+  }
+  req.set_import(true);
+  req.set_origin("test-outlet");
+  req.set_doc_id("doc-1");
+  grpc::ClientContext ctx;
+  v1::AlignResponse resp;
+  grpc::Status st = stub->Align(&ctx, req, &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(resp.target_sentences_size(), 4);
+  ASSERT_GT(resp.source_sentences_size(), 0);
+  // Every sentence of both sides exactly once, in order.
+  int next_src = 0, next_tgt = 0, both = 0, confident = 0;
+  for (const v1::AlignLink& link : resp.links()) {
+    for (uint32_t i : link.src()) EXPECT_EQ(static_cast<int>(i), next_src++);
+    for (uint32_t i : link.tgt()) EXPECT_EQ(static_cast<int>(i), next_tgt++);
+    if (link.src_size() > 0 && link.tgt_size() > 0) {
+      ++both;
+      if (!link.low_confidence()) ++confident;
+    }
+  }
+  EXPECT_EQ(next_src, resp.source_sentences_size());
+  EXPECT_EQ(next_tgt, resp.target_sentences_size());
+  EXPECT_EQ(resp.pairs_size(), both);
+  for (const v1::SentencePair& p : resp.pairs()) {
+    ASSERT_LT(static_cast<int>(p.link()), resp.links_size());
+    const v1::AlignLink& link = resp.links(static_cast<int>(p.link()));
+    ASSERT_GT(link.tgt_size(), 0);
+    const std::string& first = resp.target_sentences(static_cast<int>(link.tgt(0)));
+    EXPECT_EQ(p.target().compare(0, first.size(), first), 0) << p.target();
+  }
+  EXPECT_EQ(resp.imported() + resp.skipped_duplicates(), static_cast<uint64_t>(confident));
+  EXPECT_GT(resp.imported(), 0u);  // three plain 1-1 sentence pairs: some link is confident
+  EXPECT_EQ(resp.held_back(), static_cast<uint64_t>(both - confident));
+  auto stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->segments, resp.imported());
+  // Imported units carry the document context.
+  int with_context = 0;
+  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& p) {
+                  EXPECT_EQ(p.origin, "test-outlet");
+                  EXPECT_EQ(p.doc_id, "doc-1");
+                  if (p.prev_hash != 0 || p.next_hash != 0) ++with_context;
+                  return true;
+                }).ok());
+  if (resp.imported() > 1) EXPECT_GT(with_context, 0);
+
+  // A bad language is INVALID_ARGUMENT naming the field.
+  req.set_src_lang("??");
+  grpc::ClientContext ctx2;
+  st = stub->Align(&ctx2, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("src_lang"), std::string::npos) << st.error_message();
+}
+#endif
+
+TEST_F(ServerTest, UnreachableServerIsIOError) {
+  auto client = Client::Connect("unix:" + dir_ + "/nobody.sock", ClientOptions{.timeout_ms = 2000});
+  ASSERT_TRUE(client.ok());
+  auto stats = (*client)->Stats();
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().code(), Status::Code::kIOError);
+  EXPECT_NE(stats.status().message().find("nobody.sock"), std::string::npos) << stats.status().message();
+}
+
+}  // namespace
+}  // namespace dhakira
