@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 
 #include "dhakira/io.h"
 #include "dhakira/store.h"
@@ -26,7 +29,19 @@ using dhakira::ExportOptions;
 using dhakira::ImportOptions;
 using dhakira::Store;
 
-// Runs `phase` in a child; prints its line and peak RSS. The child writes "records seconds" to a pipe.
+// Resident anonymous memory (heap, stacks) in kB, from /proc/self/status. Peak RSS also counts the LMDB file
+// pages the process touched through its memory map (page cache, reclaimable), which grow with the TM; RssAnon
+// is what the import itself holds.
+uint64_t RssAnonKb() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("RssAnon:", 0) == 0) return std::strtoull(line.c_str() + 8, nullptr, 10);
+  }
+  return 0;
+}
+
+// Runs `phase` in a child; prints its line, peak RSS and peak RssAnon (sampled every 20 ms). The child writes
+// "records seconds anon_kb" to a pipe.
 bool RunPhase(const char* name, const std::function<bool(uint64_t*, double*)>& phase) {
   int fds[2];
   if (pipe(fds) != 0) return false;
@@ -35,9 +50,21 @@ bool RunPhase(const char* name, const std::function<bool(uint64_t*, double*)>& p
     close(fds[0]);
     uint64_t records = 0;
     double seconds = 0;
+    std::atomic<bool> done{false};
+    std::atomic<uint64_t> peak_anon{0};
+    std::thread sampler([&] {
+      while (!done) {
+        peak_anon = std::max<uint64_t>(peak_anon, RssAnonKb());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
     const bool ok = phase(&records, &seconds);
+    done = true;
+    sampler.join();
+    const uint64_t anon = peak_anon;
     (void)!write(fds[1], &records, sizeof records);
     (void)!write(fds[1], &seconds, sizeof seconds);
+    (void)!write(fds[1], &anon, sizeof anon);
     _exit(ok ? 0 : 1);
   }
   close(fds[1]);
@@ -45,6 +72,8 @@ bool RunPhase(const char* name, const std::function<bool(uint64_t*, double*)>& p
   double seconds = 0;
   (void)!read(fds[0], &records, sizeof records);
   (void)!read(fds[0], &seconds, sizeof seconds);
+  uint64_t anon = 0;
+  (void)!read(fds[0], &anon, sizeof anon);
   close(fds[0]);
   int status = 0;
   struct rusage usage {};
@@ -53,11 +82,12 @@ bool RunPhase(const char* name, const std::function<bool(uint64_t*, double*)>& p
     std::printf("%-28s FAILED\n", name);
     return false;
   }
-  std::printf("%-28s %10llu records %8.2f s %10.0f /s   peak RSS %6.1f MB   cpu %.2f s\n", name,
-              static_cast<unsigned long long>(records), seconds, records / seconds,
-              usage.ru_maxrss / 1024.0,
-              usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-                  (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6);
+  const double cpu = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+                     (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  std::printf("%-26s %8llu rec  wall %6.2f s %8.0f/s  cpu %6.2f s %8.0f/cpu-s  peak RSS %6.1f MB  "
+              "(anon %5.1f MB)\n",
+              name, static_cast<unsigned long long>(records), seconds, records / seconds, cpu,
+              records / cpu, usage.ru_maxrss / 1024.0, anon / 1024.0);
   std::fflush(stdout);
   return true;
 }

@@ -1,5 +1,6 @@
 // Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → Store::Write batches.
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <string_view>
 
@@ -29,17 +30,18 @@ std::string Excerpt(std::string_view text) {
   return std::string(text.substr(0, n)) + "…";
 }
 
-// Bidi controls: LRM RLM ALM, LRE RLE PDF LRO RLO, LRI RLI FSI PDI.
+// Bidi controls: LRM RLM ALM, LRE RLE PDF LRO RLO, LRI RLI FSI PDI. ALM is D8 9C; the rest are E2 80 8E/8F,
+// E2 80 AA..AE, E2 81 A6..A9. memchr/memmem keep this off the per-byte path (Arabic is all D8..DB bytes).
 bool HasBidiControl(std::string_view s) {
-  for (size_t i = 0; i + 1 < s.size(); ++i) {
-    const auto b0 = static_cast<uint8_t>(s[i]);
-    if (b0 == 0xD8 && static_cast<uint8_t>(s[i + 1]) == 0x9C) return true;  // U+061C
-    if (b0 == 0xE2 && i + 2 < s.size()) {
-      const auto b1 = static_cast<uint8_t>(s[i + 1]);
-      const auto b2 = static_cast<uint8_t>(s[i + 2]);
-      if (b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) return true;
-      if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return true;
-    }
+  if (memmem(s.data(), s.size(), "\xD8\x9C", 2) != nullptr) return true;
+  const char* p = s.data();
+  const char* end = p + s.size();
+  while ((p = static_cast<const char*>(std::memchr(p, 0xE2, static_cast<size_t>(end - p)))) != nullptr) {
+    if (end - p < 3) return false;
+    const auto b1 = static_cast<uint8_t>(p[1]), b2 = static_cast<uint8_t>(p[2]);
+    if (b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) return true;
+    if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return true;
+    ++p;
   }
   return false;
 }

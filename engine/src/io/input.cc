@@ -254,12 +254,28 @@ void Utf8Decoder::Clean(bool at_end, uint64_t base, std::string* out) {
   int32_t i = 0;
   out->reserve(out->size() + static_cast<size_t>(n));
   while (i < n) {
-    // Fast path: a run of printable ASCII other than '&'.
+    // Fast path: a run of printable ASCII other than '&', and of 2-byte and common 3-byte sequences that are
+    // well-formed and XML-legal by construction (leads C2..DF; E1..EC and EE with two continuation bytes).
+    // Leads E0, ED, EF and 4-byte sequences need the full check (overlongs, surrogates, U+FFFE/U+FFFF).
     int32_t run = i;
-    while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '&') ++run;
+    uint64_t chars = 0;
+    while (run < n) {
+      const uint8_t b = s[run];
+      if (b >= 0x20 && b < 0x80 && b != '&') {
+        ++run;
+      } else if (b >= 0xC2 && b <= 0xDF && run + 1 < n && (s[run + 1] & 0xC0) == 0x80) {
+        run += 2;
+      } else if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE) && run + 2 < n && (s[run + 1] & 0xC0) == 0x80 &&
+                 (s[run + 2] & 0xC0) == 0x80) {
+        run += 3;
+      } else {
+        break;
+      }
+      ++chars;
+    }
     if (run > i) {
       out->append(reinterpret_cast<const char*>(s + i), static_cast<size_t>(run - i));
-      column_ += static_cast<uint64_t>(run - i);
+      column_ += chars;
       i = run;
       if (i >= n) break;
     }

@@ -154,7 +154,7 @@ class TmxSource : public RecordSource {
     record->reject_message = std::move(message);
   }
 
-  void Convert(const TmxUnit& unit, Record* record) {
+  void Convert(TmxUnit& unit, Record* record) {
     if (!unit.problems.empty()) {
       Reject(record, unit.problems.front().reason, unit.problems.front().message);
     }
@@ -187,8 +187,8 @@ class TmxSource : public RecordSource {
                  "' (" + LanguagesOf(unit) + ")");
     }
     if (s < 0 || t < 0) return;
-    const TmxVariant& sv = unit.variants[s];
-    const TmxVariant& tv = unit.variants[t];
+    TmxVariant& sv = unit.variants[s];
+    TmxVariant& tv = unit.variants[t];
     for (const TmxVariant* v : {&sv, &tv}) {
       if (v->segs == 0) {
         Reject(record, "missing-seg", "the <tuv xml:lang=\"" + v->lang + "\"> at line " +
@@ -198,10 +198,10 @@ class TmxSource : public RecordSource {
     SegmentPair& p = record->pair;
     p.src_lang = languages_.Get(sv.lang);
     p.tgt_lang = languages_.Get(tv.lang);
-    p.source = sv.text;
-    p.target = tv.text;
-    p.source_codes = sv.codes;
-    p.target_codes = tv.codes;
+    p.source = std::move(sv.text);
+    p.target = std::move(tv.text);
+    p.source_codes = std::move(sv.codes);
+    p.target_codes = std::move(tv.codes);
 
     // TU attributes: dates and users to fields, the rest kept as "tmx:<attr>" properties.
     auto take_date = [&](const std::string& name, const std::string& value, int64_t* field) {

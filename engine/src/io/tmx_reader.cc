@@ -7,6 +7,7 @@
 #include <expat.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -442,45 +443,63 @@ void TmxReader::OnSkippedEntity(const char* name) {
 
 // ---------------------------------------------------------------------------------------------------------
 bool ProtectPrivateUse(std::string_view text, std::string* out, std::vector<InlineCode>* codes) {
-  // U+E000..U+F8FF is EE 80 80 .. EF A3 BF in UTF-8.
+  // U+E000..U+F8FF is EE 80 80 .. EF A3 BF in UTF-8. Most text has neither lead byte: two memchr scans.
+  const char* data = text.data();
+  const size_t n = text.size();
+  auto next_lead = [&](size_t from) {
+    const void* ee = std::memchr(data + from, 0xEE, n - from);
+    const void* ef = std::memchr(data + from, 0xEF, n - from);
+    size_t a = ee != nullptr ? static_cast<size_t>(static_cast<const char*>(ee) - data) : n;
+    size_t b = ef != nullptr ? static_cast<size_t>(static_cast<const char*>(ef) - data) : n;
+    return std::min(a, b);
+  };
   size_t start = 0;
-  for (size_t i = 0; i + 2 < text.size(); ++i) {
-    const auto b = static_cast<uint8_t>(text[i]);
-    if (b != 0xEE && !(b == 0xEF && static_cast<uint8_t>(text[i + 1]) < 0xA4)) continue;
+  for (size_t i = next_lead(0); i + 2 < n; i = next_lead(i + 1)) {
+    const auto b = static_cast<uint8_t>(data[i]);
+    if (b == 0xEF && static_cast<uint8_t>(data[i + 1]) >= 0xA4) continue;
     if (codes->size() >= kMaxInlineCodes) return false;
-    out->append(text.data() + start, i - start);
+    out->append(data + start, i - start);
     AppendCodePoint(kPlaceholderBase + static_cast<char32_t>(codes->size()), out);
     codes->push_back(InlineCode{"char", std::string(text.substr(i, 3))});
     i += 2;
     start = i + 1;
   }
-  out->append(text.data() + start, text.size() - start);
+  out->append(data + start, n - start);
   return true;
 }
 
 StatusOr<int64_t> ParseTmxDate(std::string_view value) {
-  int y, mo, d, h, mi, s;
-  char z = 0;
-  const std::string v(value);
-  int n = 0;
-  bool ok = false;
-  if (v.size() == 16) {
-    ok = std::sscanf(v.c_str(), "%4d%2d%2dT%2d%2d%2d%c%n", &y, &mo, &d, &h, &mi, &s, &z, &n) == 7 &&
-         n == 16;
-  } else if (v.size() == 20) {
-    ok = std::sscanf(v.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi, &s, &z, &n) == 7 &&
-         n == 20;
+  // "YYYYMMDDThhmmssZ" or "YYYY-MM-DDThh:mm:ssZ": digits at fixed places, separators checked.
+  static constexpr int kCompact[] = {0, 4, 6, 9, 11, 13};   // where y, mo, d, h, mi, s start
+  static constexpr int kExtended[] = {0, 5, 8, 11, 14, 17};
+  const int* at = value.size() == 16 ? kCompact : value.size() == 20 ? kExtended : nullptr;
+  int f[6] = {0, 0, 0, 0, 0, 0};
+  bool ok = at != nullptr && value.back() == 'Z' && value[at[3] - 1] == 'T';
+  if (ok && value.size() == 20) {
+    ok = value[4] == '-' && value[7] == '-' && value[13] == ':' && value[16] == ':';
   }
-  if (!ok || z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1900) {
-    return Status::InvalidArgument("'" + v + "' is not a TMX date (YYYYMMDDThhmmssZ)");
+  for (int k = 0; ok && k < 6; ++k) {
+    const int width = k == 0 ? 4 : 2;
+    for (int j = 0; j < width; ++j) {
+      const char c = value[static_cast<size_t>(at[k] + j)];
+      if (c < '0' || c > '9') {
+        ok = false;
+        break;
+      }
+      f[k] = f[k] * 10 + (c - '0');
+    }
+  }
+  if (!ok || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60 ||
+      f[0] < 1900) {
+    return Status::InvalidArgument("'" + std::string(value) + "' is not a TMX date (YYYYMMDDThhmmssZ)");
   }
   std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
+  tm.tm_year = f[0] - 1900;
+  tm.tm_mon = f[1] - 1;
+  tm.tm_mday = f[2];
+  tm.tm_hour = f[3];
+  tm.tm_min = f[4];
+  tm.tm_sec = f[5];
   return static_cast<int64_t>(timegm(&tm));
 }
 

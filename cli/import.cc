@@ -1,0 +1,258 @@
+// dhakira import: bulk import of TMX, TSV and line-parallel files (engine: dhakira/io.h).
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli.h"
+#include "dhakira/io.h"
+#include "json.h"
+
+namespace dhakira::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+void OnInterrupt(int) { g_interrupted = true; }
+
+std::string Duration(double seconds) {
+  const long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+// Progress on stderr (a bar on a terminal, a plain line every few seconds otherwise), the rejects file, and
+// the first few warnings.
+class CliReporter : public ImportReporter {
+ public:
+  CliReporter(const Context& ctx, bool quiet, std::ofstream* rejects)
+      : ctx_(ctx), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), rejects_(rejects) {}
+
+  void OnReject(const ImportIssue& i) override {
+    if (rejects_ != nullptr) {
+      *rejects_ << Clean(i.file) << '\t' << i.line << '\t' << i.column << '\t' << i.reason << '\t'
+                << Clean(i.message) << '\t' << Clean(i.excerpt) << '\n';
+    } else if (!quiet_ && shown_rejects_++ < kShown) {
+      ClearBar();
+      *ctx_.err << "dhakira import: " << Where(i) << ": " << Tr("rejected") << " (" << i.reason
+                << "): " << i.message << '\n';
+    }
+  }
+  void OnWarning(const ImportIssue& i) override {
+    if (!quiet_ && shown_warnings_++ < kShown) {
+      ClearBar();
+      *ctx_.err << "dhakira import: " << Where(i) << ": " << Tr("warning") << " (" << i.reason
+                << "): " << i.message << '\n';
+    }
+  }
+  void OnProgress(const ImportProgress& p) override {
+    if (quiet_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double since = std::chrono::duration<double>(now - last_).count();
+    if (since < (tty_ ? 0.2 : 5.0) && !first_) return;
+    first_ = false;
+    last_ = now;
+    const double rate = p.elapsed_seconds > 0 ? p.records_read / p.elapsed_seconds : 0;
+    const double fraction =
+        p.bytes_total > 0 ? std::min(1.0, static_cast<double>(p.bytes_read) / p.bytes_total) : -1;
+    char line[256];
+    if (tty_) {
+      std::string bar;
+      const int width = 24;
+      const int filled = fraction < 0 ? 0 : static_cast<int>(fraction * width);
+      for (int i = 0; i < width; ++i) bar += i < filled ? '#' : '.';
+      const double eta = fraction > 0.001 ? p.elapsed_seconds * (1 / fraction - 1) : 0;
+      std::snprintf(line, sizeof line, "\r[%s] %5.1f%%  %llu records  %.0f/s  ETA %s ", bar.c_str(),
+                    fraction < 0 ? 0.0 : fraction * 100, static_cast<unsigned long long>(p.records_read),
+                    rate, Duration(eta).c_str());
+      *ctx_.err << line << std::flush;
+      bar_shown_ = true;
+    } else {
+      std::snprintf(line, sizeof line, "dhakira import: %llu records, %.1f%% of the input, %.0f records/s\n",
+                    static_cast<unsigned long long>(p.records_read), fraction < 0 ? 0.0 : fraction * 100,
+                    rate);
+      *ctx_.err << line << std::flush;
+    }
+  }
+  bool ShouldStop() override { return g_interrupted.load(); }
+
+  void ClearBar() {
+    if (bar_shown_) *ctx_.err << "\r\033[K";
+    bar_shown_ = false;
+  }
+  uint64_t unshown_rejects() const { return shown_rejects_ > kShown ? shown_rejects_ - kShown : 0; }
+  uint64_t unshown_warnings() const { return shown_warnings_ > kShown ? shown_warnings_ - kShown : 0; }
+
+ private:
+  static constexpr uint64_t kShown = 10;
+  static std::string Clean(std::string s) {
+    for (char& c : s) {
+      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    }
+    return s;
+  }
+  static std::string Where(const ImportIssue& i) {
+    std::string w = i.file;
+    if (i.line > 0) w += ":" + std::to_string(i.line);
+    if (i.column > 0) w += ":" + std::to_string(i.column);
+    return w;
+  }
+
+  const Context& ctx_;
+  const bool quiet_;
+  const bool tty_;
+  std::ofstream* rejects_;
+  bool first_ = true;
+  bool bar_shown_ = false;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  uint64_t shown_rejects_ = 0, shown_warnings_ = 0;
+};
+
+std::string ReasonList(const std::map<std::string, uint64_t>& m) {
+  std::string s;
+  for (const auto& [k, v] : m) s += (s.empty() ? "" : ", ") + k + " " + std::to_string(v);
+  return s;
+}
+
+int RunImport(Context& ctx, const std::vector<std::string>& args) {
+  ArgParser p("import",
+              "import FILE [--format tmx|tsv|parallel] [--tgt-file F] --src-lang L --tgt-lang L [OPTIONS]",
+              N_("Import a TMX, TSV or line-parallel file (optionally .gz) into the translation memory. "
+                 "Bad records are rejected with file, line and reason; the rest is imported in batches."));
+  p.Positional("FILE", "the file to import (the source side for line-parallel files)")
+      .Value("format", "F", "tmx, tsv or parallel (default: from the file name; parallel with --tgt-file)")
+      .Value("tgt-file", "F", "line-parallel: the file of target lines")
+      .Value("src-lang", "L", "source language (BCP 47; TMX: default the header's srclang)")
+      .Value("tgt-lang", "L", "target language (BCP 47; TMX: default the other language of each unit)")
+      .Value("origin", "O", "origin for pairs that carry none")
+      .Value("on-duplicate", "POLICY", "skip, update or keep, when the same pair is stored already", "skip")
+      .Value("rejects", "FILE", "write rejected records here (TSV: file, line, column, reason, message, text)")
+      .Value("encoding", "NAME", "input encoding when it is not detectable, e.g. windows-1256")
+      .Value("batch", "N", "pairs per transaction (1 .. 1000000)")
+      .Value("max-segment-bytes", "N", "longest segment accepted, in bytes")
+      .Switch("tsv-unescape", "TSV: read \\t \\n \\r \\\\ escapes (as 'dhakira export' writes them)")
+      .Switch("strict", "fail on the first rejected record, changing nothing")
+      .Switch("dry-run", "read and check only; write nothing")
+      .Switch("quiet", "no progress or per-record messages")
+      .Switch("json", "print the summary as JSON");
+  int code = kExitOk;
+  if (!p.Parse(ctx, args, &code)) return code;
+  if (p.positionals().size() != 1) return UsageError(ctx, "import", Tr("expected exactly one FILE"));
+
+  ImportOptions options;
+  if (p.Has("format")) {
+    auto format = ParseFileFormat(p.Get("format"));
+    if (!format.ok()) return UsageError(ctx, "import", format.status().message());
+    options.format = *format;
+  }
+  options.target_file = p.Get("tgt-file");
+  options.src_lang = p.Get("src-lang");
+  options.tgt_lang = p.Get("tgt-lang");
+  options.origin = p.Get("origin");
+  options.encoding = p.Get("encoding");
+  options.tsv_unescape = p.Flag("tsv-unescape");
+  options.strict = p.Flag("strict");
+  options.dry_run = p.Flag("dry-run");
+  auto policy = ParseDuplicatePolicy(p.Get("on-duplicate"));
+  if (!policy.ok()) return UsageError(ctx, "import", policy.status().message());
+  options.on_duplicate = *policy;
+  uint64_t number = 0;
+  if (p.Has("batch")) {
+    if (!p.GetUint(ctx, "batch", &number, &code)) return code;
+    options.batch_size = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
+  }
+  if (p.Has("max-segment-bytes")) {
+    if (!p.GetUint(ctx, "max-segment-bytes", &number, &code)) return code;
+    options.max_segment_bytes = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
+  }
+  if (Status s = options.Validate(); !s.ok()) return UsageError(ctx, "import", s.message());
+
+  std::ofstream rejects;
+  if (p.Has("rejects")) {
+    rejects.open(p.Get("rejects"), std::ios::binary | std::ios::trunc);
+    if (!rejects) return Fail(ctx, Trf("cannot write the rejects file '{1}'", p.Get("rejects")));
+    rejects << "file\tline\tcolumn\treason\tmessage\ttext\n";
+  }
+  // A dry run reads the TM only; without one it checks the file against a throw-away TM.
+  auto store = OpenTm(ctx, options.dry_run ? TmAccess::kRead : TmAccess::kCreate);
+  std::string scratch_dir;
+  if (!store.ok() && options.dry_run && store.status().IsNotFound()) {
+    char tmpl[] = "/tmp/dhakira-dry-run-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return Fail(ctx, Tr("cannot create a temporary directory"));
+    scratch_dir = tmpl;
+    store = Store::Open(scratch_dir + "/tm");
+  }
+  if (!store.ok()) return Fail(ctx, store.status());
+
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  CliReporter reporter(ctx, p.Flag("quiet"), p.Has("rejects") ? &rejects : nullptr);
+  auto summary = Import(**store, p.positionals()[0], options, &reporter);
+  reporter.ClearBar();
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  if (!scratch_dir.empty()) {
+    store->reset();
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_dir, ec);
+  }
+  if (!summary.ok()) return Fail(ctx, summary.status());
+  const ImportSummary& s = *summary;
+  const double rate = s.seconds > 0 ? s.records_read / s.seconds : 0;
+
+  if (p.Flag("json")) {
+    JsonWriter w;
+    w.BeginObject()
+        .Field("file", p.positionals()[0])
+        .Field("format", FileFormatName(s.format))
+        .Field("encoding", s.encoding)
+        .Field("dry_run", s.dry_run)
+        .Field("read", s.records_read)
+        .Field("added", s.added)
+        .Field("updated", s.updated)
+        .Field("duplicates_skipped", s.duplicates_skipped)
+        .Field("rejected", s.rejected);
+    w.Key("rejected_by_reason").BeginObject();
+    for (const auto& [k, v] : s.rejected_by_reason) w.Field(k, v);
+    w.EndObject().Key("warnings_by_reason").BeginObject();
+    for (const auto& [k, v] : s.warnings_by_reason) w.Field(k, v);
+    w.EndObject()
+        .Field("illegal_chars_replaced", s.illegal_chars_replaced)
+        .Field("entities_replaced", s.entities_replaced)
+        .Field("batches_committed", s.batches_committed)
+        .Field("seconds", s.seconds)
+        .Field("records_per_second", rate)
+        .EndObject();
+    *ctx.out << w.str() << '\n';
+    return kExitOk;
+  }
+  std::ostream& o = *ctx.out;
+  o << (s.dry_run ? Tr("Dry run, nothing written:") + " " : std::string())
+    << Trf("read {1}, added {2}, updated {3}, duplicates skipped {4}, rejected {5}", s.records_read, s.added,
+           s.updated, s.duplicates_skipped, s.rejected);
+  if (!s.rejected_by_reason.empty()) o << " (" << ReasonList(s.rejected_by_reason) << ")";
+  o << '\n';
+  if (!s.warnings_by_reason.empty()) o << Tr("Warnings:") << ' ' << ReasonList(s.warnings_by_reason) << '\n';
+  char timing[96];
+  std::snprintf(timing, sizeof timing, "%.2f s, %.0f records/s", s.seconds, rate);
+  o << Tr("Time:") << ' ' << timing << " (" << FileFormatName(s.format) << ", " << s.encoding << ")\n";
+  if (s.rejected > 0 && p.Has("rejects")) {
+    *ctx.err << Trf("dhakira import: {1} rejected records written to {2}", s.rejected, p.Get("rejects")) << '\n';
+  } else if (reporter.unshown_rejects() > 0) {
+    *ctx.err << Trf("dhakira import: {1} more rejects not shown; use --rejects FILE to keep them all",
+                    reporter.unshown_rejects())
+             << '\n';
+  }
+  return kExitOk;
+}
+
+}  // namespace
+DHAKIRA_COMMAND("import", "import a TMX, TSV or line-parallel file", RunImport);
+}  // namespace dhakira::cli
