@@ -1,5 +1,6 @@
-// Store throughput: batched adds (validation, NFC, source match keys, dedup check, LMDB), point reads and
-// full iteration, on UN Parallel Corpus Arabic-English sentences (DHAKIRA_SHARED_DIR) repeated to 200k pairs.
+// Store throughput: batched adds (validation, NFC, source match keys, dedup check, LMDB), point
+// reads and full iteration, on UN Parallel Corpus Arabic-English sentences (DHAKIRA_SHARED_DIR)
+// repeated to 200k pairs.
 //
 //   build/benchmarks/store_bench [--benchmark_filter=...]
 // Goal (import): >= 100k pairs/s into the store before the fuzzy index.
@@ -149,8 +150,8 @@ BENCHMARK(BM_BatchedAdd)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-// The parts of an add, one thread, per pair: validation + NFC + match keys (UnitPreparer), then encoding.
-// What is left of BM_BatchedAdd/0/1 is LMDB and the transaction bookkeeping.
+// The parts of an add, one thread, per pair: validation + NFC + match keys (UnitPreparer), then
+// encoding. What is left of BM_BatchedAdd/0/1 is LMDB and the transaction bookkeeping.
 void BM_PrepareOnly(benchmark::State& state) {
   constexpr size_t kN = 20000;
   std::vector<dhakira::SegmentPair> pairs;

@@ -1,4 +1,5 @@
-// Unit value encoding: round trip, and damaged values are Corruption (never a crash, never an OOB read).
+// Unit value encoding: round trip, and damaged values are Corruption (never a crash, never an OOB
+// read).
 #include "store/encoding.h"
 
 #include <gtest/gtest.h>
@@ -176,10 +177,11 @@ TEST(EncodingTest, UnknownEncodingVersionIsNamed) {
   std::string value;
   EncodeUnit(SampleUnit(), &value);
   value[0] = 7;
-  // Re-seal with a valid checksum (zlib crc32 of everything before it) so only the version is wrong.
+  // Re-seal with a valid checksum (zlib crc32 of everything before it) so only the version is
+  // wrong.
   value.resize(value.size() - 4);
   PutFixed32(&value, static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(value.data()),
-                                                  static_cast<uInt>(value.size()))));
+                                                 static_cast<uInt>(value.size()))));
   SegmentPair out;
   const Status s = DecodeUnit(value, 1, &out);
   EXPECT_TRUE(s.IsCorruption());

@@ -122,8 +122,10 @@ TEST_F(StoreTest, RoundTripsEveryFieldAcrossReopen) {
   // Arabic with tatweel, harakat and an inline-code placeholder (U+E000) between words.
   p.source = "قالَ الرئيـــس إنّ \xEE\x80\x80الاتفاق\xEE\x80\x81 يشمل ٣٫٥ مليون دولار.";
   p.target = "The president said \xEE\x80\x80the agreement\xEE\x80\x81 covers $3.5 million.";
-  p.source_codes = {{"bpt", "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>"}, {"ept", "<ept i=\"1\">&lt;/b&gt;</ept>"}};
-  p.target_codes = {{"bpt", "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>"}, {"ept", "<ept i=\"1\">&lt;/b&gt;</ept>"}};
+  p.source_codes = {{"bpt", "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>"},
+                    {"ept", "<ept i=\"1\">&lt;/b&gt;</ept>"}};
+  p.target_codes = {{"bpt", "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>"},
+                    {"ept", "<ept i=\"1\">&lt;/b&gt;</ept>"}};
   p.origin = "Al-Watan";
   p.doc_id = "2024-03-07/syria-csto";
   p.doc_position = 12;
@@ -256,12 +258,12 @@ TEST_F(StoreTest, UpdateReplacesAndKeepsCreation) {
   EXPECT_EQ(stats->origins.at("Al-Watan"), 1u);
 
   // The old texts are no longer a duplicate; the new ones are.
-  StatusOr<WriteResult> again = store->Add(Pair("وقال الوزير", "The minister said"),
-                                           DuplicatePolicy::kSkip);
+  StatusOr<WriteResult> again =
+      store->Add(Pair("وقال الوزير", "The minister said"), DuplicatePolicy::kSkip);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->outcome, WriteOutcome::kAdded);
-  StatusOr<WriteResult> dup = store->Add(Pair("وقال الوزير أمس", "The minister said yesterday"),
-                                         DuplicatePolicy::kSkip);
+  StatusOr<WriteResult> dup =
+      store->Add(Pair("وقال الوزير أمس", "The minister said yesterday"), DuplicatePolicy::kSkip);
   ASSERT_TRUE(dup.ok());
   EXPECT_EQ(dup->outcome, WriteOutcome::kSkippedDuplicate);
   EXPECT_EQ(dup->id, r->id);
@@ -311,7 +313,8 @@ TEST_P(DuplicateTest, SecondAddOfSamePair) {
   SegmentPair first = Pair("الاجتماع انتهى", "The meeting ended");
   first.note = "first";
   first.created_by = "alice";
-  SegmentPair second = Pair("الاجتماع انتهى", "The meeting ended", "AR", "en");  // same after canon.
+  SegmentPair second =
+      Pair("الاجتماع انتهى", "The meeting ended", "AR", "en");  // same after canon.
   second.note = "second";
   StatusOr<WriteResult> r1 = store->Add(first, c.policy);
   ASSERT_TRUE(r1.ok());
@@ -404,7 +407,8 @@ TEST_F(StoreTest, BatchIsAllOrNothing) {
     EXPECT_NE(r.status().message().find("entry 2"), std::string::npos) << r.status().message();
     EXPECT_NE(r.status().message().find("target"), std::string::npos) << r.status().message();
   }
-  {  // A record that fails inside the transaction (update of a missing id) rolls back earlier writes.
+  {  // A record that fails inside the transaction (update of a missing id) rolls back earlier
+     // writes.
     WriteBatch batch;
     batch.Add(Pair("واحد", "one"));
     batch.Delete(existing->id);
@@ -454,6 +458,44 @@ TEST_F(StoreTest, LargeBatchPreparedInParallelReportsTheFirstBadEntry) {
   EXPECT_FALSE(last->source_tokens.empty());
 }
 
+// Under kSkip the store looks for duplicates before computing match keys; a unit that stops being a
+// duplicate inside the transaction (deleted earlier in the same batch) still gets its keys.
+TEST_F(StoreTest, DeferredMatchKeysAreComputedWhenTheDuplicateIsGone) {
+  auto store = OpenOrDie(tm_);
+  ASSERT_NE(store, nullptr);
+  StatusOr<WriteResult> a =
+      store->Add(Pair("وقال المتحدث", "The spokesman said"), DuplicatePolicy::kSkip);
+  ASSERT_TRUE(a.ok());
+  WriteBatch batch;
+  batch.Delete(a->id);
+  batch.Add(Pair("وقال المتحدث", "The spokesman said"));
+  batch.Add(Pair("وقال المتحدث", "The spokesman said"));  // now a duplicate of the line above
+  StatusOr<std::vector<WriteResult>> r = store->Write(batch, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_EQ((*r)[1].outcome, WriteOutcome::kAdded);
+  EXPECT_EQ((*r)[2].outcome, WriteOutcome::kSkippedDuplicate);
+  EXPECT_EQ((*r)[2].id, (*r)[1].id);
+  StatusOr<SegmentPair> got = store->Get((*r)[1].id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->source_tokens.empty());
+  const size_t tokens = got->source_tokens.size();
+  // A plain re-import skips everything and leaves the stored units (and their keys) alone.
+  WriteBatch again;
+  again.Add(Pair("وقال المتحدث", "The spokesman said"));
+  r = store->Write(again, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].outcome, WriteOutcome::kSkippedDuplicate);
+  StatusOr<WriteResult> upd =
+      store->Add(Pair("وقال المتحدث", "The spokesman said"), DuplicatePolicy::kUpdate);
+  ASSERT_TRUE(upd.ok());
+  EXPECT_EQ(upd->outcome, WriteOutcome::kUpdated);
+  got = store->Get(upd->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->source_tokens.size(), tokens);  // the update computed them again
+  EXPECT_EQ(Count(*store), 1u);
+}
+
 TEST_F(StoreTest, BatchMixesAddUpdateDelete) {
   auto store = OpenOrDie(tm_);
   ASSERT_NE(store, nullptr);
@@ -476,10 +518,12 @@ TEST_F(StoreTest, BatchMixesAddUpdateDelete) {
   EXPECT_EQ((*r2)[1].outcome, WriteOutcome::kDeleted);
   EXPECT_EQ((*r2)[2].outcome, WriteOutcome::kAdded);
   std::vector<std::string> targets;
-  ASSERT_TRUE(store->ForEach([&](const SegmentPair& p) {
-                     targets.push_back(p.target);
-                     return true;
-                   }).ok());
+  ASSERT_TRUE(store
+                  ->ForEach([&](const SegmentPair& p) {
+                    targets.push_back(p.target);
+                    return true;
+                  })
+                  .ok());
   EXPECT_EQ(targets, (std::vector<std::string>{"a a", "c"}));
   EXPECT_TRUE(store->Write(WriteBatch(), DuplicatePolicy::kSkip).ok());
 }
@@ -509,9 +553,13 @@ TEST_F(StoreTest, RejectsBadInputNamingTheField) {
       {"bad src_lang", with([](SegmentPair& p) { p.src_lang = "no such language!"; }), "src_lang"},
       {"bad tgt_lang", with([](SegmentPair& p) { p.tgt_lang = "e n"; }), "tgt_lang"},
       {"bad note", with([](SegmentPair& p) { p.note = "\xC0\x80"; }), "note"},
-      {"bad property", with([](SegmentPair& p) { p.properties = {{"x-a", "ok"}, {"", "v"}}; }),
+      {"bad property", with([](SegmentPair& p) {
+         p.properties = {{"x-a", "ok"}, {"", "v"}};
+       }),
        "properties[1].type"},
-      {"bad code", with([](SegmentPair& p) { p.source_codes = {{"b", "<b>"}}; }),
+      {"bad code", with([](SegmentPair& p) {
+         p.source_codes = {{"b", "<b>"}};
+       }),
        "source_codes[0].element"},
   };
   for (const BadCase& c : cases) {
@@ -530,13 +578,16 @@ TEST_F(StoreTest, ForEachInIdOrderStopsEarlyAndMayWrite) {
   auto store = OpenOrDie(tm_);
   ASSERT_NE(store, nullptr);
   WriteBatch batch;
-  for (int i = 0; i < 300; ++i) batch.Add(Pair("جملة رقم " + std::to_string(i), "sentence " + std::to_string(i)));
+  for (int i = 0; i < 300; ++i)
+    batch.Add(Pair("جملة رقم " + std::to_string(i), "sentence " + std::to_string(i)));
   ASSERT_TRUE(store->Write(batch, DuplicatePolicy::kSkip).ok());
   std::vector<uint64_t> ids;
-  ASSERT_TRUE(store->ForEach([&](const SegmentPair& p) {
-                     ids.push_back(p.id);
-                     return true;
-                   }).ok());
+  ASSERT_TRUE(store
+                  ->ForEach([&](const SegmentPair& p) {
+                    ids.push_back(p.id);
+                    return true;
+                  })
+                  .ok());
   ASSERT_EQ(ids.size(), 300u);
   for (size_t i = 1; i < ids.size(); ++i) EXPECT_LT(ids[i - 1], ids[i]);
   int seen = 0;
@@ -544,13 +595,15 @@ TEST_F(StoreTest, ForEachInIdOrderStopsEarlyAndMayWrite) {
   EXPECT_EQ(seen, 5);
   // The callback runs without store locks held: it may write (it sees its iteration's snapshot).
   int visited = 0;
-  ASSERT_TRUE(store->ForEach([&](const SegmentPair& p) {
-                     ++visited;
-                     if (p.id % 100 == 0) {
-                       EXPECT_TRUE(store->Delete(p.id).ok());
-                     }
-                     return true;
-                   }).ok());
+  ASSERT_TRUE(store
+                  ->ForEach([&](const SegmentPair& p) {
+                    ++visited;
+                    if (p.id % 100 == 0) {
+                      EXPECT_TRUE(store->Delete(p.id).ok());
+                    }
+                    return true;
+                  })
+                  .ok());
   EXPECT_EQ(visited, 300);
   EXPECT_EQ(Count(*store), 297u);
 }
@@ -685,8 +738,8 @@ TEST_F(StoreTest, SnapshotKeepsItsViewWhileAWriterCommitsAndGrowsTheMap) {
   EXPECT_EQ((*fresh)->Get(first->id)->target, "the original, edited");
 }
 
-// Another process grows the map beyond ours: our next transaction gets MDB_MAP_RESIZED and must adopt the
-// new size (mdb_env_set_mapsize(env, 0)) instead of failing.
+// Another process grows the map beyond ours: our next transaction gets MDB_MAP_RESIZED and must
+// adopt the new size (mdb_env_set_mapsize(env, 0)) instead of failing.
 TEST_F(StoreTest, AdoptsAMapGrownByAnotherProcess) {
   StoreOptions options;
   options.initial_map_size = 1 << 20;
@@ -802,7 +855,8 @@ TEST_F(StoreTest, OtherFormatVersionIsFailedPrecondition) {
   { ASSERT_NE(OpenOrDie(tm_), nullptr); }
   {
     RawEnv raw(tm_);
-    raw.Put("meta", "format", store_internal::EncodeFormatRecord(store_internal::kFormatVersion + 1));
+    raw.Put("meta", "format",
+            store_internal::EncodeFormatRecord(store_internal::kFormatVersion + 1));
   }
   StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
   ASSERT_FALSE(store.ok());
@@ -979,19 +1033,21 @@ TEST_F(StoreTest, HooksWriteInTheSameTransaction) {
   EXPECT_EQ(Count(store), 3009u);
 
   // Reads of the index and the units in one transaction; decode helpers.
-  ASSERT_TRUE(store.Read([&](MDB_txn* txn) {
-                     SegmentPair u;
-                     DHAKIRA_RETURN_IF_ERROR(store.GetUnit(txn, 1, &u));
-                     EXPECT_EQ(u.target, "0");
-                     int n = 0;
-                     DHAKIRA_RETURN_IF_ERROR(store.ForEachUnit(txn, 2, [&](const SegmentPair& x) {
-                       EXPECT_GE(x.id, 2u);
-                       return ++n < 5;
-                     }));
-                     EXPECT_EQ(n, 5);
-                     return store.GetUnit(txn, 3, &u).IsNotFound() ? Status::OK()
-                                                                   : Status::Internal("unit 3");
-                   }).ok());
+  ASSERT_TRUE(store
+                  .Read([&](MDB_txn* txn) {
+                    SegmentPair u;
+                    DHAKIRA_RETURN_IF_ERROR(store.GetUnit(txn, 1, &u));
+                    EXPECT_EQ(u.target, "0");
+                    int n = 0;
+                    DHAKIRA_RETURN_IF_ERROR(store.ForEachUnit(txn, 2, [&](const SegmentPair& x) {
+                      EXPECT_GE(x.id, 2u);
+                      return ++n < 5;
+                    }));
+                    EXPECT_EQ(n, 5);
+                    return store.GetUnit(txn, 3, &u).IsNotFound() ? Status::OK()
+                                                                  : Status::Internal("unit 3");
+                  })
+                  .ok());
   EXPECT_EQ(AsLmdbStore(&store), &store);
 
   // A hook attached later sees later writes.

@@ -41,8 +41,8 @@ uint32_t DecodeFixed32(const char* p) {
 }
 
 uint64_t DecodeFixed64(const char* p) {
-  return static_cast<uint64_t>(DecodeFixed32(p)) |
-         static_cast<uint64_t>(DecodeFixed32(p + 4)) << 32;
+  return static_cast<uint64_t>(DecodeFixed32(p)) | static_cast<uint64_t>(DecodeFixed32(p + 4))
+                                                       << 32;
 }
 
 bool ByteReader::GetU8(uint8_t* v) {
@@ -107,9 +107,9 @@ uint64_t DecodeIdKey(const char in[8]) {
 
 namespace {
 
-// MurmurHash64A (Austin Appleby, 2008; public domain; https://github.com/aappleby/smhasher), written
-// from its description: 8 bytes a step, so ~8x faster than byte-wise FNV on our texts. Input bytes are
-// read little-endian so the value does not depend on the machine.
+// MurmurHash64A (Austin Appleby, 2008; public domain; https://github.com/aappleby/smhasher),
+// written from its description: 8 bytes a step, so ~8x faster than byte-wise FNV on our texts.
+// Input bytes are read little-endian so the value does not depend on the machine.
 constexpr uint64_t kMurmurM = 0xc6a4a7935bd1e995ull;
 constexpr int kMurmurR = 47;
 
@@ -189,9 +189,11 @@ Status Truncated(uint64_t id, std::string_view field) {
   return Bad(id, what);
 }
 
-// Checks length, CRC and version byte; on success `body` is the value between the version byte and the CRC.
+// Checks length, CRC and version byte; on success `body` is the value between the version byte and
+// the CRC.
 Status CheckFrame(std::string_view value, uint64_t id, std::string_view* body) {
-  if (value.size() < 5) return Bad(id, "value too short (" + std::to_string(value.size()) + " bytes)");
+  if (value.size() < 5)
+    return Bad(id, "value too short (" + std::to_string(value.size()) + " bytes)");
   const size_t n = value.size() - 4;
   const uint32_t stored = DecodeFixed32(value.data() + n);
   if (Crc32(value.data(), n) != stored) return Bad(id, "checksum mismatch (value garbled)");
@@ -210,8 +212,8 @@ bool GetString(ByteReader& r, std::string* out) {
   return true;
 }
 
-// Reads a count of elements that each take at least `min_bytes`; rejects counts the rest cannot hold, so a
-// garbled count never makes us allocate gigabytes.
+// Reads a count of elements that each take at least `min_bytes`; rejects counts the rest cannot
+// hold, so a garbled count never makes us allocate gigabytes.
 bool GetCount(ByteReader& r, size_t min_bytes, size_t* n) {
   uint64_t v;
   if (!r.GetVarint64(&v) || v > r.remaining() / min_bytes) return false;
@@ -233,7 +235,8 @@ bool GetCodes(ByteReader& r, std::vector<InlineCode>* codes) {
 
 uint64_t DedupHash(std::string_view src_lang, std::string_view tgt_lang, std::string_view source,
                    std::string_view target) {
-  // Chained: each field's hash seeds the next; the length goes into each step, so field boundaries count.
+  // Chained: each field's hash seeds the next; the length goes into each step, so field boundaries
+  // count.
   uint64_t h = Murmur64A(src_lang.data(), src_lang.size(), 0x64686b72ull);  // "dhkr"
   h = Murmur64A(tgt_lang.data(), tgt_lang.size(), h);
   h = Murmur64A(source.data(), source.size(), h);
@@ -273,11 +276,12 @@ void EncodeUnit(const SegmentPair& u, std::string* out) {
   PutVarint64(out, u.source_tokens.size());
   uint32_t prev_end = 0;
   for (const Token& t : u.source_tokens) {
-    // Most keys equal their source span (ASCII digits, unfolded Arabic, lower-case text): flag instead
-    // of storing them twice.
+    // Most keys equal their source span (ASCII digits, unfolded Arabic, lower-case text): flag
+    // instead of storing them twice.
     const bool key_is_span = t.end <= u.source.size() && t.begin <= t.end &&
                              std::string_view(u.source).substr(t.begin, t.end - t.begin) == t.key;
-    out->push_back(static_cast<char>(static_cast<uint8_t>(t.type) | (key_is_span ? kKeyIsSpan : 0)));
+    out->push_back(
+        static_cast<char>(static_cast<uint8_t>(t.type) | (key_is_span ? kKeyIsSpan : 0)));
     if (!key_is_span) PutLengthPrefixed(out, t.key);
     PutVarint64(out, ZigZag(static_cast<int64_t>(t.begin) - static_cast<int64_t>(prev_end)));
     PutVarint64(out, t.end - t.begin);
@@ -395,7 +399,8 @@ std::string EncodeFormatRecord(uint32_t version) {
 }
 
 Status DecodeFormatRecord(std::string_view value, uint32_t* version) {
-  if (value.size() != kFormatMagic.size() + 4 || value.substr(0, kFormatMagic.size()) != kFormatMagic) {
+  if (value.size() != kFormatMagic.size() + 4 ||
+      value.substr(0, kFormatMagic.size()) != kFormatMagic) {
     return Status::Corruption("not a dhakira TM: the format record has no dhakira magic");
   }
   *version = DecodeFixed32(value.data() + kFormatMagic.size());

@@ -1,5 +1,6 @@
 // On-disk encodings of the LMDB store: unit values, keys, counters, the format record.
-// docs/storage.md is the normative description; keep both in step (and bump a version on any change).
+// docs/storage.md is the normative description; keep both in step (and bump a version on any
+// change).
 //
 // Thread safety: free functions without shared state; safe from any thread.
 #ifndef DHAKIRA_STORE_ENCODING_H_
@@ -33,8 +34,8 @@ void PutLengthPrefixed(std::string* out, std::string_view s);
 uint32_t DecodeFixed32(const char* p);  // little-endian
 uint64_t DecodeFixed64(const char* p);  // little-endian
 
-// Bounds-checked reader over a byte range. Every getter returns false (and consumes nothing useful) when
-// the input is too short or malformed; it never reads outside [data, data + size).
+// Bounds-checked reader over a byte range. Every getter returns false (and consumes nothing useful)
+// when the input is too short or malformed; it never reads outside [data, data + size).
 class ByteReader {
  public:
   ByteReader(const char* data, size_t size) : p_(data), end_(data + size) {}
@@ -61,20 +62,20 @@ void EncodeIdKey(uint64_t id, char out[8]);
 uint64_t DecodeIdKey(const char in[8]);
 
 // The `dedup` key: MurmurHash64A chained over src_lang, tgt_lang, source, target (docs/storage.md).
-// Stored on disk: never change it without a format version bump. Collisions are harmless (the texts are
-// compared on a hit).
+// Stored on disk: never change it without a format version bump. Collisions are harmless (the texts
+// are compared on a hit).
 uint64_t DedupHash(std::string_view src_lang, std::string_view tgt_lang, std::string_view source,
                    std::string_view target);
 
 // ---- unit values ----
 
-// Encodes everything of `unit` except its id (the key) as a version-1 unit value, appended to `out`.
-// Layout in docs/storage.md; ends with a CRC-32 (zlib) of all preceding bytes.
+// Encodes everything of `unit` except its id (the key) as a version-1 unit value, appended to
+// `out`. Layout in docs/storage.md; ends with a CRC-32 (zlib) of all preceding bytes.
 void EncodeUnit(const SegmentPair& unit, std::string* out);
 
-// Decodes a unit value into `out` (reusing its buffers), setting out->id = id. Corruption naming the unit
-// and the field when the value is truncated, garbled (CRC mismatch) or of an unknown encoding version.
-// Never reads outside `value`.
+// Decodes a unit value into `out` (reusing its buffers), setting out->id = id. Corruption naming
+// the unit and the field when the value is truncated, garbled (CRC mismatch) or of an unknown
+// encoding version. Never reads outside `value`.
 Status DecodeUnit(std::string_view value, uint64_t id, SegmentPair* out);
 
 // The identity fields of a unit, viewing into the value (valid while the value is).

@@ -1,24 +1,28 @@
 // The LMDB store. Schema and on-disk layout: docs/storage.md. Extension point: store_internal.h.
 //
 // Concurrency design (the reasons behind store.h's thread-safety contract):
-//  * LMDB gives MVCC: one writer and any number of readers run in parallel; a read transaction sees the
-//    state as of its start. Writers are serialized by `write_mu_` (LMDB would serialize them too, but we
-//    also guard our hooks and the retry loop with it).
-//  * The map must grow (mdb_env_set_mapsize) when a write hits MDB_MAP_FULL. LMDB requires that no
-//    transaction of this process be *active* then, because set_mapsize munmaps and re-mmaps the file and
-//    every pointer into the old map dangles. We use a reader/writer lock, Env::map_mu: every piece of code
-//    that touches the map (begins/ends a transaction, reads through a cursor, decodes a value) holds it
-//    shared, for the duration of that one call; growth holds it exclusive.
-//  * A long-lived Snapshot keeps its read transaction open but does NOT hold map_mu between calls, so it
-//    never blocks growth (no deadlock, even when the thread holding a snapshot is the one that writes).
-//    This relies on what an idle LMDB read transaction contains: the txn id, its reader-table slot (in
-//    lock.mdb, a separate mapping) and copies of the database roots (page numbers). It holds no pointer into
-//    the data map once no cursor is open and no MDB_val is in use, which our code guarantees by closing
-//    cursors and copying values before releasing map_mu. mdb_env_set_mapsize (LMDB 0.9.24, mdb.c) only
-//    munmaps/mmaps and recomputes me_maxpg; page lookups always go through env->me_map. The pages the
-//    snapshot sees stay valid because its reader slot keeps them from being reused.
-//  * ForEach never calls the user's function with map_mu held: units are decoded in chunks, the lock is
-//    released, then the callback runs. So callbacks may call any Store method, including writes.
+// - LMDB gives MVCC: one writer and any number of readers run in parallel; a read transaction sees
+//   the state as of its start. Writers are serialized by `write_mu_` (LMDB would serialize them
+//   too, but we also guard our hooks and the retry loop with it).
+// - The map must grow (mdb_env_set_mapsize) when a write hits MDB_MAP_FULL. LMDB requires that no
+//   transaction of this process be *active* then, because set_mapsize munmaps and re-mmaps the
+//   file and every pointer into the old map dangles. We use a reader/writer lock, Env::map_mu:
+//   every piece of code that touches the map (begins/ends a transaction, reads through a cursor,
+//   decodes a value) holds it shared, for the duration of that one call; growth holds it
+//   exclusive.
+// - A long-lived Snapshot keeps its read transaction open but does NOT hold map_mu between calls,
+//   so it never blocks growth (no deadlock, even when the thread holding a snapshot is the one
+//   that writes). This relies on what an idle LMDB read transaction contains: the txn id, its
+//   reader-table slot (in lock.mdb, a separate mapping) and copies of the database roots (page
+//   numbers). It holds no pointer into the data map once no cursor is open and no MDB_val is in
+//   use, which our code guarantees by closing cursors and copying values before releasing map_mu.
+//   mdb_env_set_mapsize (LMDB 0.9.24, mdb.c) only munmaps/mmaps and recomputes me_maxpg; page
+//   lookups always go through env->me_map. The pages the snapshot sees stay valid because its
+//   reader slot keeps them from being reused.
+// - ForEach never calls the user's function with map_mu held: units are decoded in chunks, the
+//   lock is released, then the callback runs. So callbacks may call any Store method, even writes.
+#include "dhakira/store.h"
+
 #include <lmdb.h>
 #include <sys/stat.h>
 
@@ -35,7 +39,6 @@
 #include <thread>
 #include <utility>
 
-#include "dhakira/store.h"
 #include "store/encoding.h"
 #include "store/store_internal.h"
 #include "store/unit_prep.h"
@@ -58,9 +61,12 @@ using store_internal::UnitIdentity;
 
 const char* DuplicatePolicyName(DuplicatePolicy policy) {
   switch (policy) {
-    case DuplicatePolicy::kSkip: return "skip";
-    case DuplicatePolicy::kUpdate: return "update";
-    case DuplicatePolicy::kKeepBoth: return "keep";
+    case DuplicatePolicy::kSkip:
+      return "skip";
+    case DuplicatePolicy::kUpdate:
+      return "update";
+    case DuplicatePolicy::kKeepBoth:
+      return "keep";
   }
   return "unknown";
 }
@@ -68,7 +74,8 @@ const char* DuplicatePolicyName(DuplicatePolicy policy) {
 StatusOr<DuplicatePolicy> ParseDuplicatePolicy(std::string_view name) {
   if (name == "skip") return DuplicatePolicy::kSkip;
   if (name == "update") return DuplicatePolicy::kUpdate;
-  if (name == "keep" || name == "keep-both" || name == "keep_both") return DuplicatePolicy::kKeepBoth;
+  if (name == "keep" || name == "keep-both" || name == "keep_both")
+    return DuplicatePolicy::kKeepBoth;
   std::string msg = "duplicate policy '";
   msg += name;
   msg += "': expected skip, update or keep";
@@ -77,10 +84,14 @@ StatusOr<DuplicatePolicy> ParseDuplicatePolicy(std::string_view name) {
 
 const char* WriteOutcomeName(WriteOutcome outcome) {
   switch (outcome) {
-    case WriteOutcome::kAdded: return "added";
-    case WriteOutcome::kUpdated: return "updated";
-    case WriteOutcome::kSkippedDuplicate: return "skipped";
-    case WriteOutcome::kDeleted: return "deleted";
+    case WriteOutcome::kAdded:
+      return "added";
+    case WriteOutcome::kUpdated:
+      return "updated";
+    case WriteOutcome::kSkippedDuplicate:
+      return "skipped";
+    case WriteOutcome::kDeleted:
+      return "deleted";
   }
   return "unknown";
 }
@@ -94,17 +105,17 @@ std::string LanguagePairKey(std::string_view src_lang, std::string_view tgt_lang
 
 Status StoreOptions::Validate() const {
   if (initial_map_size < (1ull << 20) || initial_map_size > (1ull << 40)) {
-    return Status::InvalidArgument("StoreOptions.initial_map_size: " +
-                                   std::to_string(initial_map_size) +
-                                   " bytes is outside 1 MiB .. 1 TiB");
+    return Status::InvalidArgument(
+        "StoreOptions.initial_map_size: " + std::to_string(initial_map_size) +
+        " bytes is outside 1 MiB .. 1 TiB");
   }
   if (max_readers < 1 || max_readers > 4096) {
     return Status::InvalidArgument("StoreOptions.max_readers: " + std::to_string(max_readers) +
                                    " is outside 1 .. 4096");
   }
   if (prepare_threads > 256) {
-    return Status::InvalidArgument("StoreOptions.prepare_threads: " + std::to_string(prepare_threads) +
-                                   " is outside 0 .. 256");
+    return Status::InvalidArgument("StoreOptions.prepare_threads: " +
+                                   std::to_string(prepare_threads) + " is outside 0 .. 256");
   }
   // create_if_missing is ignored for a read-only open (its default is true): not an error.
   return Status::OK();
@@ -123,13 +134,15 @@ Status LmdbError(int rc, std::string_view what) {
   msg += ": ";
   msg += mdb_strerror(rc);
   switch (rc) {
-    case MDB_NOTFOUND: return Status::NotFound(msg);
+    case MDB_NOTFOUND:
+      return Status::NotFound(msg);
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
     case MDB_VERSION_MISMATCH:
     case MDB_INCOMPATIBLE:
-    case MDB_BAD_DBI: return Status::Corruption(msg);
+    case MDB_BAD_DBI:
+      return Status::Corruption(msg);
     case MDB_MAP_FULL:
     case MDB_TXN_FULL:
     case MDB_READERS_FULL:
@@ -138,10 +151,13 @@ Status LmdbError(int rc, std::string_view what) {
     case MDB_PAGE_FULL:
     case MDB_TLS_FULL:
     case ENOMEM:
-    case ENOSPC: return Status::ResourceExhausted(msg);
+    case ENOSPC:
+      return Status::ResourceExhausted(msg);
     case MDB_BAD_VALSIZE:
-    case EINVAL: return Status::InvalidArgument(msg);
-    default: return Status::IOError(msg);
+    case EINVAL:
+      return Status::InvalidArgument(msg);
+    default:
+      return Status::IOError(msg);
   }
 }
 
@@ -175,9 +191,7 @@ constexpr std::string_view kMetaCreatedAt = "created_at";
 constexpr char kStatLanguagePair = 'L';
 constexpr char kStatOrigin = 'O';
 
-MDB_val Val(std::string_view s) {
-  return MDB_val{s.size(), const_cast<char*>(s.data())};
-}
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 std::string_view View(const MDB_val& v) {
   return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
 }
@@ -197,15 +211,16 @@ std::string UnitWhat(std::string_view verb, uint64_t id) {
   return s;
 }
 
-// Paths of the environments open in this process. LMDB forbids opening one environment twice in a process
-// (closing either would drop the other's POSIX locks).
+// Paths of the environments open in this process. LMDB forbids opening one environment twice in a
+// process (closing either would drop the other's POSIX locks).
 std::mutex g_open_mu;
 std::set<std::string>& OpenPaths() {
   static auto* paths = new std::set<std::string>();
   return *paths;
 }
 
-// The environment and everything that may outlive the Store object (snapshots hold a shared_ptr to it).
+// The environment and everything that may outlive the Store object (snapshots hold a shared_ptr to
+// it).
 struct Env {
   MDB_env* env = nullptr;
   std::string path;
@@ -228,7 +243,8 @@ struct Env {
   ~Env() {
     for (MDB_txn* t : pool) mdb_txn_abort(t);
     if (env != nullptr) {
-      if (opened && !sync && !read_only) mdb_env_sync(env, 1);  // a clean close is durable even with sync=false
+      if (opened && !sync && !read_only)
+        mdb_env_sync(env, 1);  // a clean close is durable even with sync=false
       mdb_env_close(env);
     }
     if (!registry_key.empty()) {
@@ -275,8 +291,8 @@ struct Env {
     return Status::OK();
   }
 
-  // Our write hit MDB_MAP_FULL: double the map (+50% beyond 1 GiB). Waits for in-flight calls, not for
-  // idle snapshots.
+  // Our write hit MDB_MAP_FULL: double the map (+50% beyond 1 GiB). Waits for in-flight calls, not
+  // for idle snapshots.
   Status Grow() {
     std::unique_lock<std::shared_mutex> lock(map_mu);
     MDB_envinfo info;
@@ -308,7 +324,8 @@ struct Env {
         DHAKIRA_RETURN_IF_ERROR(AdoptMapSize().WithContext(what));
         continue;
       }
-      if (rc != MDB_SUCCESS) return LmdbError(rc, std::string(what) + ": starting a read transaction");
+      if (rc != MDB_SUCCESS)
+        return LmdbError(rc, std::string(what) + ": starting a read transaction");
       Status s = fn(txn);
       EndPooledRead(txn);
       return s;
@@ -326,7 +343,8 @@ struct Env {
         DHAKIRA_RETURN_IF_ERROR(AdoptMapSize().WithContext(what));
         continue;
       }
-      if (rc != MDB_SUCCESS) return LmdbError(rc, std::string(what) + ": starting a read transaction");
+      if (rc != MDB_SUCCESS)
+        return LmdbError(rc, std::string(what) + ": starting a read transaction");
       return txn;
     }
   }
@@ -492,7 +510,12 @@ class LmdbSnapshot final : public Snapshot {
 struct PreparedOp {
   WriteBatch::Op op;
   SegmentPair pair;
+  bool keys = false;  // pair.source_tokens computed
+  bool likely_dup =
+      false;  // a duplicate before the transaction: keys deferred (maybe never needed)
 };
+
+enum class PreparePhase { kFields, kKeys };
 
 // State of one write transaction attempt.
 struct TxnState {
@@ -519,7 +542,8 @@ class StoreImpl final : public LmdbStore {
   StatusOr<WriteResult> Add(SegmentPair pair, DuplicatePolicy on_duplicate) override {
     std::vector<PreparedOp> ops;
     ops.push_back(PreparedOp{WriteBatch::Op::kAdd, std::move(pair)});
-    DHAKIRA_RETURN_IF_ERROR(Prepare(&ops[0]).WithContext("adding unit"));
+    size_t bad_index = 0;
+    DHAKIRA_RETURN_IF_ERROR(PrepareOps(&ops, on_duplicate, &bad_index).WithContext("adding unit"));
     StatusOr<std::vector<WriteResult>> r = Apply(ops, on_duplicate, "adding unit");
     if (!r.ok()) return r.status();
     return (*r)[0];
@@ -529,7 +553,9 @@ class StoreImpl final : public LmdbStore {
     const std::string what = UnitWhat("updating", pair.id);
     std::vector<PreparedOp> ops;
     ops.push_back(PreparedOp{WriteBatch::Op::kUpdate, std::move(pair)});
-    DHAKIRA_RETURN_IF_ERROR(Prepare(&ops[0]).WithContext(what));
+    size_t bad_index = 0;
+    DHAKIRA_RETURN_IF_ERROR(
+        PrepareOps(&ops, DuplicatePolicy::kKeepBoth, &bad_index).WithContext(what));
     return Apply(ops, DuplicatePolicy::kKeepBoth, what).status();
   }
 
@@ -551,7 +577,7 @@ class StoreImpl final : public LmdbStore {
       if (e.op == WriteBatch::Op::kDelete) ops.back().pair.id = e.pair.id;
     }
     size_t bad_index = 0;
-    Status s = PrepareAll(&ops, &bad_index);
+    Status s = PrepareOps(&ops, on_duplicate, &bad_index);
     if (!s.ok()) {
       return s.WithContext("writing batch: " + EntryName(bad_index, batch.entries()[bad_index]));
     }
@@ -560,9 +586,8 @@ class StoreImpl final : public LmdbStore {
 
   StatusOr<SegmentPair> Get(uint64_t id) const override {
     SegmentPair out;
-    DHAKIRA_RETURN_IF_ERROR(env_->Read(UnitWhat("reading", id), [&](MDB_txn* txn) {
-      return GetUnitIn(*env_, txn, id, &out);
-    }));
+    DHAKIRA_RETURN_IF_ERROR(env_->Read(
+        UnitWhat("reading", id), [&](MDB_txn* txn) { return GetUnitIn(*env_, txn, id, &out); }));
     return out;
   }
 
@@ -658,17 +683,24 @@ class StoreImpl final : public LmdbStore {
   static std::string EntryName(size_t index, const WriteBatch::Entry& e) {
     std::string s = "entry " + std::to_string(index) + " (";
     switch (e.op) {
-      case WriteBatch::Op::kAdd: s += "add"; break;
-      case WriteBatch::Op::kUpdate: s += "update of unit " + std::to_string(e.pair.id); break;
-      case WriteBatch::Op::kDelete: s += "delete of unit " + std::to_string(e.pair.id); break;
+      case WriteBatch::Op::kAdd:
+        s += "add";
+        break;
+      case WriteBatch::Op::kUpdate:
+        s += "update of unit " + std::to_string(e.pair.id);
+        break;
+      case WriteBatch::Op::kDelete:
+        s += "delete of unit " + std::to_string(e.pair.id);
+        break;
     }
     s += ")";
     return s;
   }
 
-  // Prepares every op, on several threads for a large batch (validation and match keys dominate the cost
-  // of an import; the transaction itself is serial). On failure *bad_index is the lowest failing index.
-  Status PrepareAll(std::vector<PreparedOp>* ops, size_t* bad_index) {
+  // Prepares every op, on several threads for a large batch (validation and match keys dominate the
+  // cost of an import; the transaction itself is serial). On failure *bad_index is the lowest
+  // failing index.
+  Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index) {
     constexpr size_t kMinPerThread = 256;
     size_t threads = prepare_threads_ != 0 ? prepare_threads_ : std::thread::hardware_concurrency();
     threads = std::max<size_t>(1, std::min(threads, ops->size() / kMinPerThread));
@@ -677,7 +709,7 @@ class StoreImpl final : public LmdbStore {
     auto work = [&](size_t t) {
       const size_t begin = ops->size() * t / threads, end = ops->size() * (t + 1) / threads;
       for (size_t i = begin; i < end; ++i) {
-        Status s = Prepare(&(*ops)[i]);
+        Status s = Prepare(&(*ops)[i], phase);
         if (!s.ok()) {
           status[t] = std::move(s);
           first_bad[t] = i;
@@ -699,10 +731,51 @@ class StoreImpl final : public LmdbStore {
     return Status::OK();
   }
 
-  Status Prepare(PreparedOp* op) {
+  Status Prepare(PreparedOp* op, PreparePhase phase) {
     if (op->op == WriteBatch::Op::kDelete) return Status::OK();
     if (env_->read_only) return Status::FailedPrecondition("the TM is open read-only");
-    return preparer_.Prepare(&op->pair);
+    if (phase == PreparePhase::kFields) return preparer_.PrepareFields(&op->pair);
+    if (op->keys || op->likely_dup) return Status::OK();
+    DHAKIRA_RETURN_IF_ERROR(preparer_.ComputeKeys(&op->pair));
+    op->keys = true;
+    return Status::OK();
+  }
+
+  // Validates every op, then (under kSkip) looks up duplicates in a read transaction, then computes
+  // the match keys of the units that will be written. Re-importing a TM thus costs validation and a
+  // lookup per unit, not a normalization. The transaction re-checks duplicates (a writer may have
+  // deleted one meanwhile) and computes keys it still lacks.
+  Status PrepareOps(std::vector<PreparedOp>* ops, DuplicatePolicy policy, size_t* bad_index) {
+    DHAKIRA_RETURN_IF_ERROR(PrepareAll(ops, PreparePhase::kFields, bad_index));
+    if (policy == DuplicatePolicy::kSkip) {
+      // The look-up costs ~1-2 us a unit: only worth it when duplicates are common. Sample the
+      // first adds of the batch and go on only when some were duplicates (a re-import).
+      constexpr size_t kSample = 64;
+      DHAKIRA_RETURN_IF_ERROR(env_->Read("looking for duplicates", [&](MDB_txn* txn) {
+        size_t checked = 0, found = 0;
+        for (PreparedOp& op : *ops) {
+          if (op.op != WriteBatch::Op::kAdd) continue;
+          if (checked == kSample && found == 0) break;
+          const SegmentPair& p = op.pair;
+          uint64_t dup = 0;
+          DHAKIRA_RETURN_IF_ERROR(
+              FindDuplicate(txn, p, DedupHash(p.src_lang, p.tgt_lang, p.source, p.target), &dup));
+          op.likely_dup = dup != 0;
+          ++checked;
+          found += op.likely_dup ? 1 : 0;
+        }
+        return Status::OK();
+      }));
+    }
+    return PrepareAll(ops, PreparePhase::kKeys, bad_index);
+  }
+
+  // Computes the match keys of an op inside the transaction when they were deferred.
+  Status EnsureKeys(PreparedOp* op) {
+    if (op->keys) return Status::OK();
+    DHAKIRA_RETURN_IF_ERROR(preparer_.ComputeKeys(&op->pair));
+    op->keys = true;
+    return Status::OK();
   }
 
   // Writes `ops` in one transaction (all or nothing) and returns one result per op.
@@ -741,10 +814,12 @@ class StoreImpl final : public LmdbStore {
   Status ApplyOne(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy,
                   WriteResult* r) {
     switch (op->op) {
-      case WriteBatch::Op::kAdd: return DoAdd(ctx, st, &op->pair, policy, r);
+      case WriteBatch::Op::kAdd:
+        return DoAdd(ctx, st, op, policy, r);
       case WriteBatch::Op::kUpdate:
         r->id = op->pair.id;
         r->outcome = WriteOutcome::kUpdated;
+        DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
         return DoReplace(ctx, st, op->pair.id, &op->pair);
       case WriteBatch::Op::kDelete:
         r->id = op->pair.id;
@@ -785,8 +860,8 @@ class StoreImpl final : public LmdbStore {
       } else {
         EncodeCounter(static_cast<uint64_t>(next), &buf);
         MDB_val nv = Val(buf);
-        DHAKIRA_RETURN_IF_ERROR(
-            ctx.Check(mdb_put(ctx.txn(), env_->stats, &sk, &nv, 0), "writing a statistics counter"));
+        DHAKIRA_RETURN_IF_ERROR(ctx.Check(mdb_put(ctx.txn(), env_->stats, &sk, &nv, 0),
+                                          "writing a statistics counter"));
       }
     }
     return Status::OK();
@@ -802,13 +877,14 @@ class StoreImpl final : public LmdbStore {
   }
 
   // The lowest id of a stored unit with the identity of `p` (hash bucket `hash`), or 0.
-  Status FindDuplicate(WriteContext& ctx, const SegmentPair& p, uint64_t hash, uint64_t* found) {
+  // Reads only (in a read or write transaction).
+  Status FindDuplicate(MDB_txn* txn, const SegmentPair& p, uint64_t hash, uint64_t* found) const {
     *found = 0;
     char hkey[8];
     EncodeIdKey(hash, hkey);
     MDB_cursor* cursor = nullptr;
-    int rc = mdb_cursor_open(ctx.txn(), env_->dedup, &cursor);
-    DHAKIRA_RETURN_IF_ERROR(ctx.Check(rc, "looking for duplicates: opening a cursor"));
+    int rc = mdb_cursor_open(txn, env_->dedup, &cursor);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "looking for duplicates: opening a cursor");
     MDB_val k{8, hkey}, v;
     Status s;
     for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_KEY); rc == MDB_SUCCESS;
@@ -821,27 +897,28 @@ class StoreImpl final : public LmdbStore {
       char ukey[8];
       EncodeIdKey(id, ukey);
       MDB_val uk{8, ukey}, uv;
-      const int urc = mdb_get(ctx.txn(), env_->units, &uk, &uv);
+      const int urc = mdb_get(txn, env_->units, &uk, &uv);
       if (urc == MDB_NOTFOUND) {
-        s = Status::Corruption("a dedup entry names unit " + std::to_string(id) + ", which is absent");
+        s = Status::Corruption("a dedup entry names unit " + std::to_string(id) +
+                               ", which is absent");
         break;
       }
       if (urc != MDB_SUCCESS) {
-        s = ctx.Check(urc, UnitWhat("reading", id));
+        s = LmdbError(urc, UnitWhat("reading", id));
         break;
       }
       UnitIdentity ident;
       s = DecodeUnitIdentity(View(uv), id, &ident);
       if (!s.ok()) break;
-      if (ident.src_lang == p.src_lang && ident.tgt_lang == p.tgt_lang && ident.source == p.source &&
-          ident.target == p.target) {
+      if (ident.src_lang == p.src_lang && ident.tgt_lang == p.tgt_lang &&
+          ident.source == p.source && ident.target == p.target) {
         *found = id;
         break;
       }
     }
     mdb_cursor_close(cursor);
     if (!s.ok()) return s;
-    if (*found == 0 && rc != MDB_NOTFOUND) return ctx.Check(rc, "looking for duplicates");
+    if (*found == 0 && rc != MDB_NOTFOUND) return LmdbError(rc, "looking for duplicates");
     return Status::OK();
   }
 
@@ -873,12 +950,13 @@ class StoreImpl final : public LmdbStore {
     return ctx.Check(rc, UnitWhat("writing", u.id));
   }
 
-  Status DoAdd(WriteContext& ctx, TxnState* st, SegmentPair* p, DuplicatePolicy policy,
+  Status DoAdd(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy,
                WriteResult* r) {
-    const uint64_t hash = DedupHash(p->src_lang, p->tgt_lang, p->source, p->target);
+    SegmentPair* p = &op->pair;
     if (policy != DuplicatePolicy::kKeepBoth) {
+      const uint64_t hash = DedupHash(p->src_lang, p->tgt_lang, p->source, p->target);
       uint64_t dup = 0;
-      DHAKIRA_RETURN_IF_ERROR(FindDuplicate(ctx, *p, hash, &dup));
+      DHAKIRA_RETURN_IF_ERROR(FindDuplicate(ctx.txn(), *p, hash, &dup));
       if (dup != 0) {
         r->id = dup;
         if (policy == DuplicatePolicy::kSkip) {
@@ -886,9 +964,11 @@ class StoreImpl final : public LmdbStore {
           return Status::OK();
         }
         r->outcome = WriteOutcome::kUpdated;
+        DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
         return DoReplace(ctx, st, dup, p);
       }
     }
+    DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
     if (st->next_id == 0 || st->next_id == UINT64_MAX) {
       return Status::ResourceExhausted("no unit ids left");
     }
@@ -930,16 +1010,17 @@ class StoreImpl final : public LmdbStore {
     char key[8];
     EncodeIdKey(id, key);
     MDB_val k{8, key};
-    DHAKIRA_RETURN_IF_ERROR(ctx.Check(mdb_del(ctx.txn(), env_->units, &k, nullptr),
-                                      UnitWhat("deleting", id)));
+    DHAKIRA_RETURN_IF_ERROR(
+        ctx.Check(mdb_del(ctx.txn(), env_->units, &k, nullptr), UnitWhat("deleting", id)));
     DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, st->old, true));
     CountUnit(st, st->old, -1);
     for (const auto& hook : hooks_) DHAKIRA_RETURN_IF_ERROR(hook->OnDelete(ctx, st->old));
     return Status::OK();
   }
 
-  // The write loop: begin, body, commit; on MDB_MAP_FULL abort, grow the map and rerun everything; on
-  // MDB_MAP_RESIZED (another process grew it) adopt the new size and rerun. Caller holds write_mu_.
+  // The write loop: begin, body, commit; on MDB_MAP_FULL abort, grow the map and rerun everything;
+  // on MDB_MAP_RESIZED (another process grew it) adopt the new size and rerun. Caller holds
+  // write_mu_.
   Status RunWriteLocked(std::string_view what, const std::function<Status(WriteContext&)>& body) {
     for (;;) {
       bool grow = false;
@@ -1135,7 +1216,8 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   }
   e->opened = true;
 
-  // LMDB trusts its meta page; a data file shorter than the pages it names would fault (SIGBUS) on access.
+  // LMDB trusts its meta page; a data file shorter than the pages it names would fault (SIGBUS) on
+  // access.
   MDB_envinfo info;
   MDB_stat est;
   if (mdb_env_info(e->env, &info) == MDB_SUCCESS && mdb_env_stat(e->env, &est) == MDB_SUCCESS) {
@@ -1154,8 +1236,8 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   if (rc != MDB_SUCCESS) return LmdbError(rc, what);
   Status s;
   {
-    // Is our meta database there? Look in the main (unnamed) database first so we can tell "fresh" from
-    // "someone else's LMDB environment".
+    // Is our meta database there? Look in the main (unnamed) database first so we can tell "fresh"
+    // from "someone else's LMDB environment".
     MDB_dbi main_dbi;
     rc = mdb_dbi_open(txn, nullptr, 0, &main_dbi);
     MDB_stat main_stat;
@@ -1181,7 +1263,8 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   rc = mdb_txn_commit(txn);  // also for a read transaction: keeps the opened handles
   if (rc != MDB_SUCCESS) return LmdbError(rc, what + ": committing");
 
-  return std::unique_ptr<LmdbStore>(new StoreImpl(std::move(e), internal.hooks, options.prepare_threads));
+  return std::unique_ptr<LmdbStore>(
+      new StoreImpl(std::move(e), internal.hooks, options.prepare_threads));
 }
 
 }  // namespace

@@ -1,26 +1,27 @@
-// Private extension point of the LMDB store, for engine code that keeps its own databases in the TM's
-// LMDB environment (the fuzzy index) and must stay transactionally consistent with the units.
+// Private extension point of the LMDB store, for engine code that keeps its own databases in the
+// TM's LMDB environment (the fuzzy index) and must stay transactionally consistent with the units.
 //
 // What it gives:
-//   * StoreHook: a component that opens its named databases when the store opens (or when attached later)
-//     and is called inside the store's write transaction for every unit added, changed or deleted, so that
-//     its databases commit or roll back together with the units (one LMDB transaction).
-//   * LmdbStore::Read(): runs a function inside one LMDB read transaction, so a lookup reads its index and
-//     the units from the same MVCC snapshot; GetUnit()/ForEachUnit() decode units inside it.
-//   * LmdbError(): LMDB return code -> Status with mdb_strerror text and what we were doing.
+// - StoreHook: a component that opens its named databases when the store opens (or when attached
+//   later) and is called inside the store's write transaction for every unit added, changed or
+//   deleted, so that its databases commit or roll back together with the units.
+// - LmdbStore::Read(): runs a function inside one LMDB read transaction, so a lookup reads its
+//   index and the units from the same MVCC snapshot; GetUnit()/ForEachUnit() decode units in it.
+// - LmdbError(): LMDB return code -> Status with mdb_strerror text and what we were doing.
 //
-// Database names: the store owns "meta", "units", "dedup" and "stats". Names starting with "index." are
-// reserved for extensions (e.g. "index.tokens"); the store never creates such a database. The environment is
-// opened with room for 32 named databases. See docs/storage.md.
+// Database names: the store owns "meta", "units", "dedup" and "stats". Names starting with "index."
+// are reserved for extensions (e.g. "index.tokens"); the store never creates such a database. The
+// environment is opened with room for 32 named databases. See docs/storage.md.
 //
-// Rules for hook and Read() callbacks (they run while the store holds its map lock shared and, for writes,
-// its writer mutex):
-//   * Never call back into the Store (no Add/Get/...); use only the MDB_txn given.
-//   * Never keep an MDB_val, cursor or pointer into the map after returning: the map may be remapped
-//     (grown) between calls. Copy what you need.
-//   * In write callbacks, pass every LMDB return code through WriteContext::Check(); it records MDB_MAP_FULL
-//     so the store can grow the map and rerun the whole transaction (so callbacks may run more than once
-//     for one logical write: keep side effects inside the transaction, or undo them in OnAbort()).
+// Rules for hook and Read() callbacks (they run while the store holds its map lock shared and, for
+// writes, its writer mutex):
+// - Never call back into the Store (no Add/Get/...); use only the MDB_txn given.
+// - Never keep an MDB_val, cursor or pointer into the map after returning: the map may be remapped
+//   (grown) between calls. Copy what you need.
+// - In write callbacks, pass every LMDB return code through WriteContext::Check(); it records
+//   MDB_MAP_FULL so the store can grow the map and rerun the whole transaction. Callbacks may thus
+//   run more than once for one logical write: keep side effects inside the transaction, or undo
+//   them in OnAbort().
 #ifndef DHAKIRA_STORE_STORE_INTERNAL_H_
 #define DHAKIRA_STORE_STORE_INTERNAL_H_
 
@@ -41,8 +42,8 @@ namespace dhakira {
 
 // "<what>: <mdb_strerror(rc)>" with a code chosen from rc: NotFound (MDB_NOTFOUND), Corruption
 // (MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_INVALID, MDB_VERSION_MISMATCH, MDB_INCOMPATIBLE),
-// ResourceExhausted (MDB_MAP_FULL, MDB_TXN_FULL, MDB_READERS_FULL, MDB_DBS_FULL, ...), InvalidArgument
-// (MDB_BAD_VALSIZE), IOError otherwise. rc must not be MDB_SUCCESS.
+// ResourceExhausted (MDB_MAP_FULL, MDB_TXN_FULL, MDB_READERS_FULL, MDB_DBS_FULL, ...),
+// InvalidArgument (MDB_BAD_VALSIZE), IOError otherwise. rc must not be MDB_SUCCESS.
 Status LmdbError(int rc, std::string_view what);
 
 // The write transaction a hook runs in.
@@ -50,8 +51,8 @@ class WriteContext {
  public:
   explicit WriteContext(MDB_txn* txn) : txn_(txn) {}
   MDB_txn* txn() const { return txn_; }
-  // OK for MDB_SUCCESS; otherwise LmdbError(rc, what), remembering MDB_MAP_FULL / MDB_MAP_RESIZED so the
-  // store grows (or adopts) the map and reruns the transaction instead of failing.
+  // OK for MDB_SUCCESS; otherwise LmdbError(rc, what), remembering MDB_MAP_FULL / MDB_MAP_RESIZED
+  // so the store grows (or adopts) the map and reruns the transaction instead of failing.
   Status Check(int rc, std::string_view what);
   bool map_full() const { return map_full_; }
 
@@ -70,21 +71,23 @@ struct HookOpenContext {
   MDB_dbi units_dbi = 0;  // for a backfill: ForEachUnit(txn, ...) works here
 };
 
-// A component whose databases live in the TM's environment. Implementations are called with the store's
-// writer mutex held (never concurrently with each other for one store).
+// A component whose databases live in the TM's environment. Implementations are called with the
+// store's writer mutex held (never concurrently with each other for one store).
 class StoreHook {
  public:
   virtual ~StoreHook() = default;
-  // Opens (creating unless read-only) the hook's named databases and keeps their MDB_dbi handles. Called
-  // once, inside the transaction that opens the store (or attaches the hook). An error fails the open.
+  // Opens (creating unless read-only) the hook's named databases and keeps their MDB_dbi handles.
+  // Called once, inside the transaction that opens the store (or attaches the hook). An error fails
+  // the open.
   virtual Status Open(const HookOpenContext& ctx) = 0;
   // A unit was added (old_unit == nullptr) or replaced (old_unit is the stored one; ids are equal).
   // Both carry source_tokens.
-  virtual Status OnPut(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit) = 0;
+  virtual Status OnPut(WriteContext& ctx, const SegmentPair* old_unit,
+                       const SegmentPair& new_unit) = 0;
   // A unit was deleted.
   virtual Status OnDelete(WriteContext& ctx, const SegmentPair& old_unit) = 0;
-  // The transaction in which OnPut/OnDelete were called committed / was aborted (an error, or a rerun
-  // after map growth). For hooks that keep in-memory state; default: nothing.
+  // The transaction in which OnPut/OnDelete were called committed / was aborted (an error, or a
+  // rerun after map growth). For hooks that keep in-memory state; default: nothing.
   virtual void OnCommit() {}
   virtual void OnAbort() {}
 };
@@ -97,7 +100,8 @@ struct StoreInternalOptions {
 // The LMDB implementation of Store. All public Store methods are documented in dhakira/store.h.
 class LmdbStore : public Store {
  public:
-  static StatusOr<std::unique_ptr<LmdbStore>> Open(const std::string& path, const StoreOptions& options,
+  static StatusOr<std::unique_ptr<LmdbStore>> Open(const std::string& path,
+                                                   const StoreOptions& options,
                                                    const StoreInternalOptions& internal);
   ~LmdbStore() override;
 
@@ -105,19 +109,19 @@ class LmdbStore : public Store {
   // read-only), then calls it on every later write. Thread-safe (waits for the writer).
   virtual Status AttachHook(std::shared_ptr<StoreHook> hook) = 0;
 
-  // Runs fn in one LMDB read transaction (the current state of the TM), holding the map lock shared for
-  // the duration: keep fn short (a lookup), never call Store methods from it.
+  // Runs fn in one LMDB read transaction (the current state of the TM), holding the map lock shared
+  // for the duration: keep fn short (a lookup), never call Store methods from it.
   virtual Status Read(const std::function<Status(MDB_txn* txn)>& fn) const = 0;
 
   virtual MDB_env* env() const = 0;
   virtual MDB_dbi units_dbi() const = 0;
   virtual bool read_only() const = 0;
 
-  // Decodes unit `id` as seen by `txn` (a read or write transaction of this store) into *out, reusing its
-  // buffers. NotFound when absent; Corruption when the stored value is damaged.
+  // Decodes unit `id` as seen by `txn` (a read or write transaction of this store) into *out,
+  // reusing its buffers. NotFound when absent; Corruption when the stored value is damaged.
   virtual Status GetUnit(MDB_txn* txn, uint64_t id, SegmentPair* out) const = 0;
-  // Calls fn for each unit with from_id <= id, in id order, until fn returns false. `unit` is reused
-  // between calls. The same callback rules apply (no Store calls; don't keep pointers).
+  // Calls fn for each unit with from_id <= id, in id order, until fn returns false. `unit` is
+  // reused between calls. The same callback rules apply (no Store calls; don't keep pointers).
   virtual Status ForEachUnit(MDB_txn* txn, uint64_t from_id,
                              const std::function<bool(const SegmentPair& unit)>& fn) const = 0;
 
@@ -128,8 +132,8 @@ class LmdbStore : public Store {
 // The LmdbStore behind a Store, or nullptr when it is another implementation.
 LmdbStore* AsLmdbStore(Store* store);
 
-// Runs fn inside the read transaction of a snapshot taken from an LmdbStore (map lock held shared for the
-// call). InvalidArgument when `snapshot` is not an LMDB snapshot.
+// Runs fn inside the read transaction of a snapshot taken from an LmdbStore (map lock held shared
+// for the call). InvalidArgument when `snapshot` is not an LMDB snapshot.
 Status ReadSnapshot(const Snapshot& snapshot, const std::function<Status(MDB_txn* txn)>& fn);
 
 }  // namespace dhakira

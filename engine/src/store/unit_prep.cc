@@ -41,7 +41,8 @@ Status FieldError(std::string_view field, std::string_view what) {
 Status ToNfc(std::string* text, std::string_view field) {
   UErrorCode ec = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(ec);
-  if (U_FAILURE(ec)) return Status::Internal(std::string("loading ICU NFC data: ") + u_errorName(ec));
+  if (U_FAILURE(ec))
+    return Status::Internal(std::string("loading ICU NFC data: ") + u_errorName(ec));
   const icu::StringPiece piece(text->data(), static_cast<int32_t>(text->size()));
   if (nfc->isNormalizedUTF8(piece, ec) && U_SUCCESS(ec)) return Status::OK();
   if (U_FAILURE(ec)) return FieldError(field, std::string("NFC check failed: ") + u_errorName(ec));
@@ -64,11 +65,10 @@ bool IsBlank(std::string_view s) {
   return true;
 }
 
-// Non-empty, and (when `full`) valid UTF-8, put in NFC and checked not blank.
-Status CheckText(std::string* text, std::string_view field, bool full) {
+// Non-empty, valid UTF-8, put in NFC and not blank.
+Status CheckText(std::string* text, std::string_view field) {
   if (text->empty()) return FieldError(field, "empty");
   if (text->size() > INT32_MAX) return FieldError(field, "longer than 2 GiB");
-  if (!full) return Status::OK();
   DHAKIRA_RETURN_IF_ERROR(CheckUtf8(*text, field));
   DHAKIRA_RETURN_IF_ERROR(ToNfc(text, field));
   if (IsBlank(*text)) return FieldError(field, "only white space");
@@ -152,6 +152,11 @@ void UnitPreparer::ReturnNormalizer(std::unique_ptr<Normalizer> normalizer) {
 }
 
 Status UnitPreparer::Prepare(SegmentPair* pair) {
+  DHAKIRA_RETURN_IF_ERROR(PrepareFields(pair));
+  return ComputeKeys(pair);
+}
+
+Status UnitPreparer::PrepareFields(SegmentPair* pair) {
   StatusOr<std::string> src = Canonical(pair->src_lang);
   if (!src.ok()) return src.status().WithContext("src_lang");
   StatusOr<std::string> tgt = Canonical(pair->tgt_lang);
@@ -159,10 +164,8 @@ Status UnitPreparer::Prepare(SegmentPair* pair) {
   pair->src_lang = std::move(*src);
   pair->tgt_lang = std::move(*tgt);
 
-  // The normalizer below checks the source's UTF-8 (naming the byte offset) and puts it in NFC
-  // (NormalizedText::text): not done twice.
-  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->source, "source", /*full=*/false));
-  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->target, "target", /*full=*/true));
+  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->source, "source"));
+  DHAKIRA_RETURN_IF_ERROR(CheckText(&pair->target, "target"));
   DHAKIRA_RETURN_IF_ERROR(CheckCodes(pair->source_codes, "source_codes"));
   DHAKIRA_RETURN_IF_ERROR(CheckCodes(pair->target_codes, "target_codes"));
   DHAKIRA_RETURN_IF_ERROR(CheckUtf8(pair->origin, "origin"));
@@ -176,16 +179,19 @@ Status UnitPreparer::Prepare(SegmentPair* pair) {
     DHAKIRA_RETURN_IF_ERROR(CheckUtf8(type, Field("properties", i, "type")));
     DHAKIRA_RETURN_IF_ERROR(CheckUtf8(value, Field("properties", i, "value")));
   }
+  return Status::OK();
+}
 
+Status UnitPreparer::ComputeKeys(SegmentPair* pair) {
   // Match keys: one pooled normalizer per source language (Normalizer is not thread-safe).
   StatusOr<std::unique_ptr<Normalizer>> normalizer = TakeNormalizer(pair->src_lang);
   if (!normalizer.ok()) return normalizer.status().WithContext("src_lang");
   StatusOr<NormalizedText> normalized = (*normalizer)->Normalize(pair->source);
   ReturnNormalizer(std::move(*normalizer));
   if (!normalized.ok()) return normalized.status().WithContext("source");
-  // Token spans index NormalizedText::text, the NFC input: store exactly that text.
+  // Token spans index NormalizedText::text, the NFC input (equal to our NFC source): store exactly
+  // that text.
   if (normalized->text != pair->source) pair->source = std::move(normalized->text);
-  if (IsBlank(pair->source)) return FieldError("source", "only white space");
   pair->source_tokens = std::move(normalized->tokens);
   for (const Token& t : pair->source_tokens) {
     if (t.begin > t.end || t.end > pair->source.size()) {

@@ -1,6 +1,6 @@
-// Validation and completion of units before they are written: canonical languages, UTF-8 checks, NFC,
-// source match keys. Runs outside the write transaction so that callers on several threads can prepare
-// in parallel while one of them writes.
+// Validation and completion of units before they are written: canonical languages, UTF-8 checks,
+// NFC, source match keys. Runs outside the write transaction so that callers on several threads can
+// prepare in parallel while one of them writes.
 #ifndef DHAKIRA_STORE_UNIT_PREP_H_
 #define DHAKIRA_STORE_UNIT_PREP_H_
 
@@ -17,8 +17,8 @@
 
 namespace dhakira::store_internal {
 
-// InvalidArgument "<field>: invalid UTF-8 at byte N" unless `s` is well-formed UTF-8 (ICU's U8_NEXT rules:
-// no surrogates, no overlongs, nothing above U+10FFFF).
+// InvalidArgument "<field>: invalid UTF-8 at byte N" unless `s` is well-formed UTF-8 (ICU's U8_NEXT
+// rules: no surrogates, no overlongs, nothing above U+10FFFF).
 Status CheckUtf8(std::string_view s, std::string_view field);
 
 // Thread safety: safe for concurrent use. Normalizers (not thread-safe themselves) are pooled per
@@ -29,11 +29,15 @@ class UnitPreparer {
   UnitPreparer(const UnitPreparer&) = delete;
   UnitPreparer& operator=(const UnitPreparer&) = delete;
 
-  // Canonicalises src_lang/tgt_lang, checks every text field is valid UTF-8 and source/target are not
-  // empty or blank, puts source and target in NFC and fills source_tokens (the match keys of the source
-  // under its language's profile). id, times and the other fields are left alone.
+  // Canonicalises src_lang/tgt_lang, checks every text field is valid UTF-8 and source/target are
+  // not empty or blank, puts source and target in NFC and fills source_tokens (the match keys of
+  // the source under its language's profile). id, times and the other fields are left alone.
   // InvalidArgument naming the field ("src_lang: ...", "target: ...", "properties[2].type: ...").
+  // Prepare = PrepareFields then ComputeKeys; the split lets the store skip the (costly) match keys
+  // of a unit it is going to skip as a duplicate.
   Status Prepare(SegmentPair* pair);
+  Status PrepareFields(SegmentPair* pair);
+  Status ComputeKeys(SegmentPair* pair);  // after PrepareFields
 
   // CanonicalLanguage with a small cache (language values repeat on every unit).
   StatusOr<std::string> Canonical(const std::string& value);
