@@ -1,6 +1,7 @@
 // dhakira delete: remove segment pairs by id.
 #include "cli.h"
 #include "json.h"
+#include "remote.h"
 
 namespace dhakira::cli {
 namespace {
@@ -20,10 +21,20 @@ int RunDelete(Context& ctx, const std::vector<std::string>& args) {
     ids.push_back(std::stoull(s));
     batch.Delete(ids.back());
   }
-  auto store = OpenTm(ctx, TmAccess::kWrite);  // never create a TM just to delete from it
-  if (!store.ok()) return Fail(ctx, store.status());
-  auto results = (*store)->Write(batch, DuplicatePolicy::kSkip);
-  if (!results.ok()) return Fail(ctx, results.status());
+#ifdef DHAKIRA_HAVE_SERVICE
+  if (!ctx.server.empty()) {
+    auto client = ConnectServer(ctx);
+    if (!client.ok()) return Fail(ctx, client.status());
+    Status st = (*client)->Delete(ids);
+    if (!st.ok()) return Fail(ctx, st);
+  } else
+#endif
+  {
+    auto store = OpenTm(ctx, TmAccess::kWrite);  // never create a TM just to delete from it
+    if (!store.ok()) return Fail(ctx, store.status());
+    auto results = (*store)->Write(batch, DuplicatePolicy::kSkip);
+    if (!results.ok()) return Fail(ctx, results.status());
+  }
   if (p.Flag("json")) {
     JsonWriter w;
     w.BeginObject().Key("deleted").BeginArray();

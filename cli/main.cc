@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "remote.h"
 
 namespace dhakira::cli {
 namespace {
@@ -21,6 +22,7 @@ void PrintUsage(const Context& ctx, std::ostream& os) {
   os << '\n'
      << Tr("Global options:") << '\n'
      << "  --db PATH       " << Tr("the translation memory (default: $DHAKIRA_DB, else ./dhakira.db)") << '\n'
+     << "  --server ADDR   " << Tr("work through a running 'dhakira serve' (unix:PATH or HOST:PORT)") << '\n'
      << "  --help          " << Tr("show this help and exit") << '\n'
      << "  --version       " << Tr("show the version and exit") << "\n\n"
      << Trf("Run '{1} COMMAND --help' for a command's options.", ctx.program) << '\n';
@@ -89,6 +91,13 @@ int Main(int argc, char** argv) {
     std::cerr << "dhakira: " << Trf("unknown command '{1}'", name) << '\n';
     PrintUsage(ctx, std::cerr);
     return kExitUsage;
+  }
+  if (!ctx.server.empty() && !SupportsServer(name)) {
+#ifdef DHAKIRA_HAVE_SERVICE
+    return UsageError(ctx, name, Trf("'{1}' does not work through --server; run it on the TM itself", name));
+#else
+    return UsageError(ctx, name, Tr("--server needs a dhakira built with the gRPC service"));
+#endif
   }
   std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
   return it->second.run(ctx, rest);

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "remote.h"
 
 namespace dhakira::cli {
 namespace {
@@ -26,14 +27,30 @@ int RunStats(Context& ctx, const std::vector<std::string>& args) {
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
   if (!p.positionals().empty()) return UsageError(ctx, "stats", Tr("takes no arguments"));
-  auto store = OpenTm(ctx, TmAccess::kRead);
-  if (!store.ok()) return Fail(ctx, store.status());
-  auto stats = (*store)->Stats();
-  if (!stats.ok()) return Fail(ctx, stats.status());
+  StoreStats tm_stats;
+  std::string path = ctx.db_path;
+#ifdef DHAKIRA_HAVE_SERVICE
+  if (!ctx.server.empty()) {
+    auto client = ConnectServer(ctx);
+    if (!client.ok()) return Fail(ctx, client.status());
+    auto remote = (*client)->Stats();
+    if (!remote.ok()) return Fail(ctx, remote.status());
+    tm_stats = std::move(remote->stats);
+    path = remote->path;  // where the server keeps the TM
+  } else
+#endif
+  {
+    auto store = OpenTm(ctx, TmAccess::kRead);
+    if (!store.ok()) return Fail(ctx, store.status());
+    auto local = (*store)->Stats();
+    if (!local.ok()) return Fail(ctx, local.status());
+    tm_stats = std::move(local).value();
+  }
+  const StoreStats* stats = &tm_stats;
   if (p.Flag("json")) {
     JsonWriter w;
     w.BeginObject()
-        .Field("path", ctx.db_path)
+        .Field("path", path)
         .Field("segments", stats->segments)
         .Field("file_bytes", stats->file_bytes)
         .Field("map_bytes", stats->map_bytes)
@@ -47,7 +64,7 @@ int RunStats(Context& ctx, const std::vector<std::string>& args) {
     return kExitOk;
   }
   std::ostream& o = *ctx.out;
-  o << Tr("Translation memory:") << ' ' << ctx.db_path << '\n'
+  o << Tr("Translation memory:") << ' ' << path << '\n'
     << Tr("Segment pairs:") << ' ' << stats->segments << '\n'
     << Tr("Size on disk:") << ' ' << HumanBytes(stats->file_bytes) << '\n';
   if (!stats->language_pairs.empty()) {

@@ -182,7 +182,7 @@ def run(pb, stub, channel, args):
     if c == "get":
         return to_json(stub.Get(pb.GetRequest(id=args.id), timeout=t))
     if c == "delete":
-        stub.Delete(pb.DeleteRequest(id=args.id), timeout=t)
+        stub.Delete(pb.DeleteRequest(ids=[args.id]), timeout=t)
         return {"deleted": args.id}
     if c == "upsert":
         unit = pb.Unit(id=args.id, src_lang=args.src_lang, tgt_lang=args.tgt_lang, source=args.source,

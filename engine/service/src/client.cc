@@ -63,13 +63,13 @@ class ClientImpl final : public Client {
     return WriteResult{resp.id(), service::FromProto(resp.outcome())};
   }
 
-  Status Delete(uint64_t id) override {
+  Status Delete(const std::vector<uint64_t>& ids) override {
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::DeleteRequest req;
-    req.set_id(id);
+    for (uint64_t id : ids) req.add_ids(id);
     v1::DeleteResponse resp;
-    return Check(stub_->Delete(&ctx, req, &resp), "delete " + std::to_string(id));
+    return Check(stub_->Delete(&ctx, req, &resp), "delete");
   }
 
  private:

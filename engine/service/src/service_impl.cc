@@ -331,12 +331,24 @@ grpc::Status TranslationMemoryService::Upsert(grpc::ServerContext* ctx, const v1
 }
 
 grpc::Status TranslationMemoryService::Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
-                                              v1::DeleteResponse*) {
+                                              v1::DeleteResponse* resp) {
   grpc::Status gs = CheckWritable("Delete");
   if (!gs.ok()) return gs;
   if (Abandoned(ctx, &gs)) return gs;
-  if (req->id() == 0) return Invalid("id: required (ids start at 1)");
-  return ToGrpc(store_->Delete(req->id()));
+  if (req->ids_size() == 0) return Invalid("ids: required (at least one id)");
+  if (static_cast<uint64_t>(req->ids_size()) > options_.max_batch_segments) {
+    return Invalid("ids: more than the server's limit of " + std::to_string(options_.max_batch_segments));
+  }
+  WriteBatch batch;
+  for (uint64_t id : req->ids()) {
+    if (id == 0) return Invalid("ids: 0 is not an id (ids start at 1)");
+    batch.Delete(id);
+  }
+  // One transaction: all or none.
+  StatusOr<std::vector<WriteResult>> results = store_->Write(batch, DuplicatePolicy::kSkip);
+  if (!results.ok()) return ToGrpc(results.status());
+  resp->set_deleted(static_cast<uint32_t>(results->size()));
+  return grpc::Status::OK;
 }
 
 grpc::Status TranslationMemoryService::Get(grpc::ServerContext* ctx, const v1::GetRequest* req,

@@ -108,7 +108,9 @@ class Client {
   // neighbouring source segments ("" = none): the server stores their context hashes.
   virtual StatusOr<WriteResult> Upsert(const SegmentPair& pair, std::string_view previous_source,
                                        std::string_view next_source, DuplicatePolicy on_duplicate) = 0;
-  virtual Status Delete(uint64_t id) = 0;
+  // Deletes all of `ids` in one transaction, or none (NotFound naming the first unknown id).
+  virtual Status Delete(const std::vector<uint64_t>& ids) = 0;
+  Status Delete(uint64_t id) { return Delete(std::vector<uint64_t>{id}); }
 };
 
 }  // namespace dhakira
