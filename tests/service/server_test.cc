@@ -453,6 +453,104 @@ TEST_F(ServerTest, AlignLinksPairsAndImports) {
 }
 #endif
 
+#if __has_include("dhakira/match.h")
+// Lookup and BatchLookup map the matcher's results (kinds, scores, substituted targets) and its errors.
+TEST_F(ServerTest, LookupKindsAndBatchErrors) {
+  StartServer();
+  auto client = Connect(server_->addresses()[0]);
+  ASSERT_NE(client, nullptr);
+  const std::string prev = "افتتح المؤتمر صباح اليوم";
+  const std::string src = "قال الرئيس إن الاجتماع سيعقد يوم 12 مارس";
+  auto added = client->Upsert(Pair(src, "The president said the meeting will be held on 12 March"), prev, "",
+                              DuplicatePolicy::kSkip);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  auto stub = Stub(server_->addresses()[0]);
+
+  struct Case {
+    const char* name;
+    std::string source, previous;
+    v1::MatchKind kind;
+  };
+  const Case cases[] = {
+      {"exact", src, "", v1::EXACT},
+      {"in context", src, prev, v1::EXACT_IN_CONTEXT},
+      {"fuzzy, other number", "قال الرئيس إن الاجتماع سيعقد يوم 15 مارس", "", v1::FUZZY},
+  };
+  for (const Case& c : cases) {
+    grpc::ClientContext ctx;
+    v1::LookupRequest req;
+    req.set_source(c.source);
+    req.set_previous_source(c.previous);
+    req.mutable_options()->set_src_lang("ar");
+    req.mutable_options()->set_tgt_lang("en");
+    v1::LookupResponse resp;
+    grpc::Status st = stub->Lookup(&ctx, req, &resp);
+    ASSERT_TRUE(st.ok()) << c.name << ": " << st.error_message();
+    ASSERT_EQ(resp.matches_size(), 1) << c.name;
+    const v1::Match& m = resp.matches(0);
+    EXPECT_EQ(m.kind(), c.kind) << c.name;
+    EXPECT_EQ(m.unit().id(), added->id);
+    EXPECT_EQ(m.unit().metadata().origin(), "Al-Watan");
+    EXPECT_LE(m.score(), 101);
+    if (c.kind == v1::FUZZY) {
+      EXPECT_LT(m.score(), 100);
+      EXPECT_NE(m.target_substituted().find("15"), std::string::npos) << m.target_substituted();
+    }
+  }
+
+  // A batch with one bad segment: that one gets an error, the others their matches.
+  v1::BatchLookupRequest batch;
+  batch.mutable_options()->set_src_lang("ar");
+  batch.mutable_options()->set_tgt_lang("en");
+  batch.add_segments()->set_source(prev);
+  batch.add_segments()->set_source(src);
+  batch.add_segments()->set_source("");  // no match-key token
+  batch.mutable_segments(1)->set_client_ref("seg-2");
+  batch.set_document_context(true);
+  {
+    grpc::ClientContext ctx;
+    v1::BatchLookupResponse resp;
+    grpc::Status st = stub->BatchLookup(&ctx, batch, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_EQ(resp.results_size(), 3);
+    EXPECT_EQ(resp.results(1).client_ref(), "seg-2");
+    ASSERT_EQ(resp.results(1).matches_size(), 1);
+    // Document context: segment 1's previous source is segment 0.
+    EXPECT_EQ(resp.results(1).matches(0).kind(), v1::EXACT_IN_CONTEXT);
+    EXPECT_EQ(resp.results(2).error().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+    EXPECT_FALSE(resp.results(2).error().message().empty());
+    EXPECT_EQ(resp.results(0).error().code(), 0);
+  }
+  // Bad language and an over-long query are INVALID_ARGUMENT for a single lookup.
+  for (const auto& [lang, source] : {std::pair<std::string, std::string>{"!!", src},
+                                     std::pair<std::string, std::string>{"ar", std::string(100000, 'x')}}) {
+    grpc::ClientContext ctx;
+    v1::LookupRequest req;
+    req.set_source(source);
+    req.mutable_options()->set_src_lang(lang);
+    req.mutable_options()->set_tgt_lang("en");
+    v1::LookupResponse resp;
+    EXPECT_EQ(stub->Lookup(&ctx, req, &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT) << lang;
+  }
+  // Concordance finds the phrase on either side.
+  {
+    grpc::ClientContext ctx;
+    v1::ConcordanceRequest req;
+    req.set_phrase("the meeting");
+    req.set_src_lang("ar");
+    req.set_tgt_lang("en");
+    req.set_side(v1::CONCORDANCE_SIDE_TARGET);
+    v1::ConcordanceResponse resp;
+    grpc::Status st = stub->Concordance(&ctx, req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_EQ(resp.hits_size(), 1);
+    ASSERT_GT(resp.hits(0).spans_size(), 0);
+    const v1::Span& span = resp.hits(0).spans(0);
+    EXPECT_EQ(resp.hits(0).unit().target().substr(span.begin(), span.end() - span.begin()), "the meeting");
+  }
+}
+#endif
+
 TEST_F(ServerTest, UnreachableServerIsIOError) {
   auto client = Client::Connect("unix:" + dir_ + "/nobody.sock", ClientOptions{.timeout_ms = 2000});
   ASSERT_TRUE(client.ok());

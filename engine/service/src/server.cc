@@ -228,6 +228,9 @@ Status ServerOptions::Validate() const {
   if (max_threads < 2 || max_threads > 1024) {
     return Status::InvalidArgument("max_threads: " + std::to_string(max_threads) + " is outside 2 .. 1024");
   }
+  if (import_nice < 0 || import_nice > 19) {
+    return Status::InvalidArgument("import_nice: " + std::to_string(import_nice) + " is outside 0 .. 19");
+  }
   if (shutdown_grace_ms > 3'600'000) {
     return Status::InvalidArgument("shutdown_grace_ms: " + std::to_string(shutdown_grace_ms) +
                                    " is outside 0 .. 3600000");

@@ -3,6 +3,8 @@
 #include "service_impl.h"
 
 #include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -543,7 +546,17 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   }
 
   CollectingReporter reporter(ctx, spool.path(), name, resp);
-  StatusOr<ImportSummary> summary = dhakira::Import(*store_, spool.path(), options, &reporter);
+  // The import runs on a thread of its own at lower CPU priority, so that on a small machine lookups keep
+  // their latency while it parses and writes (the gRPC thread waits; a pool thread must not stay niced).
+  StatusOr<ImportSummary> summary = Status::Internal("the import thread did not run");
+  std::thread worker([&] {
+    if (options_.import_nice > 0) {
+      // Best effort: Linux applies a nice value per thread (setpriority on the thread id).
+      (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), options_.import_nice);
+    }
+    summary = dhakira::Import(*store_, spool.path(), options, &reporter);
+  });
+  worker.join();
   if (!summary.ok()) {
     const Status& err = summary.status();
     std::string message = Rename(err.message(), spool.path(), name);

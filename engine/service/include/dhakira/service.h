@@ -43,6 +43,9 @@ struct ServerOptions {
   uint32_t shutdown_grace_ms = 30'000;
   // Refuse writes (Upsert, Delete, Import, Align with import) with FAILED_PRECONDITION.
   bool read_only = false;
+  // CPU niceness of the threads that run imports (0 .. 19): lookups from CAT tools stay interactive while an
+  // import writes. 0 = same priority as lookups.
+  int import_nice = 10;
   // Where streamed imports are spooled before they are read, "" = $TMPDIR, else /tmp.
   std::string spool_dir;
 
