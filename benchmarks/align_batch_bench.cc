@@ -1,5 +1,5 @@
-// Aligns every DOC.<src>/DOC.<tgt> pair of a directory in one process and writes OUTDIR/DOC.align (the
-// align-eval gold format); prints timing. Used by benchmarks/align_eval.
+// Aligns every DOC.<src>/DOC.<tgt> pair of a directory in one process and writes OUTDIR/DOC.align
+// (the align-eval gold format); prints timing. Used by benchmarks/align_eval.
 //   align_batch_bench DIR OUTDIR [--src ar] [--tgt en] [--no-lexicon] [--params k=v,...] [--text]
 #include <chrono>
 #include <cstdio>
@@ -16,18 +16,25 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s DIR OUTDIR [--src L] [--tgt L] [--no-lexicon] [--params k=v,..]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s DIR OUTDIR [--src L] [--tgt L] [--no-lexicon] [--params k=v,..]\n",
+                 argv[0]);
     return 2;
   }
   std::string dir = argv[1], out = argv[2], src = "ar", tgt = "en", params;
   bool lexicon = true, presplit = true;
   for (int k = 3; k < argc; ++k) {
     std::string a = argv[k];
-    if (a == "--src" && k + 1 < argc) src = argv[++k];
-    else if (a == "--tgt" && k + 1 < argc) tgt = argv[++k];
-    else if (a == "--params" && k + 1 < argc) params = argv[++k];
-    else if (a == "--no-lexicon") lexicon = false;
-    else if (a == "--text") presplit = false;
+    if (a == "--src" && k + 1 < argc)
+      src = argv[++k];
+    else if (a == "--tgt" && k + 1 < argc)
+      tgt = argv[++k];
+    else if (a == "--params" && k + 1 < argc)
+      params = argv[++k];
+    else if (a == "--no-lexicon")
+      lexicon = false;
+    else if (a == "--text")
+      presplit = false;
   }
   auto t0 = std::chrono::steady_clock::now();
   std::shared_ptr<const Lexicon> lex;
@@ -67,7 +74,8 @@ int main(int argc, char** argv) {
     auto s = ReadDocument(dir + "/" + doc + "." + src, src, presplit);
     auto t = ReadDocument(dir + "/" + doc + "." + tgt, tgt, presplit);
     if (!s.ok() || !t.ok()) {
-      std::fprintf(stderr, "%s: %s %s\n", doc.c_str(), s.status().ToString().c_str(), t.status().ToString().c_str());
+      std::fprintf(stderr, "%s: %s %s\n", doc.c_str(), s.status().ToString().c_str(),
+                   t.status().ToString().c_str());
       continue;
     }
     auto r = (*aligner)->Align(*s, *t);
@@ -82,7 +90,7 @@ int main(int argc, char** argv) {
   }
   auto t2 = std::chrono::steady_clock::now();
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  std::fprintf(stderr, "%zu documents, %zu sentences: lexicon %.0f ms, alignment %.0f ms\n", n, sents, ms(t0, t1),
-               ms(t1, t2));
+  std::fprintf(stderr, "%zu documents, %zu sentences: lexicon %.0f ms, alignment %.0f ms\n", n,
+               sents, ms(t0, t1), ms(t1, t2));
   return 0;
 }

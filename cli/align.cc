@@ -1,12 +1,14 @@
-// dhakira align: sentence-align a document with its translation; print links, pairs (TSV/TMX) or JSON, or
-// import the pairs into the TM. --batch aligns every DOC.<src>/DOC.<tgt> pair of a directory in one process.
+// dhakira align: sentence-align a document with its translation; print links, pairs (TSV/TMX) or
+// JSON, or import the pairs into the TM. --batch aligns every DOC.<src>/DOC.<tgt> pair of a
+// directory in one process.
+#include "dhakira/align.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 
 #include "cli.h"
-#include "dhakira/align.h"
 #include "dhakira/segment.h"
 #include "dhakira/store.h"
 #include "json.h"
@@ -22,11 +24,21 @@ std::string XmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
         out += c;
@@ -62,7 +74,8 @@ class Runner {
     tgt_lang_ = p_.Get("tgt-lang");
     format_ = p_.Get("format");
     if (format_ != "links" && format_ != "tsv" && format_ != "tmx" && format_ != "json")
-      return UsageError(ctx_, "align", Trf("unknown --format '{1}' (links, tsv, tmx or json)", format_));
+      return UsageError(ctx_, "align",
+                        Trf("unknown --format '{1}' (links, tsv, tmx or json)", format_));
     options_.src_lang = src_lang_;
     options_.tgt_lang = tgt_lang_;
     pair_options_.min_confidence = options_.min_confidence;
@@ -112,7 +125,8 @@ class Runner {
     return kExitOk;
   }
 
-  // Aligns one document pair and prints (or writes to `out_path` when not empty) in the chosen format.
+  // Aligns one document pair and prints (or writes to `out_path` when not empty) in the chosen
+  // format.
   int Run(const Job& job, const std::string& out_path) {
     const bool presplit = p_.Flag("presplit");
     auto src = ReadDocument(job.src_path, src_lang_, presplit);
@@ -120,7 +134,8 @@ class Runner {
     auto tgt = ReadDocument(job.tgt_path, tgt_lang_, presplit);
     if (!tgt.ok()) return Fail(ctx_, tgt.status());
     auto result = aligner_->Align(*src, *tgt);
-    if (!result.ok()) return Fail(ctx_, result.status().WithContext(job.src_path + " / " + job.tgt_path));
+    if (!result.ok())
+      return Fail(ctx_, result.status().WithContext(job.src_path + " / " + job.tgt_path));
 
     PairOptions po = pair_options_;
     po.doc_id = p_.Has("doc") && p_.Get("doc") != "" ? p_.Get("doc") : job.name;
@@ -138,12 +153,16 @@ class Runner {
     if (format_ == "links") {
       for (const AlignLink& l : result->links) *os << FormatLink(l) << '\n';
     } else if (format_ == "tsv") {
-      for (const SegmentPair& sp : *pairs) *os << OneLine(sp.source) << '\t' << OneLine(sp.target) << '\n';
+      for (const SegmentPair& sp : *pairs)
+        *os << OneLine(sp.source) << '\t' << OneLine(sp.target) << '\n';
     } else if (format_ == "tmx") {
       WriteTmx(*os, *pairs);
     } else {
       JsonWriter w;
-      w.BeginObject().Field("document", job.name).Field("length_ratio", result->length_ratio).Key("links");
+      w.BeginObject()
+          .Field("document", job.name)
+          .Field("length_ratio", result->length_ratio)
+          .Key("links");
       w.BeginArray();
       for (const AlignLink& l : result->links) {
         w.BeginObject().Key("src");
@@ -172,11 +191,15 @@ class Runner {
       auto written = store_->Write(batch, DuplicatePolicy::kSkip);
       if (!written.ok()) return Fail(ctx_, written.status().WithContext("importing " + job.name));
       uint32_t added = 0, dup = 0;
-      for (const WriteResult& r : *written) (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
-      *ctx_.err << Trf("{1}: {2} aligned pairs ({3} of them joined n-m links): {4} stored, {5} already in the "
-                       "TM; held back {6} below confidence {7} and {8} n-m links; {9} sentences link to nothing "
+      for (const WriteResult& r : *written)
+        (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
+      *ctx_.err << Trf("{1}: {2} aligned pairs ({3} of them joined n-m links): {4} stored, {5} "
+                       "already in the "
+                       "TM; held back {6} below confidence {7} and {8} n-m links; {9} sentences "
+                       "link to nothing "
                        "({10} editorial lines)",
-                       job.name, report.pairs, report.many_to_many, added, dup, report.low_confidence,
+                       job.name, report.pairs, report.many_to_many, added, dup,
+                       report.low_confidence,
                        std::to_string(pair_options_.min_confidence).substr(0, 4), report.many_held,
                        report.null_links, report.editorial)
                 << '\n';
@@ -190,16 +213,16 @@ class Runner {
   void WriteTmx(std::ostream& os, const std::vector<SegmentPair>& pairs) {
     os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n"
        << "<header creationtool=\"dhakira\" creationtoolversion=\"" << DHAKIRA_VERSION
-       << "\" segtype=\"sentence\" o-tmf=\"dhakira\" adminlang=\"en\" srclang=\"" << XmlEscape(src_lang_)
-       << "\" datatype=\"plaintext\"/>\n<body>\n";
+       << "\" segtype=\"sentence\" o-tmf=\"dhakira\" adminlang=\"en\" srclang=\""
+       << XmlEscape(src_lang_) << "\" datatype=\"plaintext\"/>\n<body>\n";
     for (const SegmentPair& sp : pairs) {
       os << "<tu>";
       for (const auto& [type, value] : sp.properties)
         os << "<prop type=\"" << XmlEscape(type) << "\">" << XmlEscape(value) << "</prop>";
       if (!sp.doc_id.empty()) os << "<prop type=\"x-doc\">" << XmlEscape(sp.doc_id) << "</prop>";
       os << "\n  <tuv xml:lang=\"" << XmlEscape(sp.src_lang) << "\"><seg>" << XmlEscape(sp.source)
-         << "</seg></tuv>\n  <tuv xml:lang=\"" << XmlEscape(sp.tgt_lang) << "\"><seg>" << XmlEscape(sp.target)
-         << "</seg></tuv>\n</tu>\n";
+         << "</seg></tuv>\n  <tuv xml:lang=\"" << XmlEscape(sp.tgt_lang) << "\"><seg>"
+         << XmlEscape(sp.target) << "</seg></tuv>\n</tu>\n";
     }
     os << "</body>\n</tmx>\n";
   }
@@ -215,23 +238,29 @@ class Runner {
 };
 
 int RunAlign(Context& ctx, const std::vector<std::string>& args) {
-  ArgParser p("align",
-              "align SRC_FILE TGT_FILE --src-lang L --tgt-lang L [--presplit] [--format links|tsv|tmx|json] "
-              "[--min-confidence C] [--import [--origin O] [--doc D]]\n"
-              "       dhakira align --batch DIR --out OUTDIR --src-lang L --tgt-lang L [--presplit] ...",
-              N_("Align the sentences of a document with its (edited) translation. Links are printed one a line "
-                 "as [source ids]:[target ids]; titles, standfirsts, disclaimers and dropped sentences link to "
-                 "nothing. --import stores the aligned pairs above the confidence bar in the TM."));
+  ArgParser p(
+      "align",
+      "align SRC_FILE TGT_FILE --src-lang L --tgt-lang L [--presplit] [--format "
+      "links|tsv|tmx|json] "
+      "[--min-confidence C] [--import [--origin O] [--doc D]]\n"
+      "       dhakira align --batch DIR --out OUTDIR --src-lang L --tgt-lang L [--presplit] ...",
+      N_("Align the sentences of a document with its (edited) translation. Links are printed one a "
+         "line "
+         "as [source ids]:[target ids]; titles, standfirsts, disclaimers and dropped sentences "
+         "link to "
+         "nothing. --import stores the aligned pairs above the confidence bar in the TM."));
   p.Positional("SRC_FILE", "the source document (plain text; with --presplit one segment a line)")
       .Positional("TGT_FILE", "its translation")
       .Value("src-lang", "L", "source language (BCP 47, e.g. ar)")
       .Value("tgt-lang", "L", "target language (BCP 47, e.g. en)")
       .Switch("presplit", "the files hold one segment a line: do not split them")
       .Value("format", "F", "links, tsv (aligned pairs), tmx (aligned pairs) or json", "links")
-      .Value("min-confidence", "C", "links below this confidence (0..1) are flagged and not exported", "0.5")
+      .Value("min-confidence", "C",
+             "links below this confidence (0..1) are flagged and not exported", "0.5")
       .Switch("import", "store the aligned pairs in the TM (--db)")
       .Value("origin", "O", "origin of imported pairs (e.g. the outlet)")
-      .Value("doc", "D", "document id of imported pairs (default: the source file name without extension)")
+      .Value("doc", "D",
+             "document id of imported pairs (default: the source file name without extension)")
       .Switch("learn", "add a lexicon learned from the TM's pairs to the dictionary")
       .Switch("no-lexicon", "use no bilingual lexicon (length, numbers, names and cognates only)")
       .Value("batch", "DIR", "align every DOC.<src-lang> / DOC.<tgt-lang> pair in DIR")
@@ -266,7 +295,8 @@ int RunAlign(Context& ctx, const std::vector<std::string>& args) {
   }
   const std::string dir = p.Get("batch"), out = p.Get("out");
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
+  if (!fs::is_directory(dir, ec))
+    return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
   fs::create_directories(out, ec);
   if (ec) return Fail(ctx, Status::IOError("cannot create '" + out + "': " + ec.message()));
   // DOC.<src-lang> with a DOC.<tgt-lang> beside it, in name order.

@@ -17,8 +17,8 @@ TEST(DocumentTest, PresplitLinesAreUsedAsIs) {
   const std::vector<Case> cases = {
       {"one\ntwo\n", {"one", "two"}},
       {"one\ntwo", {"one", "two"}},
-      {"\xEF\xBB\xBFone\r\ntwo\r\n", {"one", "two"}},           // BOM, CRLF
-      {"one\n\nthree\n", {"one", "", "three"}},                  // blank lines keep their ids
+      {"\xEF\xBB\xBFone\r\ntwo\r\n", {"one", "two"}},  // BOM, CRLF
+      {"one\n\nthree\n", {"one", "", "three"}},        // blank lines keep their ids
       {"", {}},
       {"قال الوزير. ثم غادر.\n", {"قال الوزير. ثم غادر."}},  // never split again
   };
@@ -30,16 +30,19 @@ TEST(DocumentTest, PresplitLinesAreUsedAsIs) {
 }
 
 TEST(DocumentTest, PlainTextIsSplitIntoSentences) {
-  auto s = SplitDocument("First sentence here. Second one follows.\n\nA new paragraph.\n", "en", false, "doc");
+  auto s = SplitDocument("First sentence here. Second one follows.\n\nA new paragraph.\n", "en",
+                         false, "doc");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_EQ(*s, (std::vector<std::string>{"First sentence here.", "Second one follows.", "A new paragraph."}));
+  EXPECT_EQ(*s, (std::vector<std::string>{"First sentence here.", "Second one follows.",
+                                          "A new paragraph."}));
 }
 
 TEST(DocumentTest, ErrorsNameTheFileAndLine) {
   auto bad = SplitDocument(std::string("ok\nbad \xFF here\n"), "en", true, "some/file.en");
   ASSERT_FALSE(bad.ok());
   EXPECT_TRUE(bad.status().IsInvalidArgument());
-  EXPECT_NE(bad.status().message().find("some/file.en:2"), std::string::npos) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("some/file.en:2"), std::string::npos)
+      << bad.status().ToString();
   auto missing = ReadDocument("/nonexistent/doc.ar", "ar", true);
   ASSERT_FALSE(missing.ok());
   EXPECT_TRUE(missing.status().IsNotFound());

@@ -1,10 +1,10 @@
 // Alignment keys: stems, clitic variants, cross-script name skeletons, cognates.
+#include "align/keys.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "align/keys.h"
 
 namespace dhakira::align {
 namespace {
@@ -18,15 +18,15 @@ bool Shares(const std::vector<std::string>& a, const std::vector<std::string>& b
 
 TEST(KeysTest, NamesMatchAcrossScripts) {
   struct Case {
-    const char* arabic;  // match keys (already folded)
+    const char* arabic;   // match keys (already folded)
     const char* english;  // case-folded
     bool match;
   };
   const std::vector<Case> cases = {
-      {"ترامب", "trump", true},       {"وارين", "warren", true},      {"بوسطن", "boston", true},
-      {"هوليوك", "holyoke", true},    {"وبغداد", "baghdad", true},      {"لموسكو", "moscow", true},
-      {"ماكرون", "macron", true},     {"كازاخستان", "kazakhstan", true},     {"ترامب", "warren", false},
-      {"بوسطن", "paris", false},      {"الرييس", "president", false},
+      {"ترامب", "trump", true},    {"وارين", "warren", true},         {"بوسطن", "boston", true},
+      {"هوليوك", "holyoke", true}, {"وبغداد", "baghdad", true},       {"لموسكو", "moscow", true},
+      {"ماكرون", "macron", true},  {"كازاخستان", "kazakhstan", true}, {"ترامب", "warren", false},
+      {"بوسطن", "paris", false},   {"الرييس", "president", false},
   };
   for (const Case& c : cases) {
     std::vector<std::string> a, e;
@@ -57,8 +57,8 @@ TEST(KeysTest, StemsAndLookupVariants) {
 TEST(KeysTest, CognatesForAlphabeticScriptsOnly) {
   EXPECT_EQ(CognateKey("économie"), CognateKey("economy"));
   EXPECT_EQ(CognateKey("regierung"), "regi");
-  EXPECT_EQ(CognateKey("sie"), "");       // too short
-  EXPECT_EQ(CognateKey("الكتاب"), "");    // not a cased alphabet
+  EXPECT_EQ(CognateKey("sie"), "");     // too short
+  EXPECT_EQ(CognateKey("الكتاب"), "");  // not a cased alphabet
 }
 
 }  // namespace

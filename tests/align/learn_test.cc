@@ -19,8 +19,9 @@ namespace fs = std::filesystem;
 class LearnTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("dhakira_learn_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("dhakira_learn_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -39,11 +40,16 @@ SegmentPair MakePair(const std::string& ar, const std::string& en) {
 TEST_F(LearnTest, LearnsWordPairsFromStoredPairs) {
   auto store = Store::Open(dir_.string());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  // "زخيرون" (an invented name no dictionary has) always comes with "Zakhiron"; the other words vary.
+  // "زخيرون" (an invented name no dictionary has) always comes with "Zakhiron"; the other words
+  // vary.
   const std::vector<std::pair<const char*, const char*>> pairs = {
-      {"وصل زخيرون", "Zakhiron arrived"}, {"غادر زخيرون", "Zakhiron left"}, {"تكلم زخيرون", "Zakhiron spoke"},
-      {"وصل الوفد", "the delegation arrived"}, {"غادر الوفد", "the delegation left"}};
-  for (auto& [ar, en] : pairs) ASSERT_TRUE((*store)->Add(MakePair(ar, en), DuplicatePolicy::kSkip).ok());
+      {"وصل زخيرون", "Zakhiron arrived"},
+      {"غادر زخيرون", "Zakhiron left"},
+      {"تكلم زخيرون", "Zakhiron spoke"},
+      {"وصل الوفد", "the delegation arrived"},
+      {"غادر الوفد", "the delegation left"}};
+  for (auto& [ar, en] : pairs)
+    ASSERT_TRUE((*store)->Add(MakePair(ar, en), DuplicatePolicy::kSkip).ok());
   auto snap = (*store)->NewSnapshot();
   ASSERT_TRUE(snap.ok());
   LearnOptions o;

@@ -1,4 +1,5 @@
-// Lexicon loading: FreeDict parsing and cleaning, the built-in table, the installed Debian dictionary.
+// Lexicon loading: FreeDict parsing and cleaning, the built-in table, the installed Debian
+// dictionary.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -34,12 +35,16 @@ TEST(LexiconTest, LoadsFreedictEntriesSingleWordsOnly) {
   };
   const std::vector<Case> cases = {
       {"كتاب", {"book", "volume"}, {"school"}},
-      {"والكتاب", {"book"}, {}},            // proclitic و + article, light-stemmed
+      {"والكتاب", {"book"}, {}},  // proclitic و + article, light-stemmed
       {"المدرسة", {"school"}, {"book"}},
-      {"مدرسة", {"school"}, {}},            // headword had the article
-      {"سيارة", {"car", "automobile", "drive"}, {}},  // "to drive" cleaned, comma alternatives split
-      {"عربة", {"car"}, {}},                // the second headword alternative
-      {"بيت", {"house", "home"}, {"dwelling"}},       // "(a) home" cleaned; "dwelling place" is two words
+      {"مدرسة", {"school"}, {}},  // headword had the article
+      {"سيارة",
+       {"car", "automobile", "drive"},
+       {}},                   // "to drive" cleaned, comma alternatives split
+      {"عربة", {"car"}, {}},  // the second headword alternative
+      {"بيت",
+       {"house", "home"},
+       {"dwelling"}},  // "(a) home" cleaned; "dwelling place" is two words
   };
   for (const Case& c : cases) {
     std::vector<std::string> t = lex->Translations("ar", c.arabic);
@@ -57,7 +62,8 @@ TEST(LexiconTest, MissingAndBadFilesAreErrors) {
   EXPECT_TRUE(missing.status().IsNotFound()) << missing.status().ToString();
   EXPECT_NE(missing.status().message().find("/nonexistent/x.dict.dz"), std::string::npos);
 
-  auto bad = Lexicon::LoadFreedict(std::string(DHAKIRA_TESTDATA_DIR) + "/align/not-a-dict.dict", "ar", "en");
+  auto bad = Lexicon::LoadFreedict(std::string(DHAKIRA_TESTDATA_DIR) + "/align/not-a-dict.dict",
+                                   "ar", "en");
   ASSERT_FALSE(bad.ok());
   EXPECT_TRUE(bad.status().IsCorruption()) << bad.status().ToString();
 
@@ -71,7 +77,7 @@ TEST(LexiconTest, AddPairAndMerge) {
   auto a = Lexicon::Empty("ar", "en");
   ASSERT_TRUE(a.ok());
   EXPECT_TRUE(a->AddPair("دمشق", "Damascus"));
-  EXPECT_FALSE(a->AddPair("دمشق", "Damascus"));   // known already
+  EXPECT_FALSE(a->AddPair("دمشق", "Damascus"));    // known already
   EXPECT_FALSE(a->AddPair("مدينة دمشق", "city"));  // multi-word
   EXPECT_EQ(a->size(), 1u);
   auto b = Lexicon::Empty("en", "ar");  // the other orientation merges too
@@ -93,10 +99,16 @@ TEST(LexiconTest, DefaultHasBuiltInMonthsAndTheDebianDictionary) {
     const char* arabic;
     const char* english;
   };
-  for (const Month& m : std::vector<Month>{{"شباط", "February"}, {"آذار", "March"}, {"أيار", "May"},
-                                            {"حزيران", "June"}, {"تموز", "July"}, {"أيلول", "September"},
-                                            {"كانون", "January"}, {"تشرين", "November"}, {"أغسطس", "August"},
-                                            {"ديسمبر", "December"}}) {
+  for (const Month& m : std::vector<Month>{{"شباط", "February"},
+                                           {"آذار", "March"},
+                                           {"أيار", "May"},
+                                           {"حزيران", "June"},
+                                           {"تموز", "July"},
+                                           {"أيلول", "September"},
+                                           {"كانون", "January"},
+                                           {"تشرين", "November"},
+                                           {"أغسطس", "August"},
+                                           {"ديسمبر", "December"}}) {
     EXPECT_TRUE(Has(lex->Translations("ar", m.arabic), m.english)) << m.arabic;
   }
   if (!std::filesystem::exists(kDebianDict)) GTEST_SKIP() << "dict-freedict-ara-eng not installed";

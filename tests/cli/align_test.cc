@@ -45,8 +45,9 @@ std::vector<std::string> Lines(const std::string& s) {
 class AlignCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("dhakira_align_cli_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("dhakira_align_cli_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "tm.db").string();
@@ -56,7 +57,8 @@ class AlignCliTest : public ::testing::Test {
 
   CliRun Dhakira(const std::vector<std::string>& args) {
     fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd = "env LC_ALL=C.UTF-8 DHAKIRA_DB=" + Quote(db_) + " " + Quote(DHAKIRA_CLI_BINARY);
+    std::string cmd =
+        "env LC_ALL=C.UTF-8 DHAKIRA_DB=" + Quote(db_) + " " + Quote(DHAKIRA_CLI_BINARY);
     for (const auto& a : args) {
       cmd += ' ';
       cmd += Quote(a);
@@ -78,8 +80,8 @@ class AlignCliTest : public ::testing::Test {
 };
 
 TEST_F(AlignCliTest, LinksCoverBothDocuments) {
-  CliRun r = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"), "--src-lang",
-                   "ar", "--tgt-lang", "en", "--presplit"});
+  CliRun r = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"),
+                      "--src-lang", "ar", "--tgt-lang", "en", "--presplit"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::regex link(R"(^\[([0-9, ]*)\]:\[([0-9, ]*)\]$)");
   size_t src = 0, tgt = 0;
@@ -96,9 +98,15 @@ TEST_F(AlignCliTest, LinksCoverBothDocuments) {
 }
 
 TEST_F(AlignCliTest, OtherFormats) {
-  const std::vector<std::string> base = {"align", Split("tartus-solar-pumping", "ar"),
-                                         Split("tartus-solar-pumping", "en"), "--src-lang", "ar", "--tgt-lang",
-                                         "en", "--presplit", "--format"};
+  const std::vector<std::string> base = {"align",
+                                         Split("tartus-solar-pumping", "ar"),
+                                         Split("tartus-solar-pumping", "en"),
+                                         "--src-lang",
+                                         "ar",
+                                         "--tgt-lang",
+                                         "en",
+                                         "--presplit",
+                                         "--format"};
   auto with = [&](const char* f) {
     std::vector<std::string> a = base;
     a.push_back(f);
@@ -107,7 +115,8 @@ TEST_F(AlignCliTest, OtherFormats) {
   CliRun tsv = with("tsv");
   ASSERT_EQ(tsv.exit_code, 0) << tsv.err;
   ASSERT_FALSE(Lines(tsv.out).empty());
-  for (const std::string& l : Lines(tsv.out)) EXPECT_EQ(std::count(l.begin(), l.end(), '\t'), 1) << l;
+  for (const std::string& l : Lines(tsv.out))
+    EXPECT_EQ(std::count(l.begin(), l.end(), '\t'), 1) << l;
 
   CliRun tmx = with("tmx");
   ASSERT_EQ(tmx.exit_code, 0) << tmx.err;
@@ -118,10 +127,12 @@ TEST_F(AlignCliTest, OtherFormats) {
   ASSERT_EQ(json.exit_code, 0) << json.err;
   fs::path f = dir_ / "out.json";
   std::ofstream(f) << json.out;
-  std::string check = "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
-                      "assert d[\"links\"] and all(\"confidence\" in l and \"editorial\" in l for l in d[\"links\"]); "
-                      "assert any(l[\"editorial\"]==\"disclaimer\" for l in d[\"links\"])' " +
-                      Quote(f.string());
+  std::string check =
+      "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+      "assert d[\"links\"] and all(\"confidence\" in l and \"editorial\" in l for l in "
+      "d[\"links\"]); "
+      "assert any(l[\"editorial\"]==\"disclaimer\" for l in d[\"links\"])' " +
+      Quote(f.string());
   EXPECT_EQ(std::system(check.c_str()), 0) << json.out;
 
   CliRun bad = with("xml");
@@ -136,8 +147,8 @@ TEST_F(AlignCliTest, BatchWritesOneFilePerDocument) {
     fs::copy_file(Split(slug, "en"), in / (std::string(slug) + ".en"));
   }
   std::ofstream(in / "lonely.ar") << "بلا ترجمة\n";  // no .en beside it: skipped
-  CliRun r = Dhakira({"align", "--batch", in.string(), "--out", out.string(), "--presplit", "--src-lang", "ar",
-                   "--tgt-lang", "en"});
+  CliRun r = Dhakira({"align", "--batch", in.string(), "--out", out.string(), "--presplit",
+                      "--src-lang", "ar", "--tgt-lang", "en"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out / "hama-wheat-harvest.align"));
   EXPECT_TRUE(fs::exists(out / "aleppo-exam-transport.align"));
@@ -146,9 +157,17 @@ TEST_F(AlignCliTest, BatchWritesOneFilePerDocument) {
 }
 
 TEST_F(AlignCliTest, ImportStoresPairsOnceAndReports) {
-  const std::vector<std::string> args = {"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"),
-                                         "--src-lang", "ar", "--tgt-lang", "en", "--presplit", "--import",
-                                         "--origin", "Al-Watan"};
+  const std::vector<std::string> args = {"align",
+                                         Split("hama-wheat-harvest", "ar"),
+                                         Split("hama-wheat-harvest", "en"),
+                                         "--src-lang",
+                                         "ar",
+                                         "--tgt-lang",
+                                         "en",
+                                         "--presplit",
+                                         "--import",
+                                         "--origin",
+                                         "Al-Watan"};
   CliRun first = Dhakira(args);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.err.find("stored"), std::string::npos) << first.err;
@@ -159,26 +178,37 @@ TEST_F(AlignCliTest, ImportStoresPairsOnceAndReports) {
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.err.find(" 0 stored"), std::string::npos) << second.err;
   // With the TM filled, --learn adds a TM-learned lexicon and still aligns.
-  std::vector<std::string> learn = {"align", Split("tartus-solar-pumping", "ar"), Split("tartus-solar-pumping", "en"),
-                                    "--src-lang", "ar", "--tgt-lang", "en", "--presplit", "--learn"};
+  std::vector<std::string> learn = {"align",
+                                    Split("tartus-solar-pumping", "ar"),
+                                    Split("tartus-solar-pumping", "en"),
+                                    "--src-lang",
+                                    "ar",
+                                    "--tgt-lang",
+                                    "en",
+                                    "--presplit",
+                                    "--learn"};
   CliRun learned = Dhakira(learn);
   EXPECT_EQ(learned.exit_code, 0) << learned.err;
   EXPECT_GT(Lines(learned.out).size(), 10u);
 }
 
 TEST_F(AlignCliTest, UsageAndInputErrors) {
-  CliRun no_lang = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en")});
+  CliRun no_lang =
+      Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en")});
   EXPECT_EQ(no_lang.exit_code, 2);
-  CliRun one_file = Dhakira({"align", Split("hama-wheat-harvest", "ar"), "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun one_file =
+      Dhakira({"align", Split("hama-wheat-harvest", "ar"), "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(one_file.exit_code, 2);
-  CliRun same = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"), "--src-lang",
-                      "ar", "--tgt-lang", "ar"});
+  CliRun same =
+      Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"),
+               "--src-lang", "ar", "--tgt-lang", "ar"});
   EXPECT_EQ(same.exit_code, 2);
-  CliRun missing = Dhakira({"align", (dir_ / "nope.ar").string(), Split("hama-wheat-harvest", "en"), "--src-lang", "ar",
-                         "--tgt-lang", "en"});
+  CliRun missing = Dhakira({"align", (dir_ / "nope.ar").string(), Split("hama-wheat-harvest", "en"),
+                            "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("nope.ar"), std::string::npos) << missing.err;
-  CliRun batch_no_out = Dhakira({"align", "--batch", dir_.string(), "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun batch_no_out =
+      Dhakira({"align", "--batch", dir_.string(), "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(batch_no_out.exit_code, 2);
 }
 

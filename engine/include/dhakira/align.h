@@ -1,15 +1,16 @@
 // Sentence alignment of a document with its (edited) translation.
 //
-// Aligns two sentence sequences monotonically with dynamic programming over beads (0-1, 1-0, 1-1 ... 1-n,
-// n-1, 2-2), scoring each bead with length (ratio estimated per document pair, Gale & Church 1993), a
-// bilingual lexicon (Debian's freedict, built-in month/function words, a lexicon learned from the TM), numbers,
-// names compared through a phonetic skeleton, cognates, and editorial-line detection (titles, standfirsts,
-// disclaimers, keyword lines are added by editors and link to nothing). See docs/align.md.
+// Aligns two sentence sequences monotonically with dynamic programming over beads (0-1, 1-0, 1-1
+// ... 1-n, n-1, 2-2), scoring each bead with length (ratio estimated per document pair, Gale &
+// Church 1993), a bilingual lexicon (Debian's freedict, built-in month/function words, a lexicon
+// learned from the TM), numbers, names compared through a phonetic skeleton, cognates, and
+// editorial-line detection (titles, standfirsts, disclaimers, keyword lines are added by editors
+// and link to nothing). See docs/align.md.
 //
 // Typical use:
-//   auto lex = Lexicon::LoadDefault("ar", "en");            // freedict + built-in table, when installed
-//   auto aligner = Aligner::Create(options, lex_ptr);        // options.src_lang / tgt_lang set
-//   auto result = (*aligner)->Align(src_sentences, tgt_sentences);
+//   auto lex = Lexicon::LoadDefault("ar", "en");            // freedict + built-in table, when
+//   installed auto aligner = Aligner::Create(options, lex_ptr);        // options.src_lang /
+//   tgt_lang set auto result = (*aligner)->Align(src_sentences, tgt_sentences);
 #ifndef DHAKIRA_ALIGN_H_
 #define DHAKIRA_ALIGN_H_
 
@@ -28,10 +29,10 @@ class Snapshot;
 class Store;
 struct SegmentPair;
 
-// A bilingual word lexicon between two languages, on match keys (normalised, light-stemmed). Directional
-// data is used in both directions: a lexicon loaded as ar→en also serves en→ar alignment.
-// Thread safety: immutable after loading; const methods are safe from any thread. Share it with
-// std::shared_ptr<const Lexicon> between aligners.
+// A bilingual word lexicon between two languages, on match keys (normalised, light-stemmed).
+// Directional data is used in both directions: a lexicon loaded as ar→en also serves en→ar
+// alignment. Thread safety: immutable after loading; const methods are safe from any thread. Share
+// it with std::shared_ptr<const Lexicon> between aligners.
 class Lexicon {
  public:
   Lexicon();
@@ -42,21 +43,24 @@ class Lexicon {
   // An empty lexicon between `lang_a` and `lang_b` (canonical BCP 47 after CanonicalLanguage).
   static StatusOr<Lexicon> Empty(std::string_view lang_a, std::string_view lang_b);
 
-  // Reads a FreeDict dictd database (`*.dict.dz`, dictzip = gzip; or plain `*.dict`) whose headwords are in
-  // `lang_a` and senses in `lang_b`, e.g. /usr/share/dictd/freedict-ara-eng.dict.dz with ("ar", "en").
-  // Keeps single-word headwords and senses (comma-separated alternatives split), normalised to match keys.
-  // NotFound when the file is absent, Corruption (naming the line) when it is not a dictd database.
+  // Reads a FreeDict dictd database (`*.dict.dz`, dictzip = gzip; or plain `*.dict`) whose
+  // headwords are in `lang_a` and senses in `lang_b`, e.g.
+  // /usr/share/dictd/freedict-ara-eng.dict.dz with ("ar", "en"). Keeps single-word headwords and
+  // senses (comma-separated alternatives split), normalised to match keys. NotFound when the file
+  // is absent, Corruption (naming the line) when it is not a dictd database.
   static StatusOr<Lexicon> LoadFreedict(const std::string& path, std::string_view lang_a,
                                         std::string_view lang_b);
 
-  // The built-in table for the pair (month names in Syrian and Egyptian forms, weekdays, number words and
-  // function words the dictionaries lack) plus the installed Debian dictionary for the pair, if any
-  // (dict-freedict-ara-eng for ar/en). Never fails for want of a dictionary: an unknown pair gives an
-  // empty lexicon (alignment then relies on length, numbers, names and cognates).
+  // The built-in table for the pair (month names in Syrian and Egyptian forms, weekdays, number
+  // words and function words the dictionaries lack) plus the installed Debian dictionary for the
+  // pair, if any (dict-freedict-ara-eng for ar/en). Never fails for want of a dictionary: an
+  // unknown pair gives an empty lexicon (alignment then relies on length, numbers, names and
+  // cognates).
   static StatusOr<Lexicon> LoadDefault(std::string_view lang_a, std::string_view lang_b);
 
-  // Adds one word pair (raw words in lang_a / lang_b; normalised here). weight in (0, 1]: 1 for dictionary
-  // entries, a translation probability for learned ones. Multi-word arguments are ignored (returns false).
+  // Adds one word pair (raw words in lang_a / lang_b; normalised here). weight in (0, 1]: 1 for
+  // dictionary entries, a translation probability for learned ones. Multi-word arguments are
+  // ignored (returns false).
   bool AddPair(std::string_view word_a, std::string_view word_b, double weight = 1.0);
 
   // Merges all pairs of `other` (same languages, either order) into this lexicon.
@@ -66,22 +70,24 @@ class Lexicon {
   const std::string& lang_b() const;
   size_t size() const;  // word pairs held
 
-  // The alignment stems the lexicon gives for one word (raw text, normalised and stemmed here) of language
-  // `from_lang` (either side); empty when unknown or not one word. For tests and diagnostics (creates a
-  // Normalizer per call); the aligner uses faster internal ids.
+  // The alignment stems the lexicon gives for one word (raw text, normalised and stemmed here) of
+  // language `from_lang` (either side); empty when unknown or not one word. For tests and
+  // diagnostics (creates a Normalizer per call); the aligner uses faster internal ids.
   std::vector<std::string> Translations(std::string_view from_lang, std::string_view word) const;
 
   struct Impl;
   const Impl& impl() const { return *impl_; }
 
  private:
-  friend StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const struct LearnOptions& options);
+  friend StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot,
+                                        const struct LearnOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 
 // Options of TM-learned lexicon estimation (IBM Model 1 over stored pairs, Brown et al. 1993).
 struct LearnOptions {
-  std::string src_lang;  // the pairs read are those of this source language (canonical BCP 47), required
+  std::string
+      src_lang;  // the pairs read are those of this source language (canonical BCP 47), required
   std::string tgt_lang;  // ... and this target language, required
   // EM iterations of Model 1, 1 .. 20.
   uint32_t iterations = 5;
@@ -89,7 +95,8 @@ struct LearnOptions {
   double min_probability = 0.2;
   // A word pair must co-occur in at least this many stored pairs to be kept, 1 .. 1000.
   uint32_t min_cooccurrence = 2;
-  // Pairs longer than this many tokens on either side are skipped (noisy, quadratic cost), 1 .. 1000.
+  // Pairs longer than this many tokens on either side are skipped (noisy, quadratic cost), 1 ..
+  // 1000.
   uint32_t max_tokens = 80;
   // At most this many stored pairs are read (the most recent ones), 1 .. 10^8.
   uint64_t max_pairs = 2'000'000;
@@ -97,8 +104,8 @@ struct LearnOptions {
   Status Validate() const;
 };
 
-// Estimates a lexicon from the pairs of a TM snapshot (see LearnOptions). Cost: linear in the tokens read
-// times iterations. The result merges into the default lexicon with Lexicon::Merge.
+// Estimates a lexicon from the pairs of a TM snapshot (see LearnOptions). Cost: linear in the
+// tokens read times iterations. The result merges into the default lexicon with Lexicon::Merge.
 StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const LearnOptions& options);
 
 // What kind of line an editor added (or a 0-1/1-0 link left out).
@@ -109,23 +116,26 @@ enum class EditorialKind : uint8_t {
   kDisclaimer = 3,  // "This article was translated and edited by …"
   kKeywords = 4,    // "Helpful keywords", "Tags: …"
 };
-const char* EditorialKindName(EditorialKind kind);  // "none", "title", "standfirst", "disclaimer", "keywords"
+const char* EditorialKindName(
+    EditorialKind kind);  // "none", "title", "standfirst", "disclaimer", "keywords"
 
 struct AlignOptions {
   std::string src_lang;  // BCP 47 language of the source sentences (required)
-  std::string tgt_lang;  // BCP 47 language of the target sentences (required, differs from src_lang)
+  std::string
+      tgt_lang;  // BCP 47 language of the target sentences (required, differs from src_lang)
 
   // Largest number of target sentences one source sentence may cover (1-n beads), 1 .. 12.
   // Long Arabic sentences chained with و often cover 2-5 English ones, sometimes up to 9.
   uint32_t max_one_to_many = 9;
   // Largest number of source sentences merged into one target sentence (n-1 beads), 1 .. 12.
   uint32_t max_many_to_one = 4;
-  // Half-width of the DP band around the expected diagonal, in sentences, 4 .. 10000. The band widens
-  // by itself (doubling, up to the documents' length) when the best path touches its edge.
+  // Half-width of the DP band around the expected diagonal, in sentences, 4 .. 10000. The band
+  // widens by itself (doubling, up to the documents' length) when the best path touches its edge.
   uint32_t band = 24;
 
-  // Source/target character-length ratio. 0 = estimate per document pair (recommended: Arabic originals
-  // are ~0.66-0.70 of their English translation, Arabic translations ~0.84-0.94). Otherwise 0.05 .. 20.
+  // Source/target character-length ratio. 0 = estimate per document pair (recommended: Arabic
+  // originals are ~0.66-0.70 of their English translation, Arabic translations ~0.84-0.94).
+  // Otherwise 0.05 .. 20.
   double length_ratio = 0;
 
   // Recognise titles, standfirsts, disclaimers and keyword lines and link them to nothing.
@@ -138,9 +148,9 @@ struct AlignOptions {
 };
 
 struct AlignLink {
-  std::vector<uint32_t> src;  // 0-based source sentence indices, ascending; empty for a 0-1 link
-  std::vector<uint32_t> tgt;  // 0-based target sentence indices, ascending; empty for a 1-0 link
-  double confidence = 0;      // 0 .. 1: how sure the aligner is about this link
+  std::vector<uint32_t> src;    // 0-based source sentence indices, ascending; empty for a 0-1 link
+  std::vector<uint32_t> tgt;    // 0-based target sentence indices, ascending; empty for a 1-0 link
+  double confidence = 0;        // 0 .. 1: how sure the aligner is about this link
   bool low_confidence = false;  // confidence < AlignOptions::min_confidence
   EditorialKind editorial = EditorialKind::kNone;  // for 0-1 links: what the added line looks like
 };
@@ -158,14 +168,14 @@ std::string FormatLink(const AlignLink& link);
 // Thread safety: NOT safe for concurrent use; create one per thread (they may share a Lexicon).
 class Aligner {
  public:
-  // `lexicon` may be null (no lexical evidence but numbers, names, cognates). It must cover the options'
-  // language pair in either order, else InvalidArgument.
+  // `lexicon` may be null (no lexical evidence but numbers, names, cognates). It must cover the
+  // options' language pair in either order, else InvalidArgument.
   static StatusOr<std::unique_ptr<Aligner>> Create(const AlignOptions& options,
                                                    std::shared_ptr<const Lexicon> lexicon);
   virtual ~Aligner() = default;
 
-  // Aligns `src` with `tgt` (sentences as text, any may be empty). Empty inputs give the obvious result
-  // (all 0-1 or all 1-0 links). InvalidArgument on invalid UTF-8 (naming side and sentence).
+  // Aligns `src` with `tgt` (sentences as text, any may be empty). Empty inputs give the obvious
+  // result (all 0-1 or all 1-0 links). InvalidArgument on invalid UTF-8 (naming side and sentence).
   // Complexity: time and memory O((|src| + |tgt|) * band).
   virtual StatusOr<AlignResult> Align(const std::vector<std::string>& src,
                                       const std::vector<std::string>& tgt) = 0;
@@ -175,7 +185,8 @@ class Aligner {
 struct PairOptions {
   // Links with confidence below this are held back, 0 .. 1.
   double min_confidence = 0.5;
-  // Keep n-m links (n or m > 1) as one unit with their sentences joined by a space (true), or hold them back.
+  // Keep n-m links (n or m > 1) as one unit with their sentences joined by a space (true), or hold
+  // them back.
   bool keep_many_to_many = true;
   std::string origin;  // SegmentPair::origin of every unit (e.g. the outlet); may be empty
   std::string doc_id;  // SegmentPair::doc_id of every unit; may be empty
@@ -193,19 +204,23 @@ struct PairReport {
   uint32_t editorial = 0;       // ... of which recognised editorial lines
 };
 
-// The TM units of an alignment of `src` with `tgt` (the sentences given to Aligner::Align): source and target
-// text joined per link, doc_position = index of the link's first source sentence, prev_hash/next_hash =
-// KeyHash of the source sentences before and after the link (0 at the edges). Counts go to *report.
-// InvalidArgument when the links do not fit the sentence counts or the languages are invalid.
+// The TM units of an alignment of `src` with `tgt` (the sentences given to Aligner::Align): source
+// and target text joined per link, doc_position = index of the link's first source sentence,
+// prev_hash/next_hash = KeyHash of the source sentences before and after the link (0 at the edges).
+// Counts go to *report. InvalidArgument when the links do not fit the sentence counts or the
+// languages are invalid.
 StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& src,
-                                                const std::vector<std::string>& tgt, std::string_view src_lang,
-                                                std::string_view tgt_lang, const AlignResult& result,
+                                                const std::vector<std::string>& tgt,
+                                                std::string_view src_lang,
+                                                std::string_view tgt_lang,
+                                                const AlignResult& result,
                                                 const PairOptions& options, PairReport* report);
 
-// Reads a document into sentences. presplit: one segment a line, used as is (a trailing newline does not
-// make an empty last segment; \r\n accepted; a UTF-8 BOM skipped); otherwise plain text, paragraphs separated
-// by blank lines, split with SentenceSplitter for `lang`. InvalidArgument naming `name` and the line on
-// invalid UTF-8. `name` is used in messages only (e.g. the file path).
+// Reads a document into sentences. presplit: one segment a line, used as is (a trailing newline
+// does not make an empty last segment; \r\n accepted; a UTF-8 BOM skipped); otherwise plain text,
+// paragraphs separated by blank lines, split with SentenceSplitter for `lang`. InvalidArgument
+// naming `name` and the line on invalid UTF-8. `name` is used in messages only (e.g. the file
+// path).
 StatusOr<std::vector<std::string>> SplitDocument(std::string_view text, std::string_view lang,
                                                  bool presplit, std::string_view name);
 

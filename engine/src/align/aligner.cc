@@ -1,29 +1,32 @@
 // Aligner: bead DP over two sentence sequences (see dhakira/align.h and docs/align.md).
 //
 // Scoring (higher is better), per bead of a source and b target sentences:
-//   lexical  A * (a + b) * (z - c): z is the bead's weighted token coverage (Dice-like: matched source plus
-//            matched target token weight over all matchable weight), standardised per document pair between
-//            the mean 1-1 similarity of all pairs in the band (chance) and the mean best 1-1 similarity
-//            (translation): this makes one threshold fit any dictionary coverage and language pair, the way
-//            Vecalign (Thompson & Koehn 2019) normalises its cost by random-pair similarity;
-//   length   B * log P(length match) of Gale & Church (1993), with the ratio estimated per document pair;
-//   prior    a log prior per bead shape;
-//   nulls    a fixed cost per sentence left out, turned into a bonus for recognised editorial lines.
-// Token weights are within-document inverse sentence frequencies, so function words count little without
-// a stop list. Evidence for a pair comes from shared "concepts": lexicon translations, numbers, phonetic
-// name skeletons (cross-script pairs) and 4-letter cognates (Simard et al. 1992).
-// The DP runs in a band around the length-proportional diagonal and doubles the band when the best path
-// touches its edge (as hunalign and Moore 2002 restrict the search), so time and memory are linear.
+//   lexical  A * (a + b) * (z - c): z is the bead's weighted token coverage (Dice-like: matched
+//   source plus
+//            matched target token weight over all matchable weight), standardised per document pair
+//            between the mean 1-1 similarity of all pairs in the band (chance) and the mean best
+//            1-1 similarity (translation): this makes one threshold fit any dictionary coverage and
+//            language pair, the way Vecalign (Thompson & Koehn 2019) normalises its cost by
+//            random-pair similarity;
+//   length   B * log P(length match) of Gale & Church (1993), with the ratio estimated per document
+//   pair; prior    a log prior per bead shape; nulls    a fixed cost per sentence left out, turned
+//   into a bonus for recognised editorial lines.
+// Token weights are within-document inverse sentence frequencies, so function words count little
+// without a stop list. Evidence for a pair comes from shared "concepts": lexicon translations,
+// numbers, phonetic name skeletons (cross-script pairs) and 4-letter cognates (Simard et al. 1992).
+// The DP runs in a band around the length-proportional diagonal and doubles the band when the best
+// path touches its edge (as hunalign and Moore 2002 restrict the search), so time and memory are
+// linear.
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include "align/editorial.h"
 #include "align/keys.h"
@@ -49,11 +52,13 @@ uint64_t Fnv(std::string_view s) {
   }
   return h;
 }
-uint64_t MakeConcept(ConceptType t, uint64_t v) { return (uint64_t{t} << 58) ^ (v & ((uint64_t{1} << 58) - 1)); }
+uint64_t MakeConcept(ConceptType t, uint64_t v) {
+  return (uint64_t{t} << 58) ^ (v & ((uint64_t{1} << 58) - 1));
+}
 
 struct Tok {
-  float weight = 1;       // type weight x within-document idf
-  bool matchable = false;  // some concept of it occurs in the other document
+  float weight = 1;             // type weight x within-document idf
+  bool matchable = false;       // some concept of it occurs in the other document
   uint32_t begin = 0, end = 0;  // range in Side::concepts
   uint64_t df_key = 0;
 };
@@ -100,10 +105,12 @@ class AlignerImpl : public Aligner {
       : opt_(std::move(o)), lex_(std::move(lex)), lex_src_side_(lex_src_side) {
     norm_[0] = std::move(ns);
     norm_[1] = std::move(nt);
-    cross_script_ = align::IsArabicLanguage(opt_.src_lang) != align::IsArabicLanguage(opt_.tgt_lang);
+    cross_script_ =
+        align::IsArabicLanguage(opt_.src_lang) != align::IsArabicLanguage(opt_.tgt_lang);
   }
 
-  StatusOr<AlignResult> Align(const std::vector<std::string>& src, const std::vector<std::string>& tgt) override;
+  StatusOr<AlignResult> Align(const std::vector<std::string>& src,
+                              const std::vector<std::string>& tgt) override;
 
   ScoreParams params;
 
@@ -126,7 +133,8 @@ class AlignerImpl : public Aligner {
 Status AlignerImpl::Prepare(int side, const std::vector<std::string>& text, Side* out) {
   out->sents.assign(text.size(), Sent{});
   const Lexicon::Impl* L = lex_ ? &lex_->impl() : nullptr;
-  // Concepts live in the target language's lexicon space: a source word stands for its translations.
+  // Concepts live in the target language's lexicon space: a source word stands for its
+  // translations.
   const int lex_tgt_side = lex_src_side_ < 0 ? -1 : 1 - lex_src_side_;
   const int my_lex_side = side == 0 ? lex_src_side_ : lex_tgt_side;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -164,7 +172,8 @@ Status AlignerImpl::Prepare(int side, const std::vector<std::string>& text, Side
           bool arabic = align::HasArabicLetter(t.key);
           if (arabic || StartsUpper(std::string_view(nt->text).substr(t.begin, t.end - t.begin))) {
             align::NameSkeletons(t.key, &skel_);
-            for (const std::string& k : skel_) out->concepts.push_back(Dense(MakeConcept(kName, Fnv(k))));
+            for (const std::string& k : skel_)
+              out->concepts.push_back(Dense(MakeConcept(kName, Fnv(k))));
           }
         }
         std::string cog = align::CognateKey(t.key);
@@ -190,7 +199,8 @@ Status AlignerImpl::Prepare(int side, const std::vector<std::string>& text, Side
       if (seen.insert(out->toks[k].df_key).second) ++df[out->toks[k].df_key];
   }
   const double n = static_cast<double>(out->sents.size());
-  for (Tok& t : out->toks) t.weight *= static_cast<float>(std::log((n + 1.0) / (df[t.df_key] + 0.5)) + params.idf_floor);
+  for (Tok& t : out->toks)
+    t.weight *= static_cast<float>(std::log((n + 1.0) / (df[t.df_key] + 0.5)) + params.idf_floor);
   return Status::OK();
 }
 
@@ -198,10 +208,15 @@ Status AlignerImpl::Prepare(int side, const std::vector<std::string>& text, Side
 
 namespace {
 struct PairBand {
-  std::vector<uint32_t> lo, hi, offset;  // per source sentence: target range [lo, hi) and start in ms/mt
-  std::vector<float> ms, mt;             // matched source / target weight of the pair
-  float Ms(uint32_t s, uint32_t t) const { return t >= lo[s] && t < hi[s] ? ms[offset[s] + t - lo[s]] : 0.f; }
-  float Mt(uint32_t s, uint32_t t) const { return t >= lo[s] && t < hi[s] ? mt[offset[s] + t - lo[s]] : 0.f; }
+  std::vector<uint32_t> lo, hi,
+      offset;                 // per source sentence: target range [lo, hi) and start in ms/mt
+  std::vector<float> ms, mt;  // matched source / target weight of the pair
+  float Ms(uint32_t s, uint32_t t) const {
+    return t >= lo[s] && t < hi[s] ? ms[offset[s] + t - lo[s]] : 0.f;
+  }
+  float Mt(uint32_t s, uint32_t t) const {
+    return t >= lo[s] && t < hi[s] ? mt[offset[s] + t - lo[s]] : 0.f;
+  }
 };
 
 double LogErfcHalf(double delta) {
@@ -210,7 +225,8 @@ double LogErfcHalf(double delta) {
 }
 }  // namespace
 
-StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, const std::vector<std::string>& tgt) {
+StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src,
+                                         const std::vector<std::string>& tgt) {
   AlignResult res;
   const uint32_t n = static_cast<uint32_t>(src.size()), m = static_cast<uint32_t>(tgt.size());
   dense_.clear();
@@ -229,7 +245,8 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
     for (Sent& s : side.sents) {
       for (uint32_t k = s.tok_begin; k < s.tok_end; ++k) {
         Tok& t = side.toks[k];
-        for (uint32_t c = t.begin; c < t.end && !t.matchable; ++c) t.matchable = other[side.concepts[c]] != 0;
+        for (uint32_t c = t.begin; c < t.end && !t.matchable; ++c)
+          t.matchable = other[side.concepts[c]] != 0;
         if (t.matchable) s.matchable_weight += t.weight;
       }
     }
@@ -243,8 +260,10 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
   for (uint32_t j = 0; j < m; ++j)
     if (ed[j] == EditorialKind::kNone) lt += T.sents[j].chars;
   double r = 1.0;
-  if (opt_.length_ratio > 0) r = 1.0 / opt_.length_ratio;
-  else if (ls > 0 && lt > 0) r = std::clamp(lt / ls, 0.2, 5.0);
+  if (opt_.length_ratio > 0)
+    r = 1.0 / opt_.length_ratio;
+  else if (ls > 0 && lt > 0)
+    r = std::clamp(lt / ls, 0.2, 5.0);
   res.length_ratio = 1.0 / r;
 
   auto null_link = [&](bool source, uint32_t k) {
@@ -346,7 +365,9 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
         src_epoch = epoch;
         pb.ms[pb.offset[s] + t - pb.lo[s]] = ms;
         pb.mt[pb.offset[s] + t - pb.lo[s]] = mt;
-        double sim = (ms / (ss.matchable_weight + P.smoothing) + mt / (tt.matchable_weight + P.smoothing)) / 2;
+        double sim =
+            (ms / (ss.matchable_weight + P.smoothing) + mt / (tt.matchable_weight + P.smoothing)) /
+            2;
         sum_sim += sim;
         ++pairs;
         best_sim_s[s] = std::max(best_sim_s[s], sim);
@@ -358,9 +379,10 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
     for (double b : best_sim_s) mu1 += b;
     mu1 /= n;
     spread = std::max(mu1 - mu0, P.min_spread);
-    // Length ratio from anchors: mutually best 1-1 pairs that are clearly translations. The ratio over the
-    // whole documents is biased by dropped sentences and added lines; anchors are not (and the estimate is
-    // per document pair, as DESIGN-NOTES §2 asks: Arabic originals and Arabic translations differ).
+    // Length ratio from anchors: mutually best 1-1 pairs that are clearly translations. The ratio
+    // over the whole documents is biased by dropped sentences and added lines; anchors are not (and
+    // the estimate is per document pair, as DESIGN-NOTES §2 asks: Arabic originals and Arabic
+    // translations differ).
     if (opt_.length_ratio <= 0) {
       std::vector<uint32_t> best_t(n, UINT32_MAX);
       std::vector<std::pair<double, uint32_t>> best_s(m, {-1.0, UINT32_MAX});
@@ -368,7 +390,8 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
         double best = -1;
         for (uint32_t t = pb.lo[s2]; t < pb.hi[s2]; ++t) {
           double sim = (pb.Ms(s2, t) / (S.sents[s2].matchable_weight + P.smoothing) +
-                        pb.Mt(s2, t) / (T.sents[t].matchable_weight + P.smoothing)) / 2;
+                        pb.Mt(s2, t) / (T.sents[t].matchable_weight + P.smoothing)) /
+                       2;
           if (sim > best) {
             best = sim;
             best_t[s2] = t;
@@ -396,7 +419,8 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
       return (matched / (weight + P.smoothing) - mu0) / spread - P.lex_offset;
     };
 
-    // DP over the band. Cell (i, j): best score of aligning the first i source and j target sentences.
+    // DP over the band. Cell (i, j): best score of aligning the first i source and j target
+    // sentences.
     base[0] = 0;
     for (uint32_t i = 0; i <= n; ++i) base[i + 1] = base[i] + (hi[i] - lo[i] + 1);
     const double kNeg = -std::numeric_limits<double>::infinity();
@@ -405,22 +429,26 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
     back_b.assign(base[n + 1], 0);
     auto cell = [&](uint32_t i, uint32_t j) -> size_t { return base[i] + (j - lo[i]); };
     auto in_band = [&](uint32_t i, uint32_t j) { return j >= lo[i] && j <= hi[i]; };
-    // When even the best pairs share little (no dictionary for the pair, free translation), a sentence
-    // without matches is weak evidence of an omission: leaving a sentence out costs more.
+    // When even the best pairs share little (no dictionary for the pair, free translation), a
+    // sentence without matches is weak evidence of an omission: leaving a sentence out costs more.
     const double null_base =
-        P.null_reference_sim > 0 ? P.null_cost * std::clamp(P.null_reference_sim / std::max(mu1, 1e-3), 1.0, 3.0)
-                                 : P.null_cost;
+        P.null_reference_sim > 0
+            ? P.null_cost * std::clamp(P.null_reference_sim / std::max(mu1, 1e-3), 1.0, 3.0)
+            : P.null_cost;
     auto null_cost = [&](const Sent& s) { return s.chars == 0 ? 0.0 : null_base; };
-    // Lexical evidence is summed per sentence (each sentence's coverage inside the bead), so a sentence
-    // that belongs to no one cannot ride along with a well-matched neighbour: it pays its own way.
+    // Lexical evidence is summed per sentence (each sentence's coverage inside the bead), so a
+    // sentence that belongs to no one cannot ride along with a well-matched neighbour: it pays its
+    // own way.
     auto bead_score = [&](uint32_t a, uint32_t b, double lexsum, double Ls, double Lt) {
       double lex = P.lex_weight * lexsum;
       double mean = std::max(1.0, (r * Ls + Lt) / 2.0);
       double delta = (Lt - r * Ls) / std::sqrt(P.len_variance * mean);
       double len = P.len_weight * LogErfcHalf(delta);
       double prior = 0;
-      if (a == 2 && b == 2) prior = -P.two_two_cost;
-      else if (a + b > 2) prior = -(P.merge_cost + (a + b - 3) * P.merge_step);
+      if (a == 2 && b == 2)
+        prior = -P.two_two_cost;
+      else if (a + b > 2)
+        prior = -(P.merge_cost + (a + b - 3) * P.merge_step);
       return lex + len + prior;
     };
     score[cell(0, 0)] = 0;
@@ -442,8 +470,10 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
         if (i >= 1) consider(1, 0, -null_cost(S.sents[i - 1]));
         if (j >= 1) {
           double g = -null_cost(T.sents[j - 1]);
-          if (ed[j - 1] == EditorialKind::kTitle) g += P.title_bonus;
-          else if (ed[j - 1] != EditorialKind::kNone) g += P.editorial_bonus;
+          if (ed[j - 1] == EditorialKind::kTitle)
+            g += P.title_bonus;
+          else if (ed[j - 1] != EditorialKind::kNone)
+            g += P.editorial_bonus;
           consider(0, 1, g);
         }
         if (i >= 1 && j >= 1) {
@@ -507,6 +537,7 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
       continue;
     }
     std::reverse(path.begin(), path.end());
+    std::vector<double> len_fit;  // per link: Gale-Church log probability (pair links only)
     res.band = W;
     uint32_t si = 0, tj = 0;
     for (auto [a, b] : path) {
@@ -543,19 +574,36 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
         }
         const double z = lexsum / (a + b) + P.lex_offset;
         double Ls = cs[si + a] - cs[si], Lt = ct[tj + b] - ct[tj];
-        double delta = (Lt - r * Ls) / std::sqrt(P.len_variance * std::max(1.0, (r * Ls + Lt) / 2.0));
+        double delta =
+            (Lt - r * Ls) / std::sqrt(P.len_variance * std::max(1.0, (r * Ls + Lt) / 2.0));
         double x = 3.0 * (z - P.lex_offset) + 0.5 * (LogErfcHalf(delta) + 1.0);
         l.confidence = 1.0 / (1.0 + std::exp(-x));
         l.low_confidence = l.confidence < opt_.min_confidence;
         res.links.push_back(std::move(l));
+        len_fit.resize(res.links.size(), 0.0);
+        len_fit.back() = LogErfcHalf(delta);
       }
       si += a;
       tj += b;
     }
+    // A pair link without lexical evidence (a short quote, an idiom) between two confident pair
+    // links is forced by monotonicity when its lengths fit: there is nowhere else for either side
+    // to go.
+    len_fit.resize(res.links.size(), 0.0);
+    for (size_t k = 1; k + 1 < res.links.size(); ++k) {
+      AlignLink& l = res.links[k];
+      const AlignLink& prev = res.links[k - 1];
+      const AlignLink& next = res.links[k + 1];
+      if (l.src.empty() || l.tgt.empty() || l.confidence >= 0.5) continue;
+      if (prev.src.empty() || prev.tgt.empty() || next.src.empty() || next.tgt.empty()) continue;
+      const double neighbours = std::min(prev.confidence, next.confidence);
+      if (neighbours < 0.7 || len_fit[k] < -2.5) continue;
+      l.confidence = std::max(l.confidence, 0.5 + 0.4 * neighbours * std::exp(len_fit[k] / 2.0));
+      l.low_confidence = l.confidence < opt_.min_confidence;
+    }
     return res;
   }
 }
-
 
 void align::SetScoreParams(Aligner* aligner, const ScoreParams& params) {
   static_cast<AlignerImpl*>(aligner)->params = params;
@@ -569,16 +617,21 @@ Status align::ScoreParams::Parse(const std::string& spec) {
     std::string item = spec.substr(pos, comma - pos);
     pos = comma + 1;
     size_t eq = item.find('=');
-    if (eq == std::string::npos) return Status::InvalidArgument("score parameter without '=': " + item);
+    if (eq == std::string::npos)
+      return Status::InvalidArgument("score parameter without '=': " + item);
     std::string name = item.substr(0, eq);
     double v = std::atof(item.c_str() + eq + 1);
-    struct F { const char* n; double* p; } fields[] = {
-        {"lex_weight", &lex_weight}, {"lex_offset", &lex_offset}, {"len_weight", &len_weight},
-        {"len_variance", &len_variance}, {"null_cost", &null_cost}, {"editorial_bonus", &editorial_bonus}, {"title_bonus", &title_bonus},
-        {"merge_cost", &merge_cost}, {"merge_step", &merge_step}, {"two_two_cost", &two_two_cost},
-        {"smoothing", &smoothing}, {"number_weight", &number_weight}, {"idf_floor", &idf_floor},
-        {"min_spread", &min_spread}, {"anchor_z", &anchor_z},
-        {"null_reference_sim", &null_reference_sim}};
+    struct F {
+      const char* n;
+      double* p;
+    } fields[] = {{"lex_weight", &lex_weight},   {"lex_offset", &lex_offset},
+                  {"len_weight", &len_weight},   {"len_variance", &len_variance},
+                  {"null_cost", &null_cost},     {"editorial_bonus", &editorial_bonus},
+                  {"title_bonus", &title_bonus}, {"merge_cost", &merge_cost},
+                  {"merge_step", &merge_step},   {"two_two_cost", &two_two_cost},
+                  {"smoothing", &smoothing},     {"number_weight", &number_weight},
+                  {"idf_floor", &idf_floor},     {"min_spread", &min_spread},
+                  {"anchor_z", &anchor_z},       {"null_reference_sim", &null_reference_sim}};
     bool found = false;
     for (auto& f : fields)
       if (name == f.n) {
@@ -592,11 +645,16 @@ Status align::ScoreParams::Parse(const std::string& spec) {
 
 const char* EditorialKindName(EditorialKind kind) {
   switch (kind) {
-    case EditorialKind::kNone: return "none";
-    case EditorialKind::kTitle: return "title";
-    case EditorialKind::kStandfirst: return "standfirst";
-    case EditorialKind::kDisclaimer: return "disclaimer";
-    case EditorialKind::kKeywords: return "keywords";
+    case EditorialKind::kNone:
+      return "none";
+    case EditorialKind::kTitle:
+      return "title";
+    case EditorialKind::kStandfirst:
+      return "standfirst";
+    case EditorialKind::kDisclaimer:
+      return "disclaimer";
+    case EditorialKind::kKeywords:
+      return "keywords";
   }
   return "none";
 }
@@ -617,21 +675,23 @@ Status AlignOptions::Validate() const {
   if (!s.ok()) return s.status().WithContext("AlignOptions.src_lang");
   auto t = CanonicalLanguage(tgt_lang);
   if (!t.ok()) return t.status().WithContext("AlignOptions.tgt_lang");
-  if (*s == *t) return Status::InvalidArgument("AlignOptions: src_lang and tgt_lang are both " + *s);
+  if (*s == *t)
+    return Status::InvalidArgument("AlignOptions: src_lang and tgt_lang are both " + *s);
   if (max_one_to_many < 1 || max_one_to_many > 12)
-    return Status::InvalidArgument("AlignOptions.max_one_to_many: " + std::to_string(max_one_to_many) +
-                                   " not in 1 .. 12");
+    return Status::InvalidArgument(
+        "AlignOptions.max_one_to_many: " + std::to_string(max_one_to_many) + " not in 1 .. 12");
   if (max_many_to_one < 1 || max_many_to_one > 12)
-    return Status::InvalidArgument("AlignOptions.max_many_to_one: " + std::to_string(max_many_to_one) +
-                                   " not in 1 .. 12");
+    return Status::InvalidArgument(
+        "AlignOptions.max_many_to_one: " + std::to_string(max_many_to_one) + " not in 1 .. 12");
   if (band < 4 || band > 10000)
-    return Status::InvalidArgument("AlignOptions.band: " + std::to_string(band) + " not in 4 .. 10000");
+    return Status::InvalidArgument("AlignOptions.band: " + std::to_string(band) +
+                                   " not in 4 .. 10000");
   if (!(length_ratio == 0 || (length_ratio >= 0.05 && length_ratio <= 20)))
     return Status::InvalidArgument("AlignOptions.length_ratio: " + std::to_string(length_ratio) +
                                    " is neither 0 (estimate) nor in 0.05 .. 20");
   if (!(min_confidence >= 0 && min_confidence <= 1))
-    return Status::InvalidArgument("AlignOptions.min_confidence: " + std::to_string(min_confidence) +
-                                   " not in 0 .. 1");
+    return Status::InvalidArgument(
+        "AlignOptions.min_confidence: " + std::to_string(min_confidence) + " not in 0 .. 1");
   return Status::OK();
 }
 
@@ -645,11 +705,13 @@ StatusOr<std::unique_ptr<Aligner>> Aligner::Create(const AlignOptions& options,
   if (lexicon) {
     const std::string& a = lexicon->lang_a();
     const std::string& b = lexicon->lang_b();
-    if (BaseLang(a) == BaseLang(o.src_lang) && BaseLang(b) == BaseLang(o.tgt_lang)) side = 0;
-    else if (BaseLang(b) == BaseLang(o.src_lang) && BaseLang(a) == BaseLang(o.tgt_lang)) side = 1;
+    if (BaseLang(a) == BaseLang(o.src_lang) && BaseLang(b) == BaseLang(o.tgt_lang))
+      side = 0;
+    else if (BaseLang(b) == BaseLang(o.src_lang) && BaseLang(a) == BaseLang(o.tgt_lang))
+      side = 1;
     else
-      return Status::InvalidArgument("aligner: the lexicon is " + a + "/" + b + ", the documents " + o.src_lang +
-                                     "/" + o.tgt_lang);
+      return Status::InvalidArgument("aligner: the lexicon is " + a + "/" + b + ", the documents " +
+                                     o.src_lang + "/" + o.tgt_lang);
   }
   std::unique_ptr<Normalizer> norm[2];
   for (int k = 0; k < 2; ++k) {
@@ -659,8 +721,8 @@ StatusOr<std::unique_ptr<Aligner>> Aligner::Create(const AlignOptions& options,
     no.max_input_bytes = 64u << 20;
     DHAKIRA_ASSIGN_OR_RETURN(norm[k], Normalizer::Create(no));
   }
-  return std::unique_ptr<Aligner>(
-      new AlignerImpl(std::move(o), std::move(lexicon), std::move(norm[0]), std::move(norm[1]), side));
+  return std::unique_ptr<Aligner>(new AlignerImpl(std::move(o), std::move(lexicon),
+                                                  std::move(norm[0]), std::move(norm[1]), side));
 }
 
 }  // namespace dhakira

@@ -39,7 +39,9 @@ std::string Encode(std::u32string_view s) {
   return out;
 }
 
-bool IsArabicLetter(char32_t c) { return (c >= 0x0620 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3); }
+bool IsArabicLetter(char32_t c) {
+  return (c >= 0x0620 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3);
+}
 
 void AddUnique(std::vector<std::string>* out, std::string s) {
   if (s.empty()) return;
@@ -49,22 +51,52 @@ void AddUnique(std::vector<std::string>* out, std::string s) {
 // Arabic letter -> consonant class (0 = dropped). Classes are shared with LatinSkeleton below.
 char ArabicClass(char32_t c) {
   switch (c) {
-    case U'ب': case U'پ': return 'b';
-    case U'ت': case U'ط': case U'ث': return 't';
-    case U'د': case U'ض': case U'ذ': return 'd';
-    case U'ج': case U'غ': case U'گ': return 'g';
-    case U'ح': case U'ه': return 'h';
-    case U'خ': case U'ق': case U'ك': return 'k';
-    case U'ر': return 'r';
-    case U'ز': case U'س': case U'ص': case U'ظ': return 's';
-    case U'ش': return 'S';
-    case U'ف': case U'ڤ': return 'f';
-    case U'ل': return 'l';
-    case U'م': return 'm';
-    case U'ن': return 'n';
-    case U'و': return 'w';
-    case U'ي': return 'y';
-    default: return 0;  // alef, hamza forms, ain, ta marbuta (folded to ه earlier only at word end)
+    case U'ب':
+    case U'پ':
+      return 'b';
+    case U'ت':
+    case U'ط':
+    case U'ث':
+      return 't';
+    case U'د':
+    case U'ض':
+    case U'ذ':
+      return 'd';
+    case U'ج':
+    case U'غ':
+    case U'گ':
+      return 'g';
+    case U'ح':
+    case U'ه':
+      return 'h';
+    case U'خ':
+    case U'ق':
+    case U'ك':
+      return 'k';
+    case U'ر':
+      return 'r';
+    case U'ز':
+    case U'س':
+    case U'ص':
+    case U'ظ':
+      return 's';
+    case U'ش':
+      return 'S';
+    case U'ف':
+    case U'ڤ':
+      return 'f';
+    case U'ل':
+      return 'l';
+    case U'م':
+      return 'm';
+    case U'ن':
+      return 'n';
+    case U'و':
+      return 'w';
+    case U'ي':
+      return 'y';
+    default:
+      return 0;  // alef, hamza forms, ain, ta marbuta (folded to ه earlier only at word end)
   }
 }
 
@@ -73,7 +105,7 @@ std::string ArabicSkeleton(std::u32string_view w) {
   for (size_t i = 0; i < w.size(); ++i) {
     char32_t c = w[i];
     char k = ArabicClass(c);
-    if ((k == 'w' || k == 'y') && i > 0) k = 0;      // long vowels inside the word
+    if ((k == 'w' || k == 'y') && i > 0) k = 0;             // long vowels inside the word
     if (k == 'h' && c == U'ه' && i + 1 == w.size()) k = 0;  // final ه is mostly a folded ta marbuta
     if (k == 't' && i + 1 < w.size() && w[i + 1] == U'ش') k = 0;  // تش = "ch"
     if (k == 0) continue;
@@ -90,29 +122,73 @@ std::string LatinSkeleton(std::u32string_view w) {
     char32_t c = w[i], n = at(i + 1);
     char k = 0;
     switch (c) {
-      case 'b': case 'p': k = (c == 'p' && n == 'h') ? (++i, 'f') : 'b'; break;
-      case 'f': case 'v': k = 'f'; break;
-      case 't': k = (n == 'h') ? (++i, 't') : 't'; break;
-      case 'd': k = (n == 'h') ? (++i, 'd') : 'd'; break;
-      case 'g': k = (n == 'h') ? (++i, 'g') : 'g'; break;
-      case 'j': k = 'g'; break;
-      case 'h': k = (i + 1 == w.size()) ? 0 : 'h'; break;
-      case 'k': case 'q': k = (c == 'k' && n == 'h') ? (++i, 'k') : 'k'; break;
-      case 'c':
-        if (n == 'h') { ++i; k = 'S'; }
-        else if (n == 'k') { ++i; k = 'k'; }
-        else k = (n == 'e' || n == 'i' || n == 'y') ? 's' : 'k';
+      case 'b':
+      case 'p':
+        k = (c == 'p' && n == 'h') ? (++i, 'f') : 'b';
         break;
-      case 's': k = (n == 'h') ? (++i, 'S') : 's'; break;
-      case 'z': k = 's'; break;
-      case 'x': if (out.empty() || out.back() != 'k') out.push_back('k'); k = 's'; break;
-      case 'r': k = 'r'; break;
-      case 'l': k = 'l'; break;
-      case 'm': k = 'm'; break;
-      case 'n': k = 'n'; break;
-      case 'w': k = (i == 0) ? 'w' : 0; break;
-      case 'y': k = (i == 0) ? 'y' : 0; break;
-      default: k = 0;  // vowels, apostrophes, digits
+      case 'f':
+      case 'v':
+        k = 'f';
+        break;
+      case 't':
+        k = (n == 'h') ? (++i, 't') : 't';
+        break;
+      case 'd':
+        k = (n == 'h') ? (++i, 'd') : 'd';
+        break;
+      case 'g':
+        k = (n == 'h') ? (++i, 'g') : 'g';
+        break;
+      case 'j':
+        k = 'g';
+        break;
+      case 'h':
+        k = (i + 1 == w.size()) ? 0 : 'h';
+        break;
+      case 'k':
+      case 'q':
+        k = (c == 'k' && n == 'h') ? (++i, 'k') : 'k';
+        break;
+      case 'c':
+        if (n == 'h') {
+          ++i;
+          k = 'S';
+        } else if (n == 'k') {
+          ++i;
+          k = 'k';
+        } else
+          k = (n == 'e' || n == 'i' || n == 'y') ? 's' : 'k';
+        break;
+      case 's':
+        k = (n == 'h') ? (++i, 'S') : 's';
+        break;
+      case 'z':
+        k = 's';
+        break;
+      case 'x':
+        if (out.empty() || out.back() != 'k') out.push_back('k');
+        k = 's';
+        break;
+      case 'r':
+        k = 'r';
+        break;
+      case 'l':
+        k = 'l';
+        break;
+      case 'm':
+        k = 'm';
+        break;
+      case 'n':
+        k = 'n';
+        break;
+      case 'w':
+        k = (i == 0) ? 'w' : 0;
+        break;
+      case 'y':
+        k = (i == 0) ? 'y' : 0;
+        break;
+      default:
+        k = 0;  // vowels, apostrophes, digits
     }
     if (k == 0) continue;
     if (!out.empty() && out.back() == k) continue;
@@ -139,7 +215,8 @@ std::string AlignStem(std::string_view key) {
   if (IsArabicLetter(w[0])) return ArabicLightStem(key);
   // English-like possessives and plurals before truncation ("countries'" "country's" -> "countr").
   if (w.size() > 2 && (w.back() == U'\'' || w.back() == U'’')) w.pop_back();
-  if (w.size() > 3 && w[w.size() - 1] == 's' && (w[w.size() - 2] == U'\'' || w[w.size() - 2] == U'’'))
+  if (w.size() > 3 && w[w.size() - 1] == 's' &&
+      (w[w.size() - 2] == U'\'' || w[w.size() - 2] == U'’'))
     w.resize(w.size() - 2);
   if (w.size() > 4 && w.back() == 's' && w[w.size() - 2] != 's') w.pop_back();
   if (w.size() > kTruncate) w.resize(kTruncate);
@@ -174,7 +251,8 @@ void NameSkeletons(std::string_view key, std::vector<std::string>* out) {
     std::u32string_view v(w);
     keep(ArabicSkeleton(v));
     if (v.size() >= 5 && v[0] == U'ا' && v[1] == U'ل') keep(ArabicSkeleton(v.substr(2)));
-    if (v.size() >= 4 && (v[0] == U'و' || v[0] == U'ب' || v[0] == U'ل' || v[0] == U'ف' || v[0] == U'ك')) {
+    if (v.size() >= 4 &&
+        (v[0] == U'و' || v[0] == U'ب' || v[0] == U'ل' || v[0] == U'ف' || v[0] == U'ك')) {
       std::u32string_view r = v.substr(1);
       keep(ArabicSkeleton(r));
       if (r.size() >= 5 && r[0] == U'ا' && r[1] == U'ل') keep(ArabicSkeleton(r.substr(2)));
@@ -190,7 +268,8 @@ std::string CognateKey(std::string_view key) {
   if (w.size() < 4) return {};
   UErrorCode ec = U_ZERO_ERROR;
   UScriptCode sc = uscript_getScript(static_cast<UChar32>(w[0]), &ec);
-  if (U_FAILURE(ec) || (sc != USCRIPT_LATIN && sc != USCRIPT_GREEK && sc != USCRIPT_CYRILLIC)) return {};
+  if (U_FAILURE(ec) || (sc != USCRIPT_LATIN && sc != USCRIPT_GREEK && sc != USCRIPT_CYRILLIC))
+    return {};
   for (char32_t c : w)
     if (!u_isalpha(static_cast<UChar32>(c))) return {};
   static const icu::Normalizer2* nfd = [] {

@@ -1,7 +1,8 @@
-// A lexicon learned from the TM: IBM Model 1 (Brown et al. 1993, "The Mathematics of Statistical Machine
-// Translation", model 1 with a NULL source word) estimated by EM over the stored pairs of a language pair,
-// on alignment stems. Only word pairs that co-occur often enough and reach a translation probability bar are
-// kept, so the result is a small, precise complement to the dictionary (names, terms, outlet vocabulary).
+// A lexicon learned from the TM: IBM Model 1 (Brown et al. 1993, "The Mathematics of Statistical
+// Machine Translation", model 1 with a NULL source word) estimated by EM over the stored pairs of a
+// language pair, on alignment stems. Only word pairs that co-occur often enough and reach a
+// translation probability bar are kept, so the result is a small, precise complement to the
+// dictionary (names, terms, outlet vocabulary).
 #include <cmath>
 #include <unordered_map>
 
@@ -17,17 +18,20 @@ Status LearnOptions::Validate() const {
   if (src_lang.empty()) return Status::InvalidArgument("LearnOptions.src_lang: empty");
   if (tgt_lang.empty()) return Status::InvalidArgument("LearnOptions.tgt_lang: empty");
   if (iterations < 1 || iterations > 20)
-    return Status::InvalidArgument("LearnOptions.iterations: " + std::to_string(iterations) + " not in 1 .. 20");
+    return Status::InvalidArgument("LearnOptions.iterations: " + std::to_string(iterations) +
+                                   " not in 1 .. 20");
   if (!(min_probability > 0 && min_probability <= 1))
-    return Status::InvalidArgument("LearnOptions.min_probability: " + std::to_string(min_probability) +
-                                   " not in (0, 1]");
+    return Status::InvalidArgument(
+        "LearnOptions.min_probability: " + std::to_string(min_probability) + " not in (0, 1]");
   if (min_cooccurrence < 1 || min_cooccurrence > 1000)
-    return Status::InvalidArgument("LearnOptions.min_cooccurrence: " + std::to_string(min_cooccurrence) +
-                                   " not in 1 .. 1000");
+    return Status::InvalidArgument(
+        "LearnOptions.min_cooccurrence: " + std::to_string(min_cooccurrence) + " not in 1 .. 1000");
   if (max_tokens < 1 || max_tokens > 1000)
-    return Status::InvalidArgument("LearnOptions.max_tokens: " + std::to_string(max_tokens) + " not in 1 .. 1000");
+    return Status::InvalidArgument("LearnOptions.max_tokens: " + std::to_string(max_tokens) +
+                                   " not in 1 .. 1000");
   if (max_pairs < 1 || max_pairs > 100'000'000)
-    return Status::InvalidArgument("LearnOptions.max_pairs: " + std::to_string(max_pairs) + " not in 1 .. 10^8");
+    return Status::InvalidArgument("LearnOptions.max_pairs: " + std::to_string(max_pairs) +
+                                   " not in 1 .. 10^8");
   return Status::OK();
 }
 
@@ -56,7 +60,8 @@ StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const LearnOptions& opt
       if (t.type != TokenType::kWord) continue;
       std::string stem = align::AlignStem(t.key);
       if (stem.empty()) continue;
-      auto [it, inserted] = vocab[side].try_emplace(stem, static_cast<uint32_t>(words[side].size()));
+      auto [it, inserted] =
+          vocab[side].try_emplace(stem, static_cast<uint32_t>(words[side].size()));
       if (inserted) words[side].push_back(stem);
       out->push_back(it->second);
     }
@@ -71,9 +76,11 @@ StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const LearnOptions& opt
     if (!forward && !reverse) return true;
     const std::string& s_text = forward ? p.source : p.target;
     const std::string& t_text = forward ? p.target : p.source;
-    if (Status s = ids(0, s_text, &a); !s.ok()) return true;  // a bad unit teaches nothing; keep going
+    if (Status s = ids(0, s_text, &a); !s.ok())
+      return true;  // a bad unit teaches nothing; keep going
     if (Status s = ids(1, t_text, &b); !s.ok()) return true;
-    if (a.empty() || b.empty() || a.size() > options.max_tokens || b.size() > options.max_tokens) return true;
+    if (a.empty() || b.empty() || a.size() > options.max_tokens || b.size() > options.max_tokens)
+      return true;
     corpus_s.push_back(a);
     corpus_t.push_back(b);
     return ++read < options.max_pairs;

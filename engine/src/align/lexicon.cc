@@ -63,7 +63,8 @@ std::string CleanSense(std::string s) {
 
 StatusOr<std::string> ReadGzip(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Status::NotFound("dictionary " + path + ": no such file");
+  if (!std::filesystem::exists(path, ec))
+    return Status::NotFound("dictionary " + path + ": no such file");
   gzFile f = gzopen(path.c_str(), "rb");  // reads plain files as they are, too
   if (f == nullptr) return Status::IOError("dictionary " + path + ": " + std::strerror(errno));
   std::string data;
@@ -83,7 +84,8 @@ StatusOr<std::string> ReadGzip(const std::string& path) {
   return data;
 }
 
-// ISO 639-1 -> 639-3 for FreeDict file names (freedict-ara-eng). Data, not code paths: extend freely.
+// ISO 639-1 -> 639-3 for FreeDict file names (freedict-ara-eng). Data, not code paths: extend
+// freely.
 std::string Iso3(std::string_view lang) {
   std::string base(lang.substr(0, lang.find('-')));
   static const std::pair<const char*, const char*> kMap[] = {
@@ -187,7 +189,8 @@ std::vector<std::string> Lexicon::Impl::StemWords(int side, const std::vector<st
   return out;
 }
 
-const std::vector<std::pair<uint32_t, float>>* Lexicon::Impl::Find(int side, const std::string& stem) const {
+const std::vector<std::pair<uint32_t, float>>* Lexicon::Impl::Find(int side,
+                                                                   const std::string& stem) const {
   auto it = vocab[side].find(stem);
   return it == vocab[side].end() ? nullptr : &links[side][it->second];
 }
@@ -231,14 +234,17 @@ Status Lexicon::Merge(const Lexicon& other) {
     for (auto& [other_id, w] : o.links[0][id]) {
       const std::string& sa = o.words[0][id];
       const std::string& sb = o.words[1][other_id];
-      if (oa == 0) impl_->AddStems(sa, sb, w);
-      else impl_->AddStems(sb, sa, w);
+      if (oa == 0)
+        impl_->AddStems(sa, sb, w);
+      else
+        impl_->AddStems(sb, sa, w);
     }
   }
   return Status::OK();
 }
 
-std::vector<std::string> Lexicon::Translations(std::string_view from_lang, std::string_view word) const {
+std::vector<std::string> Lexicon::Translations(std::string_view from_lang,
+                                               std::string_view word) const {
   std::vector<std::string> out;
   auto canon = CanonicalLanguage(from_lang);
   if (!canon.ok()) return out;
@@ -268,11 +274,12 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
   DHAKIRA_ASSIGN_OR_RETURN(Lexicon lex, Empty(lang_a, lang_b));
   DHAKIRA_ASSIGN_OR_RETURN(std::string data, ReadGzip(path));
   // dictd layout (FreeDict): "00-database-*" header entries, then per entry a headword line
-  // "HEADWORD /ipa/" and sense lines "1. sense" or one bare sense line. The headword side is recognised
-  // by its script when lang_a is Arabic; otherwise by the "/ipa/" tail.
+  // "HEADWORD /ipa/" and sense lines "1. sense" or one bare sense line. The headword side is
+  // recognised by its script when lang_a is Arabic; otherwise by the "/ipa/" tail.
   const bool a_arabic = align::IsArabicLanguage(lex.lang_a());
-  // First pass: entries as raw word lists; second pass: stem all words of a side in a few large Normalize
-  // calls (one call per word costs ~3x more: ICU iterator set-up dominates for one-word strings).
+  // First pass: entries as raw word lists; second pass: stem all words of a side in a few large
+  // Normalize calls (one call per word costs ~3x more: ICU iterator set-up dominates for one-word
+  // strings).
   struct Entry {
     uint32_t head_begin, head_end, sense_begin, sense_end;  // ranges in words[0] / words[1]
   };
@@ -287,8 +294,9 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
     ++line_no;
     std::string t = Trim(line);
     if (t.empty()) continue;
-    bool is_head = a_arabic ? HasArabic(t)
-                            : (t.size() > 2 && t.back() == '/' && t.find(" /") != std::string::npos);
+    bool is_head = a_arabic
+                       ? HasArabic(t)
+                       : (t.size() > 2 && t.back() == '/' && t.find(" /") != std::string::npos);
     if (is_head) {
       ++headwords;
       size_t ipa = t.find(" /");
@@ -302,7 +310,8 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
       entries.push_back(e);
       continue;
     }
-    if (entries.empty() || entries.back().head_begin == entries.back().head_end) continue;  // header text
+    if (entries.empty() || entries.back().head_begin == entries.back().head_end)
+      continue;  // header text
     std::string_view sense(t);
     size_t k = 0;
     while (k < sense.size() && sense[k] >= '0' && sense[k] <= '9') ++k;
@@ -325,8 +334,9 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
       for (uint32_t w = e.sense_begin; w < e.sense_end; ++w)
         lex.impl_->AddStems(stems[0][h], stems[1][w], 1.0f);
   if (headwords == 0)
-    return Status::Corruption("dictionary " + path + ": no headword found in " + std::to_string(line_no) +
-                              " lines; not a FreeDict " + lex.lang_a() + "-" + lex.lang_b() + " database?");
+    return Status::Corruption("dictionary " + path + ": no headword found in " +
+                              std::to_string(line_no) + " lines; not a FreeDict " + lex.lang_a() +
+                              "-" + lex.lang_b() + " database?");
   return lex;
 }
 
@@ -342,12 +352,16 @@ StatusOr<Lexicon> Lexicon::LoadDefault(std::string_view lang_a, std::string_view
     if (!std::filesystem::exists(path, ec)) continue;
     auto dict = LoadFreedict(path, x, y);
     if (!dict.ok()) return dict.status().WithContext("loading the default lexicon");
-    if (lex.size() == 0 && dir == 0) lex = std::move(dict).value();  // same orientation: no copy
-    else DHAKIRA_RETURN_IF_ERROR(lex.Merge(*dict));
+    if (lex.size() == 0 && dir == 0)
+      lex = std::move(dict).value();  // same orientation: no copy
+    else
+      DHAKIRA_RETURN_IF_ERROR(lex.Merge(*dict));
   }
   for (const BuiltinPair& p : BuiltinPairs()) {
-    if (base(a) == p.lang_a && base(b) == p.lang_b) lex.AddPair(p.word_a, p.word_b);
-    else if (base(b) == p.lang_a && base(a) == p.lang_b) lex.AddPair(p.word_b, p.word_a);
+    if (base(a) == p.lang_a && base(b) == p.lang_b)
+      lex.AddPair(p.word_a, p.word_b);
+    else if (base(b) == p.lang_a && base(a) == p.lang_b)
+      lex.AddPair(p.word_b, p.word_a);
   }
   return lex;
 }

@@ -15,8 +15,10 @@ Status PairOptions::Validate() const {
 }
 
 StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& src,
-                                                const std::vector<std::string>& tgt, std::string_view src_lang,
-                                                std::string_view tgt_lang, const AlignResult& result,
+                                                const std::vector<std::string>& tgt,
+                                                std::string_view src_lang,
+                                                std::string_view tgt_lang,
+                                                const AlignResult& result,
                                                 const PairOptions& options, PairReport* report) {
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
   DHAKIRA_ASSIGN_OR_RETURN(std::string sl, CanonicalLanguage(src_lang));
@@ -27,15 +29,17 @@ StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& 
   for (const AlignLink& l : result.links) {
     for (uint32_t s : l.src)
       if (s >= src.size())
-        return Status::InvalidArgument("alignment link " + FormatLink(l) + " names source sentence " +
-                                       std::to_string(s) + " of " + std::to_string(src.size()));
+        return Status::InvalidArgument("alignment link " + FormatLink(l) +
+                                       " names source sentence " + std::to_string(s) + " of " +
+                                       std::to_string(src.size()));
     for (uint32_t t : l.tgt)
       if (t >= tgt.size())
-        return Status::InvalidArgument("alignment link " + FormatLink(l) + " names target sentence " +
-                                       std::to_string(t) + " of " + std::to_string(tgt.size()));
+        return Status::InvalidArgument("alignment link " + FormatLink(l) +
+                                       " names target sentence " + std::to_string(t) + " of " +
+                                       std::to_string(tgt.size()));
   }
-  // Context hashes as the store computes source keys (punctuation kept), so a lookup with the neighbours
-  // of a query sentence finds "exact in context" matches.
+  // Context hashes as the store computes source keys (punctuation kept), so a lookup with the
+  // neighbours of a query sentence finds "exact in context" matches.
   NormalizerOptions no;
   no.language = sl;
   no.max_input_bytes = 64u << 20;
