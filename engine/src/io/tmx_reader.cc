@@ -227,7 +227,6 @@ void TmxReader::OpenCode(const std::string& element, const std::string& native) 
 }
 
 void TmxReader::OnStart(const char* name, const char** attrs) {
-  ++depth_;
   if (!seen_root_) {
     seen_root_ = true;
     if (std::strcmp(name, "tmx") != 0) {
@@ -278,11 +277,10 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
     return nullptr;
   };
   if (std::strcmp(name, "header") == 0) {
-    in_header_ = true;
     header_.clear();
     for (int i = 0; attrs[i] != nullptr; i += 2) header_.emplace_back(attrs[i], attrs[i + 1]);
   } else if (std::strcmp(name, "body") == 0) {
-    ++in_body_;
+    // <body> only contains the units.
   } else if (std::strcmp(name, "tu") == 0) {
     if (in_tu_) {
       unit_.problems.push_back({"malformed-tu", "a <tu> inside another <tu>"});
@@ -331,7 +329,6 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
 }
 
 void TmxReader::OnEnd(const char* name) {
-  --depth_;
   if (skip_depth_ > 0) {
     --skip_depth_;
     return;
@@ -408,10 +405,6 @@ void TmxReader::OnEnd(const char* name) {
     unit_ = TmxUnit();
     in_tu_ = false;
     in_tuv_ = false;
-  } else if (std::strcmp(name, "header") == 0) {
-    in_header_ = false;
-  } else if (std::strcmp(name, "body") == 0) {
-    --in_body_;
   }
 }
 
@@ -491,7 +484,10 @@ StatusOr<int64_t> ParseTmxDate(std::string_view value) {
   }
   if (!ok || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60 ||
       f[0] < 1900) {
-    return Status::InvalidArgument("'" + std::string(value) + "' is not a TMX date (YYYYMMDDThhmmssZ)");
+    std::string message = "'";  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on "'" + string
+    message.append(value);
+    message += "' is not a TMX date (YYYYMMDDThhmmssZ)";
+    return Status::InvalidArgument(message);
   }
   std::tm tm{};
   tm.tm_year = f[0] - 1900;

@@ -118,8 +118,6 @@ class TmxReader {
   In in_ = In::kNone;
   std::string* text_sink_ = nullptr;  // where character data goes for prop/note
   bool seen_root_ = false;
-  bool in_header_ = false;
-  int in_body_ = 0;
   bool in_tu_ = false;
   bool in_tuv_ = false;
   uint64_t unit_begin_ = 0;
@@ -134,7 +132,6 @@ class TmxReader {
   std::vector<size_t> open_text_size_;   // ... and the text size at their start
   int next_foreign_i_ = 0;
   bool too_many_reported_ = false;
-  int depth_ = 0;
   int skip_depth_ = 0;  // > 0 inside elements we ignore (ude, map, unknown elements outside seg)
   Attributes header_;
   std::string version_;
