@@ -83,7 +83,7 @@ class WriteBatch {
 
 struct StoreStats {
   uint64_t segments = 0;                          // units in the TM
-  std::map<std::string, uint64_t> language_pairs;  // "ar→en" style key "ar\ten"... see LanguagePairKey
+  std::map<std::string, uint64_t> language_pairs;  // units per language pair, keyed "ar>en" (LanguagePairKey)
   std::map<std::string, uint64_t> origins;         // units per origin ("" for none)
   uint64_t file_bytes = 0;                         // size of the data file on disk
   uint64_t map_bytes = 0;                          // current LMDB map size
