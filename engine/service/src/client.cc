@@ -16,6 +16,7 @@
 
 #include "convert.h"
 #include "dhakira/service.h"
+#include "dhakira/text.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 
 namespace dhakira {
@@ -75,6 +76,56 @@ Status LookupOptionsToProto(const MatchOptions& o, v1::LookupOptions* out) {
   out->set_origin(o.origin);
   for (const auto& [origin, points] : o.origin_points) (*out->mutable_origin_penalties())[origin] = points;
   return Status::OK();
+}
+
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t min;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    uint32_t cp = c & (0xFFu >> (len + 1));
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// Protobuf refuses to send a string field that is not UTF-8 (the whole call would fail), so ill-formed text
+// is caught here, with the error the engine gives for it on the server (or locally): the normalizer's
+// message, naming the byte offset, in the context of `field`.
+Status CheckText(std::string_view text, const char* field) {
+  if (IsValidUtf8(text)) return Status::OK();
+  NormalizerOptions options;
+  options.language = "en";  // any: the UTF-8 check comes first
+  options.max_input_bytes = 64u << 20;
+  StatusOr<std::unique_ptr<Normalizer>> normalizer = Normalizer::Create(options);
+  if (normalizer.ok()) {
+    StatusOr<NormalizedText> normalized = (*normalizer)->Normalize(text);
+    if (!normalized.ok()) return normalized.status().WithContext(field);
+  }
+  return Status::InvalidArgument(std::string(field) + ": invalid UTF-8");
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -194,13 +245,16 @@ class ClientImpl final : public Client {
   StatusOr<MatchResult> Lookup(std::string_view query, const MatchOptions& options) override {
     v1::LookupRequest req;
     DHAKIRA_RETURN_IF_ERROR(LookupOptionsToProto(options, req.mutable_options()));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(query, "query"));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(options.next_source, "next_source"));
     req.set_source(std::string(query));
     req.set_previous_source(options.prev_source);
     req.set_next_source(options.next_source);
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::LookupResponse resp;
-    DHAKIRA_RETURN_IF_ERROR(Check(stub_->Lookup(&ctx, req, &resp), "lookup"));
+    DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->Lookup(&ctx, req, &resp), "lookup"));
     MatchResult result;
     result.query = std::string(query);
     MatchesFromProto(resp.matches(), &result.matches);
@@ -211,31 +265,45 @@ class ClientImpl final : public Client {
                                                            const MatchOptions& options) override {
     v1::BatchLookupRequest req;
     DHAKIRA_RETURN_IF_ERROR(LookupOptionsToProto(options, req.mutable_options()));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(options.next_source, "next_source"));
+    // Ill-formed queries are answered here and not sent; sent[i] is the request index of query i.
+    std::vector<Status> bad(queries.size());
+    std::vector<int> sent(queries.size(), -1);
     req.mutable_segments()->Reserve(static_cast<int>(queries.size()));
-    for (const std::string& q : queries) {
+    for (size_t i = 0; i < queries.size(); ++i) {
+      bad[i] = CheckText(queries[i], "query");
+      if (!bad[i].ok()) continue;
+      sent[i] = req.segments_size();
       v1::BatchSegment* seg = req.add_segments();
-      seg->set_source(q);
+      seg->set_source(queries[i]);
       seg->set_previous_source(options.prev_source);
       seg->set_next_source(options.next_source);
     }
-    grpc::ClientContext ctx;
-    Prepare(&ctx);
     v1::BatchLookupResponse resp;
-    DHAKIRA_RETURN_IF_ERROR(Check(stub_->BatchLookup(&ctx, req, &resp), "batch lookup"));
-    if (static_cast<size_t>(resp.results_size()) != queries.size()) {
-      return Status::Internal("server " + address_ + ": batch lookup: " +
-                              std::to_string(resp.results_size()) + " results for " +
-                              std::to_string(queries.size()) + " segments");
+    if (req.segments_size() > 0) {
+      grpc::ClientContext ctx;
+      Prepare(&ctx);
+      DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->BatchLookup(&ctx, req, &resp), "batch lookup"));
+      if (resp.results_size() != req.segments_size()) {
+        return Status::Internal("server " + address_ + ": batch lookup: " +
+                                std::to_string(resp.results_size()) + " results for " +
+                                std::to_string(req.segments_size()) + " segments");
+      }
     }
     std::vector<StatusOr<MatchResult>> out;
     out.reserve(queries.size());
     for (size_t i = 0; i < queries.size(); ++i) {
-      const v1::BatchLookupResult& r = resp.results(static_cast<int>(i));
+      if (sent[i] < 0) {
+        out.push_back(bad[i]);
+        continue;
+      }
+      const v1::BatchLookupResult& r = resp.results(sent[i]);
       if (r.has_error() && r.error().code() != 0) {
         // The server prefixes "segment I: " to the engine's message; without it the error reads as the
         // local matcher's, so that a command prints the same either way.
         std::string message = r.error().message();
-        const std::string prefix = "segment " + std::to_string(i) + ": ";
+        const std::string prefix = "segment " + std::to_string(sent[i]) + ": ";
         if (message.compare(0, prefix.size(), prefix) == 0) message.erase(0, prefix.size());
         out.push_back(service::FromGrpc(
             grpc::Status(static_cast<grpc::StatusCode>(r.error().code()), message), ""));
@@ -255,6 +323,7 @@ class ClientImpl final : public Client {
     if (options.max_phrase_tokens != ConcordanceOptions().max_phrase_tokens) {
       return Status::InvalidArgument("max_phrase_tokens: only the default is available through the server");
     }
+    DHAKIRA_RETURN_IF_ERROR(CheckText(phrase, "phrase"));
     v1::ConcordanceRequest req;
     req.set_phrase(std::string(phrase));
     req.set_src_lang(options.src_lang);
@@ -265,7 +334,7 @@ class ClientImpl final : public Client {
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::ConcordanceResponse resp;
-    DHAKIRA_RETURN_IF_ERROR(Check(stub_->Concordance(&ctx, req, &resp), "concordance"));
+    DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->Concordance(&ctx, req, &resp), "concordance"));
     ConcordanceResult result;
     result.phrase = std::string(phrase);
     result.hits.reserve(static_cast<size_t>(resp.hits_size()));
@@ -427,6 +496,13 @@ class ClientImpl final : public Client {
                              status.error_message());
     }
     return service::FromGrpc(status, "server " + address_ + ": " + what);
+  }
+
+  // As Check, but a request the server's engine found invalid (INVALID_ARGUMENT) keeps the engine's own
+  // message, so that a query command prints the same error through the server as on the TM itself.
+  Status CheckRequest(const grpc::Status& status, const std::string& what) const {
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) return service::FromGrpc(status, "");
+    return Check(status, what);
   }
 
   std::string address_;

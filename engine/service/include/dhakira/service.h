@@ -96,8 +96,9 @@ struct RemoteStats {
 };
 
 // A connection to a running server. Thread safety: safe for concurrent use (one gRPC channel).
-// Errors come back as the server's Status (same code, message prefixed with what the call was);
-// an unreachable server is IOError naming the address.
+// Errors come back as the server's Status (same code, message prefixed with what the call was), except
+// that Lookup, BatchLookup and Concordance give an invalid request (InvalidArgument) with the engine's
+// message alone, as a local Matcher would; an unreachable server is IOError naming the address.
 class Client {
  public:
   // `address`: "unix:PATH" (relative or absolute), "unix:///abs/path", or "HOST:PORT". Does not connect
