@@ -1,5 +1,5 @@
-// LineBatcher: reads standard input with read(2) and poll(2) rather than std::cin, because it must know
-// whether more input is ready without waiting for it (see the header).
+// LineBatcher: reads standard input with read(2) and poll(2) rather than std::cin, because it must
+// know whether more input is ready without waiting for it (see the header).
 #include "query_loop.h"
 
 #include <poll.h>
@@ -62,7 +62,8 @@ void LineBatcher::Fill() {
     n = ::read(fd_, chunk, sizeof chunk);
   } while (n < 0 && errno == EINTR);
   if (n <= 0) {
-    eof_ = true;  // a read error ends the input like the end of the file (std::getline did the same)
+    eof_ =
+        true;  // a read error ends the input like the end of the file (std::getline did the same)
     return;
   }
   buf_.append(chunk, static_cast<size_t>(n));

@@ -1,65 +1,31 @@
-// `dhakira --server ADDRESS match|concordance|import|export` against a real `dhakira serve` on a temp
-// socket: the real CLI binary is run on the TM itself and through the server, and the outputs compared
-// byte for byte (human and JSON, single query and stdin batches, errors).
+// `dhakira --server ADDRESS match|concordance|import|export` against a real `dhakira serve` on a
+// temp socket: the real CLI binary is run on the TM itself and through the server, and the outputs
+// compared byte for byte (human and JSON, single query and stdin batches, errors).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "testing/cli_runner.h"
 
 namespace dhakira {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A minimal runner (tests/testing/cli_runner.h had not landed when this was written): stdin from a
-// string, stdout and stderr captured separately through files.
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using test_support::ProcessResult;
+using test_support::ReadFile;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-CliRun RunCli(const std::string& dir, const std::vector<std::string>& args, const std::string& input) {
-  CliRun run;
-  const std::string in_path = dir + "/stdin", out_path = dir + "/stdout", err_path = dir + "/stderr";
-  std::ofstream(in_path, std::ios::binary | std::ios::trunc) << input;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<char*> argv;
-  std::string program = DHAKIRA_CLI_BINARY;
-  argv.push_back(program.data());
-  std::vector<std::string> copy = args;
-  for (std::string& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return run;
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid) return run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = ReadAll(out_path);
-  run.err = ReadAll(err_path);
-  return run;
+ProcessResult RunCli(const std::vector<std::string>& args, const std::string& input) {
+  test_support::RunOptions options;
+  options.input = input;
+  return test_support::RunCli(args, options);
 }
 
 std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -69,7 +35,8 @@ std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<st
 
 size_t Count(const std::string& s, const std::string& what) {
   size_t n = 0;
-  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + what.size())) ++n;
+  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + what.size()))
+    ++n;
   return n;
 }
 
@@ -90,9 +57,10 @@ class RemoteCliTest : public ::testing::Test {
     char tmpl[] = "/tmp/dhk-remote-cli-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    CliRun imported = RunCli(dir_, {"--db", dir_ + "/tm", "import", "--quiet", "--src-lang", "ar", "--tgt-lang",
-                                    "en", std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
-                             "");
+    ProcessResult imported =
+        RunCli({"--db", dir_ + "/tm", "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
+                std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
+               "");
     ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
 
     int out[2];
@@ -130,16 +98,16 @@ class RemoteCliTest : public ::testing::Test {
 
   void SetUp() override { ASSERT_FALSE(address_.empty()) << "the server did not start"; }
 
-  CliRun Local(const std::vector<std::string>& args, const std::string& input = "") {
-    return RunCli(dir_, Concat({"--db", dir_ + "/tm"}, args), input);
+  ProcessResult Local(const std::vector<std::string>& args, const std::string& input = "") {
+    return RunCli(Concat({"--db", dir_ + "/tm"}, args), input);
   }
-  CliRun Remote(const std::vector<std::string>& args, const std::string& input = "") {
-    return RunCli(dir_, Concat({"--server", address_}, args), input);
+  ProcessResult Remote(const std::vector<std::string>& args, const std::string& input = "") {
+    return RunCli(Concat({"--server", address_}, args), input);
   }
   // Runs `args` both ways and expects the same exit code, stdout and stderr; returns the local run.
-  CliRun ExpectSame(const std::vector<std::string>& args, const std::string& input = "") {
-    CliRun local = Local(args, input);
-    CliRun remote = Remote(args, input);
+  ProcessResult ExpectSame(const std::vector<std::string>& args, const std::string& input = "") {
+    ProcessResult local = Local(args, input);
+    ProcessResult remote = Remote(args, input);
     std::string what;
     for (const std::string& a : args) what += a + " ";
     EXPECT_EQ(remote.exit_code, local.exit_code) << what << "\n" << remote.err << local.err;
@@ -161,9 +129,10 @@ TEST_F(RemoteCliTest, MatchPrintsWhatTheLocalMatchPrints) {
   const std::vector<std::string> sources = SampleSources();
   ASSERT_GE(sources.size(), 4u);
   // A fuzzy query: another number, a word dropped.
-  const std::string fuzzy = "وأشار الخطيب إلى أن نسبة الأقماح من الدرجة الأولى بلغت هذا الموسم 62.5% من إجمالي الكميات";
+  const std::string fuzzy =
+      "وأشار الخطيب إلى أن نسبة الأقماح من الدرجة الأولى بلغت هذا الموسم 62.5% من إجمالي الكميات";
 
-  CliRun r = ExpectSame({"match", fuzzy, "--threshold", "40"});
+  ProcessResult r = ExpectSame({"match", fuzzy, "--threshold", "40"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("fuzzy  #2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("number 61.5 -> 62.5"), std::string::npos) << r.out;
@@ -175,8 +144,8 @@ TEST_F(RemoteCliTest, MatchPrintsWhatTheLocalMatchPrints) {
   r = ExpectSame({"match", "--json", sources[0]});
   EXPECT_NE(r.out.find("\"kind\":\"exact\""), std::string::npos) << r.out;
 
-  r = ExpectSame({"match", sources[2], "--threshold", "20", "--top", "2", "--prev", sources[1], "--next",
-                  sources[3]});
+  r = ExpectSame({"match", sources[2], "--threshold", "20", "--top", "2", "--prev", sources[1],
+                  "--next", sources[3]});
   EXPECT_NE(r.out.find("exact  #3"), std::string::npos) << r.out;
 
   r = ExpectSame({"match", "--json", sources[2], "--origin", "hand-aligned"});
@@ -188,9 +157,9 @@ TEST_F(RemoteCliTest, MatchPrintsWhatTheLocalMatchPrints) {
 TEST_F(RemoteCliTest, MatchBatchFromStdinIsTheSame) {
   const std::vector<std::string> sources = SampleSources();
   ASSERT_GE(sources.size(), 4u);
-  // Sources, every other one cut at 3/4 of its bytes (some then end in half a character: ill-formed UTF-8,
-  // which protobuf cannot send, is an error for that line only, as locally), an empty line (an error for
-  // that line only) and a CRLF line.
+  // Sources, every other one cut at 3/4 of its bytes (some then end in half a character: ill-formed
+  // UTF-8, which protobuf cannot send, is an error for that line only, as locally), an empty line
+  // (an error for that line only) and a CRLF line.
   std::string input;
   for (size_t i = 0; i < sources.size(); ++i) {
     std::string q = sources[i];
@@ -198,11 +167,11 @@ TEST_F(RemoteCliTest, MatchBatchFromStdinIsTheSame) {
     input += q + (i == 1 ? "\r\n" : "\n");
     if (i == 2) input += "\n";
   }
-  CliRun human = ExpectSame({"match", "--threshold", "50"}, input);
+  ProcessResult human = ExpectSame({"match", "--threshold", "50"}, input);
   EXPECT_EQ(human.exit_code, 1);  // the empty line
   EXPECT_NE(human.err.find("no word"), std::string::npos) << human.err;
 
-  CliRun json = ExpectSame({"match", "--json", "--threshold", "50"}, input);
+  ProcessResult json = ExpectSame({"match", "--json", "--threshold", "50"}, input);
   EXPECT_EQ(json.exit_code, 1);
   EXPECT_EQ(Count(json.out, "\n"), sources.size() + 1) << json.out;
   EXPECT_EQ(Count(json.out, "{\"query\":\"\",\"error\":"), 1u) << json.out;
@@ -215,13 +184,13 @@ TEST_F(RemoteCliTest, MatchBatchLargerThanOneServerCall) {
   ASSERT_FALSE(sources.empty());
   std::string input;
   for (int i = 0; i < 300; ++i) input += sources[static_cast<size_t>(i) % sources.size()] + "\n";
-  CliRun r = ExpectSame({"match", "--json", "--top", "1"}, input);
+  ProcessResult r = ExpectSame({"match", "--json", "--top", "1"}, input);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Count(r.out, "\"kind\":\"exact\""), 300u);
 }
 
 TEST_F(RemoteCliTest, ConcordancePrintsWhatTheLocalConcordancePrints) {
-  CliRun r = ExpectSame({"concordance", "حماة"});
+  ProcessResult r = ExpectSame({"concordance", "حماة"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("[حماة]"), std::string::npos) << r.out;
   r = ExpectSame({"concordance", "--json", "--top", "2", "حماة"});
@@ -244,7 +213,7 @@ TEST_F(RemoteCliTest, ConcordancePrintsWhatTheLocalConcordancePrints) {
 
 TEST_F(RemoteCliTest, ErrorsHaveTheSameExitCodeAndSayWhatIsWrong) {
   // A malformed language: the same error text from the server's matcher as from the local one.
-  CliRun r = ExpectSame({"match", "نص", "--src-lang", "12"});
+  ProcessResult r = ExpectSame({"match", "نص", "--src-lang", "12"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("language \"12\""), std::string::npos) << r.err;
   r = ExpectSame({"match", "--json", "نص", "--tgt-lang", "12"});
@@ -263,9 +232,10 @@ TEST_F(RemoteCliTest, ErrorsHaveTheSameExitCodeAndSayWhatIsWrong) {
   EXPECT_EQ(r.exit_code, 2);
 
   // --brute-force is a local oracle: a usage error through a server, not a silent index lookup.
-  CliRun remote = Remote({"match", "--brute-force", "نص"});
+  ProcessResult remote = Remote({"match", "--brute-force", "نص"});
   EXPECT_EQ(remote.exit_code, 2);
-  EXPECT_NE(remote.err.find("--brute-force does not work through --server"), std::string::npos) << remote.err;
+  EXPECT_NE(remote.err.find("--brute-force does not work through --server"), std::string::npos)
+      << remote.err;
   remote = Remote({"concordance", "--brute-force", "نص"});
   EXPECT_EQ(remote.exit_code, 2);
 
@@ -275,10 +245,10 @@ TEST_F(RemoteCliTest, ErrorsHaveTheSameExitCodeAndSayWhatIsWrong) {
   EXPECT_NE(remote.err.find("does not work through --server"), std::string::npos) << remote.err;
 
   // No server behind the address.
-  CliRun down = RunCli(dir_, {"--server", "unix:" + dir_ + "/nobody.sock", "match", "نص"}, "");
+  ProcessResult down = RunCli({"--server", "unix:" + dir_ + "/nobody.sock", "match", "نص"}, "");
   EXPECT_EQ(down.exit_code, 1);
   EXPECT_NE(down.err.find("cannot reach the dhakira server"), std::string::npos) << down.err;
-  down = RunCli(dir_, {"--server", "unix:" + dir_ + "/nobody.sock", "match", "--json"}, "نص\nآخر\n");
+  down = RunCli({"--server", "unix:" + dir_ + "/nobody.sock", "match", "--json"}, "نص\nآخر\n");
   EXPECT_EQ(down.exit_code, 1);
   EXPECT_EQ(Count(down.err, "cannot reach"), 1u) << down.err;  // reported once, not per line
 }
@@ -290,45 +260,51 @@ TEST_F(RemoteCliTest, ImportAndExportStreamThroughTheServer) {
                                           "\tno source here\n"
                                           "بدأت الامتحانات اليوم\tThe exams began today\n";
   // A dry run first: nothing written, the same summary as a local dry run.
-  CliRun dry = Remote({"import", "--json", "--dry-run", "--src-lang", "ar", "--tgt-lang", "en", tsv});
+  ProcessResult dry =
+      Remote({"import", "--json", "--dry-run", "--src-lang", "ar", "--tgt-lang", "en", tsv});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find("\"dry_run\":true,\"read\":3,\"added\":0"), std::string::npos) << dry.out;
 
-  CliRun imported = Remote({"import", "--json", "--src-lang", "ar", "--tgt-lang", "en", "--origin", "remote",
-                            "--rejects", dir_ + "/rejects.tsv", tsv});
+  ProcessResult imported = Remote({"import", "--json", "--src-lang", "ar", "--tgt-lang", "en",
+                                   "--origin", "remote", "--rejects", dir_ + "/rejects.tsv", tsv});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   EXPECT_NE(imported.out.find("\"read\":3,\"added\":2"), std::string::npos) << imported.out;
   EXPECT_NE(imported.out.find("\"rejected_by_reason\":{\"empty-segment\":1}"), std::string::npos)
       << imported.out;
-  const std::string rejects = ReadAll(dir_ + "/rejects.tsv");
-  EXPECT_NE(rejects.find(tsv + "\t3\t"), std::string::npos) << rejects;  // file and line of the bad record
+  const std::string rejects = ReadFile(dir_ + "/rejects.tsv");
+  EXPECT_NE(rejects.find(tsv + "\t3\t"), std::string::npos)
+      << rejects;  // file and line of the bad record
   // The pairs are in the TM the server serves (read locally).
-  CliRun stats = Local({"stats", "--json"});
+  ProcessResult stats = Local({"stats", "--json"});
   EXPECT_NE(stats.out.find("\"remote\":2"), std::string::npos) << stats.out;
 
   // Exports are the same file either way, TSV and TMX, plain and gzip.
   for (const std::string name : {"all.tsv", "all.tmx", "all.tsv.gz"}) {
-    CliRun local = Local({"export", dir_ + "/local-" + name});
-    CliRun remote = Remote({"export", dir_ + "/remote-" + name});
+    ProcessResult local = Local({"export", dir_ + "/local-" + name});
+    ProcessResult remote = Remote({"export", dir_ + "/remote-" + name});
     ASSERT_EQ(local.exit_code, 0) << local.err;
     ASSERT_EQ(remote.exit_code, 0) << remote.err;
-    const std::string l = ReadAll(dir_ + "/local-" + name), r = ReadAll(dir_ + "/remote-" + name);
+    const std::string l = ReadFile(dir_ + "/local-" + name), r = ReadFile(dir_ + "/remote-" + name);
     EXPECT_GT(l.size(), 100u);
     if (name.ends_with(".gz")) {
-      EXPECT_EQ(static_cast<unsigned char>(r[0]), 0x1F);  // compressed (gzip headers carry a time: not compared)
+      EXPECT_EQ(static_cast<unsigned char>(r[0]),
+                0x1F);  // compressed (gzip headers carry a time: not compared)
     } else {
       EXPECT_EQ(r, l) << name;
     }
   }
-  CliRun filtered = Remote({"export", "--json", "--origin", "remote", dir_ + "/remote-only.tsv"});
+  ProcessResult filtered =
+      Remote({"export", "--json", "--origin", "remote", dir_ + "/remote-only.tsv"});
   ASSERT_EQ(filtered.exit_code, 0) << filtered.err;
   EXPECT_NE(filtered.out.find("\"pairs\":2"), std::string::npos) << filtered.out;
 
   // What cannot be sent says so.
-  CliRun parallel = Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", "--tgt-file", tsv, tsv});
+  ProcessResult parallel =
+      Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", "--tgt-file", tsv, tsv});
   EXPECT_EQ(parallel.exit_code, 2);
   EXPECT_NE(parallel.err.find("--server"), std::string::npos) << parallel.err;
-  CliRun missing = Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", dir_ + "/missing.tsv"});
+  ProcessResult missing =
+      Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", dir_ + "/missing.tsv"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("missing.tsv"), std::string::npos) << missing.err;
 }
