@@ -123,9 +123,10 @@ std::string ReasonList(const std::map<std::string, uint64_t>& m) {
   return s;
 }
 
-// Imports into the TM at ctx.db_path. Ctrl-C stops after the current batch (the batches before stay).
-StatusOr<ImportSummary> LocalImport(const Context& ctx, const std::string& file, const ImportOptions& options,
-                                    CliReporter* reporter) {
+// Imports into the TM at ctx.db_path. Ctrl-C stops after the current batch (the batches before
+// stay).
+StatusOr<ImportSummary> LocalImport(const Context& ctx, const std::string& file,
+                                    const ImportOptions& options, CliReporter* reporter) {
   // A dry run reads the TM only; without one it checks the file against a throw-away TM.
   auto store = OpenTm(ctx, options.dry_run ? TmAccess::kRead : TmAccess::kCreate);
   std::string scratch_dir;
@@ -153,12 +154,13 @@ StatusOr<ImportSummary> LocalImport(const Context& ctx, const std::string& file,
   return summary;
 }
 
-// Streams the file to the server at ctx.server (Ctrl-C cancels the call: the server stops after the current
-// batch). No progress bar: the server reports only at the end.
-StatusOr<ImportSummary> RemoteImport(const Context& ctx, const std::string& file, const ImportOptions& options,
-                                     CliReporter* reporter) {
+// Streams the file to the server at ctx.server (Ctrl-C cancels the call: the server stops after the
+// current batch). No progress bar: the server reports only at the end.
+StatusOr<ImportSummary> RemoteImport(const Context& ctx, const std::string& file,
+                                     const ImportOptions& options, CliReporter* reporter) {
 #ifdef DHAKIRA_HAVE_SERVICE
-  // An import of a large file takes long; the call's deadline is only a guard against a hung server.
+  // An import of a large file takes long; the call's deadline is only a guard against a hung
+  // server.
   auto client = ConnectServer(ctx, /*timeout_ms=*/86'400'000);
   if (!client.ok()) return client.status();
   return (*client)->Import(file, options, reporter);
@@ -222,8 +224,9 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
   if (Status s = options.Validate(); !s.ok()) return UsageError(ctx, "import", s.message());
   const bool remote = !ctx.server.empty();
   if (remote && (options.format == FileFormat::kParallel || !options.target_file.empty())) {
-    return UsageError(ctx, "import",
-                      Tr("line-parallel files cannot be imported through --server; send a TMX or TSV file"));
+    return UsageError(
+        ctx, "import",
+        Tr("line-parallel files cannot be imported through --server; send a TMX or TSV file"));
   }
 
   std::ofstream rejects;
@@ -233,8 +236,9 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
     rejects << "file\tline\tcolumn\treason\tmessage\ttext\n";
   }
   CliReporter reporter(ctx, p.Flag("quiet"), p.Has("rejects") ? &rejects : nullptr);
-  StatusOr<ImportSummary> summary = remote ? RemoteImport(ctx, p.positionals()[0], options, &reporter)
-                                           : LocalImport(ctx, p.positionals()[0], options, &reporter);
+  StatusOr<ImportSummary> summary = remote
+                                        ? RemoteImport(ctx, p.positionals()[0], options, &reporter)
+                                        : LocalImport(ctx, p.positionals()[0], options, &reporter);
   if (!summary.ok()) return Fail(ctx, summary.status());
   const ImportSummary& s = *summary;
   const double rate = s.seconds > 0 ? s.records_read / s.seconds : 0;

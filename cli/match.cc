@@ -1,4 +1,6 @@
 // dhakira match: fuzzy matches for a query (or one query per stdin line), from the local TM.
+#include "dhakira/match.h"
+
 #include <algorithm>
 #include <charconv>
 #include <iostream>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "cli.h"
-#include "dhakira/match.h"
 #include "json.h"
 #include "query_loop.h"
 #include "remote.h"
@@ -17,8 +18,8 @@
 namespace dhakira::cli {
 namespace {
 
-// Queries per BatchLookup through --server: large enough to amortise a call, small enough to stay far
-// below the server's message and batch limits with 64 KiB queries.
+// Queries per BatchLookup through --server: large enough to amortise a call, small enough to stay
+// far below the server's message and batch limits with 64 KiB queries.
 constexpr size_t kRemoteBatch = 128;
 
 // `text` with each byte span wrapped in open/close markers (spans sorted, overlapping ones merged).
@@ -145,7 +146,9 @@ int RunMatch(Context& ctx, const std::vector<std::string>& args) {
     if (!connected.ok()) return Fail(ctx, connected.status());
     client = std::move(*connected);
     // One BatchLookup per batch of lines: the per-query errors come back as the local matcher's.
-    answer = [&](const std::vector<std::string>& queries) { return client->BatchLookup(queries, o); };
+    answer = [&](const std::vector<std::string>& queries) {
+      return client->BatchLookup(queries, o);
+    };
     max_batch = kRemoteBatch;
   } else
 #endif
@@ -156,7 +159,8 @@ int RunMatch(Context& ctx, const std::vector<std::string>& args) {
     auto created = Matcher::Create(store.get());
     if (!created.ok()) return Fail(ctx, created.status());
     matcher = std::move(*created);
-    answer = [&](const std::vector<std::string>& queries) -> StatusOr<std::vector<StatusOr<MatchResult>>> {
+    answer = [&](const std::vector<std::string>& queries)
+        -> StatusOr<std::vector<StatusOr<MatchResult>>> {
       std::vector<StatusOr<MatchResult>> out;
       for (const std::string& q : queries) out.push_back(matcher->Match(q, o));
       return out;

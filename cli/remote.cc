@@ -9,7 +9,8 @@ namespace dhakira::cli {
 bool SupportsServer(std::string_view command) {
 #ifdef DHAKIRA_HAVE_SERVICE
   // Commands that touch no TM (normalize, split) simply run locally. align does not: its lexicon,
-  // --learn and --batch work on local files and the local TM (the Align RPC serves CAT tools instead).
+  // --learn and --batch work on local files and the local TM (the Align RPC serves CAT tools
+  // instead).
   static constexpr std::array<std::string_view, 10> kRemote = {
       "add",    "get",    "delete",    "stats",       "match",
       "import", "export", "normalize", "concordance", "split"};

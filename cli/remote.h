@@ -18,8 +18,8 @@ namespace dhakira::cli {
 bool SupportsServer(std::string_view command);
 
 #ifdef DHAKIRA_HAVE_SERVICE
-// A client for ctx.server ("unix:PATH" or "HOST:PORT"). `timeout_ms` bounds each call (1 .. 86,400,000):
-// the default suits lookups; streamed imports and exports of large files need longer.
+// A client for ctx.server ("unix:PATH" or "HOST:PORT"). `timeout_ms` bounds each call (1 ..
+// 86,400,000): the default suits lookups; streamed imports and exports of large files need longer.
 StatusOr<std::unique_ptr<Client>> ConnectServer(const Context& ctx, uint32_t timeout_ms = 60'000);
 #endif
 

@@ -41,7 +41,8 @@ std::vector<std::pair<uint32_t, uint32_t>> SpansFromProto(
   return out;
 }
 
-void MatchesFromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in, std::vector<Match>* out) {
+void MatchesFromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in,
+                      std::vector<Match>* out) {
   out->reserve(static_cast<size_t>(in.size()));
   for (const v1::Match& pm : in) {
     Match m;
@@ -49,20 +50,23 @@ void MatchesFromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in, s
     m.score = pm.score();
     m.fuzzy = pm.fuzzy();
     m.kind = KindFromProto(pm.kind());
-    for (const v1::Penalty& p : pm.penalties()) m.penalties.push_back(Penalty{p.reason(), p.points()});
+    for (const v1::Penalty& p : pm.penalties())
+      m.penalties.push_back(Penalty{p.reason(), p.points()});
     m.target_substituted = pm.target_substituted();
     m.source_marks = SpansFromProto(pm.source_marks());
     out->push_back(std::move(m));
   }
 }
 
-// The options a LookupOptions message carries; InvalidArgument for those it cannot carry (the server would
-// silently use its defaults instead).
+// The options a LookupOptions message carries; InvalidArgument for those it cannot carry (the
+// server would silently use its defaults instead).
 Status LookupOptionsToProto(const MatchOptions& o, v1::LookupOptions* out) {
   const MatchOptions defaults;
-  if (o.brute_force) return Status::InvalidArgument("brute_force: not available through the server");
+  if (o.brute_force)
+    return Status::InvalidArgument("brute_force: not available through the server");
   if (o.written_variant_points != defaults.written_variant_points ||
-      o.written_variant_cap != defaults.written_variant_cap || o.number_points != defaults.number_points ||
+      o.written_variant_cap != defaults.written_variant_cap ||
+      o.number_points != defaults.number_points ||
       o.unsubstituted_number_points != defaults.unsubstituted_number_points ||
       o.inline_code_points != defaults.inline_code_points ||
       o.max_query_tokens != defaults.max_query_tokens) {
@@ -74,7 +78,8 @@ Status LookupOptionsToProto(const MatchOptions& o, v1::LookupOptions* out) {
   out->set_threshold(o.threshold);
   out->set_top(o.top);
   out->set_origin(o.origin);
-  for (const auto& [origin, points] : o.origin_points) (*out->mutable_origin_penalties())[origin] = points;
+  for (const auto& [origin, points] : o.origin_points)
+    (*out->mutable_origin_penalties())[origin] = points;
   return Status::OK();
 }
 
@@ -112,9 +117,9 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-// Protobuf refuses to send a string field that is not UTF-8 (the whole call would fail), so ill-formed text
-// is caught here, with the error the engine gives for it on the server (or locally): the normalizer's
-// message, naming the byte offset, in the context of `field`.
+// Protobuf refuses to send a string field that is not UTF-8 (the whole call would fail), so
+// ill-formed text is caught here, with the error the engine gives for it on the server (or
+// locally): the normalizer's message, naming the byte offset, in the context of `field`.
 Status CheckText(std::string_view text, const char* field) {
   if (IsValidUtf8(text)) return Status::OK();
   NormalizerOptions options;
@@ -129,11 +134,12 @@ Status CheckText(std::string_view text, const char* field) {
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// A local file written under a temporary name in its directory and renamed into place by Commit(); removed
-// unless committed.
+// A local file written under a temporary name in its directory and renamed into place by Commit();
+// removed unless committed.
 class PartFile {
  public:
   ~PartFile() {
@@ -165,9 +171,11 @@ class PartFile {
     const int err = errno;
     const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
-    if (!ok || !closed) return Status::IOError("cannot write '" + path_ + "': " + std::strerror(err));
+    if (!ok || !closed)
+      return Status::IOError("cannot write '" + path_ + "': " + std::strerror(err));
     if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      return Status::IOError("cannot rename '" + tmp_ + "' to '" + path_ + "': " + std::strerror(errno));
+      return Status::IOError("cannot rename '" + tmp_ + "' to '" + path_ +
+                             "': " + std::strerror(errno));
     }
     tmp_.clear();
     return Status::OK();
@@ -286,9 +294,9 @@ class ClientImpl final : public Client {
       Prepare(&ctx);
       DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->BatchLookup(&ctx, req, &resp), "batch lookup"));
       if (resp.results_size() != req.segments_size()) {
-        return Status::Internal("server " + address_ + ": batch lookup: " +
-                                std::to_string(resp.results_size()) + " results for " +
-                                std::to_string(req.segments_size()) + " segments");
+        return Status::Internal(
+            "server " + address_ + ": batch lookup: " + std::to_string(resp.results_size()) +
+            " results for " + std::to_string(req.segments_size()) + " segments");
       }
     }
     std::vector<StatusOr<MatchResult>> out;
@@ -300,8 +308,8 @@ class ClientImpl final : public Client {
       }
       const v1::BatchLookupResult& r = resp.results(sent[i]);
       if (r.has_error() && r.error().code() != 0) {
-        // The server prefixes "segment I: " to the engine's message; without it the error reads as the
-        // local matcher's, so that a command prints the same either way.
+        // The server prefixes "segment I: " to the engine's message; without it the error reads as
+        // the local matcher's, so that a command prints the same either way.
         std::string message = r.error().message();
         const std::string prefix = "segment " + std::to_string(sent[i]) + ": ";
         if (message.compare(0, prefix.size(), prefix) == 0) message.erase(0, prefix.size());
@@ -319,9 +327,11 @@ class ClientImpl final : public Client {
 
   StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
                                           const ConcordanceOptions& options) override {
-    if (options.brute_force) return Status::InvalidArgument("brute_force: not available through the server");
+    if (options.brute_force)
+      return Status::InvalidArgument("brute_force: not available through the server");
     if (options.max_phrase_tokens != ConcordanceOptions().max_phrase_tokens) {
-      return Status::InvalidArgument("max_phrase_tokens: only the default is available through the server");
+      return Status::InvalidArgument(
+          "max_phrase_tokens: only the default is available through the server");
     }
     DHAKIRA_RETURN_IF_ERROR(CheckText(phrase, "phrase"));
     v1::ConcordanceRequest req;
@@ -390,7 +400,8 @@ class ClientImpl final : public Client {
     while (sending) {
       const size_t n = std::fread(buf.data(), 1, buf.size(), in);
       if (n == 0) {
-        if (std::ferror(in)) read_error = Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
+        if (std::ferror(in))
+          read_error = Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
         break;
       }
       v1::ImportRequest chunk;
@@ -450,7 +461,8 @@ class ClientImpl final : public Client {
         req.set_format(v1::FILE_FORMAT_TSV);
         break;
       default:
-        return Status::InvalidArgument(std::string("format: cannot export as ") + FileFormatName(format));
+        return Status::InvalidArgument(std::string("format: cannot export as ") +
+                                       FileFormatName(format));
     }
     req.set_src_lang(options.src_lang);
     req.set_tgt_lang(options.tgt_lang);
@@ -498,10 +510,12 @@ class ClientImpl final : public Client {
     return service::FromGrpc(status, "server " + address_ + ": " + what);
   }
 
-  // As Check, but a request the server's engine found invalid (INVALID_ARGUMENT) keeps the engine's own
-  // message, so that a query command prints the same error through the server as on the TM itself.
+  // As Check, but a request the server's engine found invalid (INVALID_ARGUMENT) keeps the engine's
+  // own message, so that a query command prints the same error through the server as on the TM
+  // itself.
   Status CheckRequest(const grpc::Status& status, const std::string& what) const {
-    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) return service::FromGrpc(status, "");
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT)
+      return service::FromGrpc(status, "");
     return Check(status, what);
   }
 

@@ -582,7 +582,8 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   resp->set_replaced_characters(summary->illegal_chars_replaced);
   resp->set_format(summary->format == FileFormat::kTmx ? v1::FILE_FORMAT_TMX : v1::FILE_FORMAT_TSV);
   resp->set_encoding(summary->encoding);
-  for (const auto& [reason, n] : summary->warnings_by_reason) (*resp->mutable_warnings_by_reason())[reason] = n;
+  for (const auto& [reason, n] : summary->warnings_by_reason)
+    (*resp->mutable_warnings_by_reason())[reason] = n;
   resp->set_entities_replaced(summary->entities_replaced);
   resp->set_batches_committed(summary->batches_committed);
   resp->set_dry_run(summary->dry_run);
