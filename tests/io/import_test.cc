@@ -339,7 +339,7 @@ TEST(ExportTest, TsvRoundTripWithEscapesAndFilters) {
   auto written = Export(*store, dir.Path("out.tsv"), export_options);
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(written->pairs_written, 1u);
-  EXPECT_EQ(testing_io::ReadAll(dir.Path("out.tsv")),
+  EXPECT_EQ(testing_io::ReadFile(dir.Path("out.tsv")),
             "source\ttarget\torigin\tdoc\tnote\nأ\\tب\tA\\tB\tsana\t\tfirst\n");
 
   export_options = ExportOptions();
@@ -347,7 +347,7 @@ TEST(ExportTest, TsvRoundTripWithEscapesAndFilters) {
   auto none = Export(*store, dir.Path("none.tmx"), export_options);
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->pairs_written, 0u);
-  EXPECT_NE(testing_io::ReadAll(dir.Path("none.tmx")).find("srclang=\"fr\""), std::string::npos);
+  EXPECT_NE(testing_io::ReadFile(dir.Path("none.tmx")).find("srclang=\"fr\""), std::string::npos);
 }
 
 TEST(ExportTest, ErrorsLeaveNoFileBehind) {
