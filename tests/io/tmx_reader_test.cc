@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "test_files.h"
+#include "testing/shared_data.h"
 
 namespace dhakira::io {
 namespace {
@@ -102,8 +103,9 @@ const SharedCase kSharedCases[] = {
 class SharedTmxTest : public ::testing::TestWithParam<SharedCase> {};
 
 TEST_P(SharedTmxTest, ReadsWithExpectedUnitCount) {
+  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const SharedCase& c = GetParam();
-  const std::string path = std::string(DHAKIRA_SHARED_DIR) + "/tmx/" + c.file;
+  const std::string path = test_support::SharedPath("tmx/" + std::string(c.file));
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   ReadResult r = ReadAll(path);
   if (c.units < 0) {
