@@ -547,20 +547,23 @@ TEST_F(ServerTest, LookupKindsAndBatchErrors) {
   }
 }
 
-// Client::Lookup / BatchLookup / Concordance return what the engine returns on the server's TM: the CLI
-// prints them with the same code as local results.
+// Client::Lookup / BatchLookup / Concordance return what the engine returns on the server's TM: the
+// CLI prints them with the same code as local results.
 TEST_F(ServerTest, ClientLookupsEqualTheLocalMatcher) {
   StartServer();
   auto client = Connect(server_->addresses()[0]);
   ASSERT_NE(client, nullptr);
   const std::string prev = "افتتح المؤتمر صباح اليوم";
   const std::string src = "قال الرئيس إن الاجتماع سيعقد يوم 12 مارس";
-  ASSERT_TRUE(client->Upsert(Pair(src, "The president said the meeting will be held on 12 March"), prev,
-                             "", DuplicatePolicy::kSkip)
+  ASSERT_TRUE(client
+                  ->Upsert(Pair(src, "The president said the meeting will be held on 12 March"),
+                           prev, "", DuplicatePolicy::kSkip)
                   .ok());
-  ASSERT_TRUE(client->Upsert(Pair("قال الوزير إن الاجتماع انتهى", "The minister said the meeting ended"),
-                             "", "", DuplicatePolicy::kSkip)
-                  .ok());
+  ASSERT_TRUE(
+      client
+          ->Upsert(Pair("قال الوزير إن الاجتماع انتهى", "The minister said the meeting ended"), "",
+                   "", DuplicatePolicy::kSkip)
+          .ok());
   auto matcher = Matcher::Create(store_.get());
   ASSERT_TRUE(matcher.ok()) << matcher.status().ToString();
 
