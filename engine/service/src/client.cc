@@ -4,12 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -274,8 +274,9 @@ class ClientImpl final : public Client {
   StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookup(const std::vector<std::string>& queries,
                                                            const MatchOptions& options) override {
     if (queries.size() <= 1) return BatchLookupCall(queries, options);
-    // Split into calls the server accepts: at most its max_batch_segments, and well under its largest
-    // request message (half of it, leaving room for the options and the framing of each segment).
+    // Split into calls the server accepts: at most its max_batch_segments, and well under its
+    // largest request message (half of it, leaving room for the options and the framing of each
+    // segment).
     DHAKIRA_ASSIGN_OR_RETURN(const ServerLimits limits, Limits());
     const uint64_t budget = limits.max_message_bytes / 2;
     const uint64_t context = options.prev_source.size() + options.next_source.size();
@@ -285,7 +286,8 @@ class ClientImpl final : public Client {
     uint64_t bytes = 0;
     auto flush = [&]() -> Status {
       if (chunk.empty()) return Status::OK();
-      DHAKIRA_ASSIGN_OR_RETURN(std::vector<StatusOr<MatchResult>> part, BatchLookupCall(chunk, options));
+      DHAKIRA_ASSIGN_OR_RETURN(std::vector<StatusOr<MatchResult>> part,
+                               BatchLookupCall(chunk, options));
       for (auto& r : part) out.push_back(std::move(r));
       chunk.clear();
       bytes = 0;
@@ -324,8 +326,8 @@ class ClientImpl final : public Client {
   }
 
   // One BatchLookup call.
-  StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookupCall(const std::vector<std::string>& queries,
-                                                               const MatchOptions& options) {
+  StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookupCall(
+      const std::vector<std::string>& queries, const MatchOptions& options) {
     v1::BatchLookupRequest req;
     DHAKIRA_RETURN_IF_ERROR(LookupOptionsToProto(options, req.mutable_options()));
     DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
