@@ -1,10 +1,7 @@
 // End-to-end tests of `dhakira align`: formats, batch mode, import into the TM, usage errors.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -12,71 +9,28 @@
 #include <string>
 #include <vector>
 
+#include "testing/cli_runner.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using dhakira::test_support::NonEmptyLines;
+using dhakira::test_support::PyOnJson;
+using dhakira::test_support::ReadFile;
+using CliRun = dhakira::test_support::ProcessResult;
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);)
-    if (!l.empty()) out.push_back(l);
-  return out;
-}
-
-class AlignCliTest : public ::testing::Test {
+class AlignCliTest : public dhakira::test_support::CliTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("dhakira_align_cli_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "tm.db").string();
+    CliTest::SetUp();
     articles_ = fs::path(DHAKIRA_SOURCE_DIR) / "data" / "articles";
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliRun Dhakira(const std::vector<std::string>& args) {
-    fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd =
-        "env LC_ALL=C.UTF-8 DHAKIRA_DB=" + Quote(db_) + " " + Quote(DHAKIRA_CLI_BINARY);
-    for (const auto& a : args) {
-      cmd += ' ';
-      cmd += Quote(a);
-    }
-    cmd += " </dev/null >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
   }
   std::string Split(const char* slug, const char* lang) {
     return (articles_ / (std::string(slug) + "." + lang + ".split")).string();
   }
 
-  fs::path dir_, articles_;
-  std::string db_;
+  fs::path articles_;
 };
 
 TEST_F(AlignCliTest, LinksCoverBothDocuments) {
@@ -85,7 +39,7 @@ TEST_F(AlignCliTest, LinksCoverBothDocuments) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::regex link(R"(^\[([0-9, ]*)\]:\[([0-9, ]*)\]$)");
   size_t src = 0, tgt = 0;
-  for (const std::string& l : Lines(r.out)) {
+  for (const std::string& l : NonEmptyLines(r.out)) {
     std::smatch m;
     ASSERT_TRUE(std::regex_match(l, m, link)) << l;
     std::istringstream a(std::regex_replace(m[1].str(), std::regex(","), " ")),
@@ -93,8 +47,8 @@ TEST_F(AlignCliTest, LinksCoverBothDocuments) {
     for (size_t id; a >> id;) EXPECT_EQ(id, src++);
     for (size_t id; b >> id;) EXPECT_EQ(id, tgt++);
   }
-  EXPECT_EQ(src, Lines(Slurp(Split("hama-wheat-harvest", "ar"))).size());
-  EXPECT_EQ(tgt, Lines(Slurp(Split("hama-wheat-harvest", "en"))).size());
+  EXPECT_EQ(src, NonEmptyLines(ReadFile(Split("hama-wheat-harvest", "ar"))).size());
+  EXPECT_EQ(tgt, NonEmptyLines(ReadFile(Split("hama-wheat-harvest", "en"))).size());
 }
 
 TEST_F(AlignCliTest, OtherFormats) {
@@ -114,8 +68,8 @@ TEST_F(AlignCliTest, OtherFormats) {
   };
   CliRun tsv = with("tsv");
   ASSERT_EQ(tsv.exit_code, 0) << tsv.err;
-  ASSERT_FALSE(Lines(tsv.out).empty());
-  for (const std::string& l : Lines(tsv.out))
+  ASSERT_FALSE(NonEmptyLines(tsv.out).empty());
+  for (const std::string& l : NonEmptyLines(tsv.out))
     EXPECT_EQ(std::count(l.begin(), l.end(), '\t'), 1) << l;
 
   CliRun tmx = with("tmx");
@@ -125,15 +79,11 @@ TEST_F(AlignCliTest, OtherFormats) {
 
   CliRun json = with("json");
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  fs::path f = dir_ / "out.json";
-  std::ofstream(f) << json.out;
-  std::string check =
-      "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
-      "assert d[\"links\"] and all(\"confidence\" in l and \"editorial\" in l for l in "
-      "d[\"links\"]); "
-      "assert any(l[\"editorial\"]==\"disclaimer\" for l in d[\"links\"])' " +
-      Quote(f.string());
-  EXPECT_EQ(std::system(check.c_str()), 0) << json.out;
+  EXPECT_EQ(PyOnJson(json.out,
+                     "bool(doc['links']) and all('confidence' in l and 'editorial' in l for l in "
+                     "doc['links']) and any(l['editorial'] == 'disclaimer' for l in doc['links'])"),
+            "True")
+      << json.out;
 
   CliRun bad = with("xml");
   EXPECT_EQ(bad.exit_code, 2);
@@ -153,7 +103,7 @@ TEST_F(AlignCliTest, BatchWritesOneFilePerDocument) {
   EXPECT_TRUE(fs::exists(out / "hama-wheat-harvest.align"));
   EXPECT_TRUE(fs::exists(out / "aleppo-exam-transport.align"));
   EXPECT_FALSE(fs::exists(out / "lonely.align"));
-  EXPECT_GT(Lines(Slurp(out / "hama-wheat-harvest.align")).size(), 10u);
+  EXPECT_GT(NonEmptyLines(ReadFile(out / "hama-wheat-harvest.align")).size(), 10u);
 }
 
 TEST_F(AlignCliTest, ImportStoresPairsOnceAndReports) {
@@ -189,7 +139,7 @@ TEST_F(AlignCliTest, ImportStoresPairsOnceAndReports) {
                                     "--learn"};
   CliRun learned = Dhakira(learn);
   EXPECT_EQ(learned.exit_code, 0) << learned.err;
-  EXPECT_GT(Lines(learned.out).size(), 10u);
+  EXPECT_GT(NonEmptyLines(learned.out).size(), 10u);
 }
 
 TEST_F(AlignCliTest, UsageAndInputErrors) {

@@ -1,87 +1,20 @@
 // End-to-end tests of the built `dhakira` binary: exit codes, outputs, --json parsable, --help, bad input.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "testing/cli_runner.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("dhakira_cli_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "tm.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs dhakira with `args` (stdin from `input`), environment LC_ALL=C.UTF-8 unless `env` overrides.
-  CliRun Dhakira(const std::vector<std::string>& args, const std::string& input = "",
-              const std::string& env = "LC_ALL=C.UTF-8") {
-    fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
-    std::ofstream(in, std::ios::binary) << input;
-    std::string cmd = "env -u LANGUAGE -u LANG -u LC_ALL -u LC_MESSAGES DHAKIRA_DB=" + Quote(db_) + " " +
-                      env + " " + Quote(DHAKIRA_CLI_BINARY);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    cmd += " <" + Quote(in.string()) + " >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
-
-  // True when every non-empty line of `text` is a JSON document (checked by Python's json module).
-  bool IsJsonLines(const std::string& text) {
-    fs::path f = dir_ / "json";
-    std::ofstream(f, std::ios::binary) << text;
-    std::string cmd =
-        "python3 -c 'import json,sys\nfor l in open(sys.argv[1], encoding=\"utf-8\"):\n"
-        "    l=l.strip()\n    l and json.loads(l)' " +
-        Quote(f.string());
-    return std::system(cmd.c_str()) == 0;
-  }
-
-  fs::path dir_;
-  std::string db_;
-};
+using dhakira::test_support::CliTest;
+using dhakira::test_support::IsJsonLines;
+using CliRun = dhakira::test_support::ProcessResult;
 
 TEST_F(CliTest, HelpForEveryCommand) {
   CliRun top = Dhakira({"--help"});
@@ -209,15 +142,16 @@ TEST_F(CliTest, SplitArabicFile) {
 }
 
 TEST_F(CliTest, ArabicMessagesWithArabicLocale) {
-  CliRun r = Dhakira({"stats"}, "", "LC_ALL=ar_SY.UTF-8");
+  CliRun r = Dhakira({"stats"}, "", {"LC_ALL=ar_SY.UTF-8"});
   EXPECT_EQ(r.exit_code, 1);
   // The catalog translates the failure kind; the path stays as given.
   EXPECT_NE(r.err.find("غير موجود"), std::string::npos) << r.err;
-  CliRun help = Dhakira({"--help"}, "", "LC_ALL=ar_SY.UTF-8");
+  CliRun help = Dhakira({"--help"}, "", {"LC_ALL=ar_SY.UTF-8"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("الأوامر"), std::string::npos) << help.out;
   // Numbers in results stay ASCII whatever the locale.
-  CliRun add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", "text"}, "", "LC_ALL=ar_SY.UTF-8");
+  CliRun add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", "text"}, "",
+                       {"LC_ALL=ar_SY.UTF-8"});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   EXPECT_EQ(add.out, "1\n");
 }

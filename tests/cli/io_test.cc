@@ -1,72 +1,30 @@
 // End-to-end tests of `dhakira import` and `dhakira export`, including a real import process killed with
 // SIGKILL mid-way.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "dhakira/store.h"
+#include "testing/cli_runner.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using dhakira::test_support::ReadFile;
+using CliRun = dhakira::test_support::ProcessResult;
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class IoCliTest : public ::testing::Test {
+class IoCliTest : public dhakira::test_support::CliTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("dhakira_io_cli_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "tm.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliRun Dhakira(const std::vector<std::string>& args) {
-    fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    std::string cmd = "env LC_ALL=C.UTF-8 DHAKIRA_DB=" + Quote(db_) + " " + Quote(DHAKIRA_CLI_BINARY);
-    for (const auto& a : args) cmd += ' ' + Quote(a);
-    cmd += " </dev/null >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
-  std::string Write(const std::string& name, const std::string& content) {
-    const std::string p = (dir_ / name).string();
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
   uint64_t Segments() {
     dhakira::StoreOptions options;
     options.read_only = true;
@@ -76,9 +34,6 @@ class IoCliTest : public ::testing::Test {
     auto stats = (*store)->Stats();
     return stats.ok() ? stats->segments : 0;
   }
-
-  fs::path dir_;
-  std::string db_;
 };
 
 const std::string kArabicTmx =
@@ -93,7 +48,7 @@ TEST_F(IoCliTest, ImportPrintsSummaryAndWritesRejects) {
   EXPECT_NE(r.out.find("\"added\":929"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"duplicates_skipped\":353"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"rejected_by_reason\":{\"empty-segment\":2}"), std::string::npos) << r.out;
-  const std::string rej = Slurp(rejects);
+  const std::string rej = ReadFile(rejects);
   EXPECT_EQ(rej.rfind("file\tline\tcolumn\treason\tmessage\ttext\n", 0), 0u) << rej;
   EXPECT_NE(rej.find(kArabicTmx + "\t8116\t5\tempty-segment\t"), std::string::npos) << rej;
   EXPECT_EQ(Segments(), 929u);

@@ -1,76 +1,21 @@
 // End-to-end tests of `dhakira match` and `dhakira concordance` on the built binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "testing/cli_runner.h"
+
 namespace {
 
-namespace fs = std::filesystem;
+using dhakira::test_support::PyOnJsonLines;
+using CliResult = dhakira::test_support::ProcessResult;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class MatchCliTest : public ::testing::Test {
+class MatchCliTest : public dhakira::test_support::CliTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("dhakira_match_cli_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "tm.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliResult Dhakira(const std::vector<std::string>& args, const std::string& input = "") {
-    fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
-    std::ofstream(in, std::ios::binary) << input;
-    std::string cmd = "env LC_ALL=C.UTF-8 DHAKIRA_DB=" + Quote(db_) + " " + Quote(DHAKIRA_CLI_BINARY);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    cmd += " <" + Quote(in.string()) + " >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    const int status = std::system(cmd.c_str());
-    CliResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
-
   // Evaluates a Python expression over the JSON lines of `text` (list `docs`); returns what it prints.
   std::string Py(const std::string& text, const std::string& expr) {
-    fs::path f = dir_ / "json", o = dir_ / "py";
-    std::ofstream(f, std::ios::binary) << text;
-    const std::string cmd = "python3 -c " +
-                            Quote("import json,sys\ndocs=[json.loads(l) for l in open(sys.argv[1], "
-                                  "encoding='utf-8') if l.strip()]\nprint(" + expr + ")") +
-                            " " + Quote(f.string()) + " >" + Quote(o.string()) + " 2>&1";
-    if (std::system(cmd.c_str()) != 0) return "python failed: " + Slurp(o);
-    std::string s = Slurp(o);
-    while (!s.empty() && s.back() == '\n') s.pop_back();
-    return s;
+    return PyOnJsonLines(text, expr);
   }
 
   void AddPairs() {
@@ -83,9 +28,6 @@ class MatchCliTest : public ::testing::Test {
                   .exit_code,
               0);
   }
-
-  fs::path dir_;
-  std::string db_;
 };
 
 TEST_F(MatchCliTest, JsonMatchWithSubstitutedNumber) {

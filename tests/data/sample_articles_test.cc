@@ -14,6 +14,8 @@
 #include <system_error>
 #include <vector>
 
+#include "testing/files.h"
+
 namespace dhakira {
 namespace {
 
@@ -21,19 +23,8 @@ namespace fs = std::filesystem;
 
 const fs::path kDataDir = fs::path(DHAKIRA_SOURCE_DIR) / "data";
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using test_support::Lines;
+using test_support::ReadFile;
 
 std::vector<std::string> Words(const std::string& text) {
   std::vector<std::string> words;

@@ -7,40 +7,41 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "dhakira/service.h"
+#include "testing/cli_runner.h"
 
 namespace dhakira {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-};
+using test_support::ProcessResult;
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+// Runs dhakira with `args`; stderr merged into out.
+ProcessResult Cli(const std::vector<std::string>& args) {
+  test_support::RunOptions options;
+  options.merge_stderr = true;
+  return test_support::RunCli(args, options);
 }
 
-CliRun Cli(const std::string& args) {
-  CliRun run;
-  const std::string cmd = std::string("LC_ALL=C.UTF-8 ") + DHAKIRA_CLI_BINARY + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+// `words` split at spaces.
+std::vector<std::string> Words(const std::string& words) {
+  std::vector<std::string> out;
+  std::istringstream in(words);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+// `a` followed by `b`.
+std::vector<std::string> Cat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 class CliServiceTest : public ::testing::Test {
@@ -91,8 +92,8 @@ class CliServiceTest : public ::testing::Test {
 
 TEST_F(CliServiceTest, ServeStopsCleanlyOnSigterm) {
   StartServe();
-  CliRun added = Cli("--server " + Quote(address_) + " add --src-lang ar --tgt-lang en " +
-                     Quote("انتهى الاجتماع") + " " + Quote("The meeting ended"));
+  ProcessResult added = Cli({"--server", address_, "add", "--src-lang", "ar", "--tgt-lang", "en",
+                             "انتهى الاجتماع", "The meeting ended"});
   ASSERT_EQ(added.exit_code, 0) << added.out;
   ASSERT_EQ(::kill(pid_, SIGTERM), 0);
   int status = 0;
@@ -102,23 +103,23 @@ TEST_F(CliServiceTest, ServeStopsCleanlyOnSigterm) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_FALSE(fs::exists(dir_ + "/s.sock"));
   // The TM was closed cleanly and holds the pair.
-  CliRun stats = Cli("--db " + Quote(dir_ + "/tm") + " stats --json");
+  ProcessResult stats = Cli({"--db", dir_ + "/tm", "stats", "--json"});
   ASSERT_EQ(stats.exit_code, 0) << stats.out;
   EXPECT_NE(stats.out.find("\"segments\":1"), std::string::npos) << stats.out;
 }
 
 TEST_F(CliServiceTest, RemoteCommandsPrintWhatLocalOnesPrint) {
   StartServe();
-  const std::string remote = "--server " + Quote(address_) + " ";
-  const std::string local = "--db " + Quote(dir_ + "/tm") + " ";
-  CliRun added = Cli(remote + "add --json --src-lang ar --tgt-lang en --origin Al-Watan --note n " +
-                     Quote("ارتفعت الأسعار بنسبة 3 في المئة") + " " + Quote("Prices rose 3 percent"));
+  const std::vector<std::string> remote = {"--server", address_}, local = {"--db", dir_ + "/tm"};
+  ProcessResult added = Cli(
+      Cat(remote, {"add", "--json", "--src-lang", "ar", "--tgt-lang", "en", "--origin", "Al-Watan",
+                   "--note", "n", "ارتفعت الأسعار بنسبة 3 في المئة", "Prices rose 3 percent"}));
   ASSERT_EQ(added.exit_code, 0) << added.out;
   EXPECT_NE(added.out.find("\"outcome\":\"added\""), std::string::npos) << added.out;
 
   for (const char* cmd : {"get 1", "get --json 1", "get --json --tokens 1", "stats --json"}) {
-    CliRun r = Cli(remote + cmd);
-    CliRun l = Cli(local + cmd);
+    ProcessResult r = Cli(Cat(remote, Words(cmd)));
+    ProcessResult l = Cli(Cat(local, Words(cmd)));
     ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.out;
     ASSERT_EQ(l.exit_code, 0) << cmd << ": " << l.out;
     if (std::string(cmd) == "stats --json") {
@@ -129,17 +130,17 @@ TEST_F(CliServiceTest, RemoteCommandsPrintWhatLocalOnesPrint) {
       EXPECT_EQ(r.out, l.out) << cmd;
     }
   }
-  CliRun missing = Cli(remote + "get 99");
+  ProcessResult missing = Cli(Cat(remote, Words("get 99")));
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.out.find("99"), std::string::npos) << missing.out;
 
-  CliRun deleted = Cli(remote + "delete 1");
+  ProcessResult deleted = Cli(Cat(remote, Words("delete 1")));
   ASSERT_EQ(deleted.exit_code, 0) << deleted.out;
-  CliRun gone = Cli(local + "get 1");
+  ProcessResult gone = Cli(Cat(local, Words("get 1")));
   EXPECT_EQ(gone.exit_code, 1) << gone.out;
 
   // A command that cannot work through a server says so instead of silently using a local TM.
-  CliRun serve = Cli(remote + "serve");
+  ProcessResult serve = Cli(Cat(remote, Words("serve")));
   EXPECT_EQ(serve.exit_code, 2) << serve.out;
 }
 

@@ -1,10 +1,7 @@
 // The example Python client (clients/python/dhakira_client.py, Debian's stock python3-grpcio runtime)
 // against a live server: another language's gRPC stack speaking to ours, reflection and health included.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -13,34 +10,22 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "testing/cli_runner.h"
 
 namespace dhakira {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct PyRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
+using test_support::NonEmptyLines;
+using test_support::ProcessResult;
+using test_support::ShellQuote;
 
 class PythonClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
-    if (std::system("/usr/bin/python3 -c 'import grpc, grpc_tools' 2>/dev/null") != 0) {
+    if (test_support::Run({"/usr/bin/python3", "-c", "import grpc, grpc_tools"}).exit_code != 0) {
       GTEST_SKIP() << "python3-grpcio / python3-grpc-tools are not installed (scripts/setup installs them)";
     }
     char tmpl[] = "/tmp/dhk-py-XXXXXX";
@@ -62,18 +47,15 @@ class PythonClientTest : public ::testing::Test {
     if (!dir_.empty()) fs::remove_all(dir_, ec);
   }
 
-  PyRun Python(const std::string& args) {
-    const std::string cmd = "/usr/bin/python3 " DHAKIRA_SOURCE_DIR "/clients/python/dhakira_client.py --server " +
-                            Quote(server_->addresses()[0]) + " " + args + " 2>&1";
-    PyRun run;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) run.output.append(buf, n);
-    const int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+  // Runs the example client against the server with `args`; stderr merged into out.
+  ProcessResult Python(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"/usr/bin/python3",
+                                     DHAKIRA_SOURCE_DIR "/clients/python/dhakira_client.py",
+                                     "--server", server_->addresses()[0]};
+    argv.insert(argv.end(), args.begin(), args.end());
+    test_support::RunOptions options;
+    options.merge_stderr = true;
+    return test_support::Run(argv, options);
   }
 
   std::string dir_;
@@ -85,18 +67,6 @@ bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    lines.push_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return lines;
-}
-
 // One interpreter start-up per test (the `script` command runs many calls over one connection): Python and
 // the .proto compilation take about a second on a loaded machine.
 TEST_F(PythonClientTest, DiscoversProbesWritesReadsAndDeletes) {
@@ -106,15 +76,16 @@ TEST_F(PythonClientTest, DiscoversProbesWritesReadsAndDeletes) {
     out << "capabilities\n"
         << "health\n"
         << "services\n"
-        << "upsert --src-lang ar --tgt-lang en --source " << Quote("أعلنت الحكومة خطة جديدة")
-        << " --target " << Quote("The government announced a new plan") << " --origin Al-Watan\n"
+        << "upsert --src-lang ar --tgt-lang en --source " << ShellQuote("أعلنت الحكومة خطة جديدة")
+        << " --target " << ShellQuote("The government announced a new plan")
+        << " --origin Al-Watan\n"
         << "stats\n"
         << "upsert --src-lang '!!' --tgt-lang en --source x --target y\n";
   }
-  PyRun first = Python("script " + Quote(script1));
-  EXPECT_EQ(first.exit_code, 1) << first.output;  // the last upsert fails
-  std::vector<std::string> lines = Lines(first.output);
-  ASSERT_EQ(lines.size(), 6u) << first.output;
+  ProcessResult first = Python({"script", script1});
+  EXPECT_EQ(first.exit_code, 1) << first.out;  // the last upsert fails
+  std::vector<std::string> lines = NonEmptyLines(first.out);
+  ASSERT_EQ(lines.size(), 6u) << first.out;
   EXPECT_TRUE(Contains(lines[0], "\"api_version\": \"dhakira.v1\"")) << lines[0];
   EXPECT_TRUE(Contains(lines[0], "\"Upsert\"")) << lines[0];
   EXPECT_TRUE(Contains(lines[1], "\"status\": \"SERVING\"")) << lines[1];
@@ -141,9 +112,9 @@ TEST_F(PythonClientTest, DiscoversProbesWritesReadsAndDeletes) {
     std::ofstream out(script2);
     out << "get " << id << "\ndelete " << id << "\nget " << id << "\n";
   }
-  PyRun second = Python("script " + Quote(script2));
-  lines = Lines(second.output);
-  ASSERT_EQ(lines.size(), 3u) << second.output;
+  ProcessResult second = Python({"script", script2});
+  lines = NonEmptyLines(second.out);
+  ASSERT_EQ(lines.size(), 3u) << second.out;
   EXPECT_TRUE(Contains(lines[0], "أعلنت الحكومة خطة جديدة")) << lines[0];
   EXPECT_TRUE(Contains(lines[0], "Al-Watan")) << lines[0];
   EXPECT_TRUE(Contains(lines[1], "\"deleted\": " + std::to_string(id))) << lines[1];

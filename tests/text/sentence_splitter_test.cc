@@ -9,24 +9,13 @@
 #include <vector>
 
 #include "dhakira/text.h"
+#include "testing/files.h"
 
 namespace dhakira {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::stringstream ss(text);
-  std::string line;
-  while (std::getline(ss, line)) lines.push_back(line);
-  return lines;
-}
+using test_support::Lines;
+using test_support::ReadFile;
 
 struct GoldenCase {
   std::string name;
