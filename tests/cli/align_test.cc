@@ -16,9 +16,10 @@ namespace {
 namespace fs = std::filesystem;
 
 using dhakira::test_support::NonEmptyLines;
+using dhakira::test_support::ProcessResult;
 using dhakira::test_support::PyOnJson;
 using dhakira::test_support::ReadFile;
-using CliRun = dhakira::test_support::ProcessResult;
+using CliRun = ProcessResult;
 
 class AlignCliTest : public dhakira::test_support::CliTest {
  protected:
@@ -29,13 +30,20 @@ class AlignCliTest : public dhakira::test_support::CliTest {
   std::string Split(const char* slug, const char* lang) {
     return (articles_ / (std::string(slug) + "." + lang + ".split")).string();
   }
+  // `dhakira align` of the presplit sample article `slug`, Arabic to English, then `extra`.
+  ProcessResult AlignPresplit(const char* slug, const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {
+        "align", Split(slug, "ar"), Split(slug, "en"), "--src-lang", "ar", "--tgt-lang",
+        "en",    "--presplit"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Dhakira(args);
+  }
 
   fs::path articles_;
 };
 
 TEST_F(AlignCliTest, LinksCoverBothDocuments) {
-  CliRun r = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"),
-                      "--src-lang", "ar", "--tgt-lang", "en", "--presplit"});
+  CliRun r = AlignPresplit("hama-wheat-harvest", {});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::regex link(R"(^\[([0-9, ]*)\]:\[([0-9, ]*)\]$)");
   size_t src = 0, tgt = 0;
@@ -52,20 +60,7 @@ TEST_F(AlignCliTest, LinksCoverBothDocuments) {
 }
 
 TEST_F(AlignCliTest, OtherFormats) {
-  const std::vector<std::string> base = {"align",
-                                         Split("tartus-solar-pumping", "ar"),
-                                         Split("tartus-solar-pumping", "en"),
-                                         "--src-lang",
-                                         "ar",
-                                         "--tgt-lang",
-                                         "en",
-                                         "--presplit",
-                                         "--format"};
-  auto with = [&](const char* f) {
-    std::vector<std::string> a = base;
-    a.push_back(f);
-    return Dhakira(a);
-  };
+  auto with = [&](const char* f) { return AlignPresplit("tartus-solar-pumping", {"--format", f}); };
   CliRun tsv = with("tsv");
   ASSERT_EQ(tsv.exit_code, 0) << tsv.err;
   ASSERT_FALSE(NonEmptyLines(tsv.out).empty());
@@ -107,37 +102,18 @@ TEST_F(AlignCliTest, BatchWritesOneFilePerDocument) {
 }
 
 TEST_F(AlignCliTest, ImportStoresPairsOnceAndReports) {
-  const std::vector<std::string> args = {"align",
-                                         Split("hama-wheat-harvest", "ar"),
-                                         Split("hama-wheat-harvest", "en"),
-                                         "--src-lang",
-                                         "ar",
-                                         "--tgt-lang",
-                                         "en",
-                                         "--presplit",
-                                         "--import",
-                                         "--origin",
-                                         "Al-Watan"};
-  CliRun first = Dhakira(args);
+  const std::vector<std::string> import = {"--import", "--origin", "Al-Watan"};
+  CliRun first = AlignPresplit("hama-wheat-harvest", import);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.err.find("stored"), std::string::npos) << first.err;
   CliRun stats = Dhakira({"stats", "--json"});
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
   EXPECT_NE(stats.out.find("Al-Watan"), std::string::npos) << stats.out;
-  CliRun second = Dhakira(args);
+  CliRun second = AlignPresplit("hama-wheat-harvest", import);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.err.find(" 0 stored"), std::string::npos) << second.err;
   // With the TM filled, --learn adds a TM-learned lexicon and still aligns.
-  std::vector<std::string> learn = {"align",
-                                    Split("tartus-solar-pumping", "ar"),
-                                    Split("tartus-solar-pumping", "en"),
-                                    "--src-lang",
-                                    "ar",
-                                    "--tgt-lang",
-                                    "en",
-                                    "--presplit",
-                                    "--learn"};
-  CliRun learned = Dhakira(learn);
+  CliRun learned = AlignPresplit("tartus-solar-pumping", {"--learn"});
   EXPECT_EQ(learned.exit_code, 0) << learned.err;
   EXPECT_GT(NonEmptyLines(learned.out).size(), 10u);
 }

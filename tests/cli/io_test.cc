@@ -15,6 +15,7 @@
 
 #include "dhakira/store.h"
 #include "testing/cli_runner.h"
+#include "testing/shared_data.h"
 
 namespace {
 
@@ -36,10 +37,14 @@ class IoCliTest : public dhakira::test_support::CliTest {
   }
 };
 
-const std::string kArabicTmx =
-    std::string(DHAKIRA_SHARED_DIR) + "/tmx/translate-toolkit-ar/libreoffice-sd.en-ar.po2tmx.tmx";
+std::string ArabicTmx() {
+  return dhakira::test_support::SharedPath(
+      "tmx/translate-toolkit-ar/libreoffice-sd.en-ar.po2tmx.tmx");
+}
 
 TEST_F(IoCliTest, ImportPrintsSummaryAndWritesRejects) {
+  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
+  const std::string kArabicTmx = ArabicTmx();
   const std::string rejects = (dir_ / "rejects.tsv").string();
   CliRun r = Dhakira({"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar", "--rejects", rejects,
                       "--json", "--quiet"});
@@ -62,6 +67,8 @@ TEST_F(IoCliTest, ImportPrintsSummaryAndWritesRejects) {
 }
 
 TEST_F(IoCliTest, ExportThenImportIntoAnotherTm) {
+  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
+  const std::string kArabicTmx = ArabicTmx();
   ASSERT_EQ(Dhakira({"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar", "--quiet"}).exit_code, 0);
   const std::string out = (dir_ / "out.tmx.gz").string();
   CliRun e = Dhakira({"export", out, "--json"});

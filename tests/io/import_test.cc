@@ -1,7 +1,6 @@
-// Import and Export through a real LMDB store: every file of ../shared/tmx, the ../shared/corpora in TSV and
-// line-parallel form, round trips, bad input, strict and dry runs, duplicate policies, and a SIGKILL mid-import.
-#include "dhakira/io.h"
-
+// Import and Export through a real LMDB store: every file of ../shared/tmx, the ../shared/corpora
+// in TSV and line-parallel form, round trips, bad input, strict and dry runs, duplicate policies,
+// and a SIGKILL mid-import.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,14 +11,16 @@
 #include <fstream>
 #include <map>
 
+#include "dhakira/io.h"
 #include "test_files.h"
+#include "testing/shared_data.h"
 
 namespace dhakira {
 namespace {
 
 using testing_io::TempDir;
 
-const std::string kShared = DHAKIRA_SHARED_DIR;
+using test_support::SharedPath;
 
 class Collect : public ImportReporter {
  public:
@@ -139,6 +140,7 @@ const TmxCase kTmxCases[] = {
 class SharedTmxImportTest : public ::testing::TestWithParam<TmxCase> {};
 
 TEST_P(SharedTmxImportTest, ImportsWithExpectedCounts) {
+  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const TmxCase& c = GetParam();
   TempDir dir;
   auto store = OpenStore(dir.Path("tm"));
@@ -148,7 +150,7 @@ TEST_P(SharedTmxImportTest, ImportsWithExpectedCounts) {
   options.src_lang = c.src;
   options.tgt_lang = c.tgt;
   Collect reporter;
-  auto summary = Import(*store, kShared + "/tmx/" + c.file, options, &reporter);
+  auto summary = Import(*store, SharedPath(std::string("tmx/") + c.file), options, &reporter);
   if (*c.error != '\0') {
     ASSERT_FALSE(summary.ok());
     EXPECT_NE(summary.status().message().find(c.error), std::string::npos) << summary.status().message();
@@ -275,8 +277,9 @@ class RoundTripTest : public ::testing::TestWithParam<RoundTripCase> {};
 
 TEST_P(RoundTripTest, ImportExportImportKeepsEverything) {
   const RoundTripCase& c = GetParam();
-  const std::string file = c.file[0] == '@' ? std::string(DHAKIRA_TESTDATA_DIR) + (c.file + 1)
-                                            : kShared + c.file;
+  if (c.file[0] != '@') DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
+  const std::string file =
+      c.file[0] == '@' ? std::string(DHAKIRA_TESTDATA_DIR) + (c.file + 1) : SharedPath(c.file + 1);
   TempDir dir;
   auto first = OpenStore(dir.Path("tm1"));
   auto second = OpenStore(dir.Path("tm2"));
@@ -339,7 +342,7 @@ TEST(ExportTest, TsvRoundTripWithEscapesAndFilters) {
   auto written = Export(*store, dir.Path("out.tsv"), export_options);
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(written->pairs_written, 1u);
-  EXPECT_EQ(testing_io::ReadAll(dir.Path("out.tsv")),
+  EXPECT_EQ(testing_io::ReadFile(dir.Path("out.tsv")),
             "source\ttarget\torigin\tdoc\tnote\nأ\\tب\tA\\tB\tsana\t\tfirst\n");
 
   export_options = ExportOptions();
@@ -347,7 +350,7 @@ TEST(ExportTest, TsvRoundTripWithEscapesAndFilters) {
   auto none = Export(*store, dir.Path("none.tmx"), export_options);
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->pairs_written, 0u);
-  EXPECT_NE(testing_io::ReadAll(dir.Path("none.tmx")).find("srclang=\"fr\""), std::string::npos);
+  EXPECT_NE(testing_io::ReadFile(dir.Path("none.tmx")).find("srclang=\"fr\""), std::string::npos);
 }
 
 TEST(ExportTest, ErrorsLeaveNoFileBehind) {
@@ -392,9 +395,10 @@ std::vector<std::string> Lines(const std::string& path) {
 }
 
 TEST_P(CorpusImportTest, ParallelAndTsvGiveExactCounts) {
+  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const CorpusCase& c = GetParam();
-  const std::string src = kShared + "/corpora/" + c.src_file;
-  const std::string tgt = kShared + "/corpora/" + c.tgt_file;
+  const std::string src = SharedPath("corpora/" + std::string(c.src_file));
+  const std::string tgt = SharedPath("corpora/" + std::string(c.tgt_file));
   TempDir dir;
   {
     auto store = OpenStore(dir.Path("parallel"));

@@ -145,7 +145,7 @@ TEST(RawFileTest, DirectoryMissingAndTruncatedGzip) {
 
   std::string text;
   for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + "\n";
-  const std::string whole = testing_io::ReadAll(dir.WriteGz("t.gz", text));
+  const std::string whole = testing_io::ReadFile(dir.WriteGz("t.gz", text));
   const std::string path = dir.Write("cut.gz", whole.substr(0, whole.size() / 2));
   auto raw = RawFile::Open(path);
   ASSERT_TRUE(raw.ok());

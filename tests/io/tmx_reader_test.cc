@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "test_files.h"
+#include "testing/shared_data.h"
 
 namespace dhakira::io {
 namespace {
@@ -102,8 +103,9 @@ const SharedCase kSharedCases[] = {
 class SharedTmxTest : public ::testing::TestWithParam<SharedCase> {};
 
 TEST_P(SharedTmxTest, ReadsWithExpectedUnitCount) {
+  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const SharedCase& c = GetParam();
-  const std::string path = std::string(DHAKIRA_SHARED_DIR) + "/tmx/" + c.file;
+  const std::string path = test_support::SharedPath("tmx/" + std::string(c.file));
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   ReadResult r = ReadAll(path);
   if (c.units < 0) {
@@ -224,7 +226,7 @@ TEST(TmxReaderTest, BillionLaughsIsStopped) {
 }
 
 TEST(TmxReaderTest, TruncatedFileGivesUnitsThenError) {
-  const std::string whole = testing_io::ReadAll(std::string(DHAKIRA_TESTDATA_DIR) + "/io/inline-ar.tmx");
+  const std::string whole = testing_io::ReadFile(std::string(DHAKIRA_TESTDATA_DIR) + "/io/inline-ar.tmx");
   TempDir dir;
   const size_t cut = whole.find("<tu tuid=\"news-3\">") + 10;
   ReadResult r = ReadAll(dir.Write("cut.tmx", whole.substr(0, cut)));

@@ -15,6 +15,7 @@
 
 #include "dhakira/service.h"
 #include "testing/cli_runner.h"
+#include "testing/files.h"
 
 namespace dhakira {
 namespace {
@@ -46,18 +47,12 @@ std::vector<std::string> Cat(std::vector<std::string> a, const std::vector<std::
 
 class CliServiceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/dhk-cli-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
+  void SetUp() override { ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory"; }
   void TearDown() override {
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   // Starts `dhakira --db DIR/tm serve --socket DIR/s.sock` and waits for its "listening" line.
@@ -85,7 +80,8 @@ class CliServiceTest : public ::testing::Test {
     address_ = line.substr(std::string("listening ").size());
   }
 
-  std::string dir_;
+  test_support::TempDir tmp_;
+  const std::string dir_ = tmp_.path();
   pid_t pid_ = -1;
   std::string address_;
 };

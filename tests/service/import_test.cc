@@ -16,6 +16,7 @@
 #include "dhakira/service.h"
 #include "dhakira/store.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
+#include "testing/files.h"
 
 #if __has_include("dhakira/io.h")
 
@@ -27,9 +28,7 @@ namespace fs = std::filesystem;
 class ImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/dhk-imp-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
     StoreOptions so;
     so.sync = false;  // a test TM: speed over durability
     auto store = Store::Open(dir_ + "/tm", so);
@@ -47,8 +46,6 @@ class ImportTest : public ::testing::Test {
   void TearDown() override {
     server_.reset();
     store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   // Streams `data` as one upload in 64 KiB chunks.
@@ -77,7 +74,8 @@ class ImportTest : public ::testing::Test {
     return tsv;
   }
 
-  std::string dir_;
+  test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
+  const std::string dir_ = tmp_.path();
   std::unique_ptr<Store> store_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<v1::TranslationMemory::Stub> stub_;

@@ -11,6 +11,7 @@
 #include "dhakira/service.h"
 #include "dhakira/store.h"
 #include "testing/cli_runner.h"
+#include "testing/files.h"
 
 namespace dhakira {
 namespace {
@@ -28,9 +29,7 @@ class PythonClientTest : public ::testing::Test {
     if (test_support::Run({"/usr/bin/python3", "-c", "import grpc, grpc_tools"}).exit_code != 0) {
       GTEST_SKIP() << "python3-grpcio / python3-grpc-tools are not installed (scripts/setup installs them)";
     }
-    char tmpl[] = "/tmp/dhk-py-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
     auto store = Store::Open(dir_ + "/tm");
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
@@ -43,8 +42,6 @@ class PythonClientTest : public ::testing::Test {
   void TearDown() override {
     server_.reset();
     store_.reset();
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
   }
 
   // Runs the example client against the server with `args`; stderr merged into out.
@@ -58,7 +55,8 @@ class PythonClientTest : public ::testing::Test {
     return test_support::Run(argv, options);
   }
 
-  std::string dir_;
+  test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
+  const std::string dir_ = tmp_.path();
   std::unique_ptr<Store> store_;
   std::unique_ptr<Server> server_;
 };

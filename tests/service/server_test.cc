@@ -19,6 +19,7 @@
 #include "dhakira/service.h"
 #include "dhakira/store.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
+#include "testing/files.h"
 
 namespace dhakira {
 namespace {
@@ -28,10 +29,7 @@ namespace fs = std::filesystem;
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // Short path: Unix socket paths are limited to 107 bytes.
-    char tmpl[] = "/tmp/dhk-svc-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
     auto store = Store::Open(dir_ + "/tm");
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
@@ -40,8 +38,6 @@ class ServerTest : public ::testing::Test {
   void TearDown() override {
     server_.reset();
     store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   void StartServer() {
@@ -73,7 +69,8 @@ class ServerTest : public ::testing::Test {
     return p;
   }
 
-  std::string dir_;
+  test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
+  const std::string dir_ = tmp_.path();
   std::unique_ptr<Store> store_;
   ServerOptions options_;
   std::unique_ptr<Server> server_;

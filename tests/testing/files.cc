@@ -1,9 +1,33 @@
 #include "testing/files.h"
 
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace dhakira::test_support {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::path(::testing::TempDir()) / "dhk-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::Path(const std::string& name) const {
+  return (std::filesystem::path(path_) / name).string();
+}
+
+std::string TempDir::Write(const std::string& name, const std::string& bytes) const {
+  const std::string p = Path(name);
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p;
+}
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
