@@ -1,6 +1,7 @@
 // dhakira concordance: stored segments containing a phrase (as a match-key token sequence).
 #include <algorithm>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,6 +9,8 @@
 #include "cli.h"
 #include "dhakira/match.h"
 #include "json.h"
+#include "query_loop.h"
+#include "remote.h"
 #include "segment_output.h"
 
 namespace dhakira::cli {
@@ -29,11 +32,47 @@ std::string Highlighted(const std::string& text, std::vector<std::pair<uint32_t,
   return out;
 }
 
+void WriteJson(JsonWriter& w, const ConcordanceResult& r, bool on_source) {
+  w.BeginObject().Field("phrase", r.phrase).Field("side", on_source ? "source" : "target");
+  w.Key("hits").BeginArray();
+  for (const ConcordanceHit& h : r.hits) {
+    w.BeginObject()
+        .Field("id", h.pair.id)
+        .Field("source", h.pair.source)
+        .Field("target", h.pair.target)
+        .Field("origin", h.pair.origin)
+        .Field("doc", h.pair.doc_id)
+        .Field("changed", FormatTime(h.pair.changed_at))
+        .Key("spans")
+        .BeginArray();
+    for (const auto& [b, e] : h.spans) w.BeginArray().Uint(b).Uint(e).EndArray();
+    w.EndArray().EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+void PrintHuman(std::ostream& os, const ConcordanceResult& r, bool on_source) {
+  if (r.hits.empty()) {
+    os << Tr("not found") << '\n';
+    return;
+  }
+  for (const ConcordanceHit& h : r.hits) {
+    const std::string& searched = on_source ? h.pair.source : h.pair.target;
+    const std::string& other = on_source ? h.pair.target : h.pair.source;
+    os << "#" << h.pair.id << "  " << DisplayText(Highlighted(searched, h.spans)) << '\n'
+       << "    " << DisplayText(other) << '\n';
+  }
+}
+
 int RunConcordance(Context& ctx, const std::vector<std::string>& args) {
-  ArgParser p("concordance",
-              "concordance PHRASE [--side source|target] [--top 20] [--src-lang L] [--tgt-lang L] [--json]",
-              N_("List stored pairs whose source (or target) contains PHRASE as a sequence of match keys, "
-                 "so spelling variants are found. Shortest segments first."));
+  ArgParser p(
+      "concordance",
+      "concordance [PHRASE] [--side source|target] [--top 20] [--src-lang L] [--tgt-lang L] "
+      "[--json]",
+      N_("List stored pairs whose source (or target) contains PHRASE as a sequence of match keys, "
+         "so spelling variants are found. Shortest segments first. Without PHRASE, reads one "
+         "phrase "
+         "a line from standard input (with --json: one JSON line per phrase)."));
   p.Positional("PHRASE", "the words to look for")
       .Value("side", "SIDE", "source or target", "source")
       .Value("top", "N", "most pairs listed, 1 to 10000", "20")
@@ -43,8 +82,8 @@ int RunConcordance(Context& ctx, const std::vector<std::string>& args) {
       .Switch("brute-force", "scan every pair instead of using the index (same results; for tests)");
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
-  if (p.positionals().size() != 1) {
-    return UsageError(ctx, "concordance", Tr("expected exactly one PHRASE (quote it)"));
+  if (p.positionals().size() > 1) {
+    return UsageError(ctx, "concordance", Tr("expected at most one PHRASE (quote it)"));
   }
   ConcordanceOptions o;
   auto side = ParseConcordanceSide(p.Get("side"));
@@ -57,46 +96,55 @@ int RunConcordance(Context& ctx, const std::vector<std::string>& args) {
   o.tgt_lang = p.Get("tgt-lang");
   o.brute_force = p.Flag("brute-force");
   if (Status s = o.Validate(); !s.ok()) return UsageError(ctx, "concordance", s.message());
+  if (o.brute_force && !ctx.server.empty()) {
+    return UsageError(ctx, "concordance", Tr("--brute-force does not work through --server"));
+  }
 
-  auto store = OpenTm(ctx, TmAccess::kRead);
-  if (!store.ok()) return Fail(ctx, store.status());
-  auto matcher = Matcher::Create(store->get());
-  if (!matcher.ok()) return Fail(ctx, matcher.status());
-  auto r = (*matcher)->Concordance(p.positionals()[0], o);
-  if (!r.ok()) return Fail(ctx, r.status());
   const bool on_source = o.side == ConcordanceSide::kSource;
-  if (p.Flag("json")) {
-    JsonWriter w;
-    w.BeginObject().Field("phrase", r->phrase).Field("side", on_source ? "source" : "target");
-    w.Key("hits").BeginArray();
-    for (const ConcordanceHit& h : r->hits) {
-      w.BeginObject()
-          .Field("id", h.pair.id)
-          .Field("source", h.pair.source)
-          .Field("target", h.pair.target)
-          .Field("origin", h.pair.origin)
-          .Field("doc", h.pair.doc_id)
-          .Field("changed", FormatTime(h.pair.changed_at))
-          .Key("spans")
-          .BeginArray();
-      for (const auto& [b, e] : h.spans) w.BeginArray().Uint(b).Uint(e).EndArray();
-      w.EndArray().EndObject();
-    }
-    w.EndArray().EndObject();
-    *ctx.out << w.str() << '\n';
-    return kExitOk;
+  const QueryPrinter<ConcordanceResult> printer{
+      "phrase",
+      [on_source](JsonWriter& w, const ConcordanceResult& r) { WriteJson(w, r, on_source); },
+      [on_source](std::ostream& os, const ConcordanceResult& r) { PrintHuman(os, r, on_source); }};
+  QueryAnswerer<ConcordanceResult> answer;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Matcher> matcher;
+#ifdef DHAKIRA_HAVE_SERVICE
+  std::unique_ptr<Client> client;
+  if (!ctx.server.empty()) {
+    auto connected = ConnectServer(ctx);
+    if (!connected.ok()) return Fail(ctx, connected.status());
+    client = std::move(*connected);
+    answer = [&](const std::vector<std::string>& phrases)
+        -> StatusOr<std::vector<StatusOr<ConcordanceResult>>> {
+      std::vector<StatusOr<ConcordanceResult>> out;
+      for (const std::string& phrase : phrases) {
+        out.push_back(client->Concordance(phrase, o));
+        // An unreachable server fails every phrase alike: stop instead of repeating the error.
+        if (!out.back().ok() && out.back().status().code() == Status::Code::kIOError) {
+          return out.back().status();
+        }
+      }
+      return out;
+    };
+  } else
+#endif
+  {
+    auto opened = OpenTm(ctx, TmAccess::kRead);
+    if (!opened.ok()) return Fail(ctx, opened.status());
+    store = std::move(*opened);
+    auto created = Matcher::Create(store.get());
+    if (!created.ok()) return Fail(ctx, created.status());
+    matcher = std::move(*created);
+    answer = [&](const std::vector<std::string>& phrases)
+        -> StatusOr<std::vector<StatusOr<ConcordanceResult>>> {
+      std::vector<StatusOr<ConcordanceResult>> out;
+      for (const std::string& phrase : phrases) out.push_back(matcher->Concordance(phrase, o));
+      return out;
+    };
   }
-  if (r->hits.empty()) {
-    *ctx.out << Tr("not found") << '\n';
-    return kExitOk;
-  }
-  for (const ConcordanceHit& h : r->hits) {
-    const std::string& searched = on_source ? h.pair.source : h.pair.target;
-    const std::string& other = on_source ? h.pair.target : h.pair.source;
-    *ctx.out << "#" << h.pair.id << "  " << DisplayText(Highlighted(searched, h.spans)) << '\n'
-             << "    " << DisplayText(other) << '\n';
-  }
-  return kExitOk;
+  const bool json = p.Flag("json");
+  if (p.positionals().size() == 1) return AnswerOne(ctx, json, printer, answer, p.positionals()[0]);
+  return AnswerLines(ctx, json, /*max_batch=*/1, printer, answer);
 }
 
 }  // namespace

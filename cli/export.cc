@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "dhakira/io.h"
 #include "json.h"
+#include "remote.h"
 
 namespace dhakira::cli {
 namespace {
@@ -35,10 +36,21 @@ int RunExport(Context& ctx, const std::vector<std::string>& args) {
   options.tsv_escape = !p.Flag("tsv-no-escape");
   if (Status s = options.Validate(); !s.ok()) return UsageError(ctx, "export", s.message());
 
-  auto store = OpenTm(ctx, TmAccess::kRead);
-  if (!store.ok()) return Fail(ctx, store.status());
   const std::string& file = p.positionals()[0];
-  auto summary = Export(**store, file, options);
+  StatusOr<ExportSummary> summary = Status::Internal("unset");
+#ifdef DHAKIRA_HAVE_SERVICE
+  if (!ctx.server.empty()) {
+    // Exporting a large TM takes long; the call's deadline is only a guard against a hung server.
+    auto client = ConnectServer(ctx, /*timeout_ms=*/86'400'000);
+    if (!client.ok()) return Fail(ctx, client.status());
+    summary = (*client)->Export(file, options);
+  } else
+#endif
+  {
+    auto store = OpenTm(ctx, TmAccess::kRead);
+    if (!store.ok()) return Fail(ctx, store.status());
+    summary = Export(**store, file, options);
+  }
   if (!summary.ok()) return Fail(ctx, summary.status());
   if (p.Flag("json")) {
     JsonWriter w;

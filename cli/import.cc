@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "dhakira/io.h"
 #include "json.h"
+#include "remote.h"
 
 namespace dhakira::cli {
 namespace {
@@ -34,6 +35,7 @@ class CliReporter : public ImportReporter {
       : ctx_(ctx), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), rejects_(rejects) {}
 
   void OnReject(const ImportIssue& i) override {
+    ++rejects_seen_;
     if (rejects_ != nullptr) {
       *rejects_ << Clean(i.file) << '\t' << i.line << '\t' << i.column << '\t' << i.reason << '\t'
                 << Clean(i.message) << '\t' << Clean(i.excerpt) << '\n';
@@ -86,6 +88,7 @@ class CliReporter : public ImportReporter {
     bar_shown_ = false;
   }
   uint64_t unshown_rejects() const { return shown_rejects_ > kShown ? shown_rejects_ - kShown : 0; }
+  uint64_t rejects_seen() const { return rejects_seen_; }
   uint64_t unshown_warnings() const { return shown_warnings_ > kShown ? shown_warnings_ - kShown : 0; }
 
  private:
@@ -111,12 +114,60 @@ class CliReporter : public ImportReporter {
   bool bar_shown_ = false;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
   uint64_t shown_rejects_ = 0, shown_warnings_ = 0;
+  uint64_t rejects_seen_ = 0;
 };
 
 std::string ReasonList(const std::map<std::string, uint64_t>& m) {
   std::string s;
   for (const auto& [k, v] : m) s += (s.empty() ? "" : ", ") + k + " " + std::to_string(v);
   return s;
+}
+
+// Imports into the TM at ctx.db_path. Ctrl-C stops after the current batch (the batches before
+// stay).
+StatusOr<ImportSummary> LocalImport(const Context& ctx, const std::string& file,
+                                    const ImportOptions& options, CliReporter* reporter) {
+  // A dry run reads the TM only; without one it checks the file against a throw-away TM.
+  auto store = OpenTm(ctx, options.dry_run ? TmAccess::kRead : TmAccess::kCreate);
+  std::string scratch_dir;
+  if (!store.ok() && options.dry_run && store.status().IsNotFound()) {
+    char tmpl[] = "/tmp/dhakira-dry-run-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return Status::IOError(Tr("cannot create a temporary directory"));
+    scratch_dir = tmpl;
+    store = Store::Open(scratch_dir + "/tm");
+  }
+  if (!store.ok()) return store.status();
+
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  auto summary = Import(**store, file, options, reporter);
+  reporter->ClearBar();
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  if (!scratch_dir.empty()) {
+    store->reset();
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_dir, ec);
+  }
+  return summary;
+}
+
+// Streams the file to the server at ctx.server (Ctrl-C cancels the call: the server stops after the
+// current batch). No progress bar: the server reports only at the end.
+StatusOr<ImportSummary> RemoteImport(const Context& ctx, const std::string& file,
+                                     const ImportOptions& options, CliReporter* reporter) {
+#ifdef DHAKIRA_HAVE_SERVICE
+  // An import of a large file takes long; the call's deadline is only a guard against a hung
+  // server.
+  auto client = ConnectServer(ctx, /*timeout_ms=*/86'400'000);
+  if (!client.ok()) return client.status();
+  return (*client)->Import(file, options, reporter);
+#else
+  (void)ctx, (void)file, (void)options, (void)reporter;
+  return Status::FailedPrecondition("--server needs a dhakira built with the gRPC service");
+#endif
 }
 
 int RunImport(Context& ctx, const std::vector<std::string>& args) {
@@ -171,6 +222,12 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
     options.max_segment_bytes = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
   }
   if (Status s = options.Validate(); !s.ok()) return UsageError(ctx, "import", s.message());
+  const bool remote = !ctx.server.empty();
+  if (remote && (options.format == FileFormat::kParallel || !options.target_file.empty())) {
+    return UsageError(
+        ctx, "import",
+        Tr("line-parallel files cannot be imported through --server; send a TMX or TSV file"));
+  }
 
   std::ofstream rejects;
   if (p.Has("rejects")) {
@@ -178,34 +235,18 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
     if (!rejects) return Fail(ctx, Trf("cannot write the rejects file '{1}'", p.Get("rejects")));
     rejects << "file\tline\tcolumn\treason\tmessage\ttext\n";
   }
-  // A dry run reads the TM only; without one it checks the file against a throw-away TM.
-  auto store = OpenTm(ctx, options.dry_run ? TmAccess::kRead : TmAccess::kCreate);
-  std::string scratch_dir;
-  if (!store.ok() && options.dry_run && store.status().IsNotFound()) {
-    char tmpl[] = "/tmp/dhakira-dry-run-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Fail(ctx, Tr("cannot create a temporary directory"));
-    scratch_dir = tmpl;
-    store = Store::Open(scratch_dir + "/tm");
-  }
-  if (!store.ok()) return Fail(ctx, store.status());
-
-  struct sigaction sa {};
-  sa.sa_handler = OnInterrupt;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
   CliReporter reporter(ctx, p.Flag("quiet"), p.Has("rejects") ? &rejects : nullptr);
-  auto summary = Import(**store, p.positionals()[0], options, &reporter);
-  reporter.ClearBar();
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  if (!scratch_dir.empty()) {
-    store->reset();
-    std::error_code ec;
-    std::filesystem::remove_all(scratch_dir, ec);
-  }
+  StatusOr<ImportSummary> summary = remote
+                                        ? RemoteImport(ctx, p.positionals()[0], options, &reporter)
+                                        : LocalImport(ctx, p.positionals()[0], options, &reporter);
   if (!summary.ok()) return Fail(ctx, summary.status());
   const ImportSummary& s = *summary;
   const double rate = s.seconds > 0 ? s.records_read / s.seconds : 0;
+  if (remote && reporter.rejects_seen() < s.rejected) {
+    *ctx.err << Trf("dhakira import: the server sent the first {1} of {2} rejected records",
+                    reporter.rejects_seen(), s.rejected)
+             << '\n';
+  }
 
   if (p.Flag("json")) {
     JsonWriter w;

@@ -1,18 +1,26 @@
 // dhakira match: fuzzy matches for a query (or one query per stdin line), from the local TM.
+#include "dhakira/match.h"
+
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cli.h"
-#include "dhakira/match.h"
 #include "json.h"
+#include "query_loop.h"
+#include "remote.h"
 #include "segment_output.h"
 
 namespace dhakira::cli {
 namespace {
+
+// Queries per BatchLookup through --server: large enough to amortise a call, small enough to stay
+// far below the server's message and batch limits with 64 KiB queries.
+constexpr size_t kRemoteBatch = 128;
 
 // `text` with each byte span wrapped in open/close markers (spans sorted, overlapping ones merged).
 std::string Marked(const std::string& text, std::vector<std::pair<uint32_t, uint32_t>> spans,
@@ -122,49 +130,47 @@ int RunMatch(Context& ctx, const std::vector<std::string>& args) {
   o.origin = p.Get("origin");
   o.brute_force = p.Flag("brute-force");
   if (Status s = o.Validate(); !s.ok()) return UsageError(ctx, "match", s.message());
+  if (o.brute_force && !ctx.server.empty()) {
+    return UsageError(ctx, "match", Tr("--brute-force does not work through --server"));
+  }
 
-  auto store = OpenTm(ctx, TmAccess::kRead);
-  if (!store.ok()) return Fail(ctx, store.status());
-  auto matcher = Matcher::Create(store->get());
-  if (!matcher.ok()) return Fail(ctx, matcher.status());
+  const QueryPrinter<MatchResult> printer{"query", WriteJson, PrintHuman};
+  QueryAnswerer<MatchResult> answer;
+  size_t max_batch = 1;  // locally: answer each line as soon as it is read
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Matcher> matcher;
+#ifdef DHAKIRA_HAVE_SERVICE
+  std::unique_ptr<Client> client;
+  if (!ctx.server.empty()) {
+    auto connected = ConnectServer(ctx);
+    if (!connected.ok()) return Fail(ctx, connected.status());
+    client = std::move(*connected);
+    // One BatchLookup per batch of lines: the per-query errors come back as the local matcher's.
+    answer = [&](const std::vector<std::string>& queries) {
+      return client->BatchLookup(queries, o);
+    };
+    max_batch = kRemoteBatch;
+  } else
+#endif
+  {
+    auto opened = OpenTm(ctx, TmAccess::kRead);
+    if (!opened.ok()) return Fail(ctx, opened.status());
+    store = std::move(*opened);
+    auto created = Matcher::Create(store.get());
+    if (!created.ok()) return Fail(ctx, created.status());
+    matcher = std::move(*created);
+    answer = [&](const std::vector<std::string>& queries)
+        -> StatusOr<std::vector<StatusOr<MatchResult>>> {
+      std::vector<StatusOr<MatchResult>> out;
+      for (const std::string& q : queries) out.push_back(matcher->Match(q, o));
+      return out;
+    };
+  }
   const bool json = p.Flag("json");
-
-  auto run = [&](const std::string& query) -> bool {
-    auto r = (*matcher)->Match(query, o);
-    if (!r.ok()) {
-      if (json) {
-        JsonWriter w;
-        w.BeginObject().Field("query", query).Field("error", r.status().ToString()).EndObject();
-        *ctx.out << w.str() << '\n';
-      } else {
-        *ctx.err << "dhakira: " << r.status().ToString() << '\n';
-      }
-      return false;
-    }
-    if (json) {
-      JsonWriter w;
-      WriteJson(w, *r);
-      *ctx.out << w.str() << '\n';
-    } else {
-      PrintHuman(*ctx.out, *r);
-    }
-    return true;
-  };
-
-  if (p.positionals().size() == 1) return run(p.positionals()[0]) ? kExitOk : kExitFailure;
+  if (p.positionals().size() == 1) return AnswerOne(ctx, json, printer, answer, p.positionals()[0]);
   // Batch mode: one query a line; a bad line is reported (as a JSON error object with --json) and the
   // others still answered; the exit code says whether all succeeded.
-  bool all_ok = true;
-  bool first = true;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!json && !first) *ctx.out << '\n';
-    first = false;
-    all_ok = run(line) && all_ok;
-    ctx.out->flush();
-  }
-  return all_ok ? kExitOk : kExitFailure;
+  return AnswerLines(ctx, json, max_batch, printer, answer);
 }
 
 }  // namespace

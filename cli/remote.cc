@@ -8,9 +8,12 @@ namespace dhakira::cli {
 
 bool SupportsServer(std::string_view command) {
 #ifdef DHAKIRA_HAVE_SERVICE
-  // Commands that touch no TM (normalize, split) simply run locally.
-  static constexpr std::array<std::string_view, 6> kRemote = {"add",   "get",       "delete",
-                                                               "stats", "normalize", "split"};
+  // Commands that touch no TM (normalize, split) simply run locally. align does not: its lexicon,
+  // --learn and --batch work on local files and the local TM (the Align RPC serves CAT tools
+  // instead).
+  static constexpr std::array<std::string_view, 10> kRemote = {
+      "add",    "get",    "delete",    "stats",       "match",
+      "import", "export", "normalize", "concordance", "split"};
   return std::find(kRemote.begin(), kRemote.end(), command) != kRemote.end();
 #else
   (void)command;
@@ -19,8 +22,10 @@ bool SupportsServer(std::string_view command) {
 }
 
 #ifdef DHAKIRA_HAVE_SERVICE
-StatusOr<std::unique_ptr<Client>> ConnectServer(const Context& ctx) {
-  return Client::Connect(ctx.server);
+StatusOr<std::unique_ptr<Client>> ConnectServer(const Context& ctx, uint32_t timeout_ms) {
+  ClientOptions options;
+  options.timeout_ms = timeout_ms;
+  return Client::Connect(ctx.server, options);
 }
 #endif
 

@@ -2,6 +2,7 @@
 #ifndef DHAKIRA_CLI_REMOTE_H_
 #define DHAKIRA_CLI_REMOTE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -17,8 +18,9 @@ namespace dhakira::cli {
 bool SupportsServer(std::string_view command);
 
 #ifdef DHAKIRA_HAVE_SERVICE
-// A client for ctx.server ("unix:PATH" or "HOST:PORT").
-StatusOr<std::unique_ptr<Client>> ConnectServer(const Context& ctx);
+// A client for ctx.server ("unix:PATH" or "HOST:PORT"). `timeout_ms` bounds each call (1 ..
+// 86,400,000): the default suits lookups; streamed imports and exports of large files need longer.
+StatusOr<std::unique_ptr<Client>> ConnectServer(const Context& ctx, uint32_t timeout_ms = 60'000);
 #endif
 
 }  // namespace dhakira::cli

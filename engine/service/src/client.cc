@@ -1,17 +1,195 @@
 // Client: the C++ side of dhakira.v1.TranslationMemory, returning engine types so that the CLI prints the
 // same output whether it works on a local TM or through a server.
 #include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "convert.h"
 #include "dhakira/service.h"
+#include "dhakira/text.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 
 namespace dhakira {
 namespace {
+
+MatchKind KindFromProto(v1::MatchKind kind) {
+  switch (kind) {
+    case v1::EXACT:
+      return MatchKind::kExact;
+    case v1::EXACT_IN_CONTEXT:
+      return MatchKind::kContext;
+    default:
+      return MatchKind::kFuzzy;
+  }
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> SpansFromProto(
+    const google::protobuf::RepeatedPtrField<v1::Span>& in) {
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  out.reserve(static_cast<size_t>(in.size()));
+  for (const v1::Span& span : in) out.emplace_back(span.begin(), span.end());
+  return out;
+}
+
+void MatchesFromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in,
+                      std::vector<Match>* out) {
+  out->reserve(static_cast<size_t>(in.size()));
+  for (const v1::Match& pm : in) {
+    Match m;
+    service::FromProtoAll(pm.unit(), &m.pair);
+    m.score = pm.score();
+    m.fuzzy = pm.fuzzy();
+    m.kind = KindFromProto(pm.kind());
+    for (const v1::Penalty& p : pm.penalties())
+      m.penalties.push_back(Penalty{p.reason(), p.points()});
+    m.target_substituted = pm.target_substituted();
+    m.source_marks = SpansFromProto(pm.source_marks());
+    out->push_back(std::move(m));
+  }
+}
+
+// The options a LookupOptions message carries; InvalidArgument for those it cannot carry (the
+// server would silently use its defaults instead).
+Status LookupOptionsToProto(const MatchOptions& o, v1::LookupOptions* out) {
+  const MatchOptions defaults;
+  if (o.brute_force)
+    return Status::InvalidArgument("brute_force: not available through the server");
+  if (o.written_variant_points != defaults.written_variant_points ||
+      o.written_variant_cap != defaults.written_variant_cap ||
+      o.number_points != defaults.number_points ||
+      o.unsubstituted_number_points != defaults.unsubstituted_number_points ||
+      o.inline_code_points != defaults.inline_code_points ||
+      o.max_query_tokens != defaults.max_query_tokens) {
+    return Status::InvalidArgument(
+        "penalty points and max_query_tokens: only the defaults are available through the server");
+  }
+  out->set_src_lang(o.src_lang);
+  out->set_tgt_lang(o.tgt_lang);
+  out->set_threshold(o.threshold);
+  out->set_top(o.top);
+  out->set_origin(o.origin);
+  for (const auto& [origin, points] : o.origin_points)
+    (*out->mutable_origin_penalties())[origin] = points;
+  return Status::OK();
+}
+
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t min;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    uint32_t cp = c & (0xFFu >> (len + 1));
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// Protobuf refuses to send a string field that is not UTF-8 (the whole call would fail), so
+// ill-formed text is caught here, with the error the engine gives for it on the server (or
+// locally): the normalizer's message, naming the byte offset, in the context of `field`.
+Status CheckText(std::string_view text, const char* field) {
+  if (IsValidUtf8(text)) return Status::OK();
+  NormalizerOptions options;
+  options.language = "en";  // any: the UTF-8 check comes first
+  options.max_input_bytes = 64u << 20;
+  StatusOr<std::unique_ptr<Normalizer>> normalizer = Normalizer::Create(options);
+  if (normalizer.ok()) {
+    StatusOr<NormalizedText> normalized = (*normalizer)->Normalize(text);
+    if (!normalized.ok()) return normalized.status().WithContext(field);
+  }
+  return Status::InvalidArgument(std::string(field) + ": invalid UTF-8");
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A local file written under a temporary name in its directory and renamed into place by Commit();
+// removed unless committed.
+class PartFile {
+ public:
+  ~PartFile() {
+    if (file_ != nullptr) std::fclose(file_);
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+  }
+  Status Open(const std::string& path) {
+    path_ = path;
+    std::string tmpl = path + ".part-XXXXXX";
+    const int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
+    tmp_ = tmpl;
+    ::fchmod(fd, 0644 & ~CurrentUmask());  // mkstemp makes 0600; an export is an ordinary file
+    file_ = ::fdopen(fd, "wb");
+    if (file_ == nullptr) {
+      ::close(fd);
+      return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
+    }
+    return Status::OK();
+  }
+  Status Write(const std::string& data) {
+    if (std::fwrite(data.data(), 1, data.size(), file_) != data.size()) {
+      return Status::IOError("cannot write '" + path_ + "': " + std::strerror(errno));
+    }
+    return Status::OK();
+  }
+  Status Commit() {
+    const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+    const int err = errno;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!ok || !closed)
+      return Status::IOError("cannot write '" + path_ + "': " + std::strerror(err));
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      return Status::IOError("cannot rename '" + tmp_ + "' to '" + path_ +
+                             "': " + std::strerror(errno));
+    }
+    tmp_.clear();
+    return Status::OK();
+  }
+
+ private:
+  static mode_t CurrentUmask() {
+    const mode_t mask = ::umask(0);  // the only portable way to read it; restored at once
+    ::umask(mask);
+    return mask;
+  }
+  std::string path_, tmp_;
+  std::FILE* file_ = nullptr;
+};
 
 class ClientImpl final : public Client {
  public:
@@ -72,6 +250,252 @@ class ClientImpl final : public Client {
     return Check(stub_->Delete(&ctx, req, &resp), "delete");
   }
 
+  StatusOr<MatchResult> Lookup(std::string_view query, const MatchOptions& options) override {
+    v1::LookupRequest req;
+    DHAKIRA_RETURN_IF_ERROR(LookupOptionsToProto(options, req.mutable_options()));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(query, "query"));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(options.next_source, "next_source"));
+    req.set_source(std::string(query));
+    req.set_previous_source(options.prev_source);
+    req.set_next_source(options.next_source);
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    v1::LookupResponse resp;
+    DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->Lookup(&ctx, req, &resp), "lookup"));
+    MatchResult result;
+    result.query = std::string(query);
+    MatchesFromProto(resp.matches(), &result.matches);
+    return result;
+  }
+
+  StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookup(const std::vector<std::string>& queries,
+                                                           const MatchOptions& options) override {
+    v1::BatchLookupRequest req;
+    DHAKIRA_RETURN_IF_ERROR(LookupOptionsToProto(options, req.mutable_options()));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(options.next_source, "next_source"));
+    // Ill-formed queries are answered here and not sent; sent[i] is the request index of query i.
+    std::vector<Status> bad(queries.size());
+    std::vector<int> sent(queries.size(), -1);
+    req.mutable_segments()->Reserve(static_cast<int>(queries.size()));
+    for (size_t i = 0; i < queries.size(); ++i) {
+      bad[i] = CheckText(queries[i], "query");
+      if (!bad[i].ok()) continue;
+      sent[i] = req.segments_size();
+      v1::BatchSegment* seg = req.add_segments();
+      seg->set_source(queries[i]);
+      seg->set_previous_source(options.prev_source);
+      seg->set_next_source(options.next_source);
+    }
+    v1::BatchLookupResponse resp;
+    if (req.segments_size() > 0) {
+      grpc::ClientContext ctx;
+      Prepare(&ctx);
+      DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->BatchLookup(&ctx, req, &resp), "batch lookup"));
+      if (resp.results_size() != req.segments_size()) {
+        return Status::Internal(
+            "server " + address_ + ": batch lookup: " + std::to_string(resp.results_size()) +
+            " results for " + std::to_string(req.segments_size()) + " segments");
+      }
+    }
+    std::vector<StatusOr<MatchResult>> out;
+    out.reserve(queries.size());
+    for (size_t i = 0; i < queries.size(); ++i) {
+      if (sent[i] < 0) {
+        out.push_back(bad[i]);
+        continue;
+      }
+      const v1::BatchLookupResult& r = resp.results(sent[i]);
+      if (r.has_error() && r.error().code() != 0) {
+        // The server prefixes "segment I: " to the engine's message; without it the error reads as
+        // the local matcher's, so that a command prints the same either way.
+        std::string message = r.error().message();
+        const std::string prefix = "segment " + std::to_string(sent[i]) + ": ";
+        if (message.compare(0, prefix.size(), prefix) == 0) message.erase(0, prefix.size());
+        out.push_back(service::FromGrpc(
+            grpc::Status(static_cast<grpc::StatusCode>(r.error().code()), message), ""));
+        continue;
+      }
+      MatchResult result;
+      result.query = queries[i];
+      MatchesFromProto(r.matches(), &result.matches);
+      out.push_back(std::move(result));
+    }
+    return out;
+  }
+
+  StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
+                                          const ConcordanceOptions& options) override {
+    if (options.brute_force)
+      return Status::InvalidArgument("brute_force: not available through the server");
+    if (options.max_phrase_tokens != ConcordanceOptions().max_phrase_tokens) {
+      return Status::InvalidArgument(
+          "max_phrase_tokens: only the default is available through the server");
+    }
+    DHAKIRA_RETURN_IF_ERROR(CheckText(phrase, "phrase"));
+    v1::ConcordanceRequest req;
+    req.set_phrase(std::string(phrase));
+    req.set_src_lang(options.src_lang);
+    req.set_tgt_lang(options.tgt_lang);
+    req.set_side(options.side == ConcordanceSide::kTarget ? v1::CONCORDANCE_SIDE_TARGET
+                                                          : v1::CONCORDANCE_SIDE_SOURCE);
+    req.set_top(options.top);
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    v1::ConcordanceResponse resp;
+    DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->Concordance(&ctx, req, &resp), "concordance"));
+    ConcordanceResult result;
+    result.phrase = std::string(phrase);
+    result.hits.reserve(static_cast<size_t>(resp.hits_size()));
+    for (const v1::ConcordanceHit& h : resp.hits()) {
+      ConcordanceHit hit;
+      service::FromProtoAll(h.unit(), &hit.pair);
+      hit.spans = SpansFromProto(h.spans());
+      result.hits.push_back(std::move(hit));
+    }
+    return result;
+  }
+
+  StatusOr<ImportSummary> Import(const std::string& path, const ImportOptions& options,
+                                 ImportReporter* reporter) override {
+    if (options.format == FileFormat::kParallel || !options.target_file.empty()) {
+      return Status::InvalidArgument(
+          "line-parallel files cannot be imported through the server; send a TMX or TSV file");
+    }
+    v1::ImportRequest first;
+    v1::ImportOptions* o = first.mutable_options();
+    o->set_format(options.format == FileFormat::kTmx   ? v1::FILE_FORMAT_TMX
+                  : options.format == FileFormat::kTsv ? v1::FILE_FORMAT_TSV
+                                                       : v1::FILE_FORMAT_AUTO);
+    o->set_file_name(path);  // the server names it in messages, and takes format and ".gz" from it
+    o->set_src_lang(options.src_lang);
+    o->set_tgt_lang(options.tgt_lang);
+    o->set_origin(options.origin);
+    o->set_on_duplicate(service::ToProto(options.on_duplicate));
+    o->set_strict(options.strict);
+    o->set_encoding(options.encoding);
+    o->set_dry_run(options.dry_run);
+    o->set_tsv_unescape(options.tsv_unescape);
+    o->set_batch_size(options.batch_size);
+    o->set_max_segment_bytes(options.max_segment_bytes);
+
+    std::FILE* in = std::fopen(path.c_str(), "rb");
+    if (in == nullptr) {
+      if (errno == ENOENT) return Status::NotFound("cannot open '" + path + "': no such file");
+      return Status::IOError("cannot open '" + path + "': " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (::fstat(::fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+      std::fclose(in);
+      return Status::InvalidArgument("cannot read '" + path + "': it is a directory, not a file");
+    }
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    v1::ImportSummary resp;
+    std::unique_ptr<grpc::ClientWriter<v1::ImportRequest>> writer = stub_->Import(&ctx, &resp);
+    bool sending = writer->Write(first);
+    Status read_error;
+    std::string buf(256 << 10, '\0');
+    while (sending) {
+      const size_t n = std::fread(buf.data(), 1, buf.size(), in);
+      if (n == 0) {
+        if (std::ferror(in))
+          read_error = Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
+        break;
+      }
+      v1::ImportRequest chunk;
+      chunk.set_data(buf.data(), n);
+      sending = writer->Write(chunk);  // false: the server ended the call (its status says why)
+    }
+    std::fclose(in);
+    if (!read_error.ok()) {
+      ctx.TryCancel();  // a half-sent file must not be imported
+      (void)writer->Finish();
+      return read_error;
+    }
+    writer->WritesDone();
+    DHAKIRA_RETURN_IF_ERROR(Check(writer->Finish(), "import"));
+
+    if (reporter != nullptr) {
+      for (const v1::ImportProblem& p : resp.problems()) {
+        ImportIssue issue;
+        issue.file = path;
+        issue.line = p.line();
+        issue.column = p.column();
+        issue.reason = p.reason();
+        issue.message = p.message();
+        issue.excerpt = p.excerpt();
+        reporter->OnReject(issue);
+      }
+    }
+    ImportSummary s;
+    s.format = resp.format() == v1::FILE_FORMAT_TMX ? FileFormat::kTmx : FileFormat::kTsv;
+    s.encoding = resp.encoding();
+    s.records_read = resp.read();
+    s.added = resp.added();
+    s.updated = resp.updated();
+    s.duplicates_skipped = resp.skipped_duplicates();
+    s.rejected = resp.skipped_invalid();
+    for (const auto& [reason, n] : resp.skipped_by_reason()) s.rejected_by_reason[reason] = n;
+    for (const auto& [reason, n] : resp.warnings_by_reason()) s.warnings_by_reason[reason] = n;
+    s.illegal_chars_replaced = resp.replaced_characters();
+    s.entities_replaced = resp.entities_replaced();
+    s.batches_committed = resp.batches_committed();
+    s.dry_run = resp.dry_run();
+    s.seconds = resp.seconds();
+    return s;
+  }
+
+  StatusOr<ExportSummary> Export(const std::string& path, const ExportOptions& options) override {
+    FileFormat format = options.format;
+    if (format == FileFormat::kAuto) {
+      DHAKIRA_ASSIGN_OR_RETURN(format, FormatFromFileName(path));
+    }
+    v1::ExportRequest req;
+    switch (format) {
+      case FileFormat::kTmx:
+        req.set_format(v1::FILE_FORMAT_TMX);
+        break;
+      case FileFormat::kTsv:
+        req.set_format(v1::FILE_FORMAT_TSV);
+        break;
+      default:
+        return Status::InvalidArgument(std::string("format: cannot export as ") +
+                                       FileFormatName(format));
+    }
+    req.set_src_lang(options.src_lang);
+    req.set_tgt_lang(options.tgt_lang);
+    req.set_origin(options.origin);
+    req.set_gzip(EndsWith(path, ".gz"));
+    req.set_tsv_no_escape(!options.tsv_escape);
+
+    PartFile out;
+    DHAKIRA_RETURN_IF_ERROR(out.Open(path));
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    std::unique_ptr<grpc::ClientReader<v1::ExportChunk>> reader = stub_->Export(&ctx, req);
+    v1::ExportChunk chunk;
+    ExportSummary summary;
+    Status write_error;
+    while (reader->Read(&chunk)) {
+      summary.pairs_written = chunk.units();
+      summary.bytes_written = chunk.uncompressed_bytes();
+      summary.characters_replaced = chunk.replaced_characters();
+      summary.seconds = chunk.seconds();
+      write_error = out.Write(chunk.data());
+      if (!write_error.ok()) {
+        ctx.TryCancel();
+        break;
+      }
+    }
+    const grpc::Status status = reader->Finish();
+    DHAKIRA_RETURN_IF_ERROR(write_error);
+    DHAKIRA_RETURN_IF_ERROR(Check(status, "export"));
+    DHAKIRA_RETURN_IF_ERROR(out.Commit());
+    return summary;
+  }
+
  private:
   void Prepare(grpc::ClientContext* ctx) const {
     ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(options_.timeout_ms));
@@ -84,6 +508,15 @@ class ClientImpl final : public Client {
                              status.error_message());
     }
     return service::FromGrpc(status, "server " + address_ + ": " + what);
+  }
+
+  // As Check, but a request the server's engine found invalid (INVALID_ARGUMENT) keeps the engine's
+  // own message, so that a query command prints the same error through the server as on the TM
+  // itself.
+  Status CheckRequest(const grpc::Status& status, const std::string& what) const {
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT)
+      return service::FromGrpc(status, "");
+    return Check(status, what);
   }
 
   std::string address_;

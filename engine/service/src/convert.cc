@@ -48,8 +48,11 @@ grpc::Status ToGrpc(const Status& status) {
 
 Status FromGrpc(const grpc::Status& status, std::string_view what) {
   if (status.ok()) return Status::OK();
-  std::string msg(what);
-  msg += ": ";
+  std::string msg;
+  if (!what.empty()) {
+    msg = what;
+    msg += ": ";
+  }
   msg += status.error_message();
   switch (status.error_code()) {
     case grpc::StatusCode::NOT_FOUND:

@@ -18,7 +18,8 @@ namespace dhakira::service {
 // Canonical gRPC code for each Status code (kNotFound -> NOT_FOUND, kInvalidArgument -> INVALID_ARGUMENT,
 // kCorruption -> DATA_LOSS, kIOError -> INTERNAL, ...; the .cc gives the reasons). The message is kept.
 grpc::Status ToGrpc(const Status& status);
-// The reverse, used by the client: the message keeps the server's text; `what` says what we were doing.
+// The reverse, used by the client: the message keeps the server's text; `what` ("" = nothing) says
+// what we were doing and prefixes it.
 Status FromGrpc(const grpc::Status& status, std::string_view what);
 
 void ToProto(const SegmentPair& pair, v1::Unit* unit);

@@ -447,6 +447,7 @@ class CollectingReporter final : public ImportReporter {
     p->set_column(issue.column);
     p->set_reason(issue.reason);
     p->set_message(Rename(issue.message, spool_, name_));
+    p->set_excerpt(issue.excerpt);
   }
   bool ShouldStop() override { return ctx_->IsCancelled(); }
 
@@ -462,13 +463,16 @@ class CollectingReporter final : public ImportReporter {
 grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
                                               grpc::ServerReader<v1::ImportRequest>* reader,
                                               v1::ImportSummary* resp) {
-  grpc::Status gs = CheckWritable("Import");
-  if (!gs.ok()) return gs;
+  grpc::Status gs;
   v1::ImportRequest msg;
   if (!reader->Read(&msg) || msg.part_case() != v1::ImportRequest::kOptions) {
     return Invalid("the first Import message must carry the options (ImportRequest.options)");
   }
   const v1::ImportOptions o = msg.options();
+  if (!o.dry_run()) {  // a dry run only reads the TM
+    gs = CheckWritable("Import");
+    if (!gs.ok()) return gs;
+  }
   const std::string name = o.file_name().empty() ? std::string("(uploaded file)") : o.file_name();
   ImportOptions options;
   switch (o.format()) {
@@ -496,6 +500,10 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   options.on_duplicate = *policy;
   options.strict = o.strict();
   options.encoding = o.encoding();
+  options.dry_run = o.dry_run();
+  options.tsv_unescape = o.tsv_unescape();
+  if (o.batch_size() != 0) options.batch_size = o.batch_size();  // 0 = default
+  if (o.max_segment_bytes() != 0) options.max_segment_bytes = o.max_segment_bytes();
   if (options.format != FileFormat::kAuto) {
     Status st = options.Validate();
     if (!st.ok()) return Invalid("options: " + st.message());
@@ -572,6 +580,13 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   for (const auto& [reason, n] : summary->rejected_by_reason) (*resp->mutable_skipped_by_reason())[reason] = n;
   resp->set_seconds(summary->seconds);
   resp->set_replaced_characters(summary->illegal_chars_replaced);
+  resp->set_format(summary->format == FileFormat::kTmx ? v1::FILE_FORMAT_TMX : v1::FILE_FORMAT_TSV);
+  resp->set_encoding(summary->encoding);
+  for (const auto& [reason, n] : summary->warnings_by_reason)
+    (*resp->mutable_warnings_by_reason())[reason] = n;
+  resp->set_entities_replaced(summary->entities_replaced);
+  resp->set_batches_committed(summary->batches_committed);
+  resp->set_dry_run(summary->dry_run);
   return grpc::Status::OK;
 }
 
@@ -603,6 +618,8 @@ grpc::Status TranslationMemoryService::Export(grpc::ServerContext* ctx, const v1
     *out = *lang;
   }
   options.origin = req->origin();
+  options.tsv_escape = !req->tsv_no_escape();
+  if (req->gzip()) suffix += ".gz";  // the io library compresses by file name
   Status st = options.Validate();
   if (!st.ok()) return Invalid(st.message());
 
@@ -627,6 +644,9 @@ grpc::Status TranslationMemoryService::Export(grpc::ServerContext* ctx, const v1
     v1::ExportChunk chunk;
     chunk.set_data(buf.data(), static_cast<size_t>(n));
     chunk.set_units(summary->pairs_written);
+    chunk.set_uncompressed_bytes(summary->bytes_written);
+    chunk.set_replaced_characters(summary->characters_replaced);
+    chunk.set_seconds(summary->seconds);
     if (!writer->Write(chunk)) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "Export: the client stopped reading");
     }

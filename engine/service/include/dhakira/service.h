@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dhakira/io.h"
+#include "dhakira/match.h"
 #include "dhakira/status.h"
 #include "dhakira/store.h"
 
@@ -94,8 +96,10 @@ struct RemoteStats {
 };
 
 // A connection to a running server. Thread safety: safe for concurrent use (one gRPC channel).
-// Errors come back as the server's Status (same code, message prefixed with what the call was);
-// an unreachable server is IOError naming the address.
+// Errors come back as the server's Status (same code, message prefixed with what the call was),
+// except that Lookup, BatchLookup and Concordance give an invalid request (InvalidArgument) with
+// the engine's message alone, as a local Matcher would; an unreachable server is IOError naming the
+// address.
 class Client {
  public:
   // `address`: "unix:PATH" (relative or absolute), "unix:///abs/path", or "HOST:PORT". Does not connect
@@ -114,6 +118,33 @@ class Client {
   // Deletes all of `ids` in one transaction, or none (NotFound naming the first unknown id).
   virtual Status Delete(const std::vector<uint64_t>& ids) = 0;
   Status Delete(uint64_t id) { return Delete(std::vector<uint64_t>{id}); }
+
+  // Fuzzy matches for `query`, as Matcher::Match on the server's TM returns them
+  // (MatchResult::stats stays zero). The server applies its own defaults to the penalty points, the
+  // token limit and origin_points left empty; options.brute_force is not available remotely
+  // (InvalidArgument).
+  virtual StatusOr<MatchResult> Lookup(std::string_view query, const MatchOptions& options) = 0;
+  // Many queries in one call (BatchLookup), each with options.prev_source/next_source as its
+  // context. One entry per query, in order: a bad query gets its own error, with the engine's code
+  // and message as a local Matcher would give them. At most the server's max_batch_segments
+  // queries.
+  virtual StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookup(
+      const std::vector<std::string>& queries, const MatchOptions& options) = 0;
+  // Pairs containing `phrase`, as Matcher::Concordance on the server's TM returns them.
+  // options.max_phrase_tokens takes the server's default; brute_force is InvalidArgument.
+  virtual StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
+                                                  const ConcordanceOptions& options) = 0;
+
+  // Streams the TMX or TSV file at `path` (optionally .gz; its name decides the format unless
+  // options.format says) into the server's Import. Line-parallel files (options.target_file) cannot
+  // be sent (InvalidArgument). The server reports the first rejects (up to 100) with their line,
+  // column, reason, message and excerpt: they are passed to reporter->OnReject after the call, with
+  // `file` = `path`. ImportSummary::rejected counts them all. `reporter` may be null.
+  virtual StatusOr<ImportSummary> Import(const std::string& path, const ImportOptions& options,
+                                         ImportReporter* reporter) = 0;
+  // Writes the server's Export into the local file `path` (TMX or TSV by options.format, else by
+  // the name; ".gz" compresses), under a temporary name renamed into place when complete.
+  virtual StatusOr<ExportSummary> Export(const std::string& path, const ExportOptions& options) = 0;
 };
 
 }  // namespace dhakira

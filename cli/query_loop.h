@@ -1,0 +1,124 @@
+// The loop shared by the query commands (match, concordance): one query from the command line, or
+// one a line from standard input; each answer printed as one JSON line (--json) or as a human block
+// (blocks separated by a blank line in batch mode); a bad query is reported and the others still
+// answered.
+//
+// The command supplies how to answer a batch of queries (locally, one by one; through --server, one
+// BatchLookup per batch) and how to print one answer, so that local and remote output cannot drift
+// apart.
+#ifndef DHAKIRA_CLI_QUERY_LOOP_H_
+#define DHAKIRA_CLI_QUERY_LOOP_H_
+
+#include <cstddef>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "json.h"
+
+namespace dhakira::cli {
+
+// Reads lines from a file descriptor (without a trailing "\n" or "\r\n"; a last line without a
+// newline counts) in batches: the first line of a batch is waited for, the others are only those
+// already readable without waiting. So a file piped in is answered in large batches, while a CAT
+// tool or a person writing one query at a time gets each answer at once.
+class LineBatcher {
+ public:
+  explicit LineBatcher(int fd) : fd_(fd) {}
+  // Replaces *lines with the next 1 .. max_lines lines (max_lines >= 1); false at the end of the
+  // input.
+  bool Next(size_t max_lines, std::vector<std::string>* lines);
+
+ private:
+  bool TakeLine(std::string* line);  // a complete line from the buffer
+  bool Readable() const;             // data (or end of file) ready without blocking
+  void Fill();  // one read(2) into the buffer; sets eof_ at the end or on error
+
+  int fd_;
+  std::string buf_;
+  size_t pos_ = 0;
+  bool eof_ = false;
+};
+
+// How one answer is printed.
+template <typename Result>
+struct QueryPrinter {
+  const char* input_key;  // names the query in a JSON error object: "query" or "phrase"
+  std::function<void(JsonWriter&, const Result&)> json;
+  std::function<void(std::ostream&, const Result&)> human;
+};
+
+// Answers queries in order, one StatusOr per query (a bad query is that entry's error). An error
+// for the whole batch (the server cannot be reached) stops the command.
+template <typename Result>
+using QueryAnswerer =
+    std::function<StatusOr<std::vector<StatusOr<Result>>>(const std::vector<std::string>& queries)>;
+
+// Prints one answer: the result, or its error (with --json a {"<input_key>": ..., "error": ...}
+// line on stdout, else "dhakira: ..." on stderr). Returns whether it was a result.
+template <typename Result>
+bool PrintAnswer(const Context& ctx, bool json, const QueryPrinter<Result>& printer,
+                 const std::string& query, const StatusOr<Result>& answer) {
+  if (!answer.ok()) {
+    if (json) {
+      JsonWriter w;
+      w.BeginObject()
+          .Field(printer.input_key, query)
+          .Field("error", answer.status().ToString())
+          .EndObject();
+      *ctx.out << w.str() << '\n';
+    } else {
+      (void)Fail(ctx, answer.status());
+    }
+    return false;
+  }
+  if (json) {
+    JsonWriter w;
+    printer.json(w, *answer);
+    *ctx.out << w.str() << '\n';
+  } else {
+    printer.human(*ctx.out, *answer);
+  }
+  return true;
+}
+
+// The command's exit code for one query.
+template <typename Result>
+int AnswerOne(const Context& ctx, bool json, const QueryPrinter<Result>& printer,
+              const QueryAnswerer<Result>& answer, const std::string& query) {
+  StatusOr<std::vector<StatusOr<Result>>> answers = answer({query});
+  if (!answers.ok()) return Fail(ctx, answers.status());
+  if (answers->size() != 1) return Fail(ctx, Status::Internal("expected one answer"));
+  return PrintAnswer(ctx, json, printer, query, answers->front()) ? kExitOk : kExitFailure;
+}
+
+// Batch mode: the queries of standard input, `max_batch` at most per call of `answer`. Exit code:
+// kExitOk when every query was answered, kExitFailure when one was not (the others still were) or
+// the batch failed.
+template <typename Result>
+int AnswerLines(const Context& ctx, bool json, size_t max_batch,
+                const QueryPrinter<Result>& printer, const QueryAnswerer<Result>& answer) {
+  LineBatcher lines(0);
+  std::vector<std::string> batch;
+  bool all_ok = true;
+  bool first = true;
+  while (lines.Next(max_batch, &batch)) {
+    StatusOr<std::vector<StatusOr<Result>>> answers = answer(batch);
+    if (!answers.ok()) return Fail(ctx, answers.status());
+    if (answers->size() != batch.size())
+      return Fail(ctx, Status::Internal("expected one answer a query"));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!json && !first) *ctx.out << '\n';
+      first = false;
+      all_ok = PrintAnswer(ctx, json, printer, batch[i], (*answers)[i]) && all_ok;
+    }
+    ctx.out->flush();
+  }
+  return all_ok ? kExitOk : kExitFailure;
+}
+
+}  // namespace dhakira::cli
+
+#endif  // DHAKIRA_CLI_QUERY_LOOP_H_

@@ -1,0 +1,313 @@
+// `dhakira --server ADDRESS match|concordance|import|export` against a real `dhakira serve` on a
+// temp socket: the real CLI binary is run on the TM itself and through the server, and the outputs
+// compared byte for byte (human and JSON, single query and stdin batches, errors).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "testing/cli_runner.h"
+
+namespace dhakira {
+namespace {
+
+namespace fs = std::filesystem;
+
+using test_support::ProcessResult;
+using test_support::ReadFile;
+
+ProcessResult RunCli(const std::vector<std::string>& args, const std::string& input) {
+  test_support::RunOptions options;
+  options.input = input;
+  return test_support::RunCli(args, options);
+}
+
+std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+size_t Count(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + what.size()))
+    ++n;
+  return n;
+}
+
+// The source column of data/sample-pairs.tsv (the TM of the tests), header skipped.
+std::vector<std::string> SampleSources() {
+  std::ifstream in(std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv");
+  std::vector<std::string> sources;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) sources.push_back(line.substr(0, line.find('\t')));
+  return sources;
+}
+
+class RemoteCliTest : public ::testing::Test {
+ protected:
+  // One TM and one server for the whole suite: import the sample pairs, then serve them.
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/dhk-remote-cli-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    ProcessResult imported =
+        RunCli({"--db", dir_ + "/tm", "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
+                std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
+               "");
+    ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    server_pid_ = ::fork();
+    ASSERT_GE(server_pid_, 0);
+    if (server_pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      const int devnull = ::open("/dev/null", O_WRONLY);
+      if (devnull >= 0) ::dup2(devnull, 2);
+      const std::string db = dir_ + "/tm", sock = dir_ + "/s.sock";
+      ::execl(DHAKIRA_CLI_BINARY, "dhakira", "--db", db.c_str(), "serve", "--socket", sock.c_str(),
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string line;
+    char c;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(out[0]);
+    ASSERT_EQ(line, "listening unix:" + dir_ + "/s.sock");
+    address_ = line.substr(std::string("listening ").size());
+  }
+
+  static void TearDownTestSuite() {
+    if (server_pid_ > 0) {
+      ::kill(server_pid_, SIGTERM);
+      ::waitpid(server_pid_, nullptr, 0);
+      server_pid_ = -1;
+    }
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  void SetUp() override { ASSERT_FALSE(address_.empty()) << "the server did not start"; }
+
+  ProcessResult Local(const std::vector<std::string>& args, const std::string& input = "") {
+    return RunCli(Concat({"--db", dir_ + "/tm"}, args), input);
+  }
+  ProcessResult Remote(const std::vector<std::string>& args, const std::string& input = "") {
+    return RunCli(Concat({"--server", address_}, args), input);
+  }
+  // Runs `args` both ways and expects the same exit code, stdout and stderr; returns the local run.
+  ProcessResult ExpectSame(const std::vector<std::string>& args, const std::string& input = "") {
+    ProcessResult local = Local(args, input);
+    ProcessResult remote = Remote(args, input);
+    std::string what;
+    for (const std::string& a : args) what += a + " ";
+    EXPECT_EQ(remote.exit_code, local.exit_code) << what << "\n" << remote.err << local.err;
+    EXPECT_EQ(remote.out, local.out) << what;
+    EXPECT_EQ(remote.err, local.err) << what;
+    return local;
+  }
+
+  static std::string dir_;
+  static std::string address_;
+  static pid_t server_pid_;
+};
+
+std::string RemoteCliTest::dir_;
+std::string RemoteCliTest::address_;
+pid_t RemoteCliTest::server_pid_ = -1;
+
+TEST_F(RemoteCliTest, MatchPrintsWhatTheLocalMatchPrints) {
+  const std::vector<std::string> sources = SampleSources();
+  ASSERT_GE(sources.size(), 4u);
+  // A fuzzy query: another number, a word dropped.
+  const std::string fuzzy =
+      "وأشار الخطيب إلى أن نسبة الأقماح من الدرجة الأولى بلغت هذا الموسم 62.5% من إجمالي الكميات";
+
+  ProcessResult r = ExpectSame({"match", fuzzy, "--threshold", "40"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("fuzzy  #2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("number 61.5 -> 62.5"), std::string::npos) << r.out;
+
+  r = ExpectSame({"match", "--json", fuzzy, "--threshold", "40"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("\"target_substituted\""), std::string::npos) << r.out;
+
+  r = ExpectSame({"match", "--json", sources[0]});
+  EXPECT_NE(r.out.find("\"kind\":\"exact\""), std::string::npos) << r.out;
+
+  r = ExpectSame({"match", sources[2], "--threshold", "20", "--top", "2", "--prev", sources[1],
+                  "--next", sources[3]});
+  EXPECT_NE(r.out.find("exact  #3"), std::string::npos) << r.out;
+
+  r = ExpectSame({"match", "--json", sources[2], "--origin", "hand-aligned"});
+  EXPECT_NE(r.out.find("\"origin\":\"hand-aligned\""), std::string::npos) << r.out;
+  r = ExpectSame({"match", sources[2], "--origin", "no-such-origin"});
+  EXPECT_EQ(r.out, "no match\n");
+}
+
+TEST_F(RemoteCliTest, MatchBatchFromStdinIsTheSame) {
+  const std::vector<std::string> sources = SampleSources();
+  ASSERT_GE(sources.size(), 4u);
+  // Sources, every other one cut at 3/4 of its bytes (some then end in half a character: ill-formed
+  // UTF-8, which protobuf cannot send, is an error for that line only, as locally), an empty line
+  // (an error for that line only) and a CRLF line.
+  std::string input;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    std::string q = sources[i];
+    if (i % 2 == 0) q = q.substr(0, q.size() * 3 / 4);
+    input += q + (i == 1 ? "\r\n" : "\n");
+    if (i == 2) input += "\n";
+  }
+  ProcessResult human = ExpectSame({"match", "--threshold", "50"}, input);
+  EXPECT_EQ(human.exit_code, 1);  // the empty line
+  EXPECT_NE(human.err.find("no word"), std::string::npos) << human.err;
+
+  ProcessResult json = ExpectSame({"match", "--json", "--threshold", "50"}, input);
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_EQ(Count(json.out, "\n"), sources.size() + 1) << json.out;
+  EXPECT_EQ(Count(json.out, "{\"query\":\"\",\"error\":"), 1u) << json.out;
+  EXPECT_EQ(Count(json.out, "\"kind\":\"exact\""), sources.size() / 2) << json.out;
+}
+
+TEST_F(RemoteCliTest, MatchBatchLargerThanOneServerCall) {
+  // 300 lines: three BatchLookup calls through the server, in order.
+  const std::vector<std::string> sources = SampleSources();
+  ASSERT_FALSE(sources.empty());
+  std::string input;
+  for (int i = 0; i < 300; ++i) input += sources[static_cast<size_t>(i) % sources.size()] + "\n";
+  ProcessResult r = ExpectSame({"match", "--json", "--top", "1"}, input);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count(r.out, "\"kind\":\"exact\""), 300u);
+}
+
+TEST_F(RemoteCliTest, ConcordancePrintsWhatTheLocalConcordancePrints) {
+  ProcessResult r = ExpectSame({"concordance", "حماة"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("[حماة]"), std::string::npos) << r.out;
+  r = ExpectSame({"concordance", "--json", "--top", "2", "حماة"});
+  EXPECT_EQ(Count(r.out, "\"spans\""), 2u) << r.out;
+  r = ExpectSame({"concordance", "--side", "target", "wheat"});
+  EXPECT_NE(r.out.find("[wheat]"), std::string::npos) << r.out;
+  r = ExpectSame({"concordance", "--side", "target", "--json", "wheat"});
+  EXPECT_NE(r.out.find("\"side\":\"target\""), std::string::npos) << r.out;
+  r = ExpectSame({"concordance", "كلمةغيرموجودة"});
+  EXPECT_EQ(r.out, "not found\n");
+  // Batch mode, with an empty phrase (its own error).
+  r = ExpectSame({"concordance", "--json"}, "حماة\n\nليرة\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Count(r.out, "\n"), 3u) << r.out;
+  EXPECT_EQ(Count(r.out, "\"error\""), 1u) << r.out;
+  r = ExpectSame({"concordance"}, "حماة\nليرة\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\n\n#"), std::string::npos) << r.out;  // answers separated by a blank line
+}
+
+TEST_F(RemoteCliTest, ErrorsHaveTheSameExitCodeAndSayWhatIsWrong) {
+  // A malformed language: the same error text from the server's matcher as from the local one.
+  ProcessResult r = ExpectSame({"match", "نص", "--src-lang", "12"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("language \"12\""), std::string::npos) << r.err;
+  r = ExpectSame({"match", "--json", "نص", "--tgt-lang", "12"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("\"error\":"), std::string::npos) << r.out;
+
+  r = ExpectSame({"concordance", "حماة", "--src-lang", "12"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("language \"12\""), std::string::npos) << r.err;
+  r = ExpectSame({"concordance", "--json", "\xD8"});  // half a character
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("invalid UTF-8"), std::string::npos) << r.out;
+
+  // Usage errors are found before any call.
+  r = ExpectSame({"match", "نص", "--threshold", "abc"});
+  EXPECT_EQ(r.exit_code, 2);
+
+  // --brute-force is a local oracle: a usage error through a server, not a silent index lookup.
+  ProcessResult remote = Remote({"match", "--brute-force", "نص"});
+  EXPECT_EQ(remote.exit_code, 2);
+  EXPECT_NE(remote.err.find("--brute-force does not work through --server"), std::string::npos)
+      << remote.err;
+  remote = Remote({"concordance", "--brute-force", "نص"});
+  EXPECT_EQ(remote.exit_code, 2);
+
+  // align cannot work through a server: a usage error saying so.
+  remote = Remote({"align", "a.txt", "b.txt", "--src-lang", "ar", "--tgt-lang", "en"});
+  EXPECT_EQ(remote.exit_code, 2);
+  EXPECT_NE(remote.err.find("does not work through --server"), std::string::npos) << remote.err;
+
+  // No server behind the address.
+  ProcessResult down = RunCli({"--server", "unix:" + dir_ + "/nobody.sock", "match", "نص"}, "");
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_NE(down.err.find("cannot reach the dhakira server"), std::string::npos) << down.err;
+  down = RunCli({"--server", "unix:" + dir_ + "/nobody.sock", "match", "--json"}, "نص\nآخر\n");
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_EQ(Count(down.err, "cannot reach"), 1u) << down.err;  // reported once, not per line
+}
+
+TEST_F(RemoteCliTest, ImportAndExportStreamThroughTheServer) {
+  const std::string tsv = dir_ + "/new.tsv";
+  std::ofstream(tsv, std::ios::binary) << "source\ttarget\n"
+                                          "انتهى الاجتماع في وقت متأخر\tThe meeting ended late\n"
+                                          "\tno source here\n"
+                                          "بدأت الامتحانات اليوم\tThe exams began today\n";
+  // A dry run first: nothing written, the same summary as a local dry run.
+  ProcessResult dry =
+      Remote({"import", "--json", "--dry-run", "--src-lang", "ar", "--tgt-lang", "en", tsv});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("\"dry_run\":true,\"read\":3,\"added\":0"), std::string::npos) << dry.out;
+
+  ProcessResult imported = Remote({"import", "--json", "--src-lang", "ar", "--tgt-lang", "en",
+                                   "--origin", "remote", "--rejects", dir_ + "/rejects.tsv", tsv});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("\"read\":3,\"added\":2"), std::string::npos) << imported.out;
+  EXPECT_NE(imported.out.find("\"rejected_by_reason\":{\"empty-segment\":1}"), std::string::npos)
+      << imported.out;
+  const std::string rejects = ReadFile(dir_ + "/rejects.tsv");
+  EXPECT_NE(rejects.find(tsv + "\t3\t"), std::string::npos)
+      << rejects;  // file and line of the bad record
+  // The pairs are in the TM the server serves (read locally).
+  ProcessResult stats = Local({"stats", "--json"});
+  EXPECT_NE(stats.out.find("\"remote\":2"), std::string::npos) << stats.out;
+
+  // Exports are the same file either way, TSV and TMX, plain and gzip.
+  for (const std::string name : {"all.tsv", "all.tmx", "all.tsv.gz"}) {
+    ProcessResult local = Local({"export", dir_ + "/local-" + name});
+    ProcessResult remote = Remote({"export", dir_ + "/remote-" + name});
+    ASSERT_EQ(local.exit_code, 0) << local.err;
+    ASSERT_EQ(remote.exit_code, 0) << remote.err;
+    const std::string l = ReadFile(dir_ + "/local-" + name), r = ReadFile(dir_ + "/remote-" + name);
+    EXPECT_GT(l.size(), 100u);
+    if (name.ends_with(".gz")) {
+      EXPECT_EQ(static_cast<unsigned char>(r[0]),
+                0x1F);  // compressed (gzip headers carry a time: not compared)
+    } else {
+      EXPECT_EQ(r, l) << name;
+    }
+  }
+  ProcessResult filtered =
+      Remote({"export", "--json", "--origin", "remote", dir_ + "/remote-only.tsv"});
+  ASSERT_EQ(filtered.exit_code, 0) << filtered.err;
+  EXPECT_NE(filtered.out.find("\"pairs\":2"), std::string::npos) << filtered.out;
+
+  // What cannot be sent says so.
+  ProcessResult parallel =
+      Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", "--tgt-file", tsv, tsv});
+  EXPECT_EQ(parallel.exit_code, 2);
+  EXPECT_NE(parallel.err.find("--server"), std::string::npos) << parallel.err;
+  ProcessResult missing =
+      Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", dir_ + "/missing.tsv"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("missing.tsv"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace dhakira
