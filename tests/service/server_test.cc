@@ -546,6 +546,103 @@ TEST_F(ServerTest, LookupKindsAndBatchErrors) {
     EXPECT_EQ(resp.hits(0).unit().target().substr(span.begin(), span.end() - span.begin()), "the meeting");
   }
 }
+
+// Client::Lookup / BatchLookup / Concordance return what the engine returns on the server's TM: the
+// CLI prints them with the same code as local results.
+TEST_F(ServerTest, ClientLookupsEqualTheLocalMatcher) {
+  StartServer();
+  auto client = Connect(server_->addresses()[0]);
+  ASSERT_NE(client, nullptr);
+  const std::string prev = "افتتح المؤتمر صباح اليوم";
+  const std::string src = "قال الرئيس إن الاجتماع سيعقد يوم 12 مارس";
+  ASSERT_TRUE(client
+                  ->Upsert(Pair(src, "The president said the meeting will be held on 12 March"),
+                           prev, "", DuplicatePolicy::kSkip)
+                  .ok());
+  ASSERT_TRUE(
+      client
+          ->Upsert(Pair("قال الوزير إن الاجتماع انتهى", "The minister said the meeting ended"), "",
+                   "", DuplicatePolicy::kSkip)
+          .ok());
+  auto matcher = Matcher::Create(store_.get());
+  ASSERT_TRUE(matcher.ok()) << matcher.status().ToString();
+
+  MatchOptions o;
+  o.src_lang = "ar";
+  o.tgt_lang = "en";
+  o.threshold = 30;
+  const std::vector<std::string> queries = {src, "قال الرئيس إن الاجتماع سيعقد يوم 15 مارس", "",
+                                            "قال \xD8", "لا شيء يشبه هذا"};
+  auto batch = client->BatchLookup(queries, o);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), queries.size());
+  for (const std::string& p : {std::string(), prev}) {
+    o.prev_source = p;
+    for (size_t i = 0; i < queries.size(); ++i) {
+      auto local = (*matcher)->Match(queries[i], o);
+      auto remote = client->Lookup(queries[i], o);
+      auto batched = p.empty() ? (*batch)[i] : remote;
+      for (const auto* r : {&remote, &batched}) {
+        ASSERT_EQ(r->ok(), local.ok()) << i << ": " << r->status().ToString();
+        if (!local.ok()) {
+          // The engine's own error, not the transport's.
+          EXPECT_EQ(r->status().ToString(), local.status().ToString()) << i;
+          continue;
+        }
+        EXPECT_EQ((*r)->query, local->query);
+        ASSERT_EQ((*r)->matches.size(), local->matches.size()) << i;
+        for (size_t k = 0; k < local->matches.size(); ++k) {
+          const Match& a = (*r)->matches[k];
+          const Match& b = local->matches[k];
+          EXPECT_EQ(a.pair.id, b.pair.id);
+          EXPECT_EQ(a.pair.source, b.pair.source);
+          EXPECT_EQ(a.pair.changed_at, b.pair.changed_at);
+          EXPECT_EQ(a.score, b.score);
+          EXPECT_EQ(a.fuzzy, b.fuzzy);
+          EXPECT_EQ(a.kind, b.kind);
+          ASSERT_EQ(a.penalties.size(), b.penalties.size());
+          for (size_t j = 0; j < b.penalties.size(); ++j) {
+            EXPECT_EQ(a.penalties[j].reason, b.penalties[j].reason);
+            EXPECT_EQ(a.penalties[j].points, b.penalties[j].points);
+          }
+          EXPECT_EQ(a.target_substituted, b.target_substituted);
+          EXPECT_EQ(a.source_marks, b.source_marks);
+        }
+      }
+    }
+  }
+  // The context query is a context match through the client too (the context travels).
+  o.prev_source = prev;
+  auto in_context = client->Lookup(src, o);
+  ASSERT_TRUE(in_context.ok());
+  ASSERT_FALSE(in_context->matches.empty());
+  EXPECT_EQ(in_context->matches[0].kind, MatchKind::kContext);
+
+  // Concordance, both sides.
+  for (ConcordanceSide side : {ConcordanceSide::kSource, ConcordanceSide::kTarget}) {
+    ConcordanceOptions c;
+    c.src_lang = "ar";
+    c.tgt_lang = "en";
+    c.side = side;
+    const std::string phrase = side == ConcordanceSide::kSource ? "الاجتماع" : "the meeting";
+    auto local = (*matcher)->Concordance(phrase, c);
+    auto remote = client->Concordance(phrase, c);
+    ASSERT_TRUE(local.ok() && remote.ok()) << remote.status().ToString();
+    ASSERT_EQ(remote->hits.size(), 2u);
+    ASSERT_EQ(remote->hits.size(), local->hits.size());
+    for (size_t k = 0; k < local->hits.size(); ++k) {
+      EXPECT_EQ(remote->hits[k].pair.id, local->hits[k].pair.id);
+      EXPECT_EQ(remote->hits[k].spans, local->hits[k].spans);
+    }
+  }
+
+  // What the wire cannot carry is refused, not silently dropped.
+  o.brute_force = true;
+  EXPECT_EQ(client->Lookup(src, o).status().code(), Status::Code::kInvalidArgument);
+  o.brute_force = false;
+  o.number_points = 3;
+  EXPECT_EQ(client->BatchLookup({src}, o).status().code(), Status::Code::kInvalidArgument);
+}
 #endif
 
 TEST_F(ServerTest, UnreachableServerIsIOError) {

@@ -239,18 +239,74 @@ StatusOr<uint32_t> FuzzyIndex::LookupToken(MDB_txn* txn, std::string_view lang,
   return id;
 }
 
+uint64_t VocabCache::Hash(std::string_view key) {
+  // FNV-1a then a final avalanche (splitmix64) so that the low bits used for the slot are well mixed.
+  uint64_t h = Fnv1a(key);
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return h;
+}
+
+uint32_t VocabCache::Find(std::string_view key) const {
+  if (slots_.empty()) return kUnknownToken;
+  const uint64_t h = Hash(key);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.id == kUnknownToken) return kUnknownToken;
+    if (s.hash == h && s.length == key.size() &&
+        std::memcmp(arena_.data() + s.offset, key.data(), key.size()) == 0) {
+      return s.id;
+    }
+  }
+}
+
+void VocabCache::Insert(std::string_view key, uint32_t id) {
+  // Offsets are 32-bit: a vocabulary whose keys exceed 2 GiB starts the cache afresh (it is only a cache).
+  if (arena_.size() + key.size() > (uint64_t{1} << 31)) Clear();
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  const uint64_t h = Hash(key);
+  const size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  while (slots_[i].id != kUnknownToken) i = (i + 1) & mask;
+  slots_[i] = Slot{h, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(key.size()), id};
+  arena_.append(key);
+  ++size_;
+}
+
+void VocabCache::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot());
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.id == kUnknownToken) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].id != kUnknownToken) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+void VocabCache::Clear() {
+  slots_.clear();
+  arena_.clear();
+  size_ = 0;
+}
+
 StatusOr<uint32_t> FuzzyIndex::TokenId(MDB_txn* txn, std::string_view lang, std::string_view key) {
   // The key is built in a reused buffer: this runs for every token of every unit written.
   VocabKeyInto(lang, key, &key_buffer_);
-  if (auto it = vocab_cache_.find(key_buffer_); it != vocab_cache_.end()) return it->second;
-  std::string vk = key_buffer_;
+  if (const uint32_t cached = vocab_cache_.Find(key_buffer_); cached != kUnknownToken) return cached;
+  const std::string& vk = key_buffer_;
   MDB_val k = Val(vk), v;
   int rc = mdb_get(txn, vocab_, &k, &v);
   if (rc == MDB_SUCCESS) {
     if (v.mv_size != 4) return Status::Corruption("fuzzy index vocabulary entry is damaged");
     uint32_t id;
     std::memcpy(&id, v.mv_data, 4);
-    vocab_cache_.emplace(std::move(vk), id);  // committed already: no pending entry
+    vocab_cache_.Insert(vk, id);
     return id;
   }
   if (rc != MDB_NOTFOUND) return IndexLmdbError(rc, "reading the fuzzy index vocabulary");
@@ -279,13 +335,11 @@ StatusOr<uint32_t> FuzzyIndex::TokenId(MDB_txn* txn, std::string_view lang, std:
   MDB_val cv = Val(&next_token_, sizeof next_token_);
   rc = mdb_put(txn, meta_, &nk, &cv, 0);
   if (rc != MDB_SUCCESS) return WriteError(rc, "writing the fuzzy index token counter");
-  pending_vocab_.push_back(vk);
-  vocab_cache_.emplace(std::move(vk), id);
+  vocab_cache_.Insert(vk, id);  // dropped with the whole cache if the transaction aborts
   return id;
 }
 
 void FuzzyIndex::Commit() {
-  pending_vocab_.clear();
   pending_.clear();
   pending_ids_.clear();
 }
@@ -293,21 +347,41 @@ void FuzzyIndex::Commit() {
 void FuzzyIndex::Abort() {
   pending_.clear();
   pending_ids_.clear();
-  for (const std::string& k : pending_vocab_) vocab_cache_.erase(k);
-  pending_vocab_.clear();
+  vocab_cache_.Clear();  // entries of the aborted transaction are gone; the rest reloads on demand
   next_token_loaded_ = false;  // reread the counter: the aborted increments are gone
 }
 
-StatusOr<Normalizer*> FuzzyIndex::TargetNormalizer(const std::string& lang) {
-  auto it = target_normalizers_.find(lang);
-  if (it != target_normalizers_.end()) return it->second.get();
+StatusOr<std::unique_ptr<Normalizer>> FuzzyIndex::TakeNormalizer(const std::string& lang) {
+  {
+    std::lock_guard<std::mutex> lock(normalizers_mu_);
+    auto it = idle_normalizers_.find(lang);
+    if (it != idle_normalizers_.end() && !it->second.empty()) {
+      std::unique_ptr<Normalizer> n = std::move(it->second.back());
+      it->second.pop_back();
+      return n;
+    }
+  }
   NormalizerOptions o;
   o.language = lang;
   o.max_input_bytes = 64u << 20;
-  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n, Normalizer::Create(o));
-  Normalizer* raw = n.get();
-  target_normalizers_.emplace(lang, std::move(n));
-  return raw;
+  return Normalizer::Create(o);
+}
+
+void FuzzyIndex::ReturnNormalizer(const std::string& lang, std::unique_ptr<Normalizer> n) {
+  constexpr size_t kMaxIdle = 8;  // one per preparing thread is enough
+  constexpr size_t kMaxLanguages = 256;
+  std::lock_guard<std::mutex> lock(normalizers_mu_);
+  if (idle_normalizers_.size() >= kMaxLanguages && idle_normalizers_.count(lang) == 0) return;
+  auto& idle = idle_normalizers_[lang];
+  if (idle.size() < kMaxIdle) idle.push_back(std::move(n));
+}
+
+StatusOr<std::vector<Token>> FuzzyIndex::TargetTokens(const SegmentPair& unit) {
+  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n, TakeNormalizer(unit.tgt_lang));
+  StatusOr<NormalizedText> target = n->Normalize(unit.target);
+  ReturnNormalizer(unit.tgt_lang, std::move(n));
+  if (!target.ok()) return target.status();
+  return std::move(target->tokens);
 }
 
 Status FuzzyIndex::AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
@@ -397,7 +471,8 @@ Status FuzzyIndex::Delete(MDB_txn* txn, uint64_t id) {
   return Status::OK();
 }
 
-Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit) {
+Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit,
+                       const std::vector<Token>* target_tokens) {
   // An update first removes what the old unit indexed (read back from its record, the authority on what
   // was written). Ids are never reused, so an add has nothing to remove.
   if (unit.id == 0 || unit.id > kIdMask) {
@@ -416,10 +491,13 @@ Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentP
     DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, TokenId(txn, r.src_lang, match::DistanceKey(t)));
     r.src.push_back(id);
   }
-  DHAKIRA_ASSIGN_OR_RETURN(Normalizer * tn, TargetNormalizer(unit.tgt_lang));
-  DHAKIRA_ASSIGN_OR_RETURN(NormalizedText target, tn->Normalize(unit.target));
-  r.tgt.reserve(target.tokens.size());
-  for (const Token& t : target.tokens) {
+  std::vector<Token> computed;
+  if (target_tokens == nullptr) {
+    DHAKIRA_ASSIGN_OR_RETURN(computed, TargetTokens(unit));
+    target_tokens = &computed;
+  }
+  r.tgt.reserve(target_tokens->size());
+  for (const Token& t : *target_tokens) {
     if (t.type == TokenType::kPlaceholder) continue;
     DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, TokenId(txn, r.tgt_lang, t.key));
     r.tgt.push_back(id);

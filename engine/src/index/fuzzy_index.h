@@ -82,6 +82,32 @@ void EncodeSegRecord(const SegRecord& r, std::string* out);
 // source_only: stop after the source tokens (out->tgt left empty).
 Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out, bool source_only = false);
 
+// The writer's cache of the vocabulary: an open-addressing hash table over one key arena (a node-based map
+// cost a cache miss or three per token of every unit written). Not thread-safe.
+class VocabCache {
+ public:
+  // The id of `key`, or kUnknownToken.
+  uint32_t Find(std::string_view key) const;
+  // Adds `key` (absent) with `id`.
+  void Insert(std::string_view key, uint32_t id);
+  void Clear();
+  size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t offset = 0;  // in arena_
+    uint32_t length = 0;
+    uint32_t id = kUnknownToken;  // kUnknownToken: empty slot
+  };
+  static uint64_t Hash(std::string_view key);
+  void Grow();
+
+  std::vector<Slot> slots_;  // size a power of two, at most half full
+  std::string arena_;
+  size_t size_ = 0;
+};
+
 class FuzzyIndex {
  public:
   FuzzyIndex() = default;
@@ -95,9 +121,13 @@ class FuzzyIndex {
   bool present() const { return present_; }
 
   // ---- writes (inside the store's write transaction) ----
-  // Indexes `unit` (source_tokens filled; target tokenized here with a target-language normalizer).
-  // `old_unit` (same id) is removed first when given.
-  Status Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit);
+  // The target's tokens (target-language normalizer), for Put. Thread-safe (normalizers are pooled), so
+  // the store's preparing threads can run it before the write transaction.
+  StatusOr<std::vector<Token>> TargetTokens(const SegmentPair& unit);
+  // Indexes `unit` (source_tokens filled). `target_tokens`: TargetTokens(unit), or nullptr to compute
+  // them here. `old_unit` (same id) is removed first when given.
+  Status Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit,
+             const std::vector<Token>* target_tokens = nullptr);
   Status Delete(MDB_txn* txn, uint64_t id);
   // Writes the postings buffered by Put (sorted). Must run before the transaction commits.
   Status Flush(MDB_txn* txn);
@@ -125,7 +155,8 @@ class FuzzyIndex {
                      bool occurrences);
   Status RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
                         bool occurrences);
-  StatusOr<Normalizer*> TargetNormalizer(const std::string& lang);
+  StatusOr<std::unique_ptr<Normalizer>> TakeNormalizer(const std::string& lang);
+  void ReturnNormalizer(const std::string& lang, std::unique_ptr<Normalizer> n);
 
   Status WriteError(int rc, std::string_view what) {
     last_write_rc_ = rc;
@@ -137,8 +168,7 @@ class FuzzyIndex {
   MDB_dbi meta_ = 0, vocab_ = 0, src_ = 0, tgt_ = 0, seg_ = 0;
 
   // Writer-side state (writer mutex held by the store).
-  std::unordered_map<std::string, uint32_t> vocab_cache_;  // "<lang>\0<key>" -> id, committed entries
-  std::vector<std::string> pending_vocab_;                  // added in the open transaction
+  VocabCache vocab_cache_;  // "<lang>\0<key>" -> id, as of the open transaction (cleared on abort)
   struct PendingPosting {
     uint8_t side;  // 0 source, 1 target
     uint64_t feature;
@@ -150,7 +180,8 @@ class FuzzyIndex {
   std::string key_buffer_;
   uint32_t next_token_ = 0;
   bool next_token_loaded_ = false;
-  std::unordered_map<std::string, std::unique_ptr<Normalizer>> target_normalizers_;
+  std::mutex normalizers_mu_;  // guards idle_normalizers_ (TargetTokens runs on several threads)
+  std::unordered_map<std::string, std::vector<std::unique_ptr<Normalizer>>> idle_normalizers_;
 };
 
 // Feature list of a token sequence: (token, occurrence) in sequence order, occurrence 1-based; with

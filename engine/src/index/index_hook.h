@@ -22,6 +22,10 @@ class FuzzyIndexHook : public StoreHook, public std::enable_shared_from_this<Fuz
   // (written before the index existed), indexes all of them in the same transaction (a one-time backfill).
   Status Open(const HookOpenContext& ctx) override;
   Status OnPut(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit) override;
+  // The target's tokens, on the store's preparing threads.
+  StatusOr<std::unique_ptr<HookPrepared>> PrepareUnit(const SegmentPair& unit) override;
+  Status OnPutPrepared(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit,
+                       const HookPrepared* prepared) override;
   Status OnDelete(WriteContext& ctx, const SegmentPair& old_unit) override;
   Status BeforeCommit(WriteContext& ctx) override { return Forward(ctx, index_.Flush(ctx.txn())); }
   void OnCommit() override { index_.Commit(); }

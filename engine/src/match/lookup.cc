@@ -47,7 +47,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   const uint32_t m = static_cast<uint32_t>(query.ids.size());
   double t = threshold;
   if (m == 0 || t > 100) return Status::OK();
-  const LengthRange range = FeasibleLengths(m, t, index::kMaxIndexedLength);
+  LengthRange range = FeasibleLengths(m, t, index::kMaxIndexedLength);
   if (range.hi >= index::kMaxIndexedLength) {
     // Lengths this large share one posting bucket; scanning is the simple exact answer for such queries.
     return BruteForceSearch(txn, index, query, threshold, sink, stats);
@@ -83,17 +83,6 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   std::stable_sort(features.begin(), features.end(),
                    [](const Feature& a, const Feature& b) { return a.size < b.size; });
 
-  // Prefix filtering. Every qualifying unit shares >= tau_min = MinOverlap(m, m, t) features (the least
-  // over all lengths), so it appears in at least one of the first m − tau_min + 1 lists. Reading s lists
-  // leaves m − s unread, so a unit of length n needs MinOverlap(m, n, t) − (m − s) hits among them.
-  const uint32_t tau_min = MinOverlap(m, m, t);
-  if (tau_min > m) return Status::OK();
-  uint32_t s = m - tau_min + 1;
-  uint64_t total = 0;
-  for (uint32_t i = 0; i < s; ++i) total += features[i].size;
-  if (total == 0) return Status::OK();
-  while (s < m && features[s].size <= std::max<uint64_t>(kCheapList, total)) total += features[s++].size;
-
   uint64_t max_id = 0;
   {
     Cursor cur;
@@ -105,59 +94,26 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     std::memcpy(&max_id, k.mv_data, sizeof max_id);
   }
   const bool dense = max_id < kMaxDenseIds;
-  if (dense && counts_.size() <= max_id) {
-    counts_.resize(max_id + 1, 0);
-    lengths_.resize(max_id + 1, 0);
-  }
-  std::unordered_map<uint64_t, std::pair<uint16_t, uint16_t>> sparse;  // id -> (count, length)
-
-  // Read the s lists, only the postings of allowed lengths: one positioning, then whole pages.
-  touched_.clear();
-  const uint64_t first = index::MakePosting(range.lo, 0);
-  for (uint32_t i = 0; i < s; ++i) {
-    if (features[i].size == 0) continue;
-    uint64_t key = features[i].key;
-    uint64_t from = first;
-    MDB_val k{sizeof key, &key}, v{sizeof from, &from};
-    int rc = mdb_cursor_get(post.get(), &k, &v, MDB_GET_BOTH_RANGE);
-    if (rc == MDB_NOTFOUND) continue;
-    if (rc == MDB_SUCCESS) rc = mdb_cursor_get(post.get(), &k, &v, MDB_GET_MULTIPLE);
-    bool past_end = false;
-    while (rc == MDB_SUCCESS && !past_end) {
-      const size_t items = v.mv_size / sizeof(uint64_t);
-      buffer_.resize(items);
-      std::memcpy(buffer_.data(), v.mv_data, items * sizeof(uint64_t));
-      if (stats) stats->postings += items;
-      for (uint64_t p : buffer_) {
-        const uint32_t len = index::PostingLength(p);
-        if (len < range.lo) continue;  // the page may start before the first allowed length
-        if (len > range.hi) {
-          past_end = true;
-          break;
-        }
-        const uint64_t id = index::PostingId(p);
-        if (dense) {
-          if (id > max_id) continue;
-          if (counts_[id]++ == 0) {
-            touched_.push_back(id);
-            lengths_[id] = static_cast<uint16_t>(len);
-          }
-        } else {
-          auto& e = sparse[id];
-          if (e.first++ == 0) {
-            touched_.push_back(id);
-            e.second = static_cast<uint16_t>(len);
-          }
-        }
+  if (dense && counts_.size() <= max_id) counts_.resize(max_id + 1, 0);
+  std::unordered_map<uint64_t, uint16_t> sparse;  // id -> count, beyond kMaxDenseIds
+  // Hit counter of a unit; bit 15 marks a unit verified early (counts stay below it: m <= 2^15 − 1 lists).
+  auto counter = [&](uint64_t id) -> uint16_t& { return dense ? counts_[id] : sparse[id]; };
+  // The dense counters must be all zero for the next query, whatever way this one ends.
+  struct ResetCounters {
+    std::vector<uint16_t>& counts;
+    const std::vector<uint64_t>& touched;
+    bool dense;
+    ~ResetCounters() {
+      if (dense) {
+        for (uint64_t p : touched) counts[index::PostingId(p)] = 0;
       }
-      if (!past_end) rc = mdb_cursor_get(post.get(), &k, &v, MDB_NEXT_MULTIPLE);
     }
-    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
-      return IndexLmdbError(rc, "reading the fuzzy index postings");
-    }
-  }
+  } reset{counts_, touched_, dense};
+  constexpr uint16_t kVerified = 0x8000;
+  constexpr uint16_t kCountMask = 0x7FFF;
+  if (m > kCountMask) return BruteForceSearch(txn, index, query, threshold, sink, stats);
 
-  // τ(n) for the current threshold, memoized (MaxDistance is a small loop; this runs per posting read).
+  // τ(n) for the current threshold, memoized (MaxDistance is a small loop; this runs per length).
   std::vector<uint32_t> tau_memo(range.hi + 1, UINT32_MAX);
   double tau_t = t;
   auto tau = [&](uint32_t n) {
@@ -165,51 +121,192 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       std::fill(tau_memo.begin(), tau_memo.end(), UINT32_MAX);
       tau_t = t;
     }
-    if (n > range.hi) return MinOverlap(m, n, t);
+    if (n >= tau_memo.size()) return MinOverlap(m, n, t);
     uint32_t& v = tau_memo[n];
     if (v == UINT32_MAX) v = MinOverlap(m, n, t);
     return v;
   };
-
-  // Candidates by hit count, most first (bucket sort): the likeliest best matches are verified first and
-  // raise the threshold for the rest.
-  if (buckets_.size() < s + 1) buckets_.resize(s + 1);
-  for (auto& b : buckets_) b.clear();
-  for (uint64_t id : touched_) {
-    uint32_t c, n;
-    if (dense) {
-      c = counts_[id];
-      n = lengths_[id];
-      counts_[id] = 0;
-    } else {
-      c = sparse[id].first;
-      n = sparse[id].second;
-    }
+  // Prefix size for length n: a unit of n tokens with τ(n) shared features appears in at least one of the
+  // first m − τ(n) + 1 lists (0 when it cannot qualify at all). τ(n) = τ(m) for n <= m and grows with n
+  // beyond, so the long lists need only be read for the shorter lengths.
+  auto prefix = [&](uint32_t n) -> uint32_t {
     const uint32_t need = tau(n);
-    if (need > n || c + (m - s) < need) continue;
-    buckets_[std::min(c, s)].push_back(id);
-  }
+    return need > m ? 0 : m - need + 1;
+  };
+
   BitParallelLevenshtein lev(query.ids);
   index::SegRecord rec;
-  for (uint32_t c = s; c >= 1 && t <= 100; --c) {
-    for (uint64_t id : buckets_[c]) {
-      if (t > 100) break;
-      if (stats) ++stats->candidates;
-      DHAKIRA_RETURN_IF_ERROR(index.GetSeg(txn, id, &rec, /*source_only=*/true));
-      const uint32_t n = static_cast<uint32_t>(rec.src.size());
-      // The threshold may have risen since this unit was counted: filter again.
-      if (c + (m - s) < tau(n)) continue;
-      if (!LanguageMatches(rec, query)) continue;
-      const uint32_t lg = std::max(m, n);
-      const int32_t k = MaxDistance(lg, t);
-      if (k < 0 || static_cast<int32_t>(m > n ? m - n : n - m) > k) continue;
-      if (stats) ++stats->verified;
-      const uint32_t d = lev.Distance(rec.src, k);
-      if (static_cast<int32_t>(d) > k) continue;
-      DHAKIRA_ASSIGN_OR_RETURN(double next,
-                               sink.Accept(Candidate{id, d, lg, FuzzyPercent(d, lg), rec.changed_at}));
-      t = std::max(t, next);
+  // Verifies one unit (its distance decides; counts only filter). With `defer`, a unit within reach is
+  // kept in passed_ and handed to the sink later, best fuzzy first; otherwise at once.
+  passed_.clear();
+  auto verify = [&](uint64_t id, bool defer) -> Status {
+    if (stats) ++stats->candidates;
+    DHAKIRA_RETURN_IF_ERROR(index.GetSeg(txn, id, &rec, /*source_only=*/true));
+    if (!LanguageMatches(rec, query)) return Status::OK();
+    const uint32_t n = static_cast<uint32_t>(rec.src.size());
+    const uint32_t lg = std::max(m, n);
+    const int32_t k = MaxDistance(lg, t);
+    if (k < 0 || static_cast<int32_t>(m > n ? m - n : n - m) > k) return Status::OK();
+    if (stats) ++stats->verified;
+    const uint32_t d = lev.Distance(rec.src, k);
+    if (static_cast<int32_t>(d) > k) return Status::OK();
+    const Candidate cand{id, d, lg, FuzzyPercent(d, lg), rec.changed_at};
+    if (defer) {
+      passed_.push_back(cand);
+      return Status::OK();
     }
+    DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(cand));
+    t = std::max(t, next);
+    return Status::OK();
+  };
+
+  // Reading the lists, rarest first. List i is read over the lengths whose prefix includes it, [lo, hi_i];
+  // read_hi_[i] records hi_i so that the count filter knows, per length, how many lists were read.
+  // Lossless top-k (progressive reading): after a few lists, the units seen in every list so far (the
+  // likeliest best matches) are verified at once; a full top-k raises t, which shortens the prefix and
+  // the length range of every later list. The final count filter uses the lists actually read.
+  touched_.clear();
+  read_hi_.clear();
+  hot_.clear();
+  constexpr size_t kMaxHot = 16;
+  uint32_t nonempty_read = 0;  // lists read that had postings in range
+  uint32_t next_checkpoint = 2;
+  uint64_t total_read = 0;
+  uint32_t i = 0;
+  auto read_list = [&](uint32_t list, uint32_t lo, uint32_t hi) -> Status {
+    read_hi_.push_back(hi);
+    if (features[list].size == 0 || lo > hi) return Status::OK();
+    uint64_t key = features[list].key;
+    uint64_t from = index::MakePosting(lo, 0);
+    MDB_val k{sizeof key, &key}, v{sizeof from, &from};
+    int rc = mdb_cursor_get(post.get(), &k, &v, MDB_GET_BOTH_RANGE);
+    if (rc == MDB_NOTFOUND) return Status::OK();
+    if (rc == MDB_SUCCESS) rc = mdb_cursor_get(post.get(), &k, &v, MDB_GET_MULTIPLE);
+    const uint16_t full = static_cast<uint16_t>(nonempty_read + 1);  // a hit in every list so far
+    bool any = false, past_end = false;
+    while (rc == MDB_SUCCESS && !past_end) {
+      // The page stays mapped for the read transaction (the store holds its map lock shared meanwhile).
+      const char* data = static_cast<const char*>(v.mv_data);
+      const size_t items = v.mv_size / sizeof(uint64_t);
+      if (stats) stats->postings += items;
+      for (size_t j = 0; j < items; ++j) {
+        uint64_t p;
+        std::memcpy(&p, data + j * sizeof p, sizeof p);
+        const uint32_t len = index::PostingLength(p);
+        if (len < lo) continue;  // the page may start before the first allowed length
+        if (len > hi) {
+          past_end = true;
+          break;
+        }
+        const uint64_t id = index::PostingId(p);
+        if (dense && id > max_id) continue;
+        any = true;
+        uint16_t& c = counter(id);
+        if (c++ == 0) touched_.push_back(p);
+        if ((c & kCountMask) == full && hot_.size() < kMaxHot && !(c & kVerified)) hot_.push_back(id);
+      }
+      if (!past_end) rc = mdb_cursor_get(post.get(), &k, &v, MDB_NEXT_MULTIPLE);
+    }
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+      return IndexLmdbError(rc, "reading the fuzzy index postings");
+    }
+    if (any) ++nonempty_read;
+    total_read += features[list].size;
+    return Status::OK();
+  };
+
+  // 1. The mandatory lists: list i is needed while i < prefix(n) for some feasible n (prefix(n) is
+  //    largest for n <= m).
+  for (; i < m && t <= 100; ++i) {
+    range = FeasibleLengths(m, t, index::kMaxIndexedLength);
+    const uint32_t p_max = prefix(std::min(m, range.hi));
+    if (i >= p_max) break;
+    uint32_t hi = std::max(range.lo, std::min(m, range.hi));
+    while (hi < range.hi && prefix(hi + 1) > i) ++hi;
+    hot_.clear();
+    DHAKIRA_RETURN_IF_ERROR(read_list(i, range.lo, hi));
+    if (i + 1 == next_checkpoint || i + 1 == p_max) {
+      next_checkpoint *= 2;
+      for (uint64_t id : hot_) {
+        uint16_t& c = counter(id);
+        if (c & kVerified) continue;
+        c |= kVerified;
+        DHAKIRA_RETURN_IF_ERROR(verify(id, /*defer=*/false));
+        if (t > 100) break;
+      }
+    }
+  }
+  if (t > 100) return Status::OK();
+  range = FeasibleLengths(m, t, index::kMaxIndexedLength);
+
+  // Lists read per length: cover[n] = #{read lists with hi_i >= n} (every read list covers down to the
+  // final lo, which only rose while reading).
+  std::vector<uint32_t> cover;
+  auto compute_cover = [&] {
+    cover.assign(range.hi + 2, 0);
+    for (uint32_t hi : read_hi_) cover[std::min(hi, range.hi + 1)] += 1;
+    for (uint32_t n = range.hi + 1; n-- > 0;) cover[n] += cover[n + 1];
+  };
+  auto passes = [&](uint64_t p, uint32_t c) {
+    const uint32_t n = index::PostingLength(p);
+    if (n < range.lo || n > range.hi) return false;
+    const uint32_t need = tau(n);
+    return need <= n && c + (m - std::min(m, cover[n])) >= need;
+  };
+
+  // 2. Further lists only while reading one is cheaper than verifying the candidates it would remove:
+  //    the count filter (τ(n) − unread lists) tightens with every list read (~5 ns a posting against
+  //    ~1 µs a verification).
+  compute_cover();
+  constexpr uint64_t kPostingsPerVerification = 500;
+  for (; i < m; ++i) {
+    if (features[i].size > touched_.size() * kPostingsPerVerification) break;
+    if (features[i].size > kCheapList) {
+      uint64_t survivors = 0;
+      for (uint64_t p : touched_) {
+        const uint16_t c = counter(index::PostingId(p));
+        if (!(c & kVerified) && passes(p, c & kCountMask)) ++survivors;
+      }
+      if (features[i].size > survivors * kPostingsPerVerification) break;
+    }
+    hot_.clear();
+    DHAKIRA_RETURN_IF_ERROR(read_list(i, range.lo, range.hi));
+    compute_cover();
+  }
+
+  // 3. Candidates by hit count, most first (bucket sort): the likeliest best matches are verified first
+  //    and raise the threshold for the rest.
+  const uint32_t max_hits = static_cast<uint32_t>(read_hi_.size());
+  if (buckets_.size() < max_hits + 1) buckets_.resize(max_hits + 1);
+  for (auto& b : buckets_) b.clear();
+  for (uint64_t p : touched_) {
+    const uint16_t c = counter(index::PostingId(p));
+    if (c & kVerified) continue;
+    if (!passes(p, c)) continue;
+    buckets_[std::min<uint32_t>(c, max_hits)].push_back(p);
+  }
+  double range_t = t;
+  for (uint32_t c = max_hits; c >= 1 && t <= 100; --c) {
+    for (uint64_t p : buckets_[c]) {
+      if (t > 100) break;
+      // The threshold may have risen since this unit was counted: filter again.
+      if (range_t != t) {
+        range = FeasibleLengths(m, t, index::kMaxIndexedLength);
+        range_t = t;
+      }
+      if (!passes(p, c)) continue;
+      DHAKIRA_RETURN_IF_ERROR(verify(index::PostingId(p), /*defer=*/true));
+    }
+  }
+  std::sort(passed_.begin(), passed_.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.fuzzy != b.fuzzy) return a.fuzzy > b.fuzzy;
+    if (a.changed_at != b.changed_at) return a.changed_at > b.changed_at;
+    return a.id > b.id;
+  });
+  for (const Candidate& cand : passed_) {
+    if (cand.fuzzy < t || t > 100) break;
+    DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(cand));
+    t = std::max(t, next);
   }
   return Status::OK();
 }

@@ -61,11 +61,13 @@ class Searcher {
                           double threshold, CandidateSink& sink, MatchStats* stats);
 
  private:
-  std::vector<uint16_t> counts_;   // dense hit counters by unit id (when ids are small enough)
-  std::vector<uint16_t> lengths_;  // source length of each touched unit
-  std::vector<uint64_t> touched_;
-  std::vector<std::vector<uint64_t>> buckets_;  // candidates by hit count
-  std::vector<uint64_t> buffer_;
+  std::vector<uint16_t> counts_;   // dense hit counters by unit id (when ids are small enough); all 0
+                                   // between queries
+  std::vector<uint64_t> touched_;  // first posting (length, id) of each unit hit
+  std::vector<uint32_t> read_hi_;  // per list read: the longest source length it was read for
+  std::vector<uint64_t> hot_;      // units hit in every list so far (verified early)
+  std::vector<std::vector<uint64_t>> buckets_;  // candidates (postings) by hit count
+  std::vector<Candidate> passed_;               // verified, awaiting the sink
 };
 
 }  // namespace dhakira::match

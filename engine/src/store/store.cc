@@ -514,6 +514,8 @@ struct PreparedOp {
   bool keys = false;  // pair.source_tokens computed
   bool likely_dup =
       false;  // a duplicate before the transaction: keys deferred (maybe never needed)
+  // StoreHook::PrepareUnit results, one per hook in hooks_ order (empty when not prepared).
+  std::vector<std::unique_ptr<HookPrepared>> hook_data;
 };
 
 enum class PreparePhase { kFields, kKeys };
@@ -629,6 +631,7 @@ class StoreImpl final : public LmdbStore {
         return hook->Open(hctx);
       }));
     }
+    std::lock_guard<std::mutex> hooks_lock(hooks_mu_);
     hooks_.push_back(std::move(hook));
     return Status::OK();
   }
@@ -739,6 +742,26 @@ class StoreImpl final : public LmdbStore {
     if (op->keys || op->likely_dup) return Status::OK();
     DHAKIRA_RETURN_IF_ERROR(preparer_.ComputeKeys(&op->pair));
     op->keys = true;
+    std::vector<std::shared_ptr<StoreHook>> hooks;
+    {
+      std::lock_guard<std::mutex> lock(hooks_mu_);  // AttachHook may append meanwhile
+      hooks = hooks_;
+    }
+    op->hook_data.clear();
+    for (const auto& hook : hooks) {
+      DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<HookPrepared> data, hook->PrepareUnit(op->pair));
+      op->hook_data.push_back(std::move(data));
+    }
+    return Status::OK();
+  }
+
+  // Calls every hook's OnPutPrepared with what it prepared for `op` (nullptr when nothing).
+  Status CallOnPut(WriteContext& ctx, const PreparedOp& op, const SegmentPair* old,
+                   const SegmentPair& unit) {
+    for (size_t i = 0; i < hooks_.size(); ++i) {
+      const HookPrepared* data = i < op.hook_data.size() ? op.hook_data[i].get() : nullptr;
+      DHAKIRA_RETURN_IF_ERROR(hooks_[i]->OnPutPrepared(ctx, old, unit, data));
+    }
     return Status::OK();
   }
 
@@ -821,7 +844,7 @@ class StoreImpl final : public LmdbStore {
         r->id = op->pair.id;
         r->outcome = WriteOutcome::kUpdated;
         DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
-        return DoReplace(ctx, st, op->pair.id, &op->pair);
+        return DoReplace(ctx, st, op->pair.id, op);
       case WriteBatch::Op::kDelete:
         r->id = op->pair.id;
         r->outcome = WriteOutcome::kDeleted;
@@ -966,7 +989,7 @@ class StoreImpl final : public LmdbStore {
         }
         r->outcome = WriteOutcome::kUpdated;
         DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
-        return DoReplace(ctx, st, dup, p);
+        return DoReplace(ctx, st, dup, op);
       }
     }
     DHAKIRA_RETURN_IF_ERROR(EnsureKeys(op));
@@ -979,13 +1002,14 @@ class StoreImpl final : public LmdbStore {
     DHAKIRA_RETURN_IF_ERROR(PutUnit(ctx, st, *p, MDB_APPEND));
     DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, *p, false));
     CountUnit(st, *p, +1);
-    for (const auto& hook : hooks_) DHAKIRA_RETURN_IF_ERROR(hook->OnPut(ctx, nullptr, *p));
+    DHAKIRA_RETURN_IF_ERROR(CallOnPut(ctx, *op, nullptr, *p));
     r->id = p->id;
     r->outcome = WriteOutcome::kAdded;
     return Status::OK();
   }
 
-  Status DoReplace(WriteContext& ctx, TxnState* st, uint64_t id, SegmentPair* p) {
+  Status DoReplace(WriteContext& ctx, TxnState* st, uint64_t id, PreparedOp* op) {
+    SegmentPair* p = &op->pair;
     Status s = GetUnitIn(*env_, ctx.txn(), id, &st->old);
     if (!s.ok()) return s;
     const SegmentPair& old = st->old;
@@ -1002,7 +1026,7 @@ class StoreImpl final : public LmdbStore {
     }
     CountUnit(st, old, -1);
     CountUnit(st, *p, +1);
-    for (const auto& hook : hooks_) DHAKIRA_RETURN_IF_ERROR(hook->OnPut(ctx, &old, *p));
+    DHAKIRA_RETURN_IF_ERROR(CallOnPut(ctx, *op, &old, *p));
     return Status::OK();
   }
 
@@ -1058,7 +1082,8 @@ class StoreImpl final : public LmdbStore {
 
   std::shared_ptr<Env> env_;
   std::mutex write_mu_;  // serializes writers, hook registration and the retry loop
-  std::vector<std::shared_ptr<StoreHook>> hooks_;
+  std::vector<std::shared_ptr<StoreHook>> hooks_;  // appended under write_mu_ and hooks_mu_
+  std::mutex hooks_mu_;
   const uint32_t prepare_threads_;
   store_internal::UnitPreparer preparer_;  // thread-safe
 };

@@ -71,6 +71,12 @@ struct HookOpenContext {
   MDB_dbi units_dbi = 0;  // for a backfill: ForEachUnit(txn, ...) works here
 };
 
+// What a hook computed for one unit before the write transaction (see StoreHook::PrepareUnit).
+class HookPrepared {
+ public:
+  virtual ~HookPrepared() = default;
+};
+
 // A component whose databases live in the TM's environment. Implementations are called with the
 // store's writer mutex held (never concurrently with each other for one store).
 class StoreHook {
@@ -84,6 +90,19 @@ class StoreHook {
   // Both carry source_tokens.
   virtual Status OnPut(WriteContext& ctx, const SegmentPair* old_unit,
                        const SegmentPair& new_unit) = 0;
+  // Work for a unit about to be added or updated that needs no transaction (e.g. normalizing its target),
+  // done before the write transaction on the store's preparing threads, so that the serial part of a
+  // large batch stays short. Called concurrently from several threads: must be thread-safe. The result
+  // goes to OnPutPrepared for the same unit (the store may also skip this and pass nullptr).
+  virtual StatusOr<std::unique_ptr<HookPrepared>> PrepareUnit(const SegmentPair& unit) {
+    return std::unique_ptr<HookPrepared>();
+  }
+  // OnPut with what PrepareUnit returned for this unit (nullptr when it was not called). The store calls
+  // this one; the default forwards to OnPut.
+  virtual Status OnPutPrepared(WriteContext& ctx, const SegmentPair* old_unit,
+                               const SegmentPair& new_unit, const HookPrepared* prepared) {
+    return OnPut(ctx, old_unit, new_unit);
+  }
   // A unit was deleted.
   virtual Status OnDelete(WriteContext& ctx, const SegmentPair& old_unit) = 0;
   // Called once after the last OnPut/OnDelete of a write transaction, just before it commits (still inside
