@@ -1,11 +1,8 @@
 // `dhakira --server ADDRESS match|concordance|import|export` against a real `dhakira serve` on a
 // temp socket: the real CLI binary is run on the TM itself and through the server, and the outputs
 // compared byte for byte (human and JSON, single query and stdin batches, errors).
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -54,46 +51,30 @@ class RemoteCliTest : public ::testing::Test {
  protected:
   // One TM and one server for the whole suite: import the sample pairs, then serve them.
   static void SetUpTestSuite() {
-    char tmpl[] = "/tmp/dhk-remote-cli-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    tmp_ = new test_support::TempDir();
+    ASSERT_TRUE(tmp_->ok()) << "cannot make a temporary directory";
+    dir_ = tmp_->path();
     ProcessResult imported =
         RunCli({"--db", dir_ + "/tm", "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
                 std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
                "");
     ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
 
-    int out[2];
-    ASSERT_EQ(::pipe(out), 0);
-    server_pid_ = ::fork();
-    ASSERT_GE(server_pid_, 0);
-    if (server_pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      const int devnull = ::open("/dev/null", O_WRONLY);
-      if (devnull >= 0) ::dup2(devnull, 2);
-      const std::string db = dir_ + "/tm", sock = dir_ + "/s.sock";
-      ::execl(DHAKIRA_CLI_BINARY, "dhakira", "--db", db.c_str(), "serve", "--socket", sock.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    char c;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
+    server_ = new test_support::BackgroundProcess(
+        {DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock"}, {},
+        /*read_stdout=*/true);
+    ASSERT_TRUE(server_->running());
+    const std::string line = server_->ReadLine();
     ASSERT_EQ(line, "listening unix:" + dir_ + "/s.sock");
     address_ = line.substr(std::string("listening ").size());
   }
 
   static void TearDownTestSuite() {
-    if (server_pid_ > 0) {
-      ::kill(server_pid_, SIGTERM);
-      ::waitpid(server_pid_, nullptr, 0);
-      server_pid_ = -1;
-    }
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
+    if (server_ != nullptr && server_->Kill(SIGTERM)) server_->Wait();
+    delete server_;  // SIGKILL if it is still running
+    server_ = nullptr;
+    delete tmp_;
+    tmp_ = nullptr;
   }
 
   void SetUp() override { ASSERT_FALSE(address_.empty()) << "the server did not start"; }
@@ -118,12 +99,14 @@ class RemoteCliTest : public ::testing::Test {
 
   static std::string dir_;
   static std::string address_;
-  static pid_t server_pid_;
+  static test_support::TempDir* tmp_;
+  static test_support::BackgroundProcess* server_;
 };
 
 std::string RemoteCliTest::dir_;
 std::string RemoteCliTest::address_;
-pid_t RemoteCliTest::server_pid_ = -1;
+test_support::TempDir* RemoteCliTest::tmp_ = nullptr;
+test_support::BackgroundProcess* RemoteCliTest::server_ = nullptr;
 
 TEST_F(RemoteCliTest, MatchPrintsWhatTheLocalMatchPrints) {
   const std::vector<std::string> sources = SampleSources();
