@@ -12,6 +12,7 @@
 #include "dhakira/segment.h"
 #include "dhakira/store.h"
 #include "json.h"
+#include "remote.h"
 
 namespace dhakira::cli {
 namespace {
@@ -93,6 +94,22 @@ class Runner {
     pair_options_.origin = p_.Get("origin");
     if (const char* u = std::getenv("USER"); u != nullptr) pair_options_.user = u;
 
+#ifdef DHAKIRA_HAVE_SERVICE
+    if (!ctx_.server.empty()) {
+      // The server aligns with its default lexicon; what needs the local TM or another lexicon cannot
+      // work through it.
+      for (const char* flag : {"import", "learn", "no-lexicon"}) {
+        if (p_.Flag(flag)) {
+          return UsageError(ctx_, "align",
+                            Trf("--{1} does not work through --server", std::string(flag)));
+        }
+      }
+      auto client = ConnectServer(ctx_);
+      if (!client.ok()) return Fail(ctx_, client.status());
+      client_ = std::move(client).value();
+      return kExitOk;
+    }
+#endif
     std::shared_ptr<const Lexicon> lexicon;
     if (!p_.Flag("no-lexicon")) {
       auto lex = Lexicon::LoadDefault(src_lang_, tgt_lang_);
@@ -133,7 +150,15 @@ class Runner {
     if (!src.ok()) return Fail(ctx_, src.status());
     auto tgt = ReadDocument(job.tgt_path, tgt_lang_, presplit);
     if (!tgt.ok()) return Fail(ctx_, tgt.status());
-    auto result = aligner_->Align(*src, *tgt);
+    StatusOr<AlignResult> result = Status::Internal("unset");
+#ifdef DHAKIRA_HAVE_SERVICE
+    if (client_ != nullptr) {
+      result = client_->Align(*src, *tgt, options_);
+    } else
+#endif
+    {
+      result = aligner_->Align(*src, *tgt);
+    }
     if (!result.ok())
       return Fail(ctx_, result.status().WithContext(job.src_path + " / " + job.tgt_path));
 
@@ -234,6 +259,9 @@ class Runner {
   PairOptions pair_options_;
   std::unique_ptr<Aligner> aligner_;
   std::unique_ptr<Store> store_;
+#ifdef DHAKIRA_HAVE_SERVICE
+  std::unique_ptr<Client> client_;  // --server: the server aligns
+#endif
   size_t learned_pairs_ = 0;
 };
 

@@ -8,11 +8,10 @@ namespace dhakira::cli {
 
 bool SupportsServer(std::string_view command) {
 #ifdef DHAKIRA_HAVE_SERVICE
-  // Commands that touch no TM (normalize, split) simply run locally. align does not: its lexicon,
-  // --learn and --batch work on local files and the local TM (the Align RPC serves CAT tools
-  // instead).
-  static constexpr std::array<std::string_view, 10> kRemote = {
-      "add",    "get",    "delete",    "stats",       "match",
+  // Commands that touch no TM (normalize, split) simply run locally; align reads and splits its
+  // files locally and has the server align them (not with --import, --learn or --no-lexicon).
+  static constexpr std::array<std::string_view, 11> kRemote = {
+      "add",    "get",    "delete",    "stats",       "match", "align",
       "import", "export", "normalize", "concordance", "split"};
   return std::find(kRemote.begin(), kRemote.end(), command) != kRemote.end();
 #else

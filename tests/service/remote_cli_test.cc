@@ -326,10 +326,11 @@ TEST_F(RemoteCliTest, ErrorsHaveTheSameExitCodeAndSayWhatIsWrong) {
   remote = Remote({"concordance", "--brute-force", "نص"});
   EXPECT_EQ(remote.exit_code, 2);
 
-  // align cannot work through a server: a usage error saying so.
-  remote = Remote({"align", "a.txt", "b.txt", "--src-lang", "ar", "--tgt-lang", "en"});
+  // align through a server cannot import into it, nor use another lexicon: a usage error saying so.
+  remote = Remote({"align", "a.txt", "b.txt", "--src-lang", "ar", "--tgt-lang", "en", "--import"});
   EXPECT_EQ(remote.exit_code, 2);
-  EXPECT_NE(remote.err.find("does not work through --server"), std::string::npos) << remote.err;
+  EXPECT_NE(remote.err.find("--import does not work through --server"), std::string::npos)
+      << remote.err;
 
   // No server behind the address.
   ProcessResult down = RunCli({"--server", "unix:" + dir_ + "/nobody.sock", "match", "نص"}, "");
@@ -338,6 +339,26 @@ TEST_F(RemoteCliTest, ErrorsHaveTheSameExitCodeAndSayWhatIsWrong) {
   down = RunCli({"--server", "unix:" + dir_ + "/nobody.sock", "match", "--json"}, "نص\nآخر\n");
   EXPECT_EQ(down.exit_code, 1);
   EXPECT_EQ(Count(down.err, "cannot reach"), 1u) << down.err;  // reported once, not per line
+}
+
+TEST_F(RemoteCliTest, AlignPrintsWhatTheLocalAlignPrints) {
+  // The files are read and split locally, the server aligns the sentences with its default lexicon.
+  const std::string articles = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
+  for (const std::string format : {"links", "json", "tsv", "tmx"}) {
+    ProcessResult r = ExpectSame({"align", articles + "hama-wheat-harvest.ar.txt",
+                                  articles + "hama-wheat-harvest.en.txt", "--src-lang", "ar",
+                                  "--tgt-lang", "en", "--format", format});
+    EXPECT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    EXPECT_GT(r.out.size(), 100u) << format;
+  }
+  ProcessResult r = ExpectSame({"align", articles + "aleppo-exam-transport.ar.split",
+                                articles + "aleppo-exam-transport.en.split", "--presplit",
+                                "--src-lang", "ar", "--tgt-lang", "en", "--min-confidence", "0.8"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("]:["), std::string::npos) << r.out;
+  r = ExpectSame({"align", articles + "missing.ar.txt", articles + "hama-wheat-harvest.en.txt",
+                  "--src-lang", "ar", "--tgt-lang", "en"});
+  EXPECT_EQ(r.exit_code, 1);
 }
 
 TEST_F(RemoteCliTest, ImportAndExportStreamThroughTheServer) {

@@ -505,6 +505,63 @@ class ClientImpl final : public Client {
     return s;
   }
 
+  StatusOr<AlignResult> Align(const std::vector<std::string>& source,
+                              const std::vector<std::string>& target,
+                              const AlignOptions& options) override {
+    const AlignOptions defaults;
+    if (options.band != defaults.band || options.max_one_to_many != defaults.max_one_to_many ||
+        options.max_many_to_one != defaults.max_many_to_one) {
+      return Status::InvalidArgument(
+          "band, max_one_to_many, max_many_to_one: only the defaults are available through the server");
+    }
+    v1::AlignRequest req;
+    req.set_src_lang(options.src_lang);
+    req.set_tgt_lang(options.tgt_lang);
+    for (const std::string& s : source) {
+      DHAKIRA_RETURN_IF_ERROR(CheckText(s, "source"));
+      req.mutable_source()->mutable_sentences()->add_sentence(s);
+    }
+    for (const std::string& s : target) {
+      DHAKIRA_RETURN_IF_ERROR(CheckText(s, "target"));
+      req.mutable_target()->mutable_sentences()->add_sentence(s);
+    }
+    req.set_length_ratio(options.length_ratio);
+    req.set_min_confidence(options.min_confidence);
+    req.set_no_editorial_detection(!options.detect_editorial);
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    v1::AlignResponse resp;
+    DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->Align(&ctx, req, &resp), "align"));
+    AlignResult result;
+    result.length_ratio = resp.length_ratio();
+    result.links.reserve(static_cast<size_t>(resp.links_size()));
+    for (const v1::AlignLink& pl : resp.links()) {
+      AlignLink link;
+      link.src.assign(pl.src().begin(), pl.src().end());
+      link.tgt.assign(pl.tgt().begin(), pl.tgt().end());
+      link.confidence = pl.confidence();
+      link.low_confidence = pl.low_confidence();
+      switch (pl.editorial()) {
+        case v1::EDITORIAL_TITLE:
+          link.editorial = EditorialKind::kTitle;
+          break;
+        case v1::EDITORIAL_STANDFIRST:
+          link.editorial = EditorialKind::kStandfirst;
+          break;
+        case v1::EDITORIAL_DISCLAIMER:
+          link.editorial = EditorialKind::kDisclaimer;
+          break;
+        case v1::EDITORIAL_KEYWORDS:
+          link.editorial = EditorialKind::kKeywords;
+          break;
+        default:
+          link.editorial = EditorialKind::kNone;
+      }
+      result.links.push_back(std::move(link));
+    }
+    return result;
+  }
+
   StatusOr<ExportSummary> Export(const std::string& path, const ExportOptions& options) override {
     FileFormat format = options.format;
     if (format == FileFormat::kAuto) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dhakira/align.h"
 #include "dhakira/io.h"
 #include "dhakira/match.h"
 #include "dhakira/status.h"
@@ -142,6 +143,12 @@ class Client {
   // `file` = `path`. ImportSummary::rejected counts them all. `reporter` may be null.
   virtual StatusOr<ImportSummary> Import(const std::string& path, const ImportOptions& options,
                                          ImportReporter* reporter) = 0;
+  // Aligns two sentence lists (already split) on the server, with its default lexicon of the pair
+  // and options.min_confidence, length_ratio and detect_editorial; the band and n-m limits must be the
+  // defaults (InvalidArgument otherwise). Nothing is imported. AlignResult::band stays 0.
+  virtual StatusOr<AlignResult> Align(const std::vector<std::string>& source,
+                                      const std::vector<std::string>& target,
+                                      const AlignOptions& options) = 0;
   // Writes the server's Export into the local file `path` (TMX or TSV by options.format, else by
   // the name; ".gz" compresses), under a temporary name renamed into place when complete.
   virtual StatusOr<ExportSummary> Export(const std::string& path, const ExportOptions& options) = 0;
