@@ -96,8 +96,8 @@ class Runner {
 
 #ifdef DHAKIRA_HAVE_SERVICE
     if (!ctx_.server.empty()) {
-      // The server aligns with its default lexicon; what needs the local TM or another lexicon cannot
-      // work through it.
+      // The server aligns with its default lexicon; what needs the local TM or another lexicon
+      // cannot work through it.
       for (const char* flag : {"import", "learn", "no-lexicon"}) {
         if (p_.Flag(flag)) {
           return UsageError(ctx_, "align",

@@ -512,7 +512,8 @@ class ClientImpl final : public Client {
     if (options.band != defaults.band || options.max_one_to_many != defaults.max_one_to_many ||
         options.max_many_to_one != defaults.max_many_to_one) {
       return Status::InvalidArgument(
-          "band, max_one_to_many, max_many_to_one: only the defaults are available through the server");
+          "band, max_one_to_many, max_many_to_one: only the defaults are available through the "
+          "server");
     }
     v1::AlignRequest req;
     req.set_src_lang(options.src_lang);

@@ -144,8 +144,8 @@ class Client {
   virtual StatusOr<ImportSummary> Import(const std::string& path, const ImportOptions& options,
                                          ImportReporter* reporter) = 0;
   // Aligns two sentence lists (already split) on the server, with its default lexicon of the pair
-  // and options.min_confidence, length_ratio and detect_editorial; the band and n-m limits must be the
-  // defaults (InvalidArgument otherwise). Nothing is imported. AlignResult::band stays 0.
+  // and options.min_confidence, length_ratio and detect_editorial; the band and n-m limits must be
+  // the defaults (InvalidArgument otherwise). Nothing is imported. AlignResult::band stays 0.
   virtual StatusOr<AlignResult> Align(const std::vector<std::string>& source,
                                       const std::vector<std::string>& target,
                                       const AlignOptions& options) = 0;
