@@ -1,4 +1,5 @@
-// dhakira import: bulk import of TMX, TSV and line-parallel files (engine: dhakira/io.h).
+// dhakira import: bulk import of TMX, TSV and line-parallel files (engine: dhakira/io.h); TMX and TSV
+// also through --server (the Import stream).
 #include <signal.h>
 #include <unistd.h>
 
@@ -267,12 +268,9 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
         .Field("added", s.added)
         .Field("updated", s.updated)
         .Field("duplicates_skipped", s.duplicates_skipped)
-        .Field("rejected", s.rejected);
-    w.Key("rejected_by_reason").BeginObject();
-    for (const auto& [k, v] : s.rejected_by_reason) w.Field(k, v);
-    w.EndObject().Key("warnings_by_reason").BeginObject();
-    for (const auto& [k, v] : s.warnings_by_reason) w.Field(k, v);
-    w.EndObject()
+        .Field("rejected", s.rejected)
+        .Field("rejected_by_reason", s.rejected_by_reason)
+        .Field("warnings_by_reason", s.warnings_by_reason)
         .Field("illegal_chars_replaced", s.illegal_chars_replaced)
         .Field("entities_replaced", s.entities_replaced)
         .Field("batches_committed", s.batches_committed)

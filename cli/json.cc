@@ -38,6 +38,11 @@ JsonWriter& JsonWriter::EndArray() {
   first_.pop_back();
   return *this;
 }
+JsonWriter& JsonWriter::Field(std::string_view key, const std::map<std::string, uint64_t>& counts) {
+  Key(key).BeginObject();
+  for (const auto& [name, count] : counts) Field(name, count);
+  return EndObject();
+}
 JsonWriter& JsonWriter::Key(std::string_view key) {
   BeforeValue();
   AppendEscaped(&out_, key);

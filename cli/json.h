@@ -4,6 +4,7 @@
 #define DHAKIRA_CLI_JSON_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,8 @@ class JsonWriter {
   JsonWriter& Field(std::string_view key, int value) { return Key(key).Int(value); }
   JsonWriter& Field(std::string_view key, double value) { return Key(key).Double(value); }
   JsonWriter& Field(std::string_view key, bool value) { return Key(key).Bool(value); }
+  // An object of counts, {"name": count, ...} in the map's (sorted) order.
+  JsonWriter& Field(std::string_view key, const std::map<std::string, uint64_t>& counts);
 
   const std::string& str() const { return out_; }
   // Returns the document and resets the writer.

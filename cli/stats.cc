@@ -54,12 +54,10 @@ int RunStats(Context& ctx, const std::vector<std::string>& args) {
         .Field("segments", stats->segments)
         .Field("file_bytes", stats->file_bytes)
         .Field("map_bytes", stats->map_bytes)
-        .Field("format_version", stats->format_version);
-    w.Key("language_pairs").BeginObject();
-    for (const auto& [k, v] : stats->language_pairs) w.Field(k, v);
-    w.EndObject().Key("origins").BeginObject();
-    for (const auto& [k, v] : stats->origins) w.Field(k, v);
-    w.EndObject().EndObject();
+        .Field("format_version", stats->format_version)
+        .Field("language_pairs", stats->language_pairs)
+        .Field("origins", stats->origins)
+        .EndObject();
     *ctx.out << w.str() << '\n';
     return kExitOk;
   }

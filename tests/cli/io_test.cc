@@ -1,10 +1,8 @@
-// End-to-end tests of `dhakira import` and `dhakira export`, including a real import process killed with
-// SIGKILL mid-way.
-#include <fcntl.h>
+// End-to-end tests of `dhakira import` and `dhakira export`, including a real import process killed
+// with SIGKILL mid-way.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -121,17 +119,10 @@ TEST_F(IoCliTest, SigkillMidImportThenResume) {
            std::to_string(i) + " that the situation is stable\n";
   }
   const std::string path = Write("big.tsv", tsv);
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    execl(DHAKIRA_CLI_BINARY, DHAKIRA_CLI_BINARY, "--db", db_.c_str(), "import", path.c_str(), "--src-lang",
-          "ar", "--tgt-lang", "en", "--batch", std::to_string(kBatch).c_str(), "--quiet",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  dhakira::test_support::BackgroundProcess import({DHAKIRA_CLI_BINARY, "--db", db_, "import", path,
+                                                   "--src-lang", "ar", "--tgt-lang", "en",
+                                                   "--batch", std::to_string(kBatch), "--quiet"});
+  ASSERT_TRUE(import.running());
   // Kill it once some batches are committed (the TM is polled read-only from here).
   uint64_t seen = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -139,9 +130,8 @@ TEST_F(IoCliTest, SigkillMidImportThenResume) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     seen = Segments();
   }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
+  import.Kill(SIGKILL);
+  const int status = import.Wait();
   ASSERT_TRUE(WIFSIGNALED(status)) << "the import ended before it was killed (" << seen << " pairs seen)";
 
   const uint64_t kept = Segments();

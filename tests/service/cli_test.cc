@@ -1,16 +1,14 @@
-// The CLI side of the service: `dhakira serve` as a process (ready line, SIGTERM stops it cleanly, socket
-// removed) and `dhakira --server ADDRESS COMMAND` printing the same as the command run on the TM itself.
-#include <fcntl.h>
+// The CLI side of the service: `dhakira serve` as a process (ready line, SIGTERM stops it cleanly,
+// socket removed) and `dhakira --server ADDRESS COMMAND` printing the same as the command run on
+// the TM itself.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "dhakira/service.h"
@@ -48,41 +46,23 @@ std::vector<std::string> Cat(std::vector<std::string> a, const std::vector<std::
 class CliServiceTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory"; }
-  void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
   // Starts `dhakira --db DIR/tm serve --socket DIR/s.sock` and waits for its "listening" line.
   void StartServe() {
-    int out[2];
-    ASSERT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      const int devnull = ::open("/dev/null", O_WRONLY);  // keep the test log free of its messages
-      if (devnull >= 0) ::dup2(devnull, 2);
-      const std::string db = dir_ + "/tm", sock = dir_ + "/s.sock";
-      ::execl(DHAKIRA_CLI_BINARY, "dhakira", "--db", db.c_str(), "serve", "--socket", sock.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    char c;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
-    ASSERT_EQ(line, "listening unix:" + dir_ + "/s.sock");
+    const std::string sock = dir_ + "/s.sock";
+    serve_ = std::make_unique<test_support::BackgroundProcess>(
+        std::vector<std::string>{DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket",
+                                 sock},
+        std::vector<std::string>{}, /*read_stdout=*/true);
+    ASSERT_TRUE(serve_->running());
+    const std::string line = serve_->ReadLine();
+    ASSERT_EQ(line, "listening unix:" + sock);
     address_ = line.substr(std::string("listening ").size());
   }
 
   test_support::TempDir tmp_;
   const std::string dir_ = tmp_.path();
-  pid_t pid_ = -1;
+  std::unique_ptr<test_support::BackgroundProcess>
+      serve_;  // killed at destruction if still running
   std::string address_;
 };
 
@@ -91,10 +71,8 @@ TEST_F(CliServiceTest, ServeStopsCleanlyOnSigterm) {
   ProcessResult added = Cli({"--server", address_, "add", "--src-lang", "ar", "--tgt-lang", "en",
                              "انتهى الاجتماع", "The meeting ended"});
   ASSERT_EQ(added.exit_code, 0) << added.out;
-  ASSERT_EQ(::kill(pid_, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid_, &status, 0), pid_);
-  pid_ = -1;
+  ASSERT_TRUE(serve_->Kill(SIGTERM));
+  const int status = serve_->Wait();
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_FALSE(fs::exists(dir_ + "/s.sock"));

@@ -26,7 +26,8 @@ class PythonClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
-    if (test_support::Run({"/usr/bin/python3", "-c", "import grpc, grpc_tools"}).exit_code != 0) {
+    if (test_support::RunProcess({"/usr/bin/python3", "-c", "import grpc, grpc_tools"}).exit_code !=
+        0) {
       GTEST_SKIP() << "python3-grpcio / python3-grpc-tools are not installed (scripts/setup installs them)";
     }
     ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
@@ -52,7 +53,7 @@ class PythonClientTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     test_support::RunOptions options;
     options.merge_stderr = true;
-    return test_support::Run(argv, options);
+    return test_support::RunProcess(argv, options);
   }
 
   test_support::TempDir tmp_;  // first member: removed after the TM and server are closed

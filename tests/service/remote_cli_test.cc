@@ -3,10 +3,12 @@
 // compared byte for byte (human and JSON, single query and stdin batches, errors).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -40,6 +42,88 @@ size_t Count(const std::string& s, const std::string& what) {
   return n;
 }
 
+// dhakira fed through a pipe as a CAT tool would feed it: a line written, its answer read, and only
+// then the next line, stdin still open.
+class PipedCli {
+ public:
+  ~PipedCli() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (in_ >= 0) ::close(in_);
+    if (out_ >= 0) ::close(out_);
+  }
+
+  bool Start(const std::vector<std::string>& args) {
+    int in[2], out[2];
+    if (::pipe(in) != 0 || ::pipe(out) != 0) return false;
+    pid_ = ::fork();
+    if (pid_ < 0) return false;
+    if (pid_ == 0) {
+      ::dup2(in[0], 0);
+      ::dup2(out[1], 1);
+      const int devnull = ::open("/dev/null", O_WRONLY);
+      if (devnull >= 0) ::dup2(devnull, 2);
+      ::close(in[1]);
+      ::close(out[0]);
+      std::vector<std::string> copy = args;
+      std::vector<char*> argv{const_cast<char*>(DHAKIRA_CLI_BINARY)};
+      for (std::string& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(DHAKIRA_CLI_BINARY, argv.data());
+      ::_exit(127);
+    }
+    ::close(in[0]);
+    ::close(out[1]);
+    in_ = in[1];
+    out_ = out[0];
+    return true;
+  }
+
+  bool WriteLine(const std::string& line) {
+    const std::string data = line + "\n";
+    return ::write(in_, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+  }
+
+  // The next line of output without its newline, or "(timeout)" when none comes within `ms`.
+  std::string ReadLine(int ms) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    for (;;) {
+      const size_t nl = buf_.find('\n');
+      if (nl != std::string::npos) {
+        std::string line = buf_.substr(0, nl);
+        buf_.erase(0, nl + 1);
+        return line;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return "(timeout)";
+      pollfd p{out_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char chunk[4096];
+      const ssize_t n = ::read(out_, chunk, sizeof chunk);
+      if (n <= 0) return "(end of output)";
+      buf_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+
+  // Closes stdin and returns the exit code.
+  int Finish() {
+    ::close(in_);
+    in_ = -1;
+    int status = 0;
+    if (::waitpid(pid_, &status, 0) != pid_) return -1;
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1;
+  std::string buf_;
+};
+
 // The source column of data/sample-pairs.tsv (the TM of the tests), header skipped.
 std::vector<std::string> SampleSources() {
   std::ifstream in(std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv");
@@ -54,46 +138,30 @@ class RemoteCliTest : public ::testing::Test {
  protected:
   // One TM and one server for the whole suite: import the sample pairs, then serve them.
   static void SetUpTestSuite() {
-    char tmpl[] = "/tmp/dhk-remote-cli-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    tmp_ = new test_support::TempDir();
+    ASSERT_TRUE(tmp_->ok()) << "cannot make a temporary directory";
+    dir_ = tmp_->path();
     ProcessResult imported =
         RunCli({"--db", dir_ + "/tm", "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
                 std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
                "");
     ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
 
-    int out[2];
-    ASSERT_EQ(::pipe(out), 0);
-    server_pid_ = ::fork();
-    ASSERT_GE(server_pid_, 0);
-    if (server_pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      const int devnull = ::open("/dev/null", O_WRONLY);
-      if (devnull >= 0) ::dup2(devnull, 2);
-      const std::string db = dir_ + "/tm", sock = dir_ + "/s.sock";
-      ::execl(DHAKIRA_CLI_BINARY, "dhakira", "--db", db.c_str(), "serve", "--socket", sock.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    char c;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
+    server_ = new test_support::BackgroundProcess(
+        {DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock"}, {},
+        /*read_stdout=*/true);
+    ASSERT_TRUE(server_->running());
+    const std::string line = server_->ReadLine();
     ASSERT_EQ(line, "listening unix:" + dir_ + "/s.sock");
     address_ = line.substr(std::string("listening ").size());
   }
 
   static void TearDownTestSuite() {
-    if (server_pid_ > 0) {
-      ::kill(server_pid_, SIGTERM);
-      ::waitpid(server_pid_, nullptr, 0);
-      server_pid_ = -1;
-    }
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
+    if (server_ != nullptr && server_->Kill(SIGTERM)) server_->Wait();
+    delete server_;  // SIGKILL if it is still running
+    server_ = nullptr;
+    delete tmp_;
+    tmp_ = nullptr;
   }
 
   void SetUp() override { ASSERT_FALSE(address_.empty()) << "the server did not start"; }
@@ -118,12 +186,14 @@ class RemoteCliTest : public ::testing::Test {
 
   static std::string dir_;
   static std::string address_;
-  static pid_t server_pid_;
+  static test_support::TempDir* tmp_;
+  static test_support::BackgroundProcess* server_;
 };
 
 std::string RemoteCliTest::dir_;
 std::string RemoteCliTest::address_;
-pid_t RemoteCliTest::server_pid_ = -1;
+test_support::TempDir* RemoteCliTest::tmp_ = nullptr;
+test_support::BackgroundProcess* RemoteCliTest::server_ = nullptr;
 
 TEST_F(RemoteCliTest, MatchPrintsWhatTheLocalMatchPrints) {
   const std::vector<std::string> sources = SampleSources();
@@ -187,6 +257,23 @@ TEST_F(RemoteCliTest, MatchBatchLargerThanOneServerCall) {
   ProcessResult r = ExpectSame({"match", "--json", "--top", "1"}, input);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Count(r.out, "\"kind\":\"exact\""), 300u);
+}
+
+TEST_F(RemoteCliTest, BatchModeAnswersEachLineAsItArrives) {
+  // A CAT tool keeps stdin open and waits for each answer: batching must never wait for more lines.
+  const std::vector<std::string> sources = SampleSources();
+  ASSERT_GE(sources.size(), 2u);
+  for (const std::vector<std::string>& where : {std::vector<std::string>{"--db", dir_ + "/tm"},
+                                                std::vector<std::string>{"--server", address_}}) {
+    PipedCli cli;
+    ASSERT_TRUE(cli.Start(Concat(where, {"match", "--json"})));
+    for (size_t i = 0; i < 2; ++i) {
+      ASSERT_TRUE(cli.WriteLine(sources[i]));
+      const std::string answer = cli.ReadLine(20000);
+      EXPECT_NE(answer.find("\"kind\":\"exact\""), std::string::npos) << where[0] << ": " << answer;
+    }
+    EXPECT_EQ(cli.Finish(), 0) << where[0];
+  }
 }
 
 TEST_F(RemoteCliTest, ConcordancePrintsWhatTheLocalConcordancePrints) {

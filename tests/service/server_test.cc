@@ -550,6 +550,7 @@ TEST_F(ServerTest, LookupKindsAndBatchErrors) {
 // Client::Lookup / BatchLookup / Concordance return what the engine returns on the server's TM: the
 // CLI prints them with the same code as local results.
 TEST_F(ServerTest, ClientLookupsEqualTheLocalMatcher) {
+  options_.max_batch_segments = 2;  // the client splits its batches to fit
   StartServer();
   auto client = Connect(server_->addresses()[0]);
   ASSERT_NE(client, nullptr);

@@ -35,8 +35,8 @@ void CloseFd(int& fd) {
 
 std::string NameOf(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
-// The child's environment as described at Run(): later entries replace earlier ones of the same
-// name.
+// The child's environment as described at RunProcess(): later entries replace earlier ones of the
+// same name.
 std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra) {
   std::vector<std::string> env;
   auto set = [&env](const std::string& entry) {
@@ -74,14 +74,40 @@ ProcessResult Failed(const std::string& what) {
   return r;
 }
 
+// Starts argv with the environment described at RunProcess(); the child's stdin, stdout and stderr
+// are dup2'ed from `in`, `out` and `err`, or /dev/null where they are -1. Returns its pid, or -1
+// with errno set.
+pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env, int in,
+            int out, int err) {
+  std::vector<std::string> args = argv;
+  std::vector<std::string> env = ChildEnvironment(extra_env);
+  std::vector<char*> c_args = CStrings(args), c_env = CStrings(env);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const int fds[3] = {in, out, err};
+  for (int target = 0; target < 3; ++target) {
+    if (fds[target] >= 0) {
+      posix_spawn_file_actions_adddup2(&actions, fds[target], target);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, target, "/dev/null",
+                                       target == 0 ? O_RDONLY : O_WRONLY, 0);
+    }
+  }
+  pid_t pid = -1;
+  const int spawned =
+      ::posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    errno = spawned;
+    return -1;
+  }
+  return pid;
+}
+
 }  // namespace
 
-ProcessResult Run(const std::vector<std::string>& argv, const RunOptions& options) {
+ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options) {
   if (argv.empty()) return ProcessResult{-1, "", "cli_runner: no program to run"};
-  std::vector<std::string> args = argv;
-  std::vector<std::string> env = ChildEnvironment(options.env);
-  std::vector<char*> c_args = CStrings(args), c_env = CStrings(env);
-
   // fd[0..1]: stdin pipe, fd[2..3]: stdout pipe, fd[4..5]: stderr pipe; all close-on-exec, the
   // child gets its ends through dup2.
   Fds p;
@@ -90,23 +116,9 @@ ProcessResult Run(const std::vector<std::string>& argv, const RunOptions& option
       (!options.merge_stderr && ::pipe2(p.fd + 4, O_CLOEXEC) != 0)) {
     return Failed("pipe");
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (feed) {
-    posix_spawn_file_actions_adddup2(&actions, p.fd[0], 0);
-  } else {
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  }
-  posix_spawn_file_actions_adddup2(&actions, p.fd[3], 1);
-  posix_spawn_file_actions_adddup2(&actions, options.merge_stderr ? p.fd[3] : p.fd[5], 2);
-  pid_t pid = -1;
-  const int spawned =
-      ::posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    errno = spawned;
-    return Failed("cannot run " + argv[0]);
-  }
+  const pid_t pid = Spawn(argv, options.env, feed ? p.fd[0] : -1, p.fd[3],
+                          options.merge_stderr ? p.fd[3] : p.fd[5]);
+  if (pid < 0) return Failed("cannot run " + argv[0]);
   CloseFd(p.fd[0]);
   CloseFd(p.fd[3]);
   CloseFd(p.fd[5]);
@@ -172,7 +184,7 @@ ProcessResult Run(const std::vector<std::string>& argv, const RunOptions& option
 ProcessResult RunCli(const std::vector<std::string>& args, const RunOptions& options) {
   std::vector<std::string> argv{DHAKIRA_CLI_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, options);
+  return RunProcess(argv, options);
 }
 
 namespace {
@@ -182,7 +194,7 @@ std::string Python(const std::string& program, const std::string& input) {
   RunOptions options;
   options.input = input;
   options.merge_stderr = true;
-  ProcessResult r = Run({"python3", "-c", "import json,sys\n" + program}, options);
+  ProcessResult r = RunProcess({"python3", "-c", "import json,sys\n" + program}, options);
   if (r.exit_code != 0) return "python failed: " + r.out + r.err;
   while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
   return r.out;
@@ -205,6 +217,43 @@ std::string ShellQuote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::vector<std::string>& env, bool read_stdout) {
+  if (argv.empty()) return;
+  int out[2] = {-1, -1};
+  if (read_stdout && ::pipe2(out, O_CLOEXEC) != 0) return;
+  pid_ = Spawn(argv, env, -1, out[1], -1);
+  if (out[1] >= 0) ::close(out[1]);
+  stdout_fd_ = out[0];
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    Wait();
+  }
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+}
+
+std::string BackgroundProcess::ReadLine() {
+  std::string line;
+  char c;
+  while (stdout_fd_ >= 0 && ::read(stdout_fd_, &c, 1) == 1 && c != '\n') line += c;
+  return line;
+}
+
+bool BackgroundProcess::Kill(int signal) { return pid_ > 0 && ::kill(pid_, signal) == 0; }
+
+int BackgroundProcess::Wait() {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  pid_ = -1;
+  return status;
 }
 
 void CliTest::SetUp() {

@@ -40,9 +40,9 @@ struct RunOptions {
 // waits for it. Its environment is the test's own without LANGUAGE, LANG, LC_ALL, LC_MESSAGES and
 // DHAKIRA_DB, plus LC_ALL=C.UTF-8 (so messages are the untranslated ones), plus options.env. Safe
 // to call while the test process runs threads (it spawns with posix_spawn).
-ProcessResult Run(const std::vector<std::string>& argv, const RunOptions& options = {});
+ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
 
-// Run() of the dhakira binary built with the tests (DHAKIRA_CLI_BINARY) with `args`.
+// RunProcess() of the dhakira binary built with the tests (DHAKIRA_CLI_BINARY) with `args`.
 ProcessResult RunCli(const std::vector<std::string>& args, const RunOptions& options = {});
 
 // Evaluates the Python 3 expression `expr` with `docs` bound to the list of JSON documents, one per
@@ -58,6 +58,33 @@ bool IsJsonLines(const std::string& text);
 
 // `s` quoted for a POSIX shell (for the scripts some clients read).
 std::string ShellQuote(const std::string& s);
+
+// A child process left running while the test works (a server; an import to kill mid-way). Started
+// as RunProcess() starts one (no shell, same environment plus `env`); stdin and stderr are
+// /dev/null, stdout is a pipe for ReadLine() with `read_stdout`, else /dev/null. The destructor
+// kills it with SIGKILL and reaps it unless Wait() did.
+class BackgroundProcess {
+ public:
+  explicit BackgroundProcess(const std::vector<std::string>& argv,
+                             const std::vector<std::string>& env = {}, bool read_stdout = false);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  // False when it could not be started, or once Wait() reaped it.
+  bool running() const { return pid_ > 0; }
+  // The next line of its stdout without the '\n'; at the end of its output, what is left (maybe
+  // ""). Blocks until a line is complete.
+  std::string ReadLine();
+  // Sends `signal` (e.g. SIGTERM); false when it is not running.
+  bool Kill(int signal);
+  // Waits for it to end and returns its wait status (WIFEXITED …); -1 when it is not running.
+  int Wait();
+
+ private:
+  int pid_ = -1;
+  int stdout_fd_ = -1;
+};
 
 // Fixture for CLI tests: a fresh directory per test (removed afterwards) holding the TM the CLI is
 // run on.

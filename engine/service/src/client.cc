@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -271,6 +273,61 @@ class ClientImpl final : public Client {
 
   StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookup(const std::vector<std::string>& queries,
                                                            const MatchOptions& options) override {
+    if (queries.size() <= 1) return BatchLookupCall(queries, options);
+    // Split into calls the server accepts: at most its max_batch_segments, and well under its
+    // largest request message (half of it, leaving room for the options and the framing of each
+    // segment).
+    DHAKIRA_ASSIGN_OR_RETURN(const ServerLimits limits, Limits());
+    const uint64_t budget = limits.max_message_bytes / 2;
+    const uint64_t context = options.prev_source.size() + options.next_source.size();
+    std::vector<StatusOr<MatchResult>> out;
+    out.reserve(queries.size());
+    std::vector<std::string> chunk;
+    uint64_t bytes = 0;
+    auto flush = [&]() -> Status {
+      if (chunk.empty()) return Status::OK();
+      DHAKIRA_ASSIGN_OR_RETURN(std::vector<StatusOr<MatchResult>> part,
+                               BatchLookupCall(chunk, options));
+      for (auto& r : part) out.push_back(std::move(r));
+      chunk.clear();
+      bytes = 0;
+      return Status::OK();
+    };
+    for (const std::string& q : queries) {
+      const uint64_t size = q.size() + context + 32;
+      if (!chunk.empty() && (chunk.size() >= limits.max_batch_segments || bytes + size > budget)) {
+        DHAKIRA_RETURN_IF_ERROR(flush());
+      }
+      chunk.push_back(q);
+      bytes += size;
+    }
+    DHAKIRA_RETURN_IF_ERROR(flush());
+    return out;
+  }
+
+ private:
+  struct ServerLimits {
+    uint64_t max_batch_segments = 0;
+    uint64_t max_message_bytes = 0;
+  };
+
+  // The server's limits (Capabilities), asked once.
+  StatusOr<ServerLimits> Limits() {
+    std::lock_guard<std::mutex> lock(limits_mu_);
+    if (limits_.max_batch_segments != 0) return limits_;
+    grpc::ClientContext ctx;
+    Prepare(&ctx);
+    v1::CapabilitiesResponse resp;
+    DHAKIRA_RETURN_IF_ERROR(
+        Check(stub_->Capabilities(&ctx, v1::CapabilitiesRequest(), &resp), "capabilities"));
+    limits_.max_batch_segments = std::max<uint64_t>(1, resp.limits().max_batch_segments());
+    limits_.max_message_bytes = std::max<uint64_t>(4096, resp.limits().max_message_bytes());
+    return limits_;
+  }
+
+  // One BatchLookup call.
+  StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookupCall(
+      const std::vector<std::string>& queries, const MatchOptions& options) {
     v1::BatchLookupRequest req;
     DHAKIRA_RETURN_IF_ERROR(LookupOptionsToProto(options, req.mutable_options()));
     DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
@@ -325,6 +382,7 @@ class ClientImpl final : public Client {
     return out;
   }
 
+ public:
   StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
                                           const ConcordanceOptions& options) override {
     if (options.brute_force)
@@ -519,6 +577,8 @@ class ClientImpl final : public Client {
     return Check(status, what);
   }
 
+  std::mutex limits_mu_;
+  ServerLimits limits_;
   std::string address_;
   ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -124,10 +124,10 @@ class Client {
   // token limit and origin_points left empty; options.brute_force is not available remotely
   // (InvalidArgument).
   virtual StatusOr<MatchResult> Lookup(std::string_view query, const MatchOptions& options) = 0;
-  // Many queries in one call (BatchLookup), each with options.prev_source/next_source as its
-  // context. One entry per query, in order: a bad query gets its own error, with the engine's code
-  // and message as a local Matcher would give them. At most the server's max_batch_segments
-  // queries.
+  // Many queries through BatchLookup, each with options.prev_source/next_source as its context.
+  // One entry per query, in order: a bad query gets its own error, with the engine's code and
+  // message as a local Matcher would give them. Any number of queries: more than the server takes
+  // in one call (its Capabilities.limits, asked once) go in several calls.
   virtual StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookup(
       const std::vector<std::string>& queries, const MatchOptions& options) = 0;
   // Pairs containing `phrase`, as Matcher::Concordance on the server's TM returns them.
