@@ -1,4 +1,5 @@
-// dhakira concordance: stored segments containing a phrase (as a match-key token sequence).
+// dhakira concordance: stored segments containing a phrase (as a match-key token sequence), from the TM
+// or through --server; one phrase per stdin line without PHRASE.
 #include <algorithm>
 #include <iostream>
 #include <memory>

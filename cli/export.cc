@@ -1,4 +1,5 @@
-// dhakira export: write the TM (or part of it) as TMX 1.4b or TSV (engine: dhakira/io.h).
+// dhakira export: write the TM (or part of it) as TMX 1.4b or TSV (engine: dhakira/io.h), also
+// through --server (the Export stream).
 #include <cstdio>
 #include <iostream>
 

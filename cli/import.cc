@@ -1,4 +1,5 @@
-// dhakira import: bulk import of TMX, TSV and line-parallel files (engine: dhakira/io.h).
+// dhakira import: bulk import of TMX, TSV and line-parallel files (engine: dhakira/io.h); TMX and TSV
+// also through --server (the Import stream).
 #include <signal.h>
 #include <unistd.h>
 

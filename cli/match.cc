@@ -1,4 +1,5 @@
-// dhakira match: fuzzy matches for a query (or one query per stdin line), from the local TM.
+// dhakira match: fuzzy matches for a query (or one query per stdin line), from the TM or through
+// --server.
 #include "dhakira/match.h"
 
 #include <algorithm>
