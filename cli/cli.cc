@@ -243,8 +243,7 @@ std::map<std::string, Command>& Commands() {
   return commands;
 }
 
-StatusOr<std::unique_ptr<Store>> OpenTm(const Context& ctx, TmAccess access) {
-  StoreOptions options;
+StatusOr<std::unique_ptr<Store>> OpenTm(const Context& ctx, TmAccess access, StoreOptions options) {
   options.read_only = access == TmAccess::kRead;
   options.create_if_missing = access == TmAccess::kCreate;
   if (access != TmAccess::kCreate) {

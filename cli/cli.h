@@ -118,7 +118,10 @@ enum class TmAccess {
   kWrite,   // read-write; a missing TM is NotFound with a hint
   kCreate,  // read-write; created when missing
 };
-StatusOr<std::unique_ptr<Store>> OpenTm(const Context& ctx, TmAccess access);
+// `options` gives the rest (e.g. write_map for a bulk import); read_only and create_if_missing come from
+// `access`.
+StatusOr<std::unique_ptr<Store>> OpenTm(const Context& ctx, TmAccess access,
+                                        StoreOptions options = StoreOptions());
 
 // Reads a whole file ("-" = stdin) into *out; a Status naming the file on failure.
 Status ReadFileOrStdin(const std::string& path, std::string* out);

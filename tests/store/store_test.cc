@@ -647,10 +647,15 @@ std::string FillerSentence(int i, int words) {
   return s;
 }
 
-TEST_F(StoreTest, MapGrowsPastASmallInitialSize) {
+// With and without write_map (MDB_WRITEMAP, the bulk-import mode): the map grows, everything is read back,
+// and a TM written with write_map reopens normally.
+class MapGrowthTest : public StoreTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(MapGrowthTest, MapGrowsPastASmallInitialSize) {
   StoreOptions options;
   options.initial_map_size = 1 << 20;
   options.sync = false;
+  options.write_map = GetParam();
   auto store = OpenOrDie(tm_, options);
   ASSERT_NE(store, nullptr);
   const int kUnits = 16000;  // ~1.3 KB of text per unit: 20 MB of text
@@ -675,10 +680,12 @@ TEST_F(StoreTest, MapGrowsPastASmallInitialSize) {
   ASSERT_TRUE(last.ok()) << last.status().ToString();
   EXPECT_EQ(last->target, "filler sentence " + std::to_string(kUnits - 1));
   store.reset();
+  options.write_map = false;
   auto reopened = OpenOrDie(tm_, options);  // a larger file than the initial map size
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(Count(*reopened), static_cast<uint64_t>(kUnits));
 }
+INSTANTIATE_TEST_SUITE_P(WriteMap, MapGrowthTest, ::testing::Bool());
 
 TEST_F(StoreTest, SnapshotKeepsItsViewWhileAWriterCommitsAndGrowsTheMap) {
   StoreOptions options;

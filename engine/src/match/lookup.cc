@@ -109,6 +109,14 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       }
     }
   } reset{counts_, touched_, dense};
+  // Prefetches the dense counter of the posting stored at `posting` (unaligned bytes).
+  constexpr size_t kPrefetchAhead = 16;
+  auto PrefetchCounter = [&](const void* posting) {
+    uint64_t p;
+    std::memcpy(&p, posting, sizeof p);
+    const uint64_t id = index::PostingId(p);
+    if (id <= max_id) __builtin_prefetch(&counts_[id], 1);
+  };
   constexpr uint16_t kVerified = 0x8000;
   constexpr uint16_t kCountMask = 0x7FFF;
   if (m > kCountMask) return BruteForceSearch(txn, index, query, threshold, sink, stats);
@@ -192,6 +200,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       for (size_t j = 0; j < items; ++j) {
         uint64_t p;
         std::memcpy(&p, data + j * sizeof p, sizeof p);
+        // Counters are hit at random: fetch the one a few postings ahead so the misses overlap.
+        if (dense && j + kPrefetchAhead < items) PrefetchCounter(data + (j + kPrefetchAhead) * sizeof p);
         const uint32_t len = index::PostingLength(p);
         if (len < lo) continue;  // the page may start before the first allowed length
         if (len > hi) {
@@ -263,7 +273,11 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     if (features[i].size > touched_.size() * kPostingsPerVerification) break;
     if (features[i].size > kCheapList) {
       uint64_t survivors = 0;
-      for (uint64_t p : touched_) {
+      for (size_t j = 0; j < touched_.size(); ++j) {
+        const uint64_t p = touched_[j];
+        if (dense && j + kPrefetchAhead < touched_.size()) {
+          PrefetchCounter(&touched_[j + kPrefetchAhead]);
+        }
         const uint16_t c = counter(index::PostingId(p));
         if (!(c & kVerified) && passes(p, c & kCountMask)) ++survivors;
       }
@@ -279,7 +293,9 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   const uint32_t max_hits = static_cast<uint32_t>(read_hi_.size());
   if (buckets_.size() < max_hits + 1) buckets_.resize(max_hits + 1);
   for (auto& b : buckets_) b.clear();
-  for (uint64_t p : touched_) {
+  for (size_t j = 0; j < touched_.size(); ++j) {
+    const uint64_t p = touched_[j];
+    if (dense && j + kPrefetchAhead < touched_.size()) PrefetchCounter(&touched_[j + kPrefetchAhead]);
     const uint16_t c = counter(index::PostingId(p));
     if (c & kVerified) continue;
     if (!passes(p, c)) continue;

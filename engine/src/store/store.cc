@@ -1232,6 +1232,7 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   unsigned flags = MDB_NOTLS;
   if (options.read_only) flags |= MDB_RDONLY;
   if (!options.sync) flags |= MDB_NOSYNC;
+  if (options.write_map && !options.read_only) flags |= MDB_WRITEMAP;
   rc = mdb_env_open(e->env, path.c_str(), flags, 0644);
   if (rc != MDB_SUCCESS) {
     Status s = LmdbError(rc, "data.mdb");
