@@ -52,7 +52,7 @@ class CliServiceTest : public ::testing::Test {
     serve_ = std::make_unique<test_support::BackgroundProcess>(
         std::vector<std::string>{DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket",
                                  sock},
-        std::vector<std::string>{}, /*read_stdout=*/true);
+        test_support::BackgroundOptions{.pipe_stdout = true});
     ASSERT_TRUE(serve_->running());
     const std::string line = serve_->ReadLine();
     ASSERT_EQ(line, "listening unix:" + sock);

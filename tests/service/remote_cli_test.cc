@@ -1,12 +1,9 @@
 // `dhakira --server ADDRESS match|concordance|import|export` against a real `dhakira serve` on a
 // temp socket: the real CLI binary is run on the TM itself and through the server, and the outputs
 // compared byte for byte (human and JSON, single query and stdin batches, errors).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -42,88 +39,6 @@ size_t Count(const std::string& s, const std::string& what) {
   return n;
 }
 
-// dhakira fed through a pipe as a CAT tool would feed it: a line written, its answer read, and only
-// then the next line, stdin still open.
-class PipedCli {
- public:
-  ~PipedCli() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (in_ >= 0) ::close(in_);
-    if (out_ >= 0) ::close(out_);
-  }
-
-  bool Start(const std::vector<std::string>& args) {
-    int in[2], out[2];
-    if (::pipe(in) != 0 || ::pipe(out) != 0) return false;
-    pid_ = ::fork();
-    if (pid_ < 0) return false;
-    if (pid_ == 0) {
-      ::dup2(in[0], 0);
-      ::dup2(out[1], 1);
-      const int devnull = ::open("/dev/null", O_WRONLY);
-      if (devnull >= 0) ::dup2(devnull, 2);
-      ::close(in[1]);
-      ::close(out[0]);
-      std::vector<std::string> copy = args;
-      std::vector<char*> argv{const_cast<char*>(DHAKIRA_CLI_BINARY)};
-      for (std::string& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(DHAKIRA_CLI_BINARY, argv.data());
-      ::_exit(127);
-    }
-    ::close(in[0]);
-    ::close(out[1]);
-    in_ = in[1];
-    out_ = out[0];
-    return true;
-  }
-
-  bool WriteLine(const std::string& line) {
-    const std::string data = line + "\n";
-    return ::write(in_, data.data(), data.size()) == static_cast<ssize_t>(data.size());
-  }
-
-  // The next line of output without its newline, or "(timeout)" when none comes within `ms`.
-  std::string ReadLine(int ms) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    for (;;) {
-      const size_t nl = buf_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buf_.substr(0, nl);
-        buf_.erase(0, nl + 1);
-        return line;
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          until - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return "(timeout)";
-      pollfd p{out_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char chunk[4096];
-      const ssize_t n = ::read(out_, chunk, sizeof chunk);
-      if (n <= 0) return "(end of output)";
-      buf_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
-  // Closes stdin and returns the exit code.
-  int Finish() {
-    ::close(in_);
-    in_ = -1;
-    int status = 0;
-    if (::waitpid(pid_, &status, 0) != pid_) return -1;
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int in_ = -1, out_ = -1;
-  std::string buf_;
-};
-
 // The source column of data/sample-pairs.tsv (the TM of the tests), header skipped.
 std::vector<std::string> SampleSources() {
   std::ifstream in(std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv");
@@ -148,8 +63,8 @@ class RemoteCliTest : public ::testing::Test {
     ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
 
     server_ = new test_support::BackgroundProcess(
-        {DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock"}, {},
-        /*read_stdout=*/true);
+        {DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock"},
+        test_support::BackgroundOptions{.pipe_stdout = true});
     ASSERT_TRUE(server_->running());
     const std::string line = server_->ReadLine();
     ASSERT_EQ(line, "listening unix:" + dir_ + "/s.sock");
@@ -265,14 +180,19 @@ TEST_F(RemoteCliTest, BatchModeAnswersEachLineAsItArrives) {
   ASSERT_GE(sources.size(), 2u);
   for (const std::vector<std::string>& where : {std::vector<std::string>{"--db", dir_ + "/tm"},
                                                 std::vector<std::string>{"--server", address_}}) {
-    PipedCli cli;
-    ASSERT_TRUE(cli.Start(Concat(where, {"match", "--json"})));
+    // Fed as a CAT tool feeds it: a line written, its answer read, only then the next line.
+    test_support::BackgroundProcess cli(
+        Concat({DHAKIRA_CLI_BINARY}, Concat(where, {"match", "--json"})),
+        test_support::BackgroundOptions{.pipe_stdin = true, .pipe_stdout = true});
+    ASSERT_TRUE(cli.running());
     for (size_t i = 0; i < 2; ++i) {
       ASSERT_TRUE(cli.WriteLine(sources[i]));
-      const std::string answer = cli.ReadLine(20000);
+      const std::string answer = cli.ReadLine(std::chrono::seconds(20));
       EXPECT_NE(answer.find("\"kind\":\"exact\""), std::string::npos) << where[0] << ": " << answer;
     }
-    EXPECT_EQ(cli.Finish(), 0) << where[0];
+    cli.CloseStdin();
+    const int status = cli.Wait();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << where[0] << ": status " << status;
   }
 }
 

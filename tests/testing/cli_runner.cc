@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 extern char** environ;
 
@@ -220,13 +221,17 @@ std::string ShellQuote(const std::string& s) {
 }
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
-                                     const std::vector<std::string>& env, bool read_stdout) {
+                                     const BackgroundOptions& options) {
   if (argv.empty()) return;
-  int out[2] = {-1, -1};
-  if (read_stdout && ::pipe2(out, O_CLOEXEC) != 0) return;
-  pid_ = Spawn(argv, env, -1, out[1], -1);
-  if (out[1] >= 0) ::close(out[1]);
-  stdout_fd_ = out[0];
+  Fds p;  // fd[0..1]: stdin pipe, fd[2..3]: stdout pipe
+  if ((options.pipe_stdin && ::pipe2(p.fd, O_CLOEXEC) != 0) ||
+      (options.pipe_stdout && ::pipe2(p.fd + 2, O_CLOEXEC) != 0)) {
+    return;
+  }
+  pid_ = Spawn(argv, options.env, p.fd[0], p.fd[3], -1);
+  if (pid_ < 0) return;
+  std::swap(stdin_fd_, p.fd[1]);
+  std::swap(stdout_fd_, p.fd[2]);
 }
 
 BackgroundProcess::~BackgroundProcess() {
@@ -234,14 +239,58 @@ BackgroundProcess::~BackgroundProcess() {
     ::kill(pid_, SIGKILL);
     Wait();
   }
-  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  CloseStdin();
+  CloseFd(stdout_fd_);
 }
 
-std::string BackgroundProcess::ReadLine() {
-  std::string line;
-  char c;
-  while (stdout_fd_ >= 0 && ::read(stdout_fd_, &c, 1) == 1 && c != '\n') line += c;
-  return line;
+bool BackgroundProcess::WriteLine(const std::string& line) {
+  if (stdin_fd_ < 0) return false;
+  const std::string data = line + "\n";
+  // As in RunProcess(): EPIPE rather than SIGPIPE when the child has gone.
+  struct sigaction ignore = {}, previous = {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous);
+  size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t w = ::write(stdin_fd_, data.data() + written, data.size() - written);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;
+    written += static_cast<size_t>(w);
+  }
+  ::sigaction(SIGPIPE, &previous, nullptr);
+  return written == data.size();
+}
+
+void BackgroundProcess::CloseStdin() { CloseFd(stdin_fd_); }
+
+std::string BackgroundProcess::ReadLine(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const size_t nl = buffered_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = buffered_.substr(0, nl);
+      buffered_.erase(0, nl + 1);
+      return line;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "(timeout)";
+    if (stdout_fd_ >= 0) {
+      pollfd poll_fd{stdout_fd_, POLLIN, 0};
+      const int ready = ::poll(&poll_fd, 1, static_cast<int>(left.count()));
+      if (ready == 0 || (ready < 0 && errno == EINTR)) continue;  // a timeout is reported above
+      char chunk[4096];
+      const ssize_t got = ready > 0 ? ::read(stdout_fd_, chunk, sizeof chunk) : -1;
+      if (got > 0) {
+        buffered_.append(chunk, static_cast<size_t>(got));
+        continue;
+      }
+    }
+    // End of output (or an error reading it).
+    std::string rest = std::move(buffered_);
+    buffered_.clear();
+    return rest.empty() ? "(end of output)" : rest;
+  }
 }
 
 bool BackgroundProcess::Kill(int signal) { return pid_ > 0 && ::kill(pid_, signal) == 0; }

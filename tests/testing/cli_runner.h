@@ -28,7 +28,7 @@ struct RunOptions {
   std::string input;
   // NAME=VALUE entries set in the child's environment after the defaults (see Run), overriding
   // them.
-  std::vector<std::string> env;
+  std::vector<std::string> env = {};
   // True: stderr goes to the same pipe as stdout (ProcessResult::out, interleaved as written).
   bool merge_stderr = false;
   // Wall-clock limit; the child is killed with SIGKILL when it is exceeded (exit_code -1). Range >
@@ -59,31 +59,46 @@ bool IsJsonLines(const std::string& text);
 // `s` quoted for a POSIX shell (for the scripts some clients read).
 std::string ShellQuote(const std::string& s);
 
-// A child process left running while the test works (a server; an import to kill mid-way). Started
-// as RunProcess() starts one (no shell, same environment plus `env`); stdin and stderr are
-// /dev/null, stdout is a pipe for ReadLine() with `read_stdout`, else /dev/null. The destructor
-// kills it with SIGKILL and reaps it unless Wait() did.
+struct BackgroundOptions {
+  // NAME=VALUE entries for its environment, as RunOptions::env.
+  std::vector<std::string> env = {};
+  // True: its stdin is a pipe fed by WriteLine() and closed by CloseStdin(); false: /dev/null.
+  bool pipe_stdin = false;
+  // True: its stdout is a pipe read by ReadLine(); false: /dev/null. Its stderr is /dev/null.
+  bool pipe_stdout = false;
+};
+
+// A child process left running while the test works: a server, an import to kill mid-way, a command
+// fed one line at a time as a CAT tool feeds it. Started as RunProcess() starts one (no shell, same
+// environment rules). The destructor kills it with SIGKILL and reaps it unless Wait() did.
 class BackgroundProcess {
  public:
   explicit BackgroundProcess(const std::vector<std::string>& argv,
-                             const std::vector<std::string>& env = {}, bool read_stdout = false);
+                             const BackgroundOptions& options = {});
   ~BackgroundProcess();
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
   // False when it could not be started, or once Wait() reaped it.
   bool running() const { return pid_ > 0; }
-  // The next line of its stdout without the '\n'; at the end of its output, what is left (maybe
-  // ""). Blocks until a line is complete.
-  std::string ReadLine();
+  // Writes `line` and '\n' to its stdin (pipe_stdin); false when that fails (e.g. it has exited).
+  bool WriteLine(const std::string& line);
+  // Closes its stdin (end of input).
+  void CloseStdin();
+  // The next line of its stdout (pipe_stdout) without the '\n'. At the end of its output: what is
+  // left, or "(end of output)" when nothing is; "(timeout)" when no whole line comes in `timeout`.
+  std::string ReadLine(std::chrono::milliseconds timeout = std::chrono::minutes(1));
   // Sends `signal` (e.g. SIGTERM); false when it is not running.
   bool Kill(int signal);
-  // Waits for it to end and returns its wait status (WIFEXITED …); -1 when it is not running.
+  // Waits for it to end and returns its wait status (WIFEXITED …); -1 when it is not running. A
+  // child that reads its stdin to the end needs CloseStdin() first.
   int Wait();
 
  private:
   int pid_ = -1;
+  int stdin_fd_ = -1;
   int stdout_fd_ = -1;
+  std::string buffered_;  // read from stdout, not yet returned by ReadLine()
 };
 
 // Fixture for CLI tests: a fresh directory per test (removed afterwards) holding the TM the CLI is

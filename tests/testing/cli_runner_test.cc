@@ -81,7 +81,8 @@ TEST(RunProcessTest, PythonOverJson) {
 }
 
 TEST(BackgroundProcessTest, ReadsLinesAndReportsHowItEnded) {
-  BackgroundProcess p({"sh", "-c", "echo ready; echo second; exec sleep 30"}, {}, true);
+  BackgroundProcess p({"sh", "-c", "echo ready; echo second; exec sleep 30"},
+                      BackgroundOptions{.pipe_stdout = true});
   ASSERT_TRUE(p.running());
   EXPECT_EQ(p.ReadLine(), "ready");
   EXPECT_EQ(p.ReadLine(), "second");
@@ -96,6 +97,21 @@ TEST(BackgroundProcessTest, ReadsLinesAndReportsHowItEnded) {
   const int exit_status = exits.Wait();
   ASSERT_TRUE(WIFEXITED(exit_status));
   EXPECT_EQ(WEXITSTATUS(exit_status), 4);
+}
+
+TEST(BackgroundProcessTest, FedOneLineAtATime) {
+  BackgroundProcess cat({"cat"}, BackgroundOptions{.pipe_stdin = true, .pipe_stdout = true});
+  ASSERT_TRUE(cat.running());
+  ASSERT_TRUE(cat.WriteLine("first"));
+  EXPECT_EQ(cat.ReadLine(), "first");
+  EXPECT_EQ(cat.ReadLine(std::chrono::milliseconds(100)), "(timeout)");  // cat waits for more input
+  ASSERT_TRUE(cat.WriteLine("second"));
+  EXPECT_EQ(cat.ReadLine(), "second");
+  cat.CloseStdin();
+  EXPECT_EQ(cat.ReadLine(), "(end of output)");
+  const int status = cat.Wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_FALSE(cat.WriteLine("late"));
 }
 
 TEST(TempDirTest, MadeAndRemoved) {
