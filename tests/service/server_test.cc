@@ -439,7 +439,9 @@ TEST_F(ServerTest, AlignLinksPairsAndImports) {
                   if (p.prev_hash != 0 || p.next_hash != 0) ++with_context;
                   return true;
                 }).ok());
-  if (resp.imported() > 1) EXPECT_GT(with_context, 0);
+  if (resp.imported() > 1) {
+    EXPECT_GT(with_context, 0);
+  }
 
   // A bad language is INVALID_ARGUMENT naming the field.
   req.set_src_lang("??");

@@ -26,12 +26,6 @@ grpc::Status Invalid(const std::string& msg) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, msg);
 }
 
-grpc::Status Unimplemented(const char* rpc, const char* what) {
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                      std::string(rpc) + " is not available in this dhakira build: " + what +
-                          " (see Capabilities.rpcs)");
-}
-
 // CANCELLED / DEADLINE_EXCEEDED when the client gave up or its deadline passed (checked between the items
 // of long calls, so a stuck client never keeps a server thread busy for long).
 bool Abandoned(grpc::ServerContext* ctx, grpc::Status* status) {
@@ -58,24 +52,16 @@ StatusOr<uint64_t> ContextHash(const std::string& text, const std::string& langu
 TranslationMemoryService::TranslationMemoryService(Store* store, const ServerOptions& options)
     : store_(store),
       options_(options)
-#ifdef DHAKIRA_SERVICE_HAVE_MATCH
       ,
       matchers_([store] { return Matcher::Create(store); })
-#endif
 {
 }
 
 std::vector<std::string> TranslationMemoryService::ImplementedRpcs() {
   std::vector<std::string> rpcs = {"Upsert", "Delete", "Get", "Stats", "Capabilities"};
-#ifdef DHAKIRA_SERVICE_HAVE_MATCH
   rpcs.insert(rpcs.end(), {"Lookup", "BatchLookup", "Concordance"});
-#endif
-#ifdef DHAKIRA_SERVICE_HAVE_IO
   rpcs.insert(rpcs.end(), {"Import", "Export"});
-#endif
-#ifdef DHAKIRA_SERVICE_HAVE_ALIGN
   rpcs.push_back("Align");
-#endif
   return rpcs;
 }
 
@@ -96,7 +82,6 @@ grpc::Status TranslationMemoryService::CheckQuerySize(const std::string& text,
 // ---------------------------------------------------------------------------------------------------------
 // Lookup, BatchLookup, Concordance
 
-#ifdef DHAKIRA_SERVICE_HAVE_MATCH
 namespace {
 
 v1::MatchKind KindToProto(MatchKind kind) {
@@ -272,22 +257,6 @@ grpc::Status TranslationMemoryService::Concordance(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-#else  // !DHAKIRA_SERVICE_HAVE_MATCH
-
-grpc::Status TranslationMemoryService::Lookup(grpc::ServerContext*, const v1::LookupRequest*,
-                                              v1::LookupResponse*) {
-  return Unimplemented("Lookup", "the fuzzy matcher (dhakira/match.h) is not part of it yet");
-}
-grpc::Status TranslationMemoryService::BatchLookup(grpc::ServerContext*, const v1::BatchLookupRequest*,
-                                                   v1::BatchLookupResponse*) {
-  return Unimplemented("BatchLookup", "the fuzzy matcher (dhakira/match.h) is not part of it yet");
-}
-grpc::Status TranslationMemoryService::Concordance(grpc::ServerContext*, const v1::ConcordanceRequest*,
-                                                   v1::ConcordanceResponse*) {
-  return Unimplemented("Concordance", "the matcher (dhakira/match.h) is not part of it yet");
-}
-
-#endif  // DHAKIRA_SERVICE_HAVE_MATCH
 
 // ---------------------------------------------------------------------------------------------------------
 // Upsert, Delete, Get
@@ -368,7 +337,6 @@ grpc::Status TranslationMemoryService::Get(grpc::ServerContext* ctx, const v1::G
 // ---------------------------------------------------------------------------------------------------------
 // Import, Export, Align
 
-#ifdef DHAKIRA_SERVICE_HAVE_IO
 namespace {
 
 // A file in the spool directory, removed when this goes out of scope. The io library reads and writes
@@ -654,21 +622,7 @@ grpc::Status TranslationMemoryService::Export(grpc::ServerContext* ctx, const v1
   return grpc::Status::OK;
 }
 
-#else  // !DHAKIRA_SERVICE_HAVE_IO
 
-grpc::Status TranslationMemoryService::Import(grpc::ServerContext*, grpc::ServerReader<v1::ImportRequest>*,
-                                              v1::ImportSummary*) {
-  return Unimplemented("Import", "TMX/TSV import (dhakira/io.h) is not part of it yet");
-}
-
-grpc::Status TranslationMemoryService::Export(grpc::ServerContext*, const v1::ExportRequest*,
-                                              grpc::ServerWriter<v1::ExportChunk>*) {
-  return Unimplemented("Export", "TMX/TSV export (dhakira/io.h) is not part of it yet");
-}
-
-#endif  // DHAKIRA_SERVICE_HAVE_IO
-
-#ifdef DHAKIRA_SERVICE_HAVE_ALIGN
 
 StatusOr<std::shared_ptr<const Lexicon>> TranslationMemoryService::DefaultLexicon(
     const std::string& src_lang, const std::string& tgt_lang) {
@@ -835,14 +789,6 @@ grpc::Status TranslationMemoryService::Align(grpc::ServerContext* ctx, const v1:
   return grpc::Status::OK;
 }
 
-#else  // !DHAKIRA_SERVICE_HAVE_ALIGN
-
-grpc::Status TranslationMemoryService::Align(grpc::ServerContext*, const v1::AlignRequest*,
-                                             v1::AlignResponse*) {
-  return Unimplemented("Align", "the sentence aligner (dhakira/align.h) is not part of it yet");
-}
-
-#endif  // DHAKIRA_SERVICE_HAVE_ALIGN
 
 // ---------------------------------------------------------------------------------------------------------
 // Stats, Capabilities
@@ -884,12 +830,10 @@ grpc::Status TranslationMemoryService::Capabilities(grpc::ServerContext* ctx,
   limits->set_max_concordance_top(options_.max_concordance_top);
   limits->set_max_import_bytes(options_.max_import_bytes);
   for (const std::string& rpc : ImplementedRpcs()) resp->add_rpcs(rpc);
-#ifdef DHAKIRA_SERVICE_HAVE_IO
   resp->add_import_formats(v1::FILE_FORMAT_TMX);
   resp->add_import_formats(v1::FILE_FORMAT_TSV);
   resp->add_export_formats(v1::FILE_FORMAT_TMX);
   resp->add_export_formats(v1::FILE_FORMAT_TSV);
-#endif
   resp->set_read_only(options_.read_only);
   return grpc::Status::OK;
 }

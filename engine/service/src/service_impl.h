@@ -19,18 +19,9 @@
 #include "dhakira/store.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 
-#if __has_include("dhakira/match.h")
-#include "dhakira/match.h"
-#define DHAKIRA_SERVICE_HAVE_MATCH 1
-#endif
-#if __has_include("dhakira/io.h")
-#include "dhakira/io.h"
-#define DHAKIRA_SERVICE_HAVE_IO 1
-#endif
-#if __has_include("dhakira/align.h")
 #include "dhakira/align.h"
-#define DHAKIRA_SERVICE_HAVE_ALIGN 1
-#endif
+#include "dhakira/io.h"
+#include "dhakira/match.h"
 
 namespace dhakira::service {
 
@@ -117,20 +108,16 @@ class TranslationMemoryService final : public v1::TranslationMemory::Service {
 
   Store* store_;
   ServerOptions options_;
-#ifdef DHAKIRA_SERVICE_HAVE_MATCH
   Pool<Matcher> matchers_;
   grpc::Status LookupOne(Matcher& matcher, const std::string& source, const std::string& prev,
                          const std::string& next, const MatchOptions& options,
                          google::protobuf::RepeatedPtrField<v1::Match>* out) const;
-#endif
-#ifdef DHAKIRA_SERVICE_HAVE_ALIGN
   // The default lexicon of a language pair (freedict + built-in table), loaded once on first use: loading
   // takes a fraction of a second, aligning a document milliseconds.
   StatusOr<std::shared_ptr<const Lexicon>> DefaultLexicon(const std::string& src_lang,
                                                           const std::string& tgt_lang);
   std::mutex lexicons_mu_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const Lexicon>> lexicons_;
-#endif
 };
 
 }  // namespace dhakira::service
