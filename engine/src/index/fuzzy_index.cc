@@ -351,35 +351,16 @@ void FuzzyIndex::Abort() {
   next_token_loaded_ = false;  // reread the counter: the aborted increments are gone
 }
 
-StatusOr<std::unique_ptr<Normalizer>> FuzzyIndex::TakeNormalizer(const std::string& lang) {
-  {
-    std::lock_guard<std::mutex> lock(normalizers_mu_);
-    auto it = idle_normalizers_.find(lang);
-    if (it != idle_normalizers_.end() && !it->second.empty()) {
-      std::unique_ptr<Normalizer> n = std::move(it->second.back());
-      it->second.pop_back();
-      return n;
-    }
-  }
+NormalizerOptions FuzzyIndex::TargetOptions() {
   NormalizerOptions o;
-  o.language = lang;
   o.max_input_bytes = 64u << 20;
-  return Normalizer::Create(o);
-}
-
-void FuzzyIndex::ReturnNormalizer(const std::string& lang, std::unique_ptr<Normalizer> n) {
-  constexpr size_t kMaxIdle = 8;  // one per preparing thread is enough
-  constexpr size_t kMaxLanguages = 256;
-  std::lock_guard<std::mutex> lock(normalizers_mu_);
-  if (idle_normalizers_.size() >= kMaxLanguages && idle_normalizers_.count(lang) == 0) return;
-  auto& idle = idle_normalizers_[lang];
-  if (idle.size() < kMaxIdle) idle.push_back(std::move(n));
+  return o;
 }
 
 StatusOr<std::vector<Token>> FuzzyIndex::TargetTokens(const SegmentPair& unit) {
-  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n, TakeNormalizer(unit.tgt_lang));
+  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n, target_normalizers_.Take(unit.tgt_lang));
   StatusOr<NormalizedText> target = n->Normalize(unit.target);
-  ReturnNormalizer(unit.tgt_lang, std::move(n));
+  target_normalizers_.Return(unit.tgt_lang, std::move(n));
   if (!target.ok()) return target.status();
   return std::move(target->tokens);
 }

@@ -36,6 +36,7 @@
 #include "dhakira/segment.h"
 #include "dhakira/status.h"
 #include "dhakira/text.h"
+#include "text/normalizer_pool.h"
 
 namespace dhakira::index {
 
@@ -155,8 +156,6 @@ class FuzzyIndex {
                      bool occurrences);
   Status RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
                         bool occurrences);
-  StatusOr<std::unique_ptr<Normalizer>> TakeNormalizer(const std::string& lang);
-  void ReturnNormalizer(const std::string& lang, std::unique_ptr<Normalizer> n);
 
   Status WriteError(int rc, std::string_view what) {
     last_write_rc_ = rc;
@@ -180,8 +179,9 @@ class FuzzyIndex {
   std::string key_buffer_;
   uint32_t next_token_ = 0;
   bool next_token_loaded_ = false;
-  std::mutex normalizers_mu_;  // guards idle_normalizers_ (TargetTokens runs on several threads)
-  std::unordered_map<std::string, std::vector<std::unique_ptr<Normalizer>>> idle_normalizers_;
+  // Target-language normalizers (TargetTokens runs on several threads).
+  static NormalizerOptions TargetOptions();
+  text_internal::NormalizerPool target_normalizers_{TargetOptions()};
 };
 
 // Feature list of a token sequence: (token, occurrence) in sequence order, occurrence 1-based; with

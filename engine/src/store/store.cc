@@ -509,7 +509,10 @@ class LmdbSnapshot final : public Snapshot {
 
 // One prepared operation of a write.
 struct PreparedOp {
-  WriteBatch::Op op;
+  PreparedOp() = default;
+  PreparedOp(WriteBatch::Op o, SegmentPair p) : op(o), pair(std::move(p)) {}
+
+  WriteBatch::Op op = WriteBatch::Op::kAdd;
   SegmentPair pair;
   bool keys = false;  // pair.source_tokens computed
   bool likely_dup =

@@ -14,8 +14,6 @@ namespace {
 
 // Language values seen in one TM are few; the cache only guards against pathological input.
 constexpr size_t kMaxCachedLanguages = 1024;
-// Idle normalizers kept per language (one per concurrently preparing thread is enough).
-constexpr size_t kMaxIdleNormalizers = 8;
 
 // "char": a literal private-use character of the input kept as a code (segment.h).
 constexpr std::array<std::string_view, 8> kInlineElements = {"bpt", "ept", "it", "ph",
@@ -129,26 +127,10 @@ StatusOr<std::string> UnitPreparer::Canonical(const std::string& value) {
   return tag;
 }
 
-StatusOr<std::unique_ptr<Normalizer>> UnitPreparer::TakeNormalizer(const std::string& language) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = idle_.find(language);
-    if (it != idle_.end() && !it->second.empty()) {
-      std::unique_ptr<Normalizer> n = std::move(it->second.back());
-      it->second.pop_back();
-      return n;
-    }
-  }
+NormalizerOptions UnitPreparer::KeyOptions() {
   NormalizerOptions options;
-  options.language = language;
   options.keep_punctuation = true;
-  return Normalizer::Create(options);
-}
-
-void UnitPreparer::ReturnNormalizer(std::unique_ptr<Normalizer> normalizer) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& idle = idle_[normalizer->language()];
-  if (idle.size() < kMaxIdleNormalizers) idle.push_back(std::move(normalizer));
+  return options;
 }
 
 Status UnitPreparer::Prepare(SegmentPair* pair) {
@@ -184,10 +166,10 @@ Status UnitPreparer::PrepareFields(SegmentPair* pair) {
 
 Status UnitPreparer::ComputeKeys(SegmentPair* pair) {
   // Match keys: one pooled normalizer per source language (Normalizer is not thread-safe).
-  StatusOr<std::unique_ptr<Normalizer>> normalizer = TakeNormalizer(pair->src_lang);
+  StatusOr<std::unique_ptr<Normalizer>> normalizer = normalizers_.Take(pair->src_lang);
   if (!normalizer.ok()) return normalizer.status().WithContext("src_lang");
   StatusOr<NormalizedText> normalized = (*normalizer)->Normalize(pair->source);
-  ReturnNormalizer(std::move(*normalizer));
+  normalizers_.Return(pair->src_lang, std::move(*normalizer));
   if (!normalized.ok()) return normalized.status().WithContext("source");
   // Token spans index NormalizedText::text, the NFC input (equal to our NFC source): store exactly
   // that text.

@@ -14,6 +14,7 @@
 #include "dhakira/segment.h"
 #include "dhakira/status.h"
 #include "dhakira/text.h"
+#include "text/normalizer_pool.h"
 
 namespace dhakira::store_internal {
 
@@ -43,12 +44,11 @@ class UnitPreparer {
   StatusOr<std::string> Canonical(const std::string& value);
 
  private:
-  StatusOr<std::unique_ptr<Normalizer>> TakeNormalizer(const std::string& language);
-  void ReturnNormalizer(std::unique_ptr<Normalizer> normalizer);
+  static NormalizerOptions KeyOptions();
 
   std::mutex mu_;
   std::map<std::string, std::string, std::less<>> canonical_;  // raw value -> canonical tag
-  std::map<std::string, std::vector<std::unique_ptr<Normalizer>>, std::less<>> idle_;
+  text_internal::NormalizerPool normalizers_{KeyOptions()};    // match keys, per source language
 };
 
 }  // namespace dhakira::store_internal
