@@ -130,12 +130,7 @@ int RunConcordance(Context& ctx, const std::vector<std::string>& args) {
   } else
 #endif
   {
-    auto opened = OpenTm(ctx, TmAccess::kRead);
-    if (!opened.ok()) return Fail(ctx, opened.status());
-    store = std::move(*opened);
-    auto created = Matcher::Create(store.get());
-    if (!created.ok()) return Fail(ctx, created.status());
-    matcher = std::move(*created);
+    if (Status s = OpenLocalMatcher(ctx, &store, &matcher); !s.ok()) return Fail(ctx, s);
     answer = [&](const std::vector<std::string>& phrases)
         -> StatusOr<std::vector<StatusOr<ConcordanceResult>>> {
       std::vector<StatusOr<ConcordanceResult>> out;

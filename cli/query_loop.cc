@@ -9,6 +9,13 @@
 
 namespace dhakira::cli {
 
+Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<Store>* store,
+                        std::unique_ptr<Matcher>* matcher) {
+  DHAKIRA_ASSIGN_OR_RETURN(*store, OpenTm(ctx, TmAccess::kRead));
+  DHAKIRA_ASSIGN_OR_RETURN(*matcher, Matcher::Create(store->get()));
+  return Status::OK();
+}
+
 bool LineBatcher::Next(size_t max_lines, std::vector<std::string>* lines) {
   lines->clear();
   if (max_lines == 0) max_lines = 1;
