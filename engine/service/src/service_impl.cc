@@ -28,7 +28,7 @@ grpc::Status Invalid(const std::string& msg) {
 
 // CANCELLED / DEADLINE_EXCEEDED when the client gave up or its deadline passed (checked between the items
 // of long calls, so a stuck client never keeps a server thread busy for long).
-bool Abandoned(grpc::ServerContext* ctx, grpc::Status* status) {
+bool Abandoned(grpc::ServerContextBase* ctx, grpc::Status* status) {
   if (!ctx->IsCancelled()) return false;
   const bool expired = ctx->deadline() <= std::chrono::system_clock::now();
   *status = expired ? grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded")
@@ -159,17 +159,25 @@ grpc::Status TranslationMemoryService::LookupOne(
   return grpc::Status::OK;
 }
 
-grpc::Status TranslationMemoryService::Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
-                                              v1::LookupResponse* resp) {
+grpc::ServerUnaryReactor* TranslationMemoryService::Lookup(grpc::CallbackServerContext* ctx,
+                                                           const v1::LookupRequest* req,
+                                                           v1::LookupResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   grpc::Status gs;
-  if (Abandoned(ctx, &gs)) return gs;
+  if (Abandoned(ctx, &gs)) {
+    reactor->Finish(gs);
+    return reactor;
+  }
   MatchOptions options;
   gs = ToMatchOptions(req->options(), options_.max_top, &options);
-  if (!gs.ok()) return gs;
-  StatusOr<Pool<Matcher>::Lease> matcher = matchers_.Acquire();
-  if (!matcher.ok()) return ToGrpc(matcher.status());
-  return LookupOne(**matcher, req->source(), req->previous_source(), req->next_source(), options,
-                   resp->mutable_matches());
+  if (gs.ok()) {
+    StatusOr<Pool<Matcher>::Lease> matcher = matchers_.Acquire();
+    gs = matcher.ok() ? LookupOne(**matcher, req->source(), req->previous_source(),
+                                  req->next_source(), options, resp->mutable_matches())
+                      : ToGrpc(matcher.status());
+  }
+  reactor->Finish(gs);
+  return reactor;
 }
 
 grpc::Status TranslationMemoryService::BatchLookup(grpc::ServerContext* ctx,

@@ -71,13 +71,16 @@ class Pool {
   std::vector<std::unique_ptr<T>> free_;
 };
 
-class TranslationMemoryService final : public v1::TranslationMemory::Service {
+// Lookup uses gRPC's callback API (answered on gRPC's own threads, without the sync server's hand-off
+// to a worker thread: the call CAT tools make most); the other methods are synchronous.
+class TranslationMemoryService final
+    : public v1::TranslationMemory::WithCallbackMethod_Lookup<v1::TranslationMemory::Service> {
  public:
   // `store` must outlive the service.
   TranslationMemoryService(Store* store, const ServerOptions& options);
 
-  grpc::Status Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
-                      v1::LookupResponse* resp) override;
+  grpc::ServerUnaryReactor* Lookup(grpc::CallbackServerContext* ctx, const v1::LookupRequest* req,
+                                   v1::LookupResponse* resp) override;
   grpc::Status BatchLookup(grpc::ServerContext* ctx, const v1::BatchLookupRequest* req,
                            v1::BatchLookupResponse* resp) override;
   grpc::Status Concordance(grpc::ServerContext* ctx, const v1::ConcordanceRequest* req,
