@@ -70,32 +70,6 @@ std::string VocabKey(std::string_view lang, std::string_view key) {
 
 }  // namespace
 
-Status IndexLmdbError(int rc, std::string_view what) {
-  std::string msg = std::string(what) + ": " + mdb_strerror(rc);
-  switch (rc) {
-    case MDB_NOTFOUND:
-      return Status::NotFound(msg);
-    case MDB_CORRUPTED:
-    case MDB_PAGE_NOTFOUND:
-    case MDB_INVALID:
-    case MDB_VERSION_MISMATCH:
-    case MDB_INCOMPATIBLE:
-      return Status::Corruption(msg);
-    case MDB_MAP_FULL:
-    case MDB_TXN_FULL:
-    case MDB_READERS_FULL:
-    case MDB_DBS_FULL:
-    case MDB_CURSOR_FULL:
-    case MDB_PAGE_FULL:
-    case MDB_TLS_FULL:
-      return Status::ResourceExhausted(msg);
-    case MDB_BAD_VALSIZE:
-      return Status::InvalidArgument(msg);
-    default:
-      return Status::IOError(msg);
-  }
-}
-
 std::string PrimaryLanguage(std::string_view tag) {
   std::string out;
   for (char c : tag) {
@@ -181,7 +155,7 @@ Status FuzzyIndex::Open(MDB_txn* txn, bool read_only, bool* fresh) {
     present_ = false;
     return Status::OK();
   }
-  if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "opening fuzzy index database index.meta");
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "opening fuzzy index database index.meta");
   MDB_val k = Val(kFormatKey, sizeof kFormatKey - 1), v;
   rc = mdb_get(txn, meta_, &k, &v);
   if (rc == MDB_NOTFOUND) {
@@ -195,7 +169,7 @@ Status FuzzyIndex::Open(MDB_txn* txn, bool read_only, bool* fresh) {
     if (rc != MDB_SUCCESS) return WriteError(rc, "writing fuzzy index format");
     if (fresh) *fresh = true;
   } else if (rc != MDB_SUCCESS) {
-    return IndexLmdbError(rc, "reading fuzzy index format");
+    return LmdbError(rc, "reading fuzzy index format");
   } else {
     uint32_t version = 0;
     if (v.mv_size != sizeof version) return Status::Corruption("fuzzy index format record is damaged");
@@ -219,7 +193,7 @@ Status FuzzyIndex::Open(MDB_txn* txn, bool read_only, bool* fresh) {
   for (const Db& db : dbs) {
     rc = mdb_dbi_open(txn, db.name, db.flags | create, db.dbi);
     if (rc != MDB_SUCCESS) {
-      return IndexLmdbError(rc, std::string("opening fuzzy index database ") + db.name);
+      return LmdbError(rc, std::string("opening fuzzy index database ") + db.name);
     }
   }
   present_ = true;
@@ -232,7 +206,7 @@ StatusOr<uint32_t> FuzzyIndex::LookupToken(MDB_txn* txn, std::string_view lang,
   MDB_val k = Val(vk), v;
   const int rc = mdb_get(txn, vocab_, &k, &v);
   if (rc == MDB_NOTFOUND) return kUnknownToken;
-  if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "reading the fuzzy index vocabulary");
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the fuzzy index vocabulary");
   if (v.mv_size != 4) return Status::Corruption("fuzzy index vocabulary entry is damaged");
   uint32_t id;
   std::memcpy(&id, v.mv_data, 4);
@@ -309,14 +283,14 @@ StatusOr<uint32_t> FuzzyIndex::TokenId(MDB_txn* txn, std::string_view lang, std:
     vocab_cache_.Insert(vk, id);
     return id;
   }
-  if (rc != MDB_NOTFOUND) return IndexLmdbError(rc, "reading the fuzzy index vocabulary");
+  if (rc != MDB_NOTFOUND) return LmdbError(rc, "reading the fuzzy index vocabulary");
   if (!next_token_loaded_) {
     MDB_val nk = Val(kNextTokenKey, sizeof kNextTokenKey - 1), nv;
     rc = mdb_get(txn, meta_, &nk, &nv);
     if (rc == MDB_NOTFOUND) {
       next_token_ = 0;
     } else if (rc != MDB_SUCCESS) {
-      return IndexLmdbError(rc, "reading the fuzzy index token counter");
+      return LmdbError(rc, "reading the fuzzy index token counter");
     } else if (nv.mv_size != 4) {
       return Status::Corruption("fuzzy index token counter is damaged");
     } else {
@@ -425,7 +399,7 @@ Status FuzzyIndex::GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out, bool source
   if (rc == MDB_NOTFOUND) {
     return Status::NotFound("unit " + std::to_string(id) + " is not in the fuzzy index");
   }
-  if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "reading the fuzzy index record");
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the fuzzy index record");
   return DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, out,
                          source_only);
 }

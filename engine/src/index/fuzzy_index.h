@@ -36,6 +36,7 @@
 #include "dhakira/segment.h"
 #include "dhakira/status.h"
 #include "dhakira/text.h"
+#include "store/store_internal.h"  // LmdbError
 #include "text/normalizer_pool.h"
 
 namespace dhakira::index {
@@ -48,9 +49,6 @@ inline constexpr size_t kMaxVocabKeyBytes = 400;       // LMDB keys are at most 
 // from kFirstUnknownToken up, which no stored unit has.
 inline constexpr uint32_t kFirstUnknownToken = 0x80000000u;
 inline constexpr uint32_t kUnknownToken = 0xFFFFFFFFu;  // LookupToken's "absent"
-
-// "<what>: <mdb_strerror(rc)>" with a Status code chosen from rc (used until/unless the store's own is linked).
-Status IndexLmdbError(int rc, std::string_view what);
 
 // Primary language subtag, lower-case ("ar-SY" -> "ar"): languages "agree" when these are equal.
 std::string PrimaryLanguage(std::string_view tag);
@@ -159,7 +157,7 @@ class FuzzyIndex {
 
   Status WriteError(int rc, std::string_view what) {
     last_write_rc_ = rc;
-    return IndexLmdbError(rc, what);
+    return LmdbError(rc, what);
   }
 
   bool present_ = false;

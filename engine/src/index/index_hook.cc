@@ -48,7 +48,7 @@ Status FuzzyIndexHook::Open(const HookOpenContext& ctx) {
     // Backfill units written before this TM had an index.
     MDB_cursor* cur = nullptr;
     int rc = mdb_cursor_open(ctx.txn, ctx.units_dbi, &cur);
-    if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "building the fuzzy index: opening units");
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "building the fuzzy index: opening units");
     MDB_val k, v;
     SegmentPair unit;
     Status s;
@@ -80,7 +80,7 @@ Status FuzzyIndexHook::Open(const HookOpenContext& ctx) {
     }
     if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
       index_.Abort();
-      return IndexLmdbError(rc, "building the fuzzy index: reading units");
+      return LmdbError(rc, "building the fuzzy index: reading units");
     }
     index_.Commit();  // the store commits the open transaction next (or fails the open)
   }

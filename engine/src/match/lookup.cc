@@ -9,7 +9,6 @@
 namespace dhakira::match {
 namespace {
 
-using index::IndexLmdbError;
 
 // Dense counters up to this many unit ids (2 bytes each); beyond, a hash map.
 constexpr uint64_t kMaxDenseIds = uint64_t{1} << 25;
@@ -26,7 +25,7 @@ class Cursor {
   }
   Status Open(MDB_txn* txn, MDB_dbi dbi, const char* what) {
     const int rc = mdb_cursor_open(txn, dbi, &c_);
-    if (rc != MDB_SUCCESS) return IndexLmdbError(rc, what);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, what);
     return Status::OK();
   }
   MDB_cursor* get() const { return c_; }
@@ -75,7 +74,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       if (rc == MDB_NOTFOUND) continue;
       size_t count = 0;
       if (rc == MDB_SUCCESS) rc = mdb_cursor_count(post.get(), &count);
-      if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "reading the fuzzy index");
+      if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the fuzzy index");
       f.size = count;
     }
   }
@@ -90,7 +89,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     MDB_val k, v;
     const int rc = mdb_cursor_get(cur.get(), &k, &v, MDB_LAST);
     if (rc == MDB_NOTFOUND) return Status::OK();  // empty TM
-    if (rc != MDB_SUCCESS) return IndexLmdbError(rc, "reading the fuzzy index");
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the fuzzy index");
     std::memcpy(&max_id, k.mv_data, sizeof max_id);
   }
   const bool dense = max_id < kMaxDenseIds;
@@ -218,7 +217,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       if (!past_end) rc = mdb_cursor_get(post.get(), &k, &v, MDB_NEXT_MULTIPLE);
     }
     if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
-      return IndexLmdbError(rc, "reading the fuzzy index postings");
+      return LmdbError(rc, "reading the fuzzy index postings");
     }
     if (any) ++nonempty_read;
     total_read += features[list].size;
@@ -357,7 +356,7 @@ Status Searcher::BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     }
     rc = mdb_cursor_get(cur.get(), &k, &v, MDB_NEXT);
   }
-  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return IndexLmdbError(rc, "scanning the fuzzy index");
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "scanning the fuzzy index");
   return Status::OK();
 }
 

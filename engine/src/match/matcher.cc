@@ -252,7 +252,7 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
                                   : on_source           ? idx.src_dbi()
                                                         : idx.tgt_dbi(),
                              &cur);
-    if (rc != MDB_SUCCESS) return index::IndexLmdbError(rc, "opening the fuzzy index");
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "opening the fuzzy index");
     Status st;
     if (options.brute_force) {
       MDB_val k, v;
@@ -311,7 +311,7 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
     mdb_cursor_close(cur);
     DHAKIRA_RETURN_IF_ERROR(st);
     if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
-      return index::IndexLmdbError(rc, "reading the fuzzy index");
+      return LmdbError(rc, "reading the fuzzy index");
     }
     std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
       if (a.length != b.length) return a.length < b.length;
