@@ -708,6 +708,11 @@ class StoreImpl final : public LmdbStore {
   // cost of an import; the transaction itself is serial). On failure *bad_index is the lowest
   // failing index.
   Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index) {
+    std::vector<std::shared_ptr<StoreHook>> hooks;  // one snapshot for the batch
+    if (phase == PreparePhase::kKeys) {
+      std::lock_guard<std::mutex> lock(hooks_mu_);  // AttachHook may append meanwhile
+      hooks = hooks_;
+    }
     constexpr size_t kMinPerThread = 256;
     size_t threads = prepare_threads_ != 0 ? prepare_threads_ : std::thread::hardware_concurrency();
     threads = std::max<size_t>(1, std::min(threads, ops->size() / kMinPerThread));
@@ -716,7 +721,7 @@ class StoreImpl final : public LmdbStore {
     auto work = [&](size_t t) {
       const size_t begin = ops->size() * t / threads, end = ops->size() * (t + 1) / threads;
       for (size_t i = begin; i < end; ++i) {
-        Status s = Prepare(&(*ops)[i], phase);
+        Status s = Prepare(&(*ops)[i], phase, hooks);
         if (!s.ok()) {
           status[t] = std::move(s);
           first_bad[t] = i;
@@ -738,18 +743,14 @@ class StoreImpl final : public LmdbStore {
     return Status::OK();
   }
 
-  Status Prepare(PreparedOp* op, PreparePhase phase) {
+  Status Prepare(PreparedOp* op, PreparePhase phase,
+                 const std::vector<std::shared_ptr<StoreHook>>& hooks) {
     if (op->op == WriteBatch::Op::kDelete) return Status::OK();
     if (env_->read_only) return Status::FailedPrecondition("the TM is open read-only");
     if (phase == PreparePhase::kFields) return preparer_.PrepareFields(&op->pair);
     if (op->keys || op->likely_dup) return Status::OK();
     DHAKIRA_RETURN_IF_ERROR(preparer_.ComputeKeys(&op->pair));
     op->keys = true;
-    std::vector<std::shared_ptr<StoreHook>> hooks;
-    {
-      std::lock_guard<std::mutex> lock(hooks_mu_);  // AttachHook may append meanwhile
-      hooks = hooks_;
-    }
     op->hook_data.clear();
     for (const auto& hook : hooks) {
       DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<HookPrepared> data, hook->PrepareUnit(op->pair));
