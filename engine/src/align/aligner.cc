@@ -33,6 +33,7 @@
 #include "align/lexicon_impl.h"
 #include "align/scoring.h"
 #include "dhakira/align.h"
+#include "util/hash.h"
 #include "dhakira/text.h"
 
 namespace dhakira {
@@ -44,14 +45,8 @@ std::string BaseLang(const std::string& l) { return l.substr(0, l.find('-')); }
 
 enum ConceptType : uint64_t { kLex = 1, kNum = 2, kName = 3, kCog = 4 };
 
-uint64_t Fnv(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+using util::Fnv1a64;
+
 uint64_t MakeConcept(ConceptType t, uint64_t v) {
   return (uint64_t{t} << 58) ^ (v & ((uint64_t{1} << 58) - 1));
 }
@@ -150,12 +145,12 @@ Status AlignerImpl::Prepare(int side, const std::vector<std::string>& text, Side
       tok.begin = static_cast<uint32_t>(out->concepts.size());
       if (t.type == TokenType::kNumber) {
         std::string k = NumberKey(t.key);
-        out->concepts.push_back(Dense(MakeConcept(kNum, Fnv(k))));
+        out->concepts.push_back(Dense(MakeConcept(kNum, Fnv1a64(k))));
         tok.weight = params.number_weight;
-        tok.df_key = Fnv(k) ^ 0x9e37;
+        tok.df_key = Fnv1a64(k) ^ 0x9e37;
       } else if (t.type == TokenType::kWord) {
         align::LookupStems(t.key, &stems_);
-        tok.df_key = Fnv(stems_.empty() ? t.key : stems_[0]);
+        tok.df_key = Fnv1a64(stems_.empty() ? t.key : stems_[0]);
         if (L != nullptr && my_lex_side >= 0) {
           for (const std::string& st : stems_) {
             auto it = L->vocab[my_lex_side].find(st);
@@ -173,11 +168,11 @@ Status AlignerImpl::Prepare(int side, const std::vector<std::string>& text, Side
           if (arabic || StartsUpper(std::string_view(nt->text).substr(t.begin, t.end - t.begin))) {
             align::NameSkeletons(t.key, &skel_);
             for (const std::string& k : skel_)
-              out->concepts.push_back(Dense(MakeConcept(kName, Fnv(k))));
+              out->concepts.push_back(Dense(MakeConcept(kName, Fnv1a64(k))));
           }
         }
         std::string cog = align::CognateKey(t.key);
-        if (!cog.empty()) out->concepts.push_back(Dense(MakeConcept(kCog, Fnv(cog))));
+        if (!cog.empty()) out->concepts.push_back(Dense(MakeConcept(kCog, Fnv1a64(cog))));
       } else {
         continue;
       }

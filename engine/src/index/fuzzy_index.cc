@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "match/score.h"
+#include "util/hash.h"
 
 namespace dhakira::index {
 namespace {
@@ -37,15 +38,6 @@ bool GetVarint(const char*& p, const char* end, uint64_t* v) {
   return false;
 }
 
-uint64_t Fnv1a(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
 void VocabKeyInto(std::string_view lang, std::string_view key, std::string* out) {
   std::string& k = *out;
   k.clear();
@@ -57,7 +49,7 @@ void VocabKeyInto(std::string_view lang, std::string_view key, std::string* out)
     // Over-long token (LMDB keys are <= 511 bytes): keyed by its hash, marked by a 0x02 byte that no
     // match key starts with.
     k.push_back('\x02');
-    const uint64_t h = Fnv1a(key);
+    const uint64_t h = util::Fnv1a64(key);
     k.append(reinterpret_cast<const char*>(&h), sizeof h);
   }
 }
@@ -79,7 +71,7 @@ std::string PrimaryLanguage(std::string_view tag) {
   return out;
 }
 
-uint64_t OriginHash(std::string_view origin) { return origin.empty() ? 0 : Fnv1a(origin); }
+uint64_t OriginHash(std::string_view origin) { return origin.empty() ? 0 : util::Fnv1a64(origin); }
 
 void EncodeSegRecord(const SegRecord& r, std::string* out) {
   out->clear();
@@ -215,7 +207,7 @@ StatusOr<uint32_t> FuzzyIndex::LookupToken(MDB_txn* txn, std::string_view lang,
 
 uint64_t VocabCache::Hash(std::string_view key) {
   // FNV-1a then a final avalanche (splitmix64) so that the low bits used for the slot are well mixed.
-  uint64_t h = Fnv1a(key);
+  uint64_t h = util::Fnv1a64(key);
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ull;
   h ^= h >> 27;
