@@ -1,11 +1,13 @@
 // Load generator for the dhakira gRPC service: N concurrent clients, each on its own channel (as N
-// CAT tools would be), calling Lookup (or Get) back to back; reports lookups/s and latency
-// percentiles. With --import FILE it measures twice and reports both: first idle, then while one
-// more client streams FILE into the server's Import (reads during a bulk write).
+// CAT tools would be), calling Lookup (or a one-segment BatchLookup, as `dhakira match --server`
+// sends, or Get) back to back; reports calls/s and latency percentiles. With --import FILE it
+// measures twice and reports both: first idle, then while one more client streams FILE into the
+// server's Import (reads during a bulk write).
 //
 //   service_load_bench --server unix:$XDG_RUNTIME_DIR/dhakira.sock --queries
 //   /tmp/match-bench/queries.real
-//       [--clients 4] [--seconds 10] [--warmup 1] [--rpc lookup|get] [--src-lang ar --tgt-lang en]
+//       [--clients 4] [--seconds 10] [--warmup 1] [--rpc lookup|batch|get] [--src-lang ar
+//       --tgt-lang en]
 //       [--threshold 70] [--top 5] [--import FILE.tsv [--import-seconds S]]
 //
 // Queries: one a line (empty lines skipped), taken in turn by each client from its own starting
@@ -57,7 +59,8 @@ int Usage(const std::string& msg) {
   std::cerr
       << "service_load_bench: " << msg << "\n"
       << "usage: service_load_bench --server ADDRESS --queries FILE [--clients N] [--seconds S]\n"
-         "       [--warmup S] [--rpc lookup|get] [--src-lang L] [--tgt-lang L] [--threshold T]\n"
+         "       [--warmup S] [--rpc lookup|batch|get] [--src-lang L] [--tgt-lang L] [--threshold "
+         "T]\n"
          "       [--top N] [--import FILE.tsv [--import-seconds S]]\n";
   return 2;
 }
@@ -134,6 +137,20 @@ class Load {
         dhakira::v1::LookupResponse resp;
         st = stub.Lookup(&ctx, req, &resp);
         matches = static_cast<uint64_t>(resp.matches_size());
+      } else if (args_.rpc == "batch") {
+        dhakira::v1::BatchLookupRequest req;
+        req.add_segments()->set_source(queries_[qi++ % queries_.size()]);
+        req.mutable_options()->set_src_lang(args_.src_lang);
+        req.mutable_options()->set_tgt_lang(args_.tgt_lang);
+        req.mutable_options()->set_threshold(args_.threshold);
+        req.mutable_options()->set_top(static_cast<uint32_t>(args_.top));
+        dhakira::v1::BatchLookupResponse resp;
+        st = stub.BatchLookup(&ctx, req, &resp);
+        if (st.ok() && resp.results_size() == 1 && resp.results(0).has_error()) {
+          st = grpc::Status(grpc::StatusCode::UNKNOWN, resp.results(0).error().message());
+        }
+        matches =
+            resp.results_size() == 1 ? static_cast<uint64_t>(resp.results(0).matches_size()) : 0;
       } else {
         dhakira::v1::GetRequest req;
         req.set_id(units_ == 0 ? 1 : 1 + rng() % units_);
@@ -284,7 +301,9 @@ int main(int argc, char** argv) {
   if (args.seconds <= 0 || args.warmup < 0 || args.import_seconds < 0) {
     return Usage("--seconds must be > 0, --warmup and --import-seconds >= 0");
   }
-  if (args.rpc != "lookup" && args.rpc != "get") return Usage("--rpc must be lookup or get");
+  if (args.rpc != "lookup" && args.rpc != "batch" && args.rpc != "get") {
+    return Usage("--rpc must be lookup, batch or get");
+  }
   if (args.threshold <= 0 || args.threshold > 101) return Usage("--threshold must be in (0, 101]");
   if (args.top < 1 || args.top > 1000) return Usage("--top must be 1 .. 1000");
   if (!args.import_file.empty() && !std::ifstream(args.import_file)) {
@@ -292,8 +311,8 @@ int main(int argc, char** argv) {
   }
 
   std::vector<std::string> queries;
-  if (args.rpc == "lookup") {
-    if (args.queries.empty()) return Usage("--queries FILE is required for --rpc lookup");
+  if (args.rpc != "get") {
+    if (args.queries.empty()) return Usage("--queries FILE is required for --rpc " + args.rpc);
     std::ifstream in(args.queries);
     if (!in) return Usage("cannot read the --queries file " + args.queries);
     for (std::string line; std::getline(in, line);) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -547,6 +548,100 @@ TEST_F(ServerTest, LookupKindsAndBatchErrors) {
     const v1::Span& span = resp.hits(0).spans(0);
     EXPECT_EQ(resp.hits(0).unit().target().substr(span.begin(), span.end() - span.begin()), "the meeting");
   }
+}
+
+// A BatchLookup larger than the server answers on gRPC's callback thread runs on a thread of its
+// own: the same answer, segment by segment, as one-segment batches; several at once; and a server
+// shut down while some run waits for them (no call left unanswered, nothing used after the service
+// is gone).
+TEST_F(ServerTest, LargeBatchLookupsAnswerAsSmallOnes) {
+  StartServer();
+  auto client = Connect(server_->addresses()[0]);
+  ASSERT_NE(client, nullptr);
+  const std::vector<std::string> sources = {"قال الرئيس إن الاجتماع سيعقد يوم 12 مارس",
+                                            "افتتح المؤتمر صباح اليوم",
+                                            "وصل الوفد إلى دمشق مساء أمس"};
+  const std::vector<std::string> targets = {
+      "The president said the meeting will be held on 12 March",
+      "The conference opened this morning", "The delegation arrived in Damascus last night"};
+  for (size_t i = 0; i < sources.size(); ++i) {
+    ASSERT_TRUE(client->Upsert(Pair(sources[i], targets[i]), "", "", DuplicatePolicy::kSkip).ok());
+  }
+  const std::vector<std::string> queries = {sources[0],
+                                            "قال الرئيس إن الاجتماع سيعقد يوم 15 مارس",
+                                            "",
+                                            sources[1],
+                                            "وصل الوفد إلى حلب",
+                                            "لا شيء يشبه هذا"};
+  v1::BatchLookupRequest large;
+  large.mutable_options()->set_src_lang("ar");
+  large.mutable_options()->set_tgt_lang("en");
+  large.mutable_options()->set_threshold(50);
+  const int n = 5 * 8 + 3;  // well past the inline limit (kInlineBatchSegments, 8)
+  for (int i = 0; i < n; ++i) {
+    v1::BatchSegment* seg = large.add_segments();
+    seg->set_source(queries[static_cast<size_t>(i) % queries.size()]);
+    seg->set_client_ref("ref-" + std::to_string(i));
+  }
+  auto stub = Stub(server_->addresses()[0]);
+  grpc::ClientContext ctx;
+  v1::BatchLookupResponse resp;
+  grpc::Status st = stub->BatchLookup(&ctx, large, &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(resp.results_size(), n);
+  int with_matches = 0, with_errors = 0;
+  for (int i = 0; i < n; ++i) {
+    v1::BatchLookupRequest one;
+    *one.mutable_options() = large.options();
+    *one.add_segments() = large.segments(i);
+    grpc::ClientContext one_ctx;
+    v1::BatchLookupResponse one_resp;
+    ASSERT_TRUE(stub->BatchLookup(&one_ctx, one, &one_resp).ok());
+    ASSERT_EQ(one_resp.results_size(), 1);
+    v1::BatchLookupResult expected = one_resp.results(0);
+    expected.set_index(static_cast<uint32_t>(i));
+    if (expected.has_error()) {  // the message names the segment's index in its batch
+      std::string message = expected.error().message();
+      ASSERT_EQ(message.rfind("segment 0:", 0), 0u) << message;
+      message.replace(0, 9, "segment " + std::to_string(i));
+      expected.mutable_error()->set_message(message);
+    }
+    EXPECT_EQ(resp.results(i).SerializeAsString(), expected.SerializeAsString()) << "segment " << i;
+    with_matches += resp.results(i).matches_size() > 0;
+    with_errors += resp.results(i).has_error();
+  }
+  EXPECT_GT(with_matches, n / 2);
+  EXPECT_GT(with_errors, 0);  // the empty query
+
+  // Several large batches at once, then a shutdown while more are running: every call is answered
+  // (completely, or CANCELLED/UNAVAILABLE when the shutdown came first) and the server stops.
+  constexpr int kCalls = 6;
+  std::atomic<int> complete{0}, bad{0};
+  std::vector<std::thread> callers;
+  for (int c = 0; c < kCalls; ++c) {
+    callers.emplace_back([&] {
+      grpc::ClientContext cctx;
+      cctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+      v1::BatchLookupResponse r;
+      grpc::Status cst = stub->BatchLookup(&cctx, large, &r);
+      if (cst.ok() && r.results_size() == n) {
+        ++complete;
+      } else if (cst.ok() || (cst.error_code() != grpc::StatusCode::CANCELLED &&
+                              cst.error_code() != grpc::StatusCode::UNAVAILABLE)) {
+        ++bad;
+      }
+    });
+    if (c == kCalls / 2) {
+      for (auto& t : callers) t.join();
+      callers.clear();
+      EXPECT_EQ(complete.load(), kCalls / 2 + 1);
+    }
+  }
+  server_->Shutdown();
+  server_->Wait();
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(bad.load(), 0);
+  server_.reset();  // the service waits for its batch threads
 }
 
 // Client::Lookup / BatchLookup / Concordance return what the engine returns on the server's TM: the

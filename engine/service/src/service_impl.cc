@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -55,6 +56,11 @@ TranslationMemoryService::TranslationMemoryService(Store* store, const ServerOpt
       ,
       matchers_([store] { return Matcher::Create(store); })
 {
+}
+
+TranslationMemoryService::~TranslationMemoryService() {
+  std::unique_lock<std::mutex> lock(batch_threads_mu_);
+  batch_threads_done_.wait(lock, [this] { return batch_threads_ == 0; });
 }
 
 std::vector<std::string> TranslationMemoryService::ImplementedRpcs() {
@@ -180,9 +186,46 @@ grpc::ServerUnaryReactor* TranslationMemoryService::Lookup(grpc::CallbackServerC
   return reactor;
 }
 
-grpc::Status TranslationMemoryService::BatchLookup(grpc::ServerContext* ctx,
-                                                   const v1::BatchLookupRequest* req,
-                                                   v1::BatchLookupResponse* resp) {
+grpc::ServerUnaryReactor* TranslationMemoryService::BatchLookup(grpc::CallbackServerContext* ctx,
+                                                                const v1::BatchLookupRequest* req,
+                                                                v1::BatchLookupResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (req->segments_size() <= kInlineBatchSegments) {
+    reactor->Finish(DoBatchLookup(ctx, req, resp));
+    return reactor;
+  }
+  bool own_thread = false;
+  {
+    std::lock_guard<std::mutex> lock(batch_threads_mu_);
+    // At the thread limit the batch runs here, as a small one does (slower for the other calls, but
+    // never refused).
+    if (batch_threads_ < options_.max_threads) {
+      ++batch_threads_;
+      own_thread = true;
+    }
+  }
+  if (!own_thread) {
+    reactor->Finish(DoBatchLookup(ctx, req, resp));
+    return reactor;
+  }
+  // ctx, req and resp stay valid until Finish (the call is not done before); `this` outlives the
+  // thread through the destructor's wait.
+  auto run = [this, ctx, req, resp, reactor] {
+    reactor->Finish(DoBatchLookup(ctx, req, resp));
+    std::lock_guard<std::mutex> lock(batch_threads_mu_);
+    if (--batch_threads_ == 0) batch_threads_done_.notify_all();
+  };
+  try {
+    std::thread(run).detach();
+  } catch (const std::system_error&) {  // no thread to be had: run it here
+    run();
+  }
+  return reactor;
+}
+
+grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ctx,
+                                                     const v1::BatchLookupRequest* req,
+                                                     v1::BatchLookupResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
   const int n = req->segments_size();
@@ -221,9 +264,17 @@ grpc::Status TranslationMemoryService::BatchLookup(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status TranslationMemoryService::Concordance(grpc::ServerContext* ctx,
-                                                   const v1::ConcordanceRequest* req,
-                                                   v1::ConcordanceResponse* resp) {
+grpc::ServerUnaryReactor* TranslationMemoryService::Concordance(grpc::CallbackServerContext* ctx,
+                                                                const v1::ConcordanceRequest* req,
+                                                                v1::ConcordanceResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(DoConcordance(ctx, req, resp));
+  return reactor;
+}
+
+grpc::Status TranslationMemoryService::DoConcordance(grpc::ServerContextBase* ctx,
+                                                     const v1::ConcordanceRequest* req,
+                                                     v1::ConcordanceResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
   gs = CheckQuerySize(req->phrase(), "phrase");
@@ -264,7 +315,6 @@ grpc::Status TranslationMemoryService::Concordance(grpc::ServerContext* ctx,
   }
   return grpc::Status::OK;
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // Upsert, Delete, Get

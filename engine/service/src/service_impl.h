@@ -1,12 +1,13 @@
-// The dhakira.v1.TranslationMemory handlers (gRPC sync API). Each handler validates the request against
-// the server limits, maps proto -> engine types, makes the engine call and maps the result back.
+// The dhakira.v1.TranslationMemory handlers. Each handler validates the request against the server
+// limits, maps proto -> engine types, makes the engine call and maps the result back.
 //
-// Thread safety: handlers run concurrently on gRPC's threads. The Store is safe for concurrent use (reads
-// are LMDB snapshots, writes are serialized by the store); the per-thread engine objects (Matcher,
-// Normalizer) come from pools, one object per call.
+// Thread safety: handlers run concurrently on gRPC's threads. The Store is safe for concurrent use
+// (reads are LMDB snapshots, writes are serialized by the store); the per-thread engine objects
+// (Matcher, Normalizer) come from pools, one object per call.
 #ifndef DHAKIRA_SERVICE_SERVICE_IMPL_H_
 #define DHAKIRA_SERVICE_SERVICE_IMPL_H_
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -71,20 +72,35 @@ class Pool {
   std::vector<std::unique_ptr<T>> free_;
 };
 
-// Lookup uses gRPC's callback API (answered on gRPC's own threads, without the sync server's hand-off
-// to a worker thread: the call CAT tools make most); the other methods are synchronous.
+// The read RPCs (Lookup, BatchLookup, Concordance) use gRPC's callback API: they are answered on
+// gRPC's own threads, without the sync server's hand-off to a worker thread (on a small VM that
+// wake-up costs more than a lookup). gRPC has few such threads (two on two cores), so a BatchLookup
+// of more than kInlineBatchSegments segments runs on a thread of its own instead of holding one of
+// them. The other methods are synchronous.
 class TranslationMemoryService final
-    : public v1::TranslationMemory::WithCallbackMethod_Lookup<v1::TranslationMemory::Service> {
+    : public v1::TranslationMemory::WithCallbackMethod_Lookup<
+          v1::TranslationMemory::WithCallbackMethod_BatchLookup<
+              v1::TranslationMemory::WithCallbackMethod_Concordance<
+                  v1::TranslationMemory::Service>>> {
  public:
+  // Largest BatchLookup answered on gRPC's callback thread (a few milliseconds of matching at
+  // most).
+  static constexpr int kInlineBatchSegments = 8;
+
   // `store` must outlive the service.
   TranslationMemoryService(Store* store, const ServerOptions& options);
+  // Waits for the BatchLookups running on threads of their own (the server has finished them
+  // already when it shut down; their threads may still be returning).
+  ~TranslationMemoryService() override;
 
   grpc::ServerUnaryReactor* Lookup(grpc::CallbackServerContext* ctx, const v1::LookupRequest* req,
                                    v1::LookupResponse* resp) override;
-  grpc::Status BatchLookup(grpc::ServerContext* ctx, const v1::BatchLookupRequest* req,
-                           v1::BatchLookupResponse* resp) override;
-  grpc::Status Concordance(grpc::ServerContext* ctx, const v1::ConcordanceRequest* req,
-                           v1::ConcordanceResponse* resp) override;
+  grpc::ServerUnaryReactor* BatchLookup(grpc::CallbackServerContext* ctx,
+                                        const v1::BatchLookupRequest* req,
+                                        v1::BatchLookupResponse* resp) override;
+  grpc::ServerUnaryReactor* Concordance(grpc::CallbackServerContext* ctx,
+                                        const v1::ConcordanceRequest* req,
+                                        v1::ConcordanceResponse* resp) override;
   grpc::Status Upsert(grpc::ServerContext* ctx, const v1::UpsertRequest* req,
                       v1::UpsertResponse* resp) override;
   grpc::Status Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
@@ -112,6 +128,14 @@ class TranslationMemoryService final
   Store* store_;
   ServerOptions options_;
   Pool<Matcher> matchers_;
+  grpc::Status DoBatchLookup(grpc::ServerContextBase* ctx, const v1::BatchLookupRequest* req,
+                             v1::BatchLookupResponse* resp);
+  grpc::Status DoConcordance(grpc::ServerContextBase* ctx, const v1::ConcordanceRequest* req,
+                             v1::ConcordanceResponse* resp);
+  // BatchLookups running on threads of their own, and the destructor's wait for them.
+  std::mutex batch_threads_mu_;
+  std::condition_variable batch_threads_done_;
+  uint32_t batch_threads_ = 0;
   grpc::Status LookupOne(Matcher& matcher, const std::string& source, const std::string& prev,
                          const std::string& next, const MatchOptions& options,
                          google::protobuf::RepeatedPtrField<v1::Match>* out) const;

@@ -40,7 +40,9 @@ struct ServerOptions {
   uint32_t max_concordance_top = 10'000;
   // Largest streamed import, bytes (0 = no limit).
   uint64_t max_import_bytes = 0;
-  // Most threads serving calls at once (gRPC sync server), 2 .. 1024.
+  // Most threads serving calls at once, 2 .. 1024: gRPC's sync-API threads, and as many more for
+  // large BatchLookups (each runs on a thread of its own; past the limit they share gRPC's callback
+  // threads).
   uint32_t max_threads = 64;
   // On Shutdown, how long in-flight calls may run before they are cancelled, milliseconds (0 .. 3,600,000).
   uint32_t shutdown_grace_ms = 30'000;
