@@ -43,7 +43,8 @@ struct StoreOptions {
   // Map the data file writable (MDB_WRITEMAP): a transaction's dirty pages live in the page cache instead
   // of the process's heap, so large import batches neither grow the process nor get copied at commit.
   // Trade-off (LMDB's): a stray write through a bad pointer in this process could damage the TM, and the
-  // data file is extended to the map size at once (sparse). Meant for bulk imports.
+  // data file is extended to the map size at once (sparse). Meant for bulk imports; also turns off kernel
+  // readahead on the map (MDB_NORDAHEAD), which a writer touching pages at random does not use.
   bool write_map = false;
   // Threads that validate and normalize the units of one large Write() batch in parallel, 0 .. 256;
   // 0 = one per hardware thread, 1 = only the calling thread. Batches under 512 units use the caller's.

@@ -1236,7 +1236,10 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   unsigned flags = MDB_NOTLS;
   if (options.read_only) flags |= MDB_RDONLY;
   if (!options.sync) flags |= MDB_NOSYNC;
-  if (options.write_map && !options.read_only) flags |= MDB_WRITEMAP;
+  // A bulk writer touches pages all over the file. Kernel readahead on its page faults would read (in the
+  // sparse file the write map extends: zero-fill) and map neighbouring pages it never uses; turning it
+  // off (madvise MADV_RANDOM) measured 6% less CPU and 20% less RSS for a 1M-pair import (docs/storage.md).
+  if (options.write_map && !options.read_only) flags |= MDB_WRITEMAP | MDB_NORDAHEAD;
   rc = mdb_env_open(e->env, path.c_str(), flags, 0644);
   if (rc != MDB_SUCCESS) {
     Status s = LmdbError(rc, "data.mdb");

@@ -8,6 +8,8 @@
 
 #include <array>
 
+#include "text/utf8.h"
+
 namespace dhakira::store_internal {
 
 namespace {
@@ -93,24 +95,9 @@ Status CheckCodes(const std::vector<InlineCode>& codes, std::string_view name) {
 }  // namespace
 
 Status CheckUtf8(std::string_view s, std::string_view field) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    if (p[i] < 0x80) {  // ASCII fast path
-      ++i;
-      continue;
-    }
-    const size_t start = i;
-    UChar32 c;
-    // U8_NEXT takes int32 offsets: walk the string in windows so long texts work too.
-    const size_t window = std::min<size_t>(n - start, 1 << 20);
-    int32_t j = 0;
-    U8_NEXT(s.data() + start, j, static_cast<int32_t>(window), c);
-    if (c < 0) return FieldError(field, "invalid UTF-8 at byte " + std::to_string(start));
-    i = start + static_cast<size_t>(j);
-  }
-  return Status::OK();
+  const size_t bad = text_internal::FindInvalidUtf8(s);
+  if (bad == std::string_view::npos) return Status::OK();
+  return FieldError(field, "invalid UTF-8 at byte " + std::to_string(bad));
 }
 
 StatusOr<std::string> UnitPreparer::Canonical(const std::string& value) {
