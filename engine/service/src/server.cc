@@ -3,6 +3,7 @@
 // Access control is the socket file's permissions (DESIGN-NOTES §6): the socket is created owner-only, and
 // TCP is bound to loopback only. gRPC's sync server runs the handlers on its own thread pool (bounded by a
 // ResourceQuota); Shutdown() gives in-flight calls a grace period, then cancels them.
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -116,6 +117,11 @@ class ServerImpl final : public Server {
     }
     if (!options_.listen_address.empty()) DHAKIRA_RETURN_IF_ERROR(CheckLoopback(options_.listen_address));
 
+    // gRPC's locks are abseil Mutexes, and Debian builds abseil without NDEBUG: every lock and unlock
+    // then feeds the deadlock detector, a process-wide lock-order graph under one spin lock (measured:
+    // ~4% of the server's CPU under 4 clients doing lookups). That is a debugging aid, off in abseil's
+    // release builds; process-wide, like gRPC itself.
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
