@@ -2,13 +2,16 @@
 // run beside the one writer): every read during the import must answer.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -153,6 +156,63 @@ TEST_F(ImportTest, ReadsAreServedDuringALargeStreamedImport) {
   for (const auto& e : fs::directory_iterator(dir_)) {
     EXPECT_EQ(e.path().filename().string().rfind("dhakira-import", 0), std::string::npos) << e.path();
   }
+}
+
+// The scheduling policy (/proc/self/task/TID/stat, field 41) of every thread of this process.
+std::vector<int> ThreadPolicies() {
+  std::vector<int> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream in(e.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t paren = stat.rfind(')');  // the thread name may hold spaces
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(stat.substr(paren + 1));
+    std::string f;
+    for (int i = 3; i <= 41 && fields >> f; ++i) {
+      if (i == 41) out.push_back(std::atoi(f.c_str()));
+    }
+  }
+  return out;
+}
+
+// The import runs on threads in the SCHED_IDLE class (ServerOptions::import_sched_idle, the
+// default), which end with it: no gRPC thread is left in that class.
+TEST_F(ImportTest, ImportRunsInTheIdleSchedulingClass) {
+#ifndef SCHED_IDLE
+  GTEST_SKIP() << "no SCHED_IDLE on this system";
+#else
+  ASSERT_FALSE(ThreadPolicies().empty()) << "no /proc/self/task";
+  v1::ImportOptions options;
+  options.set_format(v1::FILE_FORMAT_TSV);
+  options.set_src_lang("ar");
+  options.set_tgt_lang("en");
+  options.set_file_name("big.tsv");
+  std::atomic<bool> done{false};
+  grpc::Status st;
+  v1::ImportSummary summary;
+  std::thread importer([&] {
+    st = Upload(options, Tsv(20000), &summary);
+    done = true;
+  });
+  bool seen_idle = false;
+  while (!done && !seen_idle) {
+    for (int policy : ThreadPolicies()) seen_idle = seen_idle || policy == SCHED_IDLE;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  importer.join();
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(summary.added(), 20000u);
+  EXPECT_TRUE(seen_idle) << "no thread in SCHED_IDLE while the import ran";
+  // Later calls are served by threads of ordinary priority (the import's threads are gone).
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    bool any_idle = false;
+    for (int policy : ThreadPolicies()) any_idle = any_idle || policy == SCHED_IDLE;
+    if (!any_idle) break;
+    ASSERT_LT(attempt, 99) << "a thread stayed in SCHED_IDLE after the import";
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+#endif
 }
 
 TEST_F(ImportTest, ExportStreamsWhatWasImported) {

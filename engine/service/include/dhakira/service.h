@@ -48,8 +48,15 @@ struct ServerOptions {
   uint32_t shutdown_grace_ms = 30'000;
   // Refuse writes (Upsert, Delete, Import, Align with import) with FAILED_PRECONDITION.
   bool read_only = false;
-  // CPU niceness of the threads that run imports (0 .. 19): lookups from CAT tools stay interactive while an
-  // import writes. 0 = same priority as lookups.
+  // Imports run on threads of their own that yield the CPU to lookups, so CAT tools stay
+  // interactive while an import writes. true (Linux): those threads are in the SCHED_IDLE class:
+  // they get a CPU only when no ordinary thread wants it, and a lookup that wakes up preempts them
+  // at once; under a steady full load of lookups an import then runs several times slower
+  // (docs/service.md, "Measured"). false, or where SCHED_IDLE is refused: they run at nice
+  // `import_nice`.
+  bool import_sched_idle = true;
+  // CPU niceness of the import threads when they are not in SCHED_IDLE (0 .. 19); 0 = same priority
+  // as lookups.
   int import_nice = 10;
   // Where streamed imports are spooled before they are read, "" = $TMPDIR, else /tmp.
   std::string spool_dir;
