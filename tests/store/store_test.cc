@@ -9,9 +9,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -1063,6 +1065,98 @@ TEST_F(StoreTest, HooksWriteInTheSameTransaction) {
   ASSERT_TRUE(store.Add(Pair("متأخر", "late"), DuplicatePolicy::kSkip).ok());
   EXPECT_EQ(late->Read(store), 3011);  // same database: both hooks bumped it
 }
+
+// A hook whose PrepareUnit holds the batch containing the target "hold" until Release(): it lets a test
+// start a second Write while the first is still preparing. It refuses units whose target is "refuse".
+class GateHook : public StoreHook {
+ public:
+  Status Open(const HookOpenContext&) override { return Status::OK(); }
+  Status OnPut(WriteContext&, const SegmentPair*, const SegmentPair&) override { return Status::OK(); }
+  Status OnDelete(WriteContext&, const SegmentPair&) override { return Status::OK(); }
+  StatusOr<std::unique_ptr<HookPrepared>> PrepareUnit(const SegmentPair& unit) override {
+    if (unit.target == "hold") {
+      std::unique_lock<std::mutex> lock(mu_);
+      holding_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    if (unit.target == "refuse") return Status::InvalidArgument("the gate refuses this unit");
+    return std::unique_ptr<HookPrepared>();
+  }
+  void WaitUntilHolding() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return holding_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool holding_ = false;
+  bool released_ = false;
+};
+
+// Concurrent Write calls commit in the order they began, whichever finishes preparing first; a batch that
+// fails passes the turn on.
+class WriteOrderTest : public StoreTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(WriteOrderTest, ConcurrentWritesCommitInCallOrder) {
+  const bool first_fails = GetParam();
+  auto gate = std::make_shared<GateHook>();
+  StoreInternalOptions internal;
+  internal.hooks.push_back(gate);
+  StatusOr<std::unique_ptr<LmdbStore>> opened = LmdbStore::Open(tm_, StoreOptions(), internal);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  LmdbStore& store = **opened;
+
+  WriteBatch first;
+  first.Add(Pair("الأول", "hold"));
+  if (first_fails) first.Add(Pair("مرفوض", "refuse"));
+  first.Add(Pair("الثاني", "first batch"));
+  WriteBatch second;
+  second.Add(Pair("الثالث", "second batch"));
+
+  StatusOr<std::vector<WriteResult>> first_result = Status::Internal("not run");
+  std::thread writer([&] { first_result = store.Write(first, DuplicatePolicy::kSkip); });
+  gate->WaitUntilHolding();  // the first Write has begun and is preparing
+  StatusOr<std::vector<WriteResult>> second_result = Status::Internal("not run");
+  std::atomic<bool> second_done{false};
+  std::thread later([&] {
+    second_result = store.Write(second, DuplicatePolicy::kSkip);
+    second_done = true;
+  });
+  // The second batch is prepared at once but must wait for the first to commit (or fail).
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(second_done) << "the later Write committed before the earlier one";
+  EXPECT_EQ(Count(store), 0u);
+  gate->Release();
+  writer.join();
+  later.join();
+
+  ASSERT_TRUE(second_result.ok()) << second_result.status().ToString();
+  ASSERT_EQ(second_result->size(), 1u);
+  if (first_fails) {
+    ASSERT_FALSE(first_result.ok());
+    EXPECT_TRUE(first_result.status().IsInvalidArgument()) << first_result.status().ToString();
+    EXPECT_EQ(Count(store), 1u);
+    EXPECT_EQ((*second_result)[0].id, 1u);
+  } else {
+    ASSERT_TRUE(first_result.ok()) << first_result.status().ToString();
+    ASSERT_EQ(first_result->size(), 2u);
+    EXPECT_EQ((*first_result)[0].id, 1u);
+    EXPECT_EQ((*first_result)[1].id, 2u);
+    EXPECT_EQ((*second_result)[0].id, 3u);  // after the earlier batch, though it was ready first
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(FirstBatch, WriteOrderTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Fails" : "Commits";
+                         });
 
 }  // namespace
 }  // namespace dhakira

@@ -127,6 +127,8 @@ class Store {
   // NotFound when absent.
   virtual Status Delete(uint64_t id) = 0;
   // All writes of `batch` in one transaction, in order; results in the same order. On error nothing is written.
+  // Concurrent Write calls validate and normalize their batches in parallel and commit in the order the calls
+  // began, so a bulk loader may prepare its next batch while the last one commits.
   virtual StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch, DuplicatePolicy on_duplicate) = 0;
 
   virtual StatusOr<SegmentPair> Get(uint64_t id) const = 0;

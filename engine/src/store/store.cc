@@ -30,6 +30,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -582,8 +583,14 @@ class StoreImpl final : public LmdbStore {
       ops.push_back(PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
       if (e.op == WriteBatch::Op::kDelete) ops.back().pair.id = e.pair.id;
     }
+    // Batches prepare in parallel (validation and match keys, the bulk of their cost) but commit in the
+    // order their Write calls began, so a caller may keep two batches in flight (an import preparing the
+    // next while the last commits) and still get its ids in input order.
+    WriteTurn turn(this);
     size_t bad_index = 0;
-    Status s = PrepareOps(&ops, on_duplicate, &bad_index);
+    // While an earlier batch commits, its writer needs a core of its own: prepare on one thread fewer.
+    Status s = PrepareOps(&ops, on_duplicate, &bad_index, turn.behind() ? 1 : 0);
+    turn.Wait();
     if (!s.ok()) {
       return s.WithContext("writing batch: " + EntryName(bad_index, batch.entries()[bad_index]));
     }
@@ -707,7 +714,9 @@ class StoreImpl final : public LmdbStore {
   // Prepares every op, on several threads for a large batch (validation and match keys dominate the
   // cost of an import; the transaction itself is serial). On failure *bad_index is the lowest
   // failing index.
-  Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index) {
+  // `spare_threads`: hardware threads to leave to others (a writer committing an earlier batch).
+  Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index,
+                    size_t spare_threads) {
     std::vector<std::shared_ptr<StoreHook>> hooks;  // one snapshot for the batch
     if (phase == PreparePhase::kKeys) {
       std::lock_guard<std::mutex> lock(hooks_mu_);  // AttachHook may append meanwhile
@@ -715,6 +724,7 @@ class StoreImpl final : public LmdbStore {
     }
     constexpr size_t kMinPerThread = 256;
     size_t threads = prepare_threads_ != 0 ? prepare_threads_ : std::thread::hardware_concurrency();
+    threads = threads > spare_threads ? threads - spare_threads : 1;
     threads = std::max<size_t>(1, std::min(threads, ops->size() / kMinPerThread));
     std::vector<Status> status(threads);
     std::vector<size_t> first_bad(threads, SIZE_MAX);
@@ -773,8 +783,9 @@ class StoreImpl final : public LmdbStore {
   // the match keys of the units that will be written. Re-importing a TM thus costs validation and a
   // lookup per unit, not a normalization. The transaction re-checks duplicates (a writer may have
   // deleted one meanwhile) and computes keys it still lacks.
-  Status PrepareOps(std::vector<PreparedOp>* ops, DuplicatePolicy policy, size_t* bad_index) {
-    DHAKIRA_RETURN_IF_ERROR(PrepareAll(ops, PreparePhase::kFields, bad_index));
+  Status PrepareOps(std::vector<PreparedOp>* ops, DuplicatePolicy policy, size_t* bad_index,
+                    size_t spare_threads = 0) {
+    DHAKIRA_RETURN_IF_ERROR(PrepareAll(ops, PreparePhase::kFields, bad_index, spare_threads));
     if (policy == DuplicatePolicy::kSkip) {
       // The look-up costs ~1-2 us a unit: only worth it when duplicates are common. Sample the
       // first adds of the batch and go on only when some were duplicates (a re-import).
@@ -795,7 +806,7 @@ class StoreImpl final : public LmdbStore {
         return Status::OK();
       }));
     }
-    return PrepareAll(ops, PreparePhase::kKeys, bad_index);
+    return PrepareAll(ops, PreparePhase::kKeys, bad_index, spare_threads);
   }
 
   // Computes the match keys of an op inside the transaction when they were deferred.
@@ -1088,6 +1099,42 @@ class StoreImpl final : public LmdbStore {
   std::mutex write_mu_;  // serializes writers, hook registration and the retry loop
   std::vector<std::shared_ptr<StoreHook>> hooks_;  // appended under write_mu_ and hooks_mu_
   std::mutex hooks_mu_;
+
+  // Commit order of concurrent Write() calls: each takes a ticket when it begins and applies when
+  // turn_ reaches it; the turn passes on however the call ends (also when preparing failed).
+  class WriteTurn {
+   public:
+    explicit WriteTurn(StoreImpl* store) : store_(store) {
+      std::lock_guard<std::mutex> lock(store_->turn_mu_);
+      ticket_ = store_->next_ticket_++;
+      behind_ = store_->turn_ != ticket_;
+    }
+    // An earlier Write was still in progress when this one began.
+    bool behind() const { return behind_; }
+    WriteTurn(const WriteTurn&) = delete;
+    WriteTurn& operator=(const WriteTurn&) = delete;
+    void Wait() {
+      std::unique_lock<std::mutex> lock(store_->turn_mu_);
+      store_->turn_cv_.wait(lock, [&] { return store_->turn_ == ticket_; });
+    }
+    ~WriteTurn() {
+      Wait();  // a no-op when already waited
+      {
+        std::lock_guard<std::mutex> lock(store_->turn_mu_);
+        store_->turn_ = ticket_ + 1;
+      }
+      store_->turn_cv_.notify_all();
+    }
+
+   private:
+    StoreImpl* store_;
+    uint64_t ticket_ = 0;
+    bool behind_ = false;
+  };
+  std::mutex turn_mu_;
+  std::condition_variable turn_cv_;
+  uint64_t next_ticket_ = 0;  // under turn_mu_
+  uint64_t turn_ = 0;         // under turn_mu_: the ticket whose batch may apply now
   const uint32_t prepare_threads_;
   store_internal::UnitPreparer preparer_;  // thread-safe
 };
