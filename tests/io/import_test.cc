@@ -617,6 +617,33 @@ TEST(ImportModesTest, StoreRejectInAPipelinedImportLosesNothing) {
   }
 }
 
+// Long segments end a batch early (ImportOptions::batch_bytes), so memory does not grow with them.
+TEST(ImportModesTest, BatchesEndAtBatchBytes) {
+  TempDir dir;
+  auto store = OpenStore(dir.Path("tm"));
+  ASSERT_NE(store, nullptr);
+  std::string tsv;
+  for (int i = 0; i < 20; ++i) {
+    std::string source = "جملة " + std::to_string(i);
+    while (source.size() < 1000) source += " كلمة";
+    tsv += source + "\t" + std::string(200, 'x') + " " + std::to_string(i) + "\n";
+  }
+  const std::string path = dir.Write("long.tsv", tsv);
+  ImportOptions options;
+  options.src_lang = "ar";
+  options.tgt_lang = "en";
+  options.batch_bytes = 4096;  // four pairs of ~1,200 bytes reach it, three do not
+  auto summary = Import(*store, path, options);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->added, 20u);
+  EXPECT_EQ(summary->batches_committed, 5u);
+
+  options.batch_bytes = 4095;
+  auto bad = Import(*store, path, options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("batch_bytes"), std::string::npos) << bad.status().message();
+}
+
 TEST(ImportModesTest, DuplicatePolicies) {
   TempDir dir;
   auto store = OpenStore(dir.Path("tm"));
@@ -705,6 +732,9 @@ TEST(CrashTest, KilledImportKeepsWholeBatchesAndResumes) {
       void OnProgress(const ImportProgress& p) override {
         const uint64_t n = p.added;
         (void)!write(fd, &n, sizeof n);
+        // Far enough: stop reading here (batches already handed to the store go on committing) so that a
+        // fast import cannot finish before the parent's SIGKILL arrives.
+        if (n >= 3 * kBatch) pause();
       }
     } reporter;
     reporter.fd = fds[1];

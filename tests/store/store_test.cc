@@ -9,11 +9,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -1066,97 +1064,79 @@ TEST_F(StoreTest, HooksWriteInTheSameTransaction) {
   EXPECT_EQ(late->Read(store), 3011);  // same database: both hooks bumped it
 }
 
-// A hook whose PrepareUnit holds the batch containing the target "hold" until Release(): it lets a test
-// start a second Write while the first is still preparing. It refuses units whose target is "refuse".
-class GateHook : public StoreHook {
- public:
-  Status Open(const HookOpenContext&) override { return Status::OK(); }
-  Status OnPut(WriteContext&, const SegmentPair*, const SegmentPair&) override { return Status::OK(); }
-  Status OnDelete(WriteContext&, const SegmentPair&) override { return Status::OK(); }
-  StatusOr<std::unique_ptr<HookPrepared>> PrepareUnit(const SegmentPair& unit) override {
-    if (unit.target == "hold") {
-      std::unique_lock<std::mutex> lock(mu_);
-      holding_ = true;
-      cv_.notify_all();
-      cv_.wait(lock, [&] { return released_; });
-    }
-    if (unit.target == "refuse") return Status::InvalidArgument("the gate refuses this unit");
-    return std::unique_ptr<HookPrepared>();
-  }
-  void WaitUntilHolding() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return holding_; });
-  }
-  void Release() {
-    std::lock_guard<std::mutex> lock(mu_);
-    released_ = true;
-    cv_.notify_all();
-  }
+// Write in two steps: batches prepared in any order (and while another commits) get their ids in the order
+// they are committed; a prepared batch belongs to its store and commits once.
+TEST_F(StoreTest, PrepareThenCommit) {
+  auto store = OpenOrDie(tm_);
+  ASSERT_NE(store, nullptr);
+  WriteBatch a;
+  a.Add(Pair("الأول", "first"));
+  a.Add(Pair("الثاني", "second"));
+  WriteBatch b;
+  b.Add(Pair("الثالث", "third"));
+  StatusOr<PreparedBatch> pa = store->Prepare(a, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(pa.ok()) << pa.status().ToString();
+  StatusOr<PreparedBatch> pb = store->Prepare(b, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(pb.ok()) << pb.status().ToString();
+  EXPECT_EQ(pa->size(), 2u);
+  EXPECT_EQ(Count(*store), 0u) << "Prepare writes nothing";
 
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool holding_ = false;
-  bool released_ = false;
-};
+  auto rb = store->Commit(std::move(*pb));
+  ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+  ASSERT_EQ(rb->size(), 1u);
+  EXPECT_EQ((*rb)[0].id, 1u);
+  auto ra = store->Commit(std::move(*pa));
+  ASSERT_TRUE(ra.ok()) << ra.status().ToString();
+  ASSERT_EQ(ra->size(), 2u);
+  EXPECT_EQ((*ra)[0].id, 2u);
+  EXPECT_EQ((*ra)[1].id, 3u);
 
-// Concurrent Write calls commit in the order they began, whichever finishes preparing first; a batch that
-// fails passes the turn on.
-class WriteOrderTest : public StoreTest, public ::testing::WithParamInterface<bool> {};
+  // Once only: a moved-from batch is empty.
+  auto again = store->Commit(std::move(*pa));
+  ASSERT_FALSE(again.ok());
+  EXPECT_TRUE(again.status().IsInvalidArgument()) << again.status().ToString();
 
-TEST_P(WriteOrderTest, ConcurrentWritesCommitInCallOrder) {
-  const bool first_fails = GetParam();
-  auto gate = std::make_shared<GateHook>();
-  StoreInternalOptions internal;
-  internal.hooks.push_back(gate);
-  StatusOr<std::unique_ptr<LmdbStore>> opened = LmdbStore::Open(tm_, StoreOptions(), internal);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  LmdbStore& store = **opened;
+  // Another store's batch is refused.
+  auto other = OpenOrDie(dir_.Sub("other"));
+  ASSERT_NE(other, nullptr);
+  StatusOr<PreparedBatch> foreign = other->Prepare(b, DuplicatePolicy::kKeepBoth);
+  ASSERT_TRUE(foreign.ok());
+  auto refused = store->Commit(std::move(*foreign));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("another store"), std::string::npos)
+      << refused.status().ToString();
 
-  WriteBatch first;
-  first.Add(Pair("الأول", "hold"));
-  if (first_fails) first.Add(Pair("مرفوض", "refuse"));
-  first.Add(Pair("الثاني", "first batch"));
-  WriteBatch second;
-  second.Add(Pair("الثالث", "second batch"));
-
-  StatusOr<std::vector<WriteResult>> first_result = Status::Internal("not run");
-  std::thread writer([&] { first_result = store.Write(first, DuplicatePolicy::kSkip); });
-  gate->WaitUntilHolding();  // the first Write has begun and is preparing
-  StatusOr<std::vector<WriteResult>> second_result = Status::Internal("not run");
-  std::atomic<bool> second_done{false};
-  std::thread later([&] {
-    second_result = store.Write(second, DuplicatePolicy::kSkip);
-    second_done = true;
-  });
-  // The second batch is prepared at once but must wait for the first to commit (or fail).
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_FALSE(second_done) << "the later Write committed before the earlier one";
-  EXPECT_EQ(Count(store), 0u);
-  gate->Release();
-  writer.join();
-  later.join();
-
-  ASSERT_TRUE(second_result.ok()) << second_result.status().ToString();
-  ASSERT_EQ(second_result->size(), 1u);
-  if (first_fails) {
-    ASSERT_FALSE(first_result.ok());
-    EXPECT_TRUE(first_result.status().IsInvalidArgument()) << first_result.status().ToString();
-    EXPECT_EQ(Count(store), 1u);
-    EXPECT_EQ((*second_result)[0].id, 1u);
-  } else {
-    ASSERT_TRUE(first_result.ok()) << first_result.status().ToString();
-    ASSERT_EQ(first_result->size(), 2u);
-    EXPECT_EQ((*first_result)[0].id, 1u);
-    EXPECT_EQ((*first_result)[1].id, 2u);
-    EXPECT_EQ((*second_result)[0].id, 3u);  // after the earlier batch, though it was ready first
-  }
+  // A bad entry fails Prepare, naming it.
+  WriteBatch bad;
+  bad.Add(Pair("جيد", "good"));
+  bad.Add(Pair(" ", "blank source"));
+  StatusOr<PreparedBatch> pbad = store->Prepare(bad, DuplicatePolicy::kSkip);
+  ASSERT_FALSE(pbad.ok());
+  EXPECT_TRUE(pbad.status().IsInvalidArgument());
+  EXPECT_NE(pbad.status().message().find("source"), std::string::npos) << pbad.status().ToString();
+  EXPECT_EQ(Count(*store), 3u);
 }
 
-INSTANTIATE_TEST_SUITE_P(FirstBatch, WriteOrderTest, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
-                           return info.param ? "Fails" : "Commits";
-                         });
+TEST_F(StoreTest, PrepareWhileAnotherBatchCommits) {
+  auto store = OpenOrDie(tm_);
+  ASSERT_NE(store, nullptr);
+  WriteBatch big, next;
+  for (int i = 0; i < 3000; ++i) big.Add(Pair(FillerSentence(i, 30), "big " + std::to_string(i)));
+  for (int i = 0; i < 3000; ++i) next.Add(Pair(FillerSentence(i + 5000, 30), "next " + std::to_string(i)));
+  StatusOr<PreparedBatch> pbig = store->Prepare(big, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(pbig.ok());
+  StatusOr<std::vector<WriteResult>> committed = Status::Internal("not run");
+  std::thread writer([&] { committed = store->Commit(std::move(*pbig)); });
+  StatusOr<PreparedBatch> pnext = store->Prepare(next, DuplicatePolicy::kSkip);
+  writer.join();
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  ASSERT_TRUE(pnext.ok()) << pnext.status().ToString();
+  auto r = store->Commit(std::move(*pnext));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 3000u);
+  EXPECT_EQ(r->front().id, 3001u);
+  EXPECT_EQ(Count(*store), 6000u);
+}
 
 }  // namespace
 }  // namespace dhakira

@@ -97,8 +97,9 @@ class Importer {
       } else if (!options_.dry_run) {
         if (record.pair.origin.empty()) record.pair.origin = options_.origin;
         positions_.push_back({record.file, record.line, record.column});
+        batch_bytes_ += record.pair.source.size() + record.pair.target.size();
         batch_.Add(std::move(record.pair));
-        if (batch_.size() >= options_.batch_size) {
+        if (batch_.size() >= options_.batch_size || batch_bytes_ >= options_.batch_bytes) {
           status = Flush();
           if (!status.ok()) break;
           if (reporter_ != nullptr && reporter_->ShouldStop()) {
@@ -217,15 +218,15 @@ class Importer {
     }
   }
 
-  // A batch handed to the store, being written on its own thread.
+  // A batch handed to the store, being prepared and then committed on a thread of its own.
   struct InFlight {
     WriteBatch batch;
     std::vector<Position> positions;
-    std::future<StatusOr<std::vector<WriteResult>>> results;
+    std::shared_future<StatusOr<std::vector<WriteResult>>> results;
   };
   // Batches written at once: while one commits (the store's single writer), the next is validated and
-  // normalized (Store::Write prepares concurrent batches in parallel and commits them in call order) and the
-  // reader fills a third. 1 would serialize reading, preparing and committing.
+  // normalized (Store::Prepare) and the reader fills a third. Each batch commits only after the one before
+  // it finished, so ids follow the input order. 1 would serialize reading, preparing and committing.
   static constexpr size_t kBatchesInFlight = 2;
 
   // Hands the filled batch to the store on a thread of its own; first finishes the oldest batch in
@@ -238,10 +239,17 @@ class Importer {
     batch->positions = std::move(positions_);
     batch_.Clear();
     positions_.clear();
+    batch_bytes_ = 0;
     const WriteBatch* to_write = &batch->batch;
-    batch->results = std::async(std::launch::async, [this, to_write] {
-      return store_.Write(*to_write, options_.on_duplicate);
-    });
+    std::shared_future<StatusOr<std::vector<WriteResult>>> previous;
+    if (!in_flight_.empty()) previous = in_flight_.back()->results;
+    batch->results =
+        std::async(std::launch::async, [this, to_write, previous]() -> StatusOr<std::vector<WriteResult>> {
+          StatusOr<PreparedBatch> prepared = store_.Prepare(*to_write, options_.on_duplicate);
+          if (previous.valid()) previous.wait();  // commit after the batch before, however it ended
+          if (!prepared.ok()) return prepared.status();
+          return store_.Commit(std::move(*prepared));
+        }).share();
     in_flight_.push_back(std::move(batch));
     return Status::OK();
   }
@@ -260,7 +268,7 @@ class Importer {
   Status FinishOldest() {
     std::unique_ptr<InFlight> done = std::move(in_flight_.front());
     in_flight_.pop_front();
-    StatusOr<std::vector<WriteResult>> results = done->results.get();
+    const StatusOr<std::vector<WriteResult>>& results = done->results.get();
     const WriteBatch& batch = done->batch;
     if (results.ok()) {
       for (const WriteResult& r : *results) Tally(r);
@@ -300,6 +308,7 @@ class Importer {
   const bool strict_write_;
   ImportSummary summary_;
   WriteBatch batch_;  // being filled
+  uint64_t batch_bytes_ = 0;  // source and target bytes in batch_
   std::vector<Position> positions_;
   std::deque<std::unique_ptr<InFlight>> in_flight_;  // oldest first
   Clock::time_point start_;
@@ -360,6 +369,10 @@ Status ImportOptions::Validate() const {
   if (batch_size < 1 || batch_size > 1000000) {
     return Status::InvalidArgument("ImportOptions.batch_size: " + std::to_string(batch_size) +
                                    " is outside 1 .. 1000000");
+  }
+  if (batch_bytes < (4u << 10) || batch_bytes > (1u << 30)) {
+    return Status::InvalidArgument("ImportOptions.batch_bytes: " + std::to_string(batch_bytes) +
+                                   " is outside 4096 .. 1073741824");
   }
   if (max_segment_bytes < 1 || max_segment_bytes > (64u << 20)) {
     return Status::InvalidArgument("ImportOptions.max_segment_bytes: " + std::to_string(max_segment_bytes) +

@@ -30,7 +30,6 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -524,6 +523,23 @@ struct PreparedOp {
 
 enum class PreparePhase { kFields, kKeys };
 
+}  // namespace
+
+struct PreparedBatch::Rep {
+  const void* owner = nullptr;  // the StoreImpl that prepared it
+  DuplicatePolicy policy = DuplicatePolicy::kSkip;
+  std::vector<PreparedOp> ops;
+};
+
+PreparedBatch::PreparedBatch() = default;
+PreparedBatch::~PreparedBatch() = default;
+PreparedBatch::PreparedBatch(PreparedBatch&&) noexcept = default;
+PreparedBatch& PreparedBatch::operator=(PreparedBatch&&) noexcept = default;
+PreparedBatch::PreparedBatch(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+size_t PreparedBatch::size() const { return rep_ ? rep_->ops.size() : 0; }
+
+namespace {
+
 // State of one write transaction attempt.
 struct TxnState {
   uint64_t next_id = 0;
@@ -577,24 +593,44 @@ class StoreImpl final : public LmdbStore {
   StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch,
                                            DuplicatePolicy on_duplicate) override {
     if (batch.empty()) return std::vector<WriteResult>();
-    std::vector<PreparedOp> ops;
-    ops.reserve(batch.size());
+    StatusOr<PreparedBatch> prepared = Prepare(batch, on_duplicate);
+    if (!prepared.ok()) return prepared.status();
+    return Commit(std::move(*prepared));
+  }
+
+  StatusOr<PreparedBatch> Prepare(const WriteBatch& batch, DuplicatePolicy on_duplicate) override {
+    auto rep = std::make_unique<PreparedBatch::Rep>();
+    rep->owner = this;
+    rep->policy = on_duplicate;
+    rep->ops.reserve(batch.size());
     for (const WriteBatch::Entry& e : batch.entries()) {
-      ops.push_back(PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
-      if (e.op == WriteBatch::Op::kDelete) ops.back().pair.id = e.pair.id;
+      rep->ops.push_back(PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
+      if (e.op == WriteBatch::Op::kDelete) rep->ops.back().pair.id = e.pair.id;
     }
-    // Batches prepare in parallel (validation and match keys, the bulk of their cost) but commit in the
-    // order their Write calls began, so a caller may keep two batches in flight (an import preparing the
-    // next while the last commits) and still get its ids in input order.
-    WriteTurn turn(this);
     size_t bad_index = 0;
-    // While an earlier batch commits, its writer needs a core of its own: prepare on one thread fewer.
-    Status s = PrepareOps(&ops, on_duplicate, &bad_index, turn.behind() ? 1 : 0);
-    turn.Wait();
+    // While a batch commits, the single writer needs a core of its own: prepare on one thread fewer.
+    Status s = PrepareOps(&rep->ops, on_duplicate, &bad_index, committing_.load() > 0 ? 1 : 0);
     if (!s.ok()) {
       return s.WithContext("writing batch: " + EntryName(bad_index, batch.entries()[bad_index]));
     }
-    return Apply(ops, on_duplicate, "writing batch");
+    return PreparedBatch(std::move(rep));
+  }
+
+  StatusOr<std::vector<WriteResult>> Commit(PreparedBatch batch) override {
+    PreparedBatch::Rep* rep = batch.rep();
+    if (rep == nullptr) {
+      return Status::InvalidArgument("committing a batch: it is empty or was committed already");
+    }
+    if (rep->owner != this) {
+      return Status::InvalidArgument("committing a batch: it was prepared by another store");
+    }
+    if (rep->ops.empty()) return std::vector<WriteResult>();
+    struct Committing {
+      std::atomic<int>& n;
+      explicit Committing(std::atomic<int>& c) : n(c) { ++n; }
+      ~Committing() { --n; }
+    } committing(committing_);
+    return Apply(rep->ops, rep->policy, "writing batch");
   }
 
   StatusOr<SegmentPair> Get(uint64_t id) const override {
@@ -1100,41 +1136,7 @@ class StoreImpl final : public LmdbStore {
   std::vector<std::shared_ptr<StoreHook>> hooks_;  // appended under write_mu_ and hooks_mu_
   std::mutex hooks_mu_;
 
-  // Commit order of concurrent Write() calls: each takes a ticket when it begins and applies when
-  // turn_ reaches it; the turn passes on however the call ends (also when preparing failed).
-  class WriteTurn {
-   public:
-    explicit WriteTurn(StoreImpl* store) : store_(store) {
-      std::lock_guard<std::mutex> lock(store_->turn_mu_);
-      ticket_ = store_->next_ticket_++;
-      behind_ = store_->turn_ != ticket_;
-    }
-    // An earlier Write was still in progress when this one began.
-    bool behind() const { return behind_; }
-    WriteTurn(const WriteTurn&) = delete;
-    WriteTurn& operator=(const WriteTurn&) = delete;
-    void Wait() {
-      std::unique_lock<std::mutex> lock(store_->turn_mu_);
-      store_->turn_cv_.wait(lock, [&] { return store_->turn_ == ticket_; });
-    }
-    ~WriteTurn() {
-      Wait();  // a no-op when already waited
-      {
-        std::lock_guard<std::mutex> lock(store_->turn_mu_);
-        store_->turn_ = ticket_ + 1;
-      }
-      store_->turn_cv_.notify_all();
-    }
-
-   private:
-    StoreImpl* store_;
-    uint64_t ticket_ = 0;
-    bool behind_ = false;
-  };
-  std::mutex turn_mu_;
-  std::condition_variable turn_cv_;
-  uint64_t next_ticket_ = 0;  // under turn_mu_
-  uint64_t turn_ = 0;         // under turn_mu_: the ticket whose batch may apply now
+  std::atomic<int> committing_{0};  // Commit calls in progress (Prepare then leaves them a core)
   const uint32_t prepare_threads_;
   store_internal::UnitPreparer preparer_;  // thread-safe
 };
