@@ -327,27 +327,29 @@ NormalizerOptions FuzzyIndex::TargetOptions() {
 
 StatusOr<FuzzyIndex::PreparedUnit> FuzzyIndex::Prepare(const SegmentPair& unit) {
   PreparedUnit out;
+  std::string key;
+  const std::string tgt_lang = PrimaryLanguage(unit.tgt_lang);
   {
     DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n, target_normalizers_.Take(unit.tgt_lang));
     StatusOr<NormalizedText> target = n->Normalize(unit.target);
     target_normalizers_.Return(unit.tgt_lang, std::move(n));
     if (!target.ok()) return target.status();
-    out.target_tokens = std::move(target->tokens);
+    out.target_key_ends.reserve(target->tokens.size());
+    out.target_hashes.reserve(target->tokens.size());
+    for (const Token& t : target->tokens) {
+      if (t.type == TokenType::kPlaceholder) continue;
+      out.target_keys.append(t.key);
+      out.target_key_ends.push_back(static_cast<uint32_t>(out.target_keys.size()));
+      VocabKeyInto(tgt_lang, t.key, &key);
+      out.target_hashes.push_back(VocabCache::Hash(key));
+    }
   }
-  std::string key;
   const std::string src_lang = PrimaryLanguage(unit.src_lang);
   out.source_hashes.reserve(unit.source_tokens.size());
   for (const Token& t : unit.source_tokens) {
     if (t.type == TokenType::kPlaceholder) continue;
     VocabKeyInto(src_lang, match::DistanceKey(t), &key);
     out.source_hashes.push_back(VocabCache::Hash(key));
-  }
-  const std::string tgt_lang = PrimaryLanguage(unit.tgt_lang);
-  out.target_hashes.reserve(out.target_tokens.size());
-  for (const Token& t : out.target_tokens) {
-    if (t.type == TokenType::kPlaceholder) continue;
-    VocabKeyInto(tgt_lang, t.key, &key);
-    out.target_hashes.push_back(VocabCache::Hash(key));
   }
   return out;
 }
@@ -500,11 +502,14 @@ Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentP
     r.src.push_back(id);
   }
   r.tgt.reserve(prepared->target_hashes.size());
-  i = 0;
-  for (const Token& t : prepared->target_tokens) {
-    if (t.type == TokenType::kPlaceholder) continue;
-    DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, TokenId(txn, r.tgt_lang, t.key, prepared->target_hashes[i++]));
+  const std::string_view target_keys = prepared->target_keys;
+  uint32_t begin = 0;
+  for (size_t j = 0; j < prepared->target_key_ends.size(); ++j) {
+    const uint32_t end = prepared->target_key_ends[j];
+    DHAKIRA_ASSIGN_OR_RETURN(
+        uint32_t id, TokenId(txn, r.tgt_lang, target_keys.substr(begin, end - begin), prepared->target_hashes[j]));
     r.tgt.push_back(id);
+    begin = end;
   }
   DHAKIRA_RETURN_IF_ERROR(AddPostings(txn, src_, unit.id, r.src, true));
   DHAKIRA_RETURN_IF_ERROR(AddPostings(txn, tgt_, unit.id, r.tgt, false));

@@ -130,7 +130,10 @@ class FuzzyIndex {
   // What Put needs of a unit that does not depend on the index's state: the target's tokens
   // (target-language normalizer) and the vocabulary hash of every token Put looks up.
   struct PreparedUnit {
-    std::vector<Token> target_tokens;
+    // The target's key tokens (placeholders skipped), concatenated; token i ends at target_key_ends[i].
+    // Compact on purpose: an import holds two batches of these (a Token costs 56 bytes and more).
+    std::string target_keys;
+    std::vector<uint32_t> target_key_ends;
     std::vector<uint64_t> source_hashes;  // VocabCache::Hash of each source distance key, placeholders skipped
     std::vector<uint64_t> target_hashes;  // the same for the target keys
   };
