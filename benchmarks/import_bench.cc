@@ -148,7 +148,9 @@ bool ImportInto(const std::string& tm, const std::string& file, const Config& co
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s TM_TSV [WORK_DIR] [--batch N] [--no-index] [--bulk] [--no-sync] [--threads N]\n",
+    std::fprintf(stderr,
+                 "usage: %s TM_TSV [WORK_DIR] [--batch N] [--no-index] [--bulk] [--no-sync] "
+                 "[--threads N]\n",
                  argv[0]);
     return 2;
   }

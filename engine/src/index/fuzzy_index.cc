@@ -506,8 +506,8 @@ Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentP
   uint32_t begin = 0;
   for (size_t j = 0; j < prepared->target_key_ends.size(); ++j) {
     const uint32_t end = prepared->target_key_ends[j];
-    DHAKIRA_ASSIGN_OR_RETURN(
-        uint32_t id, TokenId(txn, r.tgt_lang, target_keys.substr(begin, end - begin), prepared->target_hashes[j]));
+    const std::string_view key = target_keys.substr(begin, end - begin);
+    DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, TokenId(txn, r.tgt_lang, key, prepared->target_hashes[j]));
     r.tgt.push_back(id);
     begin = end;
   }

@@ -134,7 +134,8 @@ class FuzzyIndex {
     // Compact on purpose: an import holds two batches of these (a Token costs 56 bytes and more).
     std::string target_keys;
     std::vector<uint32_t> target_key_ends;
-    std::vector<uint64_t> source_hashes;  // VocabCache::Hash of each source distance key, placeholders skipped
+    // VocabCache::Hash of each source distance key, placeholders skipped.
+    std::vector<uint64_t> source_hashes;
     std::vector<uint64_t> target_hashes;  // the same for the target keys
   };
   // Thread-safe (normalizers are pooled), so the store's preparing threads run it before the write
