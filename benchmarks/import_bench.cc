@@ -127,8 +127,8 @@ bool ImportInto(const std::string& tm, const std::string& file, const Config& co
     return false;
   }
   ImportOptions options;
-  options.src_lang = "ar";
-  options.tgt_lang = "en";
+  options.src_lang = std::string("ar");  // not = "ar": GCC 12's -Wmaybe-uninitialized false positive
+  options.tgt_lang = std::string("en");
   options.batch_size = config.batch;
   auto summary = dhakira::Import(**store, file, options);
   if (!summary.ok()) {
@@ -148,7 +148,9 @@ bool ImportInto(const std::string& tm, const std::string& file, const Config& co
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s TM_TSV [WORK_DIR] [--batch N] [--no-index] [--bulk] [--no-sync] [--threads N]\n",
+    std::fprintf(stderr,
+                 "usage: %s TM_TSV [WORK_DIR] [--batch N] [--no-index] [--bulk] [--no-sync] "
+                 "[--threads N]\n",
                  argv[0]);
     return 2;
   }

@@ -141,6 +141,50 @@ TEST_F(MatcherTest, ContextMatch) {
   EXPECT_EQ(r->matches[0].kind, MatchKind::kExact);
 }
 
+// Two translations of the same sentence in the same context (a corrected translation stored beside the old
+// one): both are context matches (score 101); the more recently changed ranks first, also with top 1 (what
+// CAT tools ask for when pre-translating), from the index and from the brute-force scan.
+TEST_F(MatcherTest, ContextMatchesTieOnScoreAndTheNewestWins) {
+  const std::string prev = "بدأ الاجتماع صباح اليوم .";
+  NormalizerOptions no;
+  no.language = "ar";
+  auto n = Normalizer::Create(no);
+  ASSERT_TRUE(n.ok());
+  auto prev_keys = (*n)->Normalize(prev);
+  ASSERT_TRUE(prev_keys.ok());
+  uint64_t ids[3] = {};
+  const int64_t changed[3] = {1700000000, 1800000000, 1750000000};  // the second is the newest
+  for (int i = 0; i < 3; ++i) {
+    SegmentPair p;
+    p.src_lang = "ar";
+    p.tgt_lang = "en";
+    p.source = "وقال الرئيس إنه متفائل .";
+    p.target = "The president said he was optimistic (version " + std::to_string(i) + ").";
+    p.prev_hash = KeyHash(prev_keys->tokens);
+    p.changed_at = changed[i];
+    auto added = store_->Add(p, DuplicatePolicy::kKeepBoth);
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    ids[i] = added->id;
+  }
+  for (bool brute : {false, true}) {
+    SCOPED_TRACE(brute ? "brute force" : "indexed");
+    MatchOptions o = Options();
+    o.prev_source = prev;
+    o.brute_force = brute;
+    o.top = 1;
+    auto r = matcher_->Match("وقال الرئيس إنه متفائل .", o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->matches.size(), 1u);
+    EXPECT_EQ(r->matches[0].kind, MatchKind::kContext);
+    EXPECT_EQ(r->matches[0].pair.id, ids[1]);
+    o.top = 5;
+    r = matcher_->Match("وقال الرئيس إنه متفائل .", o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->matches.size(), 3u);
+    EXPECT_EQ(Ids(*r), (std::vector<uint64_t>{ids[1], ids[2], ids[0]}));
+  }
+}
+
 TEST_F(MatcherTest, IndexFollowsAddUpdateDelete) {
   const std::string text = "وصل الوفد إلى العاصمة مساء أمس";
   auto r = matcher_->Match(text, Options(70));

@@ -1064,5 +1064,79 @@ TEST_F(StoreTest, HooksWriteInTheSameTransaction) {
   EXPECT_EQ(late->Read(store), 3011);  // same database: both hooks bumped it
 }
 
+// Write in two steps: batches prepared in any order (and while another commits) get their ids in the order
+// they are committed; a prepared batch belongs to its store and commits once.
+TEST_F(StoreTest, PrepareThenCommit) {
+  auto store = OpenOrDie(tm_);
+  ASSERT_NE(store, nullptr);
+  WriteBatch a;
+  a.Add(Pair("الأول", "first"));
+  a.Add(Pair("الثاني", "second"));
+  WriteBatch b;
+  b.Add(Pair("الثالث", "third"));
+  StatusOr<PreparedBatch> pa = store->Prepare(a, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(pa.ok()) << pa.status().ToString();
+  StatusOr<PreparedBatch> pb = store->Prepare(b, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(pb.ok()) << pb.status().ToString();
+  EXPECT_EQ(pa->size(), 2u);
+  EXPECT_EQ(Count(*store), 0u) << "Prepare writes nothing";
+
+  auto rb = store->Commit(std::move(*pb));
+  ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+  ASSERT_EQ(rb->size(), 1u);
+  EXPECT_EQ((*rb)[0].id, 1u);
+  auto ra = store->Commit(std::move(*pa));
+  ASSERT_TRUE(ra.ok()) << ra.status().ToString();
+  ASSERT_EQ(ra->size(), 2u);
+  EXPECT_EQ((*ra)[0].id, 2u);
+  EXPECT_EQ((*ra)[1].id, 3u);
+
+  // Once only: a moved-from batch is empty.
+  auto again = store->Commit(std::move(*pa));
+  ASSERT_FALSE(again.ok());
+  EXPECT_TRUE(again.status().IsInvalidArgument()) << again.status().ToString();
+
+  // Another store's batch is refused.
+  auto other = OpenOrDie(dir_.Sub("other"));
+  ASSERT_NE(other, nullptr);
+  StatusOr<PreparedBatch> foreign = other->Prepare(b, DuplicatePolicy::kKeepBoth);
+  ASSERT_TRUE(foreign.ok());
+  auto refused = store->Commit(std::move(*foreign));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("another store"), std::string::npos)
+      << refused.status().ToString();
+
+  // A bad entry fails Prepare, naming it.
+  WriteBatch bad;
+  bad.Add(Pair("جيد", "good"));
+  bad.Add(Pair(" ", "blank source"));
+  StatusOr<PreparedBatch> pbad = store->Prepare(bad, DuplicatePolicy::kSkip);
+  ASSERT_FALSE(pbad.ok());
+  EXPECT_TRUE(pbad.status().IsInvalidArgument());
+  EXPECT_NE(pbad.status().message().find("source"), std::string::npos) << pbad.status().ToString();
+  EXPECT_EQ(Count(*store), 3u);
+}
+
+TEST_F(StoreTest, PrepareWhileAnotherBatchCommits) {
+  auto store = OpenOrDie(tm_);
+  ASSERT_NE(store, nullptr);
+  WriteBatch big, next;
+  for (int i = 0; i < 3000; ++i) big.Add(Pair(FillerSentence(i, 30), "big " + std::to_string(i)));
+  for (int i = 0; i < 3000; ++i) next.Add(Pair(FillerSentence(i + 5000, 30), "next " + std::to_string(i)));
+  StatusOr<PreparedBatch> pbig = store->Prepare(big, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(pbig.ok());
+  StatusOr<std::vector<WriteResult>> committed = Status::Internal("not run");
+  std::thread writer([&] { committed = store->Commit(std::move(*pbig)); });
+  StatusOr<PreparedBatch> pnext = store->Prepare(next, DuplicatePolicy::kSkip);
+  writer.join();
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  ASSERT_TRUE(pnext.ok()) << pnext.status().ToString();
+  auto r = store->Commit(std::move(*pnext));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 3000u);
+  EXPECT_EQ(r->front().id, 3001u);
+  EXPECT_EQ(Count(*store), 6000u);
+}
+
 }  // namespace
 }  // namespace dhakira

@@ -62,6 +62,11 @@ struct ImportOptions {
   // it touched: at 1M pairs, 5,000 a batch cost twice the CPU of 20,000 and ten times the disk writes);
   // a kill loses at most one batch, which a re-run with kSkip completes.
   uint32_t batch_size = 20000;
+  // A batch also ends once its source and target text reach this many bytes, 4 KiB .. 1 GiB, so that long
+  // segments cannot make a batch (and the import's memory: two batches are written at once, with their
+  // match keys, while a third is read) grow with them. The default ends typical news batches (~210 bytes a
+  // pair) near batch_size.
+  uint32_t batch_bytes = 4u << 20;
   // Longest segment (source or target) accepted, in bytes, 1 .. 64 MiB. Longer ones are rejected.
   uint32_t max_segment_bytes = 64 * 1024;
   // Progress is reported every this many records read, 1 .. 10,000,000.

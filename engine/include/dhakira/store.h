@@ -87,6 +87,25 @@ class WriteBatch {
   std::vector<Entry> ops_;
 };
 
+// A WriteBatch that Store::Prepare validated and normalized (the costly part of a write, done without the
+// writer lock), to be written by Store::Commit of the same store, once. Move-only and opaque; holding one
+// holds no lock or transaction.
+class PreparedBatch {
+ public:
+  PreparedBatch();
+  ~PreparedBatch();
+  PreparedBatch(PreparedBatch&&) noexcept;
+  PreparedBatch& operator=(PreparedBatch&&) noexcept;
+  size_t size() const;  // operations in the batch; 0 after it was moved from
+
+  struct Rep;  // defined by the store implementation
+  explicit PreparedBatch(std::unique_ptr<Rep> rep);
+  Rep* rep() const { return rep_.get(); }
+
+ private:
+  std::unique_ptr<Rep> rep_;
+};
+
 struct StoreStats {
   uint64_t segments = 0;                          // units in the TM
   std::map<std::string, uint64_t> language_pairs;  // units per language pair, keyed "ar>en" (LanguagePairKey)
@@ -127,7 +146,16 @@ class Store {
   // NotFound when absent.
   virtual Status Delete(uint64_t id) = 0;
   // All writes of `batch` in one transaction, in order; results in the same order. On error nothing is written.
+  // Same as Commit(Prepare(batch, on_duplicate)).
   virtual StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch, DuplicatePolicy on_duplicate) = 0;
+  // Write in two steps, for bulk loaders that prepare the next batch while the last one commits (ids follow
+  // the order of the Commit calls). Prepare validates and normalizes (InvalidArgument names the first bad
+  // entry; nothing is written) and may run on any number of threads at once, also during a Commit; it uses
+  // StoreOptions::prepare_threads threads, one fewer while a Commit runs. Commit writes the batch in one
+  // transaction (duplicates are checked again there); InvalidArgument for a batch prepared by another store
+  // or already committed.
+  virtual StatusOr<PreparedBatch> Prepare(const WriteBatch& batch, DuplicatePolicy on_duplicate) = 0;
+  virtual StatusOr<std::vector<WriteResult>> Commit(PreparedBatch batch) = 0;
 
   virtual StatusOr<SegmentPair> Get(uint64_t id) const = 0;
   virtual Status ForEach(const std::function<bool(const SegmentPair&)>& fn) const = 0;

@@ -85,10 +85,18 @@ Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out, bool
 // cost a cache miss or three per token of every unit written). Not thread-safe.
 class VocabCache {
  public:
-  // The id of `key`, or kUnknownToken.
-  uint32_t Find(std::string_view key) const;
+  // The hash the table uses for `key`; thread-safe, so callers may compute it ahead (PrepareUnit).
+  static uint64_t Hash(std::string_view key);
+  // The id of `key` (whose Hash is `hash`), or kUnknownToken.
+  uint32_t Find(std::string_view key) const { return Find(key, Hash(key)); }
+  uint32_t Find(std::string_view key, uint64_t hash) const;
+  // Starts loading the slot `hash` probes first into the CPU cache.
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
   // Adds `key` (absent) with `id`.
-  void Insert(std::string_view key, uint32_t id);
+  void Insert(std::string_view key, uint32_t id) { Insert(key, Hash(key), id); }
+  void Insert(std::string_view key, uint64_t hash, uint32_t id);
   void Clear();
   size_t size() const { return size_; }
 
@@ -99,7 +107,6 @@ class VocabCache {
     uint32_t length = 0;
     uint32_t id = kUnknownToken;  // kUnknownToken: empty slot
   };
-  static uint64_t Hash(std::string_view key);
   void Grow();
 
   std::vector<Slot> slots_;  // size a power of two, at most half full
@@ -120,13 +127,24 @@ class FuzzyIndex {
   bool present() const { return present_; }
 
   // ---- writes (inside the store's write transaction) ----
-  // The target's tokens (target-language normalizer), for Put. Thread-safe (normalizers are pooled), so
-  // the store's preparing threads can run it before the write transaction.
-  StatusOr<std::vector<Token>> TargetTokens(const SegmentPair& unit);
-  // Indexes `unit` (source_tokens filled). `target_tokens`: TargetTokens(unit), or nullptr to compute
-  // them here. `old_unit` (same id) is removed first when given.
+  // What Put needs of a unit that does not depend on the index's state: the target's tokens
+  // (target-language normalizer) and the vocabulary hash of every token Put looks up.
+  struct PreparedUnit {
+    // The target's key tokens (placeholders skipped), concatenated; token i ends at target_key_ends[i].
+    // Compact on purpose: an import holds two batches of these (a Token costs 56 bytes and more).
+    std::string target_keys;
+    std::vector<uint32_t> target_key_ends;
+    // VocabCache::Hash of each source distance key, placeholders skipped.
+    std::vector<uint64_t> source_hashes;
+    std::vector<uint64_t> target_hashes;  // the same for the target keys
+  };
+  // Thread-safe (normalizers are pooled), so the store's preparing threads run it before the write
+  // transaction, off the single writer's critical path. `unit.source_tokens` must be filled.
+  StatusOr<PreparedUnit> Prepare(const SegmentPair& unit);
+  // Indexes `unit` (source_tokens filled). `prepared`: Prepare(unit), or nullptr to compute it here.
+  // `old_unit` (same id) is removed first when given.
   Status Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit,
-             const std::vector<Token>* target_tokens = nullptr);
+             const PreparedUnit* prepared = nullptr);
   Status Delete(MDB_txn* txn, uint64_t id);
   // Writes the postings buffered by Put (sorted). Must run before the transaction commits.
   Status Flush(MDB_txn* txn);
@@ -149,7 +167,8 @@ class FuzzyIndex {
   MDB_dbi seg_dbi() const { return seg_; }
 
  private:
-  StatusOr<uint32_t> TokenId(MDB_txn* txn, std::string_view lang, std::string_view key);
+  // `hash`: VocabCache::Hash of the vocabulary key (VocabKey(lang, key)).
+  StatusOr<uint32_t> TokenId(MDB_txn* txn, std::string_view lang, std::string_view key, uint64_t hash);
   Status AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
                      bool occurrences);
   Status RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
@@ -166,24 +185,28 @@ class FuzzyIndex {
 
   // Writer-side state (writer mutex held by the store).
   VocabCache vocab_cache_;  // "<lang>\0<key>" -> id, as of the open transaction (cleared on abort)
+  // Token ids are < 2^31 (kFirstUnknownToken), so bit 63 of a feature is free to say which side it is:
+  // sorting 16-byte pairs by two plain integer compares is the cheapest order for Flush.
+  static constexpr uint64_t kTargetSide = uint64_t{1} << 63;
   struct PendingPosting {
-    uint8_t side;  // 0 source, 1 target
-    uint64_t feature;
+    uint64_t key;  // feature, | kTargetSide for index.tgt
     uint64_t posting;
   };
   static constexpr size_t kMaxPendingPostings = size_t{1} << 22;  // ~100 MB; flushed early beyond
   std::vector<PendingPosting> pending_;
+  std::vector<PendingPosting> pending_scratch_;  // SortPending's second buffer
+  void SortPending();
   std::unordered_set<uint64_t> pending_ids_;  // units with postings in pending_
   std::string key_buffer_;
   uint32_t next_token_ = 0;
   bool next_token_loaded_ = false;
-  // Target-language normalizers (TargetTokens runs on several threads).
+  // Target-language normalizers (Prepare runs on several threads).
   static NormalizerOptions TargetOptions();
   text_internal::NormalizerPool target_normalizers_{TargetOptions()};
 };
 
-// Feature list of a token sequence: (token, occurrence) in sequence order, occurrence 1-based; with
-// occurrences == false, each distinct token once (occurrence 1).
+// Feature list of a token sequence: (token, occurrence), occurrence 1-based (the k-th copy of a token has
+// occurrence k), in ascending order; with occurrences == false, each distinct token once (occurrence 1).
 std::vector<uint64_t> Features(const std::vector<uint32_t>& tokens, bool occurrences);
 
 }  // namespace dhakira::index

@@ -95,21 +95,21 @@ Status FuzzyIndexHook::OnPut(WriteContext& ctx, const SegmentPair* old_unit,
 }
 
 namespace {
-struct PreparedTarget : HookPrepared {
-  std::vector<Token> tokens;
+struct PreparedForIndex : HookPrepared {
+  FuzzyIndex::PreparedUnit unit;
 };
 }  // namespace
 
 StatusOr<std::unique_ptr<HookPrepared>> FuzzyIndexHook::PrepareUnit(const SegmentPair& unit) {
-  auto out = std::make_unique<PreparedTarget>();
-  DHAKIRA_ASSIGN_OR_RETURN(out->tokens, index_.TargetTokens(unit));
+  auto out = std::make_unique<PreparedForIndex>();
+  DHAKIRA_ASSIGN_OR_RETURN(out->unit, index_.Prepare(unit));
   return std::unique_ptr<HookPrepared>(std::move(out));
 }
 
 Status FuzzyIndexHook::OnPutPrepared(WriteContext& ctx, const SegmentPair* old_unit,
                                      const SegmentPair& new_unit, const HookPrepared* prepared) {
-  const auto* target = dynamic_cast<const PreparedTarget*>(prepared);
-  return Forward(ctx, index_.Put(ctx.txn(), old_unit, new_unit, target ? &target->tokens : nullptr));
+  const auto* p = dynamic_cast<const PreparedForIndex*>(prepared);
+  return Forward(ctx, index_.Put(ctx.txn(), old_unit, new_unit, p ? &p->unit : nullptr));
 }
 
 Status FuzzyIndexHook::OnDelete(WriteContext& ctx, const SegmentPair& old_unit) {

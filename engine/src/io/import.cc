@@ -1,7 +1,10 @@
 // Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → Store::Write batches.
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <filesystem>
+#include <future>
+#include <memory>
 #include <string_view>
 
 #include "dhakira/io.h"
@@ -94,11 +97,14 @@ class Importer {
       } else if (!options_.dry_run) {
         if (record.pair.origin.empty()) record.pair.origin = options_.origin;
         positions_.push_back({record.file, record.line, record.column});
+        batch_bytes_ += record.pair.source.size() + record.pair.target.size();
         batch_.Add(std::move(record.pair));
-        if (batch_.size() >= options_.batch_size) {
+        if (batch_.size() >= options_.batch_size || batch_bytes_ >= options_.batch_bytes) {
           status = Flush();
           if (!status.ok()) break;
           if (reporter_ != nullptr && reporter_->ShouldStop()) {
+            status = FinishAll();
+            if (!status.ok()) break;
             status = Status::Cancelled("import stopped on request after " +
                                        std::to_string(summary_.records_read) + " records; " +
                                        std::to_string(summary_.batches_committed) +
@@ -114,6 +120,11 @@ class Importer {
     if (!strict_write_ || status.ok()) {
       Status flushed = Flush();
       if (status.ok()) status = flushed;
+    }
+    {
+      // Batches already handed to the store commit whatever happened since (as they did before the error).
+      Status finished = FinishAll();
+      if (status.ok()) status = finished;
     }
     summary_.encoding = source.encoding();
     summary_.illegal_chars_replaced = source.illegal_chars_replaced();
@@ -207,15 +218,64 @@ class Importer {
     }
   }
 
+  // A batch handed to the store, being prepared and then committed on a thread of its own.
+  struct InFlight {
+    WriteBatch batch;
+    std::vector<Position> positions;
+    std::shared_future<StatusOr<std::vector<WriteResult>>> results;
+  };
+  // Batches written at once: while one commits (the store's single writer), the next is validated and
+  // normalized (Store::Prepare) and the reader fills a third. Each batch commits only after the one before
+  // it finished, so ids follow the input order. 1 would serialize reading, preparing and committing.
+  static constexpr size_t kBatchesInFlight = 2;
+
+  // Hands the filled batch to the store on a thread of its own; first finishes the oldest batch in
+  // flight if kBatchesInFlight are.
   Status Flush() {
     if (batch_.empty()) return Status::OK();
-    auto results = store_.Write(batch_, options_.on_duplicate);
+    if (in_flight_.size() >= kBatchesInFlight) DHAKIRA_RETURN_IF_ERROR(FinishOldest());
+    auto batch = std::make_unique<InFlight>();
+    batch->batch = std::move(batch_);
+    batch->positions = std::move(positions_);
+    batch_.Clear();
+    positions_.clear();
+    batch_bytes_ = 0;
+    const WriteBatch* to_write = &batch->batch;
+    std::shared_future<StatusOr<std::vector<WriteResult>>> previous;
+    if (!in_flight_.empty()) previous = in_flight_.back()->results;
+    batch->results =
+        std::async(std::launch::async, [this, to_write, previous]() -> StatusOr<std::vector<WriteResult>> {
+          StatusOr<PreparedBatch> prepared = store_.Prepare(*to_write, options_.on_duplicate);
+          if (previous.valid()) previous.wait();  // commit after the batch before, however it ended
+          if (!prepared.ok()) return prepared.status();
+          return store_.Commit(std::move(*prepared));
+        }).share();
+    in_flight_.push_back(std::move(batch));
+    return Status::OK();
+  }
+
+  // Waits for every batch in flight, in order. The first error is returned; later batches are still
+  // waited for (and counted when they committed), so the summary says what the TM holds.
+  Status FinishAll() {
+    Status first;
+    while (!in_flight_.empty()) {
+      Status s = FinishOldest();
+      if (first.ok()) first = std::move(s);
+    }
+    return first;
+  }
+
+  Status FinishOldest() {
+    std::unique_ptr<InFlight> done = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    const StatusOr<std::vector<WriteResult>>& results = done->results.get();
+    const WriteBatch& batch = done->batch;
     if (results.ok()) {
       for (const WriteResult& r : *results) Tally(r);
       ++summary_.batches_committed;
     } else if (results.status().IsInvalidArgument() && !strict_write_) {
       // One pair the store refuses spoils its batch: find it by writing the batch pair by pair.
-      const auto& entries = batch_.entries();
+      const auto& entries = batch.entries();
       for (size_t i = 0; i < entries.size(); ++i) {
         auto one = store_.Add(entries[i].pair, options_.on_duplicate);
         if (one.ok()) {
@@ -224,9 +284,9 @@ class Importer {
         }
         if (!one.status().IsInvalidArgument()) return one.status();
         io::Record r;
-        r.file = positions_[i].file;
-        r.line = positions_[i].line;
-        r.column = positions_[i].column;
+        r.file = done->positions[i].file;
+        r.line = done->positions[i].line;
+        r.column = done->positions[i].column;
         r.pair.source = entries[i].pair.source;
         r.reject_reason = "store-rejected";
         r.reject_message = one.status().message();
@@ -234,12 +294,10 @@ class Importer {
       }
       ++summary_.batches_committed;
     } else {
-      const Position& first = positions_.front();
-      return results.status().WithContext("writing the batch of " + std::to_string(batch_.size()) +
+      const Position& first = done->positions.front();
+      return results.status().WithContext("writing the batch of " + std::to_string(batch.size()) +
                                           " pairs from line " + std::to_string(first.line));
     }
-    batch_.Clear();
-    positions_.clear();
     return Status::OK();
   }
 
@@ -249,8 +307,10 @@ class Importer {
   ImportReporter* reporter_;
   const bool strict_write_;
   ImportSummary summary_;
-  WriteBatch batch_;
+  WriteBatch batch_;  // being filled
+  uint64_t batch_bytes_ = 0;  // source and target bytes in batch_
   std::vector<Position> positions_;
+  std::deque<std::unique_ptr<InFlight>> in_flight_;  // oldest first
   Clock::time_point start_;
 };
 
@@ -309,6 +369,10 @@ Status ImportOptions::Validate() const {
   if (batch_size < 1 || batch_size > 1000000) {
     return Status::InvalidArgument("ImportOptions.batch_size: " + std::to_string(batch_size) +
                                    " is outside 1 .. 1000000");
+  }
+  if (batch_bytes < (4u << 10) || batch_bytes > (1u << 30)) {
+    return Status::InvalidArgument("ImportOptions.batch_bytes: " + std::to_string(batch_bytes) +
+                                   " is outside 4096 .. 1073741824");
   }
   if (max_segment_bytes < 1 || max_segment_bytes > (64u << 20)) {
     return Status::InvalidArgument("ImportOptions.max_segment_bytes: " + std::to_string(max_segment_bytes) +

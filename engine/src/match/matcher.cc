@@ -77,10 +77,12 @@ class TopK : public CandidateSink {
   }
 
   // A unit outside the list can still enter it only with fuzzy >= the k-th score (score <= fuzzy, and
-  // equal scores are ordered by fuzzy, so the bound is inclusive).
+  // equal scores are ordered by fuzzy, so the bound is inclusive) -- except that a context match scores 101
+  // from fuzzy 100, so the bound never exceeds 100: when the list is full of context matches, another one
+  // changed more recently must still be scored (it ranks before them).
   double Threshold() const {
     if (matches_.size() < options_.top) return options_.threshold;
-    return std::max(options_.threshold, matches_.back().score);
+    return std::min(100.0, std::max(options_.threshold, matches_.back().score));
   }
 
   std::vector<Match> Take() { return std::move(matches_); }

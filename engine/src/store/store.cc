@@ -523,6 +523,23 @@ struct PreparedOp {
 
 enum class PreparePhase { kFields, kKeys };
 
+}  // namespace
+
+struct PreparedBatch::Rep {
+  const void* owner = nullptr;  // the StoreImpl that prepared it
+  DuplicatePolicy policy = DuplicatePolicy::kSkip;
+  std::vector<PreparedOp> ops;
+};
+
+PreparedBatch::PreparedBatch() = default;
+PreparedBatch::~PreparedBatch() = default;
+PreparedBatch::PreparedBatch(PreparedBatch&&) noexcept = default;
+PreparedBatch& PreparedBatch::operator=(PreparedBatch&&) noexcept = default;
+PreparedBatch::PreparedBatch(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+size_t PreparedBatch::size() const { return rep_ ? rep_->ops.size() : 0; }
+
+namespace {
+
 // State of one write transaction attempt.
 struct TxnState {
   uint64_t next_id = 0;
@@ -576,18 +593,44 @@ class StoreImpl final : public LmdbStore {
   StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch,
                                            DuplicatePolicy on_duplicate) override {
     if (batch.empty()) return std::vector<WriteResult>();
-    std::vector<PreparedOp> ops;
-    ops.reserve(batch.size());
+    StatusOr<PreparedBatch> prepared = Prepare(batch, on_duplicate);
+    if (!prepared.ok()) return prepared.status();
+    return Commit(std::move(*prepared));
+  }
+
+  StatusOr<PreparedBatch> Prepare(const WriteBatch& batch, DuplicatePolicy on_duplicate) override {
+    auto rep = std::make_unique<PreparedBatch::Rep>();
+    rep->owner = this;
+    rep->policy = on_duplicate;
+    rep->ops.reserve(batch.size());
     for (const WriteBatch::Entry& e : batch.entries()) {
-      ops.push_back(PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
-      if (e.op == WriteBatch::Op::kDelete) ops.back().pair.id = e.pair.id;
+      rep->ops.push_back(PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
+      if (e.op == WriteBatch::Op::kDelete) rep->ops.back().pair.id = e.pair.id;
     }
     size_t bad_index = 0;
-    Status s = PrepareOps(&ops, on_duplicate, &bad_index);
+    // While a batch commits, the single writer needs a core of its own: prepare on one thread fewer.
+    Status s = PrepareOps(&rep->ops, on_duplicate, &bad_index, committing_.load() > 0 ? 1 : 0);
     if (!s.ok()) {
       return s.WithContext("writing batch: " + EntryName(bad_index, batch.entries()[bad_index]));
     }
-    return Apply(ops, on_duplicate, "writing batch");
+    return PreparedBatch(std::move(rep));
+  }
+
+  StatusOr<std::vector<WriteResult>> Commit(PreparedBatch batch) override {
+    PreparedBatch::Rep* rep = batch.rep();
+    if (rep == nullptr) {
+      return Status::InvalidArgument("committing a batch: it is empty or was committed already");
+    }
+    if (rep->owner != this) {
+      return Status::InvalidArgument("committing a batch: it was prepared by another store");
+    }
+    if (rep->ops.empty()) return std::vector<WriteResult>();
+    struct Committing {
+      std::atomic<int>& n;
+      explicit Committing(std::atomic<int>& c) : n(c) { ++n; }
+      ~Committing() { --n; }
+    } committing(committing_);
+    return Apply(rep->ops, rep->policy, "writing batch");
   }
 
   StatusOr<SegmentPair> Get(uint64_t id) const override {
@@ -707,7 +750,9 @@ class StoreImpl final : public LmdbStore {
   // Prepares every op, on several threads for a large batch (validation and match keys dominate the
   // cost of an import; the transaction itself is serial). On failure *bad_index is the lowest
   // failing index.
-  Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index) {
+  // `spare_threads`: hardware threads to leave to others (a writer committing an earlier batch).
+  Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index,
+                    size_t spare_threads) {
     std::vector<std::shared_ptr<StoreHook>> hooks;  // one snapshot for the batch
     if (phase == PreparePhase::kKeys) {
       std::lock_guard<std::mutex> lock(hooks_mu_);  // AttachHook may append meanwhile
@@ -715,6 +760,7 @@ class StoreImpl final : public LmdbStore {
     }
     constexpr size_t kMinPerThread = 256;
     size_t threads = prepare_threads_ != 0 ? prepare_threads_ : std::thread::hardware_concurrency();
+    threads = threads > spare_threads ? threads - spare_threads : 1;
     threads = std::max<size_t>(1, std::min(threads, ops->size() / kMinPerThread));
     std::vector<Status> status(threads);
     std::vector<size_t> first_bad(threads, SIZE_MAX);
@@ -773,8 +819,9 @@ class StoreImpl final : public LmdbStore {
   // the match keys of the units that will be written. Re-importing a TM thus costs validation and a
   // lookup per unit, not a normalization. The transaction re-checks duplicates (a writer may have
   // deleted one meanwhile) and computes keys it still lacks.
-  Status PrepareOps(std::vector<PreparedOp>* ops, DuplicatePolicy policy, size_t* bad_index) {
-    DHAKIRA_RETURN_IF_ERROR(PrepareAll(ops, PreparePhase::kFields, bad_index));
+  Status PrepareOps(std::vector<PreparedOp>* ops, DuplicatePolicy policy, size_t* bad_index,
+                    size_t spare_threads = 0) {
+    DHAKIRA_RETURN_IF_ERROR(PrepareAll(ops, PreparePhase::kFields, bad_index, spare_threads));
     if (policy == DuplicatePolicy::kSkip) {
       // The look-up costs ~1-2 us a unit: only worth it when duplicates are common. Sample the
       // first adds of the batch and go on only when some were duplicates (a re-import).
@@ -795,7 +842,7 @@ class StoreImpl final : public LmdbStore {
         return Status::OK();
       }));
     }
-    return PrepareAll(ops, PreparePhase::kKeys, bad_index);
+    return PrepareAll(ops, PreparePhase::kKeys, bad_index, spare_threads);
   }
 
   // Computes the match keys of an op inside the transaction when they were deferred.
@@ -1088,6 +1135,8 @@ class StoreImpl final : public LmdbStore {
   std::mutex write_mu_;  // serializes writers, hook registration and the retry loop
   std::vector<std::shared_ptr<StoreHook>> hooks_;  // appended under write_mu_ and hooks_mu_
   std::mutex hooks_mu_;
+
+  std::atomic<int> committing_{0};  // Commit calls in progress (Prepare then leaves them a core)
   const uint32_t prepare_threads_;
   store_internal::UnitPreparer preparer_;  // thread-safe
 };

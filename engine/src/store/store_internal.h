@@ -92,7 +92,8 @@ class StoreHook {
                        const SegmentPair& new_unit) = 0;
   // Work for a unit about to be added or updated that needs no transaction (e.g. normalizing its target),
   // done before the write transaction on the store's preparing threads, so that the serial part of a
-  // large batch stays short. Called concurrently from several threads: must be thread-safe. The result
+  // large batch stays short. Called concurrently from several threads, also while the write transaction
+  // of an earlier batch runs this hook's OnPut*/BeforeCommit: must be thread-safe against both. The result
   // goes to OnPutPrepared for the same unit (the store may also skip this and pass nullptr).
   virtual StatusOr<std::unique_ptr<HookPrepared>> PrepareUnit(const SegmentPair& unit) {
     return std::unique_ptr<HookPrepared>();
