@@ -185,6 +185,47 @@ TEST_F(MatcherTest, ContextMatchesTieOnScoreAndTheNewestWins) {
   }
 }
 
+// Many units tie with the k-th match on fuzzy (near-copies; some written differently, so their score is
+// lower): a short list must be the head of the full ranking, whether units that cannot rank before the
+// k-th are skipped unscored or not.
+TEST_F(MatcherTest, TiesOnFuzzyKeepTheFullRankingOrder) {
+  const std::string base = "وقال الوزير إن الحكومة ستعلن خطة جديدة للطاقة";
+  const std::vector<std::string> variants = {
+      base,
+      "وقال الوزير ان الحكومة ستعلن خطة جديدة للطاقة",     // hamza: a penalty, same fuzzy
+      "وقال الوزير إن الحكومة ستعلن خطـة جديدة للطاقة",     // tatweel
+      "وقال الوزير إن الحكومة ستعلن خطة جديدة للكهرباء",    // one word differs
+      "وقال الوزير إن الحكومة ستطلق خطة جديدة للكهرباء",    // two words differ
+  };
+  std::mt19937 rng(7);
+  for (int copy = 0; copy < 6; ++copy) {
+    for (size_t v = 0; v < variants.size(); ++v) {
+      Add(variants[v], "translation " + std::to_string(copy) + "." + std::to_string(v), "",
+          1700000000 + static_cast<int64_t>(rng() % 5) * 1000);  // changed_at ties too
+    }
+  }
+  for (const std::string& query : {base, variants[1], variants[3]}) {
+    MatchOptions all = Options(50);
+    all.top = 1000;
+    all.brute_force = true;
+    auto full = matcher_->Match(query, all);
+    ASSERT_TRUE(full.ok()) << full.status().ToString();
+    ASSERT_EQ(full->matches.size(), variants.size() * 6);
+    const std::vector<uint64_t> ranking = Ids(*full);
+    for (uint32_t top : {1u, 2u, 5u, 7u, 13u}) {
+      for (bool brute : {true, false}) {
+        MatchOptions o = Options(50);
+        o.top = top;
+        o.brute_force = brute;
+        auto r = matcher_->Match(query, o);
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        EXPECT_EQ(Ids(*r), std::vector<uint64_t>(ranking.begin(), ranking.begin() + top))
+            << "query " << query << ", top " << top << (brute ? ", scan" : ", index");
+      }
+    }
+  }
+}
+
 TEST_F(MatcherTest, IndexFollowsAddUpdateDelete) {
   const std::string text = "وصل الوفد إلى العاصمة مساء أمس";
   auto r = matcher_->Match(text, Options(70));

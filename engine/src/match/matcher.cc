@@ -36,6 +36,19 @@ class TopK : public CandidateSink {
         target_normalizer_(target_normalizer) {}
 
   StatusOr<double> Accept(const Candidate& c) override {
+    if (matches_.size() >= options_.top && !matches_.empty()) {
+      // The best this unit can score is its fuzzy (101 for a possible context match): when even that does
+      // not rank before the k-th match, on score, then fuzzy, changed_at and id (all known without loading
+      // the unit), loading and scoring it cannot change the list. Units that tie with the k-th on fuzzy
+      // are common (a TM holds many near-copies); this skips most of them.
+      const Match& kth = matches_.back();
+      const bool context_possible = (prev_hash_ != 0 || next_hash_ != 0) && c.fuzzy >= 100;
+      const double best = context_possible ? 101 : c.fuzzy;
+      if (!match::RanksBefore(best, c.fuzzy, c.changed_at, c.id, kth.score, kth.fuzzy,
+                              kth.pair.changed_at, kth.pair.id)) {
+        return Threshold();
+      }
+    }
     ++stats_->scored;
     Match m;
     DHAKIRA_RETURN_IF_ERROR(store_.GetUnit(txn_, c.id, &m.pair));
