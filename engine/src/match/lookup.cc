@@ -304,6 +304,24 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     if (!passes(p, c)) continue;
     buckets_[std::min<uint32_t>(c, max_hits)].push_back(p);
   }
+  // Hands the units verified so far to the sink, best fuzzy first, while they can still reach t (the sink
+  // skips those that cannot beat its k-th match). Done after each bucket: once the sink holds `top`
+  // matches, t rises to the k-th score and the later, lower-count buckets are filtered against it (with
+  // all scoring left to the end, every unit passing the initial threshold was verified).
+  auto drain = [&]() -> Status {
+    std::sort(passed_.begin(), passed_.end(), [](const Candidate& a, const Candidate& b) {
+      if (a.fuzzy != b.fuzzy) return a.fuzzy > b.fuzzy;
+      if (a.changed_at != b.changed_at) return a.changed_at > b.changed_at;
+      return a.id > b.id;
+    });
+    for (const Candidate& cand : passed_) {
+      if (cand.fuzzy < t || t > 100) break;  // t only rises: those below it never qualify
+      DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(cand));
+      t = std::max(t, next);
+    }
+    passed_.clear();
+    return Status::OK();
+  };
   double range_t = t;
   for (uint32_t c = max_hits; c >= 1 && t <= 100; --c) {
     for (uint64_t p : buckets_[c]) {
@@ -316,18 +334,9 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       if (!passes(p, c)) continue;
       DHAKIRA_RETURN_IF_ERROR(verify(index::PostingId(p), /*defer=*/true));
     }
+    DHAKIRA_RETURN_IF_ERROR(drain());
   }
-  std::sort(passed_.begin(), passed_.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.fuzzy != b.fuzzy) return a.fuzzy > b.fuzzy;
-    if (a.changed_at != b.changed_at) return a.changed_at > b.changed_at;
-    return a.id > b.id;
-  });
-  for (const Candidate& cand : passed_) {
-    if (cand.fuzzy < t || t > 100) break;
-    DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(cand));
-    t = std::max(t, next);
-  }
-  return Status::OK();
+  return drain();
 }
 
 Status Searcher::BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index,
