@@ -59,6 +59,18 @@ class MatcherTest : public ::testing::Test {
     return o;
   }
 
+  // KeyHash of an Arabic context segment's keys, as the store keeps prev_hash / next_hash (0 on error).
+  uint64_t ContextHash(const std::string& text) {
+    NormalizerOptions no;
+    no.language = "ar";
+    auto n = Normalizer::Create(no);
+    EXPECT_TRUE(n.ok());
+    if (!n.ok()) return 0;
+    auto keys = (*n)->Normalize(text);
+    EXPECT_TRUE(keys.ok());
+    return keys.ok() ? KeyHash(keys->tokens) : 0;
+  }
+
   std::vector<uint64_t> Ids(const MatchResult& r) {
     std::vector<uint64_t> ids;
     for (const auto& m : r.matches) ids.push_back(m.pair.id);
@@ -118,13 +130,8 @@ TEST_F(MatcherTest, ContextMatch) {
   p.tgt_lang = "en";
   p.source = "وقال الرئيس إنه متفائل .";
   p.target = "The president said he was optimistic.";
-  NormalizerOptions no;
-  no.language = "ar";
-  auto n = Normalizer::Create(no);
-  ASSERT_TRUE(n.ok());
-  auto prev_keys = (*n)->Normalize(prev);
-  ASSERT_TRUE(prev_keys.ok());
-  p.prev_hash = KeyHash(prev_keys->tokens);
+  p.prev_hash = ContextHash(prev);
+  ASSERT_NE(p.prev_hash, 0u);
   auto added = store_->Add(p, DuplicatePolicy::kKeepBoth);
   ASSERT_TRUE(added.ok());
   MatchOptions o = Options();
@@ -146,12 +153,8 @@ TEST_F(MatcherTest, ContextMatch) {
 // CAT tools ask for when pre-translating), from the index and from the brute-force scan.
 TEST_F(MatcherTest, ContextMatchesTieOnScoreAndTheNewestWins) {
   const std::string prev = "بدأ الاجتماع صباح اليوم .";
-  NormalizerOptions no;
-  no.language = "ar";
-  auto n = Normalizer::Create(no);
-  ASSERT_TRUE(n.ok());
-  auto prev_keys = (*n)->Normalize(prev);
-  ASSERT_TRUE(prev_keys.ok());
+  const uint64_t prev_hash = ContextHash(prev);
+  ASSERT_NE(prev_hash, 0u);
   uint64_t ids[3] = {};
   const int64_t changed[3] = {1700000000, 1800000000, 1750000000};  // the second is the newest
   for (int i = 0; i < 3; ++i) {
@@ -160,7 +163,7 @@ TEST_F(MatcherTest, ContextMatchesTieOnScoreAndTheNewestWins) {
     p.tgt_lang = "en";
     p.source = "وقال الرئيس إنه متفائل .";
     p.target = "The president said he was optimistic (version " + std::to_string(i) + ").";
-    p.prev_hash = KeyHash(prev_keys->tokens);
+    p.prev_hash = prev_hash;
     p.changed_at = changed[i];
     auto added = store_->Add(p, DuplicatePolicy::kKeepBoth);
     ASSERT_TRUE(added.ok()) << added.status().ToString();
