@@ -1106,6 +1106,19 @@ TEST_F(StoreTest, PrepareThenCommit) {
   EXPECT_NE(refused.status().message().find("another store"), std::string::npos)
       << refused.status().ToString();
 
+  // So is a batch of a store since closed, even when a new one opens the same path.
+  auto closing = OpenOrDie(dir_.Sub("closing"));
+  ASSERT_NE(closing, nullptr);
+  StatusOr<PreparedBatch> orphan = closing->Prepare(b, DuplicatePolicy::kSkip);
+  ASSERT_TRUE(orphan.ok());
+  closing.reset();
+  auto reopened = OpenOrDie(dir_.Sub("closing"));
+  ASSERT_NE(reopened, nullptr);
+  auto stale = reopened->Commit(std::move(*orphan));
+  ASSERT_FALSE(stale.ok());
+  EXPECT_TRUE(stale.status().IsInvalidArgument()) << stale.status().ToString();
+  EXPECT_EQ(Count(*reopened), 0u);
+
   // A bad entry fails Prepare, naming it.
   WriteBatch bad;
   bad.Add(Pair("جيد", "good"));

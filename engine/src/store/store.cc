@@ -526,7 +526,7 @@ enum class PreparePhase { kFields, kKeys };
 }  // namespace
 
 struct PreparedBatch::Rep {
-  const void* owner = nullptr;  // the StoreImpl that prepared it
+  uint64_t owner = 0;  // serial_ of the StoreImpl that prepared it (not its address: that may be reused)
   DuplicatePolicy policy = DuplicatePolicy::kSkip;
   std::vector<PreparedOp> ops;
 };
@@ -600,7 +600,7 @@ class StoreImpl final : public LmdbStore {
 
   StatusOr<PreparedBatch> Prepare(const WriteBatch& batch, DuplicatePolicy on_duplicate) override {
     auto rep = std::make_unique<PreparedBatch::Rep>();
-    rep->owner = this;
+    rep->owner = serial_;
     rep->policy = on_duplicate;
     rep->ops.reserve(batch.size());
     for (const WriteBatch::Entry& e : batch.entries()) {
@@ -621,7 +621,7 @@ class StoreImpl final : public LmdbStore {
     if (rep == nullptr) {
       return Status::InvalidArgument("committing a batch: it is empty or was committed already");
     }
-    if (rep->owner != this) {
+    if (rep->owner != serial_) {
       return Status::InvalidArgument("committing a batch: it was prepared by another store");
     }
     if (rep->ops.empty()) return std::vector<WriteResult>();
@@ -1137,6 +1137,12 @@ class StoreImpl final : public LmdbStore {
   std::mutex hooks_mu_;
 
   std::atomic<int> committing_{0};  // Commit calls in progress (Prepare then leaves them a core)
+  // Tells this store's PreparedBatches from others', also from a store since closed at the same address.
+  const uint64_t serial_ = NextStoreSerial();
+  static uint64_t NextStoreSerial() {
+    static std::atomic<uint64_t> next{0};
+    return ++next;
+  }
   const uint32_t prepare_threads_;
   store_internal::UnitPreparer preparer_;  // thread-safe
 };
