@@ -196,23 +196,56 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       const char* data = static_cast<const char*>(v.mv_data);
       const size_t items = v.mv_size / sizeof(uint64_t);
       if (stats) stats->postings += items;
-      for (size_t j = 0; j < items; ++j) {
+      auto at = [data](size_t j) {
         uint64_t p;
         std::memcpy(&p, data + j * sizeof p, sizeof p);
-        // Counters are hit at random: fetch the one a few postings ahead so the misses overlap.
-        if (dense && j + kPrefetchAhead < items) PrefetchCounter(data + (j + kPrefetchAhead) * sizeof p);
-        const uint32_t len = index::PostingLength(p);
-        if (len < lo) continue;  // the page may start before the first allowed length
-        if (len > hi) {
-          past_end = true;
-          break;
+        return p;
+      };
+      // Postings ascend by (length, id): the lengths lo..hi are one run [b, e) of the page, found by
+      // binary search on its first and last page, so the loop below tests no length.
+      size_t b = 0, e = items;
+      if (items > 0 && index::PostingLength(at(0)) < lo) {
+        size_t l = 0, r = items;
+        while (l < r) {
+          const size_t mid = (l + r) / 2;
+          if (index::PostingLength(at(mid)) < lo) l = mid + 1; else r = mid;
         }
-        const uint64_t id = index::PostingId(p);
-        if (dense && id > max_id) continue;
-        any = true;
-        uint16_t& c = counter(id);
-        if (c++ == 0) touched_.push_back(p);
-        if ((c & kCountMask) == full && hot_.size() < kMaxHot && !(c & kVerified)) hot_.push_back(id);
+        b = l;
+      }
+      if (items > 0 && index::PostingLength(at(items - 1)) > hi) {
+        size_t l = b, r = items;
+        while (l < r) {
+          const size_t mid = (l + r) / 2;
+          if (index::PostingLength(at(mid)) <= hi) l = mid + 1; else r = mid;
+        }
+        e = l;
+        past_end = true;
+      }
+      if (dense) {
+        uint16_t* const counts = counts_.data();
+        for (size_t j = b; j < e; ++j) {
+          // Counters are hit at random: fetch the one a few postings ahead so the misses overlap.
+          if (j + kPrefetchAhead < e) {
+            const uint64_t ahead = index::PostingId(at(j + kPrefetchAhead));
+            if (ahead <= max_id) __builtin_prefetch(counts + ahead, 1);
+          }
+          const uint64_t p = at(j);
+          const uint64_t id = index::PostingId(p);
+          if (id > max_id) continue;
+          any = true;
+          const uint16_t c = ++counts[id];
+          if (c == 1) touched_.push_back(p);
+          if ((c & kCountMask) == full && hot_.size() < kMaxHot && !(c & kVerified)) hot_.push_back(id);
+        }
+      } else {
+        for (size_t j = b; j < e; ++j) {
+          const uint64_t p = at(j);
+          const uint64_t id = index::PostingId(p);
+          any = true;
+          uint16_t& c = sparse[id];
+          if (c++ == 0) touched_.push_back(p);
+          if ((c & kCountMask) == full && hot_.size() < kMaxHot && !(c & kVerified)) hot_.push_back(id);
+        }
       }
       if (!past_end) rc = mdb_cursor_get(post.get(), &k, &v, MDB_NEXT_MULTIPLE);
     }
