@@ -302,6 +302,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   //    at threshold 50, 125 gave p99 4.6-7.0 ms against 5.7-10.6 with 500; 60 and 250 were no better.
   compute_cover();
   constexpr uint64_t kPostingsPerVerification = 125;
+  bool survivors_known = false;  // survivors_ holds every touched unit that passes (no list read since)
   for (; i < m; ++i) {
     if (features[i].size > touched_.size() * kPostingsPerVerification) break;
     if (features[i].size > kCheapList) {
@@ -309,15 +310,22 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       // only until that many are found (a full count per list was 15% of a threshold-50 lookup).
       const uint64_t enough = (features[i].size + kPostingsPerVerification - 1) / kPostingsPerVerification;
       uint64_t survivors = 0;
+      survivors_.clear();
       for (size_t j = 0; j < touched_.size() && survivors < enough; ++j) {
         const uint64_t p = touched_[j];
         if (dense && j + kPrefetchAhead < touched_.size()) {
           PrefetchCounter(&touched_[j + kPrefetchAhead]);
         }
         const uint16_t c = counter(index::PostingId(p));
-        if (!(c & kVerified) && passes(p, c & kCountMask)) ++survivors;
+        if (!(c & kVerified) && passes(p, c & kCountMask)) {
+          ++survivors;
+          survivors_.push_back(p);
+        }
       }
-      if (survivors < enough) break;
+      if (survivors < enough) {
+        survivors_known = true;  // the count went through every touched unit: step 3 starts from these
+        break;
+      }
     }
     hot_.clear();
     DHAKIRA_RETURN_IF_ERROR(read_list(i, range.lo, range.hi));
@@ -329,9 +337,10 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   const uint32_t max_hits = static_cast<uint32_t>(read_hi_.size());
   if (buckets_.size() < max_hits + 1) buckets_.resize(max_hits + 1);
   for (auto& b : buckets_) b.clear();
-  for (size_t j = 0; j < touched_.size(); ++j) {
-    const uint64_t p = touched_[j];
-    if (dense && j + kPrefetchAhead < touched_.size()) PrefetchCounter(&touched_[j + kPrefetchAhead]);
+  const std::vector<uint64_t>& pool = survivors_known ? survivors_ : touched_;
+  for (size_t j = 0; j < pool.size(); ++j) {
+    const uint64_t p = pool[j];
+    if (dense && j + kPrefetchAhead < pool.size()) PrefetchCounter(&pool[j + kPrefetchAhead]);
     const uint16_t c = counter(index::PostingId(p));
     if (c & kVerified) continue;
     if (!passes(p, c)) continue;
