@@ -88,14 +88,12 @@ class VocabCache {
   // The hash the table uses for `key`; thread-safe, so callers may compute it ahead (PrepareUnit).
   static uint64_t Hash(std::string_view key);
   // The id of `key` (whose Hash is `hash`), or kUnknownToken.
-  uint32_t Find(std::string_view key) const { return Find(key, Hash(key)); }
   uint32_t Find(std::string_view key, uint64_t hash) const;
   // Starts loading the slot `hash` probes first into the CPU cache.
   void Prefetch(uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
   }
-  // Adds `key` (absent) with `id`.
-  void Insert(std::string_view key, uint32_t id) { Insert(key, Hash(key), id); }
+  // Adds `key` (absent, whose Hash is `hash`) with `id`.
   void Insert(std::string_view key, uint64_t hash, uint32_t id);
   void Clear();
   size_t size() const { return size_; }

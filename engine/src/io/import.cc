@@ -1,4 +1,5 @@
-// Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → Store::Write batches.
+// Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → batches, each prepared
+// (Store::Prepare) while the one before commits (Store::Commit).
 #include <chrono>
 #include <cstring>
 #include <deque>

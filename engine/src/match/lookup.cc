@@ -202,33 +202,27 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
         return p;
       };
       // Postings ascend by (length, id): the lengths lo..hi are one run [b, e) of the page, found by
-      // binary search on its first and last page, so the loop below tests no length.
+      // binary search (only the first and the last page of a run can hold others), so the loop below
+      // tests no length.
+      auto first_longer_than = [&](size_t l, uint32_t len) {  // first index >= l with a length > len
+        size_t r = items;
+        while (l < r) {
+          const size_t mid = (l + r) / 2;
+          if (index::PostingLength(at(mid)) <= len) l = mid + 1; else r = mid;
+        }
+        return l;
+      };
       size_t b = 0, e = items;
-      if (items > 0 && index::PostingLength(at(0)) < lo) {
-        size_t l = 0, r = items;
-        while (l < r) {
-          const size_t mid = (l + r) / 2;
-          if (index::PostingLength(at(mid)) < lo) l = mid + 1; else r = mid;
-        }
-        b = l;
-      }
+      if (items > 0 && index::PostingLength(at(0)) < lo) b = first_longer_than(0, lo - 1);
       if (items > 0 && index::PostingLength(at(items - 1)) > hi) {
-        size_t l = b, r = items;
-        while (l < r) {
-          const size_t mid = (l + r) / 2;
-          if (index::PostingLength(at(mid)) <= hi) l = mid + 1; else r = mid;
-        }
-        e = l;
+        e = first_longer_than(b, hi);
         past_end = true;
       }
       if (dense) {
         uint16_t* const counts = counts_.data();
         for (size_t j = b; j < e; ++j) {
           // Counters are hit at random: fetch the one a few postings ahead so the misses overlap.
-          if (j + kPrefetchAhead < e) {
-            const uint64_t ahead = index::PostingId(at(j + kPrefetchAhead));
-            if (ahead <= max_id) __builtin_prefetch(counts + ahead, 1);
-          }
+          if (j + kPrefetchAhead < e) PrefetchCounter(data + (j + kPrefetchAhead) * sizeof(uint64_t));
           const uint64_t p = at(j);
           const uint64_t id = index::PostingId(p);
           if (id > max_id) continue;
