@@ -27,6 +27,10 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
              std::to_string(defaults.max_query_bytes))
       .Value("max-batch", "N", "most segments per batch lookup", std::to_string(defaults.max_batch_segments))
       .Value("threads", "N", "most calls served at once", std::to_string(defaults.max_threads))
+      .Value("import-priority", "idle|low|normal",
+             "CPU priority of imports sent to the server: idle (they run only when no lookup wants the "
+             "CPU), low (niced) or normal",
+             defaults.import_sched_idle ? "idle" : "low")
       .Value("grace-ms", "N", "on SIGINT/SIGTERM, how long in-flight calls may finish, in milliseconds",
              std::to_string(defaults.shutdown_grace_ms));
   int code = kExitOk;
@@ -52,6 +56,20 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
   options.max_threads = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
   if (!p.GetUint(ctx, "grace-ms", &v, &code)) return code;
   options.shutdown_grace_ms = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
+  if (p.Has("import-priority")) {
+    const std::string priority = p.Get("import-priority");
+    if (priority == "idle") {
+      options.import_sched_idle = true;
+    } else if (priority == "low") {
+      options.import_sched_idle = false;
+    } else if (priority == "normal") {
+      options.import_sched_idle = false;
+      options.import_nice = 0;
+    } else {
+      return UsageError(ctx, "serve",
+                        Trf("--import-priority: '{1}' is not idle, low or normal", priority));
+    }
+  }
   if (Status st = options.Validate(); !st.ok()) return UsageError(ctx, "serve", st.message());
 
   auto store = OpenTm(ctx, options.read_only ? TmAccess::kRead : TmAccess::kCreate);

@@ -118,5 +118,35 @@ TEST_F(CliServiceTest, RemoteCommandsPrintWhatLocalOnesPrint) {
   EXPECT_EQ(serve.exit_code, 2) << serve.out;
 }
 
+TEST_F(CliServiceTest, ImportPriorityIsCheckedAndEachValueServesImports) {
+  ProcessResult bad = Cli({"--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock",
+                           "--import-priority", "high"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("--import-priority"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("high"), std::string::npos) << bad.out;
+  EXPECT_FALSE(fs::exists(dir_ + "/s.sock"));
+
+  const std::string tsv =
+      tmp_.Write("pairs.tsv", "ارتفعت الأسعار\tPrices rose\nانتهى الاجتماع\tThe meeting ended\n");
+  for (const char* priority : {"idle", "low", "normal"}) {
+    SCOPED_TRACE(priority);
+    const std::string sock = dir_ + "/p.sock";
+    test_support::BackgroundProcess serve(
+        {DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm-" + priority, "serve", "--socket", sock,
+         "--import-priority", priority},
+        test_support::BackgroundOptions{.pipe_stdout = true});
+    ASSERT_TRUE(serve.running());
+    ASSERT_EQ(serve.ReadLine(), "listening unix:" + sock);
+    ProcessResult imported = Cli({"--server", "unix:" + sock, "import", tsv, "--src-lang", "ar",
+                                  "--tgt-lang", "en", "--json"});
+    ASSERT_EQ(imported.exit_code, 0) << imported.out;
+    EXPECT_NE(imported.out.find("\"added\":2"), std::string::npos) << imported.out;
+    ASSERT_TRUE(serve.Kill(SIGTERM));
+    const int status = serve.Wait();
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+}
+
 }  // namespace
 }  // namespace dhakira
