@@ -72,6 +72,8 @@ class WriteBatch {
   void Add(SegmentPair pair);      // id ignored; the store assigns one
   void Update(SegmentPair pair);   // replaces the unit with pair.id
   void Delete(uint64_t id);
+  // Room for n operations, so that filling a large batch does not move the ones already added.
+  void Reserve(size_t n) { ops_.reserve(n); }
   size_t size() const { return ops_.size(); }
   bool empty() const { return ops_.empty(); }
   void Clear() { ops_.clear(); }

@@ -100,6 +100,10 @@ class Importer {
         positions_.push_back({record.file, record.line, record.column});
         batch_bytes_ += record.pair.source.size() + record.pair.target.size();
         batch_.Add(std::move(record.pair));
+        // A batch moves its entries (a few hundred bytes each) every time it doubles: once it is
+        // clearly a large import, it is sized for the whole batch (capped: batch_bytes may end it
+        // earlier).
+        if (batch_.size() == kReserveAt) batch_.Reserve(std::min<size_t>(options_.batch_size, kMaxReserve));
         if (batch_.size() >= options_.batch_size || batch_bytes_ >= options_.batch_bytes) {
           status = Flush();
           if (!status.ok()) break;
@@ -229,6 +233,7 @@ class Importer {
   // normalized (Store::Prepare) and the reader fills a third. Each batch commits only after the one before
   // it finished, so ids follow the input order. 1 would serialize reading, preparing and committing.
   static constexpr size_t kBatchesInFlight = 2;
+  static constexpr size_t kReserveAt = 1024, kMaxReserve = 1 << 16;
 
   // Hands the filled batch to the store on a thread of its own; first finishes the oldest batch in
   // flight if kBatchesInFlight are.
