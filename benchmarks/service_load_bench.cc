@@ -117,6 +117,14 @@ class Load {
   }
 
  private:
+  // The lookup options every request of the run carries.
+  void FillOptions(dhakira::v1::LookupOptions* options) const {
+    options->set_src_lang(args_.src_lang);
+    options->set_tgt_lang(args_.tgt_lang);
+    options->set_threshold(args_.threshold);
+    options->set_top(static_cast<uint32_t>(args_.top));
+  }
+
   void Client(size_t c, std::atomic<bool>& stop, std::atomic<bool>& counting, Phase* r) {
     dhakira::v1::TranslationMemory::Stub& stub = *stubs_[c];
     r->latencies_us.reserve(1 << 16);
@@ -131,20 +139,14 @@ class Load {
       if (args_.rpc == "lookup") {
         dhakira::v1::LookupRequest req;
         req.set_source(queries_[qi++ % queries_.size()]);
-        req.mutable_options()->set_src_lang(args_.src_lang);
-        req.mutable_options()->set_tgt_lang(args_.tgt_lang);
-        req.mutable_options()->set_threshold(args_.threshold);
-        req.mutable_options()->set_top(static_cast<uint32_t>(args_.top));
+        FillOptions(req.mutable_options());
         dhakira::v1::LookupResponse resp;
         st = stub.Lookup(&ctx, req, &resp);
         matches = static_cast<uint64_t>(resp.matches_size());
       } else if (args_.rpc == "batch") {
         dhakira::v1::BatchLookupRequest req;
         req.add_segments()->set_source(queries_[qi++ % queries_.size()]);
-        req.mutable_options()->set_src_lang(args_.src_lang);
-        req.mutable_options()->set_tgt_lang(args_.tgt_lang);
-        req.mutable_options()->set_threshold(args_.threshold);
-        req.mutable_options()->set_top(static_cast<uint32_t>(args_.top));
+        FillOptions(req.mutable_options());
         dhakira::v1::BatchLookupResponse resp;
         st = stub.BatchLookup(&ctx, req, &resp);
         if (st.ok() && resp.results_size() == 1 && resp.results(0).has_error()) {
