@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "match/levenshtein.h"
+#include "match/score.h"
 
 namespace dhakira::match {
 namespace {
@@ -303,20 +304,16 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       // Worth reading when at least size / kPostingsPerVerification candidates still pass: count them
       // only until that many are found (a full count per list was 15% of a threshold-50 lookup).
       const uint64_t enough = (features[i].size + kPostingsPerVerification - 1) / kPostingsPerVerification;
-      uint64_t survivors = 0;
       survivors_.clear();
-      for (size_t j = 0; j < touched_.size() && survivors < enough; ++j) {
+      for (size_t j = 0; j < touched_.size() && survivors_.size() < enough; ++j) {
         const uint64_t p = touched_[j];
         if (dense && j + kPrefetchAhead < touched_.size()) {
           PrefetchCounter(&touched_[j + kPrefetchAhead]);
         }
         const uint16_t c = counter(index::PostingId(p));
-        if (!(c & kVerified) && passes(p, c & kCountMask)) {
-          ++survivors;
-          survivors_.push_back(p);
-        }
+        if (!(c & kVerified) && passes(p, c & kCountMask)) survivors_.push_back(p);
       }
-      if (survivors < enough) {
+      if (survivors_.size() < enough) {
         survivors_known = true;  // the count went through every touched unit: step 3 starts from these
         break;
       }
@@ -345,10 +342,9 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   // matches, t rises to the k-th score and the later, lower-count buckets are filtered against it (with
   // all scoring left to the end, every unit passing the initial threshold was verified).
   auto drain = [&]() -> Status {
+    // The ranking's order with score = fuzzy (what a unit scores at best).
     std::sort(passed_.begin(), passed_.end(), [](const Candidate& a, const Candidate& b) {
-      if (a.fuzzy != b.fuzzy) return a.fuzzy > b.fuzzy;
-      if (a.changed_at != b.changed_at) return a.changed_at > b.changed_at;
-      return a.id > b.id;
+      return RanksBefore(a.fuzzy, a.fuzzy, a.changed_at, a.id, b.fuzzy, b.fuzzy, b.changed_at, b.id);
     });
     for (const Candidate& cand : passed_) {
       if (cand.fuzzy < t || t > 100) break;  // t only rises: those below it never qualify
