@@ -3,16 +3,20 @@
 //   python3 ../shared/bench/make_tm.py /tmp/bench --size 1000000      (once, outside the repository)
 //   build/benchmarks/match_bench --data /tmp/bench --tm /tmp/dhakira-bench-tm [--size N] [--queries N]
 //                                [--recall-queries N] [--thresholds 50,70] [--top 5] [--warmup 1]
+//                                [--per-query FILE]
 //
 // When --tm does not exist yet, it is built from DATA/tm.tsv through the Store batch API (timed: this is
 // import including indexing). Then: open + first query time, per query set and threshold the latency
 // distribution of indexed lookups (one thread), recall against --brute-force on the first
-// --recall-queries queries, index size per database, and RSS. Plain text report on stdout.
+// --recall-queries queries, index size per database, and RSS. Plain text report on stdout. --per-query
+// writes one tab-separated line per timed lookup (set, threshold, query index, ms, postings, candidates,
+// verified, scored, matches) for looking into the distribution.
 #include <lmdb.h>
 
 #include <time.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -87,6 +91,7 @@ int main(int argc, char** argv) {
   size_t size = 1000000, queries = 1000, recall_queries = 200;
   uint32_t top = 5;
   bool warmup = true;
+  std::string per_query_path;  // --per-query FILE: one line per timed lookup
   std::vector<double> thresholds = {50, 70};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
@@ -102,6 +107,8 @@ int main(int argc, char** argv) {
       recall_queries = std::stoul(v);
     } else if (k == "--warmup") {
       warmup = v != "0";
+    } else if (k == "--per-query") {
+      per_query_path = v;
     } else if (k == "--top") {
       top = static_cast<uint32_t>(std::stoul(v));
     } else if (k == "--thresholds") {
@@ -231,6 +238,15 @@ int main(int argc, char** argv) {
     std::printf("warm-up: %zu queries at threshold 50 in %.1f s\n", n, Ms(Clock::now() - tw) / 1000);
   }
 
+  std::FILE* per_query = nullptr;
+  if (!per_query_path.empty()) {
+    per_query = std::fopen(per_query_path.c_str(), "w");
+    if (per_query == nullptr) {
+      std::fprintf(stderr, "match_bench: cannot write %s: %s\n", per_query_path.c_str(), std::strerror(errno));
+      return 1;
+    }
+    std::fprintf(per_query, "set\tthreshold\tquery\tms\tpostings\tcandidates\tverified\tscored\tmatches\n");
+  }
   std::printf("\n%-18s %5s %9s %9s %9s %9s %9s %15s %8s %s\n", "queries", "thr", "p50 ms", "p90 ms",
               "p99 ms", "max ms", "mean ms", "recall lists=", "matches",
               "per query: postings read / candidates / verified / scored");
@@ -258,6 +274,13 @@ int main(int argc, char** argv) {
           sum.candidates += r->stats.candidates;
           sum.verified += r->stats.verified;
           sum.scored += r->stats.scored;
+          if (per_query != nullptr) {
+            std::fprintf(per_query, "%s\t%.0f\t%zu\t%.4f\t%llu\t%llu\t%llu\t%llu\t%zu\n", set, t, lat.size() - 1,
+                         lat.back(), static_cast<unsigned long long>(r->stats.postings),
+                         static_cast<unsigned long long>(r->stats.candidates),
+                         static_cast<unsigned long long>(r->stats.verified),
+                         static_cast<unsigned long long>(r->stats.scored), ids.size());
+          }
         } else {
           ++errors;
         }
@@ -289,6 +312,10 @@ int main(int argc, char** argv) {
                   Mean(cpu));
       std::fflush(stdout);
     }
+  }
+  if (per_query != nullptr && std::fclose(per_query) != 0) {
+    std::fprintf(stderr, "match_bench: writing %s failed\n", per_query_path.c_str());
+    return 1;
   }
   std::printf("\nRSS while serving: %s (peak %s)\n", ProcStatus("VmRSS:").c_str(),
               ProcStatus("VmHWM:").c_str());

@@ -181,7 +181,10 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   uint32_t next_checkpoint = 2;
   uint64_t total_read = 0;
   uint32_t i = 0;
-  auto read_list = [&](uint32_t list, uint32_t lo, uint32_t hi) -> Status {
+  // admit_new: whether a unit first seen in this list is recorded. After the mandatory prefix, a unit absent
+  // from every list read so far cannot qualify (prefix filtering), so later lists only count the hits of
+  // units already touched: no counter write, no touched_ entry and nothing to filter or reset for the rest.
+  auto read_list = [&](uint32_t list, uint32_t lo, uint32_t hi, bool admit_new) -> Status {
     read_hi_.push_back(hi);
     if (features[list].size == 0 || lo > hi) return Status::OK();
     uint64_t key = features[list].key;
@@ -228,6 +231,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
           const uint64_t id = index::PostingId(p);
           if (id > max_id) continue;
           any = true;
+          if (!admit_new && counts[id] == 0) continue;
           const uint16_t c = ++counts[id];
           if (c == 1) touched_.push_back(p);
           if ((c & kCountMask) == full && hot_.size() < kMaxHot && !(c & kVerified)) hot_.push_back(id);
@@ -237,6 +241,14 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
           const uint64_t p = at(j);
           const uint64_t id = index::PostingId(p);
           any = true;
+          if (!admit_new) {
+            const auto it = sparse.find(id);
+            if (it == sparse.end()) continue;
+            if ((++it->second & kCountMask) == full && hot_.size() < kMaxHot && !(it->second & kVerified)) {
+              hot_.push_back(id);
+            }
+            continue;
+          }
           uint16_t& c = sparse[id];
           if (c++ == 0) touched_.push_back(p);
           if ((c & kCountMask) == full && hot_.size() < kMaxHot && !(c & kVerified)) hot_.push_back(id);
@@ -261,7 +273,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     uint32_t hi = std::max(range.lo, std::min(m, range.hi));
     while (hi < range.hi && prefix(hi + 1) > i) ++hi;
     hot_.clear();
-    DHAKIRA_RETURN_IF_ERROR(read_list(i, range.lo, hi));
+    DHAKIRA_RETURN_IF_ERROR(read_list(i, range.lo, hi, /*admit_new=*/true));
     if (i + 1 == next_checkpoint || i + 1 == p_max) {
       next_checkpoint *= 2;
       for (uint64_t id : hot_) {
@@ -319,7 +331,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       }
     }
     hot_.clear();
-    DHAKIRA_RETURN_IF_ERROR(read_list(i, range.lo, range.hi));
+    DHAKIRA_RETURN_IF_ERROR(read_list(i, range.lo, range.hi, /*admit_new=*/false));
     compute_cover();
   }
 
