@@ -8,9 +8,9 @@
 // When --tm does not exist yet, it is built from DATA/tm.tsv through the Store batch API (timed: this is
 // import including indexing). Then: open + first query time, per query set and threshold the latency
 // distribution of indexed lookups (one thread), recall against --brute-force on the first
-// --recall-queries queries, index size per database, and RSS. Plain text report on stdout. --per-query
-// writes one tab-separated line per timed lookup (set, threshold, query index, ms, postings, candidates,
-// verified, scored, matches) for looking into the distribution.
+// --recall-queries queries, index size per database, and RSS. Plain text report on stdout.
+// --per-query writes one tab-separated line per timed lookup (set, threshold, query index, ms,
+// postings, candidates, verified, scored, matches) for looking into the distribution.
 #include <lmdb.h>
 
 #include <time.h>
@@ -242,10 +242,12 @@ int main(int argc, char** argv) {
   if (!per_query_path.empty()) {
     per_query = std::fopen(per_query_path.c_str(), "w");
     if (per_query == nullptr) {
-      std::fprintf(stderr, "match_bench: cannot write %s: %s\n", per_query_path.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "match_bench: cannot write %s: %s\n", per_query_path.c_str(),
+                   std::strerror(errno));
       return 1;
     }
-    std::fprintf(per_query, "set\tthreshold\tquery\tms\tpostings\tcandidates\tverified\tscored\tmatches\n");
+    std::fprintf(per_query,
+                 "set\tthreshold\tquery\tms\tpostings\tcandidates\tverified\tscored\tmatches\n");
   }
   std::printf("\n%-18s %5s %9s %9s %9s %9s %9s %15s %8s %s\n", "queries", "thr", "p50 ms", "p90 ms",
               "p99 ms", "max ms", "mean ms", "recall lists=", "matches",
@@ -275,8 +277,9 @@ int main(int argc, char** argv) {
           sum.verified += r->stats.verified;
           sum.scored += r->stats.scored;
           if (per_query != nullptr) {
-            std::fprintf(per_query, "%s\t%.0f\t%zu\t%.4f\t%llu\t%llu\t%llu\t%llu\t%zu\n", set, t, lat.size() - 1,
-                         lat.back(), static_cast<unsigned long long>(r->stats.postings),
+            std::fprintf(per_query, "%s\t%.0f\t%zu\t%.4f\t%llu\t%llu\t%llu\t%llu\t%zu\n", set, t,
+                         lat.size() - 1, lat.back(),
+                         static_cast<unsigned long long>(r->stats.postings),
                          static_cast<unsigned long long>(r->stats.candidates),
                          static_cast<unsigned long long>(r->stats.verified),
                          static_cast<unsigned long long>(r->stats.scored), ids.size());

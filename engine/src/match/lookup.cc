@@ -182,9 +182,10 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   uint32_t next_checkpoint = 2;
   uint64_t total_read = 0;
   uint32_t i = 0;
-  // admit_new: whether a unit first seen in this list is recorded. After the mandatory prefix, a unit absent
-  // from every list read so far cannot qualify (prefix filtering), so later lists only count the hits of
-  // units already touched: no counter write, no touched_ entry and nothing to filter or reset for the rest.
+  // admit_new: whether a unit first seen in this list is recorded. After the mandatory prefix, a
+  // unit absent from every list read so far cannot qualify (prefix filtering), so later lists only
+  // count the hits of units already touched: no counter write, no touched_ entry and nothing to
+  // filter or reset for the rest.
   auto read_list = [&](uint32_t list, uint32_t lo, uint32_t hi, bool admit_new) -> Status {
     read_hi_.push_back(hi);
     if (features[list].size == 0 || lo > hi) return Status::OK();
@@ -245,7 +246,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
           if (!admit_new) {
             const auto it = sparse.find(id);
             if (it == sparse.end()) continue;
-            if ((++it->second & kCountMask) == full && hot_.size() < kMaxHot && !(it->second & kVerified)) {
+            if ((++it->second & kCountMask) == full && hot_.size() < kMaxHot &&
+                !(it->second & kVerified)) {
               hot_.push_back(id);
             }
             continue;
@@ -305,11 +307,12 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   };
 
   // 2. Further lists only while reading one is cheaper than verifying the candidates it would remove:
-  //    the count filter (τ(n) − unread lists) tightens with every list read. A verification (a B-tree
-  //    look-up in index.seg, then the distance) costs about as much as reading 300 postings here, where
-  //    a posting of an untouched unit costs one counter read: on the 1M TM at threshold 50 (p50 ms
-  //    perturbed / fresh / real), 125 gave 0.29 / 0.22 / 0.29, 300 gave 0.30 / 0.22 / 0.24, 1000 gave
-  //    0.35 / 0.25 / 0.24. (When these lists still admitted new units, 125 was best.)
+  //    the count filter (τ(n) − unread lists) tightens with every list read. A verification (a
+  //    B-tree look-up in index.seg, then the distance) costs about as much as reading 300 postings
+  //    here, where a posting of an untouched unit costs one counter read: on the 1M TM at
+  //    threshold 50 (p50 ms perturbed / fresh / real), 125 gave 0.29 / 0.22 / 0.29, 300 gave
+  //    0.30 / 0.22 / 0.24, 1000 gave 0.35 / 0.25 / 0.24 (125 was best while these lists still
+  //    admitted new units).
   compute_cover();
   constexpr uint64_t kPostingsPerVerification = 300;
   bool survivors_known = false;  // survivors_ holds every touched unit that passes (no list read since)
@@ -343,9 +346,9 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   const uint32_t max_hits = static_cast<uint32_t>(read_hi_.size());
   if (buckets_.size() < max_hits + 1) buckets_.resize(max_hits + 1);
   for (auto& b : buckets_) b.clear();
-  // No counter is read after this loop, so it zeroes each one it reads for the next query (a second pass
-  // over touched_ cost 5% of a threshold-50 lookup); survivors_ is only part of touched_, then the reset
-  // at the end still runs.
+  // No counter is read after this loop, so it zeroes each one it reads for the next query (a second
+  // pass over touched_ cost 5% of a threshold-50 lookup); survivors_ is only part of touched_, then
+  // the reset at the end still runs.
   const std::vector<uint64_t>& pool = survivors_known ? survivors_ : touched_;
   for (size_t j = 0; j < pool.size(); ++j) {
     const uint64_t p = pool[j];

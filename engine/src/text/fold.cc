@@ -40,9 +40,9 @@ inline bool IsFastCodePoint(UChar32 c) {
   }
 }
 
-// Writes bytes at a position the caller has made room for (the fast path's output is never longer than
-// its input: see FoldRun). Has the push_back AppendUtf8 needs, without std::string's capacity check and
-// call per byte (4% of a TSV import when keys were built with std::string::push_back).
+// Writes bytes at a position the caller has made room for (the fast path's output is never longer
+// than its input: see FoldRun). Has the push_back AppendUtf8 needs, without std::string's capacity
+// check and call per byte (4% of a TSV import when keys were built with std::string::push_back).
 struct RawWriter {
   char* p;
   void push_back(char c) { *p++ = c; }
@@ -122,9 +122,9 @@ inline void PostFold(UChar32 c, Profile profile, Out* out) {
 void FoldRun(std::string_view nfc, Profile profile, const icu::Normalizer2& nfkc_casefold,
              std::string* scratch, std::string* out) {
   const size_t mark = out->size();
-  // Fast path. For ASCII and every IsFastCodePoint, PostFold writes at most as many bytes as the code
-  // point takes in the input (ASCII -> 1; Arabic letters -> a 2-byte letter or nothing; digits -> 1), so
-  // nfc.size() bytes of room suffice.
+  // Fast path. For ASCII and every IsFastCodePoint, PostFold writes at most as many bytes as the
+  // code point takes in the input (ASCII -> 1; Arabic letters -> a 2-byte letter or nothing; digits
+  // -> 1), so nfc.size() bytes of room suffice.
   out->resize(mark + nfc.size());
   RawWriter w{out->data() + mark};
   size_t i = 0;
