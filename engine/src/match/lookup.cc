@@ -11,8 +11,6 @@ namespace dhakira::match {
 namespace {
 
 
-// Dense counters up to this many unit ids (2 bytes each); beyond, a hash map.
-constexpr uint64_t kMaxDenseIds = uint64_t{1} << 25;
 // A list this short is always worth reading beyond the mandatory prefix: it raises the count a unit needs.
 constexpr uint64_t kCheapList = 256;
 
@@ -93,7 +91,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the fuzzy index");
     std::memcpy(&max_id, k.mv_data, sizeof max_id);
   }
-  const bool dense = max_id < kMaxDenseIds;
+  const bool dense = max_id < max_dense_ids_;
   if (dense && counts_.size() <= max_id) counts_.resize(max_id + 1, 0);
   std::unordered_map<uint64_t, uint16_t> sparse;  // id -> count, beyond kMaxDenseIds
   // Hit counter of a unit; bit 15 marks a unit verified early (counts stay below it: m <= 2^15 − 1 lists).

@@ -52,15 +52,23 @@ class CandidateSink {
   virtual StatusOr<double> Accept(const Candidate& candidate) = 0;
 };
 
+// Hit counters are a dense array indexed by unit id while the TM's largest id is below this (2 bytes
+// per id: 64 MB at most); beyond, a hash map.
+inline constexpr uint64_t kMaxDenseIds = uint64_t{1} << 25;
+
 // Thread-compatible: one Searcher per thread (it keeps scratch buffers between queries).
 class Searcher {
  public:
+  // max_dense_ids: the id bound of the dense counters (tests pass 0 to run the hash-map path).
+  explicit Searcher(uint64_t max_dense_ids = kMaxDenseIds) : max_dense_ids_(max_dense_ids) {}
+
   Status IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query,
                        double threshold, CandidateSink& sink, MatchStats* stats);
   Status BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query,
                           double threshold, CandidateSink& sink, MatchStats* stats);
 
  private:
+  uint64_t max_dense_ids_;
   std::vector<uint16_t> counts_;   // dense hit counters by unit id (when ids are small enough); all 0
                                    // between queries
   std::vector<uint64_t> touched_;  // first posting (length, id) of each unit hit

@@ -1,0 +1,150 @@
+// The indexed search against the brute-force scan with no top-k: with a sink that never raises the
+// threshold, IndexedSearch must report exactly the units whose fuzzy reaches it. The TM is synthetic: a
+// small Zipf-distributed vocabulary, so that posting lists are long and the search reads lists beyond
+// the mandatory prefix (the path where only units already seen are counted). Run with the dense hit
+// counters and with the hash map that serves TMs of more than kMaxDenseIds units.
+#include "match/lookup.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dhakira/match.h"
+#include "dhakira/store.h"
+#include "index/index_hook.h"
+#include "match/score.h"
+#include "store/store_internal.h"
+
+namespace dhakira::match {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Collects every candidate; the threshold stays where the search started.
+class CollectAll : public CandidateSink {
+ public:
+  explicit CollectAll(double threshold) : threshold_(threshold) {}
+  StatusOr<double> Accept(const Candidate& c) override {
+    found_[c.id] = c.distance;
+    return threshold_;
+  }
+  const std::map<uint64_t, uint32_t>& found() const { return found_; }
+
+ private:
+  double threshold_;
+  std::map<uint64_t, uint32_t> found_;  // id -> distance
+};
+
+// Word i of the vocabulary: letters only (digits would all be one number token).
+std::string Word(size_t i) {
+  std::string w = "w";
+  do {
+    w.push_back(static_cast<char>('a' + i % 26));
+    i /= 26;
+  } while (i > 0);
+  return w;
+}
+
+class LookupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("dhakira_lookup_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "_" + std::to_string(reinterpret_cast<uintptr_t>(this)));
+    fs::remove_all(dir_);
+    auto s = Store::Open(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    auto m = Matcher::Create(store_.get());  // attaches the fuzzy index
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher_ = std::move(*m);
+
+    // 3000 sources of 4..20 words from 60 words, Zipf-like (word k drawn with weight 1/(k+1)).
+    std::mt19937 rng(7);
+    std::vector<double> weights;
+    for (size_t k = 0; k < 60; ++k) weights.push_back(1.0 / static_cast<double>(k + 1));
+    std::discrete_distribution<size_t> word(weights.begin(), weights.end());
+    const std::string src_lang = "en", tgt_lang = "fr";
+    WriteBatch batch;
+    for (int u = 0; u < 3000; ++u) {
+      const int n = 4 + static_cast<int>(rng() % 17);
+      std::string src;
+      for (int j = 0; j < n; ++j) {
+        if (j > 0) src += ' ';
+        src += Word(word(rng));
+      }
+      SegmentPair p;
+      p.src_lang = src_lang;
+      p.tgt_lang = tgt_lang;
+      p.source = std::move(src);
+      p.target = "t " + std::to_string(u);
+      batch.Add(std::move(p));
+    }
+    auto w = store_->Write(batch, DuplicatePolicy::kKeepBoth);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+  }
+  void TearDown() override {
+    matcher_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Matcher> matcher_;
+};
+
+TEST_F(LookupTest, IndexedEqualsBruteForceWithoutTopKDenseAndSparse) {
+  LmdbStore* lmdb = AsLmdbStore(store_.get());
+  ASSERT_NE(lmdb, nullptr);
+  auto hook = index::FindFuzzyIndex(lmdb->env());
+  ASSERT_NE(hook, nullptr);
+  const index::FuzzyIndex& idx = hook->index();
+
+  Status s = lmdb->Read([&](MDB_txn* txn) -> Status {
+    std::mt19937 rng(11);
+    size_t checked = 0, nonempty = 0;
+    for (uint64_t id = 1; id <= 3000; id += 37) {
+      index::SegRecord rec;
+      DHAKIRA_RETURN_IF_ERROR(idx.GetSeg(txn, id, &rec));
+      // The query: the unit's tokens with a few replaced, dropped or added.
+      LookupQuery q;
+      q.src_lang = rec.src_lang;
+      q.tgt_lang = rec.tgt_lang;
+      for (uint32_t t : rec.src) {
+        const int r = static_cast<int>(rng() % 10);
+        if (r == 0) continue;  // dropped
+        if (r == 1) q.ids.push_back(rec.src[rng() % rec.src.size()]);  // one more token of the unit
+        q.ids.push_back(t);
+      }
+      if (q.ids.empty()) q.ids = rec.src;
+      for (double threshold : {50.0, 70.0, 90.0}) {
+        CollectAll want(threshold);
+        Searcher brute;
+        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, idx, q, threshold, want, nullptr));
+        for (uint64_t max_dense : {kMaxDenseIds, uint64_t{0}}) {
+          CollectAll got(threshold);
+          Searcher searcher(max_dense);
+          DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, got, nullptr));
+          EXPECT_EQ(got.found(), want.found())
+              << "unit " << id << ", threshold " << threshold << ", max_dense_ids " << max_dense;
+        }
+        ++checked;
+        nonempty += !want.found().empty();
+      }
+    }
+    EXPECT_EQ(checked, 82u * 3);
+    EXPECT_GT(nonempty, checked / 2);  // the comparison is not between empty sets
+    return Status::OK();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+}  // namespace
+}  // namespace dhakira::match
