@@ -1,8 +1,9 @@
 // The indexed search against the brute-force scan with no top-k: with a sink that never raises the
-// threshold, IndexedSearch must report exactly the units whose fuzzy reaches it. The TM is synthetic: a
-// small Zipf-distributed vocabulary, so that posting lists are long and the search reads lists beyond
-// the mandatory prefix (the path where only units already seen are counted). Run with the dense hit
-// counters and with the hash map that serves TMs of more than kMaxDenseIds units.
+// threshold, IndexedSearch must report exactly the units whose fuzzy reaches it. The TM is
+// synthetic: a small Zipf-distributed vocabulary, so that posting lists are long and the search
+// reads lists beyond the mandatory prefix (the path where only units already seen are counted). Run
+// with the dense hit counters and with the hash map that serves TMs of more than kMaxDenseIds
+// units.
 #include "match/lookup.h"
 
 #include <gtest/gtest.h>
@@ -55,8 +56,9 @@ class LookupTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("dhakira_lookup_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + std::to_string(reinterpret_cast<uintptr_t>(this)));
+           ("dhakira_lookup_test_" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            std::to_string(reinterpret_cast<uintptr_t>(this)));
     fs::remove_all(dir_);
     auto s = Store::Open(dir_.string());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -119,7 +121,7 @@ TEST_F(LookupTest, IndexedEqualsBruteForceWithoutTopKDenseAndSparse) {
       q.tgt_lang = rec.tgt_lang;
       for (uint32_t t : rec.src) {
         const int r = static_cast<int>(rng() % 10);
-        if (r == 0) continue;  // dropped
+        if (r == 0) continue;                                          // dropped
         if (r == 1) q.ids.push_back(rec.src[rng() % rec.src.size()]);  // one more token of the unit
         q.ids.push_back(t);
       }
