@@ -93,21 +93,27 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   }
   const bool dense = max_id < max_dense_ids_;
   if (dense && counts_.size() <= max_id) counts_.resize(max_id + 1, 0);
+  if (dense && seen_.size() <= max_id / 64) seen_.resize(max_id / 64 + 1, 0);
   std::unordered_map<uint64_t, uint16_t> sparse;  // id -> count, beyond kMaxDenseIds
   // Hit counter of a unit; bit 15 marks a unit verified early (counts stay below it: m <= 2^15 − 1 lists).
   auto counter = [&](uint64_t id) -> uint16_t& { return dense ? counts_[id] : sparse[id]; };
   // The dense counters must be all zero for the next query, whatever way this one ends.
   struct ResetCounters {
     std::vector<uint16_t>& counts;
+    std::vector<uint64_t>& seen;
     const std::vector<uint64_t>& touched;
     bool dense;
     bool done = false;  // every touched counter already zeroed (by the bucket loop)
     ~ResetCounters() {
       if (dense && !done) {
-        for (uint64_t p : touched) counts[index::PostingId(p)] = 0;
+        for (uint64_t p : touched) {
+          const uint64_t id = index::PostingId(p);
+          counts[id] = 0;
+          seen[id / 64] = 0;
+        }
       }
     }
-  } reset{counts_, touched_, dense};
+  } reset{counts_, seen_, touched_, dense};
   // Prefetches the dense counter of the posting stored at `posting` (unaligned bytes).
   constexpr size_t kPrefetchAhead = 16;
   auto PrefetchCounter = [&](const void* posting) {
@@ -236,20 +242,31 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
         e = first_longer_than(b, hi);
         past_end = true;
       }
-      if (dense) {
+      if (dense && !admit_new) {
+        // Most of these postings are of units never touched: the bitmap (a bit per unit, 16 times
+        // smaller than the counters, so mostly in cache) turns them away without a counter read.
         uint16_t* const counts = counts_.data();
+        const uint64_t* const seen = seen_.data();
+        for (size_t j = b; j < e; ++j) {
+          const uint64_t id = index::PostingId(at(j));
+          if (id > max_id || !((seen[id / 64] >> (id % 64)) & 1)) continue;
+          ++counts[id];
+        }
+      } else if (dense) {
+        uint16_t* const counts = counts_.data();
+        uint64_t* const seen = seen_.data();
         for (size_t j = b; j < e; ++j) {
           // Counters are hit at random: fetch the one a few postings ahead so the misses overlap.
           if (j + kPrefetchAhead < e) PrefetchCounter(data + (j + kPrefetchAhead) * sizeof(uint64_t));
           const uint64_t p = at(j);
           const uint64_t id = index::PostingId(p);
           if (id > max_id) continue;
-          if (!admit_new && counts[id] == 0) continue;
           const uint16_t c = ++counts[id];
-          if (c == 1) touched_.push_back(p);
-          if (admit_new && (c & kCountMask) >= hot_floor && !(c & kVerified)) {
-            add_hot(id, c & kCountMask);
+          if (c == 1) {
+            touched_.push_back(p);
+            seen[id / 64] |= uint64_t{1} << (id % 64);
           }
+          if ((c & kCountMask) >= hot_floor && !(c & kVerified)) add_hot(id, c & kCountMask);
         }
       } else {
         for (size_t j = b; j < e; ++j) {
@@ -364,7 +381,10 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     if (dense && j + kPrefetchAhead < pool.size()) PrefetchCounter(&pool[j + kPrefetchAhead]);
     uint16_t& counter_ref = counter(index::PostingId(p));
     const uint16_t c = counter_ref;
-    if (dense) counter_ref = 0;
+    if (dense) {
+      counter_ref = 0;
+      seen_[index::PostingId(p) / 64] = 0;  // no bit is read after this loop either
+    }
     if (c & kVerified) continue;
     if (!passes(p, c)) continue;
     buckets_[std::min<uint32_t>(c, max_hits)].push_back(p);

@@ -71,6 +71,8 @@ class Searcher {
   uint64_t max_dense_ids_;
   std::vector<uint16_t> counts_;   // dense hit counters by unit id (when ids are small enough); all 0
                                    // between queries
+  std::vector<uint64_t> seen_;     // with counts_: bit id set when the unit was touched; all 0 between
+                                   // queries
   std::vector<uint64_t> touched_;  // first posting (length, id) of each unit hit
   std::vector<uint64_t> survivors_;  // the touched units still passing the count filter, when all counted
   std::vector<uint32_t> read_hi_;  // per list read: the longest source length it was read for
