@@ -149,10 +149,10 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
 
   BitParallelLevenshtein lev(query.ids);
   index::SegRecord rec;
-  // Verifies one unit (its distance decides; counts only filter). With `defer`, a unit within reach is
-  // kept in passed_ and handed to the sink later, best fuzzy first; otherwise at once.
+  // Verifies one unit (its distance decides; counts only filter). A unit within reach is kept in passed_
+  // and handed to the sink by drain(), best fuzzy first.
   passed_.clear();
-  auto verify = [&](uint64_t id, bool defer) -> Status {
+  auto verify = [&](uint64_t id) -> Status {
     if (stats) ++stats->candidates;
     DHAKIRA_RETURN_IF_ERROR(index.GetSeg(txn, id, &rec, /*source_only=*/true));
     if (!LanguageMatches(rec, query)) return Status::OK();
@@ -163,13 +163,25 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     if (stats) ++stats->verified;
     const uint32_t d = lev.Distance(rec.src, k);
     if (static_cast<int32_t>(d) > k) return Status::OK();
-    const Candidate cand{id, d, lg, FuzzyPercent(d, lg), rec.changed_at};
-    if (defer) {
-      passed_.push_back(cand);
-      return Status::OK();
+    passed_.push_back(Candidate{id, d, lg, FuzzyPercent(d, lg), rec.changed_at});
+    return Status::OK();
+  };
+  // Hands the units verified so far to the sink, best fuzzy first, while they can still reach t (the sink
+  // skips those that cannot beat its k-th match). Done after each early check and each bucket: once the
+  // sink holds `top` matches, t rises to the k-th score and the later lists and lower-count buckets are
+  // filtered against it (with all scoring left to the end, every unit passing the initial threshold was
+  // verified).
+  auto drain = [&]() -> Status {
+    // The ranking's order with score = fuzzy (what a unit scores at best).
+    std::sort(passed_.begin(), passed_.end(), [](const Candidate& a, const Candidate& b) {
+      return RanksBefore(a.fuzzy, a.fuzzy, a.changed_at, a.id, b.fuzzy, b.fuzzy, b.changed_at, b.id);
+    });
+    for (const Candidate& cand : passed_) {
+      if (cand.fuzzy < t || t > 100) break;  // t only rises: those below it never qualify
+      DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(cand));
+      t = std::max(t, next);
     }
-    DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(cand));
-    t = std::max(t, next);
+    passed_.clear();
     return Status::OK();
   };
 
@@ -309,10 +321,10 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
         uint16_t& c = counter(id);
         if (c & kVerified) continue;
         c |= kVerified;
-        DHAKIRA_RETURN_IF_ERROR(verify(id, /*defer=*/false));
-        if (t > 100) break;
+        DHAKIRA_RETURN_IF_ERROR(verify(id));
       }
       hot_.clear();
+      DHAKIRA_RETURN_IF_ERROR(drain());
     }
   }
   if (t > 100) return Status::OK();
@@ -390,23 +402,6 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     buckets_[std::min<uint32_t>(c, max_hits)].push_back(p);
   }
   reset.done = !survivors_known;
-  // Hands the units verified so far to the sink, best fuzzy first, while they can still reach t (the sink
-  // skips those that cannot beat its k-th match). Done after each bucket: once the sink holds `top`
-  // matches, t rises to the k-th score and the later, lower-count buckets are filtered against it (with
-  // all scoring left to the end, every unit passing the initial threshold was verified).
-  auto drain = [&]() -> Status {
-    // The ranking's order with score = fuzzy (what a unit scores at best).
-    std::sort(passed_.begin(), passed_.end(), [](const Candidate& a, const Candidate& b) {
-      return RanksBefore(a.fuzzy, a.fuzzy, a.changed_at, a.id, b.fuzzy, b.fuzzy, b.changed_at, b.id);
-    });
-    for (const Candidate& cand : passed_) {
-      if (cand.fuzzy < t || t > 100) break;  // t only rises: those below it never qualify
-      DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(cand));
-      t = std::max(t, next);
-    }
-    passed_.clear();
-    return Status::OK();
-  };
   double range_t = t;
   for (uint32_t c = max_hits; c >= 1 && t <= 100; --c) {
     for (uint64_t p : buckets_[c]) {
@@ -417,7 +412,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
         range_t = t;
       }
       if (!passes(p, c)) continue;
-      DHAKIRA_RETURN_IF_ERROR(verify(index::PostingId(p), /*defer=*/true));
+      DHAKIRA_RETURN_IF_ERROR(verify(index::PostingId(p)));
     }
     DHAKIRA_RETURN_IF_ERROR(drain());
   }
