@@ -292,9 +292,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
           }
           uint16_t& c = sparse[id];
           if (c++ == 0) touched_.push_back(p);
-          if (admit_new && (c & kCountMask) >= hot_floor && !(c & kVerified)) {
-            add_hot(id, c & kCountMask);
-          }
+          if ((c & kCountMask) >= hot_floor && !(c & kVerified)) add_hot(id, c & kCountMask);
         }
       }
       if (!past_end) rc = mdb_cursor_get(post.get(), &k, &v, MDB_NEXT_MULTIPLE);
