@@ -24,12 +24,15 @@
 #include "dhakira/store.h"
 
 #include <lmdb.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -284,6 +287,34 @@ struct Env {
     }
   }
 
+  // Unmaps the pages of the data file's map from this process's page tables (MADV_DONTNEED), keeping the
+  // map itself: on a shared file mapping this discards no data, and the next access maps the page again
+  // from the page cache. LMDB does not tell where its map is, so it is found in /proc/self/maps by the
+  // data file's device and inode. Advice only: when anything fails, nothing was changed.
+  void DropMappedPages() const {
+    mdb_filehandle_t fd;
+    struct stat st;
+    if (mdb_env_get_fd(env, &fd) != MDB_SUCCESS || fstat(fd, &st) != 0) return;
+    std::FILE* maps = std::fopen("/proc/self/maps", "r");
+    if (maps == nullptr) return;
+    char line[4096];
+    while (std::fgets(line, sizeof line, maps) != nullptr) {
+      unsigned long long begin = 0, end = 0, offset = 0, inode = 0;
+      unsigned dev_major = 0, dev_minor = 0;
+      char perms[8] = {0};
+      if (std::sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &begin, &end, perms, &offset, &dev_major,
+                      &dev_minor, &inode) != 7) {
+        continue;
+      }
+      if (inode != st.st_ino || dev_major != major(st.st_dev) || dev_minor != minor(st.st_dev) ||
+          perms[3] != 's') {
+        continue;
+      }
+      madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+    }
+    std::fclose(maps);
+  }
+
   // Another process grew the map beyond ours (MDB_MAP_RESIZED): adopt its size.
   Status AdoptMapSize() {
     std::unique_lock<std::shared_mutex> lock(map_mu);
@@ -295,6 +326,15 @@ struct Env {
   // Our write hit MDB_MAP_FULL: double the map (+50% beyond 1 GiB). Waits for in-flight calls, not
   // for idle snapshots.
   Status Grow() {
+    {
+      // mdb_env_set_mapsize munmaps the old map, which takes time in proportion to the pages this process
+      // has mapped (a 1M-pair import: 2.5, 6.4, 9.2, 17.7 and 35.8 ms at its five growths), and every
+      // reader waits for it on map_mu. Dropping those page-table entries first, with the lock only
+      // shared, moves that cost out of the exclusive section: readers go on meanwhile (a page they touch
+      // is mapped again from the page cache) and the munmap below finds the map nearly empty.
+      std::shared_lock<std::shared_mutex> lock(map_mu);
+      DropMappedPages();
+    }
     std::unique_lock<std::shared_mutex> lock(map_mu);
     MDB_envinfo info;
     int rc = mdb_env_info(env, &info);
