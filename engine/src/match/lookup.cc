@@ -194,24 +194,22 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   touched_.clear();
   read_hi_.clear();
   hot_.clear();
-  // hot_ holds up to kMaxHot unverified units that reached hot_max, the highest hit count so far, and
-  // at least 2 hits (hot_floor). On the 1M TM at threshold 50 (p50 ms perturbed / fresh / real): 8 gave
+  // hot_ holds up to kMaxHot unverified units that reached hot_max, the highest hit count so far and at
+  // least 2 (one hit says nothing about a unit). On the 1M TM at threshold 50 (p50 ms perturbed / fresh / real): 8 gave
   // 0.24 / 0.18 / 0.24, 16 gave 0.26 / 0.20 / 0.24, 4 gave 0.27 / 0.23 / 0.23 (fewer than the 5 matches
   // a full top-5 needs); requiring a hit in every list read so far instead gave 0.29 / 0.20 / 0.24 (two
   // rare query tokens seldom share a unit, so t stayed at the threshold through the whole prefix), and
   // a check after every list 0.24 / 0.19 / 0.30 (verifications wasted on queries without matches).
   constexpr size_t kMaxHot = 8;
-  uint16_t hot_max = 0, hot_floor = 2;
-  auto add_hot = [&](uint64_t id, uint16_t c) {
+  uint16_t hot_max = 2;
+  auto add_hot = [&](uint64_t id, uint16_t c) {  // c >= hot_max
     if (c > hot_max) {
       hot_max = c;
-      hot_floor = c;
       hot_.clear();
     }
     if (hot_.size() < kMaxHot) hot_.push_back(id);
   };
   uint32_t next_checkpoint = 2;
-  uint64_t total_read = 0;
   uint32_t i = 0;
   // admit_new: whether a unit first seen in this list is recorded. After the mandatory prefix, a
   // unit absent from every list read so far cannot qualify (prefix filtering), so later lists only
@@ -278,7 +276,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
             touched_.push_back(p);
             seen[id / 64] |= uint64_t{1} << (id % 64);
           }
-          if ((c & kCountMask) >= hot_floor && !(c & kVerified)) add_hot(id, c & kCountMask);
+          if ((c & kCountMask) >= hot_max && !(c & kVerified)) add_hot(id, c & kCountMask);
         }
       } else {
         for (size_t j = b; j < e; ++j) {
@@ -292,7 +290,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
           }
           uint16_t& c = sparse[id];
           if (c++ == 0) touched_.push_back(p);
-          if ((c & kCountMask) >= hot_floor && !(c & kVerified)) add_hot(id, c & kCountMask);
+          if ((c & kCountMask) >= hot_max && !(c & kVerified)) add_hot(id, c & kCountMask);
         }
       }
       if (!past_end) rc = mdb_cursor_get(post.get(), &k, &v, MDB_NEXT_MULTIPLE);
@@ -300,7 +298,6 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
       return LmdbError(rc, "reading the fuzzy index postings");
     }
-    total_read += features[list].size;
     return Status::OK();
   };
 

@@ -76,7 +76,7 @@ class Searcher {
   std::vector<uint64_t> touched_;  // first posting (length, id) of each unit hit
   std::vector<uint64_t> survivors_;  // the touched units still passing the count filter, when all counted
   std::vector<uint32_t> read_hi_;  // per list read: the longest source length it was read for
-  std::vector<uint64_t> hot_;      // units hit in every list so far (verified early)
+  std::vector<uint64_t> hot_;      // units with the most hits so far (verified early)
   std::vector<std::vector<uint64_t>> buckets_;  // candidates (postings) by hit count
   std::vector<Candidate> passed_;               // verified, awaiting the sink
 };
