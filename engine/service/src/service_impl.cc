@@ -191,12 +191,8 @@ grpc::ServerUnaryReactor* TranslationMemoryService::BatchLookup(grpc::CallbackSe
                                                                 const v1::BatchLookupRequest* req,
                                                                 v1::BatchLookupResponse* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  if (req->segments_size() <= kInlineBatchSegments) {
-    reactor->Finish(DoBatchLookup(ctx, req, resp));
-    return reactor;
-  }
   bool own_thread = false;
-  {
+  if (req->segments_size() > kInlineBatchSegments) {
     std::lock_guard<std::mutex> lock(batch_threads_mu_);
     // At the thread limit the batch runs here, as a small one does (slower for the other calls, but
     // never refused).
