@@ -8,8 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cmath>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -19,7 +17,6 @@
 #include "dhakira/match.h"
 #include "dhakira/store.h"
 #include "index/index_hook.h"
-#include "match/score.h"
 #include "store/store_internal.h"
 
 namespace dhakira::match {
