@@ -10,8 +10,8 @@
 namespace dhakira::match {
 namespace {
 
-
-// A list this short is always worth reading beyond the mandatory prefix: it raises the count a unit needs.
+// A list this short is always worth reading beyond the mandatory prefix: it raises the count a unit
+// needs.
 constexpr uint64_t kCheapList = 256;
 
 class Cursor {
@@ -40,19 +40,21 @@ bool LanguageMatches(const index::SegRecord& r, const LookupQuery& q) {
 
 }  // namespace
 
-Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query,
-                               double threshold, CandidateSink& sink, MatchStats* stats) {
+Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
+                               const LookupQuery& query, double threshold, CandidateSink& sink,
+                               MatchStats* stats) {
   const uint32_t m = static_cast<uint32_t>(query.ids.size());
   double t = threshold;
   if (m == 0 || t > 100) return Status::OK();
   LengthRange range = FeasibleLengths(m, t, index::kMaxIndexedLength);
   if (range.hi >= index::kMaxIndexedLength) {
-    // Lengths this large share one posting bucket; scanning is the simple exact answer for such queries.
+    // Lengths this large share one posting bucket; scanning is the simple exact answer for such
+    // queries.
     return BruteForceSearch(txn, index, query, threshold, sink, stats);
   }
 
-  // The query's features (token, occurrence) and the size of each one's posting list (O(1) per feature:
-  // LMDB keeps the duplicate count of a key).
+  // The query's features (token, occurrence) and the size of each one's posting list (O(1) per
+  // feature: LMDB keeps the duplicate count of a key).
   struct Feature {
     uint64_t key = 0;
     uint64_t size = 0;  // 0: unknown token or no posting
@@ -77,7 +79,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
       f.size = count;
     }
   }
-  // Rarest first: the very common tokens land at the end and are read only if the threshold needs them.
+  // Rarest first: the very common tokens land at the end and are read only if the threshold needs
+  // them.
   std::stable_sort(features.begin(), features.end(),
                    [](const Feature& a, const Feature& b) { return a.size < b.size; });
 
@@ -95,7 +98,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   if (dense && counts_.size() <= max_id) counts_.resize(max_id + 1, 0);
   if (dense && seen_.size() <= max_id / 64) seen_.resize(max_id / 64 + 1, 0);
   std::unordered_map<uint64_t, uint16_t> sparse;  // id -> count, beyond kMaxDenseIds
-  // Hit counter of a unit; bit 15 marks a unit verified early (counts stay below it: m <= 2^15 − 1 lists).
+  // Hit counter of a unit; bit 15 marks a unit verified early (counts stay below it: m <= 2^15 − 1
+  // lists).
   auto counter = [&](uint64_t id) -> uint16_t& { return dense ? counts_[id] : sparse[id]; };
   // The dense counters must be all zero for the next query, whatever way this one ends.
   struct ResetCounters {
@@ -103,7 +107,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     std::vector<uint64_t>& seen;
     const std::vector<uint64_t>& touched;
     bool dense;
-    bool done = false;  // every touched counter already zeroed (by the bucket loop)
+    bool done = false;  // every touched counter already zeroed (by the ranking loop)
     ~ResetCounters() {
       if (dense && !done) {
         for (uint64_t p : touched) {
@@ -139,9 +143,9 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     if (v == UINT32_MAX) v = MinOverlap(m, n, t);
     return v;
   };
-  // Prefix size for length n: a unit of n tokens with τ(n) shared features appears in at least one of the
-  // first m − τ(n) + 1 lists (0 when it cannot qualify at all). τ(n) = τ(m) for n <= m and grows with n
-  // beyond, so the long lists need only be read for the shorter lengths.
+  // Prefix size for length n: a unit of n tokens with τ(n) shared features appears in at least one
+  // of the first m − τ(n) + 1 lists (0 when it cannot qualify at all). τ(n) = τ(m) for n <= m and
+  // grows with n beyond, so the long lists need only be read for the shorter lengths.
   auto prefix = [&](uint32_t n) -> uint32_t {
     const uint32_t need = tau(n);
     return need > m ? 0 : m - need + 1;
@@ -149,8 +153,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
 
   BitParallelLevenshtein lev(query.ids);
   index::SegRecord rec;
-  // Verifies one unit (its distance decides; counts only filter). A unit within reach is kept in passed_
-  // and handed to the sink by drain(), best fuzzy first.
+  // Verifies one unit (its distance decides; counts only filter). A unit within reach is kept in
+  // passed_ and handed to the sink by drain(), best fuzzy first.
   passed_.clear();
   auto verify = [&](uint64_t id) -> Status {
     if (stats) ++stats->candidates;
@@ -166,15 +170,16 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     passed_.push_back(Candidate{id, d, lg, FuzzyPercent(d, lg), rec.changed_at});
     return Status::OK();
   };
-  // Hands the units verified so far to the sink, best fuzzy first, while they can still reach t (the sink
-  // skips those that cannot beat its k-th match). Done after each early check and each bucket: once the
-  // sink holds `top` matches, t rises to the k-th score and the later lists and lower-count buckets are
-  // filtered against it (with all scoring left to the end, every unit passing the initial threshold was
-  // verified).
+  // Hands the units verified so far to the sink, best fuzzy first, while they can still reach t
+  // (the sink skips those that cannot beat its k-th match). Done after each early check and each
+  // group of candidates with the same bound (step 3): once the sink holds `top` matches, t rises to
+  // the k-th score and the later lists and candidates are filtered against it (with all scoring
+  // left to the end, every unit passing the initial threshold was verified).
   auto drain = [&]() -> Status {
     // The ranking's order with score = fuzzy (what a unit scores at best).
     std::sort(passed_.begin(), passed_.end(), [](const Candidate& a, const Candidate& b) {
-      return RanksBefore(a.fuzzy, a.fuzzy, a.changed_at, a.id, b.fuzzy, b.fuzzy, b.changed_at, b.id);
+      return RanksBefore(a.fuzzy, a.fuzzy, a.changed_at, a.id, b.fuzzy, b.fuzzy, b.changed_at,
+                         b.id);
     });
     for (const Candidate& cand : passed_) {
       if (cand.fuzzy < t || t > 100) break;  // t only rises: those below it never qualify
@@ -185,21 +190,22 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     return Status::OK();
   };
 
-  // Reading the lists, rarest first. List i is read over the lengths whose prefix includes it, [lo, hi_i];
-  // read_hi_[i] records hi_i so that the count filter knows, per length, how many lists were read.
-  // Lossless top-k (progressive reading): after lists 2, 4, 8, ... and at the end of the prefix, the
-  // units with the most hits so far (the likeliest best matches) are verified at once; a full top-k
-  // raises t, which shortens the prefix and the length range of every later list. The final count
-  // filter uses the lists actually read.
+  // Reading the lists, rarest first. List i is read over the lengths whose prefix includes it, [lo,
+  // hi_i]; read_hi_[i] records hi_i so that the count filter knows, per length, how many lists were
+  // read. Lossless top-k (progressive reading): after lists 2, 4, 8, ... and at the end of the
+  // prefix, the units with the most hits so far (the likeliest best matches) are verified at once;
+  // a full top-k raises t, which shortens the prefix and the length range of every later list. The
+  // final count filter uses the lists actually read.
   touched_.clear();
   read_hi_.clear();
   hot_.clear();
-  // hot_ holds up to kMaxHot unverified units that reached hot_max, the highest hit count so far and at
-  // least 2 (one hit says nothing about a unit). On the 1M TM at threshold 50 (p50 ms perturbed / fresh / real): 8 gave
-  // 0.24 / 0.18 / 0.24, 16 gave 0.26 / 0.20 / 0.24, 4 gave 0.27 / 0.23 / 0.23 (fewer than the 5 matches
-  // a full top-5 needs); requiring a hit in every list read so far instead gave 0.29 / 0.20 / 0.24 (two
-  // rare query tokens seldom share a unit, so t stayed at the threshold through the whole prefix), and
-  // a check after every list 0.24 / 0.19 / 0.30 (verifications wasted on queries without matches).
+  // hot_ holds up to kMaxHot unverified units that reached hot_max, the highest hit count so far
+  // and at least 2 (one hit says nothing about a unit). On the 1M TM at threshold 50 (p50 ms
+  // perturbed / fresh / real): 8 gave 0.24 / 0.18 / 0.24, 16 gave 0.26 / 0.20 / 0.24, 4 gave 0.27 /
+  // 0.23 / 0.23 (fewer than the 5 matches a full top-5 needs); requiring a hit in every list read
+  // so far instead gave 0.29 / 0.20 / 0.24 (two rare query tokens seldom share a unit, so t stayed
+  // at the threshold through the whole prefix), and a check after every list 0.24 / 0.19 / 0.30
+  // (verifications wasted on queries without matches).
   constexpr size_t kMaxHot = 8;
   uint16_t hot_max = 2;
   auto add_hot = [&](uint64_t id, uint16_t c) {  // c >= hot_max
@@ -226,7 +232,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     if (rc == MDB_SUCCESS) rc = mdb_cursor_get(post.get(), &k, &v, MDB_GET_MULTIPLE);
     bool past_end = false;
     while (rc == MDB_SUCCESS && !past_end) {
-      // The page stays mapped for the read transaction (the store holds its map lock shared meanwhile).
+      // The page stays mapped for the read transaction (the store holds its map lock shared
+      // meanwhile).
       const char* data = static_cast<const char*>(v.mv_data);
       const size_t items = v.mv_size / sizeof(uint64_t);
       if (stats) stats->postings += items;
@@ -235,14 +242,18 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
         std::memcpy(&p, data + j * sizeof p, sizeof p);
         return p;
       };
-      // Postings ascend by (length, id): the lengths lo..hi are one run [b, e) of the page, found by
-      // binary search (only the first and the last page of a run can hold others), so the loop below
-      // tests no length.
-      auto first_longer_than = [&](size_t l, uint32_t len) {  // first index >= l with a length > len
+      // Postings ascend by (length, id): the lengths lo..hi are one run [b, e) of the page, found
+      // by binary search (only the first and the last page of a run can hold others), so the loop
+      // below tests no length.
+      auto first_longer_than = [&](size_t l,
+                                   uint32_t len) {  // first index >= l with a length > len
         size_t r = items;
         while (l < r) {
           const size_t mid = (l + r) / 2;
-          if (index::PostingLength(at(mid)) <= len) l = mid + 1; else r = mid;
+          if (index::PostingLength(at(mid)) <= len)
+            l = mid + 1;
+          else
+            r = mid;
         }
         return l;
       };
@@ -267,7 +278,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
         uint64_t* const seen = seen_.data();
         for (size_t j = b; j < e; ++j) {
           // Counters are hit at random: fetch the one a few postings ahead so the misses overlap.
-          if (j + kPrefetchAhead < e) PrefetchCounter(data + (j + kPrefetchAhead) * sizeof(uint64_t));
+          if (j + kPrefetchAhead < e)
+            PrefetchCounter(data + (j + kPrefetchAhead) * sizeof(uint64_t));
           const uint64_t p = at(j);
           const uint64_t id = index::PostingId(p);
           if (id > max_id) continue;
@@ -325,8 +337,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   if (t > 100) return Status::OK();
   range = FeasibleLengths(m, t, index::kMaxIndexedLength);
 
-  // Lists read per length: cover[n] = #{read lists with hi_i >= n} (every read list covers down to the
-  // final lo, which only rose while reading).
+  // Lists read per length: cover[n] = #{read lists with hi_i >= n} (every read list covers down to
+  // the final lo, which only rose while reading).
   std::vector<uint32_t> cover;
   auto compute_cover = [&] {
     cover.assign(range.hi + 2, 0);
@@ -340,7 +352,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     return need <= n && c + (m - std::min(m, cover[n])) >= need;
   };
 
-  // 2. Further lists only while reading one is cheaper than verifying the candidates it would remove:
+  // 2. Further lists only while reading one is cheaper than verifying the candidates it would
+  // remove:
   //    the count filter (τ(n) − unread lists) tightens with every list read. A verification (a
   //    B-tree look-up in index.seg, then the distance) costs about as much as reading 300 postings
   //    here, where a posting of an untouched unit costs one counter read: on the 1M TM at
@@ -349,13 +362,16 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
   //    admitted new units).
   compute_cover();
   constexpr uint64_t kPostingsPerVerification = 300;
-  bool survivors_known = false;  // survivors_ holds every touched unit that passes (no list read since)
+  bool survivors_known =
+      false;  // survivors_ holds every touched unit that passes (no list read since)
   for (; i < m; ++i) {
     if (features[i].size > touched_.size() * kPostingsPerVerification) break;
     if (features[i].size > kCheapList) {
-      // Worth reading when at least size / kPostingsPerVerification candidates still pass: count them
-      // only until that many are found (a full count per list was 15% of a threshold-50 lookup).
-      const uint64_t enough = (features[i].size + kPostingsPerVerification - 1) / kPostingsPerVerification;
+      // Worth reading when at least size / kPostingsPerVerification candidates still pass: count
+      // them only until that many are found (a full count per list was 15% of a threshold-50
+      // lookup).
+      const uint64_t enough =
+          (features[i].size + kPostingsPerVerification - 1) / kPostingsPerVerification;
       survivors_.clear();
       for (size_t j = 0; j < touched_.size() && survivors_.size() < enough; ++j) {
         const uint64_t p = touched_[j];
@@ -366,7 +382,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
         if (!(c & kVerified) && passes(p, c & kCountMask)) survivors_.push_back(p);
       }
       if (survivors_.size() < enough) {
-        survivors_known = true;  // the count went through every touched unit: step 3 starts from these
+        survivors_known =
+            true;  // the count went through every touched unit: step 3 starts from these
         break;
       }
     }
@@ -374,11 +391,14 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     compute_cover();
   }
 
-  // 3. Candidates by hit count, most first (bucket sort): the likeliest best matches are verified first
-  //    and raise the threshold for the rest.
-  const uint32_t max_hits = static_cast<uint32_t>(read_hi_.size());
-  if (buckets_.size() < max_hits + 1) buckets_.resize(max_hits + 1);
-  for (auto& b : buckets_) b.clear();
+  // 3. Candidates, best possible fuzzy first: a unit of length n seen in c lists shares at most
+  //    min(m, n, c + (m − cover(n))) features with the query, which bounds its fuzzy from above.
+  //    Verified in that order (and handed to the sink after each group of equal bounds), the
+  //    likeliest best matches come first and raise the threshold for the rest; once the bound falls
+  //    below it, nothing further can qualify. Ordering by hit count alone put long units with many
+  //    hits (a low bound) before short ones with fewer: 117 → 83 verifications a lookup on the
+  //    perturbed queries at threshold 50.
+  ranked_.clear();
   // No counter is read after this loop, so it zeroes each one it reads for the next query (a second
   // pass over touched_ cost 5% of a threshold-50 lookup); survivors_ is only part of touched_, then
   // the reset at the end still runs.
@@ -394,22 +414,34 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, con
     }
     if (c & kVerified) continue;
     if (!passes(p, c)) continue;
-    buckets_[std::min<uint32_t>(c, max_hits)].push_back(p);
+    const uint32_t n = index::PostingLength(p);
+    const uint32_t lg = std::max(m, n);
+    const uint32_t shared = std::min({m, n, c + (m - std::min(m, cover[n]))});
+    ranked_.push_back(Ranked{FuzzyPercent(lg - shared, lg), c, p});
   }
   reset.done = !survivors_known;
+  // Ties in the order of the lists that found them (hit count, then posting): deterministic.
+  std::sort(ranked_.begin(), ranked_.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.bound != b.bound) return a.bound > b.bound;
+    if (a.hits != b.hits) return a.hits > b.hits;
+    return a.posting < b.posting;
+  });
   double range_t = t;
-  for (uint32_t c = max_hits; c >= 1 && t <= 100; --c) {
-    for (uint64_t p : buckets_[c]) {
-      if (t > 100) break;
-      // The threshold may have risen since this unit was counted: filter again.
-      if (range_t != t) {
-        range = FeasibleLengths(m, t, index::kMaxIndexedLength);
-        range_t = t;
-      }
-      if (!passes(p, c)) continue;
-      DHAKIRA_RETURN_IF_ERROR(verify(index::PostingId(p)));
+  double group = -1;  // the bound of the units verified since the last drain
+  for (const Ranked& r : ranked_) {
+    if (r.bound != group) {
+      DHAKIRA_RETURN_IF_ERROR(drain());
+      group = r.bound;
     }
-    DHAKIRA_RETURN_IF_ERROR(drain());
+    if (t > 100 || r.bound < t) break;  // bounds only fall and t only rises
+    // The threshold may have risen since this unit was counted: filter again (the bound above is
+    // the same test for the lengths still feasible; this one also applies the length filter).
+    if (range_t != t) {
+      range = FeasibleLengths(m, t, index::kMaxIndexedLength);
+      range_t = t;
+    }
+    if (!passes(r.posting, r.hits)) continue;
+    DHAKIRA_RETURN_IF_ERROR(verify(index::PostingId(r.posting)));
   }
   return drain();
 }
@@ -434,11 +466,13 @@ Status Searcher::BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     if (LanguageMatches(rec, query)) {
       if (stats) ++stats->verified;
       const uint32_t lg = std::max<uint32_t>(m, static_cast<uint32_t>(rec.src.size()));
-      const uint32_t d = lev.Distance(rec.src);  // no early exit: the oracle computes every distance
+      const uint32_t d =
+          lev.Distance(rec.src);  // no early exit: the oracle computes every distance
       const double fuzzy = FuzzyPercent(d, lg);
       if (fuzzy >= t) {
         if (stats) ++stats->candidates;
-        DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(Candidate{id, d, lg, fuzzy, rec.changed_at}));
+        DHAKIRA_ASSIGN_OR_RETURN(double next,
+                                 sink.Accept(Candidate{id, d, lg, fuzzy, rec.changed_at}));
         t = std::max(t, next);
       }
     }

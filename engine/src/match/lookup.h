@@ -1,18 +1,21 @@
 // Candidate generation and verification over the persistent index (index/fuzzy_index.h).
 //
-// IndexedSearch is exact: it reports every indexed unit whose fuzzy score reaches the (possibly rising)
-// threshold, using only lossless filters:
-//   1. length filter: only postings of source lengths n in FeasibleLengths(m, T) are read (postings sort
+// IndexedSearch is exact: it reports every indexed unit whose fuzzy score reaches the (possibly
+// rising) threshold, using only lossless filters:
+//   1. length filter: only postings of source lengths n in FeasibleLengths(m, T) are read (postings
+//   sort
 //      by length within a list);
 //   2. count filter: a unit of length n needs τ(n) = MinOverlap(m, n, T) shared (token, occurrence)
-//      features, and τ(n) >= τ_min = MinOverlap(m, m, T). Features are ordered by list size; any unit with
-//      τ_min shared features appears in at least one of the first m − τ_min + 1 lists (prefix filtering,
-//      Chaudhuri et al. 2006; Okazaki & Tsujii 2010). We read the first s >= m − τ_min + 1 lists (more
-//      when they are short) and keep units seen in at least τ(n) − (m − s) of them. The very common tokens
-//      (في من على, the of, ".") sort last and are read only when the threshold forces it;
-//   3. verification with the bit-parallel distance, stopping once the unit cannot reach the threshold.
-// The sink sees candidates in no particular order and may raise the threshold (top-k pruning: once k
-// results are held, a unit needs fuzzy >= the k-th score to enter, since score <= fuzzy).
+//      features, and τ(n) >= τ_min = MinOverlap(m, m, T). Features are ordered by list size; any
+//      unit with τ_min shared features appears in at least one of the first m − τ_min + 1 lists
+//      (prefix filtering, Chaudhuri et al. 2006; Okazaki & Tsujii 2010). We read the first s >= m −
+//      τ_min + 1 lists (more when they are short) and keep units seen in at least τ(n) − (m − s) of
+//      them. The very common tokens (في من على, the of, ".") sort last and are read only when the
+//      threshold forces it;
+//   3. verification with the bit-parallel distance, stopping once the unit cannot reach the
+//   threshold.
+// The sink sees candidates in no particular order and may raise the threshold (top-k pruning: once
+// k results are held, a unit needs fuzzy >= the k-th score to enter, since score <= fuzzy).
 // BruteForceSearch reports the same set by scanning every index record, no filters (the oracle).
 #ifndef DHAKIRA_MATCH_LOOKUP_H_
 #define DHAKIRA_MATCH_LOOKUP_H_
@@ -30,10 +33,11 @@
 namespace dhakira::match {
 
 struct LookupQuery {
-  std::vector<uint32_t> ids;  // distance token ids of the query (unknown tokens: distinct ids never stored)
-  std::string src_lang;       // primary subtags
+  std::vector<uint32_t>
+      ids;  // distance token ids of the query (unknown tokens: distinct ids never stored)
+  std::string src_lang;  // primary subtags
   std::string tgt_lang;
-  uint64_t origin_hash = 0;   // 0 = any origin
+  uint64_t origin_hash = 0;  // 0 = any origin
 };
 
 struct Candidate {
@@ -47,13 +51,13 @@ struct Candidate {
 class CandidateSink {
  public:
   virtual ~CandidateSink() = default;
-  // A unit whose fuzzy >= the current threshold. Returns the threshold from now on (>= the current one);
-  // a value above 100 ends the search.
+  // A unit whose fuzzy >= the current threshold. Returns the threshold from now on (>= the current
+  // one); a value above 100 ends the search.
   virtual StatusOr<double> Accept(const Candidate& candidate) = 0;
 };
 
-// Hit counters are a dense array indexed by unit id while the TM's largest id is below this (2 bytes
-// per id: 64 MB at most); beyond, a hash map.
+// Hit counters are a dense array indexed by unit id while the TM's largest id is below this (2
+// bytes per id: 64 MB at most); beyond, a hash map.
 inline constexpr uint64_t kMaxDenseIds = uint64_t{1} << 25;
 
 // Thread-compatible: one Searcher per thread (it keeps scratch buffers between queries).
@@ -69,16 +73,22 @@ class Searcher {
 
  private:
   uint64_t max_dense_ids_;
-  std::vector<uint16_t> counts_;   // dense hit counters by unit id (when ids are small enough); all 0
-                                   // between queries
-  std::vector<uint64_t> seen_;     // with counts_: bit id set when the unit was touched; all 0 between
-                                   // queries
+  std::vector<uint16_t> counts_;  // dense hit counters by unit id (when ids are small enough); all
+                                  // 0 between queries
+  std::vector<uint64_t> seen_;  // with counts_: bit id set when the unit was touched; all 0 between
+                                // queries
   std::vector<uint64_t> touched_;  // first posting (length, id) of each unit hit
-  std::vector<uint64_t> survivors_;  // the touched units still passing the count filter, when all counted
+  std::vector<uint64_t>
+      survivors_;  // the touched units still passing the count filter, when all counted
   std::vector<uint32_t> read_hi_;  // per list read: the longest source length it was read for
   std::vector<uint64_t> hot_;      // units with the most hits so far (verified early)
-  std::vector<std::vector<uint64_t>> buckets_;  // candidates (postings) by hit count
-  std::vector<Candidate> passed_;               // verified, awaiting the sink
+  struct Ranked {
+    double bound;      // the highest fuzzy the unit can reach, from its hits and length
+    uint32_t hits;     // lists read that hold it
+    uint64_t posting;  // its (length, id)
+  };
+  std::vector<Ranked> ranked_;     // candidates left after the count filter
+  std::vector<Candidate> passed_;  // verified, awaiting the sink
 };
 
 }  // namespace dhakira::match
