@@ -21,11 +21,13 @@ namespace {
 using match::Candidate;
 using match::CandidateSink;
 
-// Keeps the best `top` matches by the ranking and turns their k-th score into the pruning threshold.
+// Keeps the best `top` matches by the ranking and turns their k-th score into the pruning
+// threshold.
 class TopK : public CandidateSink {
  public:
-  TopK(const LmdbStore& store, MDB_txn* txn, const MatchOptions& options, const NormalizedText& query,
-       uint64_t prev_hash, uint64_t next_hash, Normalizer* target_normalizer, MatchStats* stats)
+  TopK(const LmdbStore& store, MDB_txn* txn, const MatchOptions& options,
+       const NormalizedText& query, uint64_t prev_hash, uint64_t next_hash,
+       Normalizer* target_normalizer, MatchStats* stats)
       : stats_(stats),
         store_(store),
         txn_(txn),
@@ -37,10 +39,11 @@ class TopK : public CandidateSink {
 
   StatusOr<double> Accept(const Candidate& c) override {
     if (matches_.size() >= options_.top && !matches_.empty()) {
-      // The best this unit can score is its fuzzy (101 for a possible context match): when even that does
-      // not rank before the k-th match, on score, then fuzzy, changed_at and id (all known without loading
-      // the unit), loading and scoring it cannot change the list. Units that tie with the k-th on fuzzy
-      // are common (a TM holds many near-copies); this skips most of them.
+      // The best this unit can score is its fuzzy (101 for a possible context match): when even
+      // that does not rank before the k-th match, on score, then fuzzy, changed_at and id (all
+      // known without loading the unit), loading and scoring it cannot change the list. Units that
+      // tie with the k-th on fuzzy are common (a TM holds many near-copies); this skips most of
+      // them.
       const Match& kth = matches_.back();
       const bool context_possible = (prev_hash_ != 0 || next_hash_ != 0) && c.fuzzy >= 100;
       const double best = context_possible ? 101 : c.fuzzy;
@@ -89,10 +92,10 @@ class TopK : public CandidateSink {
     return Threshold();
   }
 
-  // A unit outside the list can still enter it only with fuzzy >= the k-th score (score <= fuzzy, and
-  // equal scores are ordered by fuzzy, so the bound is inclusive) -- except that a context match scores 101
-  // from fuzzy 100, so the bound never exceeds 100: when the list is full of context matches, another one
-  // changed more recently must still be scored (it ranks before them).
+  // A unit outside the list can still enter it only with fuzzy >= the k-th score (score <= fuzzy,
+  // and equal scores are ordered by fuzzy, so the bound is inclusive) -- except that a context
+  // match scores 101 from fuzzy 100, so the bound never exceeds 100: when the list is full of
+  // context matches, another one changed more recently must still be scored (it ranks before them).
   double Threshold() const {
     if (matches_.size() < options_.top) return options_.threshold;
     return std::min(100.0, std::max(options_.threshold, matches_.back().score));
@@ -112,11 +115,13 @@ class TopK : public CandidateSink {
 };
 
 // Positions where `needle` occurs in `hay` as a contiguous subsequence.
-std::vector<size_t> Occurrences(const std::vector<uint32_t>& hay, const std::vector<uint32_t>& needle) {
+std::vector<size_t> Occurrences(const std::vector<uint32_t>& hay,
+                                const std::vector<uint32_t>& needle) {
   std::vector<size_t> out;
   if (needle.empty() || hay.size() < needle.size()) return out;
   for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    if (std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(i))) out.push_back(i);
+    if (std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(i)))
+      out.push_back(i);
   }
   return out;
 }
@@ -165,7 +170,8 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
   for (const Token& t : q.tokens) m += t.type != TokenType::kPlaceholder;
   if (m == 0) return Status::InvalidArgument("query: no word, number or punctuation to match");
   if (m > options.max_query_tokens) {
-    return Status::InvalidArgument("query: " + std::to_string(m) + " tokens, more than max_query_tokens (" +
+    return Status::InvalidArgument("query: " + std::to_string(m) +
+                                   " tokens, more than max_query_tokens (" +
                                    std::to_string(options.max_query_tokens) + ")");
   }
   uint64_t prev_hash = 0, next_hash = 0;
@@ -193,8 +199,10 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
       const std::string_view key = match::DistanceKey(t);
       DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, idx.LookupToken(txn, lq.src_lang, key));
       if (id == index::kUnknownToken) {
-        id = unknown.try_emplace(key, index::kFirstUnknownToken + static_cast<uint32_t>(unknown.size()))
-                 .first->second;
+        id =
+            unknown
+                .try_emplace(key, index::kFirstUnknownToken + static_cast<uint32_t>(unknown.size()))
+                .first->second;
       }
       lq.ids.push_back(id);
     }
@@ -203,8 +211,8 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
       DHAKIRA_RETURN_IF_ERROR(
           searcher_.BruteForceSearch(txn, idx, lq, options.threshold, top, &result.stats));
     } else {
-      DHAKIRA_RETURN_IF_ERROR(
-          searcher_.IndexedSearch(txn, idx, lq, std::min(options.threshold, 100.0), top, &result.stats));
+      DHAKIRA_RETURN_IF_ERROR(searcher_.IndexedSearch(
+          txn, idx, lq, std::min(options.threshold, 100.0), top, &result.stats));
     }
     result.matches = top.Take();
     return Status::OK();
@@ -226,7 +234,8 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
   for (const Token& t : normalized->tokens) {
     if (t.type != TokenType::kPlaceholder) keys.push_back(&t);
   }
-  if (keys.empty()) return Status::InvalidArgument("phrase: no word, number or punctuation to look for");
+  if (keys.empty())
+    return Status::InvalidArgument("phrase: no word, number or punctuation to look for");
   if (keys.size() > options.max_phrase_tokens) {
     return Status::InvalidArgument("phrase: " + std::to_string(keys.size()) +
                                    " tokens, more than max_phrase_tokens (" +
@@ -240,8 +249,8 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
   const index::FuzzyIndex& idx = hook_->index();
 
   Status s = store_->Read([&](MDB_txn* txn) -> Status {
-    // Index token ids of the phrase on the searched side (source side: numbers are one symbol there, so
-    // the exact number is checked on the unit itself below).
+    // Index token ids of the phrase on the searched side (source side: numbers are one symbol
+    // there, so the exact number is checked on the unit itself below).
     std::vector<uint32_t> ids;
     for (const Token* t : keys) {
       const std::string_view key = on_source ? match::DistanceKey(*t) : std::string_view(t->key);
@@ -263,9 +272,10 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
       hits.push_back({id, static_cast<uint32_t>(hay.size()), r.changed_at});
     };
     MDB_cursor* cur = nullptr;
-    int rc = mdb_cursor_open(txn, options.brute_force ? idx.seg_dbi()
-                                  : on_source           ? idx.src_dbi()
-                                                        : idx.tgt_dbi(),
+    int rc = mdb_cursor_open(txn,
+                             options.brute_force ? idx.seg_dbi()
+                             : on_source         ? idx.src_dbi()
+                                                 : idx.tgt_dbi(),
                              &cur);
     if (rc != MDB_SUCCESS) return LmdbError(rc, "opening the fuzzy index");
     Status st;
@@ -275,8 +285,8 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
       while (rc == MDB_SUCCESS && st.ok()) {
         uint64_t id;
         std::memcpy(&id, k.mv_data, 8);
-        st = index::DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size),
-                                    id, &rec);
+        st = index::DecodeSegRecord(
+            std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, &rec);
         if (st.ok()) consider(id, rec);
         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
       }
@@ -333,7 +343,8 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
       if (a.changed_at != b.changed_at) return a.changed_at > b.changed_at;
       return a.id > b.id;
     });
-    // Exact spans on the unit itself (keys compared as written in the key, numbers by their digits).
+    // Exact spans on the unit itself (keys compared as written in the key, numbers by their
+    // digits).
     for (const Hit& h : hits) {
       if (result.hits.size() >= options.top) break;
       ConcordanceHit hit;
