@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -140,6 +141,84 @@ TEST_F(LookupTest, IndexedEqualsBruteForceWithoutTopKDenseAndSparse) {
     }
     EXPECT_EQ(checked, 82u * 3);
     EXPECT_GT(nonempty, checked / 2);  // the comparison is not between empty sets
+    return Status::OK();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+// The list sizes a caller passes (the matcher's table of frequent tokens) only order the lists:
+// sizes that are wrong, as after many writes, must not change what is found.
+TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
+  LmdbStore* lmdb = AsLmdbStore(store_.get());
+  ASSERT_NE(lmdb, nullptr);
+  auto hook = index::FindFuzzyIndex(lmdb->env());
+  ASSERT_NE(hook, nullptr);
+  const index::FuzzyIndex& idx = hook->index();
+
+  Status s = lmdb->Read([&](MDB_txn* txn) -> Status {
+    std::mt19937 rng(5);
+    size_t checked = 0, nonempty = 0, measured = 0;
+    for (uint64_t id = 2; id <= 3000; id += 53) {
+      index::SegRecord rec;
+      DHAKIRA_RETURN_IF_ERROR(idx.GetSeg(txn, id, &rec));
+      LookupQuery q;
+      q.src_lang = rec.src_lang;
+      q.tgt_lang = rec.tgt_lang;
+      for (uint32_t t : rec.src) {
+        if (rng() % 8 != 0) q.ids.push_back(t);
+      }
+      if (q.ids.empty()) q.ids = rec.src;
+      for (double threshold : {50.0, 70.0}) {
+        CollectAll want(threshold);
+        Searcher brute;
+        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, idx, q, threshold, want, nullptr));
+
+        // Without sizes: the searcher measures every first occurrence of a known token.
+        Searcher searcher;
+        CollectAll plain(threshold);
+        DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, plain, nullptr));
+        EXPECT_EQ(plain.found(), want.found()) << "unit " << id << ", threshold " << threshold;
+        const std::vector<uint64_t> true_sizes = searcher.measured_list_sizes();
+        if (true_sizes.size() != q.ids.size()) {
+          ADD_FAILURE() << "measured_list_sizes: " << true_sizes.size() << " for " << q.ids.size()
+                        << " ids";
+          continue;
+        }
+        for (uint64_t size : true_sizes) measured += size != kUnknownListSize && size > 0;
+
+        // The true sizes, then sizes in the reverse order of the truth, then random ones, a
+        // third of them 0.
+        std::vector<std::vector<uint64_t>> hints(3, std::vector<uint64_t>(q.ids.size()));
+        for (size_t i = 0; i < q.ids.size(); ++i) {
+          const uint64_t size = true_sizes[i];
+          hints[0][i] = size;
+          hints[1][i] =
+              size == kUnknownListSize ? size : 1'000'000 - std::min<uint64_t>(size, 999'999);
+          const uint32_t r = rng() % 3;
+          hints[2][i] = r == 0 ? kUnknownListSize : r == 1 ? 0 : rng() % 5000;
+        }
+        for (size_t h = 0; h < hints.size(); ++h) {
+          q.list_sizes = hints[h];
+          CollectAll got(threshold);
+          DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, got, nullptr));
+          EXPECT_EQ(got.found(), want.found())
+              << "unit " << id << ", threshold " << threshold << ", sizes " << h;
+          // A size given is not measured again.
+          const std::vector<uint64_t>& again = searcher.measured_list_sizes();
+          for (size_t i = 0; i < again.size() && i < q.list_sizes.size(); ++i) {
+            if (q.list_sizes[i] != kUnknownListSize) {
+              EXPECT_EQ(again[i], kUnknownListSize);
+            }
+          }
+        }
+        q.list_sizes.clear();
+        ++checked;
+        nonempty += !want.found().empty();
+      }
+    }
+    EXPECT_EQ(checked, 57u * 2);
+    EXPECT_GT(nonempty, checked / 2);
+    EXPECT_GT(measured, checked);  // sizes were measured, so the hints above were real ones
     return Status::OK();
   });
   ASSERT_TRUE(s.ok()) << s.ToString();

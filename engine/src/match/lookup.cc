@@ -43,6 +43,7 @@ bool LanguageMatches(const index::SegRecord& r, const LookupQuery& q) {
 Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
                                const LookupQuery& query, double threshold, CandidateSink& sink,
                                MatchStats* stats) {
+  measured_.clear();
   const uint32_t m = static_cast<uint32_t>(query.ids.size());
   double t = threshold;
   if (m == 0 || t > 100) return Status::OK();
@@ -62,14 +63,22 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   std::vector<Feature> features(m);
   Cursor post;
   DHAKIRA_RETURN_IF_ERROR(post.Open(txn, index.src_dbi(), "opening the fuzzy index"));
+  measured_.assign(m, kUnknownListSize);
   {
     std::unordered_map<uint32_t, uint32_t> occurrences;
+    const bool hinted = query.list_sizes.size() == m;
     for (uint32_t i = 0; i < m; ++i) {
       const uint32_t tok = query.ids[i];
       const uint32_t occ = ++occurrences[tok];
       if (tok >= index::kFirstUnknownToken || occ > index::kMaxOccurrence) continue;
       Feature& f = features[i];
       f.key = index::MakeFeature(tok, occ);
+      if (occ == 1 && hinted && query.list_sizes[i] != kUnknownListSize) {
+        // Given sizes only order the lists: a list is skipped (size 0) only when the index says it
+        // is absent.
+        f.size = std::max<uint64_t>(query.list_sizes[i], 1);
+        continue;
+      }
       MDB_val k{sizeof f.key, &f.key}, v;
       int rc = mdb_cursor_get(post.get(), &k, &v, MDB_SET);
       if (rc == MDB_NOTFOUND) continue;
@@ -77,6 +86,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
       if (rc == MDB_SUCCESS) rc = mdb_cursor_count(post.get(), &count);
       if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the fuzzy index");
       f.size = count;
+      if (occ == 1) measured_[i] = count;
     }
   }
   // Rarest first: the very common tokens land at the end and are read only if the threshold needs

@@ -33,12 +33,17 @@
 namespace dhakira::match {
 
 struct LookupQuery {
-  std::vector<uint32_t>
-      ids;  // distance token ids of the query (unknown tokens: distinct ids never stored)
+  // Distance token ids of the query (unknown tokens: distinct ids never stored).
+  std::vector<uint32_t> ids;
   std::string src_lang;  // primary subtags
   std::string tgt_lang;
   uint64_t origin_hash = 0;  // 0 = any origin
+  // Optional, empty or one per id: the size of the posting list of the token's first occurrence
+  // when the caller knows it (kUnknownListSize otherwise). Only the order in which lists are read
+  // depends on it, never the result, so a size that is out of date costs time at worst.
+  std::vector<uint64_t> list_sizes;
 };
+inline constexpr uint64_t kUnknownListSize = ~uint64_t{0};
 
 struct Candidate {
   uint64_t id = 0;
@@ -71,6 +76,11 @@ class Searcher {
   Status BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query,
                           double threshold, CandidateSink& sink, MatchStats* stats);
 
+  // After IndexedSearch: per query id, the size of the posting list of the token's first occurrence
+  // as read from the index, or kUnknownListSize when it was not looked up (given by the caller,
+  // repeated or unknown token, or the search did not size the lists).
+  const std::vector<uint64_t>& measured_list_sizes() const { return measured_; }
+
  private:
   uint64_t max_dense_ids_;
   std::vector<uint16_t> counts_;  // dense hit counters by unit id (when ids are small enough); all
@@ -87,8 +97,9 @@ class Searcher {
     uint32_t hits;     // lists read that hold it
     uint64_t posting;  // its (length, id)
   };
-  std::vector<Ranked> ranked_;     // candidates left after the count filter
-  std::vector<Candidate> passed_;  // verified, awaiting the sink
+  std::vector<Ranked> ranked_;      // candidates left after the count filter
+  std::vector<Candidate> passed_;   // verified, awaiting the sink
+  std::vector<uint64_t> measured_;  // see measured_list_sizes()
 };
 
 }  // namespace dhakira::match

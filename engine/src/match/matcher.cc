@@ -142,6 +142,23 @@ class MatcherImpl : public Matcher {
   std::shared_ptr<const index::FuzzyIndexHook> hook_;
   std::map<std::string, std::unique_ptr<Normalizer>, std::less<>> normalizers_;
   match::Searcher searcher_;
+  // The frequent source tokens met so far, by language and distance key: their vocabulary id and
+  // the size of their first-occurrence posting list. A lookup spends two B-tree descents per token
+  // (the vocabulary, then the list size) before it reads anything; the frequent tokens (في من على,
+  // the of, punctuation) are in most queries. Only tokens with at least kFrequentList postings are
+  // kept, so the table holds at most (postings in the index) / kFrequentList entries and fills from
+  // any query stream, not only from repeated queries. Ids never change once committed; the sizes
+  // only order the lists (never change a result) and are measured again after kFrequentRefresh
+  // lookups.
+  struct FrequentToken {
+    uint32_t id;
+    uint64_t list_size;
+  };
+  static constexpr uint64_t kFrequentList = 1024;
+  static constexpr size_t kMaxFrequent = 8192;
+  static constexpr uint32_t kFrequentRefresh = 10000;
+  std::unordered_map<std::string, FrequentToken> frequent_;
+  uint32_t lookups_since_refresh_ = 0;
 };
 
 StatusOr<Normalizer*> MatcherImpl::NormalizerFor(std::string_view language, const char* field) {
@@ -191,12 +208,27 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
   lq.tgt_lang = index::PrimaryLanguage(tgt->language());
   lq.origin_hash = index::OriginHash(options.origin);
   const index::FuzzyIndex& idx = hook_->index();
+  if (++lookups_since_refresh_ > kFrequentRefresh) {
+    frequent_.clear();
+    lookups_since_refresh_ = 0;
+  }
+  std::vector<std::string> cache_keys;  // per id: language and distance key
   Status s = store_->Read([&](MDB_txn* txn) -> Status {
     std::unordered_map<std::string_view, uint32_t> unknown;
     lq.ids.clear();
+    lq.list_sizes.clear();
+    cache_keys.clear();
     for (const Token& t : q.tokens) {
       if (t.type == TokenType::kPlaceholder) continue;
       const std::string_view key = match::DistanceKey(t);
+      std::string& ck = cache_keys.emplace_back(lq.src_lang);
+      ck.push_back('\0');
+      ck.append(key);
+      if (const auto it = frequent_.find(ck); it != frequent_.end()) {
+        lq.ids.push_back(it->second.id);
+        lq.list_sizes.push_back(it->second.list_size);
+        continue;
+      }
       DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, idx.LookupToken(txn, lq.src_lang, key));
       if (id == index::kUnknownToken) {
         id =
@@ -205,6 +237,7 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
                 .first->second;
       }
       lq.ids.push_back(id);
+      lq.list_sizes.push_back(match::kUnknownListSize);
     }
     TopK top(*store_, txn, options, q, prev_hash, next_hash, tgt, &result.stats);
     if (options.brute_force) {
@@ -213,6 +246,12 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
     } else {
       DHAKIRA_RETURN_IF_ERROR(searcher_.IndexedSearch(
           txn, idx, lq, std::min(options.threshold, 100.0), top, &result.stats));
+      const std::vector<uint64_t>& sizes = searcher_.measured_list_sizes();
+      for (size_t i = 0; i < sizes.size() && i < cache_keys.size(); ++i) {
+        if (sizes[i] == match::kUnknownListSize || sizes[i] < kFrequentList) continue;
+        if (frequent_.size() >= kMaxFrequent) break;
+        frequent_.try_emplace(std::move(cache_keys[i]), FrequentToken{lq.ids[i], sizes[i]});
+      }
     }
     result.matches = top.Take();
     return Status::OK();
