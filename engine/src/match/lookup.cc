@@ -1,6 +1,7 @@
 #include "match/lookup.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <unordered_map>
 
@@ -180,25 +181,33 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     passed_.push_back(Candidate{id, d, lg, FuzzyPercent(d, lg), rec.changed_at});
     return Status::OK();
   };
-  // Hands the units verified so far to the sink, best fuzzy first, while they can still reach t
-  // (the sink skips those that cannot beat its k-th match). Done after each early check and each
-  // group of candidates with the same bound (step 3): once the sink holds `top` matches, t rises to
-  // the k-th score and the later lists and candidates are filtered against it (with all scoring
-  // left to the end, every unit passing the initial threshold was verified).
-  auto drain = [&]() -> Status {
+  // Hands the units verified so far whose fuzzy is above `above` to the sink, best fuzzy first,
+  // while they can still reach t (the sink skips those that cannot beat its k-th match); the others
+  // stay. Done after each early check and before each group of candidates with the same bound (step
+  // 3): once the sink holds `top` matches, t rises to the k-th score and the later lists and
+  // candidates are filtered against it (with all scoring left to the end, every unit passing the
+  // initial threshold was verified).
+  auto drain = [&](double above) -> Status {
     // The ranking's order with score = fuzzy (what a unit scores at best).
     std::sort(passed_.begin(), passed_.end(), [](const Candidate& a, const Candidate& b) {
       return RanksBefore(a.fuzzy, a.fuzzy, a.changed_at, a.id, b.fuzzy, b.fuzzy, b.changed_at,
                          b.id);
     });
-    for (const Candidate& cand : passed_) {
-      if (cand.fuzzy < t || t > 100) break;  // t only rises: those below it never qualify
+    size_t handed = 0;
+    for (; handed < passed_.size(); ++handed) {
+      const Candidate& cand = passed_[handed];
+      if (cand.fuzzy <= above) break;
+      if (cand.fuzzy < t || t > 100) {  // t only rises: this one and those after it never qualify
+        handed = passed_.size();
+        break;
+      }
       DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(cand));
       t = std::max(t, next);
     }
-    passed_.clear();
+    passed_.erase(passed_.begin(), passed_.begin() + static_cast<std::ptrdiff_t>(handed));
     return Status::OK();
   };
+  constexpr double kAll = -1;  // drain(kAll) hands over every unit verified
 
   // Reading the lists, rarest first. List i is read over the lengths whose prefix includes it, [lo,
   // hi_i]; read_hi_[i] records hi_i so that the count filter knows, per length, how many lists were
@@ -341,7 +350,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
         DHAKIRA_RETURN_IF_ERROR(verify(id));
       }
       hot_.clear();
-      DHAKIRA_RETURN_IF_ERROR(drain());
+      DHAKIRA_RETURN_IF_ERROR(drain(kAll));
     }
   }
   if (t > 100) return Status::OK();
@@ -440,7 +449,10 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   double group = -1;  // the bound of the units verified since the last drain
   for (const Ranked& r : ranked_) {
     if (r.bound != group) {
-      DHAKIRA_RETURN_IF_ERROR(drain());
+      // A unit verified at fuzzy f <= r.bound can raise t to f at most, which filters nothing from
+      // here on (r.bound >= f), while a unit still to come may rank before it: it waits, so the
+      // sink sees units best first across groups and loads fewer that are displaced later.
+      DHAKIRA_RETURN_IF_ERROR(drain(r.bound));
       group = r.bound;
     }
     if (t > 100 || r.bound < t) break;  // bounds only fall and t only rises
@@ -453,7 +465,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     if (!passes(r.posting, r.hits)) continue;
     DHAKIRA_RETURN_IF_ERROR(verify(index::PostingId(r.posting)));
   }
-  return drain();
+  return drain(kAll);
 }
 
 Status Searcher::BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index,
