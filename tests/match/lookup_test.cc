@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,26 @@ class CollectAll : public CandidateSink {
  private:
   double threshold_;
   std::map<uint64_t, uint32_t> found_;  // id -> distance
+};
+
+// Keeps the k best fuzzy values seen and raises the threshold to the k-th, as a top-k sink does;
+// the search then ends early (the threshold above 100 once k units at 100 are held).
+class KeepBest : public CandidateSink {
+ public:
+  KeepBest(double threshold, size_t k) : threshold_(threshold), k_(k) {}
+  StatusOr<double> Accept(const Candidate& c) override {
+    best_.insert(c.fuzzy);
+    if (best_.size() > k_) best_.erase(best_.begin());
+    if (best_.size() < k_) return threshold_;
+    const double kth = *best_.begin();
+    return kth >= 100 ? 101 : std::max(threshold_, kth);
+  }
+  std::vector<double> best() const { return {best_.rbegin(), best_.rend()}; }
+
+ private:
+  double threshold_;
+  size_t k_;
+  std::multiset<double> best_;
 };
 
 // Word i of the vocabulary: letters only (digits would all be one number token).
@@ -134,7 +155,16 @@ TEST_F(LookupTest, IndexedEqualsBruteForceWithoutTopKDenseAndSparse) {
           DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, got, nullptr));
           EXPECT_EQ(got.found(), want.found())
               << "unit " << id << ", threshold " << threshold << ", max_dense_ids " << max_dense;
+          EXPECT_TRUE(searcher.CountersAreClear()) << "unit " << id << ", threshold " << threshold;
         }
+        // With a rising threshold (top 3): the same best fuzzy values, and the counters left clear
+        // whichever way the search ended.
+        KeepBest want_top(threshold, 3), got_top(threshold, 3);
+        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, idx, q, threshold, want_top, nullptr));
+        Searcher searcher;
+        DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, got_top, nullptr));
+        EXPECT_EQ(got_top.best(), want_top.best()) << "unit " << id << ", threshold " << threshold;
+        EXPECT_TRUE(searcher.CountersAreClear()) << "unit " << id << ", threshold " << threshold;
         ++checked;
         nonempty += !want.found().empty();
       }
@@ -203,6 +233,7 @@ TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
           DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, got, nullptr));
           EXPECT_EQ(got.found(), want.found())
               << "unit " << id << ", threshold " << threshold << ", sizes " << h;
+          EXPECT_TRUE(searcher.CountersAreClear()) << "unit " << id << ", sizes " << h;
           // A size given is not measured again.
           const std::vector<uint64_t>& again = searcher.measured_list_sizes();
           for (size_t i = 0; i < again.size() && i < q.list_sizes.size(); ++i) {

@@ -118,7 +118,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     std::vector<uint64_t>& seen;
     const std::vector<uint64_t>& touched;
     bool dense;
-    bool done = false;  // every touched counter already zeroed (by the ranking loop)
+    bool done = false;  // every touched counter already zeroed (step 3)
     ~ResetCounters() {
       if (dense && !done) {
         for (uint64_t p : touched) {
@@ -218,6 +218,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   touched_.clear();
   read_hi_.clear();
   hot_.clear();
+  early_.clear();
   // hot_ holds up to kMaxHot unverified units that reached hot_max, the highest hit count so far
   // and at least 2 (one hit says nothing about a unit). On the 1M TM at threshold 50 (p50 ms
   // perturbed / fresh / real): 8 gave 0.24 / 0.18 / 0.24, 16 gave 0.26 / 0.20 / 0.24, 4 gave 0.27 /
@@ -347,6 +348,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
         uint16_t& c = counter(id);
         if (c & kVerified) continue;
         c |= kVerified;
+        early_.push_back(id);
         DHAKIRA_RETURN_IF_ERROR(verify(id));
       }
       hot_.clear();
@@ -397,8 +399,19 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
         if (dense && j + kPrefetchAhead < touched_.size()) {
           PrefetchCounter(&touched_[j + kPrefetchAhead]);
         }
-        const uint16_t c = counter(index::PostingId(p));
-        if (!(c & kVerified) && passes(p, c & kCountMask)) survivors_.push_back(p);
+        const uint64_t id = index::PostingId(p);
+        uint16_t& counter_ref = counter(id);
+        const uint16_t c = counter_ref;
+        if (c & kVerified) continue;
+        if (passes(p, c)) {
+          survivors_.push_back(p);
+        } else if (dense) {
+          // Out for good: a further list adds at most one hit and one list read at its length, so
+          // c + (m − cover(n)) never grows, and τ(n) only grows with t. Zeroed now (the line is in
+          // cache) and its bit cleared, so the further lists skip it and no reset visits it.
+          counter_ref = 0;
+          seen_[id / 64] &= ~(uint64_t{1} << (id % 64));
+        }
       }
       if (survivors_.size() < enough) {
         survivors_known =
@@ -419,8 +432,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   //    perturbed queries at threshold 50.
   ranked_.clear();
   // No counter is read after this loop, so it zeroes each one it reads for the next query (a second
-  // pass over touched_ cost 5% of a threshold-50 lookup); survivors_ is only part of touched_, then
-  // the reset at the end still runs.
+  // pass over touched_ cost 5% of a threshold-50 lookup). When it runs over survivors_ only, the
+  // other touched units were zeroed by the count that found them out, except those verified early.
   const std::vector<uint64_t>& pool = survivors_known ? survivors_ : touched_;
   for (size_t j = 0; j < pool.size(); ++j) {
     const uint64_t p = pool[j];
@@ -438,7 +451,15 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     const uint32_t shared = std::min({m, n, c + (m - std::min(m, cover[n]))});
     ranked_.push_back(Ranked{FuzzyPercent(lg - shared, lg), c, p});
   }
-  reset.done = !survivors_known;
+  if (dense && survivors_known) {
+    // Every touched unit was either a survivor (zeroed above), zeroed by the count that found it
+    // out, or verified early: those are left.
+    for (uint64_t id : early_) {
+      counts_[id] = 0;
+      seen_[id / 64] = 0;
+    }
+  }
+  reset.done = true;
   // Ties in the order of the lists that found them (hit count, then posting): deterministic.
   std::sort(ranked_.begin(), ranked_.end(), [](const Ranked& a, const Ranked& b) {
     if (a.bound != b.bound) return a.bound > b.bound;

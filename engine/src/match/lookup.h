@@ -81,6 +81,18 @@ class Searcher {
   // repeated or unknown token, or the search did not size the lists).
   const std::vector<uint64_t>& measured_list_sizes() const { return measured_; }
 
+  // For tests: whether every dense hit counter and touched bit is back to 0, as the next search
+  // needs them. O(largest unit id).
+  bool CountersAreClear() const {
+    for (uint16_t c : counts_) {
+      if (c != 0) return false;
+    }
+    for (uint64_t w : seen_) {
+      if (w != 0) return false;
+    }
+    return true;
+  }
+
  private:
   uint64_t max_dense_ids_;
   std::vector<uint16_t> counts_;  // dense hit counters by unit id (when ids are small enough); all
@@ -92,6 +104,7 @@ class Searcher {
       survivors_;  // the touched units still passing the count filter, when all counted
   std::vector<uint32_t> read_hi_;  // per list read: the longest source length it was read for
   std::vector<uint64_t> hot_;      // units with the most hits so far (verified early)
+  std::vector<uint64_t> early_;    // the units verified early (their counters carry kVerified)
   struct Ranked {
     double bound;      // the highest fuzzy the unit can reach, from its hits and length
     uint32_t hits;     // lists read that hold it
