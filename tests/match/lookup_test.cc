@@ -71,6 +71,21 @@ std::string Word(size_t i) {
   return w;
 }
 
+// A query near a stored unit: its tokens with a few dropped or added.
+LookupQuery QueryNear(const index::SegRecord& rec, std::mt19937& rng) {
+  LookupQuery q;
+  q.src_lang = rec.src_lang;
+  q.tgt_lang = rec.tgt_lang;
+  for (uint32_t t : rec.src) {
+    const int r = static_cast<int>(rng() % 10);
+    if (r == 0) continue;                                          // dropped
+    if (r == 1) q.ids.push_back(rec.src[rng() % rec.src.size()]);  // one more token of the unit
+    q.ids.push_back(t);
+  }
+  if (q.ids.empty()) q.ids = rec.src;
+  return q;
+}
+
 class LookupTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -109,8 +124,13 @@ class LookupTest : public ::testing::Test {
     }
     auto w = store_->Write(batch, DuplicatePolicy::kKeepBoth);
     ASSERT_TRUE(w.ok()) << w.status().ToString();
+    lmdb_ = AsLmdbStore(store_.get());
+    ASSERT_NE(lmdb_, nullptr);
+    hook_ = index::FindFuzzyIndex(lmdb_->env());
+    ASSERT_NE(hook_, nullptr);
   }
   void TearDown() override {
+    hook_.reset();
     matcher_.reset();
     store_.reset();
     fs::remove_all(dir_);
@@ -119,32 +139,19 @@ class LookupTest : public ::testing::Test {
   fs::path dir_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Matcher> matcher_;
+  LmdbStore* lmdb_ = nullptr;
+  std::shared_ptr<const index::FuzzyIndexHook> hook_;
 };
 
 TEST_F(LookupTest, IndexedEqualsBruteForceWithoutTopKDenseAndSparse) {
-  LmdbStore* lmdb = AsLmdbStore(store_.get());
-  ASSERT_NE(lmdb, nullptr);
-  auto hook = index::FindFuzzyIndex(lmdb->env());
-  ASSERT_NE(hook, nullptr);
-  const index::FuzzyIndex& idx = hook->index();
-
-  Status s = lmdb->Read([&](MDB_txn* txn) -> Status {
+  const index::FuzzyIndex& idx = hook_->index();
+  Status s = lmdb_->Read([&](MDB_txn* txn) -> Status {
     std::mt19937 rng(11);
     size_t checked = 0, nonempty = 0;
     for (uint64_t id = 1; id <= 3000; id += 37) {
       index::SegRecord rec;
       DHAKIRA_RETURN_IF_ERROR(idx.GetSeg(txn, id, &rec));
-      // The query: the unit's tokens with a few replaced, dropped or added.
-      LookupQuery q;
-      q.src_lang = rec.src_lang;
-      q.tgt_lang = rec.tgt_lang;
-      for (uint32_t t : rec.src) {
-        const int r = static_cast<int>(rng() % 10);
-        if (r == 0) continue;                                          // dropped
-        if (r == 1) q.ids.push_back(rec.src[rng() % rec.src.size()]);  // one more token of the unit
-        q.ids.push_back(t);
-      }
-      if (q.ids.empty()) q.ids = rec.src;
+      LookupQuery q = QueryNear(rec, rng);
       for (double threshold : {50.0, 70.0, 90.0}) {
         CollectAll want(threshold);
         Searcher brute;
@@ -179,25 +186,14 @@ TEST_F(LookupTest, IndexedEqualsBruteForceWithoutTopKDenseAndSparse) {
 // The list sizes a caller passes (the matcher's table of frequent tokens) only order the lists:
 // sizes that are wrong, as after many writes, must not change what is found.
 TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
-  LmdbStore* lmdb = AsLmdbStore(store_.get());
-  ASSERT_NE(lmdb, nullptr);
-  auto hook = index::FindFuzzyIndex(lmdb->env());
-  ASSERT_NE(hook, nullptr);
-  const index::FuzzyIndex& idx = hook->index();
-
-  Status s = lmdb->Read([&](MDB_txn* txn) -> Status {
+  const index::FuzzyIndex& idx = hook_->index();
+  Status s = lmdb_->Read([&](MDB_txn* txn) -> Status {
     std::mt19937 rng(5);
     size_t checked = 0, nonempty = 0, measured = 0;
     for (uint64_t id = 2; id <= 3000; id += 53) {
       index::SegRecord rec;
       DHAKIRA_RETURN_IF_ERROR(idx.GetSeg(txn, id, &rec));
-      LookupQuery q;
-      q.src_lang = rec.src_lang;
-      q.tgt_lang = rec.tgt_lang;
-      for (uint32_t t : rec.src) {
-        if (rng() % 8 != 0) q.ids.push_back(t);
-      }
-      if (q.ids.empty()) q.ids = rec.src;
+      LookupQuery q = QueryNear(rec, rng);
       for (double threshold : {50.0, 70.0}) {
         CollectAll want(threshold);
         Searcher brute;
