@@ -218,7 +218,6 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   touched_.clear();
   read_hi_.clear();
   hot_.clear();
-  early_.clear();
   // hot_ holds up to kMaxHot unverified units that reached hot_max, the highest hit count so far
   // and at least 2 (one hit says nothing about a unit). On the 1M TM at threshold 50 (p50 ms
   // perturbed / fresh / real): 8 gave 0.24 / 0.18 / 0.24, 16 gave 0.26 / 0.20 / 0.24, 4 gave 0.27 /
@@ -348,7 +347,6 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
         uint16_t& c = counter(id);
         if (c & kVerified) continue;
         c |= kVerified;
-        early_.push_back(id);
         DHAKIRA_RETURN_IF_ERROR(verify(id));
       }
       hot_.clear();
@@ -383,8 +381,6 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   //    admitted new units).
   compute_cover();
   constexpr uint64_t kPostingsPerVerification = 300;
-  bool survivors_known =
-      false;  // survivors_ holds every touched unit that passes (no list read since)
   for (; i < m; ++i) {
     if (features[i].size > touched_.size() * kPostingsPerVerification) break;
     if (features[i].size > kCheapList) {
@@ -393,8 +389,11 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
       // lookup).
       const uint64_t enough =
           (features[i].size + kPostingsPerVerification - 1) / kPostingsPerVerification;
-      survivors_.clear();
-      for (size_t j = 0; j < touched_.size() && survivors_.size() < enough; ++j) {
+      // Units found out are dropped from touched_ as the count goes (the others move up), so no
+      // later count or step 3 reads their counters again.
+      uint64_t passing = 0;
+      size_t kept = 0, j = 0;
+      for (; j < touched_.size() && passing < enough; ++j) {
         const uint64_t p = touched_[j];
         if (dense && j + kPrefetchAhead < touched_.size()) {
           PrefetchCounter(&touched_[j + kPrefetchAhead]);
@@ -402,22 +401,24 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
         const uint64_t id = index::PostingId(p);
         uint16_t& counter_ref = counter(id);
         const uint16_t c = counter_ref;
-        if (c & kVerified) continue;
-        if (passes(p, c)) {
-          survivors_.push_back(p);
-        } else if (dense) {
-          // Out for good: a further list adds at most one hit and one list read at its length, so
-          // c + (m − cover(n)) never grows, and τ(n) only grows with t. Zeroed now (the line is in
-          // cache) and its bit cleared, so the further lists skip it and no reset visits it.
-          counter_ref = 0;
-          seen_[id / 64] &= ~(uint64_t{1} << (id % 64));
+        if (!(c & kVerified)) {
+          if (!passes(p, c)) {
+            // Out for good: a further list adds at most one hit and one list read at its length,
+            // so c + (m − cover(n)) never grows, and τ(n) only grows with t. Zeroed now (the line
+            // is in cache) and its bit cleared, so the further lists skip it.
+            if (dense) {
+              counter_ref = 0;
+              seen_[id / 64] &= ~(uint64_t{1} << (id % 64));
+            }
+            continue;
+          }
+          ++passing;
         }
+        touched_[kept++] = p;
       }
-      if (survivors_.size() < enough) {
-        survivors_known =
-            true;  // the count went through every touched unit: step 3 starts from these
-        break;
-      }
+      touched_.erase(touched_.begin() + static_cast<std::ptrdiff_t>(kept),
+                     touched_.begin() + static_cast<std::ptrdiff_t>(j));
+      if (passing < enough) break;  // not worth reading: the count went through every unit
     }
     DHAKIRA_RETURN_IF_ERROR(read_list(i, range.lo, range.hi, /*admit_new=*/false));
     compute_cover();
@@ -432,12 +433,14 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   //    perturbed queries at threshold 50.
   ranked_.clear();
   // No counter is read after this loop, so it zeroes each one it reads for the next query (a second
-  // pass over touched_ cost 5% of a threshold-50 lookup). When it runs over survivors_ only, the
-  // other touched units were zeroed by the count that found them out, except those verified early.
-  const std::vector<uint64_t>& pool = survivors_known ? survivors_ : touched_;
-  for (size_t j = 0; j < pool.size(); ++j) {
-    const uint64_t p = pool[j];
-    if (dense && j + kPrefetchAhead < pool.size()) PrefetchCounter(&pool[j + kPrefetchAhead]);
+  // pass over touched_ cost 5% of a threshold-50 lookup); the units dropped from touched_ were
+  // zeroed by the count that found them out. After a full count, touched_ holds only units that
+  // pass (and those verified early).
+  for (size_t j = 0; j < touched_.size(); ++j) {
+    const uint64_t p = touched_[j];
+    if (dense && j + kPrefetchAhead < touched_.size()) {
+      PrefetchCounter(&touched_[j + kPrefetchAhead]);
+    }
     uint16_t& counter_ref = counter(index::PostingId(p));
     const uint16_t c = counter_ref;
     if (dense) {
@@ -450,14 +453,6 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     const uint32_t lg = std::max(m, n);
     const uint32_t shared = std::min({m, n, c + (m - std::min(m, cover[n]))});
     ranked_.push_back(Ranked{FuzzyPercent(lg - shared, lg), c, p});
-  }
-  if (dense && survivors_known) {
-    // Every touched unit was either a survivor (zeroed above), zeroed by the count that found it
-    // out, or verified early: those are left.
-    for (uint64_t id : early_) {
-      counts_[id] = 0;
-      seen_[id / 64] = 0;
-    }
   }
   reset.done = true;
   // Ties in the order of the lists that found them (hit count, then posting): deterministic.

@@ -100,11 +100,8 @@ class Searcher {
   std::vector<uint64_t> seen_;  // with counts_: bit id set when the unit was touched; all 0 between
                                 // queries
   std::vector<uint64_t> touched_;  // first posting (length, id) of each unit hit
-  std::vector<uint64_t>
-      survivors_;  // the touched units still passing the count filter, when all counted
   std::vector<uint32_t> read_hi_;  // per list read: the longest source length it was read for
   std::vector<uint64_t> hot_;      // units with the most hits so far (verified early)
-  std::vector<uint64_t> early_;    // the units verified early (their counters carry kVerified)
   struct Ranked {
     double bound;      // the highest fuzzy the unit can reach, from its hits and length
     uint32_t hits;     // lists read that hold it
