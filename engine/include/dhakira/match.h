@@ -138,7 +138,8 @@ struct ConcordanceResult {
 // Looks up a Store opened by Store::Open (its index is kept by the store in the same LMDB environment, updated
 // in the same transaction as every write). Each lookup reads one consistent snapshot.
 // Thread safety: a Matcher is NOT safe for concurrent use (it owns ICU normalizers); create one per thread.
-// It must not outlive its Store.
+// It must not outlive its Store. Memory: besides the normalizers, a table of the TM's frequent source tokens
+// (at most 8,192 entries, under 1 MB) and per-lookup scratch of 2 bytes per unit id (docs/match.md).
 class Matcher {
  public:
   static StatusOr<std::unique_ptr<Matcher>> Create(const Store* store);
