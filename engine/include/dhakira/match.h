@@ -139,7 +139,7 @@ struct ConcordanceResult {
 // in the same transaction as every write). Each lookup reads one consistent snapshot.
 // Thread safety: a Matcher is NOT safe for concurrent use (it owns ICU normalizers); create one per thread.
 // It must not outlive its Store. Memory: besides the normalizers, a table of the TM's frequent source tokens
-// (at most 8,192 entries, under 1 MB) and per-lookup scratch of 2 bytes per unit id (docs/match.md).
+// (at most 8,192 entries per source language, under 1 MB each) and per-lookup scratch of 2 bytes per unit id (docs/match.md).
 class Matcher {
  public:
   static StatusOr<std::unique_ptr<Matcher>> Create(const Store* store);

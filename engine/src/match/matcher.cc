@@ -1,8 +1,10 @@
 // Matcher: the public fuzzy-match and concordance API over an LmdbStore and its fuzzy index.
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -142,7 +144,7 @@ class MatcherImpl : public Matcher {
   std::shared_ptr<const index::FuzzyIndexHook> hook_;
   std::map<std::string, std::unique_ptr<Normalizer>, std::less<>> normalizers_;
   match::Searcher searcher_;
-  // The frequent source tokens met so far, by language and distance key: their vocabulary id and
+  // The frequent source tokens met so far, by language, then distance key: their vocabulary id and
   // the size of their first-occurrence posting list. A lookup spends two B-tree descents per token
   // (the vocabulary, then the list size) before it reads anything; the frequent tokens (في من على,
   // the of, punctuation) are in most queries. Only tokens with at least kFrequentList postings are
@@ -154,10 +156,15 @@ class MatcherImpl : public Matcher {
     uint32_t id;
     uint64_t list_size;
   };
+  struct ViewHash {  // lets the tables be searched with the string_view keys of the query's tokens
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  using FrequentTable = std::unordered_map<std::string, FrequentToken, ViewHash, std::equal_to<>>;
   static constexpr uint64_t kFrequentList = 1024;
-  static constexpr size_t kMaxFrequent = 8192;
+  static constexpr size_t kMaxFrequent = 8192;  // per source language
   static constexpr uint32_t kFrequentRefresh = 10000;
-  std::unordered_map<std::string, FrequentToken> frequent_;
+  std::map<std::string, FrequentTable, std::less<>> frequent_;  // by source language
   uint32_t lookups_since_refresh_ = 0;
 };
 
@@ -212,19 +219,18 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
     frequent_.clear();
     lookups_since_refresh_ = 0;
   }
-  std::vector<std::string> cache_keys;  // per id: language and distance key
+  FrequentTable& frequent = frequent_[lq.src_lang];
+  std::vector<std::string_view> keys;  // per id: its distance key
   Status s = store_->Read([&](MDB_txn* txn) -> Status {
     std::unordered_map<std::string_view, uint32_t> unknown;
     lq.ids.clear();
     lq.list_sizes.clear();
-    cache_keys.clear();
+    keys.clear();
     for (const Token& t : q.tokens) {
       if (t.type == TokenType::kPlaceholder) continue;
       const std::string_view key = match::DistanceKey(t);
-      std::string& ck = cache_keys.emplace_back(lq.src_lang);
-      ck.push_back('\0');
-      ck.append(key);
-      if (const auto it = frequent_.find(ck); it != frequent_.end()) {
+      keys.push_back(key);
+      if (const auto it = frequent.find(key); it != frequent.end()) {
         lq.ids.push_back(it->second.id);
         lq.list_sizes.push_back(it->second.list_size);
         continue;
@@ -247,10 +253,10 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
       DHAKIRA_RETURN_IF_ERROR(searcher_.IndexedSearch(
           txn, idx, lq, std::min(options.threshold, 100.0), top, &result.stats));
       const std::vector<uint64_t>& sizes = searcher_.measured_list_sizes();
-      for (size_t i = 0; i < sizes.size() && i < cache_keys.size(); ++i) {
+      for (size_t i = 0; i < sizes.size() && i < keys.size(); ++i) {
         if (sizes[i] == match::kUnknownListSize || sizes[i] < kFrequentList) continue;
-        if (frequent_.size() >= kMaxFrequent) break;
-        frequent_.try_emplace(std::move(cache_keys[i]), FrequentToken{lq.ids[i], sizes[i]});
+        if (frequent.size() >= kMaxFrequent) break;
+        frequent.try_emplace(std::string(keys[i]), FrequentToken{lq.ids[i], sizes[i]});
       }
     }
     result.matches = top.Take();
