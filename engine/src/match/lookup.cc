@@ -264,15 +264,16 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
       // Postings ascend by (length, id): the lengths lo..hi are one run [b, e) of the page, found
       // by binary search (only the first and the last page of a run can hold others), so the loop
       // below tests no length.
-      auto first_longer_than = [&](size_t l,
-                                   uint32_t len) {  // first index >= l with a length > len
+      // The first index >= l whose posting has a length > len.
+      auto first_longer_than = [&](size_t l, uint32_t len) {
         size_t r = items;
         while (l < r) {
           const size_t mid = (l + r) / 2;
-          if (index::PostingLength(at(mid)) <= len)
+          if (index::PostingLength(at(mid)) <= len) {
             l = mid + 1;
-          else
+          } else {
             r = mid;
+          }
         }
         return l;
       };
@@ -364,18 +365,20 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     for (uint32_t hi : read_hi_) cover[std::min(hi, range.hi + 1)] += 1;
     for (uint32_t n = range.hi + 1; n-- > 0;) cover[n] += cover[n + 1];
   };
+  // The most features a unit of length n seen in c lists can share with the query: its c hits plus
+  // one in every list not read at its length.
+  auto shared_at_most = [&](uint32_t n, uint32_t c) { return c + (m - std::min(m, cover[n])); };
   auto passes = [&](uint64_t p, uint32_t c) {
     const uint32_t n = index::PostingLength(p);
     if (n < range.lo || n > range.hi) return false;
     const uint32_t need = tau(n);
-    return need <= n && c + (m - std::min(m, cover[n])) >= need;
+    return need <= n && shared_at_most(n, c) >= need;
   };
 
   // 2. Further lists only while reading one is cheaper than verifying the candidates it would
-  // remove:
-  //    the count filter (τ(n) − unread lists) tightens with every list read. A verification (a
-  //    B-tree look-up in index.seg, then the distance) costs about as much as reading 300 postings
-  //    here, where a posting of an untouched unit costs one counter read: on the 1M TM at
+  //    remove: the count filter (τ(n) − unread lists) tightens with every list read. A verification
+  //    (a B-tree look-up in index.seg, then the distance) costs about as much as reading 300
+  //    postings here, where a posting of an untouched unit costs one counter read: on the 1M TM at
   //    threshold 50 (p50 ms perturbed / fresh / real), 125 gave 0.29 / 0.22 / 0.29, 300 gave
   //    0.30 / 0.22 / 0.24, 1000 gave 0.35 / 0.25 / 0.24 (125 was best while these lists still
   //    admitted new units).
@@ -451,7 +454,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     if (!passes(p, c)) continue;
     const uint32_t n = index::PostingLength(p);
     const uint32_t lg = std::max(m, n);
-    const uint32_t shared = std::min({m, n, c + (m - std::min(m, cover[n]))});
+    const uint32_t shared = std::min({m, n, shared_at_most(n, c)});
     ranked_.push_back(Ranked{FuzzyPercent(lg - shared, lg), c, p});
   }
   reset.done = true;

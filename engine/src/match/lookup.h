@@ -2,9 +2,8 @@
 //
 // IndexedSearch is exact: it reports every indexed unit whose fuzzy score reaches the (possibly
 // rising) threshold, using only lossless filters:
-//   1. length filter: only postings of source lengths n in FeasibleLengths(m, T) are read (postings
-//   sort
-//      by length within a list);
+//   1. length filter: only postings of source lengths n in FeasibleLengths(m, T) are read
+//      (postings sort by length within a list);
 //   2. count filter: a unit of length n needs τ(n) = MinOverlap(m, n, T) shared (token, occurrence)
 //      features, and τ(n) >= τ_min = MinOverlap(m, m, T). Features are ordered by list size; any
 //      unit with τ_min shared features appears in at least one of the first m − τ_min + 1 lists
@@ -13,7 +12,7 @@
 //      them. The very common tokens (في من على, the of, ".") sort last and are read only when the
 //      threshold forces it;
 //   3. verification with the bit-parallel distance, stopping once the unit cannot reach the
-//   threshold.
+//      threshold, best possible fuzzy first.
 // The sink sees candidates in no particular order and may raise the threshold (top-k pruning: once
 // k results are held, a unit needs fuzzy >= the k-th score to enter, since score <= fuzzy).
 // BruteForceSearch reports the same set by scanning every index record, no filters (the oracle).
