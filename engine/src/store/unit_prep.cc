@@ -8,6 +8,7 @@
 
 #include <array>
 
+#include "text/normalizer_internal.h"
 #include "text/utf8.h"
 
 namespace dhakira::store_internal {
@@ -155,13 +156,13 @@ Status UnitPreparer::ComputeKeys(SegmentPair* pair) {
   // Match keys: one pooled normalizer per source language (Normalizer is not thread-safe).
   StatusOr<std::unique_ptr<Normalizer>> normalizer = normalizers_.Take(pair->src_lang);
   if (!normalizer.ok()) return normalizer.status().WithContext("src_lang");
-  StatusOr<NormalizedText> normalized = (*normalizer)->Normalize(pair->source);
+  // PrepareFields checked the source and put it in NFC: the normalizer need not check it again, and
+  // the token spans index the source as stored.
+  StatusOr<std::vector<Token>> tokens =
+      text_internal::TokenizeCheckedNfc(**normalizer, pair->source);
   normalizers_.Return(pair->src_lang, std::move(*normalizer));
-  if (!normalized.ok()) return normalized.status().WithContext("source");
-  // Token spans index NormalizedText::text, the NFC input (equal to our NFC source): store exactly
-  // that text.
-  if (normalized->text != pair->source) pair->source = std::move(normalized->text);
-  pair->source_tokens = std::move(normalized->tokens);
+  if (!tokens.ok()) return tokens.status().WithContext("source");
+  pair->source_tokens = std::move(*tokens);
   for (const Token& t : pair->source_tokens) {
     if (t.begin > t.end || t.end > pair->source.size()) {
       return Status::Internal("normalizer produced a token span outside the source text");

@@ -38,7 +38,7 @@ class UnitPreparer {
   // of a unit it is going to skip as a duplicate.
   Status Prepare(SegmentPair* pair);
   Status PrepareFields(SegmentPair* pair);
-  Status ComputeKeys(SegmentPair* pair);  // after PrepareFields
+  Status ComputeKeys(SegmentPair* pair);  // only after PrepareFields succeeded on `pair`
 
   // CanonicalLanguage with a small cache (language values repeat on every unit).
   StatusOr<std::string> Canonical(const std::string& value);

@@ -22,6 +22,7 @@
 #include "dhakira/text.h"
 #include "text/fold.h"
 #include "text/language.h"
+#include "text/normalizer_internal.h"
 #include "text/number.h"
 #include "text/utf8.h"
 
@@ -86,11 +87,7 @@ class NormalizerImpl final : public Normalizer {
   const std::string& language() const override { return language_; }
 
   StatusOr<NormalizedText> Normalize(std::string_view text) override {
-    if (text.size() > options_.max_input_bytes) {
-      return Status::InvalidArgument("normalizing text: input of " + std::to_string(text.size()) +
-                                     " bytes is longer than max_input_bytes (" +
-                                     std::to_string(options_.max_input_bytes) + ")");
-    }
+    DHAKIRA_RETURN_IF_ERROR(CheckLength(text));
     DHAKIRA_RETURN_IF_ERROR(text_internal::CheckUtf8(text, "normalizing text"));
     NormalizedText result;
     UErrorCode status = U_ZERO_ERROR;
@@ -103,30 +100,49 @@ class NormalizerImpl final : public Normalizer {
       nfc_->normalizeUTF8(0, piece, sink, nullptr, status);
       if (U_FAILURE(status)) return text_internal::IcuStatus(status, "normalizing text to NFC");
     }
-    if (result.text.empty()) return result;
-    result.tokens.reserve(result.text.size() / 6 + 1);
+    DHAKIRA_RETURN_IF_ERROR(Tokenize(result.text, &result.tokens));
+    return result;
+  }
 
-    status = U_ZERO_ERROR;
-    utext_openUTF8(&utext_, result.text.data(), static_cast<int64_t>(result.text.size()), &status);
+  // Tokens of `text`, well-formed UTF-8 in NFC (text_internal::TokenizeCheckedNfc).
+  StatusOr<std::vector<Token>> TokenizeNfc(std::string_view text) {
+    DHAKIRA_RETURN_IF_ERROR(CheckLength(text));
+    std::vector<Token> tokens;
+    DHAKIRA_RETURN_IF_ERROR(Tokenize(text, &tokens));
+    return tokens;
+  }
+
+ private:
+  Status CheckLength(std::string_view text) const {
+    if (text.size() <= options_.max_input_bytes) return Status::OK();
+    return Status::InvalidArgument("normalizing text: input of " + std::to_string(text.size()) +
+                                   " bytes is longer than max_input_bytes (" +
+                                   std::to_string(options_.max_input_bytes) + ")");
+  }
+
+  // Appends the tokens of `text` (well-formed UTF-8 in NFC); their spans index `text`.
+  Status Tokenize(std::string_view text, std::vector<Token>* tokens) {
+    if (text.empty()) return Status::OK();
+    tokens->reserve(text.size() / 6 + 1);
+    UErrorCode status = U_ZERO_ERROR;
+    utext_openUTF8(&utext_, text.data(), static_cast<int64_t>(text.size()), &status);
     if (U_FAILURE(status)) return text_internal::IcuStatus(status, "opening text for ICU");
     words_->setText(&utext_, status);
     if (U_FAILURE(status)) return text_internal::IcuStatus(status, "setting word iterator text");
     int32_t start = words_->first();
     for (int32_t end = words_->next(); end != icu::BreakIterator::DONE;
          start = end, end = words_->next()) {
-      AddSegment(result.text, static_cast<size_t>(start), static_cast<size_t>(end),
-                 words_->getRuleStatus(), &result.tokens);
+      AddSegment(text, static_cast<size_t>(start), static_cast<size_t>(end),
+                 words_->getRuleStatus(), tokens);
     }
-    // Drop the iterator's reference to result.text before it moves to the caller.
+    // Drop the iterator's reference to `text`, which the caller may free or move.
     utext_openUTF8(&utext_, "", 0, &status);
     words_->setText(&utext_, status);
-    return result;
+    return Status::OK();
   }
 
- private:
-  void AddSegment(const std::string& text, size_t begin, size_t end, int32_t rule_status,
+  void AddSegment(std::string_view all, size_t begin, size_t end, int32_t rule_status,
                   std::vector<Token>* tokens) {
-    const std::string_view all(text);
     // Trim whitespace and default-ignorables (a trailing LRM is absorbed into the previous word,
     // WB4).
     while (begin < end) {
@@ -207,6 +223,16 @@ class NormalizerImpl final : public Normalizer {
 };
 
 }  // namespace
+
+namespace text_internal {
+
+StatusOr<std::vector<Token>> TokenizeCheckedNfc(Normalizer& normalizer, std::string_view text) {
+  if (auto* impl = dynamic_cast<NormalizerImpl*>(&normalizer)) return impl->TokenizeNfc(text);
+  DHAKIRA_ASSIGN_OR_RETURN(NormalizedText normalized, normalizer.Normalize(text));
+  return std::move(normalized.tokens);
+}
+
+}  // namespace text_internal
 
 const char* TokenTypeName(TokenType type) {
   switch (type) {
