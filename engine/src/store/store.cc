@@ -557,6 +557,9 @@ struct PreparedOp {
   bool keys = false;  // pair.source_tokens computed
   bool likely_dup =
       false;  // a duplicate before the transaction: keys deferred (maybe never needed)
+  bool hashed = false;      // dedup_hash computed
+  uint64_t dedup_hash = 0;  // DedupHash of the prepared pair (its identity fields, final after
+                            // PrepareFields), computed on the preparing threads
   // StoreHook::PrepareUnit results, one per hook in hooks_ order (empty when not prepared).
   std::vector<std::unique_ptr<HookPrepared>> hook_data;
 };
@@ -833,7 +836,11 @@ class StoreImpl final : public LmdbStore {
                  const std::vector<std::shared_ptr<StoreHook>>& hooks) {
     if (op->op == WriteBatch::Op::kDelete) return Status::OK();
     if (env_->read_only) return Status::FailedPrecondition("the TM is open read-only");
-    if (phase == PreparePhase::kFields) return preparer_.PrepareFields(&op->pair);
+    if (phase == PreparePhase::kFields) {
+      DHAKIRA_RETURN_IF_ERROR(preparer_.PrepareFields(&op->pair));
+      DedupHashOf(op);  // here rather than on the single writer thread
+      return Status::OK();
+    }
     if (op->keys || op->likely_dup) return Status::OK();
     DHAKIRA_RETURN_IF_ERROR(preparer_.ComputeKeys(&op->pair));
     op->keys = true;
@@ -871,10 +878,8 @@ class StoreImpl final : public LmdbStore {
         for (PreparedOp& op : *ops) {
           if (op.op != WriteBatch::Op::kAdd) continue;
           if (checked == kSample && found == 0) break;
-          const SegmentPair& p = op.pair;
           uint64_t dup = 0;
-          DHAKIRA_RETURN_IF_ERROR(
-              FindDuplicate(txn, p, DedupHash(p.src_lang, p.tgt_lang, p.source, p.target), &dup));
+          DHAKIRA_RETURN_IF_ERROR(FindDuplicate(txn, op.pair, DedupHashOf(&op), &dup));
           op.likely_dup = dup != 0;
           ++checked;
           found += op.likely_dup ? 1 : 0;
@@ -1037,18 +1042,32 @@ class StoreImpl final : public LmdbStore {
     return Status::OK();
   }
 
+  // The pair's dedup hash, computed once (the identity fields do not change after PrepareFields).
+  static uint64_t DedupHashOf(PreparedOp* op) {
+    if (!op->hashed) {
+      const SegmentPair& p = op->pair;
+      op->dedup_hash = DedupHash(p.src_lang, p.tgt_lang, p.source, p.target);
+      op->hashed = true;
+    }
+    return op->dedup_hash;
+  }
+
   Status PutDedup(WriteContext& ctx, const SegmentPair& u, bool del) {
+    return PutDedup(ctx, DedupHash(u.src_lang, u.tgt_lang, u.source, u.target), u.id, del);
+  }
+  // Adds (or removes) the dedup entry `hash` -> `id`.
+  Status PutDedup(WriteContext& ctx, uint64_t hash, uint64_t id, bool del) {
     char hkey[8], ival[8];
-    EncodeIdKey(DedupHash(u.src_lang, u.tgt_lang, u.source, u.target), hkey);
-    EncodeIdKey(u.id, ival);
+    EncodeIdKey(hash, hkey);
+    EncodeIdKey(id, ival);
     MDB_val k{8, hkey}, v{8, ival};
     if (del) {
       const int rc = mdb_del(ctx.txn(), env_->dedup, &k, &v);
       if (rc == MDB_NOTFOUND) return Status::OK();  // tolerate: the unit is what counts
-      return ctx.Check(rc, UnitWhat("removing the dedup entry of", u.id));
+      return ctx.Check(rc, UnitWhat("removing the dedup entry of", id));
     }
     return ctx.Check(mdb_put(ctx.txn(), env_->dedup, &k, &v, MDB_NODUPDATA),
-                     UnitWhat("writing the dedup entry of", u.id));
+                     UnitWhat("writing the dedup entry of", id));
   }
 
   Status PutUnit(WriteContext& ctx, TxnState* st, const SegmentPair& u, unsigned flags) {
@@ -1069,9 +1088,8 @@ class StoreImpl final : public LmdbStore {
                WriteResult* r) {
     SegmentPair* p = &op->pair;
     if (policy != DuplicatePolicy::kKeepBoth) {
-      const uint64_t hash = DedupHash(p->src_lang, p->tgt_lang, p->source, p->target);
       uint64_t dup = 0;
-      DHAKIRA_RETURN_IF_ERROR(FindDuplicate(ctx.txn(), *p, hash, &dup));
+      DHAKIRA_RETURN_IF_ERROR(FindDuplicate(ctx.txn(), *p, DedupHashOf(op), &dup));
       if (dup != 0) {
         r->id = dup;
         if (policy == DuplicatePolicy::kSkip) {
@@ -1091,7 +1109,7 @@ class StoreImpl final : public LmdbStore {
     if (p->created_at == 0) p->created_at = st->now;
     if (p->changed_at == 0) p->changed_at = p->created_at;
     DHAKIRA_RETURN_IF_ERROR(PutUnit(ctx, st, *p, MDB_APPEND));
-    DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, *p, false));
+    DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, DedupHashOf(op), p->id, false));
     CountUnit(st, *p, +1);
     DHAKIRA_RETURN_IF_ERROR(CallOnPut(ctx, *op, nullptr, *p));
     r->id = p->id;
@@ -1113,7 +1131,7 @@ class StoreImpl final : public LmdbStore {
                                old.source == p->source && old.target == p->target;
     if (!same_identity) {
       DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, old, true));
-      DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, *p, false));
+      DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, DedupHashOf(op), p->id, false));
     }
     CountUnit(st, old, -1);
     CountUnit(st, *p, +1);
