@@ -287,10 +287,11 @@ struct Env {
     }
   }
 
-  // Unmaps the pages of the data file's map from this process's page tables (MADV_DONTNEED), keeping the
-  // map itself: on a shared file mapping this discards no data, and the next access maps the page again
-  // from the page cache. LMDB does not tell where its map is, so it is found in /proc/self/maps by the
-  // data file's device and inode. Advice only: when anything fails, nothing was changed.
+  // Unmaps the pages of the data file's map from this process's page tables (MADV_DONTNEED),
+  // keeping the map itself: on a shared file mapping this discards no data, and the next access
+  // maps the page again from the page cache. LMDB does not tell where its map is, so it is found in
+  // /proc/self/maps by the data file's device and inode. Advice only: when anything fails, nothing
+  // was changed.
   void DropMappedPages() const {
     mdb_filehandle_t fd;
     struct stat st;
@@ -302,8 +303,8 @@ struct Env {
       unsigned long long begin = 0, end = 0, offset = 0, inode = 0;
       unsigned dev_major = 0, dev_minor = 0;
       char perms[8] = {0};
-      if (std::sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &begin, &end, perms, &offset, &dev_major,
-                      &dev_minor, &inode) != 7) {
+      if (std::sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &begin, &end, perms, &offset,
+                      &dev_major, &dev_minor, &inode) != 7) {
         continue;
       }
       if (inode != st.st_ino || dev_major != major(st.st_dev) || dev_minor != minor(st.st_dev) ||
@@ -327,11 +328,12 @@ struct Env {
   // for idle snapshots.
   Status Grow() {
     {
-      // mdb_env_set_mapsize munmaps the old map, which takes time in proportion to the pages this process
-      // has mapped (a 1M-pair import: 2.5, 6.4, 9.2, 17.7 and 35.8 ms at its five growths), and every
-      // reader waits for it on map_mu. Dropping those page-table entries first, with the lock only
-      // shared, moves that cost out of the exclusive section: readers go on meanwhile (a page they touch
-      // is mapped again from the page cache) and the munmap below finds the map nearly empty.
+      // mdb_env_set_mapsize munmaps the old map, which takes time in proportion to the pages this
+      // process has mapped (a 1M-pair import: 2.5, 6.4, 9.2, 17.7 and 35.8 ms at its five growths),
+      // and every reader waits for it on map_mu. Dropping those page-table entries first, with the
+      // lock only shared, moves that cost out of the exclusive section: readers go on meanwhile (a
+      // page they touch is mapped again from the page cache) and the munmap below finds the map
+      // nearly empty.
       std::shared_lock<std::shared_mutex> lock(map_mu);
       DropMappedPages();
     }
@@ -556,8 +558,8 @@ struct PreparedOp {
   SegmentPair pair;
   bool keys = false;  // pair.source_tokens computed
   bool likely_dup =
-      false;  // a duplicate before the transaction: keys deferred (maybe never needed)
-  bool hashed = false;      // dedup_hash computed
+      false;            // a duplicate before the transaction: keys deferred (maybe never needed)
+  bool hashed = false;  // dedup_hash computed
   uint64_t dedup_hash = 0;  // DedupHash of the prepared pair (its identity fields, final after
                             // PrepareFields), computed on the preparing threads
   // StoreHook::PrepareUnit results, one per hook in hooks_ order (empty when not prepared).
@@ -569,7 +571,8 @@ enum class PreparePhase { kFields, kKeys };
 }  // namespace
 
 struct PreparedBatch::Rep {
-  uint64_t owner = 0;  // serial_ of the StoreImpl that prepared it (not its address: that may be reused)
+  uint64_t owner =
+      0;  // serial_ of the StoreImpl that prepared it (not its address: that may be reused)
   DuplicatePolicy policy = DuplicatePolicy::kSkip;
   std::vector<PreparedOp> ops;
 };
@@ -647,11 +650,13 @@ class StoreImpl final : public LmdbStore {
     rep->policy = on_duplicate;
     rep->ops.reserve(batch.size());
     for (const WriteBatch::Entry& e : batch.entries()) {
-      rep->ops.push_back(PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
+      rep->ops.push_back(
+          PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
       if (e.op == WriteBatch::Op::kDelete) rep->ops.back().pair.id = e.pair.id;
     }
     size_t bad_index = 0;
-    // While a batch commits, the single writer needs a core of its own: prepare on one thread fewer.
+    // While a batch commits, the single writer needs a core of its own: prepare on one thread
+    // fewer.
     Status s = PrepareOps(&rep->ops, on_duplicate, &bad_index, committing_.load() > 0 ? 1 : 0);
     if (!s.ok()) {
       return s.WithContext("writing batch: " + EntryName(bad_index, batch.entries()[bad_index]));
@@ -1195,7 +1200,8 @@ class StoreImpl final : public LmdbStore {
   std::mutex hooks_mu_;
 
   std::atomic<int> committing_{0};  // Commit calls in progress (Prepare then leaves them a core)
-  // Tells this store's PreparedBatches from others', also from a store since closed at the same address.
+  // Tells this store's PreparedBatches from others', also from a store since closed at the same
+  // address.
   const uint64_t serial_ = NextStoreSerial();
   static uint64_t NextStoreSerial() {
     static std::atomic<uint64_t> next{0};
@@ -1349,9 +1355,10 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   unsigned flags = MDB_NOTLS;
   if (options.read_only) flags |= MDB_RDONLY;
   if (!options.sync) flags |= MDB_NOSYNC;
-  // A bulk writer touches pages all over the file. Kernel readahead on its page faults would read (in the
-  // sparse file the write map extends: zero-fill) and map neighbouring pages it never uses; turning it
-  // off (madvise MADV_RANDOM) measured 6% less CPU and 20% less RSS for a 1M-pair import (docs/storage.md).
+  // A bulk writer touches pages all over the file. Kernel readahead on its page faults would read
+  // (in the sparse file the write map extends: zero-fill) and map neighbouring pages it never uses;
+  // turning it off (madvise MADV_RANDOM) measured 6% less CPU and 20% less RSS for a 1M-pair import
+  // (docs/storage.md).
   if (options.write_map && !options.read_only) flags |= MDB_WRITEMAP | MDB_NORDAHEAD;
   rc = mdb_env_open(e->env, path.c_str(), flags, 0644);
   if (rc != MDB_SUCCESS) {
@@ -1426,8 +1433,8 @@ StatusOr<std::unique_ptr<LmdbStore>> LmdbStore::Open(const std::string& path,
 }
 
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
-  // The fuzzy-match index (engine/src/index) lives in the same environment and is written in the same
-  // transactions as the units, so every TM opened through the public API keeps it.
+  // The fuzzy-match index (engine/src/index) lives in the same environment and is written in the
+  // same transactions as the units, so every TM opened through the public API keeps it.
   StoreInternalOptions internal;
   internal.hooks.push_back(index::NewFuzzyIndexHook());
   StatusOr<std::unique_ptr<LmdbStore>> s = OpenImpl(path, options, internal);
