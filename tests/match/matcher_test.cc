@@ -1,7 +1,6 @@
-// Matcher over a real LMDB store and the real text pipeline: kinds, Arabic variants as penalties, numbers
-// substituted, the index kept in step with add/update/delete, indexed == brute force, concordance, bad input.
-#include "dhakira/match.h"
-
+// Matcher over a real LMDB store and the real text pipeline: kinds, Arabic variants as penalties,
+// numbers substituted, the index kept in step with add/update/delete, indexed == brute force,
+// concordance, bad input.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dhakira/match.h"
 #include "dhakira/store.h"
 #include "dhakira/text.h"
 
@@ -59,7 +59,8 @@ class MatcherTest : public ::testing::Test {
     return o;
   }
 
-  // KeyHash of an Arabic context segment's keys, as the store keeps prev_hash / next_hash (0 on error).
+  // KeyHash of an Arabic context segment's keys, as the store keeps prev_hash / next_hash (0 on
+  // error).
   uint64_t ContextHash(const std::string& text) {
     NormalizerOptions no;
     no.language = "ar";
@@ -83,8 +84,10 @@ class MatcherTest : public ::testing::Test {
 };
 
 TEST_F(MatcherTest, ExactFuzzyAndRanking) {
-  const uint64_t a = Add("قال الرئيس إن الاجتماع كان مثمرا .", "The president said the meeting was fruitful.");
-  const uint64_t b = Add("قال الوزير إن الاجتماع كان مثمرا .", "The minister said the meeting was fruitful.");
+  const uint64_t a =
+      Add("قال الرئيس إن الاجتماع كان مثمرا .", "The president said the meeting was fruitful.");
+  const uint64_t b =
+      Add("قال الوزير إن الاجتماع كان مثمرا .", "The minister said the meeting was fruitful.");
   Add("ارتفعت أسعار النفط اليوم .", "Oil prices rose today.");
   auto r = matcher_->Match("قال الرئيس إن الاجتماع كان مثمرا .", Options());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -148,9 +151,10 @@ TEST_F(MatcherTest, ContextMatch) {
   EXPECT_EQ(r->matches[0].kind, MatchKind::kExact);
 }
 
-// Two translations of the same sentence in the same context (a corrected translation stored beside the old
-// one): both are context matches (score 101); the more recently changed ranks first, also with top 1 (what
-// CAT tools ask for when pre-translating), from the index and from the brute-force scan.
+// Two translations of the same sentence in the same context (a corrected translation stored beside
+// the old one): both are context matches (score 101); the more recently changed ranks first, also
+// with top 1 (what CAT tools ask for when pre-translating), from the index and from the brute-force
+// scan.
 TEST_F(MatcherTest, ContextMatchesTieOnScoreAndTheNewestWins) {
   const std::string prev = "بدأ الاجتماع صباح اليوم .";
   const uint64_t prev_hash = ContextHash(prev);
@@ -188,17 +192,17 @@ TEST_F(MatcherTest, ContextMatchesTieOnScoreAndTheNewestWins) {
   }
 }
 
-// Many units tie with the k-th match on fuzzy (near-copies; some written differently, so their score is
-// lower): a short list must be the head of the full ranking, whether units that cannot rank before the
-// k-th are skipped unscored or not.
+// Many units tie with the k-th match on fuzzy (near-copies; some written differently, so their
+// score is lower): a short list must be the head of the full ranking, whether units that cannot
+// rank before the k-th are skipped unscored or not.
 TEST_F(MatcherTest, TiesOnFuzzyKeepTheFullRankingOrder) {
   const std::string base = "وقال الوزير إن الحكومة ستعلن خطة جديدة للطاقة";
   const std::vector<std::string> variants = {
       base,
-      "وقال الوزير ان الحكومة ستعلن خطة جديدة للطاقة",     // hamza: a penalty, same fuzzy
-      "وقال الوزير إن الحكومة ستعلن خطـة جديدة للطاقة",     // tatweel
-      "وقال الوزير إن الحكومة ستعلن خطة جديدة للكهرباء",    // one word differs
-      "وقال الوزير إن الحكومة ستطلق خطة جديدة للكهرباء",    // two words differ
+      "وقال الوزير ان الحكومة ستعلن خطة جديدة للطاقة",    // hamza: a penalty, same fuzzy
+      "وقال الوزير إن الحكومة ستعلن خطـة جديدة للطاقة",   // tatweel
+      "وقال الوزير إن الحكومة ستعلن خطة جديدة للكهرباء",  // one word differs
+      "وقال الوزير إن الحكومة ستطلق خطة جديدة للكهرباء",  // two words differ
   };
   std::mt19937 rng(7);
   for (int copy = 0; copy < 6; ++copy) {
@@ -266,11 +270,12 @@ TEST_F(MatcherTest, IndexFollowsAddUpdateDelete) {
   EXPECT_TRUE(r->matches.empty());
 }
 
-// Several writes in one transaction: the index (which buffers its postings until commit) must reflect all
-// of them, in order.
+// Several writes in one transaction: the index (which buffers its postings until commit) must
+// reflect all of them, in order.
 TEST_F(MatcherTest, IndexFollowsMixedBatch) {
   const uint64_t a = Add("عاد الهدوء إلى المدينة بعد الاشتباكات", "Calm returned to the city");
-  const uint64_t b = Add("ارتفعت درجات الحرارة بشكل غير مسبوق", "Temperatures rose to record levels");
+  const uint64_t b =
+      Add("ارتفعت درجات الحرارة بشكل غير مسبوق", "Temperatures rose to record levels");
   auto unit_a = store_->Get(a);
   ASSERT_TRUE(unit_a.ok());
   SegmentPair changed = *unit_a;
@@ -345,11 +350,12 @@ TEST_F(MatcherTest, LanguagePairAndOriginFilter) {
   EXPECT_EQ(r->matches[1].penalties.at(0).reason, "origin: B");
 }
 
-// A small random TM over a tiny vocabulary, so that many units share tokens and near-threshold cases are
-// common: indexed lookup must equal the brute-force scan for every threshold and query.
+// A small random TM over a tiny vocabulary, so that many units share tokens and near-threshold
+// cases are common: indexed lookup must equal the brute-force scan for every threshold and query.
 TEST_F(MatcherTest, IndexedEqualsBruteForceOnRandomTm) {
-  const std::vector<std::string> words = {"في", "من", "على", "الرئيس", "قال", "اليوم", "الحكومة",
-                                          "إن", "مع", "،", ".", "12", "٣", "وزير", "أعلن", "اعلن"};
+  const std::vector<std::string> words = {"في",      "من",   "على",  "الرئيس", "قال", "اليوم",
+                                          "الحكومة", "إن",   "مع",   "،",      ".",   "12",
+                                          "٣",       "وزير", "أعلن", "اعلن"};
   std::mt19937 rng(5);
   WriteBatch batch;
   std::vector<std::string> sources;
@@ -387,6 +393,94 @@ TEST_F(MatcherTest, IndexedEqualsBruteForceOnRandomTm) {
     }
   }
   EXPECT_GT(compared, 1000u);
+}
+
+// The matcher keeps the vocabulary id and list size of tokens with 1,024 or more postings, per
+// source language. Writes that shrink, empty or grow those lists afterwards, and a second source
+// language spelling the same words (other token ids), must not change any result: each is compared
+// with brute force.
+TEST_F(MatcherTest, FrequentTokenTableFollowsWritesAndLanguages) {
+  const std::vector<std::string> common = {"في", "من", "على", "إلى", "،"};
+  const std::vector<std::string> rare = {"الرئيس", "قال",  "اليوم", "الحكومة", "وزير",
+                                         "أعلن",   "مجلس", "الشعب", "دمشق",    "حلب"};
+  std::mt19937 rng(11);
+  auto sentence = [&](int len) {
+    std::string s;
+    for (int j = 0; j < len; ++j) {
+      const bool use_common = rng() % 2 == 0;
+      s +=
+          (j ? " " : "") + (use_common ? common[rng() % common.size()] : rare[rng() % rare.size()]);
+    }
+    return s;
+  };
+  std::vector<std::string> written;  // sources, for queries near them
+  auto write = [&](const std::string& lang, int count, std::vector<uint64_t>* ids) {
+    WriteBatch batch;
+    for (int i = 0; i < count; ++i) {
+      SegmentPair p;
+      p.src_lang = lang;
+      p.tgt_lang = "en";
+      p.source = sentence(6 + static_cast<int>(rng() % 8));
+      written.push_back(p.source);
+      p.target = "t " + lang + " " + std::to_string(i);
+      batch.Add(p);
+    }
+    auto r = store_->Write(batch, DuplicatePolicy::kKeepBoth);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    if (ids != nullptr) {
+      for (const WriteResult& w : *r) ids->push_back(w.id);
+    }
+  };
+  std::vector<uint64_t> ar_ids;
+  write("ar", 3000, &ar_ids);  // each common token in ~1,700 units: lists above 1,024
+
+  // The oracle: brute force by a matcher of its own, which never fills a table (only indexed
+  // lookups do): brute force through matcher_ would look the query's tokens up in matcher_'s table.
+  auto oracle = Matcher::Create(store_.get());
+  ASSERT_TRUE(oracle.ok()) << oracle.status().ToString();
+  size_t compared = 0;
+  auto compare = [&](const std::string& lang, const char* stage) {
+    std::mt19937 qrng(3);
+    for (int q = 0; q < 25; ++q) {
+      // A written source with its first word replaced and one word added: fuzzy matches.
+      const std::string& near = written[qrng() % written.size()];
+      std::string query = rare[qrng() % rare.size()] + near.substr(near.find(' ')) + " " +
+                          common[qrng() % common.size()];
+      for (double t : {50.0, 70.0}) {
+        MatchOptions o = Options(t);
+        o.src_lang = lang;
+        o.top = 5;
+        auto fast = matcher_->Match(query, o);
+        o.brute_force = true;
+        auto slow = (*oracle)->Match(query, o);
+        ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+        ASSERT_TRUE(slow.ok()) << slow.status().ToString();
+        ASSERT_EQ(Ids(*fast), Ids(*slow))
+            << stage << ": lang=" << lang << " query=" << query << " t=" << t;
+        compared += slow->matches.size();
+      }
+    }
+  };
+  ASSERT_NO_FATAL_FAILURE(compare("ar", "first"));
+  ASSERT_NO_FATAL_FAILURE(compare("ar", "table filled"));
+
+  // Delete most units: the sizes in the table are now far too large.
+  WriteBatch deletes;
+  for (size_t i = 0; i < ar_ids.size(); ++i) {
+    if (i % 10 != 0) deletes.Delete(ar_ids[i]);
+  }
+  ASSERT_TRUE(store_->Write(deletes, DuplicatePolicy::kKeepBoth).ok());
+  ASSERT_NO_FATAL_FAILURE(compare("ar", "after deletes"));
+
+  // Another source language with the same words: its own token ids and lists.
+  write("fa", 2000, nullptr);
+  ASSERT_NO_FATAL_FAILURE(compare("fa", "second language"));
+  ASSERT_NO_FATAL_FAILURE(compare("ar", "first language again"));
+
+  // Grow the first language again: the sizes in the table are now too small.
+  write("ar", 3000, nullptr);
+  ASSERT_NO_FATAL_FAILURE(compare("ar", "after adds"));
+  EXPECT_GT(compared, 200u);
 }
 
 TEST_F(MatcherTest, ConcordanceFindsSpellingVariants) {
