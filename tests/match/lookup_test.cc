@@ -251,5 +251,146 @@ TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
   ASSERT_TRUE(s.ok()) << s.ToString();
 }
 
+// Once a source language has kMaskAfterUnits units, every source posting written after carries a
+// mask of the language's 16 largest features, and a lookup reads none of their lists after the
+// prefix: a unit whose mask lacks one is known not to share it. Units written before the choice
+// (mask unknown), after it, updated and deleted must all be found exactly as brute force finds
+// them.
+TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("dhakira_lookup_mask_test_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto opened = Store::Open(dir.string());
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<Store> store = std::move(*opened);
+  auto matcher = Matcher::Create(store.get());  // attaches the fuzzy index
+  ASSERT_TRUE(matcher.ok()) << matcher.status().ToString();
+  LmdbStore* lmdb = AsLmdbStore(store.get());
+  ASSERT_NE(lmdb, nullptr);
+  std::shared_ptr<const index::FuzzyIndexHook> hook = index::FindFuzzyIndex(lmdb->env());
+  ASSERT_NE(hook, nullptr);
+  const index::FuzzyIndex& idx = hook->index();
+
+  std::mt19937 rng(17);
+  std::vector<double> weights;
+  for (size_t k = 0; k < 60; ++k) weights.push_back(1.0 / static_cast<double>(k + 1));
+  std::discrete_distribution<size_t> word(weights.begin(), weights.end());
+  auto unit = [&](int u) {
+    SegmentPair p;
+    p.src_lang = "en";
+    p.tgt_lang = "fr";
+    const int n = 4 + static_cast<int>(rng() % 17);
+    for (int j = 0; j < n; ++j) {
+      if (j > 0) p.source += ' ';
+      p.source += Word(word(rng));
+    }
+    p.target = "t " + std::to_string(u);
+    return p;
+  };
+  auto write = [&](const WriteBatch& batch) {
+    auto w = store->Write(batch, DuplicatePolicy::kKeepBoth);
+    EXPECT_TRUE(w.ok()) << w.status().ToString();
+    std::vector<uint64_t> ids;
+    if (w.ok()) {
+      for (const WriteResult& r : *w) ids.push_back(r.id);
+    }
+    return ids;
+  };
+  auto mask_features = [&] {
+    std::vector<uint64_t> features;
+    Status s = lmdb->Read([&](MDB_txn* txn) { return idx.MaskFeatures(txn, "en", &features); });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return features;
+  };
+
+  WriteBatch first;
+  for (uint64_t u = 0; u < index::kMaskAfterUnits - 1; ++u) first.Add(unit(static_cast<int>(u)));
+  const std::vector<uint64_t> before = write(first);
+  ASSERT_EQ(before.size(), index::kMaskAfterUnits - 1);
+  EXPECT_TRUE(mask_features().empty()) << "chosen before kMaskAfterUnits units";
+  WriteBatch one;
+  one.Add(unit(-1));
+  ASSERT_EQ(write(one).size(), 1u);
+  const std::vector<uint64_t> chosen = mask_features();
+  ASSERT_EQ(chosen.size(), static_cast<size_t>(index::kMaskBits));
+
+  WriteBatch second;
+  for (int u = 0; u < 2000; ++u) second.Add(unit(20000 + u));
+  const std::vector<uint64_t> after = write(second);
+  ASSERT_EQ(after.size(), 2000u);
+  // Updates (their postings and mask rewritten) and deletes (their postings found by their mask).
+  WriteBatch changes;
+  for (size_t i = 0; i < 200; ++i) {
+    SegmentPair p = unit(30000 + static_cast<int>(i));
+    p.id = after[i * 5];
+    changes.Update(std::move(p));
+    changes.Delete(after[i * 5 + 1]);
+    changes.Delete(before[i * 37]);
+  }
+  ASSERT_EQ(write(changes).size(), 600u);
+  EXPECT_EQ(mask_features(), chosen) << "mask features must never change once chosen";
+
+  Status s = lmdb->Read([&](MDB_txn* txn) -> Status {
+    // The masks written: unknown before the choice, exact after it.
+    size_t masked = 0, unknown = 0;
+    for (uint64_t id : {before[1], before[5000], after[0], after[2], after[1999]}) {
+      index::SegRecord rec;
+      DHAKIRA_RETURN_IF_ERROR(idx.GetSeg(txn, id, &rec));
+      const std::vector<uint64_t> features = index::Features(rec.src, true);
+      uint16_t want = 0;
+      for (size_t b = 0; b < chosen.size(); ++b) {
+        if (std::binary_search(features.begin(), features.end(), chosen[b])) {
+          want = static_cast<uint16_t>(want | (1u << b));
+        }
+      }
+      if (id <= before.back()) {
+        EXPECT_EQ(rec.mask, index::kMaskUnknown) << "unit " << id;
+        ++unknown;
+      } else {
+        EXPECT_EQ(rec.mask, want) << "unit " << id;
+        masked += rec.mask != index::kMaskUnknown;
+      }
+    }
+    EXPECT_EQ(unknown, 2u);
+    EXPECT_EQ(masked, 3u);
+
+    // Queries near units of both kinds; the updated units are queried by their new text.
+    size_t checked = 0, nonempty = 0;
+    uint64_t postings = 0;
+    for (size_t i = 0; i < 60; ++i) {
+      size_t k = 1 + i * 150;
+      if (k % 37 == 0) ++k;  // not a deleted one
+      const uint64_t id = i % 2 == 0 ? before[k] : after[i * 30];
+      index::SegRecord rec;
+      DHAKIRA_RETURN_IF_ERROR(idx.GetSeg(txn, id, &rec));
+      LookupQuery q = QueryNear(rec, rng);
+      for (double threshold : {50.0, 70.0, 90.0}) {
+        CollectAll want(threshold), got(threshold);
+        Searcher brute, searcher;
+        MatchStats stats;
+        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, idx, q, threshold, want, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, got, &stats));
+        EXPECT_EQ(got.found(), want.found()) << "unit " << id << ", threshold " << threshold;
+        EXPECT_TRUE(searcher.CountersAreClear()) << "unit " << id;
+        KeepBest want_top(threshold, 3), got_top(threshold, 3);
+        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, idx, q, threshold, want_top, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, got_top, nullptr));
+        EXPECT_EQ(got_top.best(), want_top.best()) << "unit " << id << ", threshold " << threshold;
+        ++checked;
+        nonempty += !want.found().empty();
+        postings += stats.postings;
+      }
+    }
+    EXPECT_EQ(checked, 180u);
+    EXPECT_GT(nonempty, checked / 2);
+    return Status::OK();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  matcher->reset();
+  hook.reset();
+  store.reset();
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace dhakira::match

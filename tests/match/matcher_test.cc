@@ -2,6 +2,7 @@
 // numbers substituted, the index kept in step with add/update/delete, indexed == brute force,
 // concordance, bad input.
 #include <gtest/gtest.h>
+#include <lmdb.h>
 
 #include <filesystem>
 #include <random>
@@ -481,6 +482,61 @@ TEST_F(MatcherTest, FrequentTokenTableFollowsWritesAndLanguages) {
   write("ar", 3000, nullptr);
   ASSERT_NO_FATAL_FAILURE(compare("ar", "after adds"));
   EXPECT_GT(compared, 200u);
+}
+
+// A TM whose index has an older format: opened read-only it has no usable index (a clear error from
+// Matcher::Create); opened writable, the index is rebuilt from the units in the open transaction.
+TEST_F(MatcherTest, IndexOfAnOlderFormatIsRebuiltWhenOpenedWritable) {
+  const uint64_t a =
+      Add("أعلن وزير الخارجية اليوم عن زيارة إلى دمشق", "The foreign minister announced");
+  Add("قال الرئيس إن الحكومة ستعمل على خفض الأسعار", "The president said");
+  matcher_.reset();
+  store_.reset();
+  {
+    // Rewrite index.meta's format as an older build would have left it, and empty index.seg (a
+    // lookup over a stale index would then fail), with LMDB directly.
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), MDB_SUCCESS);
+    ASSERT_EQ(mdb_env_set_maxdbs(env, 32), MDB_SUCCESS);
+    ASSERT_EQ(mdb_env_open(env, dir_.c_str(), 0, 0644), MDB_SUCCESS);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), MDB_SUCCESS);
+    MDB_dbi meta, seg;
+    ASSERT_EQ(mdb_dbi_open(txn, "index.meta", 0, &meta), MDB_SUCCESS);
+    ASSERT_EQ(mdb_dbi_open(txn, "index.seg", MDB_INTEGERKEY, &seg), MDB_SUCCESS);
+    uint32_t old_format = 1;
+    MDB_val k{6, const_cast<char*>("format")}, v{sizeof old_format, &old_format};
+    ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), MDB_SUCCESS);
+    ASSERT_EQ(mdb_drop(txn, seg, 0), MDB_SUCCESS);
+    ASSERT_EQ(mdb_txn_commit(txn), MDB_SUCCESS);
+    mdb_env_close(env);
+  }
+  {
+    StoreOptions read_only;
+    read_only.read_only = true;
+    auto s = Store::Open(dir_.string(), read_only);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    auto m = Matcher::Create(s->get());
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.status().code(), Status::Code::kFailedPrecondition) << m.status().ToString();
+    EXPECT_NE(m.status().message().find("open it once writable"), std::string::npos)
+        << m.status().ToString();
+  }
+  auto s = Store::Open(dir_.string());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  store_ = std::move(*s);
+  auto m = Matcher::Create(store_.get());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  matcher_ = std::move(*m);
+  auto r = matcher_->Match("أعلن وزير الخارجية اليوم عن زيارة إلى حلب", Options(50));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->matches.empty());
+  EXPECT_EQ(r->matches[0].pair.id, a);
+  MatchOptions o = Options(50);
+  o.brute_force = true;
+  auto slow = matcher_->Match("أعلن وزير الخارجية اليوم عن زيارة إلى حلب", o);
+  ASSERT_TRUE(slow.ok()) << slow.status().ToString();
+  EXPECT_EQ(Ids(*r), Ids(*slow));
 }
 
 TEST_F(MatcherTest, ConcordanceFindsSpellingVariants) {

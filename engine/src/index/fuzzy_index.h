@@ -1,24 +1,35 @@
-// The persistent fuzzy-match and concordance index, kept in the TM's LMDB environment and written inside the
-// store's write transactions (see store_internal.h StoreHook), so a unit is matchable the moment its write
-// commits. No rebuild step, nothing loaded into memory at open. Layout (docs/match.md):
+// The persistent fuzzy-match and concordance index, kept in the TM's LMDB environment and written
+// inside the store's write transactions (see store_internal.h StoreHook), so a unit is matchable
+// the moment its write commits. No rebuild step, nothing loaded into memory at open. Layout
+// (docs/match.md):
 //
-//   index.meta   "format" -> u32 index format version; "next_token" -> u32 next token id
-//   index.vocab  "<lang>\0<key>" -> u32 token id. <lang> is the primary language subtag; <key> the match key
-//                (source side: every number is the one symbol kNumberSymbol; target side: the key itself).
-//                Keys longer than kMaxVocabKeyBytes are replaced by a 64-bit hash of them.
-//   index.src    u64 feature -> sorted duplicate u64 postings (MDB_DUPSORT|DUPFIXED|INTEGERDUP, INTEGERKEY).
-//                feature = token id << 32 | occurrence: the occurrence-th copy (1-based) of the token in a
-//                source. Indexing copies turns multiset overlap into set overlap (count filtering, Gravano
-//                et al. 2001). posting = length << 48 | unit id, length = the source's distance tokens
-//                (capped at kMaxIndexedLength): postings sort by length, so a lookup reads one contiguous
-//                run per feature holding exactly the lengths the threshold allows (one B-tree positioning,
-//                then whole pages via MDB_GET_MULTIPLE).
-//   index.tgt    the same for target key tokens (occurrence 1 only: concordance needs presence).
-//   Unit ids must be < 2^48 (the store assigns 1, 2, ...).
-//   index.seg    u64 unit id -> record: languages, changed_at, origin hash, source token ids, target ids.
+//   index.meta   "format" -> u32 index format version; "next_token" -> u32 next token id;
+//                "mask:<lang>" -> up to 16 u64 features, the mask features of source language
+//                <lang>
+//   index.vocab  "<lang>\0<key>" -> u32 token id. <lang> is the primary language subtag; <key> the
+//   match key
+//                (source side: every number is the one symbol kNumberSymbol; target side: the key
+//                itself). Keys longer than kMaxVocabKeyBytes are replaced by a 64-bit hash of them.
+//   index.src    u64 feature -> sorted duplicate u64 postings (MDB_DUPSORT|DUPFIXED|INTEGERDUP,
+//   INTEGERKEY).
+//                feature = token id << 32 | occurrence: the occurrence-th copy (1-based) of the
+//                token in a source. Indexing copies turns multiset overlap into set overlap (count
+//                filtering, Gravano et al. 2001). posting = length << 48 | unit id << 16 | mask,
+//                length = the source's distance tokens (capped at kMaxIndexedLength): postings sort
+//                by length, so a lookup reads one contiguous run per feature holding exactly the
+//                lengths the threshold allows (one B-tree positioning, then whole pages via
+//                MDB_GET_MULTIPLE). mask: bit b clear = the unit lacks mask feature b of its source
+//                language (the 16 features with the largest lists, chosen once kMaskAfterUnits
+//                units of the language were written; all bits set before), so a lookup knows those
+//                features of every unit it meets without reading their lists.
+//   index.tgt    the same for target key tokens (occurrence 1 only: concordance needs presence);
+//   mask 0. Unit ids must be < 2^32 (the store assigns 1, 2, ...). index.seg    u64 unit id ->
+//   record: languages, changed_at, origin hash, mask, source token ids,
+//                target ids.
 //
-// Thread safety: the object holds DBI handles and a vocabulary cache. Write methods are called by the store
-// with its writer mutex held (one writer); read methods are safe from any thread with their own read txn.
+// Thread safety: the object holds DBI handles and a vocabulary cache. Write methods are called by
+// the store with its writer mutex held (one writer); read methods are safe from any thread with
+// their own read txn.
 #ifndef DHAKIRA_INDEX_FUZZY_INDEX_H_
 #define DHAKIRA_INDEX_FUZZY_INDEX_H_
 
@@ -41,12 +52,13 @@
 
 namespace dhakira::index {
 
-inline constexpr uint32_t kIndexFormatVersion = 1;
+// 2: postings carry a mask of frequent features (format 1 TMs are re-indexed when opened writable).
+inline constexpr uint32_t kIndexFormatVersion = 2;
 inline constexpr uint32_t kMaxIndexedLength = 0xFFFF;  // lengths >= this share the last bucket
 inline constexpr uint32_t kMaxOccurrence = 0xFFFF;
-inline constexpr size_t kMaxVocabKeyBytes = 400;       // LMDB keys are at most 511 bytes
-// Token ids are < kFirstUnknownToken; a lookup gives query tokens absent from the vocabulary distinct ids
-// from kFirstUnknownToken up, which no stored unit has.
+inline constexpr size_t kMaxVocabKeyBytes = 400;  // LMDB keys are at most 511 bytes
+// Token ids are < kFirstUnknownToken; a lookup gives query tokens absent from the vocabulary
+// distinct ids from kFirstUnknownToken up, which no stored unit has.
 inline constexpr uint32_t kFirstUnknownToken = 0x80000000u;
 inline constexpr uint32_t kUnknownToken = 0xFFFFFFFFu;  // LookupToken's "absent"
 
@@ -55,18 +67,28 @@ std::string PrimaryLanguage(std::string_view tag);
 
 uint64_t OriginHash(std::string_view origin);  // FNV-1a 64; 0 for ""
 
-inline constexpr uint64_t kIdMask = (uint64_t{1} << 48) - 1;  // unit ids are < 2^48 in postings
+inline constexpr uint64_t kIdMask = (uint64_t{1} << 32) - 1;  // unit ids are < 2^32 in postings
+
+// Mask features: at most kMaskBits per source language; a posting's mask has bit b clear when the
+// unit lacks feature b. kMaskUnknown (every bit set) claims nothing: the units written before the
+// language's mask features were chosen.
+inline constexpr int kMaskBits = 16;
+inline constexpr uint16_t kMaskUnknown = 0xFFFF;
+// A language's mask features are chosen at the first flush after this many of its units were
+// written by this process (enough for the frequent features to stand out).
+inline constexpr uint64_t kMaskAfterUnits = 10000;
 
 inline uint64_t MakeFeature(uint32_t token, uint32_t occurrence) {
   if (occurrence > kMaxOccurrence) occurrence = kMaxOccurrence;
   return (uint64_t{token} << 32) | occurrence;
 }
-inline uint64_t MakePosting(uint32_t length, uint64_t id) {
+inline uint64_t MakePosting(uint32_t length, uint64_t id, uint16_t mask) {
   if (length > kMaxIndexedLength) length = kMaxIndexedLength;
-  return (uint64_t{length} << 48) | (id & kIdMask);
+  return (uint64_t{length} << 48) | ((id & kIdMask) << 16) | mask;
 }
 inline uint32_t PostingLength(uint64_t p) { return static_cast<uint32_t>(p >> 48); }
-inline uint64_t PostingId(uint64_t p) { return p & kIdMask; }
+inline uint64_t PostingId(uint64_t p) { return (p >> 16) & kIdMask; }
+inline uint16_t PostingMask(uint64_t p) { return static_cast<uint16_t>(p); }
 
 // The decoded index.seg record of one unit.
 struct SegRecord {
@@ -74,15 +96,17 @@ struct SegRecord {
   std::string tgt_lang;
   int64_t changed_at = 0;
   uint64_t origin_hash = 0;
-  std::vector<uint32_t> src;  // distance token ids of the source
-  std::vector<uint32_t> tgt;  // key token ids of the target
+  uint16_t mask = kMaskUnknown;  // the mask of the unit's source postings
+  std::vector<uint32_t> src;     // distance token ids of the source
+  std::vector<uint32_t> tgt;     // key token ids of the target
 };
 void EncodeSegRecord(const SegRecord& r, std::string* out);
 // source_only: stop after the source tokens (out->tgt left empty).
-Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out, bool source_only = false);
+Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out,
+                       bool source_only = false);
 
-// The writer's cache of the vocabulary: an open-addressing hash table over one key arena (a node-based map
-// cost a cache miss or three per token of every unit written). Not thread-safe.
+// The writer's cache of the vocabulary: an open-addressing hash table over one key arena (a
+// node-based map cost a cache miss or three per token of every unit written). Not thread-safe.
 class VocabCache {
  public:
   // The hash the table uses for `key`; thread-safe, so callers may compute it ahead (PrepareUnit).
@@ -118,9 +142,9 @@ class FuzzyIndex {
   FuzzyIndex(const FuzzyIndex&) = delete;
   FuzzyIndex& operator=(const FuzzyIndex&) = delete;
 
-  // Opens the index databases in `txn` (creating them unless read_only). With read_only and no index,
-  // present() is false afterwards. `fresh` is set when the databases were just created (a caller with
-  // existing units must then Backfill).
+  // Opens the index databases in `txn` (creating them unless read_only). With read_only and no
+  // index, present() is false afterwards. `fresh` is set when the databases were just created (a
+  // caller with existing units must then Backfill).
   Status Open(MDB_txn* txn, bool read_only, bool* fresh = nullptr);
   bool present() const { return present_; }
 
@@ -128,8 +152,9 @@ class FuzzyIndex {
   // What Put needs of a unit that does not depend on the index's state: the target's tokens
   // (target-language normalizer) and the vocabulary hash of every token Put looks up.
   struct PreparedUnit {
-    // The target's key tokens (placeholders skipped), concatenated; token i ends at target_key_ends[i].
-    // Compact on purpose: an import holds two batches of these (a Token costs 56 bytes and more).
+    // The target's key tokens (placeholders skipped), concatenated; token i ends at
+    // target_key_ends[i]. Compact on purpose: an import holds two batches of these (a Token costs
+    // 56 bytes and more).
     std::string target_keys;
     std::vector<uint32_t> target_key_ends;
     // VocabCache::Hash of each source distance key, placeholders skipped.
@@ -139,8 +164,8 @@ class FuzzyIndex {
   // Thread-safe (normalizers are pooled), so the store's preparing threads run it before the write
   // transaction, off the single writer's critical path. `unit.source_tokens` must be filled.
   StatusOr<PreparedUnit> Prepare(const SegmentPair& unit);
-  // Indexes `unit` (source_tokens filled). `prepared`: Prepare(unit), or nullptr to compute it here.
-  // `old_unit` (same id) is removed first when given.
+  // Indexes `unit` (source_tokens filled). `prepared`: Prepare(unit), or nullptr to compute it
+  // here. `old_unit` (same id) is removed first when given.
   Status Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentPair& unit,
              const PreparedUnit* prepared = nullptr);
   Status Delete(MDB_txn* txn, uint64_t id);
@@ -149,8 +174,8 @@ class FuzzyIndex {
   // The transaction ended: keep (commit) or forget (abort) vocabulary entries cached during it.
   void Commit();
   void Abort();
-  // The LMDB return code of the last failed write call (MDB_SUCCESS if none), so that the store hook can
-  // tell the store about MDB_MAP_FULL (it grows the map and reruns the transaction).
+  // The LMDB return code of the last failed write call (MDB_SUCCESS if none), so that the store
+  // hook can tell the store about MDB_MAP_FULL (it grows the map and reruns the transaction).
   int last_write_rc() const { return last_write_rc_; }
   void clear_last_write_rc() { last_write_rc_ = MDB_SUCCESS; }
 
@@ -159,6 +184,9 @@ class FuzzyIndex {
   StatusOr<uint32_t> LookupToken(MDB_txn* txn, std::string_view lang, std::string_view key) const;
   // NotFound when the unit is not indexed.
   Status GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out, bool source_only = false) const;
+  // The mask features of source language `lang` (primary subtag), bit b = element b; empty while
+  // they are not chosen. Once chosen they never change.
+  Status MaskFeatures(MDB_txn* txn, std::string_view lang, std::vector<uint64_t>* out) const;
 
   MDB_dbi src_dbi() const { return src_; }
   MDB_dbi tgt_dbi() const { return tgt_; }
@@ -166,11 +194,17 @@ class FuzzyIndex {
 
  private:
   // `hash`: VocabCache::Hash of the vocabulary key (VocabKey(lang, key)).
-  StatusOr<uint32_t> TokenId(MDB_txn* txn, std::string_view lang, std::string_view key, uint64_t hash);
-  Status AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
-                     bool occurrences);
+  StatusOr<uint32_t> TokenId(MDB_txn* txn, std::string_view lang, std::string_view key,
+                             uint64_t hash);
+  Status AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, uint32_t length,
+                     const std::vector<uint64_t>& features, uint16_t mask);
   Status RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
-                        bool occurrences);
+                        bool occurrences, uint16_t mask);
+  // The writer's view of `lang`'s mask features (chosen in this transaction, committed, or read
+  // from index.meta); nullptr while none are chosen.
+  StatusOr<const std::vector<uint64_t>*> WriterMaskFeatures(MDB_txn* txn, const std::string& lang);
+  // Chooses and writes the mask features of the languages that reached kMaskAfterUnits (Flush).
+  Status ChooseMaskFeatures(MDB_txn* txn);
 
   Status WriteError(int rc, std::string_view what) {
     last_write_rc_ = rc;
@@ -183,8 +217,8 @@ class FuzzyIndex {
 
   // Writer-side state (writer mutex held by the store).
   VocabCache vocab_cache_;  // "<lang>\0<key>" -> id, as of the open transaction (cleared on abort)
-  // Token ids are < 2^31 (kFirstUnknownToken), so bit 63 of a feature is free to say which side it is:
-  // sorting 16-byte pairs by two plain integer compares is the cheapest order for Flush.
+  // Token ids are < 2^31 (kFirstUnknownToken), so bit 63 of a feature is free to say which side it
+  // is: sorting 16-byte pairs by two plain integer compares is the cheapest order for Flush.
   static constexpr uint64_t kTargetSide = uint64_t{1} << 63;
   struct PendingPosting {
     uint64_t key;  // feature, | kTargetSide for index.tgt
@@ -196,6 +230,11 @@ class FuzzyIndex {
   void SortPending();
   std::unordered_set<uint64_t> pending_ids_;  // units with postings in pending_
   std::string key_buffer_;
+  std::unordered_map<std::string, std::vector<uint64_t>> masks_;  // committed, by language
+  std::unordered_map<std::string, std::vector<uint64_t>>
+      txn_masks_;  // chosen in the open transaction
+  std::unordered_map<std::string, uint64_t>
+      units_put_;  // source units put by this process, by language
   uint32_t next_token_ = 0;
   bool next_token_loaded_ = false;
   // Target-language normalizers (Prepare runs on several threads).
@@ -203,8 +242,9 @@ class FuzzyIndex {
   text_internal::NormalizerPool target_normalizers_{TargetOptions()};
 };
 
-// Feature list of a token sequence: (token, occurrence), occurrence 1-based (the k-th copy of a token has
-// occurrence k), in ascending order; with occurrences == false, each distinct token once (occurrence 1).
+// Feature list of a token sequence: (token, occurrence), occurrence 1-based (the k-th copy of a
+// token has occurrence k), in ascending order; with occurrences == false, each distinct token once
+// (occurrence 1).
 std::vector<uint64_t> Features(const std::vector<uint32_t>& tokens, bool occurrences);
 
 }  // namespace dhakira::index

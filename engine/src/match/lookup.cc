@@ -94,6 +94,17 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   // them.
   std::stable_sort(features.begin(), features.end(),
                    [](const Feature& a, const Feature& b) { return a.size < b.size; });
+  // The mask bit of each feature that is a mask feature of the query's language
+  // (index/fuzzy_index.h): every posting tells whether its unit has it, so its list need not be
+  // read after the prefix.
+  DHAKIRA_RETURN_IF_ERROR(index.MaskFeatures(txn, query.src_lang, &mask_features_));
+  std::vector<uint16_t> mask_bit(m, 0);
+  for (uint32_t j = 0; j < m; ++j) {
+    if (features[j].size == 0) continue;
+    for (size_t b = 0; b < mask_features_.size(); ++b) {
+      if (mask_features_[b] == features[j].key) mask_bit[j] = static_cast<uint16_t>(1u << b);
+    }
+  }
 
   uint64_t max_id = 0;
   {
@@ -244,7 +255,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     read_hi_.push_back(hi);
     if (features[list].size == 0 || lo > hi) return Status::OK();
     uint64_t key = features[list].key;
-    uint64_t from = index::MakePosting(lo, 0);
+    uint64_t from = index::MakePosting(lo, 0, 0);
     MDB_val k{sizeof key, &key}, v{sizeof from, &from};
     int rc = mdb_cursor_get(post.get(), &k, &v, MDB_GET_BOTH_RANGE);
     if (rc == MDB_NOTFOUND) return Status::OK();
@@ -356,6 +367,10 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   }
   if (t > 100) return Status::OK();
   range = FeasibleLengths(m, t, index::kMaxIndexedLength);
+  // The mask features not read in the prefix: none of their lists is read; a unit whose posting
+  // mask lacks one of them is known not to share it.
+  uint16_t unread_mask = 0;
+  for (uint32_t j = i; j < m; ++j) unread_mask |= mask_bit[j];
 
   // Lists read per length: cover[n] = #{read lists with hi_i >= n} (every read list covers down to
   // the final lo, which only rose while reading).
@@ -367,12 +382,18 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   };
   // The most features a unit of length n seen in c lists can share with the query: its c hits plus
   // one in every list not read at its length.
-  auto shared_at_most = [&](uint32_t n, uint32_t c) { return c + (m - std::min(m, cover[n])); };
+  // Less the unread mask features its posting says it lacks (those are among the unread lists).
+  auto shared_at_most = [&](uint64_t p, uint32_t c) {
+    const uint32_t n = index::PostingLength(p);
+    const auto lacking =
+        static_cast<uint32_t>(__builtin_popcount(unread_mask & ~index::PostingMask(p) & 0xFFFFu));
+    return c + (m - std::min(m, cover[n])) - lacking;
+  };
   auto passes = [&](uint64_t p, uint32_t c) {
     const uint32_t n = index::PostingLength(p);
     if (n < range.lo || n > range.hi) return false;
     const uint32_t need = tau(n);
-    return need <= n && shared_at_most(n, c) >= need;
+    return need <= n && shared_at_most(p, c) >= need;
   };
 
   // 2. Further lists only while reading one is cheaper than verifying the candidates it would
@@ -385,6 +406,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   compute_cover();
   constexpr uint64_t kPostingsPerVerification = 300;
   for (; i < m; ++i) {
+    if (mask_bit[i] != 0) continue;  // known from the masks
     if (features[i].size > touched_.size() * kPostingsPerVerification) break;
     if (features[i].size > kCheapList) {
       // Worth reading when at least size / kPostingsPerVerification candidates still pass: count
@@ -454,7 +476,7 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
     if (!passes(p, c)) continue;
     const uint32_t n = index::PostingLength(p);
     const uint32_t lg = std::max(m, n);
-    const uint32_t shared = std::min({m, n, shared_at_most(n, c)});
+    const uint32_t shared = std::min({m, n, shared_at_most(p, c)});
     ranked_.push_back(Ranked{FuzzyPercent(lg - shared, lg), c, p});
   }
   reset.done = true;

@@ -106,9 +106,10 @@ class Searcher {
     uint32_t hits;     // lists read that hold it
     uint64_t posting;  // its (length, id)
   };
-  std::vector<Ranked> ranked_;      // candidates left after the count filter
-  std::vector<Candidate> passed_;   // verified, awaiting the sink
-  std::vector<uint64_t> measured_;  // see measured_list_sizes()
+  std::vector<Ranked> ranked_;           // candidates left after the count filter
+  std::vector<Candidate> passed_;        // verified, awaiting the sink
+  std::vector<uint64_t> measured_;       // see measured_list_sizes()
+  std::vector<uint64_t> mask_features_;  // of the query's language
 };
 
 }  // namespace dhakira::match

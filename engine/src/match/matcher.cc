@@ -427,8 +427,9 @@ StatusOr<std::unique_ptr<Matcher>> Matcher::Create(const Store* store) {
   if (lmdb == nullptr) return Status::InvalidArgument("Matcher::Create: not an LMDB store");
   auto hook = index::FindFuzzyIndex(lmdb->env());
   if (hook == nullptr || !hook->index().present()) {
-    return Status::FailedPrecondition("TM at " + lmdb->path() +
-                                      " has no fuzzy index (open it once writable to build it)");
+    return Status::FailedPrecondition(
+        "TM at " + lmdb->path() +
+        " has no fuzzy index of this version (open it once writable to build it)");
   }
   return std::unique_ptr<Matcher>(new MatcherImpl(lmdb, std::move(hook)));
 }
