@@ -14,10 +14,17 @@ namespace {
 constexpr uint8_t kSegRecordVersion = 2;
 constexpr char kFormatKey[] = "format";
 constexpr char kNextTokenKey[] = "next_token";
-constexpr char kMaskKeyPrefix[] = "mask:";  // + primary language subtag
+constexpr char kMaskKeyPrefix[] = "mask:";    // + primary language subtag
+constexpr char kUnitsKeyPrefix[] = "units:";  // + primary language subtag
 
 std::string MaskKey(std::string_view lang) {
   std::string k(kMaskKeyPrefix);
+  k.append(lang);
+  return k;
+}
+
+std::string UnitsKey(std::string_view lang) {
+  std::string k(kUnitsKeyPrefix);
   k.append(lang);
   return k;
 }
@@ -358,12 +365,14 @@ void FuzzyIndex::Commit() {
   pending_ids_.clear();
   for (auto& [lang, features] : txn_masks_) masks_[lang] = std::move(features);
   txn_masks_.clear();
+  units_put_.clear();
 }
 
 void FuzzyIndex::Abort() {
   pending_.clear();
   pending_ids_.clear();
   txn_masks_.clear();    // not written after all: chosen again at a later flush
+  units_put_.clear();    // their counts in index.meta are rolled back too
   vocab_cache_.Clear();  // entries of the aborted transaction are gone; the rest reloads on demand
   next_token_loaded_ = false;  // reread the counter: the aborted increments are gone
 }
@@ -551,10 +560,32 @@ StatusOr<const std::vector<uint64_t>*> FuzzyIndex::WriterMaskFeatures(MDB_txn* t
 }
 
 Status FuzzyIndex::ChooseMaskFeatures(MDB_txn* txn) {
-  for (auto& [lang, count] : units_put_) {
-    if (count < kMaskAfterUnits) continue;
+  for (auto& [lang, added] : units_put_) {
+    if (added == 0) continue;
     DHAKIRA_ASSIGN_OR_RETURN(const std::vector<uint64_t>* known, WriterMaskFeatures(txn, lang));
-    if (known != nullptr) continue;
+    if (known != nullptr) {
+      added = 0;
+      continue;
+    }
+    // The units of the language written so far, across transactions and processes (index.meta
+    // "units:<lang>", kept only until the mask features are chosen; a trigger, never decreased).
+    const std::string units_key = UnitsKey(lang);
+    MDB_val uk = Val(units_key), uv;
+    uint64_t total = 0;
+    int urc = mdb_get(txn, meta_, &uk, &uv);
+    if (urc == MDB_SUCCESS && uv.mv_size == sizeof total)
+      std::memcpy(&total, uv.mv_data, sizeof total);
+    if (urc != MDB_SUCCESS && urc != MDB_NOTFOUND) {
+      return LmdbError(urc, "reading the fuzzy index unit count of '" + lang + "'");
+    }
+    total += added;
+    added = 0;
+    if (total < kMaskAfterUnits) {
+      uv = Val(&total, sizeof total);
+      urc = mdb_put(txn, meta_, &uk, &uv, 0);
+      if (urc != MDB_SUCCESS) return WriteError(urc, "writing the fuzzy index unit count");
+      continue;
+    }
     // Every source feature of the language, with its list size: the language's vocabulary entries,
     // then each token's occurrence features in index.src. Runs once per language (tens of ms).
     std::vector<std::pair<uint64_t, uint64_t>> sizes;  // (list size, feature)
@@ -604,14 +635,15 @@ Status FuzzyIndex::ChooseMaskFeatures(MDB_txn* txn) {
                       });
     std::vector<uint64_t> chosen;
     for (size_t i = 0; i < keep; ++i) chosen.push_back(sizes[i].second);
-    if (chosen.empty()) {
-      count = 0;  // nothing indexed for it yet: count again
-      continue;
-    }
+    if (chosen.empty()) continue;  // nothing of it in index.src yet: chosen at a later flush
     const std::string mk = MaskKey(lang);
     MDB_val mkv = Val(mk), mv = Val(chosen.data(), chosen.size() * sizeof(uint64_t));
     rc = mdb_put(txn, meta_, &mkv, &mv, 0);
     if (rc != MDB_SUCCESS) return WriteError(rc, "writing the fuzzy index mask features");
+    rc = mdb_del(txn, meta_, &uk, nullptr);
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+      return WriteError(rc, "removing the fuzzy index unit count");
+    }
     txn_masks_[lang] = std::move(chosen);
   }
   return Status::OK();
@@ -665,7 +697,7 @@ Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentP
   const std::vector<uint64_t> features = Features(r.src, true);
   DHAKIRA_ASSIGN_OR_RETURN(const std::vector<uint64_t>* mask_features,
                            WriterMaskFeatures(txn, r.src_lang));
-  ++units_put_[r.src_lang];
+  if (mask_features == nullptr) ++units_put_[r.src_lang];  // counted towards choosing them
   if (mask_features != nullptr) {
     r.mask = 0;
     for (size_t b = 0; b < mask_features->size(); ++b) {

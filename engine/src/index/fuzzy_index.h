@@ -5,7 +5,7 @@
 //
 //   index.meta   "format" -> u32 index format version; "next_token" -> u32 next token id;
 //                "mask:<lang>" -> up to 16 u64 features, the mask features of source language
-//                <lang>
+//                <lang>; "units:<lang>" -> u64 units of <lang> written while it has none
 //   index.vocab  "<lang>\0<key>" -> u32 token id. <lang> is the primary language subtag; <key> the
 //   match key
 //                (source side: every number is the one symbol kNumberSymbol; target side: the key
@@ -75,7 +75,7 @@ inline constexpr uint64_t kIdMask = (uint64_t{1} << 32) - 1;  // unit ids are < 
 inline constexpr int kMaskBits = 16;
 inline constexpr uint16_t kMaskUnknown = 0xFFFF;
 // A language's mask features are chosen at the first flush after this many of its units were
-// written by this process (enough for the frequent features to stand out).
+// written (enough for the frequent features to stand out; counted in index.meta).
 inline constexpr uint64_t kMaskAfterUnits = 10000;
 
 inline uint64_t MakeFeature(uint32_t token, uint32_t occurrence) {
@@ -234,7 +234,7 @@ class FuzzyIndex {
   std::unordered_map<std::string, std::vector<uint64_t>>
       txn_masks_;  // chosen in the open transaction
   std::unordered_map<std::string, uint64_t>
-      units_put_;  // source units put by this process, by language
+      units_put_;  // units put since the last flush while unmasked, by source language
   uint32_t next_token_ = 0;
   bool next_token_loaded_ = false;
   // Target-language normalizers (Prepare runs on several threads).
