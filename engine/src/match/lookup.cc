@@ -34,6 +34,15 @@ class Cursor {
   MDB_cursor* c_ = nullptr;
 };
 
+// Bits set in a 16-bit value. __builtin_popcount is a library call on the x86-64 baseline (no
+// POPCNT instruction assumed), and this runs for every candidate the count filter looks at.
+inline uint32_t Popcount16(uint32_t x) {
+  x = x - ((x >> 1) & 0x5555u);
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return (x + (x >> 8)) & 0x1Fu;
+}
+
 bool LanguageMatches(const index::SegRecord& r, const LookupQuery& q) {
   return r.src_lang == q.src_lang && r.tgt_lang == q.tgt_lang &&
          (q.origin_hash == 0 || r.origin_hash == q.origin_hash);
@@ -385,8 +394,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   // Less the unread mask features its posting says it lacks (those are among the unread lists).
   auto shared_at_most = [&](uint64_t p, uint32_t c) {
     const uint32_t n = index::PostingLength(p);
-    const auto lacking =
-        static_cast<uint32_t>(__builtin_popcount(unread_mask & ~index::PostingMask(p) & 0xFFFFu));
+    const uint32_t lacking =
+        unread_mask == 0 ? 0 : Popcount16(unread_mask & ~index::PostingMask(p) & 0xFFFFu);
     return c + (m - std::min(m, cover[n])) - lacking;
   };
   auto passes = [&](uint64_t p, uint32_t c) {
