@@ -1,5 +1,6 @@
 // End-to-end tests of `dhakira match` and `dhakira concordance` on the built binary.
 #include <gtest/gtest.h>
+#include <lmdb.h>
 
 #include <string>
 #include <vector>
@@ -13,7 +14,8 @@ using CliResult = dhakira::test_support::ProcessResult;
 
 class MatchCliTest : public dhakira::test_support::CliTest {
  protected:
-  // Evaluates a Python expression over the JSON lines of `text` (list `docs`); returns what it prints.
+  // Evaluates a Python expression over the JSON lines of `text` (list `docs`); returns what it
+  // prints.
   std::string Py(const std::string& text, const std::string& expr) {
     return PyOnJsonLines(text, expr);
   }
@@ -32,10 +34,12 @@ class MatchCliTest : public dhakira::test_support::CliTest {
 
 TEST_F(MatchCliTest, JsonMatchWithSubstitutedNumber) {
   AddPairs();
-  CliResult r = Dhakira({"match", "قتل ١٥ شخصا في الهجوم", "--src-lang", "ar", "--tgt-lang", "en", "--json"});
+  CliResult r =
+      Dhakira({"match", "قتل ١٥ شخصا في الهجوم", "--src-lang", "ar", "--tgt-lang", "en", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Py(r.out, "len(docs[0]['matches'])"), "1");
-  EXPECT_EQ(Py(r.out, "docs[0]['matches'][0]['target_substituted']"), "15 people were killed in the attack");
+  EXPECT_EQ(Py(r.out, "docs[0]['matches'][0]['target_substituted']"),
+            "15 people were killed in the attack");
   EXPECT_EQ(Py(r.out, "docs[0]['matches'][0]['kind']"), "fuzzy");
   EXPECT_EQ(Py(r.out, "float(docs[0]['matches'][0]['fuzzy'])"), "100.0");
   EXPECT_EQ(Py(r.out, "sorted(docs[0]['matches'][0].keys())"),
@@ -55,7 +59,7 @@ TEST_F(MatchCliTest, HumanOutputMarksDifferingWords) {
 TEST_F(MatchCliTest, BatchModeOneJsonLinePerQuery) {
   AddPairs();
   CliResult r = Dhakira({"match", "--json", "--threshold", "50"},
-                  "أعلن الرئيس عن خطة جديدة\n\nكلام لا علاقة له بأي شيء\n");
+                        "أعلن الرئيس عن خطة جديدة\n\nكلام لا علاقة له بأي شيء\n");
   EXPECT_EQ(r.exit_code, 1);  // the empty line is an error, the others are answered
   EXPECT_EQ(Py(r.out, "len(docs)"), "3");
   EXPECT_EQ(Py(r.out, "docs[0]['matches'][0]['kind']"), "exact");
@@ -63,7 +67,7 @@ TEST_F(MatchCliTest, BatchModeOneJsonLinePerQuery) {
   EXPECT_EQ(Py(r.out, "docs[2]['matches']"), "[]");
   // --brute-force gives the same answers.
   CliResult b = Dhakira({"match", "--json", "--threshold", "50", "--brute-force"},
-                  "أعلن الرئيس عن خطة جديدة\n\nكلام لا علاقة له بأي شيء\n");
+                        "أعلن الرئيس عن خطة جديدة\n\nكلام لا علاقة له بأي شيء\n");
   EXPECT_EQ(b.out, r.out);
 }
 
@@ -73,12 +77,44 @@ TEST_F(MatchCliTest, ConcordanceFindsVariants) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Py(r.out, "len(docs[0]['hits'])"), "1");
   // The span covers the word as written in the TM (with its hamza).
-  EXPECT_EQ(Py(r.out, "(lambda h: h['source'].encode()[h['spans'][0][0]:h['spans'][0][1]].decode())"
-                      "(docs[0]['hits'][0])"),
+  EXPECT_EQ(Py(r.out,
+               "(lambda h: h['source'].encode()[h['spans'][0][0]:h['spans'][0][1]].decode())"
+               "(docs[0]['hits'][0])"),
             "أعلن");
   CliResult t = Dhakira({"concordance", "PRESIDENT", "--side", "target"});
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("[president]"), std::string::npos) << t.out;
+}
+
+// A TM whose fuzzy index an older dhakira wrote (index.meta "format" 1): `dhakira match` opens it
+// read-only, finds no usable index, says so and builds it once, then answers.
+TEST_F(MatchCliTest, OlderIndexIsRebuiltOnceByMatch) {
+  AddPairs();
+  {
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), MDB_SUCCESS);
+    ASSERT_EQ(mdb_env_set_maxdbs(env, 32), MDB_SUCCESS);
+    ASSERT_EQ(mdb_env_open(env, db_.c_str(), 0, 0644), MDB_SUCCESS);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), MDB_SUCCESS);
+    MDB_dbi meta, seg;
+    ASSERT_EQ(mdb_dbi_open(txn, "index.meta", 0, &meta), MDB_SUCCESS);
+    ASSERT_EQ(mdb_dbi_open(txn, "index.seg", MDB_INTEGERKEY, &seg), MDB_SUCCESS);
+    uint32_t old_format = 1;
+    MDB_val k{6, const_cast<char*>("format")}, v{sizeof old_format, &old_format};
+    ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), MDB_SUCCESS);
+    ASSERT_EQ(mdb_drop(txn, seg, 0), MDB_SUCCESS);
+    ASSERT_EQ(mdb_txn_commit(txn), MDB_SUCCESS);
+    mdb_env_close(env);
+  }
+  CliResult r = Dhakira({"match", "أعلن الرئيس عن خطة جديدة", "--threshold", "50"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("building the fuzzy index"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("The president announced a new plan"), std::string::npos) << r.out;
+  CliResult again = Dhakira({"match", "أعلن الرئيس عن خطة جديدة", "--threshold", "50"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err.find("building the fuzzy index"), std::string::npos) << again.err;
+  EXPECT_EQ(again.out, r.out);
 }
 
 TEST_F(MatchCliTest, UsageErrors) {
