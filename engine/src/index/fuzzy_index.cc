@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "match/score.h"
+#include "text/normalizer_internal.h"
 #include "util/hash.h"
 
 namespace dhakira::index {
@@ -390,12 +391,13 @@ StatusOr<FuzzyIndex::PreparedUnit> FuzzyIndex::Prepare(const SegmentPair& unit) 
   {
     DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n,
                              target_normalizers_.Take(unit.tgt_lang));
-    StatusOr<NormalizedText> target = n->Normalize(unit.target);
+    // The store checked the target (well-formed UTF-8, NFC) before any unit reaches the index.
+    StatusOr<std::vector<Token>> target = text_internal::TokenizeCheckedNfc(*n, unit.target);
     target_normalizers_.Return(unit.tgt_lang, std::move(n));
     if (!target.ok()) return target.status();
-    out.target_key_ends.reserve(target->tokens.size());
-    out.target_hashes.reserve(target->tokens.size());
-    for (const Token& t : target->tokens) {
+    out.target_key_ends.reserve(target->size());
+    out.target_hashes.reserve(target->size());
+    for (const Token& t : *target) {
       if (t.type == TokenType::kPlaceholder) continue;
       out.target_keys.append(t.key);
       out.target_key_ends.push_back(static_cast<uint32_t>(out.target_keys.size()));

@@ -162,7 +162,8 @@ class FuzzyIndex {
     std::vector<uint64_t> target_hashes;  // the same for the target keys
   };
   // Thread-safe (normalizers are pooled), so the store's preparing threads run it before the write
-  // transaction, off the single writer's critical path. `unit.source_tokens` must be filled.
+  // transaction, off the single writer's critical path. `unit.source_tokens` must be filled, and
+  // the unit's text checked by the store (well-formed UTF-8 in NFC), as every unit it writes is.
   StatusOr<PreparedUnit> Prepare(const SegmentPair& unit);
   // Indexes `unit` (source_tokens filled). `prepared`: Prepare(unit), or nullptr to compute it
   // here. `old_unit` (same id) is removed first when given.
