@@ -1,11 +1,11 @@
 // End-to-end tests of `dhakira match` and `dhakira concordance` on the built binary.
 #include <gtest/gtest.h>
-#include <lmdb.h>
 
 #include <string>
 #include <vector>
 
 #include "testing/cli_runner.h"
+#include "testing/old_index.h"
 
 namespace {
 
@@ -90,23 +90,7 @@ TEST_F(MatchCliTest, ConcordanceFindsVariants) {
 // read-only, finds no usable index, says so and builds it once, then answers.
 TEST_F(MatchCliTest, OlderIndexIsRebuiltOnceByMatch) {
   AddPairs();
-  {
-    MDB_env* env = nullptr;
-    ASSERT_EQ(mdb_env_create(&env), MDB_SUCCESS);
-    ASSERT_EQ(mdb_env_set_maxdbs(env, 32), MDB_SUCCESS);
-    ASSERT_EQ(mdb_env_open(env, db_.c_str(), 0, 0644), MDB_SUCCESS);
-    MDB_txn* txn = nullptr;
-    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), MDB_SUCCESS);
-    MDB_dbi meta, seg;
-    ASSERT_EQ(mdb_dbi_open(txn, "index.meta", 0, &meta), MDB_SUCCESS);
-    ASSERT_EQ(mdb_dbi_open(txn, "index.seg", MDB_INTEGERKEY, &seg), MDB_SUCCESS);
-    uint32_t old_format = 1;
-    MDB_val k{6, const_cast<char*>("format")}, v{sizeof old_format, &old_format};
-    ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), MDB_SUCCESS);
-    ASSERT_EQ(mdb_drop(txn, seg, 0), MDB_SUCCESS);
-    ASSERT_EQ(mdb_txn_commit(txn), MDB_SUCCESS);
-    mdb_env_close(env);
-  }
+  ASSERT_EQ(dhakira::test_support::DowngradeFuzzyIndex(db_), "");
   CliResult r = Dhakira({"match", "أعلن الرئيس عن خطة جديدة", "--threshold", "50"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("building the fuzzy index"), std::string::npos) << r.err;

@@ -2,7 +2,6 @@
 // numbers substituted, the index kept in step with add/update/delete, indexed == brute force,
 // concordance, bad input.
 #include <gtest/gtest.h>
-#include <lmdb.h>
 
 #include <filesystem>
 #include <random>
@@ -12,6 +11,7 @@
 #include "dhakira/match.h"
 #include "dhakira/store.h"
 #include "dhakira/text.h"
+#include "testing/old_index.h"
 
 namespace dhakira {
 namespace {
@@ -25,17 +25,24 @@ class MatcherTest : public ::testing::Test {
            ("dhakira-match-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
+    Reopen();  // creates it
+  }
+  void TearDown() override {
+    matcher_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // (Re)opens the TM writable, creating it when missing, and a matcher on it.
+  void Reopen() {
+    matcher_.reset();
+    store_.reset();
     auto s = Store::Open(dir_.string());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     auto m = Matcher::Create(store_.get());
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     matcher_ = std::move(*m);
-  }
-  void TearDown() override {
-    matcher_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
   }
 
   uint64_t Add(const std::string& source, const std::string& target, const std::string& origin = "",
@@ -311,14 +318,7 @@ TEST_F(MatcherTest, IndexFollowsMixedBatch) {
 
 TEST_F(MatcherTest, IndexSurvivesReopen) {
   const uint64_t id = Add("تراجعت البورصة بشكل حاد اليوم", "The stock market fell sharply today");
-  matcher_.reset();
-  store_.reset();
-  auto s = Store::Open(dir_.string());
-  ASSERT_TRUE(s.ok()) << s.status().ToString();
-  store_ = std::move(*s);
-  auto m = Matcher::Create(store_.get());
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
-  matcher_ = std::move(*m);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
   auto r = matcher_->Match("تراجعت البورصة بشكل كبير اليوم", Options(70));
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(Ids(*r), std::vector<uint64_t>{id});
@@ -492,25 +492,7 @@ TEST_F(MatcherTest, IndexOfAnOlderFormatIsRebuiltWhenOpenedWritable) {
   Add("قال الرئيس إن الحكومة ستعمل على خفض الأسعار", "The president said");
   matcher_.reset();
   store_.reset();
-  {
-    // Rewrite index.meta's format as an older build would have left it, and empty index.seg (a
-    // lookup over a stale index would then fail), with LMDB directly.
-    MDB_env* env = nullptr;
-    ASSERT_EQ(mdb_env_create(&env), MDB_SUCCESS);
-    ASSERT_EQ(mdb_env_set_maxdbs(env, 32), MDB_SUCCESS);
-    ASSERT_EQ(mdb_env_open(env, dir_.c_str(), 0, 0644), MDB_SUCCESS);
-    MDB_txn* txn = nullptr;
-    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), MDB_SUCCESS);
-    MDB_dbi meta, seg;
-    ASSERT_EQ(mdb_dbi_open(txn, "index.meta", 0, &meta), MDB_SUCCESS);
-    ASSERT_EQ(mdb_dbi_open(txn, "index.seg", MDB_INTEGERKEY, &seg), MDB_SUCCESS);
-    uint32_t old_format = 1;
-    MDB_val k{6, const_cast<char*>("format")}, v{sizeof old_format, &old_format};
-    ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), MDB_SUCCESS);
-    ASSERT_EQ(mdb_drop(txn, seg, 0), MDB_SUCCESS);
-    ASSERT_EQ(mdb_txn_commit(txn), MDB_SUCCESS);
-    mdb_env_close(env);
-  }
+  ASSERT_EQ(test_support::DowngradeFuzzyIndex(dir_.string()), "");
   {
     StoreOptions read_only;
     read_only.read_only = true;
@@ -522,12 +504,7 @@ TEST_F(MatcherTest, IndexOfAnOlderFormatIsRebuiltWhenOpenedWritable) {
     EXPECT_NE(m.status().message().find("open it once writable"), std::string::npos)
         << m.status().ToString();
   }
-  auto s = Store::Open(dir_.string());
-  ASSERT_TRUE(s.ok()) << s.status().ToString();
-  store_ = std::move(*s);
-  auto m = Matcher::Create(store_.get());
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
-  matcher_ = std::move(*m);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
   auto r = matcher_->Match("أعلن وزير الخارجية اليوم عن زيارة إلى حلب", Options(50));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_FALSE(r->matches.empty());
