@@ -582,12 +582,10 @@ Status FuzzyIndex::ChooseMaskFeatures(MDB_txn* txn) {
     }
     total += added;
     added = 0;
-    if (total < kMaskAfterUnits) {
-      uv = Val(&total, sizeof total);
-      urc = mdb_put(txn, meta_, &uk, &uv, 0);
-      if (urc != MDB_SUCCESS) return WriteError(urc, "writing the fuzzy index unit count");
-      continue;
-    }
+    uv = Val(&total, sizeof total);
+    urc = mdb_put(txn, meta_, &uk, &uv, 0);
+    if (urc != MDB_SUCCESS) return WriteError(urc, "writing the fuzzy index unit count");
+    if (total < kMaskAfterUnits) continue;
     // Every source feature of the language, with its list size: the language's vocabulary entries,
     // then each token's occurrence features in index.src. Runs once per language (tens of ms).
     std::vector<std::pair<uint64_t, uint64_t>> sizes;  // (list size, feature)
