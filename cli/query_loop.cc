@@ -24,7 +24,13 @@ Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<Store>* store,
                   ctx.program, ctx.db_path)
            << std::endl;
   store->reset();
-  DHAKIRA_ASSIGN_OR_RETURN(*store, OpenTm(ctx, TmAccess::kWrite));
+  StatusOr<std::unique_ptr<Store>> writable = OpenTm(ctx, TmAccess::kWrite);
+  if (!writable.ok()) {
+    // E.g. a TM on read-only storage: say both what is missing and why it could not be built.
+    return Status::FailedPrecondition(created.status().message() +
+                                      "; building it failed: " + writable.status().ToString());
+  }
+  *store = std::move(*writable);
   DHAKIRA_ASSIGN_OR_RETURN(*matcher, Matcher::Create(store->get()));
   return Status::OK();
 }
