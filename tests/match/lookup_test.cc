@@ -20,6 +20,7 @@
 #include "dhakira/store.h"
 #include "index/index_hook.h"
 #include "store/store_internal.h"
+#include "testing/indexed_tm.h"
 
 namespace dhakira::match {
 namespace {
@@ -86,6 +87,8 @@ LookupQuery QueryNear(const index::SegRecord& rec, std::mt19937& rng) {
   return q;
 }
 
+using test_support::IndexedTm;
+
 class LookupTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -94,12 +97,7 @@ class LookupTest : public ::testing::Test {
             std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
             std::to_string(reinterpret_cast<uintptr_t>(this)));
     fs::remove_all(dir_);
-    auto s = Store::Open(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto m = Matcher::Create(store_.get());  // attaches the fuzzy index
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = std::move(*m);
+    ASSERT_NO_FATAL_FAILURE(tm_.Open(dir_));
 
     // 3000 sources of 4..20 words from 60 words, Zipf-like (word k drawn with weight 1/(k+1)).
     std::mt19937 rng(7);
@@ -122,30 +120,21 @@ class LookupTest : public ::testing::Test {
       p.target = "t " + std::to_string(u);
       batch.Add(std::move(p));
     }
-    auto w = store_->Write(batch, DuplicatePolicy::kKeepBoth);
+    auto w = tm_.store->Write(batch, DuplicatePolicy::kKeepBoth);
     ASSERT_TRUE(w.ok()) << w.status().ToString();
-    lmdb_ = AsLmdbStore(store_.get());
-    ASSERT_NE(lmdb_, nullptr);
-    hook_ = index::FindFuzzyIndex(lmdb_->env());
-    ASSERT_NE(hook_, nullptr);
   }
   void TearDown() override {
-    hook_.reset();
-    matcher_.reset();
-    store_.reset();
+    tm_.Close();
     fs::remove_all(dir_);
   }
 
   fs::path dir_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Matcher> matcher_;
-  LmdbStore* lmdb_ = nullptr;
-  std::shared_ptr<const index::FuzzyIndexHook> hook_;
+  IndexedTm tm_;
 };
 
 TEST_F(LookupTest, IndexedEqualsBruteForceWithoutTopKDenseAndSparse) {
-  const index::FuzzyIndex& idx = hook_->index();
-  Status s = lmdb_->Read([&](MDB_txn* txn) -> Status {
+  const index::FuzzyIndex& idx = tm_.index();
+  Status s = tm_.lmdb->Read([&](MDB_txn* txn) -> Status {
     std::mt19937 rng(11);
     size_t checked = 0, nonempty = 0;
     for (uint64_t id = 1; id <= 3000; id += 37) {
@@ -186,8 +175,8 @@ TEST_F(LookupTest, IndexedEqualsBruteForceWithoutTopKDenseAndSparse) {
 // The list sizes a caller passes (the matcher's table of frequent tokens) only order the lists:
 // sizes that are wrong, as after many writes, must not change what is found.
 TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
-  const index::FuzzyIndex& idx = hook_->index();
-  Status s = lmdb_->Read([&](MDB_txn* txn) -> Status {
+  const index::FuzzyIndex& idx = tm_.index();
+  Status s = tm_.lmdb->Read([&](MDB_txn* txn) -> Status {
     std::mt19937 rng(5);
     size_t checked = 0, nonempty = 0, measured = 0;
     for (uint64_t id = 2; id <= 3000; id += 53) {
@@ -260,28 +249,8 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
   const fs::path dir =
       fs::temp_directory_path() / ("dhakira_lookup_mask_test_" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  std::unique_ptr<Store> store;
-  std::unique_ptr<Matcher> matcher;
-  LmdbStore* lmdb = nullptr;
-  std::shared_ptr<const index::FuzzyIndexHook> hook;
-  const index::FuzzyIndex* idx = nullptr;
-  auto open = [&] {
-    hook.reset();
-    matcher.reset();
-    store.reset();
-    auto opened = Store::Open(dir.string());
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store = std::move(*opened);
-    auto m = Matcher::Create(store.get());  // attaches the fuzzy index
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher = std::move(*m);
-    lmdb = AsLmdbStore(store.get());
-    ASSERT_NE(lmdb, nullptr);
-    hook = index::FindFuzzyIndex(lmdb->env());
-    ASSERT_NE(hook, nullptr);
-    idx = &hook->index();
-  };
-  ASSERT_NO_FATAL_FAILURE(open());
+  IndexedTm tm;
+  ASSERT_NO_FATAL_FAILURE(tm.Open(dir));
 
   std::mt19937 rng(17);
   std::vector<double> weights;
@@ -300,7 +269,7 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
     return p;
   };
   auto write = [&](const WriteBatch& batch) {
-    auto w = store->Write(batch, DuplicatePolicy::kKeepBoth);
+    auto w = tm.store->Write(batch, DuplicatePolicy::kKeepBoth);
     EXPECT_TRUE(w.ok()) << w.status().ToString();
     std::vector<uint64_t> ids;
     if (w.ok()) {
@@ -310,7 +279,8 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
   };
   auto mask_features = [&] {
     std::vector<uint64_t> features;
-    Status s = lmdb->Read([&](MDB_txn* txn) { return idx->MaskFeatures(txn, "en", &features); });
+    Status s =
+        tm.lmdb->Read([&](MDB_txn* txn) { return tm.index().MaskFeatures(txn, "en", &features); });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return features;
   };
@@ -320,7 +290,7 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
   const std::vector<uint64_t> before = write(first);
   ASSERT_EQ(before.size(), index::kMaskAfterUnits - 1);
   EXPECT_TRUE(mask_features().empty()) << "chosen before kMaskAfterUnits units";
-  ASSERT_NO_FATAL_FAILURE(open());  // the count of units goes on in another process
+  ASSERT_NO_FATAL_FAILURE(tm.Open(dir));  // the count of units goes on in another process
   WriteBatch one;
   one.Add(unit(-1));
   ASSERT_EQ(write(one).size(), 1u);
@@ -343,12 +313,12 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
   ASSERT_EQ(write(changes).size(), 600u);
   EXPECT_EQ(mask_features(), chosen) << "mask features must never change once chosen";
 
-  Status s = lmdb->Read([&](MDB_txn* txn) -> Status {
+  Status s = tm.lmdb->Read([&](MDB_txn* txn) -> Status {
     // The masks written: unknown before the choice, exact after it.
     size_t masked = 0, unknown = 0;
     for (uint64_t id : {before[1], before[5000], after[0], after[2], after[1999]}) {
       index::SegRecord rec;
-      DHAKIRA_RETURN_IF_ERROR(idx->GetSeg(txn, id, &rec));
+      DHAKIRA_RETURN_IF_ERROR(tm.index().GetSeg(txn, id, &rec));
       const std::vector<uint64_t> features = index::Features(rec.src, true);
       uint16_t want = 0;
       for (size_t b = 0; b < chosen.size(); ++b) {
@@ -374,18 +344,22 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
       if (k % 37 == 0) ++k;  // not a deleted one
       const uint64_t id = i % 2 == 0 ? before[k] : after[i * 30];
       index::SegRecord rec;
-      DHAKIRA_RETURN_IF_ERROR(idx->GetSeg(txn, id, &rec));
+      DHAKIRA_RETURN_IF_ERROR(tm.index().GetSeg(txn, id, &rec));
       LookupQuery q = QueryNear(rec, rng);
       for (double threshold : {50.0, 70.0, 90.0}) {
         CollectAll want(threshold), got(threshold);
         Searcher brute, searcher;
-        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, *idx, q, threshold, want, nullptr));
-        DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, *idx, q, threshold, got, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(
+            brute.BruteForceSearch(txn, tm.index(), q, threshold, want, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(
+            searcher.IndexedSearch(txn, tm.index(), q, threshold, got, nullptr));
         EXPECT_EQ(got.found(), want.found()) << "unit " << id << ", threshold " << threshold;
         EXPECT_TRUE(searcher.CountersAreClear()) << "unit " << id;
         KeepBest want_top(threshold, 3), got_top(threshold, 3);
-        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, *idx, q, threshold, want_top, nullptr));
-        DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, *idx, q, threshold, got_top, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(
+            brute.BruteForceSearch(txn, tm.index(), q, threshold, want_top, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(
+            searcher.IndexedSearch(txn, tm.index(), q, threshold, got_top, nullptr));
         EXPECT_EQ(got_top.best(), want_top.best()) << "unit " << id << ", threshold " << threshold;
         ++checked;
         nonempty += !want.found().empty();
@@ -396,9 +370,7 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
     return Status::OK();
   });
   ASSERT_TRUE(s.ok()) << s.ToString();
-  matcher.reset();
-  hook.reset();
-  store.reset();
+  tm.Close();
   fs::remove_all(dir);
 }
 

@@ -11,6 +11,7 @@
 #include "dhakira/match.h"
 #include "dhakira/store.h"
 #include "dhakira/text.h"
+#include "testing/indexed_tm.h"
 #include "testing/old_index.h"
 
 namespace dhakira {
@@ -34,16 +35,7 @@ class MatcherTest : public ::testing::Test {
   }
 
   // (Re)opens the TM writable, creating it when missing, and a matcher on it.
-  void Reopen() {
-    matcher_.reset();
-    store_.reset();
-    auto s = Store::Open(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto m = Matcher::Create(store_.get());
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
-    matcher_ = std::move(*m);
-  }
+  void Reopen() { test_support::OpenStoreAndMatcher(dir_, &store_, &matcher_); }
 
   uint64_t Add(const std::string& source, const std::string& target, const std::string& origin = "",
                int64_t changed_at = 0) {
