@@ -231,11 +231,10 @@ class FuzzyIndex {
   void SortPending();
   std::unordered_set<uint64_t> pending_ids_;  // units with postings in pending_
   std::string key_buffer_;
-  std::unordered_map<std::string, std::vector<uint64_t>> masks_;  // committed, by language
-  std::unordered_map<std::string, std::vector<uint64_t>>
-      txn_masks_;  // chosen in the open transaction
-  std::unordered_map<std::string, uint64_t>
-      units_put_;  // units put since the last flush while unmasked, by source language
+  // Mask features by source language: committed, and chosen in the open transaction.
+  std::unordered_map<std::string, std::vector<uint64_t>> masks_, txn_masks_;
+  // Units put since the last flush, by source language, while the language has no mask features.
+  std::unordered_map<std::string, uint64_t> units_put_;
   uint32_t next_token_ = 0;
   bool next_token_loaded_ = false;
   // Target-language normalizers (Prepare runs on several threads).

@@ -557,11 +557,12 @@ struct PreparedOp {
   WriteBatch::Op op = WriteBatch::Op::kAdd;
   SegmentPair pair;
   bool keys = false;  // pair.source_tokens computed
-  bool likely_dup =
-      false;            // a duplicate before the transaction: keys deferred (maybe never needed)
-  bool hashed = false;  // dedup_hash computed
-  uint64_t dedup_hash = 0;  // DedupHash of the prepared pair (its identity fields, final after
-                            // PrepareFields), computed on the preparing threads
+  // A duplicate before the transaction: keys deferred (maybe never needed).
+  bool likely_dup = false;
+  // DedupHash of the prepared pair (its identity fields are final after PrepareFields), computed
+  // once, on the preparing threads; `hashed` says it is set.
+  bool hashed = false;
+  uint64_t dedup_hash = 0;
   // StoreHook::PrepareUnit results, one per hook in hooks_ order (empty when not prepared).
   std::vector<std::unique_ptr<HookPrepared>> hook_data;
 };
@@ -571,8 +572,8 @@ enum class PreparePhase { kFields, kKeys };
 }  // namespace
 
 struct PreparedBatch::Rep {
-  uint64_t owner =
-      0;  // serial_ of the StoreImpl that prepared it (not its address: that may be reused)
+  // serial_ of the StoreImpl that prepared it (not its address: that may be reused).
+  uint64_t owner = 0;
   DuplicatePolicy policy = DuplicatePolicy::kSkip;
   std::vector<PreparedOp> ops;
 };
