@@ -35,26 +35,33 @@ Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<Store>* store,
   return Status::OK();
 }
 
-bool LineBatcher::Next(size_t max_lines, std::vector<std::string>* lines) {
+bool LineBatcher::Next(size_t max_lines, std::vector<std::string>* lines,
+                       std::vector<bool>* too_long) {
   lines->clear();
+  too_long->clear();
   if (max_lines == 0) max_lines = 1;
   std::string line;
   while (lines->size() < max_lines) {
     if (TakeLine(&line)) {
       lines->push_back(std::move(line));
+      too_long->push_back(dropped_);
+      dropped_ = false;
       continue;
     }
     if (eof_) {
-      if (pos_ < buf_.size()) {  // the last line has no newline
+      if (pos_ < buf_.size() || skipping_) {  // the last line has no newline
         line.assign(buf_, pos_, std::string::npos);
         pos_ = buf_.size();
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        lines->push_back(std::move(line));
+        lines->push_back(skipping_ ? std::string() : std::move(line));
+        too_long->push_back(skipping_);
+        skipping_ = dropped_ = false;
       }
       break;
     }
     if (!lines->empty() && !Readable()) break;  // answer what we have rather than wait
     Fill();
+    DropOverlong();
   }
   return !lines->empty();
 }
@@ -62,10 +69,26 @@ bool LineBatcher::Next(size_t max_lines, std::vector<std::string>* lines) {
 bool LineBatcher::TakeLine(std::string* line) {
   const size_t nl = buf_.find('\n', pos_);
   if (nl == std::string::npos) return false;
-  line->assign(buf_, pos_, nl - pos_);
-  if (!line->empty() && line->back() == '\r') line->pop_back();
+  if (skipping_) {  // the end of an overlong line: what is left of it goes too
+    line->clear();
+    skipping_ = false;
+    dropped_ = true;
+  } else if (nl - pos_ > max_line_bytes_ + 1) {  // + 1: a "\r" before the newline
+    line->clear();
+    dropped_ = true;
+  } else {
+    line->assign(buf_, pos_, nl - pos_);
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+  }
   pos_ = nl + 1;
   return true;
+}
+
+void LineBatcher::DropOverlong() {
+  if (buf_.find('\n', pos_) != std::string::npos) return;  // TakeLine will judge the whole line
+  if (!skipping_ && buf_.size() - pos_ <= max_line_bytes_ + 1) return;
+  skipping_ = true;
+  buf_.erase(pos_);
 }
 
 bool LineBatcher::Readable() const {
