@@ -116,18 +116,19 @@ class Runner {
       if (!lex.ok()) return Fail(ctx_, lex.status());
       if (p_.Flag("learn")) {
         // The TM's own pairs sharpen the lexicon: every aligned article improves the next.
+        // Asked for, it must happen: a TM that cannot be opened (a mistyped --db) is an error,
+        // not a silent alignment without what the user expected it to learn.
         auto store = OpenTm(ctx_, TmAccess::kRead);
-        if (store.ok()) {
-          auto snap = (*store)->NewSnapshot();
-          if (!snap.ok()) return Fail(ctx_, snap.status());
-          LearnOptions lo;
-          lo.src_lang = src_lang_;
-          lo.tgt_lang = tgt_lang_;
-          auto learned = LearnLexicon(**snap, lo);
-          if (!learned.ok()) return Fail(ctx_, learned.status());
-          learned_pairs_ = learned->size();
-          if (Status s = lex->Merge(*learned); !s.ok()) return Fail(ctx_, s);
-        }
+        if (!store.ok()) return Fail(ctx_, store.status().WithContext("--learn"));
+        auto snap = (*store)->NewSnapshot();
+        if (!snap.ok()) return Fail(ctx_, snap.status());
+        LearnOptions lo;
+        lo.src_lang = src_lang_;
+        lo.tgt_lang = tgt_lang_;
+        auto learned = LearnLexicon(**snap, lo);
+        if (!learned.ok()) return Fail(ctx_, learned.status());
+        learned_pairs_ = learned->size();
+        if (Status s = lex->Merge(*learned); !s.ok()) return Fail(ctx_, s);
       }
       lexicon = std::make_shared<const Lexicon>(std::move(lex).value());
     }
@@ -150,6 +151,15 @@ class Runner {
     if (!src.ok()) return Fail(ctx_, src.status());
     auto tgt = ReadDocument(job.tgt_path, tgt_lang_, presplit);
     if (!tgt.ok()) return Fail(ctx_, tgt.status());
+    // An article without a sentence is a wrong file (an empty download, a wrong name), not a
+    // document whose every line was dropped or added by the editors.
+    for (const auto& [path, sentences] :
+         {std::pair{&job.src_path, &*src}, {&job.tgt_path, &*tgt}}) {
+      if (sentences->empty()) {
+        return Fail(ctx_,
+                    Status::InvalidArgument("'" + *path + "' is empty: no sentence to align"));
+      }
+    }
     StatusOr<AlignResult> result = Status::Internal("unset");
 #ifdef DHAKIRA_HAVE_SERVICE
     if (client_ != nullptr) {
