@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -19,6 +20,7 @@
 #include <utility>
 
 #include "convert.h"
+#include "request_traits.h"
 #include "dhakira/text.h"
 
 namespace dhakira::service {
@@ -166,57 +168,130 @@ grpc::Status TranslationMemoryService::LookupOne(
   return grpc::Status::OK;
 }
 
+namespace {
+
+// Parses the raw request `in` as `Req` (ParseRequest names a field with invalid UTF-8), runs `handler`
+// on it and serializes its response into `out`.
+template <typename Req, typename Resp, typename Handler>
+grpc::Status RunRaw(const char* rpc, const grpc::ByteBuffer* in, grpc::ByteBuffer* out, Handler&& handler) {
+  grpc::ByteBuffer bytes(*in);  // shares the slices; ParseRequest consumes its argument
+  Req req;
+  grpc::Status gs = ParseRequest(rpc, &bytes, &req);
+  if (!gs.ok()) return gs;
+  Resp resp;
+  gs = handler(&req, &resp);
+  if (!gs.ok()) return gs;
+  bool own = false;
+  return grpc::SerializationTraits<Resp>::Serialize(resp, out, &own);
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* TranslationMemoryService::Lookup(grpc::CallbackServerContext* ctx,
-                                                           const v1::LookupRequest* req,
-                                                           v1::LookupResponse* resp) {
+                                                           const grpc::ByteBuffer* req,
+                                                           grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  grpc::Status gs;
-  if (Abandoned(ctx, &gs)) {
-    reactor->Finish(gs);
-    return reactor;
-  }
-  MatchOptions options;
-  gs = ToMatchOptions(req->options(), options_.max_top, &options);
-  if (gs.ok()) {
-    StatusOr<Pool<Matcher>::Lease> matcher = matchers_.Acquire();
-    gs = matcher.ok() ? LookupOne(**matcher, req->source(), req->previous_source(),
-                                  req->next_source(), options, resp->mutable_matches())
-                      : ToGrpc(matcher.status());
-  }
-  reactor->Finish(gs);
+  reactor->Finish(RunRaw<v1::LookupRequest, v1::LookupResponse>(
+      "Lookup", req, resp, [&](const v1::LookupRequest* r, v1::LookupResponse* out) {
+        return DoLookup(ctx, r, out);
+      }));
   return reactor;
 }
 
-grpc::ServerUnaryReactor* TranslationMemoryService::BatchLookup(grpc::CallbackServerContext* ctx,
-                                                                const v1::BatchLookupRequest* req,
-                                                                v1::BatchLookupResponse* resp) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+grpc::Status TranslationMemoryService::DoLookup(grpc::ServerContextBase* ctx, const v1::LookupRequest* req,
+                                                v1::LookupResponse* resp) {
+  grpc::Status gs;
+  if (Abandoned(ctx, &gs)) return gs;
+  MatchOptions options;
+  gs = ToMatchOptions(req->options(), options_.max_top, &options);
+  if (!gs.ok()) return gs;
+  StatusOr<Pool<Matcher>::Lease> matcher = matchers_.Acquire();
+  if (!matcher.ok()) return ToGrpc(matcher.status());
+  return LookupOne(**matcher, req->source(), req->previous_source(), req->next_source(), options,
+                   resp->mutable_matches());
+}
+
+namespace {
+
+// Whether a call is answered on gRPC's callback thread: a small BatchLookup is (a few milliseconds of
+// matching at most); writes and alignments never are (they may wait for the TM's writer).
+bool RunsInline(const v1::BatchLookupRequest& req) {
+  return req.segments_size() <= TranslationMemoryService::kInlineBatchSegments;
+}
+bool RunsInline(const v1::UpsertRequest&) { return false; }
+bool RunsInline(const v1::AlignRequest&) { return false; }
+
+}  // namespace
+
+template <typename Req, typename Resp, typename Handler>
+void TranslationMemoryService::FinishOffThread(const char* rpc, grpc::ServerUnaryReactor* reactor,
+                                               const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                               Handler handler) {
+  auto request = std::make_shared<Req>();
+  grpc::ByteBuffer bytes(*in);  // shares the slices; ParseRequest consumes its argument
+  grpc::Status parsed = ParseRequest(rpc, &bytes, request.get());
+  if (!parsed.ok()) {
+    reactor->Finish(parsed);
+    return;
+  }
   bool own_thread = false;
-  if (req->segments_size() > kInlineBatchSegments) {
+  if (!RunsInline(*request)) {
     std::lock_guard<std::mutex> lock(batch_threads_mu_);
-    // At the thread limit the batch runs here, as a small one does (slower for the other calls, but
-    // never refused).
+    // At the thread limit the call runs here (slower for the other calls, but never refused).
     if (batch_threads_ < options_.max_threads) {
       ++batch_threads_;
       own_thread = true;
     }
   }
-  if (!own_thread) {
-    reactor->Finish(DoBatchLookup(ctx, req, resp));
-    return reactor;
-  }
-  // ctx, req and resp stay valid until Finish (the call is not done before); `this` outlives the
-  // thread through the destructor's wait.
-  auto run = [this, ctx, req, resp, reactor] {
-    reactor->Finish(DoBatchLookup(ctx, req, resp));
+  // out stays valid until Finish (the call is not done before); `this` outlives the thread through
+  // the destructor's wait.
+  auto run = [this, request, out, reactor, handler, own_thread] {
+    Resp resp;
+    grpc::Status gs = handler(request.get(), &resp);
+    bool own = false;
+    if (gs.ok()) gs = grpc::SerializationTraits<Resp>::Serialize(resp, out, &own);
+    reactor->Finish(gs);
+    if (!own_thread) return;
     std::lock_guard<std::mutex> lock(batch_threads_mu_);
     if (--batch_threads_ == 0) batch_threads_done_.notify_all();
   };
+  if (!own_thread) return run();
   try {
     std::thread(run).detach();
   } catch (const std::system_error&) {  // no thread to be had: run it here
     run();
   }
+}
+
+grpc::ServerUnaryReactor* TranslationMemoryService::BatchLookup(grpc::CallbackServerContext* ctx,
+                                                                const grpc::ByteBuffer* req,
+                                                                grpc::ByteBuffer* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto handler = [this, ctx](const v1::BatchLookupRequest* r, v1::BatchLookupResponse* out) {
+    return DoBatchLookup(ctx, r, out);
+  };
+  FinishOffThread<v1::BatchLookupRequest, v1::BatchLookupResponse>("BatchLookup", reactor, req, resp,
+                                                                   handler);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* TranslationMemoryService::Upsert(grpc::CallbackServerContext* ctx,
+                                                           const grpc::ByteBuffer* req,
+                                                           grpc::ByteBuffer* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  FinishOffThread<v1::UpsertRequest, v1::UpsertResponse>(
+      "Upsert", reactor, req, resp,
+      [this, ctx](const v1::UpsertRequest* r, v1::UpsertResponse* out) { return DoUpsert(ctx, r, out); });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* TranslationMemoryService::Align(grpc::CallbackServerContext* ctx,
+                                                          const grpc::ByteBuffer* req,
+                                                          grpc::ByteBuffer* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  FinishOffThread<v1::AlignRequest, v1::AlignResponse>(
+      "Align", reactor, req, resp,
+      [this, ctx](const v1::AlignRequest* r, v1::AlignResponse* out) { return DoAlign(ctx, r, out); });
   return reactor;
 }
 
@@ -262,10 +337,13 @@ grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ct
 }
 
 grpc::ServerUnaryReactor* TranslationMemoryService::Concordance(grpc::CallbackServerContext* ctx,
-                                                                const v1::ConcordanceRequest* req,
-                                                                v1::ConcordanceResponse* resp) {
+                                                                const grpc::ByteBuffer* req,
+                                                                grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(DoConcordance(ctx, req, resp));
+  reactor->Finish(RunRaw<v1::ConcordanceRequest, v1::ConcordanceResponse>(
+      "Concordance", req, resp, [&](const v1::ConcordanceRequest* r, v1::ConcordanceResponse* out) {
+        return DoConcordance(ctx, r, out);
+      }));
   return reactor;
 }
 
@@ -316,8 +394,8 @@ grpc::Status TranslationMemoryService::DoConcordance(grpc::ServerContextBase* ct
 // ---------------------------------------------------------------------------------------------------------
 // Upsert, Delete, Get
 
-grpc::Status TranslationMemoryService::Upsert(grpc::ServerContext* ctx, const v1::UpsertRequest* req,
-                                              v1::UpsertResponse* resp) {
+grpc::Status TranslationMemoryService::DoUpsert(grpc::ServerContextBase* ctx, const v1::UpsertRequest* req,
+                                                v1::UpsertResponse* resp) {
   grpc::Status gs = CheckWritable("Upsert");
   if (!gs.ok()) return gs;
   if (Abandoned(ctx, &gs)) return gs;
@@ -488,7 +566,15 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
                                               v1::ImportSummary* resp) {
   grpc::Status gs;
   v1::ImportRequest msg;
-  if (!reader->Read(&msg) || msg.part_case() != v1::ImportRequest::kOptions) {
+  // A message that cannot be parsed ends reader->Read() as the end of the stream does; ParseRequest
+  // (which parses on this thread) tells the two apart. Nothing of a stream with such a message is
+  // imported: it would be a truncated file.
+  (void)TakeLastRequestError();
+  if (!reader->Read(&msg)) {
+    std::string bad = TakeLastRequestError();
+    if (!bad.empty()) return Invalid(bad);
+  }
+  if (msg.part_case() != v1::ImportRequest::kOptions) {
     return Invalid("the first Import message must carry the options (ImportRequest.options)");
   }
   const v1::ImportOptions o = msg.options();
@@ -539,7 +625,9 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   if (!st.ok()) return ToGrpc(st);
   uint64_t bytes = 0;
   std::string head;  // first bytes, for format sniffing
+  uint64_t messages = 1;
   while (reader->Read(&msg)) {
+    ++messages;
     if (Abandoned(ctx, &gs)) return gs;
     if (msg.part_case() != v1::ImportRequest::kData) {
       return Invalid("Import: options may only come in the first message");
@@ -553,6 +641,9 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
     if (head.size() < 512) head.append(msg.data(), 0, 512 - head.size());
     st = spool.Write(msg.data());
     if (!st.ok()) return ToGrpc(st);
+  }
+  if (std::string bad = TakeLastRequestError(); !bad.empty()) {
+    return Invalid(bad + " (message " + std::to_string(messages + 1) + " of the stream; nothing imported)");
   }
   if (Abandoned(ctx, &gs)) return gs;
   st = spool.Close();
@@ -744,8 +835,8 @@ v1::EditorialKind EditorialToProto(EditorialKind kind) {
 
 }  // namespace
 
-grpc::Status TranslationMemoryService::Align(grpc::ServerContext* ctx, const v1::AlignRequest* req,
-                                             v1::AlignResponse* resp) {
+grpc::Status TranslationMemoryService::DoAlign(grpc::ServerContextBase* ctx, const v1::AlignRequest* req,
+                                               v1::AlignResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
   if (req->import()) {
