@@ -184,6 +184,8 @@ class ServerImpl final : public Server {
       if (server_ == nullptr) return;
       // Health first, so probes see NOT_SERVING while in-flight calls drain.
       if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) health->Shutdown();
+      // Imports stop in time to answer within the grace (they would run on after gRPC's cancel).
+      service_.BeginShutdown(std::chrono::milliseconds(options_.shutdown_grace_ms));
       server_->Shutdown(std::chrono::system_clock::now() +
                         std::chrono::milliseconds(options_.shutdown_grace_ms));
     });

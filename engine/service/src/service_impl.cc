@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -64,6 +65,41 @@ TranslationMemoryService::TranslationMemoryService(Store* store, const ServerOpt
 TranslationMemoryService::~TranslationMemoryService() {
   std::unique_lock<std::mutex> lock(batch_threads_mu_);
   batch_threads_done_.wait(lock, [this] { return batch_threads_ == 0; });
+}
+
+namespace {
+
+// Moves every thread of this process that is in the SCHED_IDLE class (the import threads) back to
+// the normal class, and a niced one back to nice 0. Best effort: an unprivileged process may be
+// refused (RLIMIT_NICE); then the import only runs when the CPU is otherwise idle, as before.
+void RestoreNormalScheduling() {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    const auto tid = static_cast<pid_t>(std::strtol(entry.path().filename().c_str(), nullptr, 10));
+    if (tid <= 0) continue;
+    if (::sched_getscheduler(tid) == SCHED_IDLE) {
+      sched_param param{};
+      (void)::sched_setscheduler(tid, SCHED_OTHER, &param);
+    }
+    errno = 0;
+    if (::getpriority(PRIO_PROCESS, static_cast<id_t>(tid)) > 0 && errno == 0) {
+      (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 0);
+    }
+  }
+}
+
+}  // namespace
+
+void TranslationMemoryService::BeginShutdown(std::chrono::milliseconds grace) {
+  const auto stop_at = std::chrono::steady_clock::now() + grace / 2;
+  import_stop_at_.store(stop_at.time_since_epoch().count());
+  if (shutting_down_.exchange(true)) return;
+  RestoreNormalScheduling();
+}
+
+bool TranslationMemoryService::ImportMustStop() const {
+  if (!shutting_down_.load()) return false;
+  return std::chrono::steady_clock::now().time_since_epoch().count() >= import_stop_at_.load();
 }
 
 std::vector<std::string> TranslationMemoryService::ImplementedRpcs() {
@@ -538,9 +574,9 @@ std::string Rename(std::string message, const std::string& spool, const std::str
 class CollectingReporter final : public ImportReporter {
  public:
   static constexpr size_t kMaxProblems = 100;
-  CollectingReporter(grpc::ServerContext* ctx, const std::string& spool, const std::string& name,
-                     v1::ImportSummary* out)
-      : ctx_(ctx), spool_(spool), name_(name), out_(out) {}
+  CollectingReporter(grpc::ServerContext* ctx, const TranslationMemoryService* service,
+                     const std::string& spool, const std::string& name, v1::ImportSummary* out)
+      : ctx_(ctx), service_(service), spool_(spool), name_(name), out_(out) {}
   void OnReject(const ImportIssue& issue) override {
     if (static_cast<size_t>(out_->problems_size()) >= kMaxProblems) return;
     v1::ImportProblem* p = out_->add_problems();
@@ -550,10 +586,11 @@ class CollectingReporter final : public ImportReporter {
     p->set_message(Rename(issue.message, spool_, name_));
     p->set_excerpt(issue.excerpt);
   }
-  bool ShouldStop() override { return ctx_->IsCancelled(); }
+  bool ShouldStop() override { return service_->ImportMustStop() || ctx_->IsCancelled(); }
 
  private:
   grpc::ServerContext* ctx_;
+  const TranslationMemoryService* service_;
   const std::string& spool_;
   const std::string& name_;
   v1::ImportSummary* out_;
@@ -667,7 +704,13 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
     if (!vst.ok()) return Invalid("options: " + vst.message());
   }
 
-  CollectingReporter reporter(ctx, spool.path(), name, resp);
+  // gRPC ends the upload early at a shutdown; what was received is not the whole file.
+  if (ShuttingDown()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "Import: the server is shutting down; nothing of " + name +
+                            " was imported (send it again to a running server)");
+  }
+  CollectingReporter reporter(ctx, this, spool.path(), name, resp);
   // The import runs on a thread of its own at lower CPU priority, so that on a small machine
   // lookups keep their latency while it parses and writes (the gRPC thread waits; a pool thread
   // must not keep a lowered priority). The threads it starts (the store prepares large batches on
@@ -695,6 +738,10 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
     std::string message = Rename(err.message(), spool.path(), name);
     // The file is the client's: a damaged one is a bad argument, not data loss on our side.
     if (err.IsCorruption()) return Invalid(message);
+    if (err.code() == Status::Code::kCancelled && ShuttingDown()) {
+      // The message says what the TM holds: the client can send the rest again (duplicates skipped).
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "Import: the server is shutting down: " + message);
+    }
     return grpc::Status(ToGrpc(err).error_code(), message);
   }
   resp->set_read(summary->records_read);

@@ -7,6 +7,8 @@
 #ifndef DHAKIRA_SERVICE_SERVICE_IMPL_H_
 #define DHAKIRA_SERVICE_SERVICE_IMPL_H_
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -120,6 +122,16 @@ class TranslationMemoryService final
   grpc::Status Capabilities(grpc::ServerContext* ctx, const v1::CapabilitiesRequest* req,
                             v1::CapabilitiesResponse* resp) override;
 
+  // The server is shutting down (Server::Shutdown, before gRPC's own shutdown): an import still
+  // reading its upload stops and imports nothing; an import writing stops once half of `grace`
+  // has passed (so that it can answer before gRPC cancels it at the end of the grace), after at
+  // most the batch it is committing; both answer UNAVAILABLE saying what the TM holds. The import
+  // threads leave the idle scheduling class, so a busy machine cannot hold the shutdown back.
+  void BeginShutdown(std::chrono::milliseconds grace);
+  // Whether an import writing now must stop (see BeginShutdown).
+  bool ImportMustStop() const;
+  bool ShuttingDown() const { return shutting_down_.load(); }
+
   // Names of the RPCs this build implements (Capabilities.rpcs).
   static std::vector<std::string> ImplementedRpcs();
 
@@ -130,6 +142,9 @@ class TranslationMemoryService final
 
   Store* store_;
   ServerOptions options_;
+  std::atomic<bool> shutting_down_{false};
+  // When imports stop, as steady_clock ticks (valid once shutting_down_ is set).
+  std::atomic<std::chrono::steady_clock::rep> import_stop_at_{0};
   Pool<Matcher> matchers_;
   grpc::Status DoUpsert(grpc::ServerContextBase* ctx, const v1::UpsertRequest* req,
                         v1::UpsertResponse* resp);
