@@ -102,6 +102,7 @@ TEST(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatWas
   ASSERT_TRUE(committing) << "the import did not start committing within a minute";
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+  RecordProperty("sigterm_to_exit_ms", static_cast<int>(took.count()));
   EXPECT_LE(took.count(), kGraceMs + 2000) << "the server took " << took.count() << " ms to stop";
 
   // Told: UNAVAILABLE, with the pairs committed; the TM holds exactly those.
