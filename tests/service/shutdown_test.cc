@@ -159,5 +159,41 @@ TEST(ShutdownTest, ACancelledImportCommitsAtMostTheBatchThatWasCommitting) {
   EXPECT_LT(stats->segments, 200000u);
 }
 
+TEST(ShutdownTest, AStalledUploadIsCancelledAndNothingOfItImported) {
+  test_support::TempDir tmp;
+  ASSERT_TRUE(tmp.ok());
+  auto store = Store::Open(tmp.path() + "/tm");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ServerOptions options;
+  options.socket_path = tmp.path() + "/s.sock";
+  options.spool_dir = tmp.path();
+  options.import_idle_timeout_ms = 300;
+  auto server = Server::Start(store->get(), options);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  auto stub = v1::TranslationMemory::NewStub(
+      grpc::CreateChannel((*server)->addresses()[0], grpc::InsecureChannelCredentials()));
+
+  grpc::ClientContext ctx;
+  v1::ImportSummary summary;
+  auto writer = stub->Import(&ctx, &summary);
+  v1::ImportRequest first;
+  first.mutable_options()->set_format(v1::FILE_FORMAT_TSV);
+  first.mutable_options()->set_src_lang("ar");
+  first.mutable_options()->set_tgt_lang("en");
+  ASSERT_TRUE(writer->Write(first));
+  v1::ImportRequest chunk;
+  chunk.set_data(Tsv(100));
+  ASSERT_TRUE(writer->Write(chunk));
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the client stalls, its stream open
+  // The server has given up on the call by now (it does not wait for the client to end it).
+  EXPECT_FALSE(writer->Write(chunk));
+  writer->WritesDone();
+  grpc::Status st = writer->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::CANCELLED) << st.error_message();
+  auto stats = (*store)->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->segments, 0u);
+}
+
 }  // namespace
 }  // namespace dhakira

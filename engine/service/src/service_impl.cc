@@ -570,6 +570,48 @@ std::string Rename(std::string message, const std::string& spool, const std::str
   return message;
 }
 
+// Cancels the call when Feed() has not been called for `timeout`: a client that stops sending in the
+// middle of an upload (without closing its stream) must not hold a server thread for ever.
+class StallWatchdog {
+ public:
+  StallWatchdog(grpc::ServerContext* ctx, std::chrono::milliseconds timeout)
+      : thread_([this, ctx, timeout] {
+          std::unique_lock<std::mutex> lock(mu_);
+          while (!done_) {
+            if (cv_.wait_for(lock, timeout, [this] { return done_ || fed_; })) {
+              fed_ = false;
+              continue;
+            }
+            fired_ = true;
+            ctx->TryCancel();
+            return;
+          }
+        }) {}
+  ~StallWatchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  void Feed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    fed_ = true;
+    cv_.notify_one();
+  }
+  bool fired() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fired_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false, fed_ = false, fired_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
 // Collects the first rejects for the summary; stops the import when the client gives up.
 class CollectingReporter final : public ImportReporter {
  public:
@@ -663,21 +705,31 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   uint64_t bytes = 0;
   std::string head;  // first bytes, for format sniffing
   uint64_t messages = 1;
-  while (reader->Read(&msg)) {
-    ++messages;
-    if (Abandoned(ctx, &gs)) return gs;
-    if (msg.part_case() != v1::ImportRequest::kData) {
-      return Invalid("Import: options may only come in the first message");
+  {
+    StallWatchdog watchdog(ctx, std::chrono::milliseconds(options_.import_idle_timeout_ms));
+    while (reader->Read(&msg)) {
+      watchdog.Feed();
+      ++messages;
+      if (Abandoned(ctx, &gs)) return gs;
+      if (msg.part_case() != v1::ImportRequest::kData) {
+        return Invalid("Import: options may only come in the first message");
+      }
+      bytes += msg.data().size();
+      if (options_.max_import_bytes != 0 && bytes > options_.max_import_bytes) {
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            name + ": larger than the server's import limit of " +
+                                std::to_string(options_.max_import_bytes) + " bytes");
+      }
+      if (head.size() < 512) head.append(msg.data(), 0, 512 - head.size());
+      st = spool.Write(msg.data());
+      if (!st.ok()) return ToGrpc(st);
     }
-    bytes += msg.data().size();
-    if (options_.max_import_bytes != 0 && bytes > options_.max_import_bytes) {
-      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          name + ": larger than the server's import limit of " +
-                              std::to_string(options_.max_import_bytes) + " bytes");
+    if (watchdog.fired()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED,
+                          "Import: " + name + ": nothing received for " +
+                              std::to_string(options_.import_idle_timeout_ms) +
+                              " ms; the upload was cancelled and nothing of it imported");
     }
-    if (head.size() < 512) head.append(msg.data(), 0, 512 - head.size());
-    st = spool.Write(msg.data());
-    if (!st.ok()) return ToGrpc(st);
   }
   if (std::string bad = TakeLastRequestError(); !bad.empty()) {
     return Invalid(bad + " (message " + std::to_string(messages + 1) + " of the stream; nothing imported)");
