@@ -195,5 +195,38 @@ TEST(ShutdownTest, AStalledUploadIsCancelledAndNothingOfItImported) {
   EXPECT_EQ(stats->segments, 0u);
 }
 
+TEST(ShutdownTest, AnImportNearItsDeadlineStopsAndTellsWhatWasCommitted) {
+  test_support::TempDir tmp;
+  ASSERT_TRUE(tmp.ok());
+  StoreOptions so;
+  so.sync = false;
+  auto store = Store::Open(tmp.path() + "/tm", so);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ServerOptions options;
+  options.socket_path = tmp.path() + "/s.sock";
+  options.spool_dir = tmp.path();
+  options.import_sched_idle = false;
+  options.import_nice = 0;
+  auto server = Server::Start(store->get(), options);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  auto stub = v1::TranslationMemory::NewStub(
+      grpc::CreateChannel((*server)->addresses()[0], grpc::InsecureChannelCredentials()));
+
+  const std::string data = Tsv(400000);  // more than the server imports in the deadline
+  std::atomic<bool> sent{false};
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(4));
+  const grpc::Status told = Upload(stub.get(), &ctx, 5000, data, &sent);
+  EXPECT_EQ(told.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << told.error_message();
+  std::smatch m;
+  const std::string message = told.error_message();
+  ASSERT_TRUE(
+      std::regex_search(message, m, std::regex("(\\d+) added, 0 updated, 0 duplicates skipped")))
+      << message;
+  auto stats = (*store)->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->segments, std::stoull(m[1].str())) << message;
+}
+
 }  // namespace
 }  // namespace dhakira

@@ -628,11 +628,32 @@ class CollectingReporter final : public ImportReporter {
     p->set_message(Rename(issue.message, spool_, name_));
     p->set_excerpt(issue.excerpt);
   }
-  bool ShouldStop() override { return service_->ImportMustStop() || ctx_->IsCancelled(); }
+  bool ShouldStop() override {
+    if (stop_by_ != std::chrono::system_clock::time_point::max() &&
+        std::chrono::system_clock::now() >= stop_by_) {
+      deadline_near_ = true;
+      return true;
+    }
+    return service_->ImportMustStop() || ctx_->IsCancelled();
+  }
+  // The import stops when the call has this long left before its deadline, so that the client is
+  // still there to be told what was committed (after the deadline it would hear only
+  // DEADLINE_EXCEEDED from its own side): a quarter of the time left now, at most 2 s.
+  void StopBeforeDeadline() {
+    const auto deadline = ctx_->deadline();
+    const auto now = std::chrono::system_clock::now();
+    if (deadline == std::chrono::system_clock::time_point::max() || deadline <= now) return;
+    const auto reserve = std::min<std::chrono::system_clock::duration>((deadline - now) / 4,
+                                                                       std::chrono::seconds(2));
+    stop_by_ = deadline - reserve;
+  }
+  bool deadline_near() const { return deadline_near_; }
 
  private:
   grpc::ServerContext* ctx_;
   const TranslationMemoryService* service_;
+  std::chrono::system_clock::time_point stop_by_ = std::chrono::system_clock::time_point::max();
+  bool deadline_near_ = false;
   const std::string& spool_;
   const std::string& name_;
   v1::ImportSummary* out_;
@@ -763,6 +784,7 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
                             " was imported (send it again to a running server)");
   }
   CollectingReporter reporter(ctx, this, spool.path(), name, resp);
+  reporter.StopBeforeDeadline();
   // The import runs on a thread of its own at lower CPU priority, so that on a small machine
   // lookups keep their latency while it parses and writes (the gRPC thread waits; a pool thread
   // must not keep a lowered priority). The threads it starts (the store prepares large batches on
@@ -790,6 +812,10 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
     std::string message = Rename(err.message(), spool.path(), name);
     // The file is the client's: a damaged one is a bad argument, not data loss on our side.
     if (err.IsCorruption()) return Invalid(message);
+    if (err.code() == Status::Code::kCancelled && reporter.deadline_near()) {
+      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                          "Import: stopped before the call's deadline: " + message);
+    }
     if (err.code() == Status::Code::kCancelled && ShuttingDown()) {
       // The message says what the TM holds: the client can send the rest again (duplicates skipped).
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "Import: the server is shutting down: " + message);
