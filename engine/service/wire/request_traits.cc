@@ -38,11 +38,7 @@ std::string FindBadString(CodedInputStream* in, const Descriptor* type, const st
     }
     std::string path = prefix + field->name();
     const int index = seen[number]++;
-    if (field->is_map()) {
-      path += "[" + std::to_string(index) + "]";
-    } else if (field->is_repeated()) {
-      path += "[" + std::to_string(index) + "]";
-    }
+    if (field->is_repeated()) path += "[" + std::to_string(index) + "]";  // maps too: [i].key
     std::string value;
     uint32_t size = 0;
     if (!in->ReadVarint32(&size) || !in->ReadString(&value, static_cast<int>(size))) return "";
