@@ -26,6 +26,11 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
       .Value("max-query-bytes", "N", "longest lookup or concordance text in bytes",
              std::to_string(defaults.max_query_bytes))
       .Value("max-batch", "N", "most segments per batch lookup", std::to_string(defaults.max_batch_segments))
+      .Value("max-import-bytes", "N", "largest streamed import in bytes (0: no limit; it is spooled to disk)",
+             std::to_string(defaults.max_import_bytes))
+      .Value("import-idle-ms", "N",
+             "an import upload that sends nothing for this long is cancelled, in milliseconds",
+             std::to_string(defaults.import_idle_timeout_ms))
       .Value("threads", "N", "most calls served at once", std::to_string(defaults.max_threads))
       .Value("import-priority", "idle|low|normal",
              "CPU priority of imports sent to the server: idle (they run only when no lookup wants the "
@@ -52,6 +57,10 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
   options.max_query_bytes = v;
   if (!p.GetUint(ctx, "max-batch", &v, &code)) return code;
   options.max_batch_segments = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
+  if (!p.GetUint(ctx, "max-import-bytes", &v, &code)) return code;
+  options.max_import_bytes = v;
+  if (!p.GetUint(ctx, "import-idle-ms", &v, &code)) return code;
+  options.import_idle_timeout_ms = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
   if (!p.GetUint(ctx, "threads", &v, &code)) return code;
   options.max_threads = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
   if (!p.GetUint(ctx, "grace-ms", &v, &code)) return code;

@@ -148,5 +148,29 @@ TEST_F(CliServiceTest, ImportPriorityIsCheckedAndEachValueServesImports) {
   }
 }
 
+TEST_F(CliServiceTest, ImportLimitsAreOptionsOfServe) {
+  ProcessResult bad = Cli({"--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock",
+                           "--import-idle-ms", "5"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("import_idle_timeout_ms: 5 is outside"), std::string::npos) << bad.out;
+
+  const std::string sock = dir_ + "/s.sock";
+  test_support::BackgroundProcess serve(
+      {DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket", sock, "--max-import-bytes", "40"},
+      test_support::BackgroundOptions{.pipe_stdout = true});
+  ASSERT_TRUE(serve.running());
+  ASSERT_EQ(serve.ReadLine(), "listening unix:" + sock);
+  const std::string tsv =
+      tmp_.Write("pairs.tsv", "ارتفعت الأسعار\tPrices rose\nانتهى الاجتماع\tThe meeting ended\n");
+  ProcessResult imported =
+      Cli({"--server", "unix:" + sock, "import", tsv, "--src-lang", "ar", "--tgt-lang", "en"});
+  EXPECT_EQ(imported.exit_code, 1) << imported.out;
+  EXPECT_NE(imported.out.find("larger than the server's import limit of 40 bytes"), std::string::npos)
+      << imported.out;
+  ProcessResult stats = Cli({"--server", "unix:" + sock, "stats", "--json"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.out;
+  EXPECT_NE(stats.out.find("\"segments\":0"), std::string::npos) << stats.out;
+}
+
 }  // namespace
 }  // namespace dhakira

@@ -253,6 +253,20 @@ TEST_F(ImportTest, ExportStreamsWhatWasImported) {
   }
 }
 
+TEST_F(ImportTest, BatchSizeZeroIsTheEngineDefault) {
+  // The proto documents 0 as the engine's ImportOptions::batch_size: one batch more than that many
+  // pairs takes two transactions, and exactly that many takes one.
+  const uint32_t batch = ImportOptions().batch_size;
+  v1::ImportOptions options;
+  options.set_format(v1::FILE_FORMAT_TSV);
+  options.set_src_lang("ar");
+  options.set_tgt_lang("en");
+  v1::ImportSummary summary;
+  ASSERT_TRUE(Upload(options, Tsv(static_cast<int>(batch) + 1), &summary).ok());
+  EXPECT_EQ(summary.added(), batch + 1);
+  EXPECT_EQ(summary.batches_committed(), 2u);
+}
+
 TEST_F(ImportTest, BadUploadsAreNamedErrors) {
   v1::ImportSummary summary;
   {

@@ -139,6 +139,17 @@ TEST_F(ServerTest, NonSocketFileIsNotReplaced) {
   EXPECT_EQ(content, "precious");
 }
 
+TEST_F(ServerTest, SocketThatCannotBeCreatedNamesTheReason) {
+  // /proc is a directory no one can create files in (not even root, whom permissions do not stop).
+  options_.socket_path = "/proc/dhakira-test.sock";
+  auto server = Server::Start(store_.get(), options_);
+  ASSERT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), Status::Code::kIOError);
+  EXPECT_NE(server.status().message().find("socket /proc/dhakira-test.sock: cannot create it: "),
+            std::string::npos)
+      << server.status().message();
+}
+
 TEST_F(ServerTest, BadOptionsAreNamed) {
   struct Case {
     const char* field;

@@ -105,7 +105,8 @@ class ImportReporter {
   virtual void OnReject(const ImportIssue& issue) {}
   virtual void OnWarning(const ImportIssue& issue) {}
   virtual void OnProgress(const ImportProgress& progress) {}
-  // Polled between batches: true stops the import after the current batch commits (Cancelled status).
+  // Polled every few hundred records: true stops the import (Cancelled status saying what was
+  // committed). Only a batch already committing completes; the batches read after it are not written.
   virtual bool ShouldStop() { return false; }
 };
 

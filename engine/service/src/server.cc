@@ -66,6 +66,25 @@ Status ClaimSocketPath(const std::string& path) {
   return Status::OK();
 }
 
+// Binds a socket at `path` (free) and removes it again, so that a directory we may not create it in
+// (read-only, not writable, not a real directory) is reported with the system's reason, not as
+// gRPC's "no address added".
+Status ProbeSocketPath(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::IOError("socket " + path + ": socket(): " + Errno(errno));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  const mode_t old_mask = ::umask(0177);
+  const int rc = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  const int err = errno;
+  ::umask(old_mask);
+  ::close(fd);
+  if (rc != 0) return Status::IOError("socket " + path + ": cannot create it: " + Errno(err));
+  ::unlink(path.c_str());
+  return Status::OK();
+}
+
 // Loopback only: the service has no authentication, so it must not be reachable from the network.
 Status CheckLoopback(const std::string& address) {
   const size_t colon = address.rfind(':');
@@ -114,6 +133,7 @@ class ServerImpl final : public Server {
                                 " does not exist");
       }
       DHAKIRA_RETURN_IF_ERROR(ClaimSocketPath(socket_path_));
+      DHAKIRA_RETURN_IF_ERROR(ProbeSocketPath(socket_path_));
     }
     if (!options_.listen_address.empty()) DHAKIRA_RETURN_IF_ERROR(CheckLoopback(options_.listen_address));
 
@@ -184,6 +204,8 @@ class ServerImpl final : public Server {
       if (server_ == nullptr) return;
       // Health first, so probes see NOT_SERVING while in-flight calls drain.
       if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) health->Shutdown();
+      // Imports stop in time to answer within the grace (they would run on after gRPC's cancel).
+      service_.BeginShutdown(std::chrono::milliseconds(options_.shutdown_grace_ms));
       server_->Shutdown(std::chrono::system_clock::now() +
                         std::chrono::milliseconds(options_.shutdown_grace_ms));
     });
@@ -236,6 +258,10 @@ Status ServerOptions::Validate() const {
   }
   if (import_nice < 0 || import_nice > 19) {
     return Status::InvalidArgument("import_nice: " + std::to_string(import_nice) + " is outside 0 .. 19");
+  }
+  if (import_idle_timeout_ms < 100 || import_idle_timeout_ms > 3'600'000) {
+    return Status::InvalidArgument("import_idle_timeout_ms: " + std::to_string(import_idle_timeout_ms) +
+                                   " is outside 100 .. 3600000");
   }
   if (shutdown_grace_ms > 3'600'000) {
     return Status::InvalidArgument("shutdown_grace_ms: " + std::to_string(shutdown_grace_ms) +

@@ -11,7 +11,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -19,6 +21,7 @@
 #include <utility>
 
 #include "convert.h"
+#include "request_traits.h"
 #include "dhakira/text.h"
 
 namespace dhakira::service {
@@ -62,6 +65,41 @@ TranslationMemoryService::TranslationMemoryService(Store* store, const ServerOpt
 TranslationMemoryService::~TranslationMemoryService() {
   std::unique_lock<std::mutex> lock(batch_threads_mu_);
   batch_threads_done_.wait(lock, [this] { return batch_threads_ == 0; });
+}
+
+namespace {
+
+// Moves every thread of this process that is in the SCHED_IDLE class (the import threads) back to
+// the normal class, and a niced one back to nice 0. Best effort: an unprivileged process may be
+// refused (RLIMIT_NICE); then the import only runs when the CPU is otherwise idle, as before.
+void RestoreNormalScheduling() {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    const auto tid = static_cast<pid_t>(std::strtol(entry.path().filename().c_str(), nullptr, 10));
+    if (tid <= 0) continue;
+    if (::sched_getscheduler(tid) == SCHED_IDLE) {
+      sched_param param{};
+      (void)::sched_setscheduler(tid, SCHED_OTHER, &param);
+    }
+    errno = 0;
+    if (::getpriority(PRIO_PROCESS, static_cast<id_t>(tid)) > 0 && errno == 0) {
+      (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 0);
+    }
+  }
+}
+
+}  // namespace
+
+void TranslationMemoryService::BeginShutdown(std::chrono::milliseconds grace) {
+  const auto stop_at = std::chrono::steady_clock::now() + grace / 2;
+  import_stop_at_.store(stop_at.time_since_epoch().count());
+  if (shutting_down_.exchange(true)) return;
+  RestoreNormalScheduling();
+}
+
+bool TranslationMemoryService::ImportMustStop() const {
+  if (!shutting_down_.load()) return false;
+  return std::chrono::steady_clock::now().time_since_epoch().count() >= import_stop_at_.load();
 }
 
 std::vector<std::string> TranslationMemoryService::ImplementedRpcs() {
@@ -166,57 +204,130 @@ grpc::Status TranslationMemoryService::LookupOne(
   return grpc::Status::OK;
 }
 
+namespace {
+
+// Parses the raw request `in` as `Req` (ParseRequest names a field with invalid UTF-8), runs `handler`
+// on it and serializes its response into `out`.
+template <typename Req, typename Resp, typename Handler>
+grpc::Status RunRaw(const char* rpc, const grpc::ByteBuffer* in, grpc::ByteBuffer* out, Handler&& handler) {
+  grpc::ByteBuffer bytes(*in);  // shares the slices; ParseRequest consumes its argument
+  Req req;
+  grpc::Status gs = ParseRequest(rpc, &bytes, &req);
+  if (!gs.ok()) return gs;
+  Resp resp;
+  gs = handler(&req, &resp);
+  if (!gs.ok()) return gs;
+  bool own = false;
+  return grpc::SerializationTraits<Resp>::Serialize(resp, out, &own);
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* TranslationMemoryService::Lookup(grpc::CallbackServerContext* ctx,
-                                                           const v1::LookupRequest* req,
-                                                           v1::LookupResponse* resp) {
+                                                           const grpc::ByteBuffer* req,
+                                                           grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  grpc::Status gs;
-  if (Abandoned(ctx, &gs)) {
-    reactor->Finish(gs);
-    return reactor;
-  }
-  MatchOptions options;
-  gs = ToMatchOptions(req->options(), options_.max_top, &options);
-  if (gs.ok()) {
-    StatusOr<Pool<Matcher>::Lease> matcher = matchers_.Acquire();
-    gs = matcher.ok() ? LookupOne(**matcher, req->source(), req->previous_source(),
-                                  req->next_source(), options, resp->mutable_matches())
-                      : ToGrpc(matcher.status());
-  }
-  reactor->Finish(gs);
+  reactor->Finish(RunRaw<v1::LookupRequest, v1::LookupResponse>(
+      "Lookup", req, resp, [&](const v1::LookupRequest* r, v1::LookupResponse* out) {
+        return DoLookup(ctx, r, out);
+      }));
   return reactor;
 }
 
-grpc::ServerUnaryReactor* TranslationMemoryService::BatchLookup(grpc::CallbackServerContext* ctx,
-                                                                const v1::BatchLookupRequest* req,
-                                                                v1::BatchLookupResponse* resp) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+grpc::Status TranslationMemoryService::DoLookup(grpc::ServerContextBase* ctx, const v1::LookupRequest* req,
+                                                v1::LookupResponse* resp) {
+  grpc::Status gs;
+  if (Abandoned(ctx, &gs)) return gs;
+  MatchOptions options;
+  gs = ToMatchOptions(req->options(), options_.max_top, &options);
+  if (!gs.ok()) return gs;
+  StatusOr<Pool<Matcher>::Lease> matcher = matchers_.Acquire();
+  if (!matcher.ok()) return ToGrpc(matcher.status());
+  return LookupOne(**matcher, req->source(), req->previous_source(), req->next_source(), options,
+                   resp->mutable_matches());
+}
+
+namespace {
+
+// Whether a call is answered on gRPC's callback thread: a small BatchLookup is (a few milliseconds of
+// matching at most); writes and alignments never are (they may wait for the TM's writer).
+bool RunsInline(const v1::BatchLookupRequest& req) {
+  return req.segments_size() <= TranslationMemoryService::kInlineBatchSegments;
+}
+bool RunsInline(const v1::UpsertRequest&) { return false; }
+bool RunsInline(const v1::AlignRequest&) { return false; }
+
+}  // namespace
+
+template <typename Req, typename Resp, typename Handler>
+void TranslationMemoryService::FinishOffThread(const char* rpc, grpc::ServerUnaryReactor* reactor,
+                                               const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                               Handler handler) {
+  auto request = std::make_shared<Req>();
+  grpc::ByteBuffer bytes(*in);  // shares the slices; ParseRequest consumes its argument
+  grpc::Status parsed = ParseRequest(rpc, &bytes, request.get());
+  if (!parsed.ok()) {
+    reactor->Finish(parsed);
+    return;
+  }
   bool own_thread = false;
-  if (req->segments_size() > kInlineBatchSegments) {
+  if (!RunsInline(*request)) {
     std::lock_guard<std::mutex> lock(batch_threads_mu_);
-    // At the thread limit the batch runs here, as a small one does (slower for the other calls, but
-    // never refused).
+    // At the thread limit the call runs here (slower for the other calls, but never refused).
     if (batch_threads_ < options_.max_threads) {
       ++batch_threads_;
       own_thread = true;
     }
   }
-  if (!own_thread) {
-    reactor->Finish(DoBatchLookup(ctx, req, resp));
-    return reactor;
-  }
-  // ctx, req and resp stay valid until Finish (the call is not done before); `this` outlives the
-  // thread through the destructor's wait.
-  auto run = [this, ctx, req, resp, reactor] {
-    reactor->Finish(DoBatchLookup(ctx, req, resp));
+  // out stays valid until Finish (the call is not done before); `this` outlives the thread through
+  // the destructor's wait.
+  auto run = [this, request, out, reactor, handler, own_thread] {
+    Resp resp;
+    grpc::Status gs = handler(request.get(), &resp);
+    bool own = false;
+    if (gs.ok()) gs = grpc::SerializationTraits<Resp>::Serialize(resp, out, &own);
+    reactor->Finish(gs);
+    if (!own_thread) return;
     std::lock_guard<std::mutex> lock(batch_threads_mu_);
     if (--batch_threads_ == 0) batch_threads_done_.notify_all();
   };
+  if (!own_thread) return run();
   try {
     std::thread(run).detach();
   } catch (const std::system_error&) {  // no thread to be had: run it here
     run();
   }
+}
+
+grpc::ServerUnaryReactor* TranslationMemoryService::BatchLookup(grpc::CallbackServerContext* ctx,
+                                                                const grpc::ByteBuffer* req,
+                                                                grpc::ByteBuffer* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto handler = [this, ctx](const v1::BatchLookupRequest* r, v1::BatchLookupResponse* out) {
+    return DoBatchLookup(ctx, r, out);
+  };
+  FinishOffThread<v1::BatchLookupRequest, v1::BatchLookupResponse>("BatchLookup", reactor, req, resp,
+                                                                   handler);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* TranslationMemoryService::Upsert(grpc::CallbackServerContext* ctx,
+                                                           const grpc::ByteBuffer* req,
+                                                           grpc::ByteBuffer* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  FinishOffThread<v1::UpsertRequest, v1::UpsertResponse>(
+      "Upsert", reactor, req, resp,
+      [this, ctx](const v1::UpsertRequest* r, v1::UpsertResponse* out) { return DoUpsert(ctx, r, out); });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* TranslationMemoryService::Align(grpc::CallbackServerContext* ctx,
+                                                          const grpc::ByteBuffer* req,
+                                                          grpc::ByteBuffer* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  FinishOffThread<v1::AlignRequest, v1::AlignResponse>(
+      "Align", reactor, req, resp,
+      [this, ctx](const v1::AlignRequest* r, v1::AlignResponse* out) { return DoAlign(ctx, r, out); });
   return reactor;
 }
 
@@ -262,10 +373,13 @@ grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ct
 }
 
 grpc::ServerUnaryReactor* TranslationMemoryService::Concordance(grpc::CallbackServerContext* ctx,
-                                                                const v1::ConcordanceRequest* req,
-                                                                v1::ConcordanceResponse* resp) {
+                                                                const grpc::ByteBuffer* req,
+                                                                grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(DoConcordance(ctx, req, resp));
+  reactor->Finish(RunRaw<v1::ConcordanceRequest, v1::ConcordanceResponse>(
+      "Concordance", req, resp, [&](const v1::ConcordanceRequest* r, v1::ConcordanceResponse* out) {
+        return DoConcordance(ctx, r, out);
+      }));
   return reactor;
 }
 
@@ -316,8 +430,8 @@ grpc::Status TranslationMemoryService::DoConcordance(grpc::ServerContextBase* ct
 // ---------------------------------------------------------------------------------------------------------
 // Upsert, Delete, Get
 
-grpc::Status TranslationMemoryService::Upsert(grpc::ServerContext* ctx, const v1::UpsertRequest* req,
-                                              v1::UpsertResponse* resp) {
+grpc::Status TranslationMemoryService::DoUpsert(grpc::ServerContextBase* ctx, const v1::UpsertRequest* req,
+                                                v1::UpsertResponse* resp) {
   grpc::Status gs = CheckWritable("Upsert");
   if (!gs.ok()) return gs;
   if (Abandoned(ctx, &gs)) return gs;
@@ -456,13 +570,55 @@ std::string Rename(std::string message, const std::string& spool, const std::str
   return message;
 }
 
+// Cancels the call when Feed() has not been called for `timeout`: a client that stops sending in the
+// middle of an upload (without closing its stream) must not hold a server thread for ever.
+class StallWatchdog {
+ public:
+  StallWatchdog(grpc::ServerContext* ctx, std::chrono::milliseconds timeout)
+      : thread_([this, ctx, timeout] {
+          std::unique_lock<std::mutex> lock(mu_);
+          while (!done_) {
+            if (cv_.wait_for(lock, timeout, [this] { return done_ || fed_; })) {
+              fed_ = false;
+              continue;
+            }
+            fired_ = true;
+            ctx->TryCancel();
+            return;
+          }
+        }) {}
+  ~StallWatchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  void Feed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    fed_ = true;
+    cv_.notify_one();
+  }
+  bool fired() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fired_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false, fed_ = false, fired_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
 // Collects the first rejects for the summary; stops the import when the client gives up.
 class CollectingReporter final : public ImportReporter {
  public:
   static constexpr size_t kMaxProblems = 100;
-  CollectingReporter(grpc::ServerContext* ctx, const std::string& spool, const std::string& name,
-                     v1::ImportSummary* out)
-      : ctx_(ctx), spool_(spool), name_(name), out_(out) {}
+  CollectingReporter(grpc::ServerContext* ctx, const TranslationMemoryService* service,
+                     const std::string& spool, const std::string& name, v1::ImportSummary* out)
+      : ctx_(ctx), service_(service), spool_(spool), name_(name), out_(out) {}
   void OnReject(const ImportIssue& issue) override {
     if (static_cast<size_t>(out_->problems_size()) >= kMaxProblems) return;
     v1::ImportProblem* p = out_->add_problems();
@@ -472,10 +628,32 @@ class CollectingReporter final : public ImportReporter {
     p->set_message(Rename(issue.message, spool_, name_));
     p->set_excerpt(issue.excerpt);
   }
-  bool ShouldStop() override { return ctx_->IsCancelled(); }
+  bool ShouldStop() override {
+    if (stop_by_ != std::chrono::system_clock::time_point::max() &&
+        std::chrono::system_clock::now() >= stop_by_) {
+      deadline_near_ = true;
+      return true;
+    }
+    return service_->ImportMustStop() || ctx_->IsCancelled();
+  }
+  // The import stops when the call has this long left before its deadline, so that the client is
+  // still there to be told what was committed (after the deadline it would hear only
+  // DEADLINE_EXCEEDED from its own side): a quarter of the time left now, at most 2 s.
+  void StopBeforeDeadline() {
+    const auto deadline = ctx_->deadline();
+    const auto now = std::chrono::system_clock::now();
+    if (deadline == std::chrono::system_clock::time_point::max() || deadline <= now) return;
+    const auto reserve = std::min<std::chrono::system_clock::duration>((deadline - now) / 4,
+                                                                       std::chrono::seconds(2));
+    stop_by_ = deadline - reserve;
+  }
+  bool deadline_near() const { return deadline_near_; }
 
  private:
   grpc::ServerContext* ctx_;
+  const TranslationMemoryService* service_;
+  std::chrono::system_clock::time_point stop_by_ = std::chrono::system_clock::time_point::max();
+  bool deadline_near_ = false;
   const std::string& spool_;
   const std::string& name_;
   v1::ImportSummary* out_;
@@ -488,7 +666,15 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
                                               v1::ImportSummary* resp) {
   grpc::Status gs;
   v1::ImportRequest msg;
-  if (!reader->Read(&msg) || msg.part_case() != v1::ImportRequest::kOptions) {
+  // A message that cannot be parsed ends reader->Read() as the end of the stream does; ParseRequest
+  // (which parses on this thread) tells the two apart. Nothing of a stream with such a message is
+  // imported: it would be a truncated file.
+  (void)TakeLastRequestError();
+  if (!reader->Read(&msg)) {
+    std::string bad = TakeLastRequestError();
+    if (!bad.empty()) return Invalid(bad);
+  }
+  if (msg.part_case() != v1::ImportRequest::kOptions) {
     return Invalid("the first Import message must carry the options (ImportRequest.options)");
   }
   const v1::ImportOptions o = msg.options();
@@ -539,20 +725,35 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   if (!st.ok()) return ToGrpc(st);
   uint64_t bytes = 0;
   std::string head;  // first bytes, for format sniffing
-  while (reader->Read(&msg)) {
-    if (Abandoned(ctx, &gs)) return gs;
-    if (msg.part_case() != v1::ImportRequest::kData) {
-      return Invalid("Import: options may only come in the first message");
+  uint64_t messages = 1;
+  {
+    StallWatchdog watchdog(ctx, std::chrono::milliseconds(options_.import_idle_timeout_ms));
+    while (reader->Read(&msg)) {
+      watchdog.Feed();
+      ++messages;
+      if (Abandoned(ctx, &gs)) return gs;
+      if (msg.part_case() != v1::ImportRequest::kData) {
+        return Invalid("Import: options may only come in the first message");
+      }
+      bytes += msg.data().size();
+      if (options_.max_import_bytes != 0 && bytes > options_.max_import_bytes) {
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            name + ": larger than the server's import limit of " +
+                                std::to_string(options_.max_import_bytes) + " bytes");
+      }
+      if (head.size() < 512) head.append(msg.data(), 0, 512 - head.size());
+      st = spool.Write(msg.data());
+      if (!st.ok()) return ToGrpc(st);
     }
-    bytes += msg.data().size();
-    if (options_.max_import_bytes != 0 && bytes > options_.max_import_bytes) {
-      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          name + ": larger than the server's import limit of " +
-                              std::to_string(options_.max_import_bytes) + " bytes");
+    if (watchdog.fired()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED,
+                          "Import: " + name + ": nothing received for " +
+                              std::to_string(options_.import_idle_timeout_ms) +
+                              " ms; the upload was cancelled and nothing of it imported");
     }
-    if (head.size() < 512) head.append(msg.data(), 0, 512 - head.size());
-    st = spool.Write(msg.data());
-    if (!st.ok()) return ToGrpc(st);
+  }
+  if (std::string bad = TakeLastRequestError(); !bad.empty()) {
+    return Invalid(bad + " (message " + std::to_string(messages + 1) + " of the stream; nothing imported)");
   }
   if (Abandoned(ctx, &gs)) return gs;
   st = spool.Close();
@@ -576,7 +777,14 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
     if (!vst.ok()) return Invalid("options: " + vst.message());
   }
 
-  CollectingReporter reporter(ctx, spool.path(), name, resp);
+  // gRPC ends the upload early at a shutdown; what was received is not the whole file.
+  if (ShuttingDown()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "Import: the server is shutting down; nothing of " + name +
+                            " was imported (send it again to a running server)");
+  }
+  CollectingReporter reporter(ctx, this, spool.path(), name, resp);
+  reporter.StopBeforeDeadline();
   // The import runs on a thread of its own at lower CPU priority, so that on a small machine
   // lookups keep their latency while it parses and writes (the gRPC thread waits; a pool thread
   // must not keep a lowered priority). The threads it starts (the store prepares large batches on
@@ -604,6 +812,14 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
     std::string message = Rename(err.message(), spool.path(), name);
     // The file is the client's: a damaged one is a bad argument, not data loss on our side.
     if (err.IsCorruption()) return Invalid(message);
+    if (err.code() == Status::Code::kCancelled && reporter.deadline_near()) {
+      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                          "Import: stopped before the call's deadline: " + message);
+    }
+    if (err.code() == Status::Code::kCancelled && ShuttingDown()) {
+      // The message says what the TM holds: the client can send the rest again (duplicates skipped).
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "Import: the server is shutting down: " + message);
+    }
     return grpc::Status(ToGrpc(err).error_code(), message);
   }
   resp->set_read(summary->records_read);
@@ -744,8 +960,8 @@ v1::EditorialKind EditorialToProto(EditorialKind kind) {
 
 }  // namespace
 
-grpc::Status TranslationMemoryService::Align(grpc::ServerContext* ctx, const v1::AlignRequest* req,
-                                             v1::AlignResponse* resp) {
+grpc::Status TranslationMemoryService::DoAlign(grpc::ServerContextBase* ctx, const v1::AlignRequest* req,
+                                               v1::AlignResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
   if (req->import()) {

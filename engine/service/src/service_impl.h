@@ -7,6 +7,8 @@
 #ifndef DHAKIRA_SERVICE_SERVICE_IMPL_H_
 #define DHAKIRA_SERVICE_SERVICE_IMPL_H_
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -76,12 +78,17 @@ class Pool {
 // gRPC's own threads, without the sync server's hand-off to a worker thread (on a small VM that
 // wake-up costs more than a lookup). gRPC has few such threads (two on two cores), so a BatchLookup
 // of more than kInlineBatchSegments segments runs on a thread of its own instead of holding one of
-// them. The other methods are synchronous.
+// them. Upsert and Align (which may wait for the TM's writer, or align for long) also run on a thread
+// of their own. The other methods are synchronous. The callback methods take the request's raw bytes and parse
+// them with ParseRequest (wire/request_traits.h): gRPC's own parsing would answer a request with invalid
+// UTF-8 with an empty UNIMPLEMENTED status; ours names the field (INVALID_ARGUMENT).
 class TranslationMemoryService final
-    : public v1::TranslationMemory::WithCallbackMethod_Lookup<
-          v1::TranslationMemory::WithCallbackMethod_BatchLookup<
-              v1::TranslationMemory::WithCallbackMethod_Concordance<
-                  v1::TranslationMemory::Service>>> {
+    : public v1::TranslationMemory::WithRawCallbackMethod_Lookup<
+          v1::TranslationMemory::WithRawCallbackMethod_BatchLookup<
+              v1::TranslationMemory::WithRawCallbackMethod_Concordance<
+                  v1::TranslationMemory::WithRawCallbackMethod_Upsert<
+                      v1::TranslationMemory::WithRawCallbackMethod_Align<
+                          v1::TranslationMemory::Service>>>>> {
  public:
   // Largest BatchLookup answered on gRPC's callback thread (a few milliseconds of matching at
   // most).
@@ -93,16 +100,14 @@ class TranslationMemoryService final
   // already when it shut down; their threads may still be returning).
   ~TranslationMemoryService() override;
 
-  grpc::ServerUnaryReactor* Lookup(grpc::CallbackServerContext* ctx, const v1::LookupRequest* req,
-                                   v1::LookupResponse* resp) override;
-  grpc::ServerUnaryReactor* BatchLookup(grpc::CallbackServerContext* ctx,
-                                        const v1::BatchLookupRequest* req,
-                                        v1::BatchLookupResponse* resp) override;
-  grpc::ServerUnaryReactor* Concordance(grpc::CallbackServerContext* ctx,
-                                        const v1::ConcordanceRequest* req,
-                                        v1::ConcordanceResponse* resp) override;
-  grpc::Status Upsert(grpc::ServerContext* ctx, const v1::UpsertRequest* req,
-                      v1::UpsertResponse* resp) override;
+  grpc::ServerUnaryReactor* Lookup(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                   grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* BatchLookup(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                        grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* Concordance(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                        grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* Upsert(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                   grpc::ByteBuffer* resp) override;
   grpc::Status Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
                       v1::DeleteResponse* resp) override;
   grpc::Status Get(grpc::ServerContext* ctx, const v1::GetRequest* req, v1::Unit* resp) override;
@@ -110,12 +115,22 @@ class TranslationMemoryService final
                       v1::ImportSummary* resp) override;
   grpc::Status Export(grpc::ServerContext* ctx, const v1::ExportRequest* req,
                       grpc::ServerWriter<v1::ExportChunk>* writer) override;
-  grpc::Status Align(grpc::ServerContext* ctx, const v1::AlignRequest* req,
-                     v1::AlignResponse* resp) override;
+  grpc::ServerUnaryReactor* Align(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                  grpc::ByteBuffer* resp) override;
   grpc::Status Stats(grpc::ServerContext* ctx, const v1::StatsRequest* req,
                      v1::StatsResponse* resp) override;
   grpc::Status Capabilities(grpc::ServerContext* ctx, const v1::CapabilitiesRequest* req,
                             v1::CapabilitiesResponse* resp) override;
+
+  // The server is shutting down (Server::Shutdown, before gRPC's own shutdown): an import still
+  // reading its upload stops and imports nothing; an import writing stops once half of `grace`
+  // has passed (so that it can answer before gRPC cancels it at the end of the grace), after at
+  // most the batch it is committing; both answer UNAVAILABLE saying what the TM holds. The import
+  // threads leave the idle scheduling class, so a busy machine cannot hold the shutdown back.
+  void BeginShutdown(std::chrono::milliseconds grace);
+  // Whether an import writing now must stop (see BeginShutdown).
+  bool ImportMustStop() const;
+  bool ShuttingDown() const { return shutting_down_.load(); }
 
   // Names of the RPCs this build implements (Capabilities.rpcs).
   static std::vector<std::string> ImplementedRpcs();
@@ -127,7 +142,21 @@ class TranslationMemoryService final
 
   Store* store_;
   ServerOptions options_;
+  std::atomic<bool> shutting_down_{false};
+  // When imports stop, as steady_clock ticks (valid once shutting_down_ is set).
+  std::atomic<std::chrono::steady_clock::rep> import_stop_at_{0};
   Pool<Matcher> matchers_;
+  grpc::Status DoUpsert(grpc::ServerContextBase* ctx, const v1::UpsertRequest* req,
+                        v1::UpsertResponse* resp);
+  grpc::Status DoAlign(grpc::ServerContextBase* ctx, const v1::AlignRequest* req,
+                       v1::AlignResponse* resp);
+  // Parses the raw request `in` as Req, then runs `handler` (Req*, Resp*) -> grpc::Status on a thread
+  // of its own (at the thread limit: here) and finishes `reactor` with its status and response.
+  template <typename Req, typename Resp, typename Handler>
+  void FinishOffThread(const char* rpc, grpc::ServerUnaryReactor* reactor, const grpc::ByteBuffer* in,
+                       grpc::ByteBuffer* out, Handler handler);
+  grpc::Status DoLookup(grpc::ServerContextBase* ctx, const v1::LookupRequest* req,
+                        v1::LookupResponse* resp);
   grpc::Status DoBatchLookup(grpc::ServerContextBase* ctx, const v1::BatchLookupRequest* req,
                              v1::BatchLookupResponse* resp);
   grpc::Status DoConcordance(grpc::ServerContextBase* ctx, const v1::ConcordanceRequest* req,

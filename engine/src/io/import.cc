@@ -1,5 +1,6 @@
 // Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → batches, each prepared
 // (Store::Prepare) while the one before commits (Store::Commit).
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -107,22 +108,19 @@ class Importer {
         if (batch_.size() >= options_.batch_size || batch_bytes_ >= options_.batch_bytes) {
           status = Flush();
           if (!status.ok()) break;
-          if (reporter_ != nullptr && reporter_->ShouldStop()) {
-            status = FinishAll();
-            if (!status.ok()) break;
-            status = Status::Cancelled("import stopped on request after " +
-                                       std::to_string(summary_.records_read) + " records; " +
-                                       std::to_string(summary_.batches_committed) +
-                                       " batches are committed");
-            break;
-          }
         }
+      }
+      // Polled every few hundred records, not only between batches, so that a stop does not wait for
+      // a batch to fill.
+      if (summary_.records_read % kStopPollEvery == 0 && StopRequested()) {
+        status = Stop();
+        break;
       }
       if (summary_.records_read % options_.progress_every == 0) Progress(source);
     }
     for (ImportIssue& w : source.TakeOtherWarnings()) Warn(std::move(w));
     // What was read before an error is good: commit it (a truncated file keeps its readable part).
-    if (!strict_write_ || status.ok()) {
+    if (!stop_.load() && (!strict_write_ || status.ok())) {
       Status flushed = Flush();
       if (status.ok()) status = flushed;
     }
@@ -153,6 +151,34 @@ class Importer {
   };
 
   double Elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  // The reporter asked to stop: the batch being filled is dropped, batches waiting for their turn to
+  // commit are not committed, and only a batch already committing completes. Returns Cancelled
+  // saying exactly what the TM holds from this import.
+  // True once the reporter asked to stop; from then on batches that have not started committing
+  // see stop_ and are not written.
+  bool StopRequested() {
+    if (stop_.load()) return true;
+    if (reporter_ == nullptr || !reporter_->ShouldStop()) return false;
+    stop_.store(true);
+    return true;
+  }
+
+  Status Stop() {
+    stop_.store(true);
+    batch_.Clear();
+    positions_.clear();
+    batch_bytes_ = 0;
+    Status finished = FinishAll();
+    if (!finished.ok()) return finished;
+    std::string committed = std::to_string(summary_.added) + " added, " + std::to_string(summary_.updated) +
+                            " updated, " + std::to_string(summary_.duplicates_skipped) +
+                            " duplicates skipped in " + std::to_string(summary_.batches_committed) +
+                            " committed batches";
+    if (last_committed_line_ > 0) committed += ", through line " + std::to_string(last_committed_line_);
+    return Status::Cancelled("import stopped on request after " + std::to_string(summary_.records_read) +
+                             " records read; " + committed + "; nothing after that was written");
+  }
 
   void Progress(const io::RecordSource& source) {
     if (reporter_ == nullptr) return;
@@ -234,6 +260,9 @@ class Importer {
   // it finished, so ids follow the input order. 1 would serialize reading, preparing and committing.
   static constexpr size_t kBatchesInFlight = 2;
   static constexpr size_t kReserveAt = 1024, kMaxReserve = 1 << 16;
+  static constexpr uint64_t kStopPollEvery = 256;  // records between two ShouldStop() polls
+  static constexpr std::chrono::milliseconds kStopPollInterval{20};  // the same while waiting
+  static constexpr const char* kNotCommitted = "batch not committed: the import was stopped";
 
   // Hands the filled batch to the store on a thread of its own; first finishes the oldest batch in
   // flight if kBatchesInFlight are.
@@ -253,6 +282,8 @@ class Importer {
         std::async(std::launch::async, [this, to_write, previous]() -> StatusOr<std::vector<WriteResult>> {
           StatusOr<PreparedBatch> prepared = store_.Prepare(*to_write, options_.on_duplicate);
           if (previous.valid()) previous.wait();  // commit after the batch before, however it ended
+          // Stopped while this batch waited for its turn: it is not written (kNotCommitted).
+          if (stop_.load()) return Status::Cancelled(kNotCommitted);
           if (!prepared.ok()) return prepared.status();
           return store_.Commit(std::move(*prepared));
         }).share();
@@ -274,11 +305,18 @@ class Importer {
   Status FinishOldest() {
     std::unique_ptr<InFlight> done = std::move(in_flight_.front());
     in_flight_.pop_front();
+    // While a batch commits, the reader waits here: keep polling, so that a stop reaches the next
+    // batch before its turn to commit comes.
+    while (done->results.wait_for(kStopPollInterval) != std::future_status::ready) (void)StopRequested();
     const StatusOr<std::vector<WriteResult>>& results = done->results.get();
     const WriteBatch& batch = done->batch;
     if (results.ok()) {
       for (const WriteResult& r : *results) Tally(r);
       ++summary_.batches_committed;
+      if (!done->positions.empty()) last_committed_line_ = done->positions.back().line;
+    } else if (results.status().code() == Status::Code::kCancelled &&
+               results.status().message() == kNotCommitted) {
+      return Status::OK();  // dropped by Stop(): nothing of it is in the TM
     } else if (results.status().IsInvalidArgument() && !strict_write_) {
       // One pair the store refuses spoils its batch: find it by writing the batch pair by pair.
       const auto& entries = batch.entries();
@@ -317,6 +355,8 @@ class Importer {
   uint64_t batch_bytes_ = 0;  // source and target bytes in batch_
   std::vector<Position> positions_;
   std::deque<std::unique_ptr<InFlight>> in_flight_;  // oldest first
+  std::atomic<bool> stop_{false};     // set by Stop(); read by the batch threads before they commit
+  uint64_t last_committed_line_ = 0;  // input line of the last pair of the last committed batch
   Clock::time_point start_;
 };
 

@@ -40,6 +40,9 @@ struct ServerOptions {
   uint32_t max_concordance_top = 10'000;
   // Largest streamed import, bytes (0 = no limit).
   uint64_t max_import_bytes = 0;
+  // An import upload that sends nothing for this long is cancelled and nothing of it is imported,
+  // milliseconds (100 .. 3,600,000): a stalled client must not hold a server thread for ever.
+  uint32_t import_idle_timeout_ms = 60'000;
   // Most threads serving calls at once, 2 .. 1024: gRPC's sync-API threads, and as many more for
   // large BatchLookups (each runs on a thread of its own; past the limit they share gRPC's callback
   // threads).
