@@ -341,7 +341,7 @@ void TmxReader::AddText(const char* s, size_t len) {
 
 void TmxReader::OpenCode(const std::string& element, const std::string& native) {
   TmxVariant* v = variant();
-  if (v == nullptr || !Charge(element.size() + native.size() + 32)) return;
+  if (v == nullptr || !Charge(element.size() + native.size() + 64)) return;
   if (v->codes.size() >= kMaxInlineCodes) {
     if (v->codes.size() == kMaxInlineCodes) {
       AddProblem("malformed-tu", "more than " + std::to_string(kMaxInlineCodes) + " inline codes in one segment");
@@ -552,7 +552,7 @@ void TmxReader::OnEnd(const char* name) {
     } else if (in_tu_) {
       props = &unit_.properties, notes = &unit_.notes;
     }
-    const bool keep = !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 32));
+    const bool keep = !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 64));
     if (keep && in_ == In::kProp && props != nullptr) props->emplace_back(prop_type_, prop_value_);
     if (keep && in_ == In::kNote && notes != nullptr) notes->push_back(prop_value_);
     prop_value_.clear();
@@ -619,7 +619,7 @@ bool TmxReader::KeepAttribute(const char* name, const char* value) {
                                      std::to_string(limits_.max_field_bytes) + " (max_field_bytes)");
     return false;
   }
-  return Charge(std::strlen(name) + n + 32);
+  return Charge(std::strlen(name) + n + 64);
 }
 
 void TmxReader::OnSkippedEntity(const char* name) {
@@ -640,12 +640,18 @@ bool ProtectPrivateUse(std::string_view text, std::string* out, std::vector<Inli
   // U+E000..U+F8FF is EE 80 80 .. EF A3 BF in UTF-8. Most text has neither lead byte: two memchr scans.
   const char* data = text.data();
   const size_t n = text.size();
+  // The next 0xEE and the next 0xEF are remembered separately: looking both up again from every lead byte
+  // would rescan the text to its end each time (quadratic on text full of U+FFFD, whose lead is 0xEF).
+  size_t next_ee = 0, next_ef = 0;
+  auto find = [&](uint8_t byte, size_t from) {
+    const void* p = std::memchr(data + from, byte, n - from);
+    return p != nullptr ? static_cast<size_t>(static_cast<const char*>(p) - data) : n;
+  };
+  bool ee_valid = false, ef_valid = false;
   auto next_lead = [&](size_t from) {
-    const void* ee = std::memchr(data + from, 0xEE, n - from);
-    const void* ef = std::memchr(data + from, 0xEF, n - from);
-    size_t a = ee != nullptr ? static_cast<size_t>(static_cast<const char*>(ee) - data) : n;
-    size_t b = ef != nullptr ? static_cast<size_t>(static_cast<const char*>(ef) - data) : n;
-    return std::min(a, b);
+    if (!ee_valid || next_ee < from) next_ee = find(0xEE, from), ee_valid = true;
+    if (!ef_valid || next_ef < from) next_ef = find(0xEF, from), ef_valid = true;
+    return std::min(next_ee, next_ef);
   };
   size_t start = 0;
   for (size_t i = next_lead(0); i + 2 < n; i = next_lead(i + 1)) {
