@@ -49,8 +49,8 @@ TEST_F(IoCliTest, ImportPrintsSummaryAndWritesRejects) {
   DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const std::string kArabicTmx = ArabicTmx();
   const std::string rejects = (dir_ / "rejects.tsv").string();
-  CliRun r = Dhakira({"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar", "--rejects",
-                      rejects, "--json", "--quiet"});
+  CliRun r = Dhakira({"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar", "--rejects", rejects,
+                      "--json", "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"read\":1284"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"added\":929"), std::string::npos) << r.out;
@@ -64,8 +64,7 @@ TEST_F(IoCliTest, ImportPrintsSummaryAndWritesRejects) {
   // Human summary; a second run skips everything.
   r = Dhakira({"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("read 1284, added 0, updated 0, duplicates skipped 1282, rejected 2"),
-            std::string::npos)
+  EXPECT_NE(r.out.find("read 1284, added 0, updated 0, duplicates skipped 1282, rejected 2"), std::string::npos)
       << r.out;
   EXPECT_NE(r.err.find("rejected (empty-segment)"), std::string::npos) << r.err;
 }
@@ -73,9 +72,7 @@ TEST_F(IoCliTest, ImportPrintsSummaryAndWritesRejects) {
 TEST_F(IoCliTest, ExportThenImportIntoAnotherTm) {
   DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const std::string kArabicTmx = ArabicTmx();
-  ASSERT_EQ(
-      Dhakira({"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar", "--quiet"}).exit_code,
-      0);
+  ASSERT_EQ(Dhakira({"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar", "--quiet"}).exit_code, 0);
   const std::string out = (dir_ / "out.tmx.gz").string();
   CliRun e = Dhakira({"export", out, "--json"});
   ASSERT_EQ(e.exit_code, 0) << e.err;
@@ -90,47 +87,41 @@ TEST_F(IoCliTest, ExportThenImportIntoAnotherTm) {
 TEST_F(IoCliTest, ParallelStrictDryRunAndErrors) {
   const std::string ar = Write("a.ar", "واحد\nاثنان\n\nأربعة\n");
   const std::string en = Write("a.en", "one\ntwo\nthree\nfour\n");
-  CliRun strict =
-      Dhakira({"import", ar, "--tgt-file", en, "--src-lang", "ar", "--tgt-lang", "en", "--strict"});
+  CliRun strict = Dhakira({"import", ar, "--tgt-file", en, "--src-lang", "ar", "--tgt-lang", "en", "--strict"});
   EXPECT_EQ(strict.exit_code, 1);
   EXPECT_NE(strict.err.find("line 3"), std::string::npos) << strict.err;
   EXPECT_NE(strict.err.find("nothing was written"), std::string::npos) << strict.err;
   EXPECT_EQ(Segments(), 0u);
 
-  CliRun dry = Dhakira(
-      {"import", ar, "--tgt-file", en, "--src-lang", "ar", "--tgt-lang", "en", "--dry-run"});
+  CliRun dry = Dhakira({"import", ar, "--tgt-file", en, "--src-lang", "ar", "--tgt-lang", "en", "--dry-run"});
   EXPECT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find("Dry run"), std::string::npos) << dry.out;
   EXPECT_NE(dry.out.find("rejected 1 (empty-segment 1)"), std::string::npos) << dry.out;
   EXPECT_EQ(Segments(), 0u);
 
   const std::string short_en = Write("short.en", "one\n");
-  CliRun mismatch =
-      Dhakira({"import", ar, "--tgt-file", short_en, "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun mismatch = Dhakira({"import", ar, "--tgt-file", short_en, "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(mismatch.exit_code, 1);
   EXPECT_NE(mismatch.err.find("differ in length"), std::string::npos) << mismatch.err;
 
-  CliRun missing =
-      Dhakira({"import", (dir_ / "nope.tmx").string(), "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun missing = Dhakira({"import", (dir_ / "nope.tmx").string(), "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("no such file"), std::string::npos) << missing.err;
 
-  CliRun usage =
-      Dhakira({"import", ar, "--format", "docx", "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun usage = Dhakira({"import", ar, "--format", "docx", "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_NE(usage.err.find("unknown format 'docx'"), std::string::npos) << usage.err;
 }
 
-// A real `dhakira import` is killed with SIGKILL while it writes: the TM opens with whole batches
-// only, and running the same import again with --on-duplicate skip completes it.
+// A real `dhakira import` is killed with SIGKILL while it writes: the TM opens with whole batches only, and
+// running the same import again with --on-duplicate skip completes it.
 TEST_F(IoCliTest, SigkillMidImportThenResume) {
   constexpr int kPairs = 60000;
   constexpr int kBatch = 500;
   std::string tsv;
   for (int i = 0; i < kPairs; ++i) {
-    tsv += "قال المتحدث في البيان رقم " + std::to_string(i) +
-           " إن الوضع مستقر\tthe spokesman said in statement " + std::to_string(i) +
-           " that the situation is stable\n";
+    tsv += "قال المتحدث في البيان رقم " + std::to_string(i) + " إن الوضع مستقر\tthe spokesman said in statement " +
+           std::to_string(i) + " that the situation is stable\n";
   }
   const std::string path = Write("big.tsv", tsv);
   dhakira::test_support::BackgroundProcess import({DHAKIRA_CLI_BINARY, "--db", db_, "import", path,
@@ -146,26 +137,23 @@ TEST_F(IoCliTest, SigkillMidImportThenResume) {
   }
   import.Kill(SIGKILL);
   const int status = import.Wait();
-  ASSERT_TRUE(WIFSIGNALED(status))
-      << "the import ended before it was killed (" << seen << " pairs seen)";
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the import ended before it was killed (" << seen << " pairs seen)";
 
   const uint64_t kept = Segments();
   EXPECT_GE(kept, seen);
   EXPECT_LT(kept, static_cast<uint64_t>(kPairs));
   EXPECT_EQ(kept % kBatch, 0u) << "only whole batches may be committed";
 
-  CliRun resumed = Dhakira(
-      {"import", path, "--src-lang", "ar", "--tgt-lang", "en", "--on-duplicate", "skip", "--json"});
+  CliRun resumed =
+      Dhakira({"import", path, "--src-lang", "ar", "--tgt-lang", "en", "--on-duplicate", "skip", "--json"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_NE(resumed.out.find("\"duplicates_skipped\":" + std::to_string(kept) + ","),
-            std::string::npos)
+  EXPECT_NE(resumed.out.find("\"duplicates_skipped\":" + std::to_string(kept) + ","), std::string::npos)
       << resumed.out;
   EXPECT_NE(resumed.out.find("\"added\":" + std::to_string(kPairs - kept) + ","), std::string::npos)
       << resumed.out;
   EXPECT_EQ(Segments(), static_cast<uint64_t>(kPairs));
   CliRun stats = Dhakira({"stats", "--json"});
-  EXPECT_NE(stats.out.find("\"segments\":" + std::to_string(kPairs)), std::string::npos)
-      << stats.out;
+  EXPECT_NE(stats.out.find("\"segments\":" + std::to_string(kPairs)), std::string::npos) << stats.out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
