@@ -5,11 +5,14 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -307,9 +310,19 @@ TEST_F(IoCliTest, ExportNeverReplacesFifosDevicesOrSymlinks) {
   ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode));
 
-  r = Dhakira({"export", "/dev/full", "--format", "tmx"});
+  // A device: as root, a private node (1,7 is /dev/full) in the test's directory, so that a regression
+  // replaces that node and not the system's /dev/full (the code before this fix did exactly that); as
+  // another user, /dev/full itself, which that user cannot replace.
+  std::string device = "/dev/full";
+  if (::geteuid() == 0) {
+    device = (dir_ / "full").string();
+    ASSERT_EQ(::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 7)), 0) << std::strerror(errno);
+  }
+  r = Dhakira({"export", device, "--format", "tmx"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("character device"), std::string::npos) << r.err;
+  ASSERT_EQ(::lstat(device.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
   r = Dhakira({"export", dir_.string(), "--format", "tmx"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("directory"), std::string::npos) << r.err;
