@@ -2,6 +2,7 @@
 // field and line, TMX unit, nesting), decode issues aggregated instead of one per byte, declared
 // encodings checked against the bytes, and emptiness read rather than stat()ed.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <string>
 #include <vector>
@@ -315,6 +316,28 @@ TEST(ImportEncodingTest, ProcfsFileIsReadNotStatted) {
   ImportFile(dir.Write("e.tsv", ""), ImportOptions(), &empty);
   ASSERT_FALSE(empty.summary.ok());
   EXPECT_NE(empty.summary.status().message().find("is empty"), std::string::npos);
+}
+
+TEST(ImportEncodingTest, FifoInputIsRefusedWhereItWouldBeReadTwice) {
+  // Strict mode and line-parallel imports read their files twice: a FIFO would block the second time.
+  // Refused before it is opened, so this returns at once with no writer on the FIFO.
+  TempDir dir;
+  const std::string fifo = dir.Path("in.tsv");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ImportOptions strict;
+  strict.strict = true;
+  ImportRun run;
+  ImportFile(fifo, strict, &run);
+  ASSERT_FALSE(run.summary.ok());
+  EXPECT_NE(run.summary.status().message().find("--strict reads the file twice"), std::string::npos)
+      << run.summary.status().ToString();
+  ImportOptions parallel;
+  parallel.format = FileFormat::kParallel;
+  parallel.target_file = fifo;
+  ImportRun par;
+  ImportFile(dir.Write("a.ar", "واحد\n"), parallel, &par);
+  ASSERT_FALSE(par.summary.ok());
+  EXPECT_NE(par.summary.status().message().find("not a regular file"), std::string::npos);
 }
 
 }  // namespace

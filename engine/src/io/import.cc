@@ -1,5 +1,7 @@
 // Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → batches, each prepared
 // (Store::Prepare) while the one before commits (Store::Commit).
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -465,6 +467,19 @@ StatusOr<ImportSummary> Import(Store& store, const std::string& path, const Impo
     return Status::InvalidArgument("source and target language are both '" + summary.src_lang + "'");
   }
 
+
+  // Strict mode reads the file twice, a line-parallel import counts both files before reading them: a FIFO
+  // or a device would be empty (or block) the second time, so these need regular files.
+  const char* twice = options.strict ? "--strict reads the file twice"
+                      : options.format == FileFormat::kParallel ? "a line-parallel import counts the lines first"
+                                                                : nullptr;
+  for (const std::string* file : {&path, static_cast<const std::string*>(&options.target_file)}) {
+    struct stat st;
+    if (twice == nullptr || file->empty() || ::stat(file->c_str(), &st) != 0 || S_ISREG(st.st_mode)) continue;
+    if (S_ISDIR(st.st_mode)) break;  // reported by the reader ("is a directory")
+    return Status::InvalidArgument("cannot import '" + *file + "': it is not a regular file (a pipe or a "
+                                   "device) and " + twice + "; save it to a file first");
+  }
 
   auto open = [&]() -> StatusOr<std::unique_ptr<io::RecordSource>> {
     switch (options.format) {

@@ -68,6 +68,7 @@ StatusOr<std::unique_ptr<RawFile>> RawFile::Open(const std::string& path) {
   std::unique_ptr<RawFile> f(new RawFile());
   f->path_ = path;
   f->file_bytes_ = S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
+  f->regular_ = S_ISREG(st.st_mode);
   f->gz_ = gzopen(path.c_str(), "rb");
   if (f->gz_ == nullptr) {
     return Status::IOError("cannot open '" + path + "': " + std::strerror(errno));
@@ -227,14 +228,21 @@ Status Utf8Decoder::CheckNotUtf8(const std::string& declared) {
   // sequences and the rest. Real Latin-1 or windows-1256 text almost never forms such sequences (it
   // would need a lead byte such as 0xD8 followed by bytes in 0x80..0xBF), so mostly-valid UTF-8 means
   // the declaration is wrong.
-  DHAKIRA_ASSIGN_OR_RETURN(auto raw, RawFile::Open(raw_->path()));
-  std::string buf;
+  // A FIFO or a device cannot be read twice: only the bytes read to sniff the encoding are looked at.
+  std::unique_ptr<RawFile> raw;
+  if (raw_->regular()) {
+    DHAKIRA_ASSIGN_OR_RETURN(raw, RawFile::Open(raw_->path()));
+  }
+  std::string buf = raw == nullptr ? raw_buf_ : std::string();
   uint64_t valid = 0, invalid = 0;
   for (;;) {
-    const size_t keep = buf.size();
-    buf.resize(keep + kChunkBytes);
-    DHAKIRA_ASSIGN_OR_RETURN(size_t got, raw->Read(buf.data() + keep, kChunkBytes));
-    buf.resize(keep + got);
+    size_t got = 0;
+    if (raw != nullptr) {
+      const size_t keep = buf.size();
+      buf.resize(keep + kChunkBytes);
+      DHAKIRA_ASSIGN_OR_RETURN(got, raw->Read(buf.data() + keep, kChunkBytes));
+      buf.resize(keep + got);
+    }
     const bool at_end = got == 0;
     const auto* s = reinterpret_cast<const uint8_t*>(buf.data());
     const int32_t n = static_cast<int32_t>(buf.size());

@@ -37,6 +37,8 @@ class RawFile {
   uint64_t consumed_bytes() const;  // bytes of the file consumed so far (compressed bytes for gzip)
   uint64_t file_bytes() const { return file_bytes_; }
   bool compressed() const { return compressed_; }
+  // A regular file (procfs included), which can be opened and read again; false for a FIFO or a device.
+  bool regular() const { return regular_; }
   const std::string& path() const { return path_; }
 
  private:
@@ -45,6 +47,7 @@ class RawFile {
   gzFile_s* gz_ = nullptr;
   uint64_t file_bytes_ = 0;
   bool compressed_ = false;
+  bool regular_ = false;
 };
 
 // What the pre-stage changed, at an offset of its UTF-8 output.
