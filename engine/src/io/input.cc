@@ -296,12 +296,13 @@ Status Utf8Decoder::Transcode(bool flush, std::string* utf8) {
   return Status::OK();
 }
 
-void Utf8Decoder::AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset) {
+void Utf8Decoder::AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset, uint64_t run) {
   if (kind == DecodeIssue::Kind::kIllegalCodePoint) {
-    ++illegal_code_points_;
+    illegal_code_points_ += run;
   } else {
-    ++invalid_sequences_;
+    invalid_sequences_ += run;
   }
+  const uint64_t end = offset + 3 * run;  // each replacement is one U+FFFD, 3 bytes
   // One entry per replacement would let a file of NUL bytes queue one issue per byte (1 GiB → 40 GB):
   // a run of replacements is one entry, and in text mode, where a line is a record, so is everything
   // past kMaxIssuesPerLine on one line. (XML mode merges only runs: a line may hold several units, and
@@ -309,23 +310,23 @@ void Utf8Decoder::AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offs
   if (!issues_.empty()) {
     DecodeIssue& last = issues_.back();
     if (last.kind == kind && last.end_offset == offset) {
-      ++last.count;
-      last.end_offset = offset + 3;
+      last.count += run;
+      last.end_offset = end;
       return;
     }
     if (mode_ == Mode::kText && issues_line_ == line_ && issues_on_line_ >= kMaxIssuesPerLine) {
       // The line's last entry of this kind (there are two kinds, so this looks at most a few back).
       for (auto it = issues_.rbegin(); it != issues_.rend() && it->line == line_; ++it) {
         if (it->kind != kind) continue;
-        ++it->count;
-        it->end_offset = offset + 3;
+        it->count += run;
+        it->end_offset = end;
         return;
       }
     }
   }
   if (issues_line_ != line_) issues_line_ = line_, issues_on_line_ = 0;
   ++issues_on_line_;
-  issues_.push_back(DecodeIssue{kind, offset, line_, column_, value, 1, offset + 3});
+  issues_.push_back(DecodeIssue{kind, offset, line_, column_, value, run, end});
 }
 
 void Utf8Decoder::Clean(bool at_end, uint64_t base, std::string* out) {
@@ -404,9 +405,15 @@ void Utf8Decoder::Clean(bool at_end, uint64_t base, std::string* out) {
         out->push_back(static_cast<char>(c));
         ++column_;
       } else {
-        AddIssue(DecodeIssue::Kind::kIllegalCodePoint, c, base + out->size());
-        out->append(kReplacement, 3);
-        ++column_;
+        // A run of them (a file of NUL bytes) is one issue entry, added in one step.
+        int32_t j = i + 1;
+        while (j < n && s[j] < 0x20 && s[j] != '\t' && s[j] != '\n' && s[j] != '\r') ++j;
+        const uint64_t run = static_cast<uint64_t>(j - i);
+        AddIssue(DecodeIssue::Kind::kIllegalCodePoint, c, base + out->size(), run);
+        for (uint64_t k = 0; k < run; ++k) out->append(kReplacement, 3);
+        column_ += run;
+        i = j;
+        continue;
       }
       ++i;
       continue;

@@ -110,7 +110,8 @@ class Utf8Decoder {
   // Validates and cleans utf8_buf_ into *out; keeps an incomplete tail unless at the end. `base` + k is the
   // output offset of (*out)[k].
   void Clean(bool at_end, uint64_t base, std::string* out);
-  void AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset);
+  // Records `run` consecutive replacements (U+FFFD each) starting at output offset `offset`.
+  void AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset, uint64_t run = 1);
 
   std::unique_ptr<RawFile> raw_;
   Mode mode_ = Mode::kText;
