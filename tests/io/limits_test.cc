@@ -319,8 +319,8 @@ TEST(ImportEncodingTest, ProcfsFileIsReadNotStatted) {
 }
 
 TEST(ImportEncodingTest, FifoInputIsRefusedWhereItWouldBeReadTwice) {
-  // Strict mode and line-parallel imports read their files twice: a FIFO would block the second time.
-  // Refused before it is opened, so this returns at once with no writer on the FIFO.
+  // Strict mode and line-parallel imports read their files twice: a FIFO would block the second
+  // time. Refused before it is opened, so this returns at once with no writer on the FIFO.
   TempDir dir;
   const std::string fifo = dir.Path("in.tsv");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);

@@ -470,9 +470,12 @@ StatusOr<ImportSummary> Import(Store& store, const std::string& path, const Impo
 
   // Strict mode reads the file twice, a line-parallel import counts both files before reading them: a FIFO
   // or a device would be empty (or block) the second time, so these need regular files.
-  const char* twice = options.strict ? "--strict reads the file twice"
-                      : options.format == FileFormat::kParallel ? "a line-parallel import counts the lines first"
-                                                                : nullptr;
+  const char* twice = nullptr;
+  if (options.strict) {
+    twice = "--strict reads the file twice";
+  } else if (options.format == FileFormat::kParallel) {
+    twice = "a line-parallel import counts the lines first";
+  }
   for (const std::string* file : {&path, static_cast<const std::string*>(&options.target_file)}) {
     struct stat st;
     if (twice == nullptr || file->empty() || ::stat(file->c_str(), &st) != 0 || S_ISREG(st.st_mode)) continue;

@@ -31,15 +31,15 @@ void LineReader::TakeIssues(uint64_t line_end) {
 }
 
 Status LineReader::SkipOverlong() {
-  // Keep the head for the message, then drop everything up to the next LF chunk by chunk: memory stays
-  // one chunk, and each byte is looked at once (memchr).
+  // Keep the head for the message, then drop everything up to the next LF chunk by chunk: memory
+  // stays one chunk, and each byte is looked at once (memchr).
   size_t head = std::min(kOverlongHeadBytes, buffer_.size() - pos_);
   while (head > 0 && (static_cast<uint8_t>(buffer_[pos_ + head]) & 0xC0) == 0x80) --head;
   overlong_head_.assign(buffer_, pos_, head);
   line_bytes_ = 0;
   for (;;) {
-    const char* nl = static_cast<const char*>(
-        std::memchr(buffer_.data() + pos_, '\n', buffer_.size() - pos_));
+    const char* nl =
+        static_cast<const char*>(std::memchr(buffer_.data() + pos_, '\n', buffer_.size() - pos_));
     if (nl != nullptr) {
       const size_t end = static_cast<size_t>(nl - buffer_.data());
       line_bytes_ += end - pos_;
@@ -66,8 +66,8 @@ StatusOr<bool> LineReader::Next(std::string_view* line) {
   for (;;) {
     const char* nl = static_cast<const char*>(
         std::memchr(buffer_.data() + scan_from, '\n', buffer_.size() - scan_from));
-    size_t end;    // one past the line's last byte
-    size_t next;   // start of the following line
+    size_t end;   // one past the line's last byte
+    size_t next;  // start of the following line
     if (nl != nullptr) {
       end = static_cast<size_t>(nl - buffer_.data());
       next = end + 1;

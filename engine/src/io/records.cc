@@ -548,7 +548,8 @@ class ParallelSource : public RecordSource {
 }  // namespace
 
 std::string OverlongMessage(uint64_t bytes, size_t cap) {
-  return "the line is " + std::to_string(bytes) + " bytes long (in UTF-8), over the limit of " + std::to_string(cap) +
+  return "the line is " + std::to_string(bytes) + " bytes long (in UTF-8), over the limit of " +
+         std::to_string(cap) +
          " (max_record_bytes); skipped without being read into memory";
 }
 

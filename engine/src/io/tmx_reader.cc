@@ -344,7 +344,8 @@ void TmxReader::OpenCode(const std::string& element, const std::string& native) 
   if (v == nullptr || !Charge(element.size() + native.size() + 64)) return;
   if (v->codes.size() >= kMaxInlineCodes) {
     if (v->codes.size() == kMaxInlineCodes) {
-      AddProblem("malformed-tu", "more than " + std::to_string(kMaxInlineCodes) + " inline codes in one segment");
+      AddProblem("malformed-tu",
+                 "more than " + std::to_string(kMaxInlineCodes) + " inline codes in one segment");
       v->codes.push_back({"", ""});  // sentinel so the problem is reported once
       v->text.append(native);        // keep the markup visible in the rejected record
     }
@@ -465,7 +466,8 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
     TmxVariant* v = variant();
     if (++v->segs > 1) {
       AddProblem("malformed-tu",
-                 "line " + std::to_string(XML_GetCurrentLineNumber(parser_)) + ": a <tuv> with more than one <seg>");
+                 "line " + std::to_string(XML_GetCurrentLineNumber(parser_)) +
+                     ": a <tuv> with more than one <seg>");
       skip_depth_ = 1;
       return;
     }
@@ -552,7 +554,8 @@ void TmxReader::OnEnd(const char* name) {
     } else if (in_tu_) {
       props = &unit_.properties, notes = &unit_.notes;
     }
-    const bool keep = !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 64));
+    const bool keep =
+        !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 64));
     if (keep && in_ == In::kProp && props != nullptr) props->emplace_back(prop_type_, prop_value_);
     if (keep && in_ == In::kNote && notes != nullptr) notes->push_back(prop_value_);
     prop_value_.clear();
