@@ -5,10 +5,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <memory>
 
 #include "cli.h"
+#include "dhakira/io.h"
 #include "dhakira/segment.h"
 #include "dhakira/store.h"
 #include "json.h"
@@ -147,6 +149,22 @@ class Runner {
   // format.
   int Run(const Job& job, const std::string& out_path) {
     const bool presplit = p_.Flag("presplit");
+    // A directory would read as an empty document (and align to nothing, successfully): refuse it.
+    for (const std::string* path : {&job.src_path, &job.tgt_path}) {
+      if (Status s = CheckInputPath(*path); !s.ok()) return Fail(ctx_, s);
+    }
+    // The output is checked before any work: never an input, a TM's file, a FIFO or a device.
+    std::unique_ptr<AtomicFileWriter> out_file;
+    if (!out_path.empty()) {
+      OutputPathOptions where;
+      where.inputs = {job.src_path, job.tgt_path};
+      where.tm_dir = ctx_.db_path;
+      auto target = CheckOutputPath(out_path, where);
+      if (!target.ok()) return Fail(ctx_, target.status());
+      auto writer = AtomicFileWriter::Create(*target);
+      if (!writer.ok()) return Fail(ctx_, writer.status());
+      out_file = std::move(writer).value();
+    }
     auto src = ReadDocument(job.src_path, src_lang_, presplit);
     if (!src.ok()) return Fail(ctx_, src.status());
     auto tgt = ReadDocument(job.tgt_path, tgt_lang_, presplit);
@@ -178,13 +196,9 @@ class Runner {
     auto pairs = AlignedPairs(*src, *tgt, src_lang_, tgt_lang_, *result, po, &report);
     if (!pairs.ok()) return Fail(ctx_, pairs.status());
 
-    std::ofstream file;
-    std::ostream* os = ctx_.out;
-    if (!out_path.empty()) {
-      file.open(out_path, std::ios::binary);
-      if (!file) return Fail(ctx_, Status::IOError("cannot write '" + out_path + "'"));
-      os = &file;
-    }
+    // A file output is built in memory (one document's alignment) and written whole, then renamed.
+    std::ostringstream file;
+    std::ostream* os = out_file != nullptr ? &file : ctx_.out;
     if (format_ == "links") {
       for (const AlignLink& l : result->links) *os << FormatLink(l) << '\n';
     } else if (format_ == "tsv") {
@@ -219,6 +233,11 @@ class Runner {
       }
       w.EndArray().EndObject();
       *os << w.str() << '\n';
+    }
+    if (out_file != nullptr) {
+      Status written = out_file->Write(file.str());
+      if (written.ok()) written = out_file->Commit();
+      if (!written.ok()) return Fail(ctx_, written);
     }
     if (store_) {
       WriteBatch batch;

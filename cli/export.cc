@@ -14,12 +14,14 @@ namespace {
 int RunExport(Context& ctx, const std::vector<std::string>& args) {
   ArgParser p("export", "export FILE [--format tmx|tsv] [--src-lang L --tgt-lang L] [--origin O]",
               N_("Export the translation memory as TMX 1.4b or TSV (gzip when FILE ends in .gz). The file is "
-                 "written under a temporary name and renamed when complete."));
+                 "written under a temporary name and renamed when complete. FILE may not be a FIFO, a device, "
+                 "a directory, a file in a TM directory, or a symlink (unless --follow-symlinks)."));
   p.Positional("FILE", "the file to write (.tmx, .tsv, optionally .gz)")
       .Value("format", "F", "tmx or tsv (default: from the file name)")
       .Value("src-lang", "L", "only pairs of this source language")
       .Value("tgt-lang", "L", "only pairs of this target language")
       .Value("origin", "O", "only pairs of this origin")
+      .Switch("follow-symlinks", "FILE may be a symlink: write the file it points to (default: refuse)")
       .Switch("tsv-no-escape", "TSV: replace tabs and line breaks inside segments by spaces instead of \\t \\n")
       .Switch("json", "print the summary as JSON");
   int code = kExitOk;
@@ -35,6 +37,7 @@ int RunExport(Context& ctx, const std::vector<std::string>& args) {
   options.tgt_lang = p.Get("tgt-lang");
   options.origin = p.Get("origin");
   options.tsv_escape = !p.Flag("tsv-no-escape");
+  options.follow_symlinks = p.Flag("follow-symlinks");
   if (Status s = options.Validate(); !s.ok()) return UsageError(ctx, "export", s.message());
 
   const std::string& file = p.positionals()[0];
@@ -42,9 +45,15 @@ int RunExport(Context& ctx, const std::vector<std::string>& args) {
 #ifdef DHAKIRA_HAVE_SERVICE
   if (!ctx.server.empty()) {
     // Exporting a large TM takes long; the call's deadline is only a guard against a hung server.
+    // The client writes the local file: the same checks as a local export, before the call.
+    OutputPathOptions where;
+    where.tm_dir = ctx.db_path;
+    where.follow_symlinks = options.follow_symlinks;
+    auto target = CheckOutputPath(file, where);
+    if (!target.ok()) return Fail(ctx, target.status());
     auto client = ConnectServer(ctx, /*timeout_ms=*/86'400'000);
     if (!client.ok()) return Fail(ctx, client.status());
-    summary = (*client)->Export(file, options);
+    summary = (*client)->Export(*target, options);
   } else
 #endif
   {

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli.h"
@@ -32,14 +31,17 @@ std::string Duration(double seconds) {
 // the first few warnings.
 class CliReporter : public ImportReporter {
  public:
-  CliReporter(const Context& ctx, bool quiet, std::ofstream* rejects)
-      : ctx_(ctx), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), rejects_(rejects) {}
+  CliReporter(const Context& ctx, bool quiet, AtomicFileWriter* rejects)
+      : ctx_(ctx), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), rejects_(rejects) {
+    if (rejects_ != nullptr) rejects_buffer_ = "file\tline\tcolumn\treason\tmessage\ttext\n";
+  }
 
   void OnReject(const ImportIssue& i) override {
     ++rejects_seen_;
     if (rejects_ != nullptr) {
-      *rejects_ << Clean(i.file) << '\t' << i.line << '\t' << i.column << '\t' << i.reason << '\t'
-                << Clean(i.message) << '\t' << Clean(i.excerpt) << '\n';
+      rejects_buffer_ += Clean(i.file) + '\t' + std::to_string(i.line) + '\t' + std::to_string(i.column) +
+                         '\t' + i.reason + '\t' + Clean(i.message) + '\t' + Clean(i.excerpt) + '\n';
+      if (rejects_buffer_.size() >= kRejectsBuffer) FlushRejects();
     } else if (!quiet_ && shown_rejects_++ < kShown) {
       ClearBar();
       *ctx_.err << "dhakira import: " << Where(i) << ": " << Tr("rejected") << " (" << i.reason
@@ -84,6 +86,15 @@ class CliReporter : public ImportReporter {
   }
   bool ShouldStop() override { return g_interrupted.load(); }
 
+  // Writes what is buffered and renames the rejects file into place: called whether the import succeeded
+  // or not, since the rejects describe records that are not in the TM either way.
+  Status FinishRejects() {
+    if (rejects_ == nullptr) return Status::OK();
+    FlushRejects();
+    if (!rejects_status_.ok()) return rejects_status_;
+    return rejects_->Commit();
+  }
+
   void ClearBar() {
     if (bar_shown_) *ctx_.err << "\r\033[K";
     bar_shown_ = false;
@@ -94,6 +105,11 @@ class CliReporter : public ImportReporter {
 
  private:
   static constexpr uint64_t kShown = 10;
+  static constexpr size_t kRejectsBuffer = 64 * 1024;
+  void FlushRejects() {
+    if (rejects_status_.ok()) rejects_status_ = rejects_->Write(rejects_buffer_);
+    rejects_buffer_.clear();
+  }
   static std::string Clean(std::string s) {
     for (char& c : s) {
       if (c == '\t' || c == '\n' || c == '\r') c = ' ';
@@ -111,7 +127,9 @@ class CliReporter : public ImportReporter {
   const Context& ctx_;
   const bool quiet_;
   const bool tty_;
-  std::ofstream* rejects_;
+  AtomicFileWriter* rejects_;
+  std::string rejects_buffer_;
+  Status rejects_status_;
   bool first_ = true;
   bool bar_shown_ = false;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
@@ -189,7 +207,9 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
       .Value("tgt-lang", "L", "target language (BCP 47; TMX: default the other language of each unit)")
       .Value("origin", "O", "origin for pairs that carry none")
       .Value("on-duplicate", "POLICY", "skip, update or keep, when the same pair is stored already", "skip")
-      .Value("rejects", "FILE", "write rejected records here (TSV: file, line, column, reason, message, text)")
+      .Value("rejects", "FILE",
+             "write rejected records here (TSV: file, line, column, reason, message, text); never an input, a "
+             "file in a TM directory, a FIFO or a device; written as FILE.tmp-* and renamed at the end")
       .Value("encoding", "NAME", "input encoding when it is not detectable, e.g. windows-1256")
       .Value("batch", "N", "pairs per transaction (1 .. 1000000)")
       .Value("max-segment-bytes", "N", "longest segment accepted, in bytes")
@@ -199,6 +219,9 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
       .Switch("no-sync",
               "flush to disk once at the end, not after every batch: faster; a killed process loses "
               "nothing, but an OS crash or power loss during the import may damage the TM")
+      .Switch("follow-symlinks", "--rejects FILE may be a symlink: write the file it points to")
+      .Value("max-field-bytes", "N", "longest inline code, prop, note, attribute or extra TSV column, in bytes")
+      .Value("max-record-bytes", "N", "largest record (TSV or parallel line, TMX unit), in bytes")
       .Switch("quiet", "no progress or per-record messages")
       .Switch("json", "print the summary as JSON");
   int code = kExitOk;
@@ -231,6 +254,14 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
     if (!p.GetUint(ctx, "max-segment-bytes", &number, &code)) return code;
     options.max_segment_bytes = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
   }
+  if (p.Has("max-field-bytes")) {
+    if (!p.GetUint(ctx, "max-field-bytes", &number, &code)) return code;
+    options.max_field_bytes = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
+  }
+  if (p.Has("max-record-bytes")) {
+    if (!p.GetUint(ctx, "max-record-bytes", &number, &code)) return code;
+    options.max_record_bytes = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
+  }
   if (Status s = options.Validate(); !s.ok()) return UsageError(ctx, "import", s.message());
   const bool remote = !ctx.server.empty();
   if (remote && (options.format == FileFormat::kParallel || !options.target_file.empty())) {
@@ -239,17 +270,27 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
         Tr("line-parallel files cannot be imported through --server; send a TMX or TSV file"));
   }
 
-  std::ofstream rejects;
+  std::unique_ptr<AtomicFileWriter> rejects;
   if (p.Has("rejects")) {
-    rejects.open(p.Get("rejects"), std::ios::binary | std::ios::trunc);
-    if (!rejects) return Fail(ctx, Trf("cannot write the rejects file '{1}'", p.Get("rejects")));
-    rejects << "file\tline\tcolumn\treason\tmessage\ttext\n";
+    // Checked before anything is read: never the input itself, a TM's file, a FIFO or a device.
+    OutputPathOptions where;
+    where.inputs = {p.positionals()[0], options.target_file};
+    where.tm_dir = ctx.db_path;
+    where.follow_symlinks = p.Flag("follow-symlinks");
+    auto target = CheckOutputPath(p.Get("rejects"), where);
+    if (!target.ok()) return Fail(ctx, target.status().WithContext("--rejects"));
+    auto writer = AtomicFileWriter::Create(*target);
+    if (!writer.ok()) return Fail(ctx, writer.status().WithContext("--rejects"));
+    rejects = std::move(writer).value();
   }
-  CliReporter reporter(ctx, p.Flag("quiet"), p.Has("rejects") ? &rejects : nullptr);
+  CliReporter reporter(ctx, p.Flag("quiet"), rejects.get());
   StatusOr<ImportSummary> summary = remote
                                         ? RemoteImport(ctx, p.positionals()[0], options, &reporter)
                                         : LocalImport(ctx, p.positionals()[0], options, !p.Flag("no-sync"), &reporter);
+  const Status rejects_written = reporter.FinishRejects();
+  if (!rejects_written.ok()) Fail(ctx, rejects_written.WithContext("--rejects"));
   if (!summary.ok()) return Fail(ctx, summary.status());
+  if (!rejects_written.ok()) return kExitFailure;
   const ImportSummary& s = *summary;
   const double rate = s.seconds > 0 ? s.records_read / s.seconds : 0;
   if (remote && reporter.rejects_seen() < s.rejected) {

@@ -1,10 +1,18 @@
 // End-to-end tests of `dhakira import` and `dhakira export`, including a real import process killed
 // with SIGKILL mid-way.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -149,6 +157,214 @@ TEST_F(IoCliTest, SigkillMidImportThenResume) {
   EXPECT_EQ(Segments(), static_cast<uint64_t>(kPairs));
   CliRun stats = Dhakira({"stats", "--json"});
   EXPECT_NE(stats.out.find("\"segments\":" + std::to_string(kPairs)), std::string::npos) << stats.out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Hostile input files, generated here, imported by a real `dhakira` whose peak RSS is read from
+// wait4().
+
+struct Measured {
+  int exit_code = -1;
+  std::string out, err;
+  long max_rss_kb = 0;
+};
+
+// Runs the CLI with `args`, its stdout/stderr in files under `dir`, and returns its own peak RSS
+// (wait4 on that child alone, so earlier children of this test do not count).
+Measured RunMeasured(const fs::path& dir, const std::vector<std::string>& args) {
+  const std::string out = (dir / "measured.out").string(), err = (dir / "measured.err").string();
+  std::vector<std::string> argv = {DHAKIRA_CLI_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (std::string& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  Measured m;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(127);
+    setenv("LC_ALL", "C.UTF-8", 1);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  if (pid < 0) return m;
+  int status = 0;
+  struct rusage usage {};
+  if (wait4(pid, &status, 0, &usage) != pid) return m;
+  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  m.max_rss_kb = usage.ru_maxrss;
+  m.out = ReadFile(out);
+  m.err = ReadFile(err);
+  return m;
+}
+
+// Writes a gzip file from pieces: `head`, then `count` copies of `chunk`, then `tail`.
+void WriteGzip(const std::string& path, const std::string& head, const std::string& chunk,
+               int count, const std::string& tail) {
+  gzFile gz = gzopen(path.c_str(), "wb1");
+  ASSERT_NE(gz, nullptr);
+  gzwrite(gz, head.data(), static_cast<unsigned>(head.size()));
+  for (int i = 0; i < count; ++i) gzwrite(gz, chunk.data(), static_cast<unsigned>(chunk.size()));
+  gzwrite(gz, tail.data(), static_cast<unsigned>(tail.size()));
+  ASSERT_EQ(gzclose(gz), Z_OK);
+}
+
+const char kTmxHead[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"ar\" "
+    "datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" creationtool=\"t\" "
+    "creationtoolversion=\"1\" o-tmf=\"x\"/><body>\n"
+    "<tu><tuv xml:lang=\"ar\"><seg>مرحبا</seg></tuv><tuv "
+    "xml:lang=\"en\"><seg>Hello</seg></tuv></tu>\n";
+const char kTmxTail[] =
+    "<tu><tuv xml:lang=\"ar\"><seg>شكرا</seg></tuv><tuv "
+    "xml:lang=\"en\"><seg>Thanks</seg></tuv></tu>\n"
+    "</body></tmx>\n";
+
+// Memory bound for every hostile file below: the process itself (ICU data, LMDB map of a scratch
+// TM) takes ~20 MB; before the caps, the first file took > 500 MB and the second > 2 GB.
+constexpr long kMaxRssKb = 120 * 1024;
+
+TEST_F(IoCliTest, HostileGzipFilesKeepMemoryFlat) {
+  const std::string mib(1 << 20, 'a');
+  // 1. One 256 MiB <seg> in a small .tmx.gz.
+  const std::string seg = (dir_ / "seg.tmx.gz").string();
+  WriteGzip(seg, std::string(kTmxHead) + "<tu><tuv xml:lang=\"ar\"><seg>", mib, 256,
+            "</seg></tuv><tuv xml:lang=\"en\"><seg>x</seg></tuv></tu>\n" + std::string(kTmxTail));
+  Measured m = RunMeasured(dir_, {"--db", db_, "import", seg, "--dry-run", "--quiet"});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.out.find("read 3"), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("rejected 1 (segment-too-long 1)"), std::string::npos) << m.out;
+  EXPECT_LT(m.max_rss_kb, kMaxRssKb) << "a 256 MiB segment";
+
+  // 2. 256 MiB of NUL bytes as a TSV: one line, every byte XML-illegal (each decoded as U+FFFD, 3
+  // bytes).
+  const std::string nul = (dir_ / "nul.tsv.gz").string();
+  WriteGzip(nul, "", std::string(1 << 20, '\0'), 256, "\nمرحبا\tHello\n");
+  const std::string rejects = (dir_ / "rejects.tsv").string();
+  m = RunMeasured(dir_, {"--db", db_, "import", nul, "--src-lang", "ar", "--tgt-lang", "en",
+                         "--dry-run", "--rejects", rejects});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.out.find("read 2"), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("rejected 1 (record-too-long 1)"), std::string::npos) << m.out;
+  EXPECT_NE(ReadFile(rejects).find(
+                nul + "\t1\t0\trecord-too-long\tthe line is 805306368 bytes long (in UTF-8)"),
+            std::string::npos)
+      << ReadFile(rejects);
+  EXPECT_LT(m.max_rss_kb, kMaxRssKb) << "256 MiB of NUL bytes";
+
+  // 3. A unit holding 64 MiB of alternating text and U+0001 (one decode issue every other byte).
+  const std::string bad = (dir_ / "bad.tmx.gz").string();
+  std::string pattern;
+  while (pattern.size() < (1 << 20)) pattern += "b\x01";
+  WriteGzip(bad, std::string(kTmxHead) + "<tu><tuv xml:lang=\"ar\"><seg>", pattern, 64,
+            "</seg></tuv><tuv xml:lang=\"en\"><seg>x</seg></tuv></tu>\n" + std::string(kTmxTail));
+  m = RunMeasured(dir_, {"--db", db_, "import", bad, "--dry-run", "--quiet"});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_NE(m.out.find("rejected 1 (segment-too-long 1)"), std::string::npos) << m.out;
+  EXPECT_LT(m.max_rss_kb, kMaxRssKb) << "64 MiB of alternating bad bytes in one unit";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Output paths that would destroy something are refused before anything is written.
+
+TEST_F(IoCliTest, RejectsFileNeverDestroysTheInputOrTheTm) {
+  const std::string content = "مرحبا\tHello\nبلا ترجمة\n";
+  const std::string input = Write("in.tsv", content);
+  ASSERT_EQ(::link(input.c_str(), (dir_ / "hard.tsv").c_str()), 0);
+  const std::vector<std::string> base = {"import",     input, "--src-lang", "ar",
+                                         "--tgt-lang", "en",  "--rejects"};
+  auto with = [&](const std::string& rejects) {
+    std::vector<std::string> args = base;
+    args.push_back(rejects);
+    return Dhakira(args);
+  };
+  CliRun same = with(input);
+  EXPECT_EQ(same.exit_code, 1);
+  EXPECT_NE(same.err.find("it is the input file"), std::string::npos) << same.err;
+  CliRun hard = with((dir_ / "hard.tsv").string());
+  EXPECT_EQ(hard.exit_code, 1);
+  EXPECT_NE(hard.err.find("it is the input file"), std::string::npos) << hard.err;
+  EXPECT_EQ(ReadFile(input), content);
+
+  CliRun ok = with((dir_ / "rejects.tsv").string());
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(Segments(), 1u);
+  EXPECT_NE(ReadFile((dir_ / "rejects.tsv").string()).find("malformed-line"), std::string::npos);
+  CliRun mdb = with(db_ + "/data.mdb");
+  EXPECT_EQ(mdb.exit_code, 1);
+  EXPECT_NE(mdb.err.find("inside the TM directory"), std::string::npos) << mdb.err;
+  EXPECT_EQ(Segments(), 1u) << "the TM must still open with its pair";
+  EXPECT_EQ(Dhakira({"stats"}).exit_code, 0);
+}
+
+TEST_F(IoCliTest, ExportNeverReplacesFifosDevicesOrSymlinks) {
+  ASSERT_EQ(Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "مرحبا", "Hello"}).exit_code,
+            0);
+  const std::string fifo = (dir_ / "pipe.tmx").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CliRun r = Dhakira({"export", fifo});  // must not hang waiting for a reader
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("FIFO"), std::string::npos) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+
+  // A device: as root, a private node (1,7 is /dev/full) in the test's directory, so that a regression
+  // replaces that node and not the system's /dev/full (the code before this fix did exactly that); as
+  // another user, /dev/full itself, which that user cannot replace.
+  std::string device = "/dev/full";
+  if (::geteuid() == 0) {
+    device = (dir_ / "full").string();
+    ASSERT_EQ(::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 7)), 0) << std::strerror(errno);
+  }
+  r = Dhakira({"export", device, "--format", "tmx"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("character device"), std::string::npos) << r.err;
+  ASSERT_EQ(::lstat(device.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+  r = Dhakira({"export", dir_.string(), "--format", "tmx"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("directory"), std::string::npos) << r.err;
+  r = Dhakira({"export", db_ + "/all.tmx"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("inside the TM directory"), std::string::npos) << r.err;
+
+  const std::string target = Write("target.tmx", "old");
+  const std::string link = (dir_ / "link.tmx").string();
+  ASSERT_EQ(::symlink("target.tmx", link.c_str()), 0);
+  r = Dhakira({"export", link});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--follow-symlinks"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(target), "old");
+  r = Dhakira({"export", link, "--follow-symlinks"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode)) << "the symlink stays a symlink";
+  EXPECT_NE(ReadFile(target).find("<seg>Hello</seg>"), std::string::npos);
+  EXPECT_NE(Dhakira({"export", "--help"}).out.find("--follow-symlinks"), std::string::npos);
+}
+
+TEST_F(IoCliTest, AlignRefusesDirectoriesAndTmOutputs) {
+  const std::string en = Write("doc.en", "Hello world.\n");
+  const std::string ar = Write("doc.ar", "مرحبا بالعالم.\n");
+  CliRun r =
+      Dhakira({"align", dir_.string(), en, "--src-lang", "ar", "--tgt-lang", "en", "--no-lexicon"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("'" + dir_.string() + "': it is a directory"), std::string::npos) << r.err;
+  // --batch outputs inside a TM directory.
+  ASSERT_EQ(Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "مرحبا", "Hello"}).exit_code,
+            0);
+  r = Dhakira({"align", "--batch", dir_.string(), "--out", db_, "--src-lang", "ar", "--tgt-lang",
+               "en", "--no-lexicon"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("inside the TM directory"), std::string::npos) << r.err;
+  EXPECT_EQ(Segments(), 1u);
+  const std::string out = (dir_ / "out").string();
+  r = Dhakira({"align", "--batch", dir_.string(), "--out", out, "--src-lang", "ar", "--tgt-lang",
+               "en", "--no-lexicon"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(ReadFile(out + "/doc.align").empty());
 }
 
 }  // namespace

@@ -16,8 +16,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dhakira/status.h"
 #include "dhakira/store.h"
@@ -67,8 +69,23 @@ struct ImportOptions {
   // match keys, while a third is read) grow with them. The default ends typical news batches (~210 bytes a
   // pair) near batch_size.
   uint32_t batch_bytes = 4u << 20;
-  // Longest segment (source or target) accepted, in bytes, 1 .. 64 MiB. Longer ones are rejected.
+  // Caps on what one record may hold, checked as the record is read, so that no file (a 1 GiB <seg>, a
+  // line without line breaks, a gzip of NUL bytes) can grow the import's memory: a record over a cap is
+  // rejected (reasons below) with file, line and column, the rest of it is read through without being kept,
+  // and the import goes on with the next record.
+  // Longest segment (source or target), in bytes, 1 .. 64 MiB. Over it: "segment-too-long".
   uint32_t max_segment_bytes = 64 * 1024;
+  // Longest other value, in bytes, 1 .. 64 MiB: a TMX inline code element (bpt, ph, ... with its
+  // content), <prop>, <note> or attribute value, a TSV column other than source and target. Over it:
+  // "field-too-long".
+  uint32_t max_field_bytes = 64 * 1024;
+  // Largest record, in bytes, 1 KiB .. 256 MiB: a TSV or line-parallel line, or everything one TMX <tu>
+  // holds (texts, codes, properties, notes, attributes, ~64 bytes per element). Over it: "record-too-long".
+  // Never less than two segments: the cap used is max(max_record_bytes, 2 * max_segment_bytes + 64 KiB).
+  // A single XML tag (with its attributes), comment or processing instruction must fit in expat's buffer,
+  // capped at twice this plus 16 MiB: a larger one ends the import (Corruption), since XML cannot be
+  // resynchronised after it.
+  uint32_t max_record_bytes = 4u << 20;
   // Progress is reported every this many records read, 1 .. 10,000,000.
   uint32_t progress_every = 10000;
 
@@ -82,9 +99,10 @@ struct ImportIssue {
   uint64_t line = 0;    // 1-based; 0 when unknown
   uint64_t column = 0;  // 1-based, in code points; 0 when unknown
   // Stable machine-readable reason: rejects "missing-source", "missing-target", "missing-seg",
-  // "empty-segment", "segment-too-long", "invalid-encoding", "malformed-tu",
-  // "malformed-line", "store-rejected", "ambiguous-target"; warnings "illegal-char-replaced",
-  // "bidi-controls", "entity-replaced", "bad-date", "duplicate-language".
+  // "empty-segment", "segment-too-long", "field-too-long", "record-too-long", "invalid-encoding",
+  // "malformed-tu", "malformed-line", "store-rejected", "ambiguous-target"; warnings
+  // "illegal-char-replaced", "bidi-controls", "entity-replaced", "bad-date", "duplicate-language",
+  // "no-arabic-script".
   std::string reason;
   std::string message;  // human-readable English detail
   std::string excerpt;  // the start of the record's source text (up to 80 bytes), when known
@@ -147,6 +165,9 @@ struct ExportOptions {
   bool tsv_escape = true;
   // gzip level for a ".gz" output, 1 .. 9.
   int gzip_level = 6;
+  // When the output path is an existing symlink: true writes the file it points to (see
+  // CheckOutputPath); false refuses it.
+  bool follow_symlinks = false;
 
   Status Validate() const;
 };
@@ -159,10 +180,69 @@ struct ExportSummary {
 };
 
 // Writes the pairs of one consistent snapshot of `store` to `path`: TMX 1.4b (UTF-8, no BOM) or TSV, gzip when
-// the name ends in ".gz". The file is written under a temporary name in the same directory and renamed when
-// complete, so `path` is either the old file or the whole new one. Inline codes are restored from
+// the name ends in ".gz". `path` is first checked with CheckOutputPath (the store's directory as the TM
+// directory): a FIFO, device, directory, a symlink (unless follow_symlinks) or a file inside a TM is refused
+// before anything is written. The file is written under a temporary name in the same directory and renamed
+// when complete, so `path` is either the old file or the whole new one. Inline codes are restored from
 // InlineCode::native (TMX) or dropped (TSV).
 StatusOr<ExportSummary> Export(const Store& store, const std::string& path, const ExportOptions& options);
+
+// ---------------------------------------------------------------------------------------------------------
+// Output and input paths. Every file a command writes (export, import --rejects, align outputs) goes
+// through CheckOutputPath and an AtomicFileWriter, so that no output can destroy an input, a TM or a
+// device, and no failed or interrupted write leaves half a file.
+
+struct OutputPathOptions {
+  // Files the same command reads: the output may not be any of them (same device and inode, so also
+  // through another name, a hard link or a symlink). Missing ones are ignored.
+  std::vector<std::string> inputs;
+  // The command's TM directory (--db); "" for none. No output may be inside it; nor inside any directory
+  // that holds a data.mdb (another TM).
+  std::string tm_dir;
+  // An existing symlink at the path: true writes the file it finally points to (the link stays); false
+  // refuses it.
+  bool follow_symlinks = false;
+};
+
+// Checks `path` as an output file, without opening it (a FIFO is never opened, so this never blocks), and
+// returns the path to write: `path`, or with follow_symlinks the target of the symlink it is. Errors name
+// the path and the rule: InvalidArgument when it exists and is not a regular file (directory, FIFO,
+// character or block device, socket), is a symlink and follow_symlinks is false, is one of the inputs, or
+// lies inside a TM directory; NotFound when its directory does not exist.
+StatusOr<std::string> CheckOutputPath(const std::string& path, const OutputPathOptions& options);
+
+// Checks `path` as an input document or corpus before it is read: NotFound when missing, InvalidArgument
+// for a directory or a socket ("is a directory, not a file"). Regular files, FIFOs and character devices
+// pass (they are read as streams).
+Status CheckInputPath(const std::string& path);
+
+// A file written under a temporary name ("PATH.tmp-PID-N") in the directory of its path and renamed onto the
+// path by Commit() after an fsync: `path` is the old file or the whole new one, never half of one. Destroyed
+// without Commit (an error, an exception), the temporary is removed. `path` should have passed
+// CheckOutputPath. Not thread-safe.
+class AtomicFileWriter {
+ public:
+  // gzip_level 0: plain bytes; 1 .. 9: a gzip stream. IOError naming the path when the temporary cannot be
+  // created.
+  static StatusOr<std::unique_ptr<AtomicFileWriter>> Create(const std::string& path, int gzip_level = 0);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  Status Write(std::string_view data);
+  // Finishes the gzip stream, fsyncs, renames onto the path. After an error the temporary is removed.
+  Status Commit();
+  uint64_t bytes() const { return bytes_; }  // written so far, uncompressed
+  const std::string& path() const { return path_; }
+
+ private:
+  AtomicFileWriter() = default;
+  std::string path_, temp_;
+  int fd_ = -1;
+  void* gz_ = nullptr;  // gzFile
+  bool committed_ = false;
+  uint64_t bytes_ = 0;
+};
 
 }  // namespace dhakira
 

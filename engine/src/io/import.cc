@@ -1,13 +1,18 @@
 // Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → batches, each prepared
 // (Store::Prepare) while the one before commits (Store::Commit).
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <deque>
-#include <filesystem>
 #include <future>
 #include <memory>
 #include <string_view>
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
 
 #include "dhakira/io.h"
 #include "dhakira/text.h"
@@ -49,6 +54,24 @@ bool HasBidiControl(std::string_view s) {
     ++p;
   }
   return false;
+}
+
+// True when `text` has letters but none of them in Arabic script: in a segment said to be Arabic, the mark
+// of text decoded in the wrong encoding (UTF-8 Arabic read as Latin-1 gives "Ø§Ù„...") or of a swapped
+// side. Stops at the first Arabic letter, which in real Arabic text comes within a few bytes.
+bool LettersButNoArabic(std::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t n = static_cast<int32_t>(text.size());
+  bool letters = false;
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0 || !u_isalpha(c)) continue;
+    UErrorCode err = U_ZERO_ERROR;
+    if (uscript_getScript(c, &err) == USCRIPT_ARABIC) return false;
+    letters = true;
+  }
+  return letters;
 }
 
 // True when the text has something besides white space and inline-code placeholders.
@@ -119,6 +142,13 @@ class Importer {
       if (summary_.records_read % options_.progress_every == 0) Progress(source);
     }
     for (ImportIssue& w : source.TakeOtherWarnings()) Warn(std::move(w));
+    // An empty file is a mistake (a failed download, a wrong name), not an empty corpus: say so. Known
+    // only once read: procfs files and pipes have a size of 0 whatever they hold.
+    if (status.ok() && summary_.records_read == 0) {
+      if (const std::string empty = source.EmptyInput(); !empty.empty()) {
+        return Status::InvalidArgument("'" + empty + "' is empty: nothing to import");
+      }
+    }
     // What was read before an error is good: commit it (a truncated file keeps its readable part).
     if (!stop_.load() && (!strict_write_ || status.ok())) {
       Status flushed = Flush();
@@ -218,6 +248,14 @@ class Importer {
                             std::to_string(options_.max_segment_bytes) + " (max_segment_bytes)";
         return;
       }
+    }
+    for (const auto& [lang, text] : {std::pair{&p.src_lang, &p.source}, std::pair{&p.tgt_lang, &p.target}}) {
+      if (lang->substr(0, lang->find('-')) != "ar" || !LettersButNoArabic(*text)) continue;
+      r->warnings.push_back(ImportIssue{r->file, r->line, r->column, "no-arabic-script",
+                                        "the " + *lang + " segment has letters but none in Arabic script: "
+                                        "wrong side, or text decoded in the wrong encoding (if the file is "
+                                        "UTF-8, re-run with --encoding utf-8)",
+                                        Excerpt(p.source)});
     }
     if (HasBidiControl(p.source) || HasBidiControl(p.target)) {
       r->warnings.push_back(ImportIssue{r->file, r->line, r->column, "bidi-controls",
@@ -424,6 +462,14 @@ Status ImportOptions::Validate() const {
     return Status::InvalidArgument("ImportOptions.max_segment_bytes: " + std::to_string(max_segment_bytes) +
                                    " is outside 1 .. 67108864");
   }
+  if (max_field_bytes < 1 || max_field_bytes > (64u << 20)) {
+    return Status::InvalidArgument("ImportOptions.max_field_bytes: " + std::to_string(max_field_bytes) +
+                                   " is outside 1 .. 67108864");
+  }
+  if (max_record_bytes < 1024 || max_record_bytes > (256u << 20)) {
+    return Status::InvalidArgument("ImportOptions.max_record_bytes: " + std::to_string(max_record_bytes) +
+                                   " is outside 1024 .. 268435456");
+  }
   if (progress_every < 1 || progress_every > 10000000) {
     return Status::InvalidArgument("ImportOptions.progress_every: " + std::to_string(progress_every) +
                                    " is outside 1 .. 10000000");
@@ -461,13 +507,21 @@ StatusOr<ImportSummary> Import(Store& store, const std::string& path, const Impo
     return Status::InvalidArgument("source and target language are both '" + summary.src_lang + "'");
   }
 
-  // An empty file is a mistake (a failed download, a wrong name), not an empty corpus: say so.
+
+  // Strict mode reads the file twice, a line-parallel import counts both files before reading them: a FIFO
+  // or a device would be empty (or block) the second time, so these need regular files.
+  const char* twice = nullptr;
+  if (options.strict) {
+    twice = "--strict reads the file twice";
+  } else if (options.format == FileFormat::kParallel) {
+    twice = "a line-parallel import counts the lines first";
+  }
   for (const std::string* file : {&path, static_cast<const std::string*>(&options.target_file)}) {
-    std::error_code ec;
-    if (!file->empty() && std::filesystem::is_regular_file(*file, ec) &&
-        std::filesystem::file_size(*file, ec) == 0 && !ec) {
-      return Status::InvalidArgument("'" + *file + "' is empty: nothing to import");
-    }
+    struct stat st;
+    if (twice == nullptr || file->empty() || ::stat(file->c_str(), &st) != 0 || S_ISREG(st.st_mode)) continue;
+    if (S_ISDIR(st.st_mode)) break;  // reported by the reader ("is a directory")
+    return Status::InvalidArgument("cannot import '" + *file + "': it is not a regular file (a pipe or a "
+                                   "device) and " + twice + "; save it to a file first");
   }
 
   auto open = [&]() -> StatusOr<std::unique_ptr<io::RecordSource>> {

@@ -68,6 +68,7 @@ StatusOr<std::unique_ptr<RawFile>> RawFile::Open(const std::string& path) {
   std::unique_ptr<RawFile> f(new RawFile());
   f->path_ = path;
   f->file_bytes_ = S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
+  f->regular_ = S_ISREG(st.st_mode);
   f->gz_ = gzopen(path.c_str(), "rb");
   if (f->gz_ == nullptr) {
     return Status::IOError("cannot open '" + path + "': " + std::strerror(errno));
@@ -101,11 +102,16 @@ uint64_t RawFile::consumed_bytes() const {
 
 // ---------------------------------------------------------------------------------------------------------
 std::string DecodeIssue::Describe() const {
+  std::string what;
   if (kind == Kind::kIllegalCodePoint) {
-    return "XML-illegal code point U+" + Hex(value, 4) + " (replaced by U+FFFD)";
+    what = "XML-illegal code point U+" + Hex(value, 4);
+  } else if (value == 0) {
+    what = "bytes invalid in the file's encoding";
+  } else {
+    what = "invalid byte 0x" + Hex(value, 2) + " for the file's encoding";
   }
-  if (value == 0) return "bytes invalid in the file's encoding (replaced by U+FFFD)";
-  return "invalid byte 0x" + Hex(value, 2) + " for the file's encoding (replaced by U+FFFD)";
+  if (count > 1) return what + " and " + std::to_string(count - 1) + " more (all replaced by U+FFFD)";
+  return what + " (replaced by U+FFFD)";
 }
 
 StatusOr<std::unique_ptr<Utf8Decoder>> Utf8Decoder::Open(const std::string& path, Mode mode,
@@ -208,8 +214,60 @@ Status Utf8Decoder::Sniff(Mode mode, const std::string& forced_encoding) {
     return Status::Internal(std::string("setting the ICU callback: ") + u_errorName(err));
   }
   encoding_ = name;  // as declared ("windows-1256"), not ICU's internal name ("ibm-9448_X100-2005")
+  if (forced_encoding.empty() && ucnv_getMaxCharSize(source_cnv_) == 1) {
+    DHAKIRA_RETURN_IF_ERROR(CheckNotUtf8(name));
+  }
   pivot_.resize(16 * 1024);
   pivot_source_ = pivot_target_ = pivot_.data();
+  return Status::OK();
+}
+
+Status Utf8Decoder::CheckNotUtf8(const std::string& declared) {
+  // A file declared single-byte is read once more, before anything is decoded, so that nothing of a
+  // mislabelled file reaches the TM: its bytes above 0x7F are split into well-formed multi-byte UTF-8
+  // sequences and the rest. Real Latin-1 or windows-1256 text almost never forms such sequences (it
+  // would need a lead byte such as 0xD8 followed by bytes in 0x80..0xBF), so mostly-valid UTF-8 means
+  // the declaration is wrong.
+  // A FIFO or a device cannot be read twice: only the bytes read to sniff the encoding are looked at.
+  std::unique_ptr<RawFile> raw;
+  if (raw_->regular()) {
+    DHAKIRA_ASSIGN_OR_RETURN(raw, RawFile::Open(raw_->path()));
+  }
+  std::string buf = raw == nullptr ? raw_buf_ : std::string();
+  uint64_t valid = 0, invalid = 0;
+  for (;;) {
+    size_t got = 0;
+    if (raw != nullptr) {
+      const size_t keep = buf.size();
+      buf.resize(keep + kChunkBytes);
+      DHAKIRA_ASSIGN_OR_RETURN(got, raw->Read(buf.data() + keep, kChunkBytes));
+      buf.resize(keep + got);
+    }
+    const bool at_end = got == 0;
+    const auto* s = reinterpret_cast<const uint8_t*>(buf.data());
+    const int32_t n = static_cast<int32_t>(buf.size());
+    int32_t i = 0;
+    while (i < n) {
+      if (s[i] < 0x80) {
+        ++i;
+        continue;
+      }
+      if (!at_end && s[i] >= 0xC2 && s[i] <= 0xF4 && i + 1 + U8_COUNT_TRAIL_BYTES(s[i]) > n) break;
+      UChar32 c;
+      U8_NEXT(s, i, n, c);
+      ++(c < 0 ? invalid : valid);
+    }
+    buf.erase(0, static_cast<size_t>(i));
+    if (at_end) break;
+  }
+  if (valid > 0 && invalid * 20 <= valid) {
+    return Status::InvalidArgument(
+        "cannot read '" + raw_->path() + "': it declares encoding \"" + declared +
+        "\" (one byte a character) but holds UTF-8: " + std::to_string(valid) +
+        " well-formed multi-byte UTF-8 sequences and " + std::to_string(invalid) +
+        " other bytes above 0x7F; decoding it as declared would store mojibake. If the text is UTF-8, "
+        "re-run with --encoding utf-8; to read it as declared anyway, give --encoding " + declared);
+  }
   return Status::OK();
 }
 
@@ -238,13 +296,37 @@ Status Utf8Decoder::Transcode(bool flush, std::string* utf8) {
   return Status::OK();
 }
 
-void Utf8Decoder::AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset) {
+void Utf8Decoder::AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset, uint64_t run) {
   if (kind == DecodeIssue::Kind::kIllegalCodePoint) {
-    ++illegal_code_points_;
+    illegal_code_points_ += run;
   } else {
-    ++invalid_sequences_;
+    invalid_sequences_ += run;
   }
-  issues_.push_back(DecodeIssue{kind, offset, line_, column_, value});
+  const uint64_t end = offset + 3 * run;  // each replacement is one U+FFFD, 3 bytes
+  // One entry per replacement would let a file of NUL bytes queue one issue per byte (1 GiB → 40 GB):
+  // a run of replacements is one entry, and in text mode, where a line is a record, so is everything
+  // past kMaxIssuesPerLine on one line. (XML mode merges only runs: a line may hold several units, and
+  // each must get its own issues; the TMX reader aggregates per unit.)
+  if (!issues_.empty()) {
+    DecodeIssue& last = issues_.back();
+    if (last.kind == kind && last.end_offset == offset) {
+      last.count += run;
+      last.end_offset = end;
+      return;
+    }
+    if (mode_ == Mode::kText && issues_line_ == line_ && issues_on_line_ >= kMaxIssuesPerLine) {
+      // The line's last entry of this kind (there are two kinds, so this looks at most a few back).
+      for (auto it = issues_.rbegin(); it != issues_.rend() && it->line == line_; ++it) {
+        if (it->kind != kind) continue;
+        it->count += run;
+        it->end_offset = end;
+        return;
+      }
+    }
+  }
+  if (issues_line_ != line_) issues_line_ = line_, issues_on_line_ = 0;
+  ++issues_on_line_;
+  issues_.push_back(DecodeIssue{kind, offset, line_, column_, value, run, end});
 }
 
 void Utf8Decoder::Clean(bool at_end, uint64_t base, std::string* out) {
@@ -323,9 +405,15 @@ void Utf8Decoder::Clean(bool at_end, uint64_t base, std::string* out) {
         out->push_back(static_cast<char>(c));
         ++column_;
       } else {
-        AddIssue(DecodeIssue::Kind::kIllegalCodePoint, c, base + out->size());
-        out->append(kReplacement, 3);
-        ++column_;
+        // A run of them (a file of NUL bytes) is one issue entry, added in one step.
+        int32_t j = i + 1;
+        while (j < n && s[j] < 0x20 && s[j] != '\t' && s[j] != '\n' && s[j] != '\r') ++j;
+        const uint64_t run = static_cast<uint64_t>(j - i);
+        AddIssue(DecodeIssue::Kind::kIllegalCodePoint, c, base + out->size(), run);
+        for (uint64_t k = 0; k < run; ++k) out->append(kReplacement, 3);
+        column_ += run;
+        i = j;
+        continue;
       }
       ++i;
       continue;

@@ -37,6 +37,8 @@ class RawFile {
   uint64_t consumed_bytes() const;  // bytes of the file consumed so far (compressed bytes for gzip)
   uint64_t file_bytes() const { return file_bytes_; }
   bool compressed() const { return compressed_; }
+  // A regular file (procfs included), which can be opened and read again; false for a FIFO or a device.
+  bool regular() const { return regular_; }
   const std::string& path() const { return path_; }
 
  private:
@@ -45,6 +47,7 @@ class RawFile {
   gzFile_s* gz_ = nullptr;
   uint64_t file_bytes_ = 0;
   bool compressed_ = false;
+  bool regular_ = false;
 };
 
 // What the pre-stage changed, at an offset of its UTF-8 output.
@@ -58,7 +61,13 @@ struct DecodeIssue {
   uint64_t line = 1;    // 1-based line of the output
   uint64_t column = 1;  // 1-based column, in code points
   uint32_t value = 0;   // the illegal code point, or the first invalid byte
-  std::string Describe() const;  // "invalid UTF-8 byte 0xC3" / "XML-illegal code point U+000B"
+  // Replacements aggregated into this entry (>= 1), the first at offset/line/column: a run of bad bytes, or
+  // (text mode) every further one on the same line once kMaxIssuesPerLine entries are on it. A file of
+  // bad bytes thus costs a few entries, not one per byte.
+  uint64_t count = 1;
+  uint64_t end_offset = 0;  // one past the last U+FFFD of the entry in the decoder's output
+  // "invalid UTF-8 byte 0xC3" / "XML-illegal code point U+000B", with the count when > 1.
+  std::string Describe() const;
 };
 
 class Utf8Decoder {
@@ -88,16 +97,21 @@ class Utf8Decoder {
   const RawFile& raw() const { return *raw_; }
 
   static constexpr size_t kChunkBytes = 256 * 1024;
+  // Text mode: distinct issue entries kept per line; further ones are counted into the last entry.
+  static constexpr uint64_t kMaxIssuesPerLine = 8;
 
  private:
   Utf8Decoder() = default;
   Status Sniff(Mode mode, const std::string& forced_encoding);
+  // InvalidArgument when the file, declared in the single-byte encoding `declared`, holds UTF-8.
+  Status CheckNotUtf8(const std::string& declared);
   StatusOr<bool> Fill();  // reads more raw bytes into raw_buf_; false at the end
   Status Transcode(bool flush, std::string* utf8);
   // Validates and cleans utf8_buf_ into *out; keeps an incomplete tail unless at the end. `base` + k is the
   // output offset of (*out)[k].
   void Clean(bool at_end, uint64_t base, std::string* out);
-  void AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset);
+  // Records `run` consecutive replacements (U+FFFD each) starting at output offset `offset`.
+  void AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset, uint64_t run = 1);
 
   std::unique_ptr<RawFile> raw_;
   Mode mode_ = Mode::kText;
@@ -120,6 +134,8 @@ class Utf8Decoder {
   uint64_t out_offset_ = 0;  // bytes returned so far
   uint64_t line_ = 1;
   uint64_t column_ = 1;
+  uint64_t issues_on_line_ = 0;  // entries added on line_ (text mode aggregation)
+  uint64_t issues_line_ = 0;
 
  public:
   // ICU toUnicode callback context (counts bytes the legacy converter could not map).

@@ -331,9 +331,10 @@ class TsvSource : public RecordSource {
                       kCreatedAt, kChangedAt, kProperty };
 
   TsvSource(std::unique_ptr<LineReader> reader, std::string path, std::string src, std::string tgt,
-            bool unescape)
+            const ImportOptions& options)
       : reader_(std::move(reader)), path_(std::move(path)), src_(std::move(src)), tgt_(std::move(tgt)),
-        unescape_(unescape) {}
+        unescape_(options.tsv_unescape), max_field_bytes_(options.max_field_bytes),
+        record_cap_(RecordCap(options)) {}
 
   StatusOr<bool> Next(Record* record) override {
     std::string_view line;
@@ -346,6 +347,12 @@ class TsvSource : public RecordSource {
     *record = Record();
     record->file = path_;
     record->line = reader_->line_number();
+    if (reader_->overlong()) {
+      record->reject_reason = "record-too-long";
+      record->reject_message = OverlongMessage(reader_->line_bytes(), record_cap_);
+      record->pair.source = std::string(line.substr(0, line.find('\t')));
+      return true;
+    }
     if (!TakeLineIssues(*reader_, path_, record)) return true;
     fields_.clear();
     size_t start = 0;
@@ -365,10 +372,19 @@ class TsvSource : public RecordSource {
     p.src_lang = src_;
     p.tgt_lang = tgt_;
     for (size_t i = 0; i < fields_.size(); ++i) {
-      std::string value = unescape_ ? Unescape(fields_[i]) : std::string(fields_[i]);
       Column column = i < columns_.size() ? columns_[i] : (i == 0 ? Column::kSource
                                                          : i == 1 ? Column::kTarget
                                                                   : Column::kProperty);
+      if (column != Column::kSource && column != Column::kTarget && fields_[i].size() > max_field_bytes_) {
+        record->reject_reason = "field-too-long";
+        record->reject_message = "column " + std::to_string(i + 1) +
+                                 (i < names_.size() ? " (" + names_[i] + ")" : std::string()) + " is " +
+                                 std::to_string(fields_[i].size()) + " bytes long, over the limit of " +
+                                 std::to_string(max_field_bytes_) + " (max_field_bytes)";
+        p.source = std::string(fields_[0]);
+        return true;
+      }
+      std::string value = unescape_ ? Unescape(fields_[i]) : std::string(fields_[i]);
       uint64_t number = 0;
       switch (column) {
         case Column::kSource: SetText(value, &p.source, &p.source_codes, record); break;
@@ -409,6 +425,9 @@ class TsvSource : public RecordSource {
   uint64_t bytes_total() const override { return reader_->decoder().raw().file_bytes(); }
   std::string encoding() const override { return reader_->decoder().encoding(); }
   uint64_t illegal_chars_replaced() const override { return reader_->decoder().illegal_code_points(); }
+  std::string EmptyInput() const override {
+    return reader_->decoder().output_bytes() == 0 ? path_ : std::string();
+  }
 
  private:
   // The first line is a header when its first two fields name the source and target columns.
@@ -455,6 +474,8 @@ class TsvSource : public RecordSource {
   std::string path_;
   std::string src_, tgt_;
   bool unescape_;
+  size_t max_field_bytes_;
+  size_t record_cap_;
   std::vector<Column> columns_;
   std::vector<std::string> names_;
   std::vector<std::string_view> fields_;
@@ -464,10 +485,11 @@ class TsvSource : public RecordSource {
 class ParallelSource : public RecordSource {
  public:
   ParallelSource(std::unique_ptr<LineReader> src_reader, std::unique_ptr<LineReader> tgt_reader,
-                 std::string src_path, std::string tgt_path, std::string src, std::string tgt)
+                 std::string src_path, std::string tgt_path, std::string src, std::string tgt,
+                 size_t record_cap)
       : src_reader_(std::move(src_reader)), tgt_reader_(std::move(tgt_reader)),
         src_path_(std::move(src_path)), tgt_path_(std::move(tgt_path)), src_(std::move(src)),
-        tgt_(std::move(tgt)) {}
+        tgt_(std::move(tgt)), record_cap_(record_cap) {}
 
   StatusOr<bool> Next(Record* record) override {
     std::string_view src_line, tgt_line;
@@ -487,6 +509,13 @@ class ParallelSource : public RecordSource {
       TakeLineIssues(*tgt_reader_, tgt_path_, record);
       if (record->reject_reason.empty()) record->file = src_path_;
     }
+    for (const LineReader* reader : {src_reader_.get(), tgt_reader_.get()}) {
+      if (!reader->overlong() || !record->reject_reason.empty()) continue;
+      record->file = reader == src_reader_.get() ? src_path_ : tgt_path_;
+      record->column = 0;
+      record->reject_reason = "record-too-long";
+      record->reject_message = OverlongMessage(reader->line_bytes(), record_cap_);
+    }
     record->pair.src_lang = src_;
     record->pair.tgt_lang = tgt_;
     SetText(src_line, &record->pair.source, &record->pair.source_codes, record);
@@ -503,45 +532,61 @@ class ParallelSource : public RecordSource {
   uint64_t illegal_chars_replaced() const override {
     return src_reader_->decoder().illegal_code_points() + tgt_reader_->decoder().illegal_code_points();
   }
+  std::string EmptyInput() const override {
+    if (src_reader_->decoder().output_bytes() == 0) return src_path_;
+    if (tgt_reader_->decoder().output_bytes() == 0) return tgt_path_;
+    return "";
+  }
 
  private:
   std::unique_ptr<LineReader> src_reader_, tgt_reader_;
   std::string src_path_, tgt_path_;
   std::string src_, tgt_;
+  size_t record_cap_;
 };
 
 }  // namespace
 
+std::string OverlongMessage(uint64_t bytes, size_t cap) {
+  return "the line is " + std::to_string(bytes) + " bytes long (in UTF-8), over the limit of " +
+         std::to_string(cap) +
+         " (max_record_bytes); skipped without being read into memory";
+}
+
 StatusOr<std::unique_ptr<RecordSource>> OpenTmxSource(const std::string& path, const std::string& src_lang,
                                                       const std::string& tgt_lang,
                                                       const ImportOptions& options) {
-  DHAKIRA_ASSIGN_OR_RETURN(auto reader, TmxReader::Open(path, options.encoding));
+  TmxLimits limits;
+  limits.max_segment_bytes = options.max_segment_bytes;
+  limits.max_field_bytes = options.max_field_bytes;
+  limits.max_record_bytes = RecordCap(options);
+  DHAKIRA_ASSIGN_OR_RETURN(auto reader, TmxReader::Open(path, options.encoding, limits));
   return std::unique_ptr<RecordSource>(new TmxSource(std::move(reader), path, src_lang, tgt_lang));
 }
 
 StatusOr<std::unique_ptr<RecordSource>> OpenTsvSource(const std::string& path, const std::string& src_lang,
                                                       const std::string& tgt_lang,
                                                       const ImportOptions& options) {
-  DHAKIRA_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, options.encoding));
-  return std::unique_ptr<RecordSource>(
-      new TsvSource(std::move(reader), path, src_lang, tgt_lang, options.tsv_unescape));
+  DHAKIRA_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, options.encoding, RecordCap(options)));
+  return std::unique_ptr<RecordSource>(new TsvSource(std::move(reader), path, src_lang, tgt_lang, options));
 }
 
 StatusOr<std::unique_ptr<RecordSource>> OpenParallelSource(const std::string& path,
                                                            const std::string& src_lang,
                                                            const std::string& tgt_lang,
                                                            const ImportOptions& options) {
-  DHAKIRA_ASSIGN_OR_RETURN(uint64_t src_lines, CountLines(path, options.encoding));
-  DHAKIRA_ASSIGN_OR_RETURN(uint64_t tgt_lines, CountLines(options.target_file, options.encoding));
+  const size_t cap = RecordCap(options);
+  DHAKIRA_ASSIGN_OR_RETURN(uint64_t src_lines, CountLines(path, options.encoding, cap));
+  DHAKIRA_ASSIGN_OR_RETURN(uint64_t tgt_lines, CountLines(options.target_file, options.encoding, cap));
   if (src_lines != tgt_lines) {
     return Status::InvalidArgument("line-parallel files differ in length: '" + path + "' has " +
                                    std::to_string(src_lines) + " lines, '" + options.target_file +
                                    "' has " + std::to_string(tgt_lines) + "; nothing was imported");
   }
-  DHAKIRA_ASSIGN_OR_RETURN(auto src_reader, LineReader::Open(path, options.encoding));
-  DHAKIRA_ASSIGN_OR_RETURN(auto tgt_reader, LineReader::Open(options.target_file, options.encoding));
-  return std::unique_ptr<RecordSource>(new ParallelSource(std::move(src_reader), std::move(tgt_reader),
-                                                          path, options.target_file, src_lang, tgt_lang));
+  DHAKIRA_ASSIGN_OR_RETURN(auto src_reader, LineReader::Open(path, options.encoding, cap));
+  DHAKIRA_ASSIGN_OR_RETURN(auto tgt_reader, LineReader::Open(options.target_file, options.encoding, cap));
+  return std::unique_ptr<RecordSource>(new ParallelSource(std::move(src_reader), std::move(tgt_reader), path,
+                                                          options.target_file, src_lang, tgt_lang, cap));
 }
 
 }  // namespace dhakira::io

@@ -4,6 +4,7 @@
 #ifndef DHAKIRA_IO_RECORDS_H_
 #define DHAKIRA_IO_RECORDS_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,9 +36,20 @@ class RecordSource {
   virtual std::string encoding() const = 0;
   virtual uint64_t illegal_chars_replaced() const = 0;
   virtual uint64_t entities_replaced() const { return 0; }
+  // The input file that held no bytes at all (after decompression), once the source is exhausted; "" when
+  // none. Read, not stat()ed: procfs and pipes report a size of 0.
+  virtual std::string EmptyInput() const { return ""; }
   // Warnings not tied to a record (e.g. an illegal character in a TMX header); taken by the caller.
   virtual std::vector<ImportIssue> TakeOtherWarnings() { return {}; }
 };
+
+// The record cap in effect: ImportOptions::max_record_bytes, but never less than two whole segments.
+inline size_t RecordCap(const ImportOptions& options) {
+  return std::max<size_t>(options.max_record_bytes, 2 * size_t{options.max_segment_bytes} + (64u << 10));
+}
+
+// The reject of a record over the record cap (TSV or parallel line): reason and message.
+std::string OverlongMessage(uint64_t bytes, size_t cap);
 
 // `src_lang`/`tgt_lang` canonical (or "" where ImportOptions allows it).
 StatusOr<std::unique_ptr<RecordSource>> OpenTmxSource(const std::string& path, const std::string& src_lang,

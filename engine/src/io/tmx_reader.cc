@@ -8,7 +8,10 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string_view>
@@ -78,6 +81,67 @@ std::string StartTag(const char* name, const char** attrs) {
   return tag;
 }
 
+// expat's allocations are charged to the reader's budget, so that one enormous tag (expat buffers a whole
+// start tag with its attributes) ends the import instead of growing without bound. The budget is found
+// through a thread-local set while the parser is created or fed; each block records the budget it was
+// charged to, so frees need no thread-local.
+thread_local TmxReader::ExpatBudget* t_budget = nullptr;
+
+struct BlockHeader {
+  size_t size;
+  TmxReader::ExpatBudget* budget;
+};
+static_assert(sizeof(BlockHeader) % alignof(std::max_align_t) == 0);
+
+void* BudgetMalloc(size_t n) {
+  TmxReader::ExpatBudget* budget = t_budget;
+  if (budget != nullptr && budget->used + n > budget->limit) {
+    budget->exhausted = true;
+    return nullptr;
+  }
+  auto* h = static_cast<BlockHeader*>(std::malloc(sizeof(BlockHeader) + n));
+  if (h == nullptr) return nullptr;
+  h->size = n;
+  h->budget = budget;
+  if (budget != nullptr) budget->used += n;
+  return h + 1;
+}
+
+void BudgetFree(void* p) {
+  if (p == nullptr) return;
+  BlockHeader* h = static_cast<BlockHeader*>(p) - 1;
+  if (h->budget != nullptr) h->budget->used -= h->size;
+  std::free(h);
+}
+
+void* BudgetRealloc(void* p, size_t n) {
+  if (p == nullptr) return BudgetMalloc(n);
+  BlockHeader* h = static_cast<BlockHeader*>(p) - 1;
+  TmxReader::ExpatBudget* budget = h->budget;
+  if (budget != nullptr && n > h->size && budget->used + (n - h->size) > budget->limit) {
+    budget->exhausted = true;
+    return nullptr;
+  }
+  const size_t old = h->size;
+  auto* moved = static_cast<BlockHeader*>(std::realloc(h, sizeof(BlockHeader) + n));
+  if (moved == nullptr) return nullptr;
+  moved->size = n;
+  if (budget != nullptr) budget->used = budget->used - old + n;
+  return moved + 1;
+}
+
+const XML_Memory_Handling_Suite kBudgetSuite = {BudgetMalloc, BudgetRealloc, BudgetFree};
+
+// Sets t_budget for a scope.
+class BudgetScope {
+ public:
+  explicit BudgetScope(TmxReader::ExpatBudget* budget) : saved_(t_budget) { t_budget = budget; }
+  ~BudgetScope() { t_budget = saved_; }
+
+ private:
+  TmxReader::ExpatBudget* saved_;
+};
+
 // C trampolines.
 void StartHandler(void* self, const XML_Char* name, const XML_Char** attrs) {
   static_cast<TmxReader*>(self)->OnStart(name, attrs);
@@ -102,13 +166,17 @@ int ExternalEntityHandler(XML_Parser parser, const XML_Char*, const XML_Char*, c
 
 // ---------------------------------------------------------------------------------------------------------
 StatusOr<std::unique_ptr<TmxReader>> TmxReader::Open(const std::string& path,
-                                                     const std::string& forced_encoding) {
+                                                     const std::string& forced_encoding,
+                                                     const TmxLimits& limits) {
   std::unique_ptr<TmxReader> r(new TmxReader());
   r->path_ = path;
+  r->limits_ = limits;
+  r->budget_.limit = 2 * limits.max_record_bytes + (16u << 20);
   DHAKIRA_ASSIGN_OR_RETURN(r->decoder_,
                            Utf8Decoder::Open(path, Utf8Decoder::Mode::kXml, forced_encoding));
   // The pre-stage always delivers UTF-8; this overrides whatever the declaration says.
-  r->parser_ = XML_ParserCreate("UTF-8");
+  BudgetScope scope(&r->budget_);
+  r->parser_ = XML_ParserCreate_MM("UTF-8", &kBudgetSuite, nullptr);
   if (r->parser_ == nullptr) return Status::ResourceExhausted("cannot create an expat parser");
   XML_Parser p = r->parser_;
   XML_SetUserData(p, r.get());
@@ -126,6 +194,28 @@ StatusOr<std::unique_ptr<TmxReader>> TmxReader::Open(const std::string& path,
 
 TmxReader::~TmxReader() {
   if (parser_ != nullptr) XML_ParserFree(parser_);
+}
+
+std::string TmxReader::Here() const {
+  return "line " + std::to_string(XML_GetCurrentLineNumber(parser_)) + ", column " +
+         std::to_string(XML_GetCurrentColumnNumber(parser_) + 1);
+}
+
+void TmxReader::AddProblem(std::string reason, std::string message) {
+  if (unit_.problems.size() < kMaxProblemsPerUnit) {
+    unit_.problems.push_back({std::move(reason), std::move(message)});
+  }
+}
+
+bool TmxReader::Charge(size_t n) {
+  if (unit_full_) return false;
+  unit_bytes_ += n;
+  if (unit_bytes_ <= limits_.max_record_bytes) return true;
+  unit_full_ = true;
+  AddProblem("record-too-long", Here() + ": the unit holds more than " +
+                                    std::to_string(limits_.max_record_bytes) +
+                                    " bytes (max_record_bytes); the rest of it was read through, not kept");
+  return false;
 }
 
 Status TmxReader::Fail(const std::string& what) {
@@ -158,10 +248,18 @@ StatusOr<bool> TmxReader::Next(TmxUnit* unit) {
       pending_error_ = Status::Corruption("'" + path_ + "' is empty: not a TMX document");
       continue;
     }
-    if (XML_Parse(parser_, chunk_.data(), static_cast<int>(chunk_.size()), final) ==
-            XML_STATUS_ERROR &&
-        pending_error_.ok()) {
+    XML_Status parsed;
+    {
+      BudgetScope scope(&budget_);
+      parsed = XML_Parse(parser_, chunk_.data(), static_cast<int>(chunk_.size()), final);
+    }
+    if (parsed == XML_STATUS_ERROR && pending_error_.ok()) {
       std::string what = std::string(XML_ErrorString(XML_GetErrorCode(parser_))) + " (expat)";
+      if (XML_GetErrorCode(parser_) == XML_ERROR_NO_MEMORY && budget_.exhausted) {
+        what = "an XML tag (with its attributes), comment or processing instruction is larger than the " +
+               std::to_string(budget_.limit) +
+               " bytes the parser may hold (2 * max_record_bytes + 16 MiB); the file cannot be read past it";
+      }
       if (final && (XML_GetErrorCode(parser_) == XML_ERROR_NO_ELEMENTS ||
                     XML_GetErrorCode(parser_) == XML_ERROR_UNCLOSED_TOKEN ||
                     XML_GetErrorCode(parser_) == XML_ERROR_PARTIAL_CHAR)) {
@@ -170,12 +268,18 @@ StatusOr<bool> TmxReader::Next(TmxUnit* unit) {
       }
       (void)Fail(what);
     }
-    // Replacements before the unit being read (or all, outside units) are not any unit's.
+    // Replacements before the unit being read (or all, outside units) are not any unit's; those inside
+    // the unit so far are its own now (a unit spanning many chunks must not queue them all).
     auto& issues = decoder_->issues();
     while (!issues.empty() && (!in_tu_ || issues.front().offset < unit_begin_)) {
-      stray_issues_.push_back(issues.front());
+      if (stray_issues_.size() < kMaxIssuesPerUnit) {
+        stray_issues_.push_back(issues.front());
+      } else {
+        stray_issues_.back().count += issues.front().count;
+      }
       issues.pop_front();
     }
+    if (in_tu_) TakeIssues(unit_begin_, event_end_);
     if (final && pending_error_.ok()) {
       finished_ = true;
       if (!seen_root_) pending_error_ = Status::Corruption("'" + path_ + "': no TMX document found");
@@ -188,13 +292,24 @@ void TmxReader::TakeIssues(uint64_t unit_begin, uint64_t unit_end) {
   while (!issues.empty() && issues.front().offset < unit_end) {
     const DecodeIssue& issue = issues.front();
     if (issue.offset < unit_begin) {
-      stray_issues_.push_back(issue);
+      if (stray_issues_.size() < kMaxIssuesPerUnit) {
+        stray_issues_.push_back(issue);
+      } else {
+        stray_issues_.back().count += issue.count;
+      }
     } else if (issue.kind == DecodeIssue::Kind::kInvalidSequence) {
-      unit_.problems.push_back({"invalid-encoding", "line " + std::to_string(issue.line) + ", column " +
-                                                        std::to_string(issue.column) + ": " +
-                                                        issue.Describe()});
-    } else {
+      // One problem for the unit, its message completed at </tu> with the count.
+      if (invalid_count_ == 0 && unit_.problems.size() < kMaxProblemsPerUnit) {
+        invalid_problem_ = unit_.problems.size();
+        unit_.problems.push_back({"invalid-encoding", "line " + std::to_string(issue.line) + ", column " +
+                                                          std::to_string(issue.column) + ": " +
+                                                          issue.Describe()});
+      }
+      invalid_count_ += issue.count;
+    } else if (unit_.replaced.size() < kMaxIssuesPerUnit) {
       unit_.replaced.push_back(issue);
+    } else {
+      unit_.replaced.back().count += issue.count;
     }
     issues.pop_front();
   }
@@ -203,20 +318,34 @@ void TmxReader::TakeIssues(uint64_t unit_begin, uint64_t unit_end) {
 void TmxReader::AddText(const char* s, size_t len) {
   TmxVariant* v = variant();
   if (v == nullptr) return;
+  v->text_bytes += len;
+  if (unit_full_ || v->cut) return;
+  if (v->text.size() + len > limits_.max_segment_bytes) {
+    // Reported once; the text stops growing (what is kept serves the reject's excerpt).
+    v->cut = true;
+    {
+      AddProblem("segment-too-long", Here() + ": the <seg> of the <tuv xml:lang=\"" + v->lang +
+                                         "\"> is longer than " + std::to_string(limits_.max_segment_bytes) +
+                                         " bytes (max_segment_bytes); the rest of it was read through, "
+                                         "not kept");
+    }
+    return;
+  }
+  if (!Charge(len)) return;
   if (!ProtectPrivateUse(std::string_view(s, len), &v->text, &v->codes) && !too_many_reported_) {
     too_many_reported_ = true;
-    unit_.problems.push_back({"malformed-tu", "more than " + std::to_string(kMaxInlineCodes) +
-                                                  " inline codes and private-use characters in one segment"});
+    AddProblem("malformed-tu", "more than " + std::to_string(kMaxInlineCodes) +
+                                   " inline codes and private-use characters in one segment");
   }
 }
 
 void TmxReader::OpenCode(const std::string& element, const std::string& native) {
   TmxVariant* v = variant();
-  if (v == nullptr) return;
+  if (v == nullptr || !Charge(element.size() + native.size() + 64)) return;
   if (v->codes.size() >= kMaxInlineCodes) {
     if (v->codes.size() == kMaxInlineCodes) {
-      unit_.problems.push_back({"malformed-tu", "more than " + std::to_string(kMaxInlineCodes) +
-                                                    " inline codes in one segment"});
+      AddProblem("malformed-tu",
+                 "more than " + std::to_string(kMaxInlineCodes) + " inline codes in one segment");
       v->codes.push_back({"", ""});  // sentinel so the problem is reported once
       v->text.append(native);        // keep the markup visible in the rejected record
     }
@@ -227,6 +356,8 @@ void TmxReader::OpenCode(const std::string& element, const std::string& native) 
 }
 
 void TmxReader::OnStart(const char* name, const char** attrs) {
+  event_end_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) +
+               static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
   if (!seen_root_) {
     seen_root_ = true;
     if (std::strcmp(name, "tmx") != 0) {
@@ -242,16 +373,26 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
     ++skip_depth_;
     return;
   }
+  if (in_tu_ && ++unit_depth_ > kMaxUnitDepth) {
+    --unit_depth_;  // the skipped element's end is counted by skip_depth_
+    AddProblem("malformed-tu", Here() + ": elements nested more than " + std::to_string(kMaxUnitDepth) +
+                                   " deep inside a <tu>; the rest of them was skipped");
+    skip_depth_ = 1;
+    return;
+  }
   if (in_ == In::kSeg) {
     if (code_depth_ > 0) {
-      code_native_ += StartTag(name, attrs);
+      if (!field_full_) code_native_ += StartTag(name, attrs);
+      CheckCodeSize();
       ++code_depth_;
       return;
     }
     if (IsCodeElement(name)) {
       code_depth_ = 1;
       code_element_ = name;
+      field_full_ = false;
       code_native_ = StartTag(name, attrs);
+      CheckCodeSize();
       return;
     }
     TmxVariant* v = variant();
@@ -283,19 +424,32 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
     // <body> only contains the units.
   } else if (std::strcmp(name, "tu") == 0) {
     if (in_tu_) {
-      unit_.problems.push_back({"malformed-tu", "a <tu> inside another <tu>"});
+      AddProblem("malformed-tu", "a <tu> inside another <tu>");
       skip_depth_ = 1;
       return;
     }
     in_tu_ = true;
     too_many_reported_ = false;
     unit_ = TmxUnit();
+    unit_bytes_ = 0;
+    unit_full_ = false;
+    unit_depth_ = 0;
+    invalid_count_ = 0;
+    invalid_problem_ = SIZE_MAX;
     unit_.line = XML_GetCurrentLineNumber(parser_);
     unit_.column = XML_GetCurrentColumnNumber(parser_) + 1;
     unit_begin_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_));
-    for (int i = 0; attrs[i] != nullptr; i += 2) unit_.attributes.emplace_back(attrs[i], attrs[i + 1]);
+    for (int i = 0; attrs[i] != nullptr; i += 2) {
+      if (KeepAttribute(attrs[i], attrs[i + 1])) unit_.attributes.emplace_back(attrs[i], attrs[i + 1]);
+    }
   } else if (std::strcmp(name, "tuv") == 0 && in_tu_ && !in_tuv_) {
     in_tuv_ = true;
+    if (!Charge(sizeof(TmxVariant))) {
+      skip_depth_ = 1;  // the unit is rejected already: its further <tuv>s are not kept
+      in_tuv_ = false;
+      --unit_depth_;
+      return;
+    }
     TmxVariant& v = unit_.variants.emplace_back();
     v.line = XML_GetCurrentLineNumber(parser_);
     v.column = XML_GetCurrentColumnNumber(parser_) + 1;
@@ -303,16 +457,17 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
     if (lang == nullptr) lang = attr("lang");  // TMX 1.1
     if (lang != nullptr) v.lang = lang;
     for (int i = 0; attrs[i] != nullptr; i += 2) {
-      if (std::strcmp(attrs[i], "xml:lang") != 0 && std::strcmp(attrs[i], "lang") != 0) {
+      if (std::strcmp(attrs[i], "xml:lang") != 0 && std::strcmp(attrs[i], "lang") != 0 &&
+          KeepAttribute(attrs[i], attrs[i + 1])) {
         v.attributes.emplace_back(attrs[i], attrs[i + 1]);
       }
     }
   } else if (std::strcmp(name, "seg") == 0 && in_tuv_) {
     TmxVariant* v = variant();
     if (++v->segs > 1) {
-      unit_.problems.push_back({"malformed-tu", "line " +
-                                                    std::to_string(XML_GetCurrentLineNumber(parser_)) +
-                                                    ": a <tuv> with more than one <seg>"});
+      AddProblem("malformed-tu",
+                 "line " + std::to_string(XML_GetCurrentLineNumber(parser_)) +
+                     ": a <tuv> with more than one <seg>");
       skip_depth_ = 1;
       return;
     }
@@ -321,24 +476,31 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
   } else if (std::strcmp(name, "prop") == 0 || std::strcmp(name, "note") == 0) {
     in_ = name[0] == 'p' ? In::kProp : In::kNote;
     const char* type = attr("type");
-    prop_type_ = type != nullptr ? type : "";
+    prop_type_ = type != nullptr && std::strlen(type) <= limits_.max_field_bytes ? type : "";
     prop_value_.clear();
+    field_full_ = false;
   } else {
     skip_depth_ = 1;  // ude, map, and anything unknown outside <seg>
   }
 }
 
 void TmxReader::OnEnd(const char* name) {
+  event_end_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) +
+               static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
   if (skip_depth_ > 0) {
     --skip_depth_;
     return;
   }
+  if (in_tu_ && unit_depth_ > 0) --unit_depth_;
   if (in_ == In::kSeg) {
     if (code_depth_ > 0) {
-      code_native_ += "</";
-      code_native_ += name;
-      code_native_ += '>';
-      if (--code_depth_ == 0) OpenCode(code_element_, code_native_);
+      if (!field_full_) {
+        code_native_ += "</";
+        code_native_ += name;
+        code_native_ += '>';
+        CheckCodeSize();
+      }
+      if (--code_depth_ == 0 && !field_full_) OpenCode(code_element_, code_native_);
       return;
     }
     if (std::strcmp(name, "seg") == 0) {
@@ -392,8 +554,11 @@ void TmxReader::OnEnd(const char* name) {
     } else if (in_tu_) {
       props = &unit_.properties, notes = &unit_.notes;
     }
-    if (in_ == In::kProp && props != nullptr) props->emplace_back(prop_type_, prop_value_);
-    if (in_ == In::kNote && notes != nullptr) notes->push_back(prop_value_);
+    const bool keep =
+        !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 64));
+    if (keep && in_ == In::kProp && props != nullptr) props->emplace_back(prop_type_, prop_value_);
+    if (keep && in_ == In::kNote && notes != nullptr) notes->push_back(prop_value_);
+    prop_value_.clear();
     in_ = In::kNone;
     return;
   }
@@ -401,6 +566,10 @@ void TmxReader::OnEnd(const char* name) {
     in_tuv_ = false;
   } else if (std::strcmp(name, "tu") == 0) {
     TakeIssues(unit_begin_, static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)));
+    if (invalid_count_ > 1 && invalid_problem_ < unit_.problems.size()) {
+      unit_.problems[invalid_problem_].message +=
+          " (" + std::to_string(invalid_count_) + " invalid sequences in this unit)";
+    }
     ready_.push_back(std::move(unit_));
     unit_ = TmxUnit();
     in_tu_ = false;
@@ -409,16 +578,51 @@ void TmxReader::OnEnd(const char* name) {
 }
 
 void TmxReader::OnText(const char* s, int len) {
+  // Where the parse has got to: the decoder issues before it belong to what has been read.
+  event_end_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) +
+               static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
   if (skip_depth_ > 0) return;
   if (in_ == In::kSeg) {
     if (code_depth_ > 0) {
+      if (field_full_) return;
       AppendXmlText(std::string_view(s, static_cast<size_t>(len)), &code_native_);
+      CheckCodeSize();
     } else {
       AddText(s, static_cast<size_t>(len));
     }
   } else if (in_ == In::kProp || in_ == In::kNote) {
+    if (field_full_) return;
+    if (prop_value_.size() + static_cast<size_t>(len) > limits_.max_field_bytes) {
+      field_full_ = true;
+      prop_value_.clear();
+      AddProblem("field-too-long", Here() + ": a <" + std::string(in_ == In::kProp ? "prop" : "note") +
+                                       "> is longer than " + std::to_string(limits_.max_field_bytes) +
+                                       " bytes (max_field_bytes); the rest of it was read through, not kept");
+      return;
+    }
     prop_value_.append(s, static_cast<size_t>(len));
   }
+}
+
+void TmxReader::CheckCodeSize() {
+  if (field_full_ || code_native_.size() <= limits_.max_field_bytes) return;
+  field_full_ = true;
+  code_native_.clear();
+  code_native_.shrink_to_fit();
+  AddProblem("field-too-long", Here() + ": an inline code <" + code_element_ + "> is longer than " +
+                                   std::to_string(limits_.max_field_bytes) +
+                                   " bytes (max_field_bytes); the rest of it was read through, not kept");
+}
+
+bool TmxReader::KeepAttribute(const char* name, const char* value) {
+  const size_t n = std::strlen(value);
+  if (n > limits_.max_field_bytes) {
+    AddProblem("field-too-long", Here() + ": the attribute " + name + " is " + std::to_string(n) +
+                                     " bytes long, over the limit of " +
+                                     std::to_string(limits_.max_field_bytes) + " (max_field_bytes)");
+    return false;
+  }
+  return Charge(std::strlen(name) + n + 64);
 }
 
 void TmxReader::OnSkippedEntity(const char* name) {
@@ -439,12 +643,18 @@ bool ProtectPrivateUse(std::string_view text, std::string* out, std::vector<Inli
   // U+E000..U+F8FF is EE 80 80 .. EF A3 BF in UTF-8. Most text has neither lead byte: two memchr scans.
   const char* data = text.data();
   const size_t n = text.size();
+  // The next 0xEE and the next 0xEF are remembered separately: looking both up again from every lead byte
+  // would rescan the text to its end each time (quadratic on text full of U+FFFD, whose lead is 0xEF).
+  size_t next_ee = 0, next_ef = 0;
+  auto find = [&](uint8_t byte, size_t from) {
+    const void* p = std::memchr(data + from, byte, n - from);
+    return p != nullptr ? static_cast<size_t>(static_cast<const char*>(p) - data) : n;
+  };
+  bool ee_valid = false, ef_valid = false;
   auto next_lead = [&](size_t from) {
-    const void* ee = std::memchr(data + from, 0xEE, n - from);
-    const void* ef = std::memchr(data + from, 0xEF, n - from);
-    size_t a = ee != nullptr ? static_cast<size_t>(static_cast<const char*>(ee) - data) : n;
-    size_t b = ef != nullptr ? static_cast<size_t>(static_cast<const char*>(ef) - data) : n;
-    return std::min(a, b);
+    if (!ee_valid || next_ee < from) next_ee = find(0xEE, from), ee_valid = true;
+    if (!ef_valid || next_ef < from) next_ef = find(0xEF, from), ef_valid = true;
+    return std::min(next_ee, next_ef);
   };
   size_t start = 0;
   for (size_t i = next_lead(0); i + 2 < n; i = next_lead(i + 1)) {

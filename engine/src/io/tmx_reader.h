@@ -41,9 +41,11 @@ struct TmxVariant {  // one <tuv>
   Attributes attributes;  // every other attribute, in document order
   Attributes properties;  // <prop type="...">value</prop>
   std::vector<std::string> notes;
-  std::string text;  // <seg> content, inline codes as placeholders
+  std::string text;  // <seg> content, inline codes as placeholders (cut at TmxLimits::max_segment_bytes)
   std::vector<InlineCode> codes;
   int segs = 0;  // number of <seg> elements seen (1 when valid)
+  uint64_t text_bytes = 0;  // bytes of <seg> text seen, kept or not
+  bool cut = false;         // the text went over max_segment_bytes and stopped growing
 };
 
 struct TmxUnit {  // one <tu>
@@ -58,8 +60,17 @@ struct TmxUnit {  // one <tu>
     std::string message;  // English detail, with line and column where known
   };
   std::vector<Problem> problems;
-  // Decoder replacements of XML-illegal code points inside the unit (already replaced: warnings).
+  // Decoder replacements of XML-illegal code points inside the unit (already replaced: warnings); at most
+  // kMaxIssuesPerUnit entries, further ones counted into the last (DecodeIssue::count).
   std::vector<DecodeIssue> replaced;
+};
+
+// Caps on one <tu>, checked as it is read (see ImportOptions): past one, the unit gets a problem and the
+// rest of what it holds is parsed but not kept.
+struct TmxLimits {
+  size_t max_segment_bytes = 64 * 1024;  // <seg> text, placeholders included
+  size_t max_field_bytes = 64 * 1024;    // an inline code element, a <prop>/<note> value, an attribute
+  size_t max_record_bytes = 4u << 20;    // everything the unit holds
 };
 
 struct TmxStats {
@@ -72,8 +83,11 @@ struct TmxStats {
 class TmxReader {
  public:
   // Reads the file at `path` (gzip allowed). `forced_encoding` as Utf8Decoder::Open.
+  // expat's own memory (its buffer must hold the largest tag) is capped at 2 * max_record_bytes + 16 MiB:
+  // past it, Next() fails with Corruption naming the position.
   static StatusOr<std::unique_ptr<TmxReader>> Open(const std::string& path,
-                                                   const std::string& forced_encoding = "");
+                                                   const std::string& forced_encoding = "",
+                                                   const TmxLimits& limits = TmxLimits());
   ~TmxReader();
   TmxReader(const TmxReader&) = delete;
   TmxReader& operator=(const TmxReader&) = delete;
@@ -97,15 +111,40 @@ class TmxReader {
   void OnSkippedEntity(const char* name);
   void OnExternalEntity() { ++stats_.external_entities_skipped; }
 
+  // Problems (and issue entries) kept per unit; more are counted only.
+  static constexpr size_t kMaxProblemsPerUnit = 8;
+  static constexpr size_t kMaxIssuesPerUnit = 10;
+  // Elements open at once inside one <tu> (TMX needs a handful): deeper is a malformed unit.
+  static constexpr int kMaxUnitDepth = 64;
+
+  // What expat has allocated, against its cap (see Open); shared with the allocator functions.
+  struct ExpatBudget {
+    size_t used = 0;
+    size_t limit = 0;
+    bool exhausted = false;
+  };
+
  private:
   TmxReader() = default;
   Status Fail(const std::string& what);
+  // Moves the decoder's issues before `unit_end` into the unit (those before unit_begin are stray).
   void TakeIssues(uint64_t unit_begin, uint64_t unit_end);
+  void AddProblem(std::string reason, std::string message);
+  // Counts n more bytes into the unit; false (after recording record-too-long once) past the cap.
+  bool Charge(size_t n);
+  std::string Here() const;  // "line L, column C" of the current parse position
+  // Records field-too-long once when the inline code being read has grown over max_field_bytes.
+  void CheckCodeSize();
+  // False (after recording why) when an attribute of a <tu>/<tuv> is not to be kept: over
+  // max_field_bytes, or the unit is full.
+  bool KeepAttribute(const char* name, const char* value);
   void AddText(const char* s, size_t len);
   void OpenCode(const std::string& element, const std::string& tag);
   TmxVariant* variant() { return unit_.variants.empty() ? nullptr : &unit_.variants.back(); }
 
   std::unique_ptr<Utf8Decoder> decoder_;
+  TmxLimits limits_;
+  ExpatBudget budget_;
   XML_ParserStruct* parser_ = nullptr;
   std::string path_;
   std::string chunk_;
@@ -121,6 +160,13 @@ class TmxReader {
   bool in_tu_ = false;
   bool in_tuv_ = false;
   uint64_t unit_begin_ = 0;
+  uint64_t event_end_ = 0;    // decoder output offset just past the last parse event
+  uint64_t unit_bytes_ = 0;   // Charge()d into unit_
+  bool unit_full_ = false;    // unit_ went over max_record_bytes: nothing more is kept
+  bool field_full_ = false;   // the prop/note or inline code being read went over max_field_bytes
+  int unit_depth_ = 0;        // elements open inside the current <tu>
+  size_t invalid_problem_ = SIZE_MAX;  // index of the unit's invalid-encoding problem
+  uint64_t invalid_count_ = 0;         // invalid sequences replaced inside the unit
   TmxUnit unit_;
   std::string prop_type_;
   std::string prop_value_;
