@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -41,7 +42,6 @@
 #include <set>
 #include <shared_mutex>
 #include <thread>
-#include <unistd.h>
 #include <utility>
 
 #include "index/index_hook.h"
@@ -236,8 +236,8 @@ struct Env {
   bool read_only = false;
   bool sync = true;
   bool write_map = false;
-  // Under write_map: data.mdb has real blocks (posix_fallocate) from 0 to here. Written by the opener
-  // and by writers (write_mu_ held); a write transaction starts only when it covers the map.
+  // Under write_map: data.mdb has real blocks (posix_fallocate) from 0 to here. Written by the
+  // opener and by writers (write_mu_ held); a write transaction starts only when it covers the map.
   uint64_t reserved = 0;
   MDB_dbi meta = 0, units = 0, dedup = 0, stats = 0;
 
@@ -330,11 +330,11 @@ struct Env {
     return Status::OK();
   }
 
-  // Under write_map, gives data.mdb real blocks up to `want` bytes (from `reserved` on): a store through
-  // the write map into a hole of the file makes the kernel allocate a block at the page fault, and on
-  // a full file system that is a SIGBUS, not an error. When the disk cannot hold all of it, asks for
-  // less (halving the step, not below `at_least`). Returns the size reserved; ResourceExhausted naming
-  // the file when not even `at_least` fits. Does not touch the map.
+  // Under write_map, gives data.mdb real blocks up to `want` bytes (from `reserved` on): a store
+  // through the write map into a hole of the file makes the kernel allocate a block at the page
+  // fault, and on a full file system that is a SIGBUS, not an error. When the disk cannot hold all
+  // of it, asks for less (halving the step, not below `at_least`). Returns the size reserved;
+  // ResourceExhausted naming the file when not even `at_least` fits. Does not touch the map.
   StatusOr<uint64_t> Reserve(uint64_t want, uint64_t at_least) {
     if (want <= reserved) return reserved;
     mdb_filehandle_t fd;
@@ -349,16 +349,17 @@ struct Env {
       }
       const uint64_t half = RoundUpMiB(reserved + (target - reserved) / 2);
       if ((rc != ENOSPC && rc != EFBIG) || half >= target || half < at_least) {
-        return LmdbError(rc, "reserving " + std::to_string(target - reserved) + " bytes of disk in " +
-                                 data_file + " (it holds " + std::to_string(reserved) + ")");
+        return LmdbError(rc, "reserving " + std::to_string(target - reserved) +
+                                 " bytes of disk in " + data_file + " (it holds " +
+                                 std::to_string(reserved) + ")");
       }
       target = half;
     }
   }
 
-  // A write transaction may touch any page of the map; under write_map each must have a block on disk
-  // (see Reserve). The map can outgrow the reservation when another process grew it and we adopted its
-  // size, or when reserving failed earlier: reserve now, or refuse to write.
+  // A write transaction may touch any page of the map; under write_map each must have a block on
+  // disk (see Reserve). The map can outgrow the reservation when another process grew it and we
+  // adopted its size, or when reserving failed earlier: reserve now, or refuse to write.
   Status EnsureReserved() {
     if (!write_map) return Status::OK();
     MDB_envinfo info;
@@ -462,7 +463,8 @@ struct Env {
     struct stat st;
     if (::stat(data_file.c_str(), &st) != 0) return;
     *file_bytes = static_cast<uint64_t>(st.st_size);
-    *allocated_bytes = static_cast<uint64_t>(st.st_blocks) * 512;  // st_blocks counts 512-byte units
+    *allocated_bytes =
+        static_cast<uint64_t>(st.st_blocks) * 512;  // st_blocks counts 512-byte units
   }
 };
 
@@ -1369,9 +1371,9 @@ Status CheckSchema(Env& e, MDB_txn* txn) {
   return s;
 }
 
-// True when no other process has the LMDB environment at `path` open: each one holds a shared lock on
-// the first byte of lock.mdb while it has (LMDB's own protocol). An open-file-description query, so
-// this process's own locks are neither seen nor dropped. False when it cannot tell.
+// True when no other process has the LMDB environment at `path` open: each one holds a shared lock
+// on the first byte of lock.mdb while it has (LMDB's own protocol). An open-file-description query,
+// so this process's own locks are neither seen nor dropped. False when it cannot tell.
 bool NoOtherProcessUses(const std::string& path) {
   const std::string lock_file = (std::filesystem::path(path) / "lock.mdb").string();
   const int fd = ::open(lock_file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -1386,10 +1388,10 @@ bool NoOtherProcessUses(const std::string& path) {
   return alone;
 }
 
-// Under write_map LMDB has just extended data.mdb to the map size, sparse: gives that room real blocks
-// (Env::Reserve). When the disk cannot hold all of it, the map shrinks to what could be reserved (at
-// least the pages in use), if no other process uses the TM; writes then grow it, or fail with
-// ResourceExhausted when the disk is full.
+// Under write_map LMDB has just extended data.mdb to the map size, sparse: gives that room real
+// blocks (Env::Reserve). When the disk cannot hold all of it, the map shrinks to what could be
+// reserved (at least the pages in use), if no other process uses the TM; writes then grow it, or
+// fail with ResourceExhausted when the disk is full.
 Status ReserveAtOpen(Env& e, uint64_t used_bytes) {
   MDB_envinfo info;
   int rc = mdb_env_info(e.env, &info);
@@ -1404,8 +1406,8 @@ Status ReserveAtOpen(Env& e, uint64_t used_bytes) {
   if (!got.ok()) return got.status();
   if (*got < info.me_mapsize) {
     if (!NoOtherProcessUses(e.path)) {
-      return Status::ResourceExhausted("no space on disk to reserve room for writing in " + e.data_file +
-                                       " (" + std::to_string(*got) + " of " +
+      return Status::ResourceExhausted("no space on disk to reserve room for writing in " +
+                                       e.data_file + " (" + std::to_string(*got) + " of " +
                                        std::to_string(info.me_mapsize) + " bytes)");
     }
     rc = mdb_env_set_mapsize(e.env, *got);
@@ -1421,8 +1423,8 @@ struct Probe {
   uint64_t file_bytes = 0;  // its apparent size
 };
 
-// Checks that an existing data.mdb is a dhakira TM (or an empty LMDB environment, which the real open
-// makes one) while changing nothing: a read-only open without the lock file (MDB_RDONLY |
+// Checks that an existing data.mdb is a dhakira TM (or an empty LMDB environment, which the real
+// open makes one) while changing nothing: a read-only open without the lock file (MDB_RDONLY |
 // MDB_NOLOCK), so a foreign file keeps its bytes, its mtime and its lock.mdb, and nothing is grown.
 // The real open then sizes the map from what is used. Without the lock file this read is not
 // protected from a writer in another process reusing pages; it reads a handful of pages of the last
@@ -1435,11 +1437,13 @@ Status ProbeDataFile(const std::string& path, const std::string& data_file, Prob
   }
   out->exists = true;
   out->file_bytes = static_cast<uint64_t>(st.st_size);
-  if (!S_ISREG(st.st_mode)) return Status::Corruption("not a dhakira TM: " + data_file + " is not a regular file");
+  if (!S_ISREG(st.st_mode))
+    return Status::Corruption("not a dhakira TM: " + data_file + " is not a regular file");
   if (st.st_size == 0) {
     return Status::Corruption(
         "not a dhakira TM: " + data_file +
-        " is empty (0 bytes; a TM's data file is never empty, so it was truncated or never written). "
+        " is empty (0 bytes; a TM's data file is never empty, so it was truncated or never "
+        "written). "
         "Restore it from a backup, or remove data.mdb and lock.mdb to start a new, empty TM there");
   }
   Env probe;
@@ -1534,18 +1538,20 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   }
   // Nothing is written (lock.mdb included) before the data file passed this check.
   Probe probe;
-  DHAKIRA_RETURN_IF_ERROR(ProbeDataFile(path, data_file, &probe).WithContext("opening TM at " + path));
+  DHAKIRA_RETURN_IF_ERROR(
+      ProbeDataFile(path, data_file, &probe).WithContext("opening TM at " + path));
 
   int rc = mdb_env_create(&e->env);
   if (rc != MDB_SUCCESS) {
     e->env = nullptr;
     return LmdbError(rc, "creating an LMDB environment");
   }
-  // The map follows the pages in use, not the file: under write_map LMDB extends (or cuts) the file to
-  // the map size, so a map sized from the file doubled the file at every import. Twice the pages in
-  // use leaves room to write without growing at once. The file is cut only when no other process has
-  // the TM open (its write map may reach beyond our size).
-  uint64_t map_size = RoundUpMiB(std::max<uint64_t>(options.initial_map_size, 2 * probe.used_bytes));
+  // The map follows the pages in use, not the file: under write_map LMDB extends (or cuts) the file
+  // to the map size, so a map sized from the file doubled the file at every import. Twice the pages
+  // in use leaves room to write without growing at once. The file is cut only when no other process
+  // has the TM open (its write map may reach beyond our size).
+  uint64_t map_size =
+      RoundUpMiB(std::max<uint64_t>(options.initial_map_size, 2 * probe.used_bytes));
   if (e->write_map && probe.file_bytes > map_size && !NoOtherProcessUses(path)) {
     map_size = RoundUpMiB(probe.file_bytes);
   }
@@ -1572,7 +1578,9 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
     return s.WithContext("opening TM at " + path);
   }
   e->opened = true;
-  if (e->write_map) DHAKIRA_RETURN_IF_ERROR(ReserveAtOpen(*e, probe.used_bytes).WithContext("opening TM at " + path));
+  if (e->write_map)
+    DHAKIRA_RETURN_IF_ERROR(
+        ReserveAtOpen(*e, probe.used_bytes).WithContext("opening TM at " + path));
 
   const std::string what = "opening TM at " + path;
   MDB_txn* txn = nullptr;
