@@ -1494,6 +1494,18 @@ Status ProbeDataFile(const std::string& path, const std::string& data_file, Prob
   return s;
 }
 
+// Removes the files a failed open was creating (data.mdb, and lock.mdb when it was new too), so that
+// a creation that failed half-way (a full disk) leaves no empty data.mdb, which is not a TM, behind.
+// Declared before the Env in OpenImpl so that it runs after the environment is closed.
+struct RemoveCreatedFiles {
+  std::string data_file, lock_file;  // empty: keep
+  ~RemoveCreatedFiles() {
+    std::error_code ec;
+    if (!data_file.empty()) std::filesystem::remove(data_file, ec);
+    if (!lock_file.empty()) std::filesystem::remove(lock_file, ec);
+  }
+};
+
 StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const StoreOptions& options,
                                               const StoreInternalOptions& internal) {
   namespace fs = std::filesystem;
@@ -1520,6 +1532,7 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
     return Status::NotFound("no TM at " + path + " (no data.mdb)");
   }
 
+  RemoveCreatedFiles created;
   auto e = std::make_shared<Env>();
   e->path = path;
   e->data_file = data_file;
@@ -1540,6 +1553,11 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   Probe probe;
   DHAKIRA_RETURN_IF_ERROR(
       ProbeDataFile(path, data_file, &probe).WithContext("opening TM at " + path));
+  if (!probe.exists) {
+    created.data_file = data_file;
+    const std::string lock_file = (fs::path(path) / "lock.mdb").string();
+    if (!fs::exists(lock_file, ec)) created.lock_file = lock_file;
+  }
 
   int rc = mdb_env_create(&e->env);
   if (rc != MDB_SUCCESS) {
@@ -1615,6 +1633,7 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   rc = mdb_txn_commit(txn);  // also for a read transaction: keeps the opened handles
   if (rc != MDB_SUCCESS) return LmdbError(rc, what + ": committing");
 
+  created = RemoveCreatedFiles();  // a TM now: keep it
   return std::unique_ptr<LmdbStore>(
       new StoreImpl(std::move(e), internal.hooks, options.prepare_threads));
 }
