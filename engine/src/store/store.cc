@@ -1390,9 +1390,9 @@ bool NoOtherProcessUses(const std::string& path) {
 
 // Under write_map LMDB has just extended data.mdb to the map size, sparse: gives that room real
 // blocks (Env::Reserve). When the disk cannot hold all of it, the map shrinks to what could be
-// reserved (at least the pages in use), if no other process uses the TM; writes then grow it, or
+// reserved (at least the pages in use), if no other process used the TM when it was opened (`alone`); writes then grow it, or
 // fail with ResourceExhausted when the disk is full.
-Status ReserveAtOpen(Env& e, uint64_t used_bytes) {
+Status ReserveAtOpen(Env& e, uint64_t used_bytes, bool alone) {
   MDB_envinfo info;
   int rc = mdb_env_info(e.env, &info);
   if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the map size");
@@ -1405,7 +1405,7 @@ Status ReserveAtOpen(Env& e, uint64_t used_bytes) {
   StatusOr<uint64_t> got = e.Reserve(info.me_mapsize, used);
   if (!got.ok()) return got.status();
   if (*got < info.me_mapsize) {
-    if (!NoOtherProcessUses(e.path)) {
+    if (!alone) {
       return Status::ResourceExhausted("no space on disk to reserve room for writing in " +
                                        e.data_file + " (" + std::to_string(*got) + " of " +
                                        std::to_string(info.me_mapsize) + " bytes)");
@@ -1570,7 +1570,9 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   // has the TM open (its write map may reach beyond our size).
   uint64_t map_size =
       RoundUpMiB(std::max<uint64_t>(options.initial_map_size, 2 * probe.used_bytes));
-  if (e->write_map && probe.file_bytes > map_size && !NoOtherProcessUses(path)) {
+  // Asked before our own open: the query would see this process's LMDB lock as another's.
+  const bool alone = NoOtherProcessUses(path);
+  if (e->write_map && probe.file_bytes > map_size && !alone) {
     map_size = RoundUpMiB(probe.file_bytes);
   }
   if ((rc = mdb_env_set_maxdbs(e->env, kMaxDbs)) != MDB_SUCCESS ||
@@ -1598,7 +1600,7 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   e->opened = true;
   if (e->write_map)
     DHAKIRA_RETURN_IF_ERROR(
-        ReserveAtOpen(*e, probe.used_bytes).WithContext("opening TM at " + path));
+        ReserveAtOpen(*e, probe.used_bytes, alone).WithContext("opening TM at " + path));
 
   const std::string what = "opening TM at " + path;
   MDB_txn* txn = nullptr;
