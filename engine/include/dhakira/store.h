@@ -44,7 +44,7 @@ struct StoreOptions {
   // instead of the process's heap, so large import batches neither grow the process nor get copied
   // at commit. Trade-off (LMDB's): a stray write through a bad pointer in this process could damage
   // the TM, and the data file is extended to the map size at once. The store reserves real blocks
-  // for that room (posix_fallocate), so a full disk is a ResourceExhausted error, never a SIGBUS;
+  // for that room (fallocate), so a full disk is a ResourceExhausted error, never a SIGBUS;
   // the map is sized from the pages in use, not the file (docs/storage.md "Map size"). Meant for
   // bulk imports; also turns off kernel readahead on the map (MDB_NORDAHEAD), which a writer
   // touching pages at random does not use.

@@ -236,7 +236,7 @@ struct Env {
   bool read_only = false;
   bool sync = true;
   bool write_map = false;
-  // Under write_map: data.mdb has real blocks (posix_fallocate) from 0 to here. Written by the
+  // Under write_map: data.mdb has real blocks (fallocate) from 0 to here. Written by the
   // opener and by writers (write_mu_ held); a write transaction starts only when it covers the map.
   uint64_t reserved = 0;
   MDB_dbi meta = 0, units = 0, dedup = 0, stats = 0;
@@ -342,8 +342,16 @@ struct Env {
     if (rc != MDB_SUCCESS) return LmdbError(rc, "reserving room in " + data_file);
     uint64_t target = want;
     for (;;) {
-      rc = posix_fallocate(fd, static_cast<off_t>(reserved), static_cast<off_t>(target - reserved));
-      if (rc == 0) {
+      // fallocate, not posix_fallocate: where the file system cannot allocate, glibc emulates it by
+      // writing a zero byte into every block that reads as zero, which could overwrite a page
+      // another process is writing through its map. There we reserve nothing (LMDB's behaviour: a
+      // full disk may then still end in SIGBUS).
+      rc =
+          fallocate(fd, 0, static_cast<off_t>(reserved), static_cast<off_t>(target - reserved)) == 0
+              ? 0
+              : errno;
+      if (rc == EINTR) continue;
+      if (rc == 0 || rc == EOPNOTSUPP) {
         reserved = target;
         return target;
       }
