@@ -1,7 +1,7 @@
 // A test-only LD_PRELOAD library that makes the N-th "write-ish" call of a process fail, so tests
 // can check what the store and the CLI do when the disk fills up or fails at any point of a write.
 //
-// Write-ish calls: write, pwrite(64), writev, pwritev(64) and ftruncate(64), fallocate,
+// Write-ish calls: write, pwrite(64), writev, pwritev(64) and ftruncate(64), fallocate(64),
 // posix_fallocate(64) on a regular file (stdout, stderr, pipes and sockets are not counted, so
 // error messages still get out), and every fsync, fdatasync and msync. These are what LMDB and the
 // store call to put bytes on disk (checked with strace on `dhakira import`).
@@ -142,6 +142,12 @@ int ftruncate64(int fd, off64_t length) {
 
 int fallocate(int fd, int mode, off_t off, off_t len) {
   static auto real = Real<int (*)(int, int, off_t, off_t)>("fallocate");
+  if (FailOnFile(fd)) return errno = Cfg().error, -1;
+  return real(fd, mode, off, len);
+}
+
+int fallocate64(int fd, int mode, off64_t off, off64_t len) {
+  static auto real = Real<int (*)(int, int, off64_t, off64_t)>("fallocate64");
   if (FailOnFile(fd)) return errno = Cfg().error, -1;
   return real(fd, mode, off, len);
 }
