@@ -67,7 +67,7 @@ int RunStats(Context& ctx, const std::vector<std::string>& args) {
   o << Tr("Translation memory:") << ' ' << path << '\n'
     << Tr("Segment pairs:") << ' ' << stats->segments << '\n'
     << Tr("Size on disk:") << ' ';
-  // A server of an older build reports only the file size.
+  // A server of an older build reports only the file size (no used_bytes).
   if (stats->used_bytes == 0) {
     o << HumanBytes(stats->file_bytes) << '\n';
   } else {
