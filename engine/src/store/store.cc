@@ -1398,8 +1398,8 @@ bool NoOtherProcessUses(const std::string& path) {
 
 // Under write_map LMDB has just extended data.mdb to the map size, sparse: gives that room real
 // blocks (Env::Reserve). When the disk cannot hold all of it, the map shrinks to what could be
-// reserved (at least the pages in use), if no other process used the TM when it was opened (`alone`); writes then grow it, or
-// fail with ResourceExhausted when the disk is full.
+// reserved (at least the pages in use) if no other process used the TM when it was opened
+// (`alone`); writes then grow it, or fail with ResourceExhausted when the disk is full.
 Status ReserveAtOpen(Env& e, uint64_t used_bytes, bool alone) {
   MDB_envinfo info;
   int rc = mdb_env_info(e.env, &info);
