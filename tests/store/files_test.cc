@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <lmdb.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -81,6 +83,53 @@ TEST_F(TmFilesTest, ABloatedDataFileOpensAndShrinks) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_LE(FileSize(DataFile()), 128u << 20);
   EXPECT_EQ(PyOnJson(Dhakira({"stats", "--json"}).out, "doc['segments']"), "16");
+}
+
+// A write-map open cuts a file larger than its map back to it only when no other process has the TM
+// open: another writer's map may reach beyond ours, and cutting the file under it would make its
+// stores fault (SIGBUS).
+TEST_F(TmFilesTest, ABloatedFileIsNotCutWhileAnotherProcessHasTheTmOpen) {
+  ASSERT_EQ(ImportSample().exit_code, 0);
+  std::error_code ec;
+  fs::resize_file(DataFile(), 1ull << 30, ec);  // sparse
+  ASSERT_FALSE(ec) << ec.message();
+  int ready[2], release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Holds the environment open (LMDB's shared lock on lock.mdb) until the parent closes
+    // `release`.
+    close(ready[0]);
+    close(release[1]);
+    MDB_env* env = nullptr;
+    int rc = mdb_env_create(&env);
+    if (rc == 0) rc = mdb_env_set_maxdbs(env, 32);
+    if (rc == 0) rc = mdb_env_open(env, db_.c_str(), MDB_RDONLY, 0644);
+    const char state = rc == 0 ? 'y' : 'n';
+    if (write(ready[1], &state, 1) != 1) _exit(2);
+    char c;
+    while (read(release[0], &c, 1) > 0) {
+    }
+    _exit(rc == 0 ? 0 : 1);
+  }
+  close(ready[1]);
+  close(release[0]);
+  char state = 0;
+  ASSERT_EQ(read(ready[0], &state, 1), 1);
+  EXPECT_EQ(state, 'y');
+  ProcessResult while_open = ImportSample();
+  EXPECT_EQ(while_open.exit_code, 0) << while_open.err;
+  EXPECT_EQ(FileSize(DataFile()), 1ull << 30) << "cut while another process had it open";
+  close(release[1]);
+  close(ready[0]);
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+  ProcessResult alone = ImportSample();
+  EXPECT_EQ(alone.exit_code, 0) << alone.err;
+  EXPECT_LE(FileSize(DataFile()), 128u << 20) << "not cut when alone";
 }
 
 // What a refused command must leave: the same bytes and modification times.
