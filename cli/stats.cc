@@ -52,6 +52,8 @@ int RunStats(Context& ctx, const std::vector<std::string>& args) {
     w.BeginObject()
         .Field("path", path)
         .Field("segments", stats->segments)
+        .Field("used_bytes", stats->used_bytes)
+        .Field("allocated_bytes", stats->allocated_bytes)
         .Field("file_bytes", stats->file_bytes)
         .Field("map_bytes", stats->map_bytes)
         .Field("format_version", stats->format_version)
@@ -64,7 +66,15 @@ int RunStats(Context& ctx, const std::vector<std::string>& args) {
   std::ostream& o = *ctx.out;
   o << Tr("Translation memory:") << ' ' << path << '\n'
     << Tr("Segment pairs:") << ' ' << stats->segments << '\n'
-    << Tr("Size on disk:") << ' ' << HumanBytes(stats->file_bytes) << '\n';
+    << Tr("Size on disk:") << ' ';
+  // A server of an older build reports only the file size (no used_bytes).
+  if (stats->used_bytes == 0) {
+    o << HumanBytes(stats->file_bytes) << '\n';
+  } else {
+    o << Trf("{1} used, {2} allocated (file {3})", HumanBytes(stats->used_bytes),
+             HumanBytes(stats->allocated_bytes), HumanBytes(stats->file_bytes))
+      << '\n';
+  }
   if (!stats->language_pairs.empty()) {
     o << Tr("Language pairs:") << '\n';
     for (const auto& [k, v] : stats->language_pairs) o << "  " << std::left << std::setw(16) << k << v << '\n';

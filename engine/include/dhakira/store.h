@@ -40,11 +40,14 @@ struct StoreOptions {
   // nothing, an OS crash or power loss may lose the commits since the last flush (and, on file systems
   // that reorder writes, damage the TM). Closing the Store flushes. See docs/storage.md "Durability".
   bool sync = true;
-  // Map the data file writable (MDB_WRITEMAP): a transaction's dirty pages live in the page cache instead
-  // of the process's heap, so large import batches neither grow the process nor get copied at commit.
-  // Trade-off (LMDB's): a stray write through a bad pointer in this process could damage the TM, and the
-  // data file is extended to the map size at once (sparse). Meant for bulk imports; also turns off kernel
-  // readahead on the map (MDB_NORDAHEAD), which a writer touching pages at random does not use.
+  // Map the data file writable (MDB_WRITEMAP): a transaction's dirty pages live in the page cache
+  // instead of the process's heap, so large import batches neither grow the process nor get copied
+  // at commit. Trade-off (LMDB's): a stray write through a bad pointer in this process could damage
+  // the TM, and the data file is extended to the map size at once. The store reserves real blocks
+  // for that room (fallocate), so a full disk is a ResourceExhausted error, never a SIGBUS;
+  // the map is sized from the pages in use, not the file (docs/storage.md "Map size"). Meant for
+  // bulk imports; also turns off kernel readahead on the map (MDB_NORDAHEAD), which a writer
+  // touching pages at random does not use.
   bool write_map = false;
   // Threads that validate and normalize the units of one large Write() batch in parallel, 0 .. 256;
   // 0 = one per hardware thread, 1 = only the calling thread. Batches under 512 units use the caller's.
@@ -112,8 +115,10 @@ struct StoreStats {
   uint64_t segments = 0;                          // units in the TM
   std::map<std::string, uint64_t> language_pairs;  // units per language pair, keyed "ar>en" (LanguagePairKey)
   std::map<std::string, uint64_t> origins;         // units per origin ("" for none)
-  uint64_t file_bytes = 0;                         // size of the data file on disk
-  uint64_t map_bytes = 0;                          // current LMDB map size
+  uint64_t used_bytes = 0;       // bytes of data.mdb the TM really uses (its pages)
+  uint64_t allocated_bytes = 0;  // bytes the file system holds for data.mdb (blocks)
+  uint64_t file_bytes = 0;       // apparent size of data.mdb (may include unused room)
+  uint64_t map_bytes = 0;        // current LMDB map size (address space)
   uint32_t format_version = 0;
 };
 

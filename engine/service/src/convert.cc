@@ -219,6 +219,8 @@ void ToProto(const StoreStats& stats, v1::StatsResponse* out) {
     lp->set_units(count);
   }
   for (const auto& [origin, count] : stats.origins) (*out->mutable_origins())[origin] = count;
+  out->set_used_bytes(stats.used_bytes);
+  out->set_allocated_bytes(stats.allocated_bytes);
   out->set_file_bytes(stats.file_bytes);
   out->set_map_bytes(stats.map_bytes);
   out->set_format_version(stats.format_version);
@@ -232,6 +234,8 @@ void FromProto(const v1::StatsResponse& in, StoreStats* stats) {
   }
   stats->origins.clear();
   for (const auto& [origin, count] : in.origins()) stats->origins[origin] = count;
+  stats->used_bytes = in.used_bytes();
+  stats->allocated_bytes = in.allocated_bytes();
   stats->file_bytes = in.file_bytes();
   stats->map_bytes = in.map_bytes();
   stats->format_version = in.format_version();

@@ -319,7 +319,16 @@ class Importer {
     batch->results =
         std::async(std::launch::async, [this, to_write, previous]() -> StatusOr<std::vector<WriteResult>> {
           StatusOr<PreparedBatch> prepared = store_.Prepare(*to_write, options_.on_duplicate);
-          if (previous.valid()) previous.wait();  // commit after the batch before, however it ended
+          if (previous.valid()) {
+            // Commit after the batch before. When it failed for another reason than a pair the store
+            // refuses (then FinishOldest writes it pair by pair), e.g. a full disk, this one must not
+            // commit either: the TM keeps a prefix of the input.
+            const StatusOr<std::vector<WriteResult>>& before = previous.get();
+            if (!before.ok() && !before.status().IsInvalidArgument() &&
+                before.status().message() != kNotCommitted) {
+              return Status::Cancelled("not written: the batch before it failed");
+            }
+          }
           // Stopped while this batch waited for its turn: it is not written (kNotCommitted).
           if (stop_.load()) return Status::Cancelled(kNotCommitted);
           if (!prepared.ok()) return prepared.status();

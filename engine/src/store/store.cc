@@ -23,10 +23,12 @@
 //   lock is released, then the callback runs. So callbacks may call any Store method, even writes.
 #include "dhakira/store.h"
 
+#include <fcntl.h>
 #include <lmdb.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -233,6 +235,10 @@ struct Env {
   bool opened = false;  // mdb_env_open succeeded
   bool read_only = false;
   bool sync = true;
+  bool write_map = false;
+  // Under write_map: data.mdb has real blocks (fallocate) from 0 to here. Written by the
+  // opener and by writers (write_mu_ held); a write transaction starts only when it covers the map.
+  uint64_t reserved = 0;
   MDB_dbi meta = 0, units = 0, dedup = 0, stats = 0;
 
   // Shared: any use of the map (see the comment at the top). Exclusive: mdb_env_set_mapsize.
@@ -324,8 +330,58 @@ struct Env {
     return Status::OK();
   }
 
-  // Our write hit MDB_MAP_FULL: double the map (+50% beyond 1 GiB). Waits for in-flight calls, not
-  // for idle snapshots.
+  // Under write_map, gives data.mdb real blocks up to `want` bytes (from `reserved` on): a store
+  // through the write map into a hole of the file makes the kernel allocate a block at the page
+  // fault, and on a full file system that is a SIGBUS, not an error. When the disk cannot hold all
+  // of it, asks for less (halving the step, not below `at_least`). Returns the size reserved;
+  // ResourceExhausted naming the file when not even `at_least` fits. Does not touch the map.
+  StatusOr<uint64_t> Reserve(uint64_t want, uint64_t at_least) {
+    if (want <= reserved) return reserved;
+    mdb_filehandle_t fd;
+    int rc = mdb_env_get_fd(env, &fd);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "reserving room in " + data_file);
+    uint64_t target = want;
+    for (;;) {
+      // fallocate, not posix_fallocate: where the file system cannot allocate, glibc emulates it by
+      // writing a zero byte into every block that reads as zero, which could overwrite a page
+      // another process is writing through its map. There we reserve nothing (LMDB's behaviour: a
+      // full disk may then still end in SIGBUS).
+      rc =
+          fallocate(fd, 0, static_cast<off_t>(reserved), static_cast<off_t>(target - reserved)) == 0
+              ? 0
+              : errno;
+      if (rc == EINTR) continue;
+      if (rc == 0 || rc == EOPNOTSUPP) {
+        reserved = target;
+        return target;
+      }
+      const uint64_t half = RoundUpMiB(reserved + (target - reserved) / 2);
+      if ((rc != ENOSPC && rc != EFBIG) || half >= target || half < at_least) {
+        return LmdbError(rc, "reserving " + std::to_string(target - reserved) +
+                                 " bytes of disk in " + data_file + " (it holds " +
+                                 std::to_string(reserved) + ")");
+      }
+      target = half;
+    }
+  }
+
+  // A write transaction may touch any page of the map; under write_map each must have a block on
+  // disk (see Reserve). The map can outgrow the reservation when another process grew it and we
+  // adopted its size, or when reserving failed earlier: reserve now, or refuse to write.
+  Status EnsureReserved() {
+    if (!write_map) return Status::OK();
+    MDB_envinfo info;
+    {
+      std::shared_lock<std::shared_mutex> lock(map_mu);
+      const int rc = mdb_env_info(env, &info);
+      if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the map size");
+    }
+    if (info.me_mapsize <= reserved) return Status::OK();
+    return Reserve(info.me_mapsize, info.me_mapsize).status();
+  }
+
+  // Our write hit MDB_MAP_FULL: double the map (+50% beyond 1 GiB; less when the disk is short and
+  // write_map needs the room reserved). Waits for in-flight calls, not for idle snapshots.
   Status Grow() {
     {
       // mdb_env_set_mapsize munmaps the old map, which takes time in proportion to the pages this
@@ -337,9 +393,12 @@ struct Env {
       std::shared_lock<std::shared_mutex> lock(map_mu);
       DropMappedPages();
     }
-    std::unique_lock<std::shared_mutex> lock(map_mu);
     MDB_envinfo info;
-    int rc = mdb_env_info(env, &info);
+    int rc;
+    {
+      std::shared_lock<std::shared_mutex> lock(map_mu);
+      rc = mdb_env_info(env, &info);
+    }
     if (rc != MDB_SUCCESS) return LmdbError(rc, "growing the map: reading its size");
     const uint64_t current = info.me_mapsize;
     if (current >= kMaxMapSize) {
@@ -348,6 +407,17 @@ struct Env {
     }
     uint64_t next = current < kGiB ? current * 2 : current + current / 2;
     next = std::min(RoundUpMiB(next), kMaxMapSize);
+    if (write_map) {
+      // Before the map covers the new pages (LMDB then ftruncates the file to the map size), and
+      // outside the exclusive section: it does not touch the map, and may take milliseconds.
+      StatusOr<uint64_t> got = Reserve(next, current + kMiB);
+      if (!got.ok()) {
+        return got.status().WithContext("growing the TM beyond " + std::to_string(current) +
+                                        " bytes");
+      }
+      next = *got;
+    }
+    std::unique_lock<std::shared_mutex> lock(map_mu);
     rc = mdb_env_set_mapsize(env, next);
     if (rc != MDB_SUCCESS) {
       return LmdbError(rc, "growing the map from " + std::to_string(current) + " to " +
@@ -396,10 +466,13 @@ struct Env {
     mdb_txn_abort(txn);
   }
 
-  uint64_t FileBytes() const {
+  // Apparent size and bytes allocated on disk of data.mdb; 0 when it cannot be read.
+  void FileFigures(uint64_t* file_bytes, uint64_t* allocated_bytes) const {
     struct stat st;
-    if (::stat(data_file.c_str(), &st) != 0) return 0;
-    return static_cast<uint64_t>(st.st_size);
+    if (::stat(data_file.c_str(), &st) != 0) return;
+    *file_bytes = static_cast<uint64_t>(st.st_size);
+    *allocated_bytes =
+        static_cast<uint64_t>(st.st_blocks) * 512;  // st_blocks counts 512-byte units
   }
 };
 
@@ -505,8 +578,14 @@ Status StatsIn(const Env& e, MDB_txn* txn, StoreStats* out) {
 
 void FillEnvFigures(const Env& e, StoreStats* out) {
   MDB_envinfo info;
-  if (mdb_env_info(e.env, &info) == MDB_SUCCESS) out->map_bytes = info.me_mapsize;
-  out->file_bytes = e.FileBytes();
+  MDB_stat st;
+  if (mdb_env_info(e.env, &info) == MDB_SUCCESS) {
+    out->map_bytes = info.me_mapsize;
+    // The pages of the last commit (LMDB reuses freed pages before it takes new ones).
+    if (mdb_env_stat(e.env, &st) == MDB_SUCCESS)
+      out->used_bytes = (static_cast<uint64_t>(info.me_last_pgno) + 1) * st.ms_psize;
+  }
+  e.FileFigures(&out->file_bytes, &out->allocated_bytes);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1164,6 +1243,7 @@ class StoreImpl final : public LmdbStore {
   Status RunWriteLocked(std::string_view what, const std::function<Status(WriteContext&)>& body) {
     for (;;) {
       bool grow = false;
+      DHAKIRA_RETURN_IF_ERROR(env_->EnsureReserved().WithContext(what));
       {
         std::shared_lock<std::shared_mutex> lock(env_->map_mu);
         MDB_txn* txn = nullptr;
@@ -1299,6 +1379,141 @@ Status CheckSchema(Env& e, MDB_txn* txn) {
   return s;
 }
 
+// True when no other process has the LMDB environment at `path` open: each one holds a shared lock
+// on the first byte of lock.mdb while it has (LMDB's own protocol). An open-file-description query,
+// so this process's own locks are neither seen nor dropped. False when it cannot tell.
+bool NoOtherProcessUses(const std::string& path) {
+  const std::string lock_file = (std::filesystem::path(path) / "lock.mdb").string();
+  const int fd = ::open(lock_file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT;
+  struct flock fl {};
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  fl.l_start = 0;
+  fl.l_len = 1;
+  const bool alone = fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type == F_UNLCK;
+  ::close(fd);
+  return alone;
+}
+
+// Under write_map LMDB has just extended data.mdb to the map size, sparse: gives that room real
+// blocks (Env::Reserve). When the disk cannot hold all of it, the map shrinks to what could be
+// reserved (at least the pages in use) if no other process used the TM when it was opened
+// (`alone`); writes then grow it, or fail with ResourceExhausted when the disk is full.
+Status ReserveAtOpen(Env& e, uint64_t used_bytes, bool alone) {
+  MDB_envinfo info;
+  int rc = mdb_env_info(e.env, &info);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the map size");
+  e.reserved = 0;
+  MDB_stat est;
+  rc = mdb_env_stat(e.env, &est);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the page size");
+  // A new environment: LMDB wrote its two meta pages at open.
+  const uint64_t used = std::max<uint64_t>(used_bytes, 2ull * est.ms_psize);
+  StatusOr<uint64_t> got = e.Reserve(info.me_mapsize, used);
+  if (!got.ok()) return got.status();
+  if (*got < info.me_mapsize) {
+    if (!alone) {
+      return Status::ResourceExhausted("no space on disk to reserve room for writing in " +
+                                       e.data_file + " (" + std::to_string(*got) + " of " +
+                                       std::to_string(info.me_mapsize) + " bytes)");
+    }
+    rc = mdb_env_set_mapsize(e.env, *got);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "shrinking the map to the room reserved");
+  }
+  return Status::OK();
+}
+
+// What ProbeDataFile learned about an existing data.mdb.
+struct Probe {
+  bool exists = false;
+  uint64_t used_bytes = 0;  // (last page + 1) × page size of its last commit
+  uint64_t file_bytes = 0;  // its apparent size
+};
+
+// Checks that an existing data.mdb is a dhakira TM (or an empty LMDB environment, which the real
+// open makes one) while changing nothing: a read-only open without the lock file (MDB_RDONLY |
+// MDB_NOLOCK), so a foreign file keeps its bytes, its mtime and its lock.mdb, and nothing is grown.
+// The real open then sizes the map from what is used. Without the lock file this read is not
+// protected from a writer in another process reusing pages; it reads a handful of pages of the last
+// commit, and a writer reuses only pages freed two commits earlier.
+Status ProbeDataFile(const std::string& path, const std::string& data_file, Probe* out) {
+  struct stat st;
+  if (::stat(data_file.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Status::OK();
+    return Status::IOError(data_file + ": " + std::strerror(errno));
+  }
+  out->exists = true;
+  out->file_bytes = static_cast<uint64_t>(st.st_size);
+  if (!S_ISREG(st.st_mode))
+    return Status::Corruption("not a dhakira TM: " + data_file + " is not a regular file");
+  if (st.st_size == 0) {
+    return Status::Corruption(
+        "not a dhakira TM: " + data_file +
+        " is empty (0 bytes; a TM's data file is never empty, so it was truncated or never "
+        "written). "
+        "Restore it from a backup, or remove data.mdb and lock.mdb to start a new, empty TM there");
+  }
+  Env probe;
+  probe.read_only = true;
+  int rc = mdb_env_create(&probe.env);
+  if (rc != MDB_SUCCESS) {
+    probe.env = nullptr;
+    return LmdbError(rc, "creating an LMDB environment");
+  }
+  // LMDB raises a map smaller than the pages in use to their size.
+  if ((rc = mdb_env_set_maxdbs(probe.env, kMaxDbs)) != MDB_SUCCESS ||
+      (rc = mdb_env_set_mapsize(probe.env, kMiB)) != MDB_SUCCESS) {
+    return LmdbError(rc, "configuring the LMDB environment");
+  }
+  rc = mdb_env_open(probe.env, path.c_str(), MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS, 0644);
+  if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH) {
+    return Status::Corruption("not a dhakira TM: " + data_file +
+                              " is not an LMDB file of this version (" + mdb_strerror(rc) + ")");
+  }
+  if (rc != MDB_SUCCESS) return LmdbError(rc, data_file);
+  probe.opened = true;
+  // LMDB trusts its meta page; a data file shorter than the pages it names would fault (SIGBUS) on
+  // access, and a writable open would silently extend it.
+  MDB_envinfo info;
+  MDB_stat est;
+  rc = mdb_env_info(probe.env, &info);
+  if (rc == MDB_SUCCESS) rc = mdb_env_stat(probe.env, &est);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the header of " + data_file);
+  out->used_bytes = (static_cast<uint64_t>(info.me_last_pgno) + 1) * est.ms_psize;
+  if (out->file_bytes < out->used_bytes) {
+    return Status::Corruption(data_file + " is truncated (" + std::to_string(out->file_bytes) +
+                              " bytes, its header names " + std::to_string(out->used_bytes) + ")");
+  }
+  MDB_txn* txn = nullptr;
+  rc = mdb_txn_begin(probe.env, nullptr, MDB_RDONLY, &txn);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "reading " + data_file);
+  MDB_dbi main_dbi;
+  MDB_stat main_stat;
+  rc = mdb_dbi_open(txn, nullptr, 0, &main_dbi);
+  if (rc == MDB_SUCCESS) rc = mdb_stat(txn, main_dbi, &main_stat);
+  Status s;
+  if (rc != MDB_SUCCESS) {
+    s = LmdbError(rc, "reading the main database");
+  } else if (main_stat.ms_entries > 0) {
+    s = CheckSchema(probe, txn);
+  }
+  mdb_txn_abort(txn);
+  return s;
+}
+
+// Removes the files a failed open was creating (data.mdb, and lock.mdb when it was new too), so that
+// a creation that failed half-way (a full disk) leaves no empty data.mdb, which is not a TM, behind.
+// Declared before the Env in OpenImpl so that it runs after the environment is closed.
+struct RemoveCreatedFiles {
+  std::string data_file, lock_file;  // empty: keep
+  ~RemoveCreatedFiles() {
+    std::error_code ec;
+    if (!data_file.empty()) std::filesystem::remove(data_file, ec);
+    if (!lock_file.empty()) std::filesystem::remove(lock_file, ec);
+  }
+};
+
 StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const StoreOptions& options,
                                               const StoreInternalOptions& internal) {
   namespace fs = std::filesystem;
@@ -1324,13 +1539,14 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   if (!has_data && (options.read_only || !options.create_if_missing)) {
     return Status::NotFound("no TM at " + path + " (no data.mdb)");
   }
-  const uint64_t file_bytes = has_data ? fs::file_size(data_file, ec) : 0;
 
+  RemoveCreatedFiles created;
   auto e = std::make_shared<Env>();
   e->path = path;
   e->data_file = data_file;
   e->read_only = options.read_only;
   e->sync = options.sync;
+  e->write_map = options.write_map && !options.read_only;
   {
     std::string key = fs::canonical(path, ec).string();
     if (ec) key = fs::absolute(path).lexically_normal().string();
@@ -1341,13 +1557,32 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
     }
     e->registry_key = key;
   }
+  // Nothing is written (lock.mdb included) before the data file passed this check.
+  Probe probe;
+  DHAKIRA_RETURN_IF_ERROR(
+      ProbeDataFile(path, data_file, &probe).WithContext("opening TM at " + path));
+  if (!probe.exists) {
+    created.data_file = data_file;
+    const std::string lock_file = (fs::path(path) / "lock.mdb").string();
+    if (!fs::exists(lock_file, ec)) created.lock_file = lock_file;
+  }
 
   int rc = mdb_env_create(&e->env);
   if (rc != MDB_SUCCESS) {
     e->env = nullptr;
     return LmdbError(rc, "creating an LMDB environment");
   }
-  uint64_t map_size = RoundUpMiB(std::max<uint64_t>(options.initial_map_size, 2 * file_bytes));
+  // The map follows the pages in use, not the file: under write_map LMDB extends (or cuts) the file
+  // to the map size, so a map sized from the file doubled the file at every import. Twice the pages
+  // in use leaves room to write without growing at once. The file is cut only when no other process
+  // has the TM open (its write map may reach beyond our size).
+  uint64_t map_size =
+      RoundUpMiB(std::max<uint64_t>(options.initial_map_size, 2 * probe.used_bytes));
+  // Asked before our own open: the query would see this process's LMDB lock as another's.
+  const bool alone = NoOtherProcessUses(path);
+  if (e->write_map && probe.file_bytes > map_size && !alone) {
+    map_size = RoundUpMiB(probe.file_bytes);
+  }
   if ((rc = mdb_env_set_maxdbs(e->env, kMaxDbs)) != MDB_SUCCESS ||
       (rc = mdb_env_set_maxreaders(e->env, options.max_readers + kExtraReaders)) != MDB_SUCCESS ||
       (rc = mdb_env_set_mapsize(e->env, map_size)) != MDB_SUCCESS) {
@@ -1371,20 +1606,9 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
     return s.WithContext("opening TM at " + path);
   }
   e->opened = true;
-
-  // LMDB trusts its meta page; a data file shorter than the pages it names would fault (SIGBUS) on
-  // access.
-  MDB_envinfo info;
-  MDB_stat est;
-  if (mdb_env_info(e->env, &info) == MDB_SUCCESS && mdb_env_stat(e->env, &est) == MDB_SUCCESS) {
-    const uint64_t needed = (static_cast<uint64_t>(info.me_last_pgno) + 1) * est.ms_psize;
-    const uint64_t actual = fs::file_size(data_file, ec);
-    if (!ec && actual < needed) {
-      return Status::Corruption("opening TM at " + path + ": data.mdb is truncated (" +
-                                std::to_string(actual) + " bytes, its header names " +
-                                std::to_string(needed) + ")");
-    }
-  }
+  if (e->write_map)
+    DHAKIRA_RETURN_IF_ERROR(
+        ReserveAtOpen(*e, probe.used_bytes, alone).WithContext("opening TM at " + path));
 
   const std::string what = "opening TM at " + path;
   MDB_txn* txn = nullptr;
@@ -1419,6 +1643,7 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   rc = mdb_txn_commit(txn);  // also for a read transaction: keeps the opened handles
   if (rc != MDB_SUCCESS) return LmdbError(rc, what + ": committing");
 
+  created = RemoveCreatedFiles();  // a TM now: keep it
   return std::unique_ptr<LmdbStore>(
       new StoreImpl(std::move(e), internal.hooks, options.prepare_threads));
 }
