@@ -46,6 +46,7 @@
 #include "store/encoding.h"
 #include "store/store_internal.h"
 #include "store/unit_prep.h"
+#include "store/verify.h"
 
 namespace dhakira {
 
@@ -1325,6 +1326,11 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
     return Status::NotFound("no TM at " + path + " (no data.mdb)");
   }
   const uint64_t file_bytes = has_data ? fs::file_size(data_file, ec) : 0;
+  // LMDB trusts its meta pages (page size, last page, roots) and faults on bad ones: check them first.
+  if (file_bytes > 0) {
+    StatusOr<store_internal::MetaSummary> meta = store_internal::ValidateMetaPages(data_file, file_bytes);
+    if (!meta.ok()) return meta.status().WithContext("opening TM at " + path);
+  }
 
   auto e = std::make_shared<Env>();
   e->path = path;
