@@ -277,7 +277,8 @@ class Walker {
  private:
   void WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::string_view lo,
                 std::string_view hi, bool has_lo, bool has_hi, uint64_t parent);
-  bool CheckHeader(Tree& t, const std::string& page, uint64_t pgno, bool leaf, size_t size,
+  bool NodesPacked(Tree& t, std::string_view page, uint64_t pgno, size_t n, bool leaf);
+  bool CheckHeader(Tree& t, std::string_view page, uint64_t pgno, bool leaf, size_t size,
                    size_t* n);
   void LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n, int level,
                  std::string_view lo, std::string_view hi, bool has_lo, bool has_hi);
@@ -357,7 +358,7 @@ void Walker::WalkTree(Tree& t, int level_base) {
 }
 
 // Checks a page header (or a sub-page's, size < psize) and sets *n to its number of keys.
-bool Walker::CheckHeader(Tree& t, const std::string& page, uint64_t pgno, bool leaf, size_t size,
+bool Walker::CheckHeader(Tree& t, std::string_view page, uint64_t pgno, bool leaf, size_t size,
                          size_t* n) {
   const bool sub = size != psize_;
   const uint16_t flags = Load<uint16_t>(page.data() + 10) & ~kPageDirty;
@@ -388,6 +389,37 @@ bool Walker::CheckHeader(Tree& t, const std::string& page, uint64_t pgno, bool l
   return true;
 }
 
+// LMDB keeps a page's nodes packed from `upper` to the end of the page (mdb_node_del closes the
+// gap), each node's size rounded up to even: so their sizes must add up to psize - upper exactly.
+// This catches a changed node pointer, key size or data size that stays inside the page.
+bool Walker::NodesPacked(Tree& t, std::string_view page, uint64_t pgno, size_t n, bool leaf) {
+  const uint16_t upper = Load<uint16_t>(page.data() + 14);
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t off = Load<uint16_t>(page.data() + kPageHeader + 2 * i);
+    if (off < upper || off + kNodeHeader > psize_) {
+      Problem(At(t, pgno) + ": node " + std::to_string(i) + " at offset " + std::to_string(off) +
+              " lies outside the node area " + std::to_string(upper) + ".." +
+              std::to_string(psize_));
+      return false;
+    }
+    const char* node = page.data() + off;
+    uint64_t size = kNodeHeader + Load<uint16_t>(node + 6);
+    if (leaf) {
+      const uint64_t dsize = Load<uint16_t>(node) | (uint64_t{Load<uint16_t>(node + 2)} << 16);
+      size += (Load<uint16_t>(node + 4) & kNodeBig) ? 8 : dsize;
+    }
+    total += (size + 1) & ~uint64_t{1};
+  }
+  if (total != psize_ - upper) {
+    Problem(At(t, pgno) + ": its " + std::to_string(n) + " nodes take " + std::to_string(total) +
+            " bytes, but the node area " + std::to_string(upper) + ".." + std::to_string(psize_) +
+            " has " + std::to_string(psize_ - upper));
+    return false;
+  }
+  return true;
+}
+
 void Walker::WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::string_view lo,
                       std::string_view hi, bool has_lo, bool has_hi, uint64_t parent) {
   if (!Visit(pgno, parent, t)) return;
@@ -396,6 +428,7 @@ void Walker::WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::st
   const bool leaf = level == t.record.depth;
   size_t n = 0;
   if (!CheckHeader(t, page, pgno, leaf, psize_, &n)) return;
+  if (!(leaf && t.leaf2) && !NodesPacked(t, page, pgno, n, leaf)) return;
   if (leaf) {
     ++t.leaf;
     LeafItems(t, page, pgno, n, level_base + level, lo, hi, has_lo, has_hi);
@@ -487,11 +520,11 @@ void Walker::LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n
 
 void Walker::LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t flags,
                       std::string_view data, uint64_t dsize, int level) {
-  const std::string where = At(t, pgno) + ", key " + ShowKey(key);
+  auto where = [&] { return At(t, pgno) + ", key " + ShowKey(key); };
   if ((flags & ~(kNodeBig | kNodeSubDb | kNodeDup)) != 0 || ((flags & kNodeDup) && !t.dupsort) ||
       ((flags & kNodeBig) && (flags & ~kNodeBig)) ||
       ((flags & kNodeSubDb) && !(flags & kNodeDup) && !t.main)) {
-    Problem(where + ": node flags " + std::to_string(flags) + " do not fit this database");
+    Problem(where() + ": node flags " + std::to_string(flags) + " do not fit this database");
     return;
   }
   if (flags & kNodeDup) {
@@ -500,7 +533,7 @@ void Walker::LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t fla
       return;
     }
     if (data.size() != kDbRecordSize) {
-      Problem(where + ": a duplicate sub-tree record of " + std::to_string(data.size()) + " bytes");
+      Problem(where() + ": a duplicate sub-tree record of " + std::to_string(data.size()) + " bytes");
       return;
     }
     Tree sub;
@@ -520,7 +553,7 @@ void Walker::LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t fla
   ++t.entries;
   if (flags & kNodeSubDb) {  // a named database, walked after the main one
     if (data.size() != kDbRecordSize) {
-      Problem(where + ": a database record of " + std::to_string(data.size()) + " bytes");
+      Problem(where() + ": a database record of " + std::to_string(data.size()) + " bytes");
       return;
     }
     named.emplace_back(std::string(key), ParseDbRecord(data.data()));
@@ -537,12 +570,12 @@ void Walker::LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t fla
 
 // The duplicates of one key kept inside the leaf node (a sub-page).
 void Walker::SubPage(Tree& t, uint64_t pgno, std::string_view key, std::string_view sub) {
-  const std::string where = At(t, pgno) + ", key " + ShowKey(key) + ", duplicates";
+  auto where = [&] { return At(t, pgno) + ", key " + ShowKey(key) + ", duplicates"; };
   if (sub.size() < kPageHeader) {
-    Problem(where + ": a sub-page of " + std::to_string(sub.size()) + " bytes");
+    Problem(where() + ": a sub-page of " + std::to_string(sub.size()) + " bytes");
     return;
   }
-  const std::string page(sub);
+  const std::string_view page = sub;  // inside the leaf page buffer, which outlives this call
   Tree shape;
   shape.name = t.name;
   shape.leaf2 = t.dupfixed;
@@ -555,7 +588,7 @@ void Walker::SubPage(Tree& t, uint64_t pgno, std::string_view key, std::string_v
     std::string_view dup;
     if (t.dupfixed) {
       if (ks == 0 || kPageHeader + (i + 1) * ks > page.size()) {
-        Problem(where + ": " + std::to_string(n) + " values of " + std::to_string(ks) +
+        Problem(where() + ": " + std::to_string(n) + " values of " + std::to_string(ks) +
                 " bytes do not fit " + std::to_string(page.size()) + " bytes");
         return;
       }
@@ -564,14 +597,14 @@ void Walker::SubPage(Tree& t, uint64_t pgno, std::string_view key, std::string_v
       const size_t off = Load<uint16_t>(page.data() + kPageHeader + 2 * i);
       if (off < upper || off + kNodeHeader > page.size() ||
           off + kNodeHeader + Load<uint16_t>(page.data() + off + 6) > page.size()) {
-        Problem(where + ": node " + std::to_string(i) + " lies outside the sub-page");
+        Problem(where() + ": node " + std::to_string(i) + " lies outside the sub-page");
         return;
       }
       dup =
           std::string_view(page.data() + off + kNodeHeader, Load<uint16_t>(page.data() + off + 6));
     }
     if (i > 0 && CompareKeys(t.dup_order, prev, dup) >= 0) {
-      Problem(where + ": value " + std::to_string(i) + " " + ShowKey(dup) + " is out of order");
+      Problem(where() + ": value " + std::to_string(i) + " " + ShowKey(dup) + " is out of order");
       return;
     }
     prev = dup;
