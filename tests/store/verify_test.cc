@@ -258,6 +258,35 @@ TEST_F(VerifyTest, FirstNodePointerOfEveryLivePageIsReported) {
   EXPECT_GE(reported, 5);
 }
 
+// A page whose free-space bound `upper` moved by two bytes still has every node inside the page and
+// in order; only the packing of the node area shows it (structure-only check).
+TEST_F(VerifyTest, NodeAreaThatDoesNotAddUpIsReported) {
+  MakeTm(120);
+  const std::string original = Peek(0, fs::file_size(data_));
+  const uint64_t pages = original.size() / kPageSize;
+  CheckOptions structure;
+  structure.decode_units = false;
+  int reported = 0;
+  for (uint64_t pg = 2; pg < pages; ++pg) {
+    const char* page = original.data() + pg * kPageSize;
+    if ((static_cast<uint16_t>(page[10]) & 0x23) != 0x02) continue;  // plain leaf pages
+    uint16_t upper;
+    std::memcpy(&upper, page + 14, 2);
+    upper -= 2;
+    Poke(0, original);
+    Poke(pg * kPageSize + 14, std::string(reinterpret_cast<const char*>(&upper), 2));
+    StatusOr<CheckReport> r = CheckTm(tm_, structure);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    if (r->ok()) continue;  // a free page
+    ++reported;
+    ASSERT_FALSE(r->problems.empty());
+    EXPECT_NE(r->problems[0].find("page " + std::to_string(pg) + " "), std::string::npos)
+        << r->problems[0];
+    EXPECT_NE(r->problems[0].find("node area"), std::string::npos) << r->problems[0];
+  }
+  EXPECT_GE(reported, 5);
+}
+
 TEST_F(VerifyTest, PageReachedTwiceIsReported) {
   MakeTm(120);
   // Make the main database's root (a leaf naming the databases) point a database at a page that
