@@ -500,6 +500,18 @@ Status StatsIn(const Env& e, MDB_txn* txn, StoreStats* out) {
   mdb_cursor_close(cursor);
   if (!s.ok()) return s;
   if (rc != MDB_NOTFOUND) return LmdbError(rc, "reading statistics");
+  // Counters carry no checksum: a damaged one still decodes. Every unit is counted once per kind,
+  // so each kind must add up to the units (O(counters), issue #15).
+  for (const auto* kind : {&out->language_pairs, &out->origins}) {
+    uint64_t sum = 0;
+    for (const auto& [name, n] : *kind) sum += n;
+    if (sum != out->segments) {
+      return Status::Corruption("reading statistics: the " +
+                                std::string(kind == &out->origins ? "origin" : "language-pair") +
+                                " counters add up to " + std::to_string(sum) + ", not to the " +
+                                std::to_string(out->segments) + " units; run 'dhakira check'");
+    }
+  }
   out->format_version = kFormatVersion;
   return Status::OK();
 }
