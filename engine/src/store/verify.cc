@@ -533,7 +533,8 @@ void Walker::LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t fla
       return;
     }
     if (data.size() != kDbRecordSize) {
-      Problem(where() + ": a duplicate sub-tree record of " + std::to_string(data.size()) + " bytes");
+      Problem(where() + ": a duplicate sub-tree record of " + std::to_string(data.size()) +
+              " bytes");
       return;
     }
     Tree sub;
