@@ -1,5 +1,9 @@
 // dhakira: the command-line front end. Parses the global flags, picks a command, runs it.
+#include <signal.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -28,7 +32,40 @@ void PrintUsage(const Context& ctx, std::ostream& os) {
      << Trf("Run '{1} COMMAND --help' for a command's options.", ctx.program) << '\n';
 }
 
+// The last line of defence against a damaged TM (docs/storage.md "Damage detection"): commands check
+// the page structure before LMDB reads it, but a file damaged after that check, or damage no check
+// sees, can still make LMDB fault. Then say so and exit 1 instead of dying of the signal. Only
+// async-signal-safe calls here (write, _exit). DHAKIRA_NO_CRASH_HANDLER=1 leaves the default action
+// (a core dump for debugging; the corruption tests use it to see real crashes).
+void OnFatalSignal(int sig) {
+  static const char kMsg[] =
+      "dhakira: invalid memory access while reading the TM: data.mdb may be damaged; run "
+      "'dhakira check' (restore it from a backup or re-import when it reports damage)\n";
+  ssize_t ignored = write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  (void)ignored;
+  (void)sig;
+  _exit(kExitFailure);
+}
+
+void InstallFatalSignalHandler() {
+  const char* off = std::getenv("DHAKIRA_NO_CRASH_HANDLER");
+  if (off != nullptr && std::strcmp(off, "1") == 0) return;
+  // An alternate stack, so that the handler also runs when the fault is a stack overflow.
+  static char alt_stack[64 * 1024];
+  stack_t ss{};
+  ss.ss_sp = alt_stack;
+  ss.ss_size = sizeof alt_stack;
+  sigaltstack(&ss, nullptr);
+  struct sigaction sa {};
+  sa.sa_handler = OnFatalSignal;
+  sa.sa_flags = SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, nullptr);
+  sigaction(SIGBUS, &sa, nullptr);
+}
+
 int Main(int argc, char** argv) {
+  InstallFatalSignalHandler();
   // Results and JSON are written in the classic locale whatever the environment says (DESIGN-NOTES §6).
   std::cout.imbue(std::locale::classic());
   std::cerr.imbue(std::locale::classic());

@@ -170,6 +170,50 @@ class Store {
   virtual StatusOr<std::unique_ptr<Snapshot>> NewSnapshot() const = 0;
 };
 
+// ---- checking a TM on disk (docs/storage.md "Damage detection") ----
+
+struct CheckOptions {
+  // Also decode every unit value (its CRC and fields) and compare the dedup entries, the stats
+  // counters and next_id with the units (true); false checks only LMDB's page structure, which is
+  // what must hold before LMDB can read the file without crashing.
+  bool decode_units = true;
+  // Problems listed in CheckReport::problems, 1 .. 1,000,000; further ones are only counted.
+  uint32_t max_problems = 100;
+
+  Status Validate() const;
+};
+
+struct CheckReport {
+  // Each names the page number (or unit id, or database) and what is wrong. Empty: the TM is sound.
+  std::vector<std::string> problems;
+  uint64_t problem_count = 0;  // all problems found, also those beyond max_problems
+  bool ok() const { return problem_count == 0; }
+
+  uint32_t page_size = 0;      // bytes
+  uint64_t txnid = 0;          // the transaction of the meta page that was checked
+  uint64_t pages = 0;          // pages in use by the file: last page number + 1
+  uint64_t branch_pages = 0;   // reached from the current meta page (all trees)
+  uint64_t leaf_pages = 0;
+  uint64_t overflow_pages = 0;
+  uint64_t free_pages = 0;     // listed in LMDB's free list
+  // Neither reachable nor free (space lost to LMDB, not damage in itself).
+  uint64_t unaccounted_pages = 0;
+  std::map<std::string, uint64_t> databases;  // entries per named database
+  uint64_t units = 0;          // unit values decoded (decode_units)
+};
+
+// Checks the TM at `path` (a directory holding data.mdb) without going through LMDB, reading the
+// file with bounds-checked code, so that a damaged file cannot crash the process: both meta pages,
+// then every page reachable from the current one (main database, named databases, branch, leaf and
+// overflow pages, duplicate sub-trees, the free list): page numbers within the file, page types and
+// depths, node offsets inside the page, keys sorted and within their parent's range, overflow runs,
+// no page reached twice, entry and page counts as the tree records say; then (decode_units) the
+// store's own records. Damage goes into the report; a non-OK status when the TM cannot be read (no
+// data.mdb, I/O error) or options are bad. Cost: one read of every page in use (O(file)). Run it on
+// a TM no process is writing: a write during the check is retried, and after three changes it
+// fails with FailedPrecondition.
+StatusOr<CheckReport> CheckTm(const std::string& path, const CheckOptions& options = {});
+
 }  // namespace dhakira
 
 #endif  // DHAKIRA_STORE_H_

@@ -48,6 +48,7 @@
 #include "store/encoding.h"
 #include "store/store_internal.h"
 #include "store/unit_prep.h"
+#include "store/verify.h"
 
 namespace dhakira {
 
@@ -572,6 +573,18 @@ Status StatsIn(const Env& e, MDB_txn* txn, StoreStats* out) {
   mdb_cursor_close(cursor);
   if (!s.ok()) return s;
   if (rc != MDB_NOTFOUND) return LmdbError(rc, "reading statistics");
+  // Counters carry no checksum: a damaged one still decodes. Every unit is counted once per kind,
+  // so each kind must add up to the units (O(counters), issue #15).
+  for (const auto* kind : {&out->language_pairs, &out->origins}) {
+    uint64_t sum = 0;
+    for (const auto& [name, n] : *kind) sum += n;
+    if (sum != out->segments) {
+      return Status::Corruption("reading statistics: the " +
+                                std::string(kind == &out->origins ? "origin" : "language-pair") +
+                                " counters add up to " + std::to_string(sum) + ", not to the " +
+                                std::to_string(out->segments) + " units; run 'dhakira check'");
+    }
+  }
   out->format_version = kFormatVersion;
   return Status::OK();
 }
@@ -1538,6 +1551,12 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   const bool has_data = fs::exists(data_file, ec);
   if (!has_data && (options.read_only || !options.create_if_missing)) {
     return Status::NotFound("no TM at " + path + " (no data.mdb)");
+  }
+  const uint64_t file_bytes = has_data ? fs::file_size(data_file, ec) : 0;
+  // LMDB trusts its meta pages (page size, last page, roots) and faults on bad ones: check them first.
+  if (file_bytes > 0) {
+    StatusOr<store_internal::MetaSummary> meta = store_internal::ValidateMetaPages(data_file, file_bytes);
+    if (!meta.ok()) return meta.status().WithContext("opening TM at " + path);
   }
 
   RemoveCreatedFiles created;
