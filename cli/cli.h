@@ -118,10 +118,16 @@ enum class TmAccess {
   kWrite,   // read-write; a missing TM is NotFound with a hint
   kCreate,  // read-write; created when missing
 };
+// How much of the TM's page structure is walked (CheckTm) before LMDB may read it (cli.cc).
+enum class TmWalk {
+  kBounded,  // a TM up to 64 MiB of pages; larger ones only get the meta-page check of every open
+  kAlways,   // the whole TM, whatever its size: for long-running commands (serve), which pay it once
+};
 // `options` gives the rest (e.g. write_map for a bulk import); read_only and create_if_missing come from
-// `access`.
+// `access`. A damaged TM (see `walk`) is Corruption naming the page.
 StatusOr<std::unique_ptr<Store>> OpenTm(const Context& ctx, TmAccess access,
-                                        StoreOptions options = StoreOptions());
+                                        StoreOptions options = StoreOptions(),
+                                        TmWalk walk = TmWalk::kBounded);
 
 // Reads a whole file ("-" = stdin) into *out; a Status naming the file on failure.
 Status ReadFileOrStdin(const std::string& path, std::string* out);

@@ -81,7 +81,8 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
   }
   if (Status st = options.Validate(); !st.ok()) return UsageError(ctx, "serve", st.message());
 
-  auto store = OpenTm(ctx, options.read_only ? TmAccess::kRead : TmAccess::kCreate);
+  auto store = OpenTm(ctx, options.read_only ? TmAccess::kRead : TmAccess::kCreate, StoreOptions(),
+                      TmWalk::kAlways);
   if (!store.ok()) return Fail(ctx, store.status());
 
   // Block SIGINT/SIGTERM before gRPC starts its threads (they inherit the mask), then wait for them here:

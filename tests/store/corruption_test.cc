@@ -251,7 +251,7 @@ TEST_F(CorruptionTest, NoCommandCrashesOnAnyDamagedPage) {
     cases.emplace_back(pg * kPageSize + 16, in_use);
     const uint64_t header[] = {0, 10, 12, 14};
     cases.emplace_back(pg * kPageSize + header[pg % 4], in_use);
-    const uint64_t body = pg % 3 == 0 || !nodes || ptr0 + 8 >= kPageSize ? kPageSize - 20
+    const uint64_t body = pg % 3 == 0 || !nodes || static_cast<uint64_t>(ptr0) + 8 >= kPageSize ? kPageSize - 20
                           : pg % 3 == 1                                  ? ptr0 + 6u
                                                                          : ptr0 + 8u;
     cases.emplace_back(pg * kPageSize + body, false);

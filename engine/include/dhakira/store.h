@@ -179,6 +179,10 @@ struct CheckOptions {
   bool decode_units = true;
   // Problems listed in CheckReport::problems, 1 .. 1,000,000; further ones are only counted.
   uint32_t max_problems = 100;
+  // Bytes: 0 walks a TM of any size; otherwise a TM whose pages in use (last page + 1, times the
+  // page size) exceed this is not walked: only its meta pages are checked, and CheckReport::walked
+  // is false. Lets a caller bound what a check costs before a short command (docs/storage.md).
+  uint64_t max_walk_bytes = 0;
 
   Status Validate() const;
 };
@@ -188,6 +192,8 @@ struct CheckReport {
   std::vector<std::string> problems;
   uint64_t problem_count = 0;  // all problems found, also those beyond max_problems
   bool ok() const { return problem_count == 0; }
+  // False when CheckOptions::max_walk_bytes left the pages unwalked (only the meta pages checked).
+  bool walked = true;
 
   uint32_t page_size = 0;      // bytes
   uint64_t txnid = 0;          // the transaction of the meta page that was checked

@@ -32,6 +32,9 @@ Status CheckOptions::Validate() const {
 namespace store_internal {
 namespace {
 
+// How a check names a file that is no damaged TM but not a TM at all (Store::Open says the same).
+constexpr char kNotOurs[] = "not a dhakira TM";
+
 // ---- LMDB 0.9 on-disk layout (mdb.c, 64-bit: pgno_t and txnid_t are 8 bytes) ----
 constexpr size_t kPageHeader = 16;  // PAGEHDRSZ: pgno u64, pad u16, flags u16, lower u16, upper u16
 constexpr size_t kNodeHeader = 8;   // NODESIZE: lo u16, hi u16, flags u16, ksize u16
@@ -874,9 +877,19 @@ void WalkFile(int fd, const MetaSummary& meta, const CheckOptions& options, Chec
   for (const auto& [name, rec] : w.named) {
     WalkNamed(w, name, rec, facts ? &*facts : nullptr, report);
   }
-  for (const char* required : {"meta", "units", "dedup", "stats"}) {
-    if (report->databases.count(required) == 0) {
-      w.Problem(std::string("database '") + required + "' is missing");
+  // None of our databases, but others: another program's LMDB environment, not a damaged TM (an
+  // environment with no database at all is a TM whose creation never committed; Store::Open makes
+  // its schema).
+  const char* const kRequired[] = {"meta", "units", "dedup", "stats"};
+  const bool ours = std::any_of(std::begin(kRequired), std::end(kRequired),
+                                [&](const char* name) { return report->databases.count(name) > 0; });
+  if (!ours && main.entries > 0) {
+    w.Problem(std::string(kNotOurs) + " (an LMDB environment without dhakira's databases)");
+  } else if (ours) {
+    for (const char* required : kRequired) {
+      if (report->databases.count(required) == 0) {
+        w.Problem(std::string("database '") + required + "' is missing");
+      }
     }
   }
   if (facts) {
@@ -929,6 +942,11 @@ StatusOr<CheckReport> CheckDataFile(const std::string& data_file, const CheckOpt
     }
     report.page_size = meta->page_size;
     report.txnid = meta->txnid;
+    report.pages = meta->last_page + 1;
+    if (options.max_walk_bytes != 0 && report.pages * meta->page_size > options.max_walk_bytes) {
+      report.walked = false;
+      return report;
+    }
     Fd fd(data_file);
     if (fd.get() < 0) return Status::IOError("opening " + data_file + ": " + std::strerror(errno));
     WalkFile(fd.get(), *meta, options, &report);
