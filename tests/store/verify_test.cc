@@ -318,5 +318,26 @@ TEST_F(VerifyTest, BadOptionsAndMissingTm) {
 // figure: the machine is shared).
 // What the meta check costs next to an open is measured in benchmarks/check_bench.cc, not here.
 
+// The CLI bounds the walk it runs before a command (cli.cc): a TM above max_walk_bytes gets only
+// its meta pages checked, and the report says so.
+TEST_F(VerifyTest, MaxWalkBytesLeavesALargerTmUnwalked) {
+  MakeTm(300);
+  CheckOptions bounded;
+  bounded.decode_units = false;
+  bounded.max_walk_bytes = 4096;  // fewer bytes than any TM's pages
+  StatusOr<CheckReport> skipped = CheckTm(tm_, bounded);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  EXPECT_FALSE(skipped->walked);
+  EXPECT_TRUE(skipped->ok());
+  EXPECT_GT(skipped->pages, 1u);
+  EXPECT_EQ(skipped->leaf_pages, 0u);
+
+  bounded.max_walk_bytes = 0;  // any size
+  StatusOr<CheckReport> walked = CheckTm(tm_, bounded);
+  ASSERT_TRUE(walked.ok()) << walked.status().ToString();
+  EXPECT_TRUE(walked->walked);
+  EXPECT_GT(walked->leaf_pages, 0u);
+}
+
 }  // namespace
 }  // namespace dhakira
