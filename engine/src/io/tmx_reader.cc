@@ -200,6 +200,17 @@ void TmxReader::TakeIssues(uint64_t unit_begin, uint64_t unit_end) {
   }
 }
 
+bool TmxReader::Charge(size_t bytes) {
+  unit_bytes_ += bytes;
+  if (unit_bytes_ <= kMaxUnitBytes) return true;
+  if (!too_big_reported_ && in_tu_) {
+    too_big_reported_ = true;
+    unit_.problems.push_back({"segment-too-long", "the unit holds more than " + std::to_string(kMaxUnitBytes >> 20) +
+                                                      " MiB of text and markup; the rest of it was not read"});
+  }
+  return false;
+}
+
 void TmxReader::AddText(const char* s, size_t len) {
   TmxVariant* v = variant();
   if (v == nullptr) return;
@@ -240,6 +251,13 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
   }
   if (skip_depth_ > 0) {
     ++skip_depth_;
+    return;
+  }
+  if (!in_tu_ && std::strcmp(name, "tu") == 0) unit_bytes_ = 0;
+  size_t element_bytes = kElementBytes;
+  for (int i = 0; attrs[i] != nullptr; ++i) element_bytes += std::strlen(attrs[i]);
+  if (!Charge(element_bytes)) {
+    skip_depth_ = 1;  // over the unit's budget: the element and its content are dropped, the unit rejected
     return;
   }
   if (in_ == In::kSeg) {
@@ -289,6 +307,7 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
     }
     in_tu_ = true;
     too_many_reported_ = false;
+    too_big_reported_ = false;
     unit_ = TmxUnit();
     unit_.line = XML_GetCurrentLineNumber(parser_);
     unit_.column = XML_GetCurrentColumnNumber(parser_) + 1;
@@ -410,6 +429,7 @@ void TmxReader::OnEnd(const char* name) {
 
 void TmxReader::OnText(const char* s, int len) {
   if (skip_depth_ > 0) return;
+  if (!Charge(static_cast<size_t>(len))) return;
   if (in_ == In::kSeg) {
     if (code_depth_ > 0) {
       AppendXmlText(std::string_view(s, static_cast<size_t>(len)), &code_native_);

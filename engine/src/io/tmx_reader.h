@@ -102,6 +102,9 @@ class TmxReader {
   Status Fail(const std::string& what);
   void TakeIssues(uint64_t unit_begin, uint64_t unit_end);
   void AddText(const char* s, size_t len);
+  // Counts `bytes` against the current unit's budget (kMaxUnitBytes); false once it is spent, after recording
+  // a "segment-too-long" problem once.
+  bool Charge(size_t bytes);
   void OpenCode(const std::string& element, const std::string& tag);
   TmxVariant* variant() { return unit_.variants.empty() ? nullptr : &unit_.variants.back(); }
 
@@ -132,6 +135,13 @@ class TmxReader {
   std::vector<size_t> open_text_size_;   // ... and the text size at their start
   int next_foreign_i_ = 0;
   bool too_many_reported_ = false;
+  // Bytes of text, markup and attributes the current unit holds (header content before the first <tu>), each
+  // element counted kElementBytes more for its bookkeeping. Over kMaxUnitBytes the rest of the unit is dropped,
+  // so that one hostile unit (a gzip bomb inside <seg>, a million <prop>s) cannot take memory without bound.
+  static constexpr uint64_t kMaxUnitBytes = 64u << 20;  // the largest ImportOptions::max_segment_bytes
+  static constexpr size_t kElementBytes = 64;
+  uint64_t unit_bytes_ = 0;
+  bool too_big_reported_ = false;
   int skip_depth_ = 0;  // > 0 inside elements we ignore (ude, map, unknown elements outside seg)
   Attributes header_;
   std::string version_;
