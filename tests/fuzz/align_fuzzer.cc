@@ -17,6 +17,7 @@ namespace {
 
 using dhakira::fuzz::Check;
 using dhakira::fuzz::CheckOk;
+using dhakira::fuzz::CheckStatus;
 
 // The small FreeDict test dictionary (tests/testdata/align): real lexical evidence, loaded in
 // milliseconds.
@@ -78,8 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto result = GetAligner((selector & 2) != 0, (selector & 4) != 0).Align(*src, *tgt);
   if (!result.ok()) {
-    Check(result.status().IsInvalidArgument(),
-          "Align failed with another code than InvalidArgument");
+    CheckStatus(result.status(), result.status().IsInvalidArgument(),
+                "Align failed with another code than InvalidArgument");
     return 0;
   }
   CheckCover(*result, src->size(), tgt->size());

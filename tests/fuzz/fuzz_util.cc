@@ -91,6 +91,13 @@ void Check(bool condition, const char* what) {
   std::abort();
 }
 
+void CheckStatus(const Status& status, bool condition, const char* what) {
+  if (condition) return;
+  std::fprintf(stderr, "dhakira fuzz: invariant violated: %s: %s\n", what,
+               status.ToString().c_str());
+  std::abort();
+}
+
 void CheckOk(const Status& status, const char* what) {
   if (status.ok()) return;
   std::fprintf(stderr, "dhakira fuzz: %s failed: %s\n", what, status.ToString().c_str());

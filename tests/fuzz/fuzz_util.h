@@ -50,6 +50,8 @@ class Input {
 
 // The invariant checks of the targets: on failure print `what` and abort (a libFuzzer crash).
 void Check(bool condition, const char* what);
+// Like Check, and prints `status` too (a failure of an unexpected kind).
+void CheckStatus(const Status& status, bool condition, const char* what);
 // A Status that must be OK (setup steps such as opening the scratch TM).
 void CheckOk(const Status& status, const char* what);
 

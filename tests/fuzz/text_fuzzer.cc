@@ -15,6 +15,7 @@ namespace {
 
 using dhakira::fuzz::Check;
 using dhakira::fuzz::CheckOk;
+using dhakira::fuzz::CheckStatus;
 
 const char* const kLanguages[] = {"ar", "en", "fr", "ar-SY"};
 
@@ -70,8 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)dhakira::KeyHash(normalized->tokens);
     for (const dhakira::Token& t : normalized->tokens) (void)dhakira::ArabicLightStem(t.key);
   } else {
-    Check(normalized.status().IsInvalidArgument(),
-          "Normalize failed with another code than InvalidArgument");
+    CheckStatus(normalized.status(), normalized.status().IsInvalidArgument(),
+                "Normalize failed with another code than InvalidArgument");
   }
 
   auto sentences = GetSplitter(lang, (selector & 8) != 0, (selector & 16) != 0).Split(text);
@@ -84,8 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       prev_end = s.end;
     }
   } else {
-    Check(sentences.status().IsInvalidArgument(),
-          "Split failed with another code than InvalidArgument");
+    CheckStatus(sentences.status(), sentences.status().IsInvalidArgument(),
+                "Split failed with another code than InvalidArgument");
   }
   return 0;
 }

@@ -19,6 +19,7 @@ namespace {
 
 using dhakira::SegmentPair;
 using dhakira::fuzz::Check;
+using dhakira::fuzz::CheckStatus;
 namespace si = dhakira::store_internal;
 
 bool SameTokens(const SegmentPair& a, const SegmentPair& b) {
@@ -76,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   SegmentPair unit;
   const dhakira::Status status = si::DecodeUnit(value, 7, &unit);
   if (!status.ok()) {
-    Check(status.IsCorruption(), "DecodeUnit failed with another code than Corruption");
+    CheckStatus(status, status.IsCorruption(),
+                "DecodeUnit failed with another code than Corruption");
     return 0;
   }
   // The identity decoder reads a prefix of what the full decoder read.
