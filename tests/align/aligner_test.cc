@@ -232,6 +232,23 @@ TEST_F(AlignerTest, EmptyAndOneSidedDocuments) {
   ExpectCoverage(*blanks, 3, 2);
 }
 
+// Found by align_fuzzer: empty source sentences against a long target document put the length diagonal's
+// rows further apart than any bead reaches at the narrowest band; the aligner must widen the band, not fail.
+TEST_F(AlignerTest, EmptySourcesAgainstALongTargetWidenTheBand) {
+  AlignOptions o;
+  o.band = 4;
+  o.detect_editorial = false;
+  auto aligner = Make(o);
+  ASSERT_NE(aligner, nullptr);
+  std::vector<std::string> tgt;
+  for (int chars : {24, 0, 0, 2, 0, 19, 0, 0, 1, 0, 10, 0, 0, 0, 0, 0, 7, 5, 0, 0, 0, 1, 0, 1, 0, 1}) {
+    tgt.push_back(std::string(static_cast<size_t>(chars), 'x'));
+  }
+  auto result = aligner->Align({"", ""}, tgt);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ExpectCoverage(*result, 2, tgt.size());
+}
+
 TEST_F(AlignerTest, BadInputIsAClearError) {
   auto aligner = Make();
   auto bad = aligner->Align({kPool[0].ar, std::string("\xC3\x28", 2)}, {kPool[0].en});

@@ -61,5 +61,16 @@ TEST(StatusOrTest, MoveOnlyValues) {
   EXPECT_EQ(*owned, 5);
 }
 
+// value() of an error is a bug: with asserts (Debug, scripts/test --sanitize) it aborts naming the error.
+TEST(StatusDeathTest, ValueOfAnErrorAbortsWithItsText) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "asserts are compiled out (NDEBUG); scripts/test --sanitize runs this test";
+#else
+  StatusOr<int> error = Status::NotFound("unit 7");
+  EXPECT_DEATH((void)error.value(), "StatusOr::value\\(\\) of an error: not found: unit 7");
+  EXPECT_DEATH((void)*StatusOr<std::string>(Status::Corruption("bad crc")), "corruption: bad crc");
+#endif
+}
+
 }  // namespace
 }  // namespace dhakira

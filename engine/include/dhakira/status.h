@@ -72,7 +72,27 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-// Either a value or a non-OK Status. Accessing value() of an error is a programming error (asserts).
+namespace internal {
+// Writes "file:line: what: <status>" to stderr and aborts. Only the debug checks below call it: a failed
+// check is a bug in dhakira, not an expected failure.
+[[noreturn]] void StatusCheckFailed(const char* file, int line, const char* what, const Status& status);
+}  // namespace internal
+
+}  // namespace dhakira
+
+// Debug check (live unless NDEBUG, as assert; so in Debug and sanitizer builds): aborts naming `what` and
+// `status` when `cond` is false.
+#ifdef NDEBUG
+#define DHAKIRA_STATUS_DCHECK(cond, what, status) static_cast<void>(0)
+#else
+#define DHAKIRA_STATUS_DCHECK(cond, what, status) \
+  ((cond) ? static_cast<void>(0) : ::dhakira::internal::StatusCheckFailed(__FILE__, __LINE__, what, status))
+#endif
+
+namespace dhakira {
+
+// Either a value or a non-OK Status. Accessing value() of an error is a programming error: in builds with
+// asserts it aborts with the error's text (DHAKIRA_STATUS_DCHECK); without, it is undefined behaviour.
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
@@ -91,15 +111,15 @@ class [[nodiscard]] StatusOr {
   const Status& status() const { return status_; }
 
   const T& value() const& {
-    assert(ok());
+    DHAKIRA_STATUS_DCHECK(ok(), "StatusOr::value() of an error", status_);
     return *value_;
   }
   T& value() & {
-    assert(ok());
+    DHAKIRA_STATUS_DCHECK(ok(), "StatusOr::value() of an error", status_);
     return *value_;
   }
   T&& value() && {
-    assert(ok());
+    DHAKIRA_STATUS_DCHECK(ok(), "StatusOr::value() of an error", status_);
     return std::move(*value_);
   }
   const T& operator*() const& { return value(); }

@@ -519,7 +519,16 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src,
     std::vector<std::pair<uint32_t, uint32_t>> path;
     bool touches = false;
     uint32_t i = n, j = m;
-    if (score[cell(n, m)] == kNeg) return Status::Internal("aligner: no path through the band");
+    if (score[cell(n, m)] == kNeg) {
+      // The band follows the length diagonal, which can jump by more than a bead between two rows (empty
+      // source sentences next to long target ones): no path joins them. A wider band always has one (at
+      // full width every cell is in it and null links reach (n, m)).
+      if (W < std::max(n, m)) {
+        W = std::min<uint32_t>(std::max(n, m), W * 2);
+        continue;
+      }
+      return Status::Internal("aligner: no path through the full band");
+    }
     while (i > 0 || j > 0) {
       size_t c = cell(i, j);
       if ((j == lo[i] && lo[i] > 0) || (j == hi[i] && hi[i] < m)) touches = true;

@@ -340,9 +340,14 @@ Status DecodeUnit(std::string_view value, uint64_t id, SegmentPair* out) {
         !r.GetVarint64(&length)) {
       return Truncated(id, "source_tokens");
     }
-    const int64_t begin = prev_end + UnZigZag(zbegin);
-    if (begin < 0 || static_cast<uint64_t>(begin) > source_size ||
-        length > source_size - static_cast<uint64_t>(begin)) {
+    // The delta is checked before it is added: a garbled varint can be any int64, and prev_end + delta
+    // would overflow (undefined behaviour) before a check on the sum could catch it.
+    const int64_t delta = UnZigZag(zbegin);
+    if (delta < -prev_end || delta > static_cast<int64_t>(source_size) - prev_end) {
+      return Bad(id, "token span outside the source text");
+    }
+    const int64_t begin = prev_end + delta;
+    if (length > source_size - static_cast<uint64_t>(begin)) {
       return Bad(id, "token span outside the source text");
     }
     t.type = static_cast<TokenType>(flags & kTokenTypeMask);

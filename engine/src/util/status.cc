@@ -1,5 +1,8 @@
 #include "dhakira/status.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace dhakira {
 
 const char* Status::CodeName(Code code) {
@@ -33,5 +36,17 @@ Status Status::WithContext(std::string_view what) const {
   msg += message_;
   return Status(code_, msg);
 }
+
+namespace internal {
+
+void StatusCheckFailed(const char* file, int line, const char* what, const Status& status) {
+  // The one place the library writes to stderr: a broken invariant about to abort the process, where the
+  // text is all a developer will have.
+  std::fprintf(stderr, "%s:%d: %s: %s\n", file, line, what, status.ToString().c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace internal
 
 }  // namespace dhakira
