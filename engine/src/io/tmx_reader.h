@@ -155,7 +155,6 @@ class TmxReader {
   // Parse state.
   enum class In : uint8_t { kNone, kProp, kNote, kSeg };
   In in_ = In::kNone;
-  std::string* text_sink_ = nullptr;  // where character data goes for prop/note
   bool seen_root_ = false;
   bool in_tu_ = false;
   bool in_tuv_ = false;
