@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,7 +20,6 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -47,10 +47,37 @@ struct Original {
   std::set<uint64_t> free_pages;
 };
 
-const std::regex& MatchObject() {
-  static const std::regex re(
-      R"re("id":(\d+),.*?"source":"((?:[^"\\]|\\.)*)","target":"((?:[^"\\]|\\.)*)")re");
-  return re;
+// The raw JSON string that starts at s[pos] (just past its opening quote), escapes kept; *end is
+// just past its closing quote (npos when unterminated). A scan, not std::regex: libstdc++'s regex
+// recurses once per character and overflows the stack on long segments under ASan.
+std::string JsonStringAt(const std::string& s, size_t pos, size_t* end) {
+  size_t i = pos;
+  while (i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
+  *end = i < s.size() ? i + 1 : std::string::npos;
+  return s.substr(pos, std::min(i, s.size()) - pos);
+}
+
+// Each {"id":N, ..., "source":"...","target":"..."} object of a `get --json` or `match --json`
+// output, in order: (id, (source, target)).
+std::vector<std::pair<std::string, std::pair<std::string, std::string>>> UnitsIn(
+    const std::string& out) {
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>> units;
+  for (size_t at = out.find("\"id\":"); at != std::string::npos; at = out.find("\"id\":", at)) {
+    at += 5;
+    size_t digits = at;
+    while (digits < out.size() && std::isdigit(static_cast<unsigned char>(out[digits]))) ++digits;
+    const std::string id = out.substr(at, digits - at);
+    const size_t src = out.find("\"source\":\"", digits);
+    if (id.empty() || src == std::string::npos) break;
+    size_t end;
+    std::string source = JsonStringAt(out, src + 10, &end);
+    if (end == std::string::npos || out.compare(end, 11, ",\"target\":\"") != 0) break;
+    std::string target = JsonStringAt(out, end + 11, &end);
+    if (end == std::string::npos) break;
+    units.push_back({id, {std::move(source), std::move(target)}});
+    at = end;
+  }
+  return units;
 }
 
 ProcessResult RunOn(const std::string& tm, std::vector<std::string> args) {
@@ -133,10 +160,8 @@ class CorruptionTest : public test_support::CliTest {
     o_.exported = ReadFile(fs::path(tm).parent_path() / "out.tsv");
     for (int id = 1; id <= 43; ++id) {
       ProcessResult p = RunOn(tm, {"get", std::to_string(id), "--json"});
-      std::smatch m;
-      if (p.exit_code == 0 && std::regex_search(p.out, m, MatchObject())) {
-        o_.texts[m[1]] = {m[2], m[3]};
-      }
+      const auto units = UnitsIn(p.out);
+      if (p.exit_code == 0 && !units.empty()) o_.texts[units[0].first] = units[0].second;
     }
     ASSERT_EQ(o_.texts.size(), 42u);  // 43 ids, one deleted
   }
@@ -174,9 +199,14 @@ class CorruptionTest : public test_support::CliTest {
 };
 
 // `stats --json` names the TM's path, which differs between the copies.
-std::string WithoutPath(const std::string& stats_json) {
-  static const std::regex path(R"re("path":"(?:[^"\\]|\\.)*",?)re");
-  return std::regex_replace(stats_json, path, "");
+std::string WithoutPath(std::string stats_json) {
+  const size_t at = stats_json.find("\"path\":\"");
+  if (at == std::string::npos) return stats_json;
+  size_t end;
+  (void)JsonStringAt(stats_json, at + 8, &end);
+  if (end == std::string::npos) return stats_json;
+  if (end < stats_json.size() && stats_json[end] == ',') ++end;
+  return stats_json.erase(at, end - at);
 }
 
 // On stderr; `match --json` reports a failed query in its JSON ("error":"corruption: ...").
@@ -213,11 +243,9 @@ std::string CorruptionTest::RunCase(const fs::path& dir, uint64_t offset, bool m
   judge("export", exp, exp.exit_code == 0 && ReadFile(out) == o_.exported);
   ProcessResult match = RunOn(tm, MatchArgs(o_));
   bool same = true;
-  for (std::sregex_iterator it(match.out.begin(), match.out.end(), MatchObject()), end; it != end;
-       ++it) {
-    auto t = o_.texts.find((*it)[1]);
-    same =
-        same && t != o_.texts.end() && t->second.first == (*it)[2] && t->second.second == (*it)[3];
+  for (const auto& [id, texts] : UnitsIn(match.out)) {
+    auto t = o_.texts.find(id);
+    same = same && t != o_.texts.end() && t->second == texts;
   }
   judge("match", match, same && match.out.find("\"id\":") != std::string::npos);
   ProcessResult add =
