@@ -48,6 +48,10 @@ void OnFatalSignal(int sig) {
 }
 
 void InstallFatalSignalHandler() {
+#if defined(__SANITIZE_ADDRESS__)
+  // Under AddressSanitizer its own SEGV handler reports where the fault was; ours would hide that.
+  return;
+#endif
   const char* off = std::getenv("DHAKIRA_NO_CRASH_HANDLER");
   if (off != nullptr && std::strcmp(off, "1") == 0) return;
   // An alternate stack, so that the handler also runs when the fault is a stack overflow.
