@@ -1,18 +1,10 @@
 // Candidate generation and verification over the persistent index (index/fuzzy_index.h).
 //
 // IndexedSearch is exact: it reports every indexed unit whose fuzzy score reaches the (possibly
-// rising) threshold, using only lossless filters:
-//   1. length filter: only postings of source lengths n in FeasibleLengths(m, T) are read
-//      (postings sort by length within a list);
-//   2. count filter: a unit of length n needs τ(n) = MinOverlap(m, n, T) shared (token, occurrence)
-//      features, and τ(n) >= τ_min = MinOverlap(m, m, T). Features are ordered by list size; any
-//      unit with τ_min shared features appears in at least one of the first m − τ_min + 1 lists
-//      (prefix filtering, Chaudhuri et al. 2006; Okazaki & Tsujii 2010). We read the first s >= m −
-//      τ_min + 1 lists (more when they are short) and keep units seen in at least τ(n) − (m − s) of
-//      them. The very common tokens (في من على, the of, ".") sort last and are read only when the
-//      threshold forces it;
-//   3. verification with the bit-parallel distance, stopping once the unit cannot reach the
-//      threshold, best possible fuzzy first.
+// rising) threshold, using only lossless filters: the length filter, the count filter, prefix
+// filtering over the lists read rarest first (Chaudhuri et al. 2006; Okazaki & Tsujii 2010), then
+// verification with the bit-parallel distance, best possible fuzzy first. docs/match.md "### Lookup"
+// numbers the steps; lookup.cc runs them as the methods of a class, one method per step, named there.
 // The sink sees candidates in no particular order and may raise the threshold (top-k pruning: once
 // k results are held, a unit needs fuzzy >= the k-th score to enter, since score <= fuzzy).
 // BruteForceSearch reports the same set by scanning every index record, no filters (the oracle).
@@ -64,6 +56,27 @@ class CandidateSink {
 // bytes per id: 64 MB at most); beyond, a hash map.
 inline constexpr uint64_t kMaxDenseIds = uint64_t{1} << 25;
 
+// The buffers an indexed lookup works in, kept by a Searcher between queries so that they are
+// allocated once (lookup.cc says what each holds during a lookup).
+struct LookupScratch {
+  std::vector<uint16_t> counts;  // dense hit counters by unit id (when ids are small enough); all
+                                 // 0 between queries
+  std::vector<uint64_t> seen;    // with counts: bit id set when the unit was touched; all 0 between
+                                 // queries
+  std::vector<uint64_t> touched;  // first posting (length, id) of each unit hit
+  std::vector<uint32_t> read_hi;  // per list read: the longest source length it was read for
+  std::vector<uint64_t> hot;      // units with the most hits so far (verified early)
+  struct Ranked {
+    double bound;      // the highest fuzzy the unit can reach, from its hits and length
+    uint32_t hits;     // lists read that hold it
+    uint64_t posting;  // its (length, id)
+  };
+  std::vector<Ranked> ranked;           // candidates left after the count filter
+  std::vector<Candidate> passed;        // verified, awaiting the sink
+  std::vector<uint64_t> measured;       // see Searcher::measured_list_sizes()
+  std::vector<uint64_t> mask_features;  // of the query's language
+};
+
 // Thread-compatible: one Searcher per thread (it keeps scratch buffers between queries).
 class Searcher {
  public:
@@ -78,15 +91,15 @@ class Searcher {
   // After IndexedSearch: per query id, the size of the posting list of the token's first occurrence
   // as read from the index, or kUnknownListSize when it was not looked up (given by the caller,
   // repeated or unknown token, or the search did not size the lists).
-  const std::vector<uint64_t>& measured_list_sizes() const { return measured_; }
+  const std::vector<uint64_t>& measured_list_sizes() const { return scratch_.measured; }
 
   // For tests: whether every dense hit counter and touched bit is back to 0, as the next search
   // needs them. O(largest unit id).
   bool CountersAreClear() const {
-    for (uint16_t c : counts_) {
+    for (uint16_t c : scratch_.counts) {
       if (c != 0) return false;
     }
-    for (uint64_t w : seen_) {
+    for (uint64_t w : scratch_.seen) {
       if (w != 0) return false;
     }
     return true;
@@ -94,22 +107,7 @@ class Searcher {
 
  private:
   uint64_t max_dense_ids_;
-  std::vector<uint16_t> counts_;  // dense hit counters by unit id (when ids are small enough); all
-                                  // 0 between queries
-  std::vector<uint64_t> seen_;  // with counts_: bit id set when the unit was touched; all 0 between
-                                // queries
-  std::vector<uint64_t> touched_;  // first posting (length, id) of each unit hit
-  std::vector<uint32_t> read_hi_;  // per list read: the longest source length it was read for
-  std::vector<uint64_t> hot_;      // units with the most hits so far (verified early)
-  struct Ranked {
-    double bound;      // the highest fuzzy the unit can reach, from its hits and length
-    uint32_t hits;     // lists read that hold it
-    uint64_t posting;  // its (length, id)
-  };
-  std::vector<Ranked> ranked_;           // candidates left after the count filter
-  std::vector<Candidate> passed_;        // verified, awaiting the sink
-  std::vector<uint64_t> measured_;       // see measured_list_sizes()
-  std::vector<uint64_t> mask_features_;  // of the query's language
+  LookupScratch scratch_;
 };
 
 }  // namespace dhakira::match
