@@ -3,7 +3,10 @@
 // concordance, bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -535,6 +538,106 @@ TEST_F(MatcherTest, ConcordanceFindsSpellingVariants) {
   ASSERT_TRUE(r4.ok());
   ASSERT_EQ(r4->hits.size(), 2u);
   EXPECT_EQ(r3->hits[0].pair.id, r4->hits[0].pair.id);
+}
+
+// Concordance on a random TM over a tiny vocabulary, both sides, against an oracle that shares nothing
+// with the index: every unit's searched side normalized again, the phrase's keys looked for contiguously,
+// the hits ranked by key tokens, changed_at desc, id desc. The indexed path (the rarest token's list) and
+// the scan must both give the oracle's list, spans included. Numbers are one symbol in the source-side
+// index, so "12" finds units with "٣" there, which the exact check on the unit must then turn away.
+TEST_F(MatcherTest, ConcordanceEqualsOracleOnRandomTm) {
+  const std::vector<std::string> ar = {"في", "من", "الرئيس", "قال", "اليوم", "أعلن", "اعلن", "12", "٣", "،"};
+  const std::vector<std::string> en = {"the", "of", "President", "president", "said", "today", "12", "3", ","};
+  std::mt19937 rng(23);
+  auto sentence = [&](const std::vector<std::string>& words, int max_len) {
+    std::string s;
+    const int len = 1 + static_cast<int>(rng() % max_len);
+    for (int j = 0; j < len; ++j) s += (j ? " " : "") + words[rng() % words.size()];
+    return s;
+  };
+  WriteBatch batch;
+  for (int i = 0; i < 400; ++i) {
+    SegmentPair p;
+    p.src_lang = i % 7 == 0 ? "ar-SY" : "ar";
+    p.tgt_lang = i % 11 == 0 ? "fr" : "en";  // another language pair: never a hit
+    p.source = sentence(ar, 10);
+    p.target = sentence(en, 10);
+    p.changed_at = 1000 + static_cast<int64_t>(rng() % 4);
+    batch.Add(p);
+  }
+  ASSERT_TRUE(store_->Write(batch, DuplicatePolicy::kKeepBoth).ok());
+  std::vector<SegmentPair> units;
+  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& p) {
+                      units.push_back(p);
+                      return true;
+                    }).ok());
+  std::map<std::string, std::unique_ptr<Normalizer>> normalizers;
+  for (const char* language : {"ar", "en"}) {
+    NormalizerOptions no;
+    no.language = language;
+    auto n = Normalizer::Create(no);
+    ASSERT_TRUE(n.ok());
+    normalizers[language] = std::move(*n);
+  }
+  auto key_tokens = [&](const std::string& language, const std::string& text) {
+    auto n = normalizers[language]->Normalize(text);
+    EXPECT_TRUE(n.ok());
+    std::vector<Token> out;
+    for (const Token& t : n->tokens) {
+      if (t.type != TokenType::kPlaceholder) out.push_back(t);
+    }
+    return out;
+  };
+  struct Row {
+    size_t length;
+    int64_t changed_at;
+    uint64_t id;
+    std::vector<std::pair<uint32_t, uint32_t>> spans;
+  };
+  size_t hits_compared = 0;
+  for (int q = 0; q < 60; ++q) {
+    const bool on_source = q % 2 == 0;
+    const std::string language = on_source ? "ar" : "en";
+    const std::string phrase = sentence(on_source ? ar : en, 3);
+    const std::vector<Token> keys = key_tokens(language, phrase);
+    std::vector<Row> want;
+    for (const SegmentPair& u : units) {
+      if (u.tgt_lang != "en") continue;
+      const std::vector<Token> hay = key_tokens(language, on_source ? u.source : u.target);
+      Row row{hay.size(), u.changed_at, u.id, {}};
+      for (size_t i = 0; i + keys.size() <= hay.size(); ++i) {
+        bool all = true;
+        for (size_t j = 0; j < keys.size() && all; ++j) all = hay[i + j].key == keys[j].key;
+        if (all) row.spans.emplace_back(hay[i].begin, hay[i + keys.size() - 1].end);
+      }
+      if (!row.spans.empty()) want.push_back(std::move(row));
+    }
+    std::sort(want.begin(), want.end(), [](const Row& a, const Row& b) {
+      if (a.length != b.length) return a.length < b.length;
+      if (a.changed_at != b.changed_at) return a.changed_at > b.changed_at;
+      return a.id > b.id;
+    });
+    for (uint32_t top : {3u, 1000u}) {
+      for (bool brute : {false, true}) {
+        ConcordanceOptions o;
+        o.src_lang = "ar";
+        o.tgt_lang = "en";
+        o.side = on_source ? ConcordanceSide::kSource : ConcordanceSide::kTarget;
+        o.top = top;
+        o.brute_force = brute;
+        auto got = matcher_->Concordance(phrase, o);
+        ASSERT_TRUE(got.ok()) << got.status().ToString();
+        const size_t expected = std::min<size_t>(top, want.size());
+        ASSERT_EQ(got->hits.size(), expected) << phrase << (brute ? " (scan)" : " (index)");
+        for (size_t i = 0; i < expected; ++i) {
+          EXPECT_EQ(got->hits[i].pair.id, want[i].id) << phrase << " hit " << i;
+          EXPECT_EQ(got->hits[i].spans, want[i].spans) << phrase << " hit " << i;
+        }
+        hits_compared += expected;
+      }
+    }
+  }
+  EXPECT_GT(hits_compared, 500u);
 }
 
 TEST_F(MatcherTest, BadInputGivesClearErrors) {
