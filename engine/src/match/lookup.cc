@@ -237,7 +237,7 @@ Status IndexedLookup::Run(bool* scan_instead) {
   return VerifyInBoundOrder();
 }
 
-// Before step 3: the query's features (token, occurrence) and the size of each one's posting list
+// Before the steps: the query's features (token, occurrence) and the size of each one's posting list
 // (O(1) per feature: LMDB keeps the duplicate count of a key), sorted rarest first, so that the
 // very common tokens land at the end and are read only if the threshold needs them. Sizes the caller
 // gave are used as they are (they only order the lists); the others are recorded in measured_.
@@ -273,7 +273,7 @@ Status IndexedLookup::SizeAndSortLists() {
   return Status::OK();
 }
 
-// Before step 3: the mask bit of each feature that is a mask feature of the query's language
+// Before the steps: the mask bit of each feature that is a mask feature of the query's language
 // (index/fuzzy_index.h). Every posting tells whether its unit has it, so its list need not be read
 // after the prefix (step 5).
 Status IndexedLookup::MarkMaskFeatures() {
@@ -288,7 +288,7 @@ Status IndexedLookup::MarkMaskFeatures() {
   return Status::OK();
 }
 
-// Before step 3: the hit counters, dense (the Searcher's, indexed by unit id, sized to the largest
+// Before the steps: the hit counters, dense (the Searcher's, indexed by unit id, sized to the largest
 // id) when that id is below max_dense_ids_, else a hash map. *empty_tm when the TM has no unit.
 Status IndexedLookup::PrepareCounters(bool* empty_tm) {
   Cursor segments;
