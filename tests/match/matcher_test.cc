@@ -540,14 +540,17 @@ TEST_F(MatcherTest, ConcordanceFindsSpellingVariants) {
   EXPECT_EQ(r3->hits[0].pair.id, r4->hits[0].pair.id);
 }
 
-// Concordance on a random TM over a tiny vocabulary, both sides, against an oracle that shares nothing
-// with the index: every unit's searched side normalized again, the phrase's keys looked for contiguously,
-// the hits ranked by key tokens, changed_at desc, id desc. The indexed path (the rarest token's list) and
-// the scan must both give the oracle's list, spans included. Numbers are one symbol in the source-side
-// index, so "12" finds units with "٣" there, which the exact check on the unit must then turn away.
+// Concordance on a random TM over a tiny vocabulary, both sides, against an oracle that shares
+// nothing with the index: every unit's searched side normalized again, the phrase's keys looked for
+// contiguously, the hits ranked by key tokens, changed_at desc, id desc. The indexed path (the
+// rarest token's list) and the scan must both give the oracle's list, spans included. Numbers are
+// one symbol in the source-side index, so "12" finds units with "٣" there, which the exact check on
+// the unit must then turn away.
 TEST_F(MatcherTest, ConcordanceEqualsOracleOnRandomTm) {
-  const std::vector<std::string> ar = {"في", "من", "الرئيس", "قال", "اليوم", "أعلن", "اعلن", "12", "٣", "،"};
-  const std::vector<std::string> en = {"the", "of", "President", "president", "said", "today", "12", "3", ","};
+  const std::vector<std::string> ar = {"في",   "من",   "الرئيس", "قال", "اليوم",
+                                       "أعلن", "اعلن", "12",     "٣",   "،"};
+  const std::vector<std::string> en = {"the",   "of", "President", "president", "said",
+                                       "today", "12", "3",         ","};
   std::mt19937 rng(23);
   auto sentence = [&](const std::vector<std::string>& words, int max_len) {
     std::string s;
@@ -567,10 +570,12 @@ TEST_F(MatcherTest, ConcordanceEqualsOracleOnRandomTm) {
   }
   ASSERT_TRUE(store_->Write(batch, DuplicatePolicy::kKeepBoth).ok());
   std::vector<SegmentPair> units;
-  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& p) {
-                      units.push_back(p);
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEach([&](const SegmentPair& p) {
+                    units.push_back(p);
+                    return true;
+                  })
+                  .ok());
   std::map<std::string, std::unique_ptr<Normalizer>> normalizers;
   for (const char* language : {"ar", "en"}) {
     NormalizerOptions no;

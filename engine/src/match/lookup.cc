@@ -77,11 +77,11 @@ constexpr uint64_t kCheapList = 256;
 // still admitted new units).
 constexpr uint64_t kPostingsPerVerification = 300;
 // The early checks of step 4 verify up to this many unverified units that reached the highest hit
-// count so far (at least 2: one hit says nothing about a unit). On the 1M TM at threshold 50 (p50 ms
-// perturbed / fresh / real): 8 gave 0.24 / 0.18 / 0.24, 16 gave 0.26 / 0.20 / 0.24, 4 gave 0.27 /
-// 0.23 / 0.23 (fewer than the 5 matches a full top-5 needs); requiring a hit in every list read so
-// far instead gave 0.29 / 0.20 / 0.24 (two rare query tokens seldom share a unit, so t stayed at the
-// threshold through the whole prefix), and a check after every list 0.24 / 0.19 / 0.30
+// count so far (at least 2: one hit says nothing about a unit). On the 1M TM at threshold 50
+// (p50 ms perturbed / fresh / real): 8 gave 0.24 / 0.18 / 0.24, 16 gave 0.26 / 0.20 / 0.24,
+// 4 gave 0.27 / 0.23 / 0.23 (fewer than the 5 matches a full top-5 needs); requiring a hit in every
+// list read so far instead gave 0.29 / 0.20 / 0.24 (two rare query tokens seldom share a unit, so t
+// stayed at the threshold through the whole prefix), and a check after every list 0.24 / 0.19 / 0.30
 // (verifications wasted on queries without matches).
 constexpr size_t kMaxHot = 8;
 // Counters are hit at random: the counter a few postings ahead is fetched so the misses overlap.
@@ -173,8 +173,8 @@ class IndexedLookup {
   LengthRange range_;  // the source lengths feasible at t_ (step 1)
 
   // The lists (steps 3 and 5).
-  Cursor postings_;                // on index.src
-  std::vector<Feature> features_;  // rarest first
+  Cursor postings_;                 // on index.src
+  std::vector<Feature> features_;   // rarest first
   std::vector<uint16_t> mask_bit_;  // per feature: its bit when a mask feature, else 0
   uint32_t next_list_ = 0;          // the next list to read
   uint16_t unread_mask_ = 0;        // mask features whose lists were not read in the prefix
@@ -237,10 +237,11 @@ Status IndexedLookup::Run(bool* scan_instead) {
   return VerifyInBoundOrder();
 }
 
-// Before the steps: the query's features (token, occurrence) and the size of each one's posting list
-// (O(1) per feature: LMDB keeps the duplicate count of a key), sorted rarest first, so that the
-// very common tokens land at the end and are read only if the threshold needs them. Sizes the caller
-// gave are used as they are (they only order the lists); the others are recorded in measured_.
+// Before the steps: the query's features (token, occurrence) and the size of each one's posting
+// list (O(1) per feature: LMDB keeps the duplicate count of a key), sorted rarest first, so that
+// the very common tokens land at the end and are read only if the threshold needs them. Sizes the
+// caller gave are used as they are (they only order the lists); the others are recorded in
+// measured_.
 Status IndexedLookup::SizeAndSortLists() {
   features_.assign(m_, Feature{});
   DHAKIRA_RETURN_IF_ERROR(postings_.Open(txn_, index_.src_dbi(), "opening the fuzzy index"));
@@ -288,8 +289,9 @@ Status IndexedLookup::MarkMaskFeatures() {
   return Status::OK();
 }
 
-// Before the steps: the hit counters, dense (the Searcher's, indexed by unit id, sized to the largest
-// id) when that id is below max_dense_ids_, else a hash map. *empty_tm when the TM has no unit.
+// Before the steps: the hit counters, dense (the Searcher's, indexed by unit id, sized to the
+// largest id) when that id is below max_dense_ids_, else a hash map. *empty_tm when the TM has no
+// unit.
 Status IndexedLookup::PrepareCounters(bool* empty_tm) {
   Cursor segments;
   DHAKIRA_RETURN_IF_ERROR(segments.Open(txn_, index_.seg_dbi(), "opening the fuzzy index"));
@@ -327,9 +329,10 @@ uint32_t IndexedLookup::SharedFeaturesNeeded(uint32_t length) {
   return memo;
 }
 
-// Step 3: the prefix size for `length` n: a unit of n tokens with τ(n) shared features appears in at
-// least one of the first m − τ(n) + 1 lists (0 when it cannot qualify at all). τ(n) = τ(m) for n <=
-// m and grows with n beyond, so the long lists need only be read for the shorter lengths.
+// Step 3: the prefix size for `length` n: a unit of n tokens with τ(n) shared features appears in
+// at least one of the first m − τ(n) + 1 lists (0 when it cannot qualify at all).
+// τ(n) = τ(m) for n <= m and grows with n beyond, so the long lists need only be read for the
+// shorter lengths.
 uint32_t IndexedLookup::PrefixSize(uint32_t length) {
   const uint32_t need = SharedFeaturesNeeded(length);
   return need > m_ ? 0 : m_ - need + 1;
@@ -339,9 +342,9 @@ uint32_t IndexedLookup::PrefixSize(uint32_t length) {
 // rarest first. List i is needed while i < PrefixSize(n) for some feasible n (largest for n <= m),
 // and is read over the lengths whose prefix includes it, [lo, hi_i]; read_hi_ records hi_i so that
 // the count filter knows, per length, how many lists were read. After lists 2, 4, 8, ... and at the
-// end of the prefix, VerifyHottest; a full top-k raises t_, which shortens the prefix and the length
-// range of every later list. Leaves next_list_ at the first list not read, range_ and unread_mask_
-// up to date.
+// end of the prefix, VerifyHottest; a full top-k raises t_, which shortens the prefix and the
+// length range of every later list. Leaves next_list_ at the first list not read, range_ and
+// unread_mask_ up to date.
 Status IndexedLookup::ReadPrefixLists() {
   for (; next_list_ < m_ && t_ <= 100; ++next_list_) {
     UpdateLengthRange();
@@ -364,8 +367,8 @@ Status IndexedLookup::ReadPrefixLists() {
 }
 
 // Step 4, progressive top-k: verifies the units with the most hits so far (hot_, the likeliest best
-// matches) and hands what passes to the sink, which may raise t_. A unit verified here is final: its
-// counter is marked kVerified and it is not verified again.
+// matches) and hands what passes to the sink, which may raise t_. A unit verified here is final:
+// its counter is marked kVerified and it is not verified again.
 Status IndexedLookup::VerifyHottest() {
   for (uint64_t id : hot_) {
     uint16_t& counter = Counter(id);
@@ -499,8 +502,8 @@ Status IndexedLookup::VerifyInBoundOrder() {
 // best bound first. Ordering by hit count alone put long units with many hits (a low bound) before
 // short ones with fewer: 117 → 83 verifications a lookup on the perturbed queries at threshold 50.
 // No counter is read after this, so it zeroes each one it reads for the next query (a second pass
-// over touched_ cost 5% of a threshold-50 lookup); the units dropped from touched_ were zeroed by the
-// count that found them out.
+// over touched_ cost 5% of a threshold-50 lookup); the units dropped from touched_ were zeroed by
+// the count that found them out.
 void IndexedLookup::RankCandidates() {
   ranked_.clear();
   for (size_t j = 0; j < touched_.size(); ++j) {
@@ -566,7 +569,8 @@ Status IndexedLookup::HandToSink(double above) {
   for (; handed < passed_.size(); ++handed) {
     const Candidate& candidate = passed_[handed];
     if (candidate.fuzzy <= above) break;
-    if (candidate.fuzzy < t_ || t_ > 100) {  // t_ only rises: this one and those after never qualify
+    // t_ only rises: this one and those after it never qualify.
+    if (candidate.fuzzy < t_ || t_ > 100) {
       handed = passed_.size();
       break;
     }

@@ -3,8 +3,9 @@
 // IndexedSearch is exact: it reports every indexed unit whose fuzzy score reaches the (possibly
 // rising) threshold, using only lossless filters: the length filter, the count filter, prefix
 // filtering over the lists read rarest first (Chaudhuri et al. 2006; Okazaki & Tsujii 2010), then
-// verification with the bit-parallel distance, best possible fuzzy first. docs/match.md "### Lookup"
-// numbers the steps; lookup.cc runs them as the methods of a class, one method per step, named there.
+// verification with the bit-parallel distance, best possible fuzzy first. docs/match.md,
+// "### Lookup", numbers the steps; lookup.cc runs them as the methods of a class, one method per
+// step, named there.
 // The sink sees candidates in no particular order and may raise the threshold (top-k pruning: once
 // k results are held, a unit needs fuzzy >= the k-th score to enter, since score <= fuzzy).
 // BruteForceSearch reports the same set by scanning every index record, no filters (the oracle).

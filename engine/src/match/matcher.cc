@@ -39,7 +39,7 @@ class TopK : public CandidateSink {
         next_hash_(next_hash),
         target_normalizer_(target_normalizer) {}
 
-  StatusOr<double> Accept(const Candidate& c) override {
+  StatusOr<double> Accept(const Candidate& candidate) override {
     if (matches_.size() >= options_.top && !matches_.empty()) {
       // The best this unit can score is its fuzzy (101 for a possible context match): when even
       // that does not rank before the k-th match, on score, then fuzzy, changed_at and id (all
@@ -47,48 +47,50 @@ class TopK : public CandidateSink {
       // tie with the k-th on fuzzy are common (a TM holds many near-copies); this skips most of
       // them.
       const Match& kth = matches_.back();
-      const bool context_possible = (prev_hash_ != 0 || next_hash_ != 0) && c.fuzzy >= 100;
-      const double best = context_possible ? 101 : c.fuzzy;
-      if (!match::RanksBefore(best, c.fuzzy, c.changed_at, c.id, kth.score, kth.fuzzy,
-                              kth.pair.changed_at, kth.pair.id)) {
+      const bool context_possible = (prev_hash_ != 0 || next_hash_ != 0) && candidate.fuzzy >= 100;
+      const double best = context_possible ? 101 : candidate.fuzzy;
+      if (!match::RanksBefore(best, candidate.fuzzy, candidate.changed_at, candidate.id, kth.score,
+                              kth.fuzzy, kth.pair.changed_at, kth.pair.id)) {
         return Threshold();
       }
     }
     ++stats_->scored;
-    Match m;
-    DHAKIRA_RETURN_IF_ERROR(store_.GetUnit(txn_, c.id, &m.pair));
-    if (!options_.origin.empty() && m.pair.origin != options_.origin) return Threshold();
+    Match scored;
+    DHAKIRA_RETURN_IF_ERROR(store_.GetUnit(txn_, candidate.id, &scored.pair));
+    if (!options_.origin.empty() && scored.pair.origin != options_.origin) return Threshold();
     const bool context_given = prev_hash_ != 0 || next_hash_ != 0;
     const bool context_equal = context_given &&
-                               (prev_hash_ == 0 || prev_hash_ == m.pair.prev_hash) &&
-                               (next_hash_ == 0 || next_hash_ == m.pair.next_hash);
-    match::ScoreInput in;
-    in.query_text = query_.text;
-    in.query_tokens = &query_.tokens;
-    in.source_text = m.pair.source;
-    in.source_tokens = &m.pair.source_tokens;
-    in.origin = m.pair.origin;
-    in.context_equal = context_equal;
-    match::ScoreDetail d = match::Score(in, options_);
-    if (!d.substitutions.empty()) {
-      DHAKIRA_ASSIGN_OR_RETURN(NormalizedText target, target_normalizer_->Normalize(m.pair.target));
-      m.target_substituted = match::SubstituteNumbers(target.text, target.tokens, options_, &d);
+                               (prev_hash_ == 0 || prev_hash_ == scored.pair.prev_hash) &&
+                               (next_hash_ == 0 || next_hash_ == scored.pair.next_hash);
+    match::ScoreInput input;
+    input.query_text = query_.text;
+    input.query_tokens = &query_.tokens;
+    input.source_text = scored.pair.source;
+    input.source_tokens = &scored.pair.source_tokens;
+    input.origin = scored.pair.origin;
+    input.context_equal = context_equal;
+    match::ScoreDetail detail = match::Score(input, options_);
+    if (!detail.substitutions.empty()) {
+      DHAKIRA_ASSIGN_OR_RETURN(NormalizedText target,
+                               target_normalizer_->Normalize(scored.pair.target));
+      scored.target_substituted =
+          match::SubstituteNumbers(target.text, target.tokens, options_, &detail);
     } else {
-      m.target_substituted = m.pair.target;
+      scored.target_substituted = scored.pair.target;
     }
-    if (d.score < options_.threshold) return Threshold();
-    m.score = d.score;
-    m.fuzzy = d.fuzzy;
-    m.kind = d.kind;
-    m.penalties = std::move(d.penalties);
-    m.source_marks = std::move(d.source_marks);
+    if (detail.score < options_.threshold) return Threshold();
+    scored.score = detail.score;
+    scored.fuzzy = detail.fuzzy;
+    scored.kind = detail.kind;
+    scored.penalties = std::move(detail.penalties);
+    scored.source_marks = std::move(detail.source_marks);
     auto before = [](const Match& a, const Match& b) {
       return match::RanksBefore(a.score, a.fuzzy, a.pair.changed_at, a.pair.id, b.score, b.fuzzy,
                                 b.pair.changed_at, b.pair.id);
     };
-    auto pos = std::upper_bound(matches_.begin(), matches_.end(), m, before);
-    if (matches_.size() < options_.top || pos != matches_.end()) {
-      matches_.insert(pos, std::move(m));
+    auto position = std::upper_bound(matches_.begin(), matches_.end(), scored, before);
+    if (matches_.size() < options_.top || position != matches_.end()) {
+      matches_.insert(position, std::move(scored));
       if (matches_.size() > options_.top) matches_.pop_back();
     }
     return Threshold();
@@ -146,9 +148,8 @@ class ConcordanceSearch {
   };
 
   // phrase_ids: the phrase's token ids on the searched side; src_lang, tgt_lang: primary subtags.
-  ConcordanceSearch(MDB_txn* txn, const index::FuzzyIndex& index,
-                    std::vector<uint32_t> phrase_ids, std::string_view src_lang,
-                    std::string_view tgt_lang, bool on_source)
+  ConcordanceSearch(MDB_txn* txn, const index::FuzzyIndex& index, std::vector<uint32_t> phrase_ids,
+                    std::string_view src_lang, std::string_view tgt_lang, bool on_source)
       : txn_(txn),
         index_(index),
         phrase_ids_(std::move(phrase_ids)),
@@ -158,8 +159,9 @@ class ConcordanceSearch {
 
   // The oracle (--brute-force): every index.seg record read through `segments`, a cursor on it.
   Status ScanAllUnits(MDB_cursor* segments);
-  // Candidates: the units holding the phrase's rarest token (occurrence 1, any length), read through
-  // `postings`, a cursor on the searched side's posting lists; each checked on its index record.
+  // Candidates: the units holding the phrase's rarest token (occurrence 1, any length), read
+  // through `postings`, a cursor on the searched side's posting lists; each checked on its index
+  // record.
   Status ScanRarestList(MDB_cursor* postings);
 
   // The hits: fewest key tokens first, then changed_at desc, then id desc.
@@ -283,7 +285,7 @@ StatusOr<std::vector<const Token*>> PhraseKeys(const NormalizedText& phrase,
 // Byte spans in the unit's text (`side_tokens`) where the phrase's keys occur contiguously, keys
 // compared as written in the key (numbers by their digits).
 std::vector<std::pair<uint32_t, uint32_t>> PhraseSpans(const std::vector<Token>& side_tokens,
-                                                        const std::vector<const Token*>& keys) {
+                                                       const std::vector<const Token*>& keys) {
   std::vector<const Token*> hay;
   for (const Token& t : side_tokens) {
     if (t.type != TokenType::kPlaceholder) hay.push_back(&t);
@@ -297,8 +299,8 @@ std::vector<std::pair<uint32_t, uint32_t>> PhraseSpans(const std::vector<Token>&
   return spans;
 }
 
-// The query's tokens that are matched (all but placeholders) counted; an error when there is none or
-// more than options.max_query_tokens.
+// The query's tokens that are matched (all but placeholders) counted; an error when there is none
+// or more than options.max_query_tokens.
 Status CheckQueryLength(const NormalizedText& query, const MatchOptions& options) {
   uint32_t m = 0;
   for (const Token& t : query.tokens) m += t.type != TokenType::kPlaceholder;
@@ -404,8 +406,8 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
   result.query = std::string(query);
   auto normalized = src->Normalize(query);
   if (!normalized.ok()) return normalized.status().WithContext("query");
-  const NormalizedText& q = *normalized;
-  DHAKIRA_RETURN_IF_ERROR(CheckQueryLength(q, options));
+  const NormalizedText& normalized_query = *normalized;
+  DHAKIRA_RETURN_IF_ERROR(CheckQueryLength(normalized_query, options));
   uint64_t prev_hash = 0, next_hash = 0;
   DHAKIRA_RETURN_IF_ERROR(HashContext(*src, options, &prev_hash, &next_hash));
 
@@ -416,9 +418,9 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
   const index::FuzzyIndex& idx = hook_->index();
   FrequentTable& frequent = FrequentTokensOf(lq.src_lang);
   std::vector<std::string_view> keys;  // per id: its distance key
-  Status s = store_->Read([&](MDB_txn* txn) -> Status {
-    DHAKIRA_RETURN_IF_ERROR(LookUpQueryTokens(txn, idx, q, frequent, &lq, &keys));
-    TopK top(*store_, txn, options, q, prev_hash, next_hash, tgt, &result.stats);
+  Status status = store_->Read([&](MDB_txn* txn) -> Status {
+    DHAKIRA_RETURN_IF_ERROR(LookUpQueryTokens(txn, idx, normalized_query, frequent, &lq, &keys));
+    TopK top(*store_, txn, options, normalized_query, prev_hash, next_hash, tgt, &result.stats);
     if (options.brute_force) {
       DHAKIRA_RETURN_IF_ERROR(
           searcher_.BruteForceSearch(txn, idx, lq, options.threshold, top, &result.stats));
@@ -430,7 +432,7 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
     result.matches = top.Take();
     return Status::OK();
   });
-  if (!s.ok()) return s.WithContext("matching");
+  if (!status.ok()) return status.WithContext("matching");
   return result;
 }
 
@@ -523,7 +525,7 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
   const std::string& side_lang = on_source ? src_lang : tgt_lang;
   const index::FuzzyIndex& idx = hook_->index();
 
-  Status s = store_->Read([&](MDB_txn* txn) -> Status {
+  Status status = store_->Read([&](MDB_txn* txn) -> Status {
     std::vector<uint32_t> ids;
     bool all_known = false;
     DHAKIRA_RETURN_IF_ERROR(PhraseTokenIds(txn, idx, keys, on_source, side_lang, &ids, &all_known));
@@ -536,13 +538,14 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
                                                        : idx.tgt_dbi(),
                                    &cur);
     if (rc != MDB_SUCCESS) return LmdbError(rc, "opening the fuzzy index");
-    const Status found = options.brute_force ? search.ScanAllUnits(cur) : search.ScanRarestList(cur);
+    const Status found =
+        options.brute_force ? search.ScanAllUnits(cur) : search.ScanRarestList(cur);
     mdb_cursor_close(cur);
     DHAKIRA_RETURN_IF_ERROR(found);
     return AddHitsWithSpans(txn, std::move(search).Sorted(), keys, on_source, tgt, options,
                             &result);
   });
-  if (!s.ok()) return s.WithContext("concordance");
+  if (!status.ok()) return status.WithContext("concordance");
   return result;
 }
 
@@ -551,8 +554,7 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
 Status MatcherImpl::AddHitsWithSpans(MDB_txn* txn, const std::vector<ConcordanceSearch::Hit>& hits,
                                      const std::vector<const Token*>& keys, bool on_source,
                                      Normalizer* target_normalizer,
-                                     const ConcordanceOptions& options,
-                                     ConcordanceResult* result) {
+                                     const ConcordanceOptions& options, ConcordanceResult* result) {
   for (const ConcordanceSearch::Hit& h : hits) {
     if (result->hits.size() >= options.top) break;
     ConcordanceHit hit;

@@ -123,14 +123,45 @@ std::string RenderNumberLike(std::string_view number_text, std::string_view mode
   return out;
 }
 
+namespace {
+
+// The penalties of one pair of aligned tokens with equal keys (docs/match.md, score step 4): numbers
+// of other values (the target gets the query's substituted), or the same key written otherwise, at
+// most options.written_variant_cap points in all (*variant_points: given so far).
+void PenalizeEqualKeys(const ScoreInput& in, const Token& query_token, const Token& source_token,
+                       const MatchOptions& options, double* variant_points, ScoreDetail* detail) {
+  const std::string_view query_written = Span(in.query_text, query_token);
+  const std::string_view source_written = Span(in.source_text, source_token);
+  if (query_token.type == TokenType::kNumber && source_token.type == TokenType::kNumber &&
+      query_token.value != source_token.value) {
+    detail->penalties.push_back(
+        {"number " + FormatNumber(source_token.value) + " -> " + FormatNumber(query_token.value),
+         options.number_points});
+    detail->substitutions.push_back(
+        {source_token.value, std::string(source_written), std::string(query_written)});
+    detail->source_marks.emplace_back(source_token.begin, source_token.end);
+  } else if (query_written != source_written) {
+    // Equal keys, different writing: diacritics, hamza seat, tatweel, case, digit script.
+    const double room = options.written_variant_cap - *variant_points;
+    const double points = std::min(options.written_variant_points, std::max(0.0, room));
+    *variant_points += points;
+    detail->penalties.push_back(
+        {"written variant: " + std::string(source_written) + " ~ " + std::string(query_written),
+         points});
+    detail->source_marks.emplace_back(source_token.begin, source_token.end);
+  }
+}
+
+}  // namespace
+
 ScoreDetail Score(const ScoreInput& in, const MatchOptions& options) {
-  ScoreDetail d;
-  const std::vector<Token>& qt = *in.query_tokens;
-  const std::vector<Token>& st = *in.source_tokens;
+  ScoreDetail detail;
+  const std::vector<Token>& query_tokens = *in.query_tokens;
+  const std::vector<Token>& source_tokens = *in.source_tokens;
   SymbolTable symbols;
-  const DistanceView q = symbols.View(qt);
-  const DistanceView s = symbols.View(st);
-  d.longer = static_cast<uint32_t>(std::max(q.ids.size(), s.ids.size()));
+  const DistanceView query = symbols.View(query_tokens);
+  const DistanceView source = symbols.View(source_tokens);
+  detail.longer = static_cast<uint32_t>(std::max(query.ids.size(), source.ids.size()));
 
   const bool exact = in.query_text == in.source_text;
   double origin_points = 0;
@@ -139,64 +170,53 @@ ScoreDetail Score(const ScoreInput& in, const MatchOptions& options) {
     origin_points = it->second;
   }
 
-  const auto alignment = Align(q.ids, s.ids);
+  const auto alignment = Align(query.ids, source.ids);
   double variant_points = 0;
   for (const auto& [qi, si] : alignment) {
     if (qi < 0 || si < 0) {
-      ++d.distance;
+      ++detail.distance;
       if (si >= 0) {
-        const Token& t = st[s.token_index[si]];
-        d.source_marks.emplace_back(t.begin, t.end);
+        const Token& marked = source_tokens[source.token_index[si]];
+        detail.source_marks.emplace_back(marked.begin, marked.end);
       }
       continue;
     }
-    const Token& a = qt[q.token_index[qi]];
-    const Token& b = st[s.token_index[si]];
-    if (q.ids[qi] != s.ids[si]) {
-      ++d.distance;
-      d.source_marks.emplace_back(b.begin, b.end);
+    const Token& query_token = query_tokens[query.token_index[qi]];
+    const Token& source_token = source_tokens[source.token_index[si]];
+    if (query.ids[qi] != source.ids[si]) {
+      ++detail.distance;
+      detail.source_marks.emplace_back(source_token.begin, source_token.end);
       continue;
     }
-    const std::string_view aw = Span(in.query_text, a);
-    const std::string_view bw = Span(in.source_text, b);
-    if (a.type == TokenType::kNumber && b.type == TokenType::kNumber && a.value != b.value) {
-      d.penalties.push_back({"number " + FormatNumber(b.value) + " -> " + FormatNumber(a.value),
-                             options.number_points});
-      d.substitutions.push_back({b.value, std::string(bw), std::string(aw)});
-      d.source_marks.emplace_back(b.begin, b.end);
-    } else if (aw != bw) {
-      // Equal keys, different writing: diacritics, hamza seat, tatweel, case, digit script.
-      const double room = options.written_variant_cap - variant_points;
-      const double p = std::min(options.written_variant_points, std::max(0.0, room));
-      variant_points += p;
-      d.penalties.push_back({"written variant: " + std::string(bw) + " ~ " + std::string(aw), p});
-      d.source_marks.emplace_back(b.begin, b.end);
-    }
+    PenalizeEqualKeys(in, query_token, source_token, options, &variant_points, &detail);
   }
-  d.fuzzy = FuzzyPercent(d.distance, d.longer);
+  detail.fuzzy = FuzzyPercent(detail.distance, detail.longer);
 
-  if (q.placeholders != s.placeholders && options.inline_code_points > 0) {
-    const uint32_t diff = q.placeholders > s.placeholders ? q.placeholders - s.placeholders
-                                                          : s.placeholders - q.placeholders;
-    d.penalties.push_back({"inline codes: " + std::to_string(s.placeholders) + " stored, " +
-                               std::to_string(q.placeholders) + " in query",
-                           options.inline_code_points * diff});
+  if (query.placeholders != source.placeholders && options.inline_code_points > 0) {
+    const uint32_t diff = query.placeholders > source.placeholders
+                              ? query.placeholders - source.placeholders
+                              : source.placeholders - query.placeholders;
+    detail.penalties.push_back({"inline codes: " + std::to_string(source.placeholders) +
+                                    " stored, " + std::to_string(query.placeholders) + " in query",
+                                options.inline_code_points * diff});
   }
-  if (origin_points > 0) d.penalties.push_back({"origin: " + std::string(in.origin), origin_points});
+  if (origin_points > 0)
+    detail.penalties.push_back({"origin: " + std::string(in.origin), origin_points});
 
   if (exact) {
     // Identical as written: only an origin penalty can apply.
-    d.kind = in.context_equal ? MatchKind::kContext : MatchKind::kExact;
-    d.penalties.clear();
-    if (origin_points > 0) d.penalties.push_back({"origin: " + std::string(in.origin), origin_points});
-    d.score = std::max(0.0, (in.context_equal ? 101.0 : 100.0) - origin_points);
-    d.source_marks.clear();
-    return d;
+    detail.kind = in.context_equal ? MatchKind::kContext : MatchKind::kExact;
+    detail.penalties.clear();
+    if (origin_points > 0)
+      detail.penalties.push_back({"origin: " + std::string(in.origin), origin_points});
+    detail.score = std::max(0.0, (in.context_equal ? 101.0 : 100.0) - origin_points);
+    detail.source_marks.clear();
+    return detail;
   }
   double total = 0;
-  for (const Penalty& p : d.penalties) total += p.points;
-  d.score = std::clamp(d.fuzzy - total, 0.0, d.fuzzy);
-  return d;
+  for (const Penalty& p : detail.penalties) total += p.points;
+  detail.score = std::clamp(detail.fuzzy - total, 0.0, detail.fuzzy);
+  return detail;
 }
 
 std::string SubstituteNumbers(std::string_view target, const std::vector<Token>& target_tokens,
