@@ -203,6 +203,8 @@ class IndexedLookup {
   std::vector<Candidate>& passed_;
   std::optional<BitParallelLevenshtein> distance_;  // of the query
   index::SegRecord record_;                         // the unit being verified
+
+  // Searcher::measured_list_sizes(), and the mask features of the query's language.
   std::vector<uint64_t>& measured_;
   std::vector<uint64_t>& mask_features_;
 };
