@@ -102,10 +102,10 @@ Status align::ScoreParams::Parse(const std::string& spec) {
     if (eq == std::string::npos)
       return Status::InvalidArgument("score parameter without '=': " + item);
     std::string name = item.substr(0, eq);
-    double v = std::atof(item.c_str() + eq + 1);
-    struct F {
-      const char* n;
-      double* p;
+    const double value = std::atof(item.c_str() + eq + 1);
+    struct Field {
+      const char* name;
+      double* value;
     } fields[] = {{"lex_weight", &lex_weight},   {"lex_offset", &lex_offset},
                   {"len_weight", &len_weight},   {"len_variance", &len_variance},
                   {"null_cost", &null_cost},     {"editorial_bonus", &editorial_bonus},
@@ -115,9 +115,9 @@ Status align::ScoreParams::Parse(const std::string& spec) {
                   {"idf_floor", &idf_floor},     {"min_spread", &min_spread},
                   {"anchor_z", &anchor_z},       {"null_reference_sim", &null_reference_sim}};
     bool found = false;
-    for (auto& f : fields)
-      if (name == f.n) {
-        *f.p = v;
+    for (const Field& field : fields)
+      if (name == field.name) {
+        *field.value = value;
         found = true;
       }
     if (!found) return Status::InvalidArgument("unknown score parameter: " + name);
@@ -153,12 +153,12 @@ std::string FormatLink(const AlignLink& link) {
 Status AlignOptions::Validate() const {
   if (src_lang.empty()) return Status::InvalidArgument("AlignOptions.src_lang: empty");
   if (tgt_lang.empty()) return Status::InvalidArgument("AlignOptions.tgt_lang: empty");
-  auto s = CanonicalLanguage(src_lang);
-  if (!s.ok()) return s.status().WithContext("AlignOptions.src_lang");
-  auto t = CanonicalLanguage(tgt_lang);
-  if (!t.ok()) return t.status().WithContext("AlignOptions.tgt_lang");
-  if (*s == *t)
-    return Status::InvalidArgument("AlignOptions: src_lang and tgt_lang are both " + *s);
+  auto source = CanonicalLanguage(src_lang);
+  if (!source.ok()) return source.status().WithContext("AlignOptions.src_lang");
+  auto target = CanonicalLanguage(tgt_lang);
+  if (!target.ok()) return target.status().WithContext("AlignOptions.tgt_lang");
+  if (*source == *target)
+    return Status::InvalidArgument("AlignOptions: src_lang and tgt_lang are both " + *source);
   if (max_one_to_many < 1 || max_one_to_many > 12)
     return Status::InvalidArgument(
         "AlignOptions.max_one_to_many: " + std::to_string(max_one_to_many) + " not in 1 .. 12");
@@ -180,31 +180,35 @@ Status AlignOptions::Validate() const {
 StatusOr<std::unique_ptr<Aligner>> Aligner::Create(const AlignOptions& options,
                                                    std::shared_ptr<const Lexicon> lexicon) {
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
-  AlignOptions o = options;
-  o.src_lang = *CanonicalLanguage(options.src_lang);
-  o.tgt_lang = *CanonicalLanguage(options.tgt_lang);
-  int side = -1;
+  AlignOptions canonical = options;
+  canonical.src_lang = *CanonicalLanguage(options.src_lang);
+  canonical.tgt_lang = *CanonicalLanguage(options.tgt_lang);
+  // The lexicon side of the source language; the lexicon serves either direction.
+  int lexicon_source_side = -1;
   if (lexicon) {
-    const std::string& a = lexicon->lang_a();
-    const std::string& b = lexicon->lang_b();
-    if (BaseLang(a) == BaseLang(o.src_lang) && BaseLang(b) == BaseLang(o.tgt_lang))
-      side = 0;
-    else if (BaseLang(b) == BaseLang(o.src_lang) && BaseLang(a) == BaseLang(o.tgt_lang))
-      side = 1;
+    const std::string& lang_a = lexicon->lang_a();
+    const std::string& lang_b = lexicon->lang_b();
+    const std::string source = BaseLang(canonical.src_lang), target = BaseLang(canonical.tgt_lang);
+    if (BaseLang(lang_a) == source && BaseLang(lang_b) == target)
+      lexicon_source_side = 0;
+    else if (BaseLang(lang_b) == source && BaseLang(lang_a) == target)
+      lexicon_source_side = 1;
     else
-      return Status::InvalidArgument("aligner: the lexicon is " + a + "/" + b + ", the documents " +
-                                     o.src_lang + "/" + o.tgt_lang);
+      return Status::InvalidArgument("aligner: the lexicon is " + lang_a + "/" + lang_b +
+                                     ", the documents " + canonical.src_lang + "/" +
+                                     canonical.tgt_lang);
   }
-  std::unique_ptr<Normalizer> norm[2];
-  for (int k = 0; k < 2; ++k) {
-    NormalizerOptions no;
-    no.language = k == 0 ? o.src_lang : o.tgt_lang;
-    no.keep_punctuation = false;
-    no.max_input_bytes = 64u << 20;
-    DHAKIRA_ASSIGN_OR_RETURN(norm[k], Normalizer::Create(no));
+  std::unique_ptr<Normalizer> normalizers[2];
+  for (int side = 0; side < 2; ++side) {
+    NormalizerOptions normalizer_options;
+    normalizer_options.language = side == 0 ? canonical.src_lang : canonical.tgt_lang;
+    normalizer_options.keep_punctuation = false;
+    normalizer_options.max_input_bytes = 64u << 20;
+    DHAKIRA_ASSIGN_OR_RETURN(normalizers[side], Normalizer::Create(normalizer_options));
   }
-  return std::unique_ptr<Aligner>(new AlignerImpl(std::move(o), std::move(lexicon),
-                                                  std::move(norm[0]), std::move(norm[1]), side));
+  return std::unique_ptr<Aligner>(new AlignerImpl(std::move(canonical), std::move(lexicon),
+                                                  std::move(normalizers[0]),
+                                                  std::move(normalizers[1]), lexicon_source_side));
 }
 
 }  // namespace dhakira

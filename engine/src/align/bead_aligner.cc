@@ -209,12 +209,12 @@ void BeadAligner::EstimateRatioFromAnchors() {
   double anchor_source_chars = 0, anchor_target_chars = 0;
   uint32_t anchors = 0;
   for (uint32_t s = 0; s < n; ++s) {
-    const uint32_t t = best_target[s];
-    if (t == UINT32_MAX || best_source[t].second != s) continue;
-    if ((best_source[t].first - chance_similarity_) / similarity_spread_ < params_.anchor_z)
+    const uint32_t partner = best_target[s];
+    if (partner == UINT32_MAX || best_source[partner].second != s) continue;
+    if ((best_source[partner].first - chance_similarity_) / similarity_spread_ < params_.anchor_z)
       continue;
     anchor_source_chars += source_.sentences[s].chars;
-    anchor_target_chars += target_.sentences[t].chars;
+    anchor_target_chars += target_.sentences[partner].chars;
     ++anchors;
   }
   if (anchors >= 3 && anchor_source_chars > 0 && anchor_target_chars > 0)
@@ -273,16 +273,16 @@ void BeadAligner::ScoreCell(uint32_t i, uint32_t j) {
 
 // 1-b beads: source i-1 with targets j-b .. j-1.
 void BeadAligner::ConsiderOneToMany(uint32_t i, uint32_t j, CellChoice* best) const {
-  const uint32_t s = i - 1;
-  const double source_weight = source_.sentences[s].matchable_weight;
-  const double source_chars = source_.sentences[s].chars;
+  const uint32_t source = i - 1;
+  const double source_weight = source_.sentences[source].matchable_weight;
+  const double source_chars = source_.sentences[source].chars;
   double matched_source = 0, target_coverage = 0, target_chars = 0;
   for (uint32_t b = 1; b <= options_.max_one_to_many && b <= j; ++b) {
-    const uint32_t t = j - b;
-    matched_source += pairs_.MatchedSource(s, t);
-    target_coverage +=
-        StandardisedCoverage(pairs_.MatchedTarget(s, t), target_.sentences[t].matchable_weight);
-    target_chars += target_.sentences[t].chars;
+    const uint32_t target = j - b;
+    matched_source += pairs_.MatchedSource(source, target);
+    target_coverage += StandardisedCoverage(pairs_.MatchedTarget(source, target),
+                                            target_.sentences[target].matchable_weight);
+    target_chars += target_.sentences[target].chars;
     if (!InBand(i - 1, j - b)) continue;
     const double source_coverage =
         StandardisedCoverage(std::min(matched_source, source_weight), source_weight);
@@ -293,16 +293,16 @@ void BeadAligner::ConsiderOneToMany(uint32_t i, uint32_t j, CellChoice* best) co
 
 // a-1 beads (a >= 2): sources i-a .. i-1 with target j-1.
 void BeadAligner::ConsiderManyToOne(uint32_t i, uint32_t j, CellChoice* best) const {
-  const uint32_t t = j - 1;
-  const double target_weight = target_.sentences[t].matchable_weight;
-  const double target_chars = target_.sentences[t].chars;
+  const uint32_t target = j - 1;
+  const double target_weight = target_.sentences[target].matchable_weight;
+  const double target_chars = target_.sentences[target].chars;
   double matched_target = 0, source_coverage = 0, source_chars = 0;
   for (uint32_t a = 1; a <= options_.max_many_to_one && a <= i; ++a) {
-    const uint32_t s = i - a;
-    matched_target += pairs_.MatchedTarget(s, t);
-    source_coverage +=
-        StandardisedCoverage(pairs_.MatchedSource(s, t), source_.sentences[s].matchable_weight);
-    source_chars += source_.sentences[s].chars;
+    const uint32_t source = i - a;
+    matched_target += pairs_.MatchedTarget(source, target);
+    source_coverage += StandardisedCoverage(pairs_.MatchedSource(source, target),
+                                            source_.sentences[source].matchable_weight);
+    source_chars += source_.sentences[source].chars;
     if (a == 1 || !InBand(i - a, j - 1)) continue;
     const double target_coverage =
         StandardisedCoverage(std::min(matched_target, target_weight), target_weight);

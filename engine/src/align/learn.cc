@@ -45,6 +45,7 @@ std::string BaseLanguage(const std::string& lang) { return lang.substr(0, lang.f
 
 // IBM Model 1 over the stored pairs of one language pair, on alignment stem ids. Use once:
 // Init(), ReadCorpus(), then Estimate() and AddConfidentPairs() when the corpus is not empty.
+// As in Brown et al., e names a source stem id and f a target stem id.
 class Model1Learner {
  public:
   Model1Learner(const LearnOptions& options, std::string src_lang, std::string tgt_lang)
