@@ -250,7 +250,7 @@ void BeadAligner::FillDpTable() {
 // The best bead ending in cell (i, j). Beads are tried in a fixed order and only a strictly better
 // score replaces the best so far, so ties go to the bead tried first.
 void BeadAligner::ScoreCell(uint32_t i, uint32_t j) {
-  CellChoice best{kNoPath};
+  CellChoice best;
   if (i >= 1) Consider(i, j, 1, 0, -NullCost(source_.sentences[i - 1]), &best);
   if (j >= 1) {
     double gain = -NullCost(target_.sentences[j - 1]);

@@ -4,6 +4,7 @@
 #define DHAKIRA_ALIGN_BEAD_ALIGNER_H_
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "align/features.h"
@@ -33,7 +34,7 @@ class BeadAligner {
   };
   // The best bead ending in one DP cell so far.
   struct CellChoice {
-    double score;
+    double score = -std::numeric_limits<double>::infinity();  // none yet
     uint8_t source_count = 0;
     uint8_t target_count = 0;
   };
