@@ -2,11 +2,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "align/keys.h"
+#include "align/lexicon_impl.h"
 #include "dhakira/align.h"
 #include "dhakira/segment.h"
 #include "dhakira/store.h"
@@ -78,6 +81,87 @@ TEST_F(LearnTest, LearnsWordPairsFromStoredPairs) {
   auto invalid = LearnLexicon(**snap, bad);
   ASSERT_FALSE(invalid.ok());
   EXPECT_NE(invalid.status().message().find("iterations"), std::string::npos);
+}
+
+// Every learned pair with its probability, sorted: "stem_a stem_b p".
+std::vector<std::string> LearnedPairs(const Lexicon& lexicon) {
+  const Lexicon::Impl& impl = lexicon.impl();
+  std::vector<std::string> out;
+  for (size_t id = 0; id < impl.links[0].size(); ++id) {
+    for (const auto& [translation, weight] : impl.links[0][id]) {
+      char probability[32];
+      std::snprintf(probability, sizeof probability, " %.6g", weight);
+      out.push_back(impl.words[0][id] + " " + impl.words[1][translation] + probability);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The exact probabilities of a small run, pinned: guards the EM steps of LearnLexicon against any
+// change. Pairs in the reverse direction are read too, other language pairs and over-long pairs
+// are not.
+TEST_F(LearnTest, LearnedProbabilitiesArePinned) {
+  auto store = Store::Open(dir_.string());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const std::vector<std::pair<const char*, const char*>> pairs = {
+      {"وصل الوفد إلى دمشق", "the delegation arrived in Damascus"},
+      {"غادر الوفد دمشق", "the delegation left Damascus"},
+      {"وصل الوزير إلى حلب", "the minister arrived in Aleppo"},
+      {"غادر الوزير حلب", "the minister left Aleppo"},
+      {"وصل الوزير إلى دمشق", "the minister arrived in Damascus"}};
+  for (auto& [ar, en] : pairs)
+    ASSERT_TRUE((*store)->Add(MakePair(ar, en), DuplicatePolicy::kSkip).ok());
+  SegmentPair reverse = MakePair("الوفد في حلب", "the delegation in Aleppo");
+  std::swap(reverse.source, reverse.target);
+  std::swap(reverse.src_lang, reverse.tgt_lang);
+  ASSERT_TRUE((*store)->Add(reverse, DuplicatePolicy::kSkip).ok());
+  SegmentPair other = MakePair("", "");
+  other.src_lang = "de";
+  other.tgt_lang = "fr";
+  other.source = "der Minister";
+  other.target = "le ministre";
+  ASSERT_TRUE((*store)->Add(other, DuplicatePolicy::kSkip).ok());
+  const SegmentPair too_long = MakePair(
+      "وصل الوفد إلى حمص اليوم", "the delegation arrived in Homs today and met the governor");
+  ASSERT_TRUE((*store)->Add(too_long, DuplicatePolicy::kSkip).ok());
+  auto snap = (*store)->NewSnapshot();
+  ASSERT_TRUE(snap.ok());
+  LearnOptions options;
+  options.src_lang = "ar";
+  options.tgt_lang = "en";
+  options.min_cooccurrence = 2;
+  options.min_probability = 0.1;
+  options.iterations = 4;
+  options.max_tokens = 6;
+  auto lexicon = LearnLexicon(**snap, options);
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status().ToString();
+  // One pair a line:
+  // clang-format off
+  const std::vector<std::string> expected = {
+      "ال arrive 0.371998",
+      "ال in 0.298434",
+      "ال the 0.145168",
+      "حلب aleppo 0.567497",
+      "حلب minist 0.105191",
+      "حلب the 0.212833",
+      "دمشق damasc 0.54392",
+      "دمشق delega 0.123072",
+      "دمشق the 0.182067",
+      "غادر left 0.708002",
+      "غادر the 0.171513",
+      "وزير aleppo 0.123072",
+      "وزير minist 0.54392",
+      "وزير the 0.182067",
+      "وصل arrive 0.371998",
+      "وصل in 0.298434",
+      "وصل the 0.145168",
+      "وفد damasc 0.105191",
+      "وفد delega 0.567497",
+      "وفد the 0.212833",
+  };
+  // clang-format on
+  EXPECT_EQ(LearnedPairs(*lexicon), expected);
 }
 
 TEST(AlignedPairsTest, JoinsLinksAndSetsContext) {

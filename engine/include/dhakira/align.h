@@ -7,10 +7,20 @@
 // editorial-line detection (titles, standfirsts, disclaimers, keyword lines are added by editors
 // and link to nothing). See docs/align.md.
 //
-// Typical use:
-//   auto lex = Lexicon::LoadDefault("ar", "en");            // freedict + built-in table, when
-//   installed auto aligner = Aligner::Create(options, lex_ptr);        // options.src_lang /
-//   tgt_lang set auto result = (*aligner)->Align(src_sentences, tgt_sentences);
+// Typical use (error checks left out):
+//
+//   // freedict + the built-in table when the Debian dictionary is installed, else the table
+//   auto lexicon = Lexicon::LoadDefault("ar", "en");
+//   auto shared = std::make_shared<const Lexicon>(std::move(lexicon).value());
+//   AlignOptions options;
+//   options.src_lang = "ar";
+//   options.tgt_lang = "en";
+//   auto aligner = Aligner::Create(options, shared);  // one per thread
+//   auto result = (*aligner)->Align(src_sentences, tgt_sentences);
+//   for (const AlignLink& link : result->links) std::cout << FormatLink(link) << "\n";
+//
+// and, to store the result, AlignedPairs(src_sentences, tgt_sentences, "ar", "en", *result,
+// PairOptions{}, &report) gives the TM units.
 #ifndef DHAKIRA_ALIGN_H_
 #define DHAKIRA_ALIGN_H_
 
@@ -86,17 +96,18 @@ class Lexicon {
 
 // Options of TM-learned lexicon estimation (IBM Model 1 over stored pairs, Brown et al. 1993).
 struct LearnOptions {
-  std::string
-      src_lang;  // the pairs read are those of this source language (canonical BCP 47), required
-  std::string tgt_lang;  // ... and this target language, required
+  // The pairs read are those of this source language and this target language (BCP 47; either
+  // direction is read), both required.
+  std::string src_lang;
+  std::string tgt_lang;
   // EM iterations of Model 1, 1 .. 20.
   uint32_t iterations = 5;
   // Word pairs whose translation probability t(tgt|src) is at least this are kept, (0, 1].
   double min_probability = 0.2;
   // A word pair must co-occur in at least this many stored pairs to be kept, 1 .. 1000.
   uint32_t min_cooccurrence = 2;
-  // Pairs longer than this many tokens on either side are skipped (noisy, quadratic cost), 1 ..
-  // 1000.
+  // Pairs longer than this many tokens on either side are skipped (noisy, quadratic cost),
+  // 1 .. 1000.
   uint32_t max_tokens = 80;
   // At most this many stored pairs are read (the most recent ones), 1 .. 10^8.
   uint64_t max_pairs = 2'000'000;
@@ -116,13 +127,12 @@ enum class EditorialKind : uint8_t {
   kDisclaimer = 3,  // "This article was translated and edited by …"
   kKeywords = 4,    // "Helpful keywords", "Tags: …"
 };
-const char* EditorialKindName(
-    EditorialKind kind);  // "none", "title", "standfirst", "disclaimer", "keywords"
+// "none", "title", "standfirst", "disclaimer", "keywords".
+const char* EditorialKindName(EditorialKind kind);
 
 struct AlignOptions {
   std::string src_lang;  // BCP 47 language of the source sentences (required)
-  std::string
-      tgt_lang;  // BCP 47 language of the target sentences (required, differs from src_lang)
+  std::string tgt_lang;  // BCP 47 language of the target sentences (required, not src_lang)
 
   // Largest number of target sentences one source sentence may cover (1-n beads), 1 .. 12.
   // Long Arabic sentences chained with و often cover 2-5 English ones, sometimes up to 9.

@@ -115,84 +115,67 @@ std::string ArabicSkeleton(std::u32string_view w) {
   return out;
 }
 
-std::string LatinSkeleton(std::u32string_view w) {
+// A (lower-case) Latin letter -> consonant class (0 = dropped), on the classes of ArabicClass.
+// `next` is the following letter (0 at the end of the word); *digraph is set when the two letters
+// read as one consonant (ph th dh gh kh ch ck sh), so the caller skips `next`.
+char LatinClass(char32_t letter, char32_t next, bool word_initial, bool word_final, bool* digraph) {
+  *digraph = false;
+  switch (letter) {
+    case 'p':
+      *digraph = next == 'h';
+      return *digraph ? 'f' : 'b';
+    case 'b':
+      return 'b';
+    case 'f':
+    case 'v':
+      return 'f';
+    case 't':
+    case 'd':
+    case 'g':
+    case 'k':
+      *digraph = next == 'h';  // th, dh, gh, kh: one consonant of the same class
+      return static_cast<char>(letter);
+    case 'j':
+      return 'g';
+    case 'q':
+      return 'k';
+    case 'h':
+      return word_final ? 0 : 'h';  // a final h is mostly a vowel ending (Sarah, Hannah)
+    case 'c':
+      *digraph = next == 'h' || next == 'k';
+      if (next == 'h') return 'S';
+      if (next == 'k') return 'k';
+      return (next == 'e' || next == 'i' || next == 'y') ? 's' : 'k';  // soft and hard c
+    case 's':
+      *digraph = next == 'h';
+      return *digraph ? 'S' : 's';
+    case 'z':
+    case 'x':  // "ks": the caller adds the k
+      return 's';
+    case 'r':
+    case 'l':
+    case 'm':
+    case 'n':
+      return static_cast<char>(letter);
+    case 'w':
+    case 'y':
+      return word_initial ? static_cast<char>(letter) : 0;  // consonants only word-initially
+    default:
+      return 0;  // vowels, apostrophes, digits
+  }
+}
+
+std::string LatinSkeleton(std::u32string_view word) {
   std::string out;
-  auto at = [&](size_t i) -> char32_t { return i < w.size() ? w[i] : 0; };
-  for (size_t i = 0; i < w.size(); ++i) {
-    char32_t c = w[i], n = at(i + 1);
-    char k = 0;
-    switch (c) {
-      case 'b':
-      case 'p':
-        k = (c == 'p' && n == 'h') ? (++i, 'f') : 'b';
-        break;
-      case 'f':
-      case 'v':
-        k = 'f';
-        break;
-      case 't':
-        k = (n == 'h') ? (++i, 't') : 't';
-        break;
-      case 'd':
-        k = (n == 'h') ? (++i, 'd') : 'd';
-        break;
-      case 'g':
-        k = (n == 'h') ? (++i, 'g') : 'g';
-        break;
-      case 'j':
-        k = 'g';
-        break;
-      case 'h':
-        k = (i + 1 == w.size()) ? 0 : 'h';
-        break;
-      case 'k':
-      case 'q':
-        k = (c == 'k' && n == 'h') ? (++i, 'k') : 'k';
-        break;
-      case 'c':
-        if (n == 'h') {
-          ++i;
-          k = 'S';
-        } else if (n == 'k') {
-          ++i;
-          k = 'k';
-        } else
-          k = (n == 'e' || n == 'i' || n == 'y') ? 's' : 'k';
-        break;
-      case 's':
-        k = (n == 'h') ? (++i, 'S') : 's';
-        break;
-      case 'z':
-        k = 's';
-        break;
-      case 'x':
-        if (out.empty() || out.back() != 'k') out.push_back('k');
-        k = 's';
-        break;
-      case 'r':
-        k = 'r';
-        break;
-      case 'l':
-        k = 'l';
-        break;
-      case 'm':
-        k = 'm';
-        break;
-      case 'n':
-        k = 'n';
-        break;
-      case 'w':
-        k = (i == 0) ? 'w' : 0;
-        break;
-      case 'y':
-        k = (i == 0) ? 'y' : 0;
-        break;
-      default:
-        k = 0;  // vowels, apostrophes, digits
-    }
-    if (k == 0) continue;
-    if (!out.empty() && out.back() == k) continue;
-    out.push_back(k);
+  for (size_t i = 0; i < word.size(); ++i) {
+    const char32_t letter = word[i];
+    const char32_t next = i + 1 < word.size() ? word[i + 1] : 0;
+    bool digraph = false;
+    const char consonant = LatinClass(letter, next, i == 0, i + 1 == word.size(), &digraph);
+    if (digraph) ++i;
+    if (letter == 'x' && (out.empty() || out.back() != 'k')) out.push_back('k');
+    if (consonant == 0 || (!out.empty() && out.back() == consonant)) continue;
+    out.push_back(consonant);
   }
   return out;
 }

@@ -28,13 +28,12 @@ std::string AlignStem(std::string_view key);
 // keys: {AlignStem(key)}. Results are distinct; the first one is AlignStem(key).
 void LookupStems(std::string_view key, std::vector<std::string>* out);
 
-// Consonant skeleton used to compare names across scripts (e.g. ترامب and Trump -> "trmb", وارين
-// and Warren
-// -> "wrn"): both scripts map onto the same coarse consonant classes, vowels and vowel letters
-// dropped (except word-initially), runs collapsed. A hand-written table, not ICU's Arabic-Latin
-// transliterator: DESIGN-NOTES §1 measured the transliterator 4x slower, and its output still needs
-// folding. Returns "" for keys that give fewer than 3 consonant classes. `arabic_variants` (Arabic
-// keys only) also yields skeletons of the key without a leading ال or one proclitic letter.
+// Consonant skeletons used to compare names across scripts (e.g. ترامب and Trump -> "trmb",
+// وارين and Warren -> "wrn"): both scripts map onto the same coarse consonant classes, vowels and
+// vowel letters dropped (except word-initially), runs collapsed. A hand-written table, not ICU's
+// Arabic-Latin transliterator: DESIGN-NOTES §1 measured the transliterator 4x slower, and its
+// output still needs folding. Skeletons of fewer than 3 consonant classes are left out. For Arabic
+// keys, *out also holds the skeletons of the key without a leading ال or one proclitic letter.
 void NameSkeletons(std::string_view key, std::vector<std::string>* out);
 
 // The cognate key of a word in a cased alphabetic script (Latin, Greek, Cyrillic): its first 4

@@ -3,8 +3,12 @@
 // language pair, on alignment stems. Only word pairs that co-occur often enough and reach a
 // translation probability bar are kept, so the result is a small, precise complement to the
 // dictionary (names, terms, outlet vocabulary).
+#include <algorithm>
 #include <cmath>
+#include <memory>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "align/keys.h"
 #include "align/lexicon_impl.h"
@@ -35,106 +39,181 @@ Status LearnOptions::Validate() const {
   return Status::OK();
 }
 
+namespace {
+
+std::string BaseLanguage(const std::string& lang) { return lang.substr(0, lang.find('-')); }
+
+// IBM Model 1 over the stored pairs of one language pair, on alignment stem ids. Use once:
+// Init(), ReadCorpus(), then Estimate() and AddConfidentPairs() when the corpus is not empty.
+// As in Brown et al., e names a source stem id and f a target stem id.
+class Model1Learner {
+ public:
+  Model1Learner(const LearnOptions& options, std::string src_lang, std::string tgt_lang)
+      : options_(options), src_lang_(std::move(src_lang)), tgt_lang_(std::move(tgt_lang)) {}
+
+  Status Init();
+  // Reads the pairs of the language pair in either direction (at most options.max_pairs usable
+  // ones). A pair whose text does not normalise, or with no word or too many words on a side, is
+  // skipped: a bad unit teaches nothing.
+  Status ReadCorpus(const Snapshot& snapshot);
+  bool empty() const { return source_corpus_.empty(); }
+  // options.iterations rounds of EM from a uniform t(f|e) over the co-occurring pairs.
+  void Estimate();
+  // Adds every pair with t(f|e) >= min_probability seen together >= min_cooccurrence times.
+  void AddConfidentPairs(Lexicon::Impl* lexicon) const;
+
+ private:
+  static uint64_t Key(uint32_t source_id, uint32_t target_id) {
+    return (uint64_t{source_id} << 32) | target_id;
+  }
+  Status StemIds(int side, const std::string& text, std::vector<uint32_t>* out);
+  bool AddPair(const SegmentPair& pair);
+  void CountCooccurrences();
+  void ExpectationStep();
+  void MaximisationStep();
+
+  const LearnOptions& options_;
+  const std::string src_lang_, tgt_lang_;  // canonical
+  std::unique_ptr<Normalizer> normalizer_[2];
+  // Stem vocabularies; source word 0 is NULL (Model 1's empty word).
+  std::unordered_map<std::string, uint32_t> vocab_[2];
+  std::vector<std::string> words_[2];
+  std::vector<std::vector<uint32_t>> source_corpus_, target_corpus_;  // sentence pairs as stem ids
+  std::vector<uint32_t> source_ids_, target_ids_;                     // scratch of AddPair
+  uint64_t pairs_read_ = 0;
+  std::unordered_map<uint64_t, uint32_t> cooccurrences_;  // Key(e, f) -> sentence pairs
+  std::unordered_map<uint64_t, float> probability_;       // Key(e, f) -> t(f|e)
+  std::unordered_map<uint64_t, float> expected_count_;    // Key(e, f) -> EM count, per iteration
+  std::vector<float> expected_total_;                     // e -> sum of its counts
+};
+
+Status Model1Learner::Init() {
+  for (int side = 0; side < 2; ++side) {
+    NormalizerOptions normalizer_options;
+    normalizer_options.language = side == 0 ? src_lang_ : tgt_lang_;
+    normalizer_options.keep_punctuation = false;
+    DHAKIRA_ASSIGN_OR_RETURN(normalizer_[side], Normalizer::Create(normalizer_options));
+  }
+  words_[0].push_back("");
+  vocab_[0][""] = 0;
+  return Status::OK();
+}
+
+Status Model1Learner::StemIds(int side, const std::string& text, std::vector<uint32_t>* out) {
+  DHAKIRA_ASSIGN_OR_RETURN(NormalizedText normalized, normalizer_[side]->Normalize(text));
+  out->clear();
+  for (const Token& token : normalized.tokens) {
+    if (token.type != TokenType::kWord) continue;
+    std::string stem = align::AlignStem(token.key);
+    if (stem.empty()) continue;
+    auto [it, inserted] =
+        vocab_[side].try_emplace(stem, static_cast<uint32_t>(words_[side].size()));
+    if (inserted) words_[side].push_back(stem);
+    out->push_back(it->second);
+  }
+  return Status::OK();
+}
+
+// Returns false when enough pairs have been read.
+bool Model1Learner::AddPair(const SegmentPair& pair) {
+  const std::string src = BaseLanguage(src_lang_), tgt = BaseLanguage(tgt_lang_);
+  const bool forward = BaseLanguage(pair.src_lang) == src && BaseLanguage(pair.tgt_lang) == tgt;
+  const bool reverse = BaseLanguage(pair.src_lang) == tgt && BaseLanguage(pair.tgt_lang) == src;
+  if (!forward && !reverse) return true;
+  const std::string& source_text = forward ? pair.source : pair.target;
+  const std::string& target_text = forward ? pair.target : pair.source;
+  if (!StemIds(0, source_text, &source_ids_).ok()) return true;
+  if (!StemIds(1, target_text, &target_ids_).ok()) return true;
+  if (source_ids_.empty() || target_ids_.empty() || source_ids_.size() > options_.max_tokens ||
+      target_ids_.size() > options_.max_tokens)
+    return true;
+  source_corpus_.push_back(source_ids_);
+  target_corpus_.push_back(target_ids_);
+  return ++pairs_read_ < options_.max_pairs;
+}
+
+Status Model1Learner::ReadCorpus(const Snapshot& snapshot) {
+  Status walk = snapshot.ForEach([&](const SegmentPair& pair) { return AddPair(pair); });
+  return walk.WithContext("learning a lexicon from the TM");
+}
+
+// t(f|e) is kept for co-occurring pairs only (and NULL with every target word); their counts are
+// the final filter's.
+void Model1Learner::CountCooccurrences() {
+  for (size_t k = 0; k < source_corpus_.size(); ++k) {
+    for (uint32_t e : source_corpus_[k])
+      for (uint32_t f : target_corpus_[k]) ++cooccurrences_[Key(e, f)];
+    for (uint32_t f : target_corpus_[k]) cooccurrences_.try_emplace(Key(0, f), 0);
+  }
+}
+
+void Model1Learner::Estimate() {
+  CountCooccurrences();
+  const float uniform = 1.0f / static_cast<float>(words_[1].size());
+  for (const auto& [key, count] : cooccurrences_) probability_[key] = uniform;
+  expected_total_.assign(words_[0].size(), 0.f);
+  for (uint32_t iteration = 0; iteration < options_.iterations; ++iteration) {
+    ExpectationStep();
+    MaximisationStep();
+  }
+}
+
+// Each target word's unit of count is shared among the source words of its sentence (and NULL)
+// in proportion to t(f|e) (Brown et al. 1993, model 1).
+void Model1Learner::ExpectationStep() {
+  expected_count_.clear();
+  std::fill(expected_total_.begin(), expected_total_.end(), 0.f);
+  for (size_t k = 0; k < source_corpus_.size(); ++k) {
+    for (uint32_t f : target_corpus_[k]) {
+      float denominator = probability_[Key(0, f)];
+      for (uint32_t e : source_corpus_[k]) denominator += probability_[Key(e, f)];
+      if (denominator <= 0) continue;
+      float share = probability_[Key(0, f)] / denominator;
+      expected_count_[Key(0, f)] += share;
+      expected_total_[0] += share;
+      for (uint32_t e : source_corpus_[k]) {
+        share = probability_[Key(e, f)] / denominator;
+        expected_count_[Key(e, f)] += share;
+        expected_total_[e] += share;
+      }
+    }
+  }
+}
+
+// t(f|e) = count(e, f) / count(e).
+void Model1Learner::MaximisationStep() {
+  for (auto& [key, probability] : probability_) {
+    const uint32_t e = static_cast<uint32_t>(key >> 32);
+    auto count = expected_count_.find(key);
+    probability = (count == expected_count_.end() || expected_total_[e] <= 0)
+                      ? 0.f
+                      : count->second / expected_total_[e];
+  }
+}
+
+void Model1Learner::AddConfidentPairs(Lexicon::Impl* lexicon) const {
+  for (const auto& [key, probability] : probability_) {
+    const uint32_t e = static_cast<uint32_t>(key >> 32);
+    const uint32_t f = static_cast<uint32_t>(key & 0xFFFFFFFFu);
+    if (e == 0 || probability < options_.min_probability) continue;
+    auto count = cooccurrences_.find(key);
+    if (count == cooccurrences_.end() || count->second < options_.min_cooccurrence) continue;
+    lexicon->AddStems(words_[0][e], words_[1][f], probability);
+  }
+}
+
+}  // namespace
+
 StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const LearnOptions& options) {
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
-  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lex, Lexicon::Empty(options.src_lang, options.tgt_lang));
-  const std::string src = lex.lang_a(), tgt = lex.lang_b();
-  auto base = [](const std::string& l) { return l.substr(0, l.find('-')); };
-  std::unique_ptr<Normalizer> norm[2];
-  for (int k = 0; k < 2; ++k) {
-    NormalizerOptions no;
-    no.language = k == 0 ? src : tgt;
-    no.keep_punctuation = false;
-    DHAKIRA_ASSIGN_OR_RETURN(norm[k], Normalizer::Create(no));
-  }
-  // Corpus as stem ids. Word 0 of the source vocabulary is NULL.
-  std::unordered_map<std::string, uint32_t> vocab[2];
-  std::vector<std::string> words[2];
-  words[0].push_back("");
-  vocab[0][""] = 0;
-  std::vector<std::vector<uint32_t>> corpus_s, corpus_t;
-  auto ids = [&](int side, const std::string& text, std::vector<uint32_t>* out) -> Status {
-    DHAKIRA_ASSIGN_OR_RETURN(NormalizedText nt, norm[side]->Normalize(text));
-    out->clear();
-    for (const Token& t : nt.tokens) {
-      if (t.type != TokenType::kWord) continue;
-      std::string stem = align::AlignStem(t.key);
-      if (stem.empty()) continue;
-      auto [it, inserted] =
-          vocab[side].try_emplace(stem, static_cast<uint32_t>(words[side].size()));
-      if (inserted) words[side].push_back(stem);
-      out->push_back(it->second);
-    }
-    return Status::OK();
-  };
-  Status failure;
-  std::vector<uint32_t> a, b;
-  uint64_t read = 0;
-  Status walk = snapshot.ForEach([&](const SegmentPair& p) {
-    const bool forward = base(p.src_lang) == base(src) && base(p.tgt_lang) == base(tgt);
-    const bool reverse = base(p.src_lang) == base(tgt) && base(p.tgt_lang) == base(src);
-    if (!forward && !reverse) return true;
-    const std::string& s_text = forward ? p.source : p.target;
-    const std::string& t_text = forward ? p.target : p.source;
-    if (Status s = ids(0, s_text, &a); !s.ok())
-      return true;  // a bad unit teaches nothing; keep going
-    if (Status s = ids(1, t_text, &b); !s.ok()) return true;
-    if (a.empty() || b.empty() || a.size() > options.max_tokens || b.size() > options.max_tokens)
-      return true;
-    corpus_s.push_back(a);
-    corpus_t.push_back(b);
-    return ++read < options.max_pairs;
-  });
-  DHAKIRA_RETURN_IF_ERROR(walk.WithContext("learning a lexicon from the TM"));
-  if (corpus_s.empty()) return lex;
-
-  // t(f|e) on co-occurring pairs only, uniform start; co-occurrence counts for the final filter.
-  auto key = [](uint32_t e, uint32_t f) { return (uint64_t{e} << 32) | f; };
-  std::unordered_map<uint64_t, float> prob;
-  std::unordered_map<uint64_t, uint32_t> cooc;
-  for (size_t k = 0; k < corpus_s.size(); ++k) {
-    for (uint32_t e : corpus_s[k])
-      for (uint32_t f : corpus_t[k]) {
-        ++cooc[key(e, f)];
-      }
-    for (uint32_t f : corpus_t[k]) cooc.try_emplace(key(0, f), 0);
-  }
-  const float uniform = 1.0f / static_cast<float>(words[1].size());
-  for (auto& [k, c] : cooc) prob[k] = uniform;
-  std::unordered_map<uint64_t, float> count;
-  std::vector<float> total(words[0].size());
-  for (uint32_t it = 0; it < options.iterations; ++it) {
-    count.clear();
-    std::fill(total.begin(), total.end(), 0.f);
-    for (size_t k = 0; k < corpus_s.size(); ++k) {
-      for (uint32_t f : corpus_t[k]) {
-        float denom = prob[key(0, f)];
-        for (uint32_t e : corpus_s[k]) denom += prob[key(e, f)];
-        if (denom <= 0) continue;
-        float share = prob[key(0, f)] / denom;
-        count[key(0, f)] += share;
-        total[0] += share;
-        for (uint32_t e : corpus_s[k]) {
-          share = prob[key(e, f)] / denom;
-          count[key(e, f)] += share;
-          total[e] += share;
-        }
-      }
-    }
-    for (auto& [k, p] : prob) {
-      const uint32_t e = static_cast<uint32_t>(k >> 32);
-      auto c = count.find(k);
-      p = (c == count.end() || total[e] <= 0) ? 0.f : c->second / total[e];
-    }
-  }
-  for (const auto& [k, p] : prob) {
-    const uint32_t e = static_cast<uint32_t>(k >> 32), f = static_cast<uint32_t>(k & 0xFFFFFFFFu);
-    if (e == 0 || p < options.min_probability) continue;
-    auto c = cooc.find(k);
-    if (c == cooc.end() || c->second < options.min_cooccurrence) continue;
-    lex.impl_->AddStems(words[0][e], words[1][f], p);
-  }
-  return lex;
+  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::Empty(options.src_lang, options.tgt_lang));
+  Model1Learner learner(options, lexicon.lang_a(), lexicon.lang_b());
+  DHAKIRA_RETURN_IF_ERROR(learner.Init());
+  DHAKIRA_RETURN_IF_ERROR(learner.ReadCorpus(snapshot));
+  if (learner.empty()) return lexicon;
+  learner.Estimate();
+  learner.AddConfidentPairs(lexicon.impl_.get());
+  return lexicon;
 }
 
 }  // namespace dhakira
