@@ -52,7 +52,7 @@ inline std::string ConformanceTmx(const std::string& relative) {
   do {                                                                                               \
     *(path) = ::dhakira::testing_io::ConformanceTmx(relative);                                       \
     if ((path)->empty()) {                                                                           \
-      GTEST_SKIP() << (relative) << " is not in the committed subset (tests/testdata/tmx) and "      \
+      GTEST_SKIP() << "not in the committed TMX subset (tests/testdata/tmx), and "                   \
                    << ::dhakira::test_support::SharedDirMissing();                                   \
     }                                                                                                \
   } while (false)
