@@ -141,8 +141,9 @@ const TmxCase kTmxCases[] = {
 class SharedTmxImportTest : public ::testing::TestWithParam<TmxCase> {};
 
 TEST_P(SharedTmxImportTest, ImportsWithExpectedCounts) {
-  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const TmxCase& c = GetParam();
+  std::string path;
+  DHAKIRA_CONFORMANCE_TMX_OR_SKIP(std::string(c.file), &path);
   TempDir dir;
   auto store = OpenStore(dir.Path("tm"));
   ASSERT_NE(store, nullptr);
@@ -151,7 +152,7 @@ TEST_P(SharedTmxImportTest, ImportsWithExpectedCounts) {
   options.src_lang = c.src;
   options.tgt_lang = c.tgt;
   Collect reporter;
-  auto summary = Import(*store, SharedPath(std::string("tmx/") + c.file), options, &reporter);
+  auto summary = Import(*store, path, options, &reporter);
   if (*c.error != '\0') {
     ASSERT_FALSE(summary.ok());
     EXPECT_NE(summary.status().message().find(c.error), std::string::npos) << summary.status().message();
@@ -278,9 +279,8 @@ class RoundTripTest : public ::testing::TestWithParam<RoundTripCase> {};
 
 TEST_P(RoundTripTest, ImportExportImportKeepsEverything) {
   const RoundTripCase& c = GetParam();
-  if (c.file[0] != '@') DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
-  const std::string file =
-      c.file[0] == '@' ? std::string(DHAKIRA_TESTDATA_DIR) + (c.file + 1) : SharedPath(c.file + 1);
+  std::string file = std::string(DHAKIRA_TESTDATA_DIR) + (c.file + 1);
+  if (c.file[0] != '@') DHAKIRA_CONFORMANCE_TMX_OR_SKIP(std::string(c.file + 5), &file);  // after "/tmx/"
   TempDir dir;
   auto first = OpenStore(dir.Path("tm1"));
   auto second = OpenStore(dir.Path("tm2"));

@@ -4,9 +4,11 @@
 
 #include <zlib.h>
 
+#include <filesystem>
 #include <string>
 
 #include "testing/files.h"
+#include "testing/shared_data.h"
 
 namespace dhakira::testing_io {
 
@@ -34,6 +36,26 @@ inline std::string Utf16WithBom(const std::u16string& text, bool little_endian) 
   }
   return out;
 }
+
+// A TMX conformance file named as under ../shared/tmx ("okapi-tmx/html_test.tmx"): the committed copy in
+// tests/testdata/tmx when there is one (tests/testdata/tmx/README.md), so that a fresh clone runs it; else
+// the file in ../shared/tmx. Empty when it is not committed and ../shared is absent: the caller skips.
+inline std::string ConformanceTmx(const std::string& relative) {
+  const std::string committed = std::string(DHAKIRA_TESTDATA_DIR) + "/tmx/" + relative;
+  if (std::filesystem::exists(committed)) return committed;
+  if (!test_support::SharedDirMissing().empty()) return "";
+  return test_support::SharedPath("tmx/" + relative);
+}
+
+// Skips the running test when ConformanceTmx(relative) is empty; else sets *path to it.
+#define DHAKIRA_CONFORMANCE_TMX_OR_SKIP(relative, path)                                                \
+  do {                                                                                               \
+    *(path) = ::dhakira::testing_io::ConformanceTmx(relative);                                       \
+    if ((path)->empty()) {                                                                           \
+      GTEST_SKIP() << "not in the committed TMX subset (tests/testdata/tmx), and "                   \
+                   << ::dhakira::test_support::SharedDirMissing();                                   \
+    }                                                                                                \
+  } while (false)
 
 }  // namespace dhakira::testing_io
 

@@ -1,4 +1,5 @@
-// Streaming TMX reader: real-world files from ../shared/tmx, inline codes, entities, security, damage.
+// Streaming TMX reader: real-world files (tests/testdata/tmx, ../shared/tmx), inline codes, entities, security,
+// damage.
 #include "io/tmx_reader.h"
 
 #include <gtest/gtest.h>
@@ -51,7 +52,7 @@ std::string Placeholder(uint32_t i) {
   return s;
 }
 
-// Every TMX file of ../shared/tmx with its <tu> count (counted independently with grep/iconv), and what the
+// Every TMX file of ../shared/tmx (a subset is committed in tests/testdata/tmx) with its <tu> count (counted independently with grep/iconv), and what the
 // non-TMX files there give.
 struct SharedCase {
   const char* file;
@@ -103,9 +104,9 @@ const SharedCase kSharedCases[] = {
 class SharedTmxTest : public ::testing::TestWithParam<SharedCase> {};
 
 TEST_P(SharedTmxTest, ReadsWithExpectedUnitCount) {
-  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const SharedCase& c = GetParam();
-  const std::string path = test_support::SharedPath("tmx/" + std::string(c.file));
+  std::string path;
+  DHAKIRA_CONFORMANCE_TMX_OR_SKIP(std::string(c.file), &path);
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   ReadResult r = ReadAll(path);
   if (c.units < 0) {
@@ -131,6 +132,22 @@ INSTANTIATE_TEST_SUITE_P(Files, SharedTmxTest, ::testing::ValuesIn(kSharedCases)
                            }
                            return name;
                          });
+
+// The committed subset (tests/testdata/tmx) holds unmodified copies: each equals its original in ../shared/tmx.
+TEST(TmxSubsetTest, CommittedCopiesEqualTheSharedOriginals) {
+  DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
+  const std::filesystem::path subset = std::string(DHAKIRA_TESTDATA_DIR) + "/tmx";
+  int compared = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(subset)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "README.md") continue;
+    const std::string relative = std::filesystem::relative(entry.path(), subset).string();
+    EXPECT_EQ(testing_io::ReadFile(entry.path().string()),
+              testing_io::ReadFile(test_support::SharedPath("tmx/" + relative)))
+        << relative;
+    ++compared;
+  }
+  EXPECT_GE(compared, 15);
+}
 
 TEST(TmxReaderTest, InlineCodesBecomePlaceholdersWithNativeMarkup) {
   ReadResult r = ReadAll(std::string(DHAKIRA_TESTDATA_DIR) + "/io/inline-ar.tmx");

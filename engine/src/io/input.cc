@@ -329,115 +329,136 @@ void Utf8Decoder::AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offs
   issues_.push_back(DecodeIssue{kind, offset, line_, column_, value, run, end});
 }
 
+namespace {
+constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+}  // namespace
+
+// One pass over utf8_buf_: runs of clean text are copied as they are, and each other byte goes to the step
+// for its kind (line feed, '&', other C0 controls, multi-byte sequence). A step returns where the next one
+// starts, or kNeedMoreInput to keep the rest for the next chunk.
 void Utf8Decoder::Clean(bool at_end, uint64_t base, std::string* out) {
-  static constexpr char kReplacement[] = "\xEF\xBF\xBD";
   const auto* s = reinterpret_cast<const uint8_t*>(utf8_buf_.data());
   const int32_t n = static_cast<int32_t>(utf8_buf_.size());
   int32_t i = 0;
   out->reserve(out->size() + static_cast<size_t>(n));
   while (i < n) {
-    // Fast path: a run of printable ASCII other than '&', and of 2-byte and common 3-byte sequences that are
-    // well-formed and XML-legal by construction (leads C2..DF; E1..EC and EE with two continuation bytes).
-    // Leads E0, ED, EF and 4-byte sequences need the full check (overlongs, surrogates, U+FFFE/U+FFFF).
-    int32_t run = i;
-    uint64_t chars = 0;
-    while (run < n) {
-      const uint8_t b = s[run];
-      if (b >= 0x20 && b < 0x80 && b != '&') {
-        ++run;
-      } else if (b >= 0xC2 && b <= 0xDF && run + 1 < n && (s[run + 1] & 0xC0) == 0x80) {
-        run += 2;
-      } else if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE) && run + 2 < n && (s[run + 1] & 0xC0) == 0x80 &&
-                 (s[run + 2] & 0xC0) == 0x80) {
-        run += 3;
-      } else {
-        break;
-      }
-      ++chars;
-    }
-    if (run > i) {
-      out->append(reinterpret_cast<const char*>(s + i), static_cast<size_t>(run - i));
-      column_ += chars;
-      i = run;
-      if (i >= n) break;
-    }
-    const uint8_t c = s[i];
-    if (c == '\n') {
+    i = CopyCleanRun(s, i, n, out);
+    if (i >= n) break;
+    int32_t next = i + 1;
+    if (s[i] == '\n') {
       out->push_back('\n');
       ++line_;
       column_ = 1;
-      ++i;
-      continue;
-    }
-    if (c == '&') {
-      // Numeric references to XML-illegal characters (&#11; &#x0B;) are fatal to expat: replace them.
-      if (mode_ == Mode::kXml && i + 1 >= n && !at_end) break;
-      if (mode_ == Mode::kXml && i + 1 < n && s[i + 1] == '#') {
-        int32_t j = i + 2;
-        bool hex = j < n && (s[j] == 'x' || s[j] == 'X');
-        if (hex) ++j;
-        uint64_t value = 0;
-        int32_t digits = 0;
-        while (j < n && digits < 12 &&
-               (hex ? std::isxdigit(s[j]) != 0 : (s[j] >= '0' && s[j] <= '9'))) {
-          value = value * (hex ? 16 : 10) +
-                  static_cast<uint64_t>(std::isdigit(s[j]) ? s[j] - '0' : (std::tolower(s[j]) - 'a' + 10));
-          ++j, ++digits;
-        }
-        if (j >= n && !at_end) break;  // the reference continues in the next chunk
-        if (j < n && s[j] == ';' && digits > 0 && value <= 0x10FFFF &&
-            !IsXmlChar(static_cast<uint32_t>(value))) {
-          AddIssue(DecodeIssue::Kind::kIllegalCodePoint, static_cast<uint32_t>(value),
-                   base + out->size());
-          out->append(kReplacement, 3);
-          column_ += static_cast<uint64_t>(j + 1 - i);
-          i = j + 1;
-          continue;
-        }
-      }
-      out->push_back('&');
-      ++column_;
-      ++i;
-      continue;
-    }
-    if (c < 0x80) {  // other C0 controls
-      if (c == '\t' || c == '\r') {
-        out->push_back(static_cast<char>(c));
-        ++column_;
-      } else {
-        // A run of them (a file of NUL bytes) is one issue entry, added in one step.
-        int32_t j = i + 1;
-        while (j < n && s[j] < 0x20 && s[j] != '\t' && s[j] != '\n' && s[j] != '\r') ++j;
-        const uint64_t run = static_cast<uint64_t>(j - i);
-        AddIssue(DecodeIssue::Kind::kIllegalCodePoint, c, base + out->size(), run);
-        for (uint64_t k = 0; k < run; ++k) out->append(kReplacement, 3);
-        column_ += run;
-        i = j;
-        continue;
-      }
-      ++i;
-      continue;
-    }
-    // Multi-byte sequence: wait for the rest unless at the end.
-    if (c >= 0xC2 && c <= 0xF4 && i + 1 + U8_COUNT_TRAIL_BYTES(c) > n && !at_end) break;
-    const int32_t start = i;
-    UChar32 cp;
-    U8_NEXT(s, i, n, cp);
-    if (cp < 0) {
-      AddIssue(DecodeIssue::Kind::kInvalidSequence, s[start], base + out->size());
-      out->append(kReplacement, 3);
-    } else if (cp == 0xFFFE && source_cnv_ != nullptr) {
-      AddIssue(DecodeIssue::Kind::kInvalidSequence, 0, base + out->size());
-      out->append(kReplacement, 3);
-    } else if (!IsXmlChar(static_cast<uint32_t>(cp))) {
-      AddIssue(DecodeIssue::Kind::kIllegalCodePoint, static_cast<uint32_t>(cp), base + out->size());
-      out->append(kReplacement, 3);
+    } else if (s[i] == '&') {
+      next = CleanReference(s, i, n, at_end, base, out);
+    } else if (s[i] < 0x80) {
+      next = CleanControl(s, i, n, base, out);
     } else {
-      out->append(reinterpret_cast<const char*>(s + start), static_cast<size_t>(i - start));
+      next = CleanMultiByte(s, i, n, at_end, base, out);
     }
-    ++column_;
+    if (next == kNeedMoreInput) break;
+    i = next;
   }
   utf8_buf_.erase(0, static_cast<size_t>(i));
+}
+
+// Fast path: a run of printable ASCII other than '&', and of 2-byte and common 3-byte sequences that are
+// well-formed and XML-legal by construction (leads C2..DF; E1..EC and EE with two continuation bytes).
+// Leads E0, ED, EF and 4-byte sequences need the full check (overlongs, surrogates, U+FFFE/U+FFFF).
+int32_t Utf8Decoder::CopyCleanRun(const uint8_t* s, int32_t i, int32_t n, std::string* out) {
+  int32_t run = i;
+  uint64_t chars = 0;
+  while (run < n) {
+    const uint8_t b = s[run];
+    if (b >= 0x20 && b < 0x80 && b != '&') {
+      ++run;
+    } else if (b >= 0xC2 && b <= 0xDF && run + 1 < n && (s[run + 1] & 0xC0) == 0x80) {
+      run += 2;
+    } else if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE) && run + 2 < n && (s[run + 1] & 0xC0) == 0x80 &&
+               (s[run + 2] & 0xC0) == 0x80) {
+      run += 3;
+    } else {
+      break;
+    }
+    ++chars;
+  }
+  out->append(reinterpret_cast<const char*>(s + i), static_cast<size_t>(run - i));
+  column_ += chars;
+  return run;
+}
+
+// '&' at s[i]: numeric references to XML-illegal characters (&#11; &#x0B;) are fatal to expat, so in XML mode
+// they are replaced; anything else passes.
+int32_t Utf8Decoder::CleanReference(const uint8_t* s, int32_t i, int32_t n, bool at_end, uint64_t base,
+                                    std::string* out) {
+  if (mode_ == Mode::kXml && i + 1 >= n && !at_end) return kNeedMoreInput;
+  if (mode_ == Mode::kXml && i + 1 < n && s[i + 1] == '#') {
+    int32_t j = i + 2;
+    const bool hex = j < n && (s[j] == 'x' || s[j] == 'X');
+    if (hex) ++j;
+    uint64_t value = 0;
+    int32_t digits = 0;
+    while (j < n && digits < 12 && (hex ? std::isxdigit(s[j]) != 0 : (s[j] >= '0' && s[j] <= '9'))) {
+      value = value * (hex ? 16 : 10) +
+              static_cast<uint64_t>(std::isdigit(s[j]) ? s[j] - '0' : (std::tolower(s[j]) - 'a' + 10));
+      ++j, ++digits;
+    }
+    if (j >= n && !at_end) return kNeedMoreInput;  // the reference continues in the next chunk
+    if (j < n && s[j] == ';' && digits > 0 && value <= 0x10FFFF && !IsXmlChar(static_cast<uint32_t>(value))) {
+      AddIssue(DecodeIssue::Kind::kIllegalCodePoint, static_cast<uint32_t>(value), base + out->size());
+      out->append(kReplacement, 3);
+      column_ += static_cast<uint64_t>(j + 1 - i);
+      return j + 1;
+    }
+  }
+  out->push_back('&');
+  ++column_;
+  return i + 1;
+}
+
+// A C0 control other than '\n' at s[i]: tab and carriage return pass; the others are XML-illegal and become
+// U+FFFD. A run of them (a file of NUL bytes) is one issue entry, added in one step.
+int32_t Utf8Decoder::CleanControl(const uint8_t* s, int32_t i, int32_t n, uint64_t base, std::string* out) {
+  const uint8_t c = s[i];
+  if (c == '\t' || c == '\r') {
+    out->push_back(static_cast<char>(c));
+    ++column_;
+    return i + 1;
+  }
+  int32_t j = i + 1;
+  while (j < n && s[j] < 0x20 && s[j] != '\t' && s[j] != '\n' && s[j] != '\r') ++j;
+  const uint64_t run = static_cast<uint64_t>(j - i);
+  AddIssue(DecodeIssue::Kind::kIllegalCodePoint, c, base + out->size(), run);
+  for (uint64_t k = 0; k < run; ++k) out->append(kReplacement, 3);
+  column_ += run;
+  return j;
+}
+
+// A multi-byte sequence at s[i] (waits for the rest unless at the end): kept when well-formed and
+// XML-legal, else one U+FFFD. U+FFFE out of a legacy converter marks an unmappable byte.
+int32_t Utf8Decoder::CleanMultiByte(const uint8_t* s, int32_t i, int32_t n, bool at_end, uint64_t base,
+                                    std::string* out) {
+  const uint8_t lead = s[i];
+  if (lead >= 0xC2 && lead <= 0xF4 && i + 1 + U8_COUNT_TRAIL_BYTES(lead) > n && !at_end) {
+    return kNeedMoreInput;
+  }
+  const int32_t start = i;
+  UChar32 cp;
+  U8_NEXT(s, i, n, cp);
+  if (cp < 0) {
+    AddIssue(DecodeIssue::Kind::kInvalidSequence, s[start], base + out->size());
+    out->append(kReplacement, 3);
+  } else if (cp == 0xFFFE && source_cnv_ != nullptr) {
+    AddIssue(DecodeIssue::Kind::kInvalidSequence, 0, base + out->size());
+    out->append(kReplacement, 3);
+  } else if (!IsXmlChar(static_cast<uint32_t>(cp))) {
+    AddIssue(DecodeIssue::Kind::kIllegalCodePoint, static_cast<uint32_t>(cp), base + out->size());
+    out->append(kReplacement, 3);
+  } else {
+    out->append(reinterpret_cast<const char*>(s + start), static_cast<size_t>(i - start));
+  }
+  ++column_;
+  return i;
 }
 
 StatusOr<bool> Utf8Decoder::Read(std::string* out) {

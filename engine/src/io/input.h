@@ -110,6 +110,13 @@ class Utf8Decoder {
   // Validates and cleans utf8_buf_ into *out; keeps an incomplete tail unless at the end. `base` + k is the
   // output offset of (*out)[k].
   void Clean(bool at_end, uint64_t base, std::string* out);
+  // The steps of Clean, each at s[i] of the n bytes of utf8_buf_: they return where the next step starts, or
+  // kNeedMoreInput when the bytes from i on are an incomplete sequence or reference.
+  static constexpr int32_t kNeedMoreInput = -1;
+  int32_t CopyCleanRun(const uint8_t* s, int32_t i, int32_t n, std::string* out);
+  int32_t CleanReference(const uint8_t* s, int32_t i, int32_t n, bool at_end, uint64_t base, std::string* out);
+  int32_t CleanControl(const uint8_t* s, int32_t i, int32_t n, uint64_t base, std::string* out);
+  int32_t CleanMultiByte(const uint8_t* s, int32_t i, int32_t n, bool at_end, uint64_t base, std::string* out);
   // Records `run` consecutive replacements (U+FFFD each) starting at output offset `offset`.
   void AddIssue(DecodeIssue::Kind kind, uint32_t value, uint64_t offset, uint64_t run = 1);
 

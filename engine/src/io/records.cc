@@ -154,56 +154,69 @@ class TmxSource : public RecordSource {
     record->reject_message = std::move(message);
   }
 
+  // The TU's source and target <tuv>s become a SegmentPair with all their metadata; any problem rejects the
+  // record (the first reason is kept).
   void Convert(TmxUnit& unit, Record* record) {
     if (!unit.problems.empty()) {
       Reject(record, unit.problems.front().reason, unit.problems.front().message);
     }
-    const int s = Pick(unit, src_, -1, record);
-    int t = -1;
-    if (!tgt_.empty()) {
-      t = Pick(unit, tgt_, s, record);
-    } else if (s >= 0) {
-      // The single other language of the TU.
-      std::string other;
-      for (int i = 0; i < static_cast<int>(unit.variants.size()); ++i) {
-        const std::string& lang = languages_.Get(unit.variants[i].lang);
-        if (i == s || lang.empty() || lang == languages_.Get(unit.variants[s].lang)) continue;
-        if (t < 0) {
-          t = i, other = lang;
-        } else if (lang != other) {
-          Reject(record, "ambiguous-target",
-                 "no target language given and the TU has several (" + other + ", " + lang + ")");
-          break;
-        }
-      }
-    }
-    if (s < 0) {
+    const int src_index = Pick(unit, src_, -1, record);
+    const int tgt_index = !tgt_.empty() ? Pick(unit, tgt_, src_index, record)
+                                        : PickOnlyOtherLanguage(unit, src_index, record);
+    if (src_index < 0) {
       Reject(record, "missing-source", "no <tuv> in the source language '" + src_ + "' (" +
                                            LanguagesOf(unit) + ")");
     }
-    if (t < 0) {
+    if (tgt_index < 0) {
       Reject(record, "missing-target",
              "no <tuv> in the target language '" + (tgt_.empty() ? std::string("(any other)") : tgt_) +
                  "' (" + LanguagesOf(unit) + ")");
     }
-    if (s < 0 || t < 0) return;
-    TmxVariant& sv = unit.variants[s];
-    TmxVariant& tv = unit.variants[t];
-    for (const TmxVariant* v : {&sv, &tv}) {
+    if (src_index < 0 || tgt_index < 0) return;
+    TmxVariant& src_variant = unit.variants[src_index];
+    TmxVariant& tgt_variant = unit.variants[tgt_index];
+    for (const TmxVariant* v : {&src_variant, &tgt_variant}) {
       if (v->segs == 0) {
         Reject(record, "missing-seg", "the <tuv xml:lang=\"" + v->lang + "\"> at line " +
                                           std::to_string(v->line) + " has no <seg>");
       }
     }
     SegmentPair& p = record->pair;
-    p.src_lang = languages_.Get(sv.lang);
-    p.tgt_lang = languages_.Get(tv.lang);
-    p.source = std::move(sv.text);
-    p.target = std::move(tv.text);
-    p.source_codes = std::move(sv.codes);
-    p.target_codes = std::move(tv.codes);
+    p.src_lang = languages_.Get(src_variant.lang);
+    p.tgt_lang = languages_.Get(tgt_variant.lang);
+    p.source = std::move(src_variant.text);
+    p.target = std::move(tgt_variant.text);
+    p.source_codes = std::move(src_variant.codes);
+    p.target_codes = std::move(tgt_variant.codes);
+    TakeUnitAttributes(unit, record);
+    TakeUnitNotesAndProperties(unit, &p);
+    TakeVariantMetadata(src_variant, "src", &p);
+    TakeVariantMetadata(tgt_variant, "tgt", &p);
+  }
 
-    // TU attributes: dates and users to fields, the rest kept as "tmx:<attr>" properties.
+  // No target language given: the single language of the TU other than the source's (-1 when there is
+  // none; ambiguous-target when there are several).
+  int PickOnlyOtherLanguage(const TmxUnit& unit, int src_index, Record* record) {
+    if (src_index < 0) return -1;
+    int found = -1;
+    std::string other;
+    for (int i = 0; i < static_cast<int>(unit.variants.size()); ++i) {
+      const std::string& lang = languages_.Get(unit.variants[i].lang);
+      if (i == src_index || lang.empty() || lang == languages_.Get(unit.variants[src_index].lang)) continue;
+      if (found < 0) {
+        found = i, other = lang;
+      } else if (lang != other) {
+        Reject(record, "ambiguous-target",
+               "no target language given and the TU has several (" + other + ", " + lang + ")");
+        break;
+      }
+    }
+    return found;
+  }
+
+  // TU attributes: dates and users to fields, the rest kept as "tmx:<attr>" properties.
+  void TakeUnitAttributes(const TmxUnit& unit, Record* record) {
+    SegmentPair& p = record->pair;
     auto take_date = [&](const std::string& name, const std::string& value, int64_t* field) {
       if (ParseDate(value, field)) return true;
       record->warnings.push_back(ImportIssue{path_, unit.line, unit.column, "bad-date",
@@ -224,6 +237,11 @@ class TmxSource : public RecordSource {
       }
       p.properties.emplace_back("tmx:" + name, value);
     }
+  }
+
+  // The first TU note is the pair's note, the others properties; our x- props fill their fields.
+  static void TakeUnitNotesAndProperties(const TmxUnit& unit, SegmentPair* pair) {
+    SegmentPair& p = *pair;
     for (size_t i = 0; i < unit.notes.size(); ++i) {
       if (i == 0) {
         p.note = unit.notes[0];
@@ -247,28 +265,29 @@ class TmxSource : public RecordSource {
         p.properties.emplace_back(type, value);
       }
     }
-    // <tuv> metadata: dates/users fill what the TU left empty; the rest is kept per side.
-    for (const TmxVariant* v : {&sv, &tv}) {
-      const std::string side = v == &sv ? "src" : "tgt";
-      for (const auto& [name, value] : v->attributes) {
-        int64_t date = 0;
-        if (name == "creationdate" && p.created_at == 0 && ParseDate(value, &date)) {
-          p.created_at = date;
-        } else if (name == "changedate" && p.changed_at == 0 && ParseDate(value, &date)) {
-          p.changed_at = date;
-        } else if (name == "creationid" && p.created_by.empty()) {
-          p.created_by = value;
-        } else if (name == "changeid" && p.changed_by.empty()) {
-          p.changed_by = value;
-        } else {
-          p.properties.emplace_back("tmx:" + side + ":" + name, value);
-        }
+  }
+
+  // <tuv> metadata: dates/users fill what the TU left empty; the rest is kept per side ("src"/"tgt").
+  static void TakeVariantMetadata(const TmxVariant& variant, const std::string& side, SegmentPair* pair) {
+    SegmentPair& p = *pair;
+    for (const auto& [name, value] : variant.attributes) {
+      int64_t date = 0;
+      if (name == "creationdate" && p.created_at == 0 && ParseDate(value, &date)) {
+        p.created_at = date;
+      } else if (name == "changedate" && p.changed_at == 0 && ParseDate(value, &date)) {
+        p.changed_at = date;
+      } else if (name == "creationid" && p.created_by.empty()) {
+        p.created_by = value;
+      } else if (name == "changeid" && p.changed_by.empty()) {
+        p.changed_by = value;
+      } else {
+        p.properties.emplace_back("tmx:" + side + ":" + name, value);
       }
-      for (const auto& [type, value] : v->properties) {
-        p.properties.emplace_back("tmx:" + side + "-prop:" + type, value);
-      }
-      for (const std::string& note : v->notes) p.properties.emplace_back("tmx:" + side + "-note", note);
     }
+    for (const auto& [type, value] : variant.properties) {
+      p.properties.emplace_back("tmx:" + side + "-prop:" + type, value);
+    }
+    for (const std::string& note : variant.notes) p.properties.emplace_back("tmx:" + side + "-note", note);
   }
 
   std::unique_ptr<TmxReader> reader_;
@@ -338,12 +357,8 @@ class TsvSource : public RecordSource {
 
   StatusOr<bool> Next(Record* record) override {
     std::string_view line;
-    for (;;) {
-      DHAKIRA_ASSIGN_OR_RETURN(bool more, reader_->Next(&line));
-      if (!more) return false;
-      if (reader_->line_number() == 1 && IsHeader(line)) continue;
-      if (!line.empty()) break;  // blank lines are not records
-    }
+    DHAKIRA_ASSIGN_OR_RETURN(bool more, NextDataLine(&line));
+    if (!more) return false;
     *record = Record();
     record->file = path_;
     record->line = reader_->line_number();
@@ -354,70 +369,25 @@ class TsvSource : public RecordSource {
       return true;
     }
     if (!TakeLineIssues(*reader_, path_, record)) return true;
-    fields_.clear();
-    size_t start = 0;
-    for (;;) {
-      size_t tab = line.find('\t', start);
-      fields_.push_back(line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
-      if (tab == std::string_view::npos) break;
-      start = tab + 1;
-    }
+    SplitFields(line);
     if (fields_.size() < 2) {
       record->reject_reason = "malformed-line";
       record->reject_message = "one column only: a TSV line is source<TAB>target";
       record->pair.source = std::string(line);
       return true;
     }
-    SegmentPair& p = record->pair;
-    p.src_lang = src_;
-    p.tgt_lang = tgt_;
+    record->pair.src_lang = src_;
+    record->pair.tgt_lang = tgt_;
     for (size_t i = 0; i < fields_.size(); ++i) {
-      Column column = i < columns_.size() ? columns_[i] : (i == 0 ? Column::kSource
-                                                         : i == 1 ? Column::kTarget
-                                                                  : Column::kProperty);
+      const Column column = i < columns_.size() ? columns_[i]
+                            : i == 0           ? Column::kSource
+                            : i == 1           ? Column::kTarget
+                                               : Column::kProperty;
       if (column != Column::kSource && column != Column::kTarget && fields_[i].size() > max_field_bytes_) {
-        record->reject_reason = "field-too-long";
-        record->reject_message = "column " + std::to_string(i + 1) +
-                                 (i < names_.size() ? " (" + names_[i] + ")" : std::string()) + " is " +
-                                 std::to_string(fields_[i].size()) + " bytes long, over the limit of " +
-                                 std::to_string(max_field_bytes_) + " (max_field_bytes)";
-        p.source = std::string(fields_[0]);
+        RejectLongField(i, record);
         return true;
       }
-      std::string value = unescape_ ? Unescape(fields_[i]) : std::string(fields_[i]);
-      uint64_t number = 0;
-      switch (column) {
-        case Column::kSource: SetText(value, &p.source, &p.source_codes, record); break;
-        case Column::kTarget: SetText(value, &p.target, &p.target_codes, record); break;
-        case Column::kOrigin: p.origin = std::move(value); break;
-        case Column::kDoc: p.doc_id = std::move(value); break;
-        case Column::kDocPosition:
-          if (ParseUint(value, &number)) {
-            p.doc_position = static_cast<uint32_t>(number);
-          } else if (!value.empty()) {
-            p.properties.emplace_back(names_[i], std::move(value));
-          }
-          break;
-        case Column::kNote: p.note = std::move(value); break;
-        case Column::kCreatedBy: p.created_by = std::move(value); break;
-        case Column::kChangedBy: p.changed_by = std::move(value); break;
-        case Column::kCreatedAt:
-        case Column::kChangedAt:
-          if (!value.empty() &&
-              !ParseDate(value, column == Column::kCreatedAt ? &p.created_at : &p.changed_at)) {
-            record->warnings.push_back(ImportIssue{path_, record->line, 0, "bad-date",
-                                                   "'" + value + "' is not a date: kept as a property",
-                                                   ""});
-            p.properties.emplace_back(names_[i], std::move(value));
-          }
-          break;
-        case Column::kProperty:
-          if (!value.empty()) {
-            p.properties.emplace_back(i < names_.size() ? names_[i] : "column" + std::to_string(i + 1),
-                                      std::move(value));
-          }
-          break;
-      }
+      SetField(i, column, unescape_ ? Unescape(fields_[i]) : std::string(fields_[i]), record);
     }
     return true;
   }
@@ -430,6 +400,73 @@ class TsvSource : public RecordSource {
   }
 
  private:
+  // The next line that is a record: the header (first line only) and blank lines are not. false at the end.
+  StatusOr<bool> NextDataLine(std::string_view* line) {
+    for (;;) {
+      DHAKIRA_ASSIGN_OR_RETURN(bool more, reader_->Next(line));
+      if (!more) return false;
+      if (reader_->line_number() == 1 && IsHeader(*line)) continue;
+      if (!line->empty()) return true;
+    }
+  }
+
+  void SplitFields(std::string_view line) {
+    fields_.clear();
+    size_t start = 0;
+    for (;;) {
+      size_t tab = line.find('\t', start);
+      fields_.push_back(line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
+      if (tab == std::string_view::npos) break;
+      start = tab + 1;
+    }
+  }
+
+  void RejectLongField(size_t i, Record* record) {
+    record->reject_reason = "field-too-long";
+    record->reject_message = "column " + std::to_string(i + 1) +
+                             (i < names_.size() ? " (" + names_[i] + ")" : std::string()) + " is " +
+                             std::to_string(fields_[i].size()) + " bytes long, over the limit of " +
+                             std::to_string(max_field_bytes_) + " (max_field_bytes)";
+    record->pair.source = std::string(fields_[0]);
+  }
+
+  // Column i's value into its field of the pair; values that do not parse are kept as properties.
+  void SetField(size_t i, Column column, std::string value, Record* record) {
+    SegmentPair& p = record->pair;
+    uint64_t number = 0;
+    switch (column) {
+      case Column::kSource: SetText(value, &p.source, &p.source_codes, record); break;
+      case Column::kTarget: SetText(value, &p.target, &p.target_codes, record); break;
+      case Column::kOrigin: p.origin = std::move(value); break;
+      case Column::kDoc: p.doc_id = std::move(value); break;
+      case Column::kDocPosition:
+        if (ParseUint(value, &number)) {
+          p.doc_position = static_cast<uint32_t>(number);
+        } else if (!value.empty()) {
+          p.properties.emplace_back(names_[i], std::move(value));
+        }
+        break;
+      case Column::kNote: p.note = std::move(value); break;
+      case Column::kCreatedBy: p.created_by = std::move(value); break;
+      case Column::kChangedBy: p.changed_by = std::move(value); break;
+      case Column::kCreatedAt:
+      case Column::kChangedAt:
+        if (!value.empty() &&
+            !ParseDate(value, column == Column::kCreatedAt ? &p.created_at : &p.changed_at)) {
+          record->warnings.push_back(ImportIssue{path_, record->line, 0, "bad-date",
+                                                 "'" + value + "' is not a date: kept as a property", ""});
+          p.properties.emplace_back(names_[i], std::move(value));
+        }
+        break;
+      case Column::kProperty:
+        if (!value.empty()) {
+          p.properties.emplace_back(i < names_.size() ? names_[i] : "column" + std::to_string(i + 1),
+                                    std::move(value));
+        }
+        break;
+    }
+  }
+
   // The first line is a header when its first two fields name the source and target columns.
   bool IsHeader(std::string_view line) {
     std::vector<std::string> names;

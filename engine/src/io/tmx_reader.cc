@@ -355,18 +355,14 @@ void TmxReader::OpenCode(const std::string& element, const std::string& native) 
   v->codes.push_back(InlineCode{element, native});
 }
 
+// The start of an element, by where the parse is: the root, inside an ignored element, too deep inside a
+// <tu>, inside a <seg> (inline markup), inside a <prop>/<note> (markup there is skipped), or a structural
+// element (header, tu, tuv, seg, prop, note).
 void TmxReader::OnStart(const char* name, const char** attrs) {
   event_end_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) +
                static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
   if (!seen_root_) {
-    seen_root_ = true;
-    if (std::strcmp(name, "tmx") != 0) {
-      (void)Fail(std::string("not a TMX document: the root element is <") + name + ">, not <tmx>");
-      return;
-    }
-    for (int i = 0; attrs[i] != nullptr; i += 2) {
-      if (std::strcmp(attrs[i], "version") == 0) version_ = attrs[i + 1];
-    }
+    OnRootStart(name, attrs);
     return;
   }
   if (skip_depth_ > 0) {
@@ -381,101 +377,23 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
     return;
   }
   if (in_ == In::kSeg) {
-    if (code_depth_ > 0) {
-      if (!field_full_) code_native_ += StartTag(name, attrs);
-      CheckCodeSize();
-      ++code_depth_;
-      return;
-    }
-    if (IsCodeElement(name)) {
-      code_depth_ = 1;
-      code_element_ = name;
-      field_full_ = false;
-      code_native_ = StartTag(name, attrs);
-      CheckCodeSize();
-      return;
-    }
-    TmxVariant* v = variant();
-    open_tags_.push_back(name);
-    open_code_index_.push_back(v != nullptr ? v->codes.size() : 0);
-    open_text_size_.push_back(v != nullptr ? v->text.size() : 0);
-    if (std::strcmp(name, "hi") == 0 || std::strcmp(name, "sub") == 0) {
-      OpenCode(name, StartTag(name, attrs));
-    } else {
-      ++stats_.foreign_elements;
-      OpenCode("foreign", StartTag(name, attrs));  // settled in OnEnd: ph when empty, else bpt/ept
-    }
-    return;
-  }
-  if (in_ == In::kProp || in_ == In::kNote) {
+    OnInlineStart(name, attrs);
+  } else if (in_ == In::kProp || in_ == In::kNote) {
     skip_depth_ = 1;  // markup inside <prop>/<note> is not TMX: skipped with its text
-    return;
-  }
-  auto attr = [&](const char* key) -> const char* {
-    for (int i = 0; attrs[i] != nullptr; i += 2) {
-      if (std::strcmp(attrs[i], key) == 0) return attrs[i + 1];
-    }
-    return nullptr;
-  };
-  if (std::strcmp(name, "header") == 0) {
+  } else if (std::strcmp(name, "header") == 0) {
     header_.clear();
     for (int i = 0; attrs[i] != nullptr; i += 2) header_.emplace_back(attrs[i], attrs[i + 1]);
   } else if (std::strcmp(name, "body") == 0) {
     // <body> only contains the units.
   } else if (std::strcmp(name, "tu") == 0) {
-    if (in_tu_) {
-      AddProblem("malformed-tu", "a <tu> inside another <tu>");
-      skip_depth_ = 1;
-      return;
-    }
-    in_tu_ = true;
-    too_many_reported_ = false;
-    unit_ = TmxUnit();
-    unit_bytes_ = 0;
-    unit_full_ = false;
-    unit_depth_ = 0;
-    invalid_count_ = 0;
-    invalid_problem_ = SIZE_MAX;
-    unit_.line = XML_GetCurrentLineNumber(parser_);
-    unit_.column = XML_GetCurrentColumnNumber(parser_) + 1;
-    unit_begin_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_));
-    for (int i = 0; attrs[i] != nullptr; i += 2) {
-      if (KeepAttribute(attrs[i], attrs[i + 1])) unit_.attributes.emplace_back(attrs[i], attrs[i + 1]);
-    }
+    OnTuStart(attrs);
   } else if (std::strcmp(name, "tuv") == 0 && in_tu_ && !in_tuv_) {
-    in_tuv_ = true;
-    if (!Charge(sizeof(TmxVariant))) {
-      skip_depth_ = 1;  // the unit is rejected already: its further <tuv>s are not kept
-      in_tuv_ = false;
-      --unit_depth_;
-      return;
-    }
-    TmxVariant& v = unit_.variants.emplace_back();
-    v.line = XML_GetCurrentLineNumber(parser_);
-    v.column = XML_GetCurrentColumnNumber(parser_) + 1;
-    const char* lang = attr("xml:lang");
-    if (lang == nullptr) lang = attr("lang");  // TMX 1.1
-    if (lang != nullptr) v.lang = lang;
-    for (int i = 0; attrs[i] != nullptr; i += 2) {
-      if (std::strcmp(attrs[i], "xml:lang") != 0 && std::strcmp(attrs[i], "lang") != 0 &&
-          KeepAttribute(attrs[i], attrs[i + 1])) {
-        v.attributes.emplace_back(attrs[i], attrs[i + 1]);
-      }
-    }
+    OnTuvStart(attrs);
   } else if (std::strcmp(name, "seg") == 0 && in_tuv_) {
-    TmxVariant* v = variant();
-    if (++v->segs > 1) {
-      AddProblem("malformed-tu",
-                 "line " + std::to_string(XML_GetCurrentLineNumber(parser_)) +
-                     ": a <tuv> with more than one <seg>");
-      skip_depth_ = 1;
-      return;
-    }
-    in_ = In::kSeg;
-    next_foreign_i_ = 0;
+    OnSegStart();
   } else if (std::strcmp(name, "prop") == 0 || std::strcmp(name, "note") == 0) {
     in_ = name[0] == 'p' ? In::kProp : In::kNote;
-    const char* type = attr("type");
+    const char* type = FindAttribute(attrs, "type");
     prop_type_ = type != nullptr && std::strlen(type) <= limits_.max_field_bytes ? type : "";
     prop_value_.clear();
     field_full_ = false;
@@ -484,6 +402,108 @@ void TmxReader::OnStart(const char* name, const char** attrs) {
   }
 }
 
+const char* TmxReader::FindAttribute(const char** attrs, const char* key) {
+  for (int i = 0; attrs[i] != nullptr; i += 2) {
+    if (std::strcmp(attrs[i], key) == 0) return attrs[i + 1];
+  }
+  return nullptr;
+}
+
+void TmxReader::OnRootStart(const char* name, const char** attrs) {
+  seen_root_ = true;
+  if (std::strcmp(name, "tmx") != 0) {
+    (void)Fail(std::string("not a TMX document: the root element is <") + name + ">, not <tmx>");
+    return;
+  }
+  if (const char* version = FindAttribute(attrs, "version"); version != nullptr) version_ = version;
+}
+
+// Inside a <seg>: the elements of an inline code (bpt/ept/it/ph/ut) are collected as its native markup;
+// hi/sub and foreign markup open a code whose end OnInlineEnd settles.
+void TmxReader::OnInlineStart(const char* name, const char** attrs) {
+  if (code_depth_ > 0) {
+    if (!field_full_) code_native_ += StartTag(name, attrs);
+    CheckCodeSize();
+    ++code_depth_;
+    return;
+  }
+  if (IsCodeElement(name)) {
+    code_depth_ = 1;
+    code_element_ = name;
+    field_full_ = false;
+    code_native_ = StartTag(name, attrs);
+    CheckCodeSize();
+    return;
+  }
+  TmxVariant* v = variant();
+  open_tags_.push_back(name);
+  open_code_index_.push_back(v != nullptr ? v->codes.size() : 0);
+  open_text_size_.push_back(v != nullptr ? v->text.size() : 0);
+  if (std::strcmp(name, "hi") == 0 || std::strcmp(name, "sub") == 0) {
+    OpenCode(name, StartTag(name, attrs));
+  } else {
+    ++stats_.foreign_elements;
+    OpenCode("foreign", StartTag(name, attrs));  // settled in OnInlineEnd: ph when empty, else bpt/ept
+  }
+}
+
+void TmxReader::OnTuStart(const char** attrs) {
+  if (in_tu_) {
+    AddProblem("malformed-tu", "a <tu> inside another <tu>");
+    skip_depth_ = 1;
+    return;
+  }
+  in_tu_ = true;
+  too_many_reported_ = false;
+  unit_ = TmxUnit();
+  unit_bytes_ = 0;
+  unit_full_ = false;
+  unit_depth_ = 0;
+  invalid_count_ = 0;
+  invalid_problem_ = SIZE_MAX;
+  unit_.line = XML_GetCurrentLineNumber(parser_);
+  unit_.column = XML_GetCurrentColumnNumber(parser_) + 1;
+  unit_begin_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_));
+  for (int i = 0; attrs[i] != nullptr; i += 2) {
+    if (KeepAttribute(attrs[i], attrs[i + 1])) unit_.attributes.emplace_back(attrs[i], attrs[i + 1]);
+  }
+}
+
+void TmxReader::OnTuvStart(const char** attrs) {
+  in_tuv_ = true;
+  if (!Charge(sizeof(TmxVariant))) {
+    skip_depth_ = 1;  // the unit is rejected already: its further <tuv>s are not kept
+    in_tuv_ = false;
+    --unit_depth_;
+    return;
+  }
+  TmxVariant& v = unit_.variants.emplace_back();
+  v.line = XML_GetCurrentLineNumber(parser_);
+  v.column = XML_GetCurrentColumnNumber(parser_) + 1;
+  const char* lang = FindAttribute(attrs, "xml:lang");
+  if (lang == nullptr) lang = FindAttribute(attrs, "lang");  // TMX 1.1
+  if (lang != nullptr) v.lang = lang;
+  for (int i = 0; attrs[i] != nullptr; i += 2) {
+    if (std::strcmp(attrs[i], "xml:lang") != 0 && std::strcmp(attrs[i], "lang") != 0 &&
+        KeepAttribute(attrs[i], attrs[i + 1])) {
+      v.attributes.emplace_back(attrs[i], attrs[i + 1]);
+    }
+  }
+}
+
+void TmxReader::OnSegStart() {
+  TmxVariant* v = variant();
+  if (++v->segs > 1) {
+    AddProblem("malformed-tu", "line " + std::to_string(XML_GetCurrentLineNumber(parser_)) +
+                                   ": a <tuv> with more than one <seg>");
+    skip_depth_ = 1;
+    return;
+  }
+  in_ = In::kSeg;
+  next_foreign_i_ = 0;
+}
+
+// The end of an element: closes what OnStart opened, in the same order of cases.
 void TmxReader::OnEnd(const char* name) {
   event_end_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) +
                static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
@@ -493,88 +513,105 @@ void TmxReader::OnEnd(const char* name) {
   }
   if (in_tu_ && unit_depth_ > 0) --unit_depth_;
   if (in_ == In::kSeg) {
-    if (code_depth_ > 0) {
-      if (!field_full_) {
-        code_native_ += "</";
-        code_native_ += name;
-        code_native_ += '>';
-        CheckCodeSize();
-      }
-      if (--code_depth_ == 0 && !field_full_) OpenCode(code_element_, code_native_);
-      return;
-    }
-    if (std::strcmp(name, "seg") == 0) {
-      in_ = In::kNone;
-      open_tags_.clear();
-      open_code_index_.clear();
-      open_text_size_.clear();
-      return;
-    }
-    if (open_tags_.empty()) return;  // cannot happen in well-formed XML
-    const size_t index = open_code_index_.back();
-    const size_t text_size = open_text_size_.back();
-    open_tags_.pop_back();
-    open_code_index_.pop_back();
-    open_text_size_.pop_back();
-    TmxVariant* v = variant();
-    if (v == nullptr || index >= v->codes.size()) return;
-    InlineCode& start = v->codes[index];
-    if (start.element != "foreign") {
-      OpenCode(name, std::string("</") + name + ">");
-      return;
-    }
-    // Foreign markup: an empty element becomes <ph>, one with content a <bpt>/<ept> pair. The i values
-    // start at 10001 so that they do not clash with the segment's own bpt/ept pairs.
-    std::string native_start = start.native;
-    const bool empty = v->codes.size() == index + 1 && v->text.size() == text_size + 3;
-    if (empty) {
-      native_start.insert(native_start.size() - 1, "/");
-      start.element = "ph";
-      start.native = "<ph>";
-      AppendXmlText(native_start, &start.native);
-      start.native += "</ph>";
-    } else {
-      const std::string i = std::to_string(10001 + next_foreign_i_++);
-      start.element = "bpt";
-      start.native = "<bpt i=\"" + i + "\">";
-      AppendXmlText(native_start, &start.native);
-      start.native += "</bpt>";
-      std::string end = "<ept i=\"" + i + "\">";
-      AppendXmlText(std::string("</") + name + ">", &end);
-      end += "</ept>";
-      OpenCode("ept", end);
-    }
-    return;
-  }
-  if (in_ == In::kProp || in_ == In::kNote) {
-    Attributes* props = nullptr;
-    std::vector<std::string>* notes = nullptr;
-    if (in_tuv_ && variant() != nullptr) {
-      props = &variant()->properties, notes = &variant()->notes;
-    } else if (in_tu_) {
-      props = &unit_.properties, notes = &unit_.notes;
-    }
-    const bool keep =
-        !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 64));
-    if (keep && in_ == In::kProp && props != nullptr) props->emplace_back(prop_type_, prop_value_);
-    if (keep && in_ == In::kNote && notes != nullptr) notes->push_back(prop_value_);
-    prop_value_.clear();
-    in_ = In::kNone;
-    return;
-  }
-  if (std::strcmp(name, "tuv") == 0) {
+    OnInlineEnd(name);
+  } else if (in_ == In::kProp || in_ == In::kNote) {
+    OnFieldEnd();
+  } else if (std::strcmp(name, "tuv") == 0) {
     in_tuv_ = false;
   } else if (std::strcmp(name, "tu") == 0) {
-    TakeIssues(unit_begin_, static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)));
-    if (invalid_count_ > 1 && invalid_problem_ < unit_.problems.size()) {
-      unit_.problems[invalid_problem_].message +=
-          " (" + std::to_string(invalid_count_) + " invalid sequences in this unit)";
-    }
-    ready_.push_back(std::move(unit_));
-    unit_ = TmxUnit();
-    in_tu_ = false;
-    in_tuv_ = false;
+    OnTuEnd();
   }
+}
+
+// Inside a <seg>: the end of a code element's markup, of the <seg> itself, or of a hi/sub/foreign element.
+void TmxReader::OnInlineEnd(const char* name) {
+  if (code_depth_ > 0) {
+    if (!field_full_) {
+      code_native_ += "</";
+      code_native_ += name;
+      code_native_ += '>';
+      CheckCodeSize();
+    }
+    if (--code_depth_ == 0 && !field_full_) OpenCode(code_element_, code_native_);
+    return;
+  }
+  if (std::strcmp(name, "seg") == 0) {
+    in_ = In::kNone;
+    open_tags_.clear();
+    open_code_index_.clear();
+    open_text_size_.clear();
+    return;
+  }
+  if (open_tags_.empty()) return;  // cannot happen in well-formed XML
+  const size_t start_index = open_code_index_.back();
+  const size_t text_size_at_start = open_text_size_.back();
+  open_tags_.pop_back();
+  open_code_index_.pop_back();
+  open_text_size_.pop_back();
+  TmxVariant* v = variant();
+  if (v == nullptr || start_index >= v->codes.size()) return;
+  if (v->codes[start_index].element != "foreign") {
+    OpenCode(name, std::string("</") + name + ">");
+    return;
+  }
+  SettleForeignElement(name, start_index, text_size_at_start);
+}
+
+// Foreign markup: an empty element becomes <ph>, one with content a <bpt>/<ept> pair. The i values start at
+// 10001 so that they do not clash with the segment's own bpt/ept pairs.
+void TmxReader::SettleForeignElement(const char* name, size_t start_index, size_t text_size_at_start) {
+  TmxVariant* v = variant();
+  InlineCode& start = v->codes[start_index];
+  std::string native_start = start.native;
+  // Empty: no code opened since, and only the start's placeholder (3 bytes of UTF-8) appended.
+  const bool empty = v->codes.size() == start_index + 1 && v->text.size() == text_size_at_start + 3;
+  if (empty) {
+    native_start.insert(native_start.size() - 1, "/");
+    start.element = "ph";
+    start.native = "<ph>";
+    AppendXmlText(native_start, &start.native);
+    start.native += "</ph>";
+    return;
+  }
+  const std::string pair_i = std::to_string(10001 + next_foreign_i_++);
+  start.element = "bpt";
+  start.native = "<bpt i=\"" + pair_i + "\">";
+  AppendXmlText(native_start, &start.native);
+  start.native += "</bpt>";
+  std::string end = "<ept i=\"" + pair_i + "\">";
+  AppendXmlText(std::string("</") + name + ">", &end);
+  end += "</ept>";
+  OpenCode("ept", end);
+}
+
+// The end of a <prop> or <note>: kept on the <tuv> or <tu> it belongs to (header ones are dropped), unless
+// it went over max_field_bytes or the unit is full.
+void TmxReader::OnFieldEnd() {
+  Attributes* props = nullptr;
+  std::vector<std::string>* notes = nullptr;
+  if (in_tuv_ && variant() != nullptr) {
+    props = &variant()->properties, notes = &variant()->notes;
+  } else if (in_tu_) {
+    props = &unit_.properties, notes = &unit_.notes;
+  }
+  const bool keep =
+      !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 64));
+  if (keep && in_ == In::kProp && props != nullptr) props->emplace_back(prop_type_, prop_value_);
+  if (keep && in_ == In::kNote && notes != nullptr) notes->push_back(prop_value_);
+  prop_value_.clear();
+  in_ = In::kNone;
+}
+
+void TmxReader::OnTuEnd() {
+  TakeIssues(unit_begin_, static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)));
+  if (invalid_count_ > 1 && invalid_problem_ < unit_.problems.size()) {
+    unit_.problems[invalid_problem_].message +=
+        " (" + std::to_string(invalid_count_) + " invalid sequences in this unit)";
+  }
+  ready_.push_back(std::move(unit_));
+  unit_ = TmxUnit();
+  in_tu_ = false;
+  in_tuv_ = false;
 }
 
 void TmxReader::OnText(const char* s, int len) {

@@ -141,6 +141,18 @@ class TmxReader {
   void AddText(const char* s, size_t len);
   void OpenCode(const std::string& element, const std::string& tag);
   TmxVariant* variant() { return unit_.variants.empty() ? nullptr : &unit_.variants.back(); }
+  // The value of attribute `key` in expat's null-terminated name/value list, or nullptr.
+  static const char* FindAttribute(const char** attrs, const char* key);
+  // The steps of OnStart and OnEnd, one per kind of element (tmx_reader.cc says which is which).
+  void OnRootStart(const char* name, const char** attrs);
+  void OnInlineStart(const char* name, const char** attrs);
+  void OnTuStart(const char** attrs);
+  void OnTuvStart(const char** attrs);
+  void OnSegStart();
+  void OnInlineEnd(const char* name);
+  void SettleForeignElement(const char* name, size_t start_index, size_t text_size_at_start);
+  void OnFieldEnd();
+  void OnTuEnd();
 
   std::unique_ptr<Utf8Decoder> decoder_;
   TmxLimits limits_;
