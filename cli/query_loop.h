@@ -3,9 +3,9 @@
 // (blocks separated by a blank line in batch mode); a bad query is reported and the others still
 // answered.
 //
-// The command supplies how to answer a batch of queries (locally, one by one; through --server, one
-// BatchLookup per batch) and how to print one answer, so that local and remote output cannot drift
-// apart.
+// The command supplies how to answer a batch of queries (its Backend: locally one by one, through
+// --server one BatchLookup per batch) and how to print one answer, so that local and remote output
+// cannot drift apart.
 #ifndef DHAKIRA_CLI_QUERY_LOOP_H_
 #define DHAKIRA_CLI_QUERY_LOOP_H_
 
