@@ -78,7 +78,8 @@ class Runner {
 int Runner::ParseFlags() {
   format_ = p_.Get("format");
   if (format_ != "links" && format_ != "tsv" && format_ != "tmx" && format_ != "json") {
-    return UsageError(ctx_, "align", Trf("unknown --format '{1}' (links, tsv, tmx or json)", format_));
+    return UsageError(ctx_, "align",
+                      Trf("unknown --format '{1}' (links, tsv, tmx or json)", format_));
   }
   AlignOptions& options = setup_.options;
   options.src_lang = p_.Get("src-lang");
@@ -111,7 +112,8 @@ int Runner::Init() {
     // cannot work through it.
     for (const char* flag : {"import", "learn", "no-lexicon"}) {
       if (p_.Flag(flag)) {
-        return UsageError(ctx_, "align", Trf("--{1} does not work through --server", std::string(flag)));
+        return UsageError(ctx_, "align",
+                          Trf("--{1} does not work through --server", std::string(flag)));
       }
     }
   }
@@ -151,9 +153,9 @@ StatusOr<Aligned> Runner::AlignJob(const Job& job) {
   aligned.result = std::move(result).value();
   PairOptions pair_options = pair_options_;
   pair_options.doc_id = p_.Has("doc") && p_.Get("doc") != "" ? p_.Get("doc") : job.name;
-  DHAKIRA_ASSIGN_OR_RETURN(aligned.pairs,
-                           AlignedPairs(aligned.src, aligned.tgt, options.src_lang, options.tgt_lang,
-                                        aligned.result, pair_options, &aligned.report));
+  DHAKIRA_ASSIGN_OR_RETURN(
+      aligned.pairs, AlignedPairs(aligned.src, aligned.tgt, options.src_lang, options.tgt_lang,
+                                  aligned.result, pair_options, &aligned.report));
   return aligned;
 }
 
@@ -197,7 +199,8 @@ int Runner::StoreUnits(const Job& job, Aligned& aligned) {
   auto written = backend_->StoreAligned(std::move(aligned.pairs));
   if (!written.ok()) return Fail(ctx_, written.status().WithContext("importing " + job.name));
   uint32_t added = 0, dup = 0;
-  for (const WriteResult& r : *written) (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
+  for (const WriteResult& r : *written)
+    (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
   const PairReport& report = aligned.report;
   *ctx_.err << Trf("{1}: {2} aligned pairs ({3} of them joined n-m links): {4} stored, {5} "
                    "already in the "
@@ -257,7 +260,8 @@ int AlignOne(Runner& runner, const ArgParser& p) {
 int AlignBatch(const Context& ctx, Runner& runner, const ArgParser& p) {
   const std::string dir = p.Get("batch"), out = p.Get("out");
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
+  if (!fs::is_directory(dir, ec))
+    return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
   fs::create_directories(out, ec);
   if (ec) return Fail(ctx, Status::IOError("cannot create '" + out + "': " + ec.message()));
   std::map<std::string, Job> jobs;

@@ -1,7 +1,7 @@
-// What the CLI commands ask of a translation memory, behind one interface: the local TM (the engine)
-// or a running `dhakira serve` (--server, the public gRPC Client of dhakira/service.h). A command
-// parses its flags, makes a backend with MakeBackend, calls it and prints: it has one code path,
-// and local and remote output cannot drift apart.
+// What the CLI commands ask of a translation memory, behind one interface: the local TM (the
+// engine) or a running `dhakira serve` (--server, the public gRPC Client of dhakira/service.h). A
+// command parses its flags, makes a backend with MakeBackend, calls it and prints: it has one code
+// path, and local and remote output cannot drift apart.
 //
 // The methods return what the engine returns locally; the remote backend gives the same results
 // and errors where the service can (see dhakira/service.h for what it cannot: brute-force search,
@@ -66,8 +66,8 @@ class Backend {
   virtual size_t match_batch() const = 0;
   // One entry per query, in order: a bad query is its own error. An error for the whole call (the
   // TM cannot be opened, the server cannot be reached) is the returned Status.
-  virtual StatusOr<std::vector<StatusOr<MatchResult>>> Match(const std::vector<std::string>& queries,
-                                                             const MatchOptions& options) = 0;
+  virtual StatusOr<std::vector<StatusOr<MatchResult>>> Match(
+      const std::vector<std::string>& queries, const MatchOptions& options) = 0;
   virtual StatusOr<std::vector<StatusOr<ConcordanceResult>>> Concordance(
       const std::vector<std::string>& phrases, const ConcordanceOptions& options) = 0;
 
@@ -76,7 +76,8 @@ class Backend {
   // may be null; its ShouldStop is polled only locally (remotely Ctrl-C ends the call).
   virtual StatusOr<ImportSummary> Import(const std::string& file, const ImportOptions& options,
                                          bool sync, ImportReporter* reporter) = 0;
-  // Writes the TM to the local file `file` (checked with CheckOutputPath, --db as the TM directory).
+  // Writes the TM to the local file `file` (checked with CheckOutputPath, --db as the TM
+  // directory).
   virtual StatusOr<ExportSummary> Export(const std::string& file, const ExportOptions& options) = 0;
 
   // Sets up the aligner used by Align; called once, before Align.

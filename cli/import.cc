@@ -225,7 +225,7 @@ void PrintSummary(const Context& ctx, const ArgParser& p, const ImportSummary& s
   o << Tr("Time:") << ' ' << timing << " (" << FileFormatName(s.format) << ", " << s.encoding << ")\n";
 }
 
-int RunImport(Context& ctx, const std::vector<std::string>& args) {
+ArgParser ImportParser() {
   ArgParser p("import",
               "import FILE [--format tmx|tsv|parallel] [--tgt-file F] --src-lang L --tgt-lang L [OPTIONS]",
               N_("Import a TMX, TSV or line-parallel file (optionally .gz) into the translation memory. "
@@ -254,6 +254,11 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
       .Value("max-record-bytes", "N", "largest record (TSV or parallel line, TMX unit), in bytes")
       .Switch("quiet", "no progress or per-record messages")
       .Switch("json", "print the summary as JSON");
+  return p;
+}
+
+int RunImport(Context& ctx, const std::vector<std::string>& args) {
+  ArgParser p = ImportParser();
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
   if (p.positionals().size() != 1) return UsageError(ctx, "import", Tr("expected exactly one FILE"));

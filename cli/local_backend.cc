@@ -12,8 +12,8 @@
 namespace dhakira::cli {
 namespace {
 
-// Ctrl-C or SIGTERM during a local import: the reporter's ShouldStop says so, the import stops after
-// the current batch and the batches before stay.
+// Ctrl-C or SIGTERM during a local import: the reporter's ShouldStop says so, the import stops
+// after the current batch and the batches before stay.
 std::atomic<bool> g_interrupted{false};
 void OnInterrupt(int) { g_interrupted = true; }
 
@@ -53,7 +53,8 @@ class LocalBackend : public Backend {
     return out;
   }
 
-  StatusOr<SegmentPair> Get(uint64_t id, bool /*with_tokens: the store always fills them*/) override {
+  StatusOr<SegmentPair> Get(uint64_t id,
+                            bool /*with_tokens: the store always fills them*/) override {
     DHAKIRA_RETURN_IF_ERROR(OpenStore(TmAccess::kRead));
     return store_->Get(id);
   }
@@ -64,7 +65,8 @@ class LocalBackend : public Backend {
   }
 
   Status Delete(const std::vector<uint64_t>& ids) override {
-    DHAKIRA_RETURN_IF_ERROR(OpenStore(TmAccess::kWrite));  // never create a TM just to delete from it
+    DHAKIRA_RETURN_IF_ERROR(
+        OpenStore(TmAccess::kWrite));  // never create a TM just to delete from it
     WriteBatch batch;
     for (uint64_t id : ids) batch.Delete(id);
     return store_->Write(batch, DuplicatePolicy::kSkip).status();
@@ -183,7 +185,8 @@ StatusOr<ImportSummary> LocalBackend::Import(const std::string& file, const Impo
 StatusOr<std::shared_ptr<const Lexicon>> LocalBackend::AlignLexicon(const AlignSetup& setup) {
   if (!setup.use_lexicon) return std::shared_ptr<const Lexicon>();
   const AlignOptions& options = setup.options;
-  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::LoadDefault(options.src_lang, options.tgt_lang));
+  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lexicon,
+                           Lexicon::LoadDefault(options.src_lang, options.tgt_lang));
   if (setup.learn) {
     // The TM's own pairs sharpen the lexicon: every aligned article improves the next. Asked for,
     // it must happen: a TM that cannot be opened (a mistyped --db) is an error, not a silent

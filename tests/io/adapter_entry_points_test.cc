@@ -51,10 +51,12 @@ TEST(FormatPairsTest, WritesWhatExportWritesForTheSamePairs) {
   ASSERT_TRUE((*store)->Write(batch, DuplicatePolicy::kSkip).ok());
   // The stored pairs (with their ids, dates and users as the store keeps them) written both ways.
   std::vector<SegmentPair> stored;
-  ASSERT_TRUE((*store)->ForEach([&](const SegmentPair& pair) {
-                        stored.push_back(pair);
-                        return true;
-                      }).ok());
+  ASSERT_TRUE((*store)
+                  ->ForEach([&](const SegmentPair& pair) {
+                    stored.push_back(pair);
+                    return true;
+                  })
+                  .ok());
   ASSERT_EQ(stored.size(), 3u);
   for (FileFormat format : {FileFormat::kTmx, FileFormat::kTsv}) {
     ExportOptions options;
@@ -83,10 +85,12 @@ TEST(FormatPairsTest, TmxKeepsDocumentAndContextThroughImport) {
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->added, 3u);
   std::vector<SegmentPair> read;
-  ASSERT_TRUE((*store)->ForEach([&](const SegmentPair& pair) {
-                        read.push_back(pair);
-                        return true;
-                      }).ok());
+  ASSERT_TRUE((*store)
+                  ->ForEach([&](const SegmentPair& pair) {
+                    read.push_back(pair);
+                    return true;
+                  })
+                  .ok());
   const std::vector<SegmentPair> units = Units();
   ASSERT_EQ(read.size(), units.size());
   for (size_t i = 0; i < units.size(); ++i) {
