@@ -3,7 +3,7 @@
 
 #include "cli.h"
 #include "json.h"
-#include "remote.h"
+#include "backend.h"
 
 namespace dhakira::cli {
 namespace {
@@ -53,19 +53,9 @@ int RunAdd(Context& ctx, const std::vector<std::string>& args) {
   pair.created_by = user;
   pair.changed_by = user;
 
-  StatusOr<WriteResult> result = Status::Internal("unset");
-#ifdef DHAKIRA_HAVE_SERVICE
-  if (!ctx.server.empty()) {
-    auto client = ConnectServer(ctx);
-    if (!client.ok()) return Fail(ctx, client.status());
-    result = (*client)->Upsert(pair, "", "", *policy);
-  } else
-#endif
-  {
-    auto store = OpenTm(ctx, TmAccess::kCreate);
-    if (!store.ok()) return Fail(ctx, store.status());
-    result = (*store)->Add(std::move(pair), *policy);
-  }
+  auto backend = MakeBackend(ctx);
+  if (!backend.ok()) return Fail(ctx, backend.status());
+  StatusOr<WriteResult> result = (*backend)->Add(pair, *policy);
   if (!result.ok()) return Fail(ctx, result.status());
 
   if (p.Flag("json")) {

@@ -1,66 +1,38 @@
 // dhakira align: sentence-align a document with its translation; print links, pairs (TSV/TMX) or
 // JSON, or import the pairs into the TM. --batch aligns every DOC.<src>/DOC.<tgt> pair of a
-// directory in one process.
+// directory in one process. The alignment, the units (AlignedPairs) and the TMX/TSV text
+// (FormatPairs) all come from the engine; this file only maps flags and prints.
 #include "dhakira/align.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <map>
 #include <memory>
 
+#include "backend.h"
 #include "cli.h"
 #include "dhakira/io.h"
 #include "dhakira/segment.h"
-#include "dhakira/store.h"
 #include "json.h"
-#include "remote.h"
 
 namespace dhakira::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-// XML text with the five entities escaped and XML-illegal control characters dropped.
-std::string XmlEscape(std::string_view s) {
+void WriteIds(JsonWriter& w, const std::vector<uint32_t>& ids) {
+  w.BeginArray();
+  for (uint32_t id : ids) w.Uint(id);
+  w.EndArray();
+}
+
+// The sentences `ids` of `sentences`, joined by a space.
+std::string Joined(const std::vector<std::string>& sentences, const std::vector<uint32_t>& ids) {
   std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out += c;
-    }
+  for (uint32_t id : ids) {
+    if (!out.empty()) out += ' ';
+    out += sentences[id];
   }
   return out;
-}
-
-std::string OneLine(std::string s) {
-  for (char& c : s)
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  return s;
-}
-
-std::string IdsJson(JsonWriter& w, const std::vector<uint32_t>& ids) {
-  w.BeginArray();
-  for (uint32_t k : ids) w.Uint(k);
-  w.EndArray();
-  return {};
 }
 
 struct Job {
@@ -68,233 +40,252 @@ struct Job {
   std::string src_path, tgt_path;
 };
 
+// One document pair read, aligned and turned into units.
+struct Aligned {
+  std::vector<std::string> src, tgt;  // the sentences
+  AlignResult result;
+  std::vector<SegmentPair> pairs;  // AlignedPairs
+  PairReport report;
+};
+
 class Runner {
  public:
   Runner(Context& ctx, const ArgParser& p) : ctx_(ctx), p_(p) {}
 
-  int Init() {
-    src_lang_ = p_.Get("src-lang");
-    tgt_lang_ = p_.Get("tgt-lang");
-    format_ = p_.Get("format");
-    if (format_ != "links" && format_ != "tsv" && format_ != "tmx" && format_ != "json")
-      return UsageError(ctx_, "align",
-                        Trf("unknown --format '{1}' (links, tsv, tmx or json)", format_));
-    options_.src_lang = src_lang_;
-    options_.tgt_lang = tgt_lang_;
-    pair_options_.min_confidence = options_.min_confidence;
-    if (p_.Has("min-confidence")) {
-      char* end = nullptr;
-      const std::string v = p_.Get("min-confidence");
-      double c = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end != '\0')
-        return UsageError(ctx_, "align", Trf("--min-confidence: '{1}' is not a number", v));
-      options_.min_confidence = c;
-      pair_options_.min_confidence = c;
-    }
-    if (Status s = options_.Validate(); !s.ok()) return UsageError(ctx_, "align", s.message());
-    if (Status s = pair_options_.Validate(); !s.ok()) return UsageError(ctx_, "align", s.message());
-    pair_options_.origin = p_.Get("origin");
-    if (const char* u = std::getenv("USER"); u != nullptr) pair_options_.user = u;
-
-#ifdef DHAKIRA_HAVE_SERVICE
-    if (!ctx_.server.empty()) {
-      // The server aligns with its default lexicon; what needs the local TM or another lexicon
-      // cannot work through it.
-      for (const char* flag : {"import", "learn", "no-lexicon"}) {
-        if (p_.Flag(flag)) {
-          return UsageError(ctx_, "align",
-                            Trf("--{1} does not work through --server", std::string(flag)));
-        }
-      }
-      auto client = ConnectServer(ctx_);
-      if (!client.ok()) return Fail(ctx_, client.status());
-      client_ = std::move(client).value();
-      return kExitOk;
-    }
-#endif
-    std::shared_ptr<const Lexicon> lexicon;
-    if (!p_.Flag("no-lexicon")) {
-      auto lex = Lexicon::LoadDefault(src_lang_, tgt_lang_);
-      if (!lex.ok()) return Fail(ctx_, lex.status());
-      if (p_.Flag("learn")) {
-        // The TM's own pairs sharpen the lexicon: every aligned article improves the next.
-        // Asked for, it must happen: a TM that cannot be opened (a mistyped --db) is an error,
-        // not a silent alignment without what the user expected it to learn.
-        auto store = OpenTm(ctx_, TmAccess::kRead);
-        if (!store.ok()) return Fail(ctx_, store.status().WithContext("--learn"));
-        auto snap = (*store)->NewSnapshot();
-        if (!snap.ok()) return Fail(ctx_, snap.status());
-        LearnOptions lo;
-        lo.src_lang = src_lang_;
-        lo.tgt_lang = tgt_lang_;
-        auto learned = LearnLexicon(**snap, lo);
-        if (!learned.ok()) return Fail(ctx_, learned.status());
-        learned_pairs_ = learned->size();
-        if (Status s = lex->Merge(*learned); !s.ok()) return Fail(ctx_, s);
-      }
-      lexicon = std::make_shared<const Lexicon>(std::move(lex).value());
-    }
-    auto aligner = Aligner::Create(options_, lexicon);
-    if (!aligner.ok()) return Fail(ctx_, aligner.status());
-    aligner_ = std::move(aligner).value();
-    if (p_.Flag("import")) {
-      auto store = OpenTm(ctx_, TmAccess::kCreate);
-      if (!store.ok()) return Fail(ctx_, store.status());
-      store_ = std::move(store).value();
-    }
-    return kExitOk;
-  }
-
-  // Aligns one document pair and prints (or writes to `out_path` when not empty) in the chosen
-  // format.
-  int Run(const Job& job, const std::string& out_path) {
-    const bool presplit = p_.Flag("presplit");
-    // A directory would read as an empty document (and align to nothing, successfully): refuse it.
-    for (const std::string* path : {&job.src_path, &job.tgt_path}) {
-      if (Status s = CheckInputPath(*path); !s.ok()) return Fail(ctx_, s);
-    }
-    // The output is checked before any work: never an input, a TM's file, a FIFO or a device.
-    std::unique_ptr<AtomicFileWriter> out_file;
-    if (!out_path.empty()) {
-      OutputPathOptions where;
-      where.inputs = {job.src_path, job.tgt_path};
-      where.tm_dir = ctx_.db_path;
-      auto target = CheckOutputPath(out_path, where);
-      if (!target.ok()) return Fail(ctx_, target.status());
-      auto writer = AtomicFileWriter::Create(*target);
-      if (!writer.ok()) return Fail(ctx_, writer.status());
-      out_file = std::move(writer).value();
-    }
-    auto src = ReadDocument(job.src_path, src_lang_, presplit);
-    if (!src.ok()) return Fail(ctx_, src.status());
-    auto tgt = ReadDocument(job.tgt_path, tgt_lang_, presplit);
-    if (!tgt.ok()) return Fail(ctx_, tgt.status());
-    // An article without a sentence is a wrong file (an empty download, a wrong name), not a
-    // document whose every line was dropped or added by the editors.
-    for (const auto& [path, sentences] :
-         {std::pair{&job.src_path, &*src}, {&job.tgt_path, &*tgt}}) {
-      if (sentences->empty()) {
-        return Fail(ctx_,
-                    Status::InvalidArgument("'" + *path + "' is empty: no sentence to align"));
-      }
-    }
-    StatusOr<AlignResult> result = Status::Internal("unset");
-#ifdef DHAKIRA_HAVE_SERVICE
-    if (client_ != nullptr) {
-      result = client_->Align(*src, *tgt, options_);
-    } else
-#endif
-    {
-      result = aligner_->Align(*src, *tgt);
-    }
-    if (!result.ok())
-      return Fail(ctx_, result.status().WithContext(job.src_path + " / " + job.tgt_path));
-
-    PairOptions po = pair_options_;
-    po.doc_id = p_.Has("doc") && p_.Get("doc") != "" ? p_.Get("doc") : job.name;
-    PairReport report;
-    auto pairs = AlignedPairs(*src, *tgt, src_lang_, tgt_lang_, *result, po, &report);
-    if (!pairs.ok()) return Fail(ctx_, pairs.status());
-
-    // A file output is built in memory (one document's alignment) and written whole, then renamed.
-    std::ostringstream file;
-    std::ostream* os = out_file != nullptr ? &file : ctx_.out;
-    if (format_ == "links") {
-      for (const AlignLink& l : result->links) *os << FormatLink(l) << '\n';
-    } else if (format_ == "tsv") {
-      for (const SegmentPair& sp : *pairs)
-        *os << OneLine(sp.source) << '\t' << OneLine(sp.target) << '\n';
-    } else if (format_ == "tmx") {
-      WriteTmx(*os, *pairs);
-    } else {
-      JsonWriter w;
-      w.BeginObject()
-          .Field("document", job.name)
-          .Field("length_ratio", result->length_ratio)
-          .Key("links");
-      w.BeginArray();
-      for (const AlignLink& l : result->links) {
-        w.BeginObject().Key("src");
-        IdsJson(w, l.src);
-        w.Key("tgt");
-        IdsJson(w, l.tgt);
-        w.Field("confidence", l.confidence).Field("low_confidence", l.low_confidence);
-        w.Field("editorial", EditorialKindName(l.editorial));
-        std::string s, t;
-        for (uint32_t k : l.src) {
-          if (!s.empty()) s += ' ';
-          s += (*src)[k];
-        }
-        for (uint32_t k : l.tgt) {
-          if (!t.empty()) t += ' ';
-          t += (*tgt)[k];
-        }
-        w.Field("source", s).Field("target", t).EndObject();
-      }
-      w.EndArray().EndObject();
-      *os << w.str() << '\n';
-    }
-    if (out_file != nullptr) {
-      Status written = out_file->Write(file.str());
-      if (written.ok()) written = out_file->Commit();
-      if (!written.ok()) return Fail(ctx_, written);
-    }
-    if (store_) {
-      WriteBatch batch;
-      for (SegmentPair& sp : *pairs) batch.Add(std::move(sp));
-      auto written = store_->Write(batch, DuplicatePolicy::kSkip);
-      if (!written.ok()) return Fail(ctx_, written.status().WithContext("importing " + job.name));
-      uint32_t added = 0, dup = 0;
-      for (const WriteResult& r : *written)
-        (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
-      *ctx_.err << Trf("{1}: {2} aligned pairs ({3} of them joined n-m links): {4} stored, {5} "
-                       "already in the "
-                       "TM; held back {6} below confidence {7} and {8} n-m links; {9} sentences "
-                       "link to nothing "
-                       "({10} editorial lines)",
-                       job.name, report.pairs, report.many_to_many, added, dup,
-                       report.low_confidence,
-                       std::to_string(pair_options_.min_confidence).substr(0, 4), report.many_held,
-                       report.null_links, report.editorial)
-                << '\n';
-    }
-    return kExitOk;
-  }
-
-  size_t learned_pairs() const { return learned_pairs_; }
+  // Reads the flags and sets up the backend's aligner; a command exit code.
+  int Init();
+  // Aligns one document pair and prints it (or writes it to `out_path` when not empty) in the
+  // chosen format; with --import stores its units.
+  int Run(const Job& job, const std::string& out_path);
 
  private:
-  void WriteTmx(std::ostream& os, const std::vector<SegmentPair>& pairs) {
-    os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n"
-       << "<header creationtool=\"dhakira\" creationtoolversion=\"" << DHAKIRA_VERSION
-       << "\" segtype=\"sentence\" o-tmf=\"dhakira\" adminlang=\"en\" srclang=\""
-       << XmlEscape(src_lang_) << "\" datatype=\"plaintext\"/>\n<body>\n";
-    for (const SegmentPair& sp : pairs) {
-      os << "<tu>";
-      for (const auto& [type, value] : sp.properties)
-        os << "<prop type=\"" << XmlEscape(type) << "\">" << XmlEscape(value) << "</prop>";
-      if (!sp.doc_id.empty()) os << "<prop type=\"x-doc\">" << XmlEscape(sp.doc_id) << "</prop>";
-      os << "\n  <tuv xml:lang=\"" << XmlEscape(sp.src_lang) << "\"><seg>" << XmlEscape(sp.source)
-         << "</seg></tuv>\n  <tuv xml:lang=\"" << XmlEscape(sp.tgt_lang) << "\"><seg>"
-         << XmlEscape(sp.target) << "</seg></tuv>\n</tu>\n";
-    }
-    os << "</body>\n</tmx>\n";
-  }
+  int ParseFlags();
+  StatusOr<std::unique_ptr<AtomicFileWriter>> OpenOutput(const Job& job,
+                                                         const std::string& out_path) const;
+  StatusOr<Aligned> AlignJob(const Job& job);
+  StatusOr<std::string> Render(const Job& job, const Aligned& aligned) const;
+  std::string RenderJson(const Job& job, const Aligned& aligned) const;
+  int StoreUnits(const Job& job, Aligned& aligned);
 
   Context& ctx_;
   const ArgParser& p_;
-  std::string src_lang_, tgt_lang_, format_;
-  AlignOptions options_;
+  std::string format_;
+  AlignSetup setup_;
   PairOptions pair_options_;
-  std::unique_ptr<Aligner> aligner_;
-  std::unique_ptr<Store> store_;
-#ifdef DHAKIRA_HAVE_SERVICE
-  std::unique_ptr<Client> client_;  // --server: the server aligns
-#endif
-  size_t learned_pairs_ = 0;
+  std::unique_ptr<Backend> backend_;
 };
 
-int RunAlign(Context& ctx, const std::vector<std::string>& args) {
+int Runner::ParseFlags() {
+  format_ = p_.Get("format");
+  if (format_ != "links" && format_ != "tsv" && format_ != "tmx" && format_ != "json") {
+    return UsageError(ctx_, "align",
+                      Trf("unknown --format '{1}' (links, tsv, tmx or json)", format_));
+  }
+  AlignOptions& options = setup_.options;
+  options.src_lang = p_.Get("src-lang");
+  options.tgt_lang = p_.Get("tgt-lang");
+  pair_options_.min_confidence = options.min_confidence;
+  if (p_.Has("min-confidence")) {
+    char* end = nullptr;
+    const std::string v = p_.Get("min-confidence");
+    double c = std::strtod(v.c_str(), &end);
+    if (end == v.c_str() || *end != '\0') {
+      return UsageError(ctx_, "align", Trf("--min-confidence: '{1}' is not a number", v));
+    }
+    options.min_confidence = c;
+    pair_options_.min_confidence = c;
+  }
+  if (Status s = options.Validate(); !s.ok()) return UsageError(ctx_, "align", s.message());
+  if (Status s = pair_options_.Validate(); !s.ok()) return UsageError(ctx_, "align", s.message());
+  pair_options_.origin = p_.Get("origin");
+  if (const char* u = std::getenv("USER"); u != nullptr) pair_options_.user = u;
+  setup_.use_lexicon = !p_.Flag("no-lexicon");
+  setup_.learn = setup_.use_lexicon && p_.Flag("learn");
+  setup_.store_pairs = p_.Flag("import");
+  return kExitOk;
+}
+
+int Runner::Init() {
+  if (int code = ParseFlags(); code != kExitOk) return code;
+  if (!ctx_.server.empty()) {
+    // The server aligns with its default lexicon; what needs the local TM or another lexicon
+    // cannot work through it.
+    for (const char* flag : {"import", "learn", "no-lexicon"}) {
+      if (p_.Flag(flag)) {
+        return UsageError(ctx_, "align",
+                          Trf("--{1} does not work through --server", std::string(flag)));
+      }
+    }
+  }
+  auto backend = MakeBackend(ctx_);
+  if (!backend.ok()) return Fail(ctx_, backend.status());
+  backend_ = std::move(backend).value();
+  if (Status s = backend_->PrepareAligner(setup_); !s.ok()) return Fail(ctx_, s);
+  return kExitOk;
+}
+
+// The output is checked before any work: never an input, a TM's file, a FIFO or a device.
+StatusOr<std::unique_ptr<AtomicFileWriter>> Runner::OpenOutput(const Job& job,
+                                                               const std::string& out_path) const {
+  OutputPathOptions where;
+  where.inputs = {job.src_path, job.tgt_path};
+  where.tm_dir = ctx_.db_path;
+  DHAKIRA_ASSIGN_OR_RETURN(const std::string target, CheckOutputPath(out_path, where));
+  return AtomicFileWriter::Create(target);
+}
+
+StatusOr<Aligned> Runner::AlignJob(const Job& job) {
+  const bool presplit = p_.Flag("presplit");
+  const AlignOptions& options = setup_.options;
+  Aligned aligned;
+  DHAKIRA_ASSIGN_OR_RETURN(aligned.src, ReadDocument(job.src_path, options.src_lang, presplit));
+  DHAKIRA_ASSIGN_OR_RETURN(aligned.tgt, ReadDocument(job.tgt_path, options.tgt_lang, presplit));
+  // An article without a sentence is a wrong file (an empty download, a wrong name), not a
+  // document whose every line was dropped or added by the editors.
+  for (const auto& [path, sentences] :
+       {std::pair{&job.src_path, &aligned.src}, {&job.tgt_path, &aligned.tgt}}) {
+    if (sentences->empty()) {
+      return Status::InvalidArgument("'" + *path + "' is empty: no sentence to align");
+    }
+  }
+  StatusOr<AlignResult> result = backend_->Align(aligned.src, aligned.tgt);
+  if (!result.ok()) return result.status().WithContext(job.src_path + " / " + job.tgt_path);
+  aligned.result = std::move(result).value();
+  PairOptions pair_options = pair_options_;
+  pair_options.doc_id = p_.Has("doc") && p_.Get("doc") != "" ? p_.Get("doc") : job.name;
+  DHAKIRA_ASSIGN_OR_RETURN(
+      aligned.pairs, AlignedPairs(aligned.src, aligned.tgt, options.src_lang, options.tgt_lang,
+                                  aligned.result, pair_options, &aligned.report));
+  return aligned;
+}
+
+std::string Runner::RenderJson(const Job& job, const Aligned& aligned) const {
+  JsonWriter w;
+  w.BeginObject()
+      .Field("document", job.name)
+      .Field("length_ratio", aligned.result.length_ratio)
+      .Key("links");
+  w.BeginArray();
+  for (const AlignLink& link : aligned.result.links) {
+    w.BeginObject().Key("src");
+    WriteIds(w, link.src);
+    w.Key("tgt");
+    WriteIds(w, link.tgt);
+    w.Field("confidence", link.confidence).Field("low_confidence", link.low_confidence);
+    w.Field("editorial", EditorialKindName(link.editorial));
+    w.Field("source", Joined(aligned.src, link.src))
+        .Field("target", Joined(aligned.tgt, link.tgt))
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.str() + '\n';
+}
+
+// The document in the chosen format: links, or the units as io writes TMX and TSV (what `dhakira
+// import` reads back, with document, position and context), or JSON.
+StatusOr<std::string> Runner::Render(const Job& job, const Aligned& aligned) const {
+  if (format_ == "links") {
+    std::string out;
+    for (const AlignLink& link : aligned.result.links) out += FormatLink(link) + '\n';
+    return out;
+  }
+  if (format_ == "json") return RenderJson(job, aligned);
+  ExportOptions units;
+  units.format = format_ == "tmx" ? FileFormat::kTmx : FileFormat::kTsv;
+  return FormatPairs(aligned.pairs, units);
+}
+
+int Runner::StoreUnits(const Job& job, Aligned& aligned) {
+  auto written = backend_->StoreAligned(std::move(aligned.pairs));
+  if (!written.ok()) return Fail(ctx_, written.status().WithContext("importing " + job.name));
+  uint32_t added = 0, dup = 0;
+  for (const WriteResult& r : *written)
+    (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
+  const PairReport& report = aligned.report;
+  *ctx_.err << Trf("{1}: {2} aligned pairs ({3} of them joined n-m links): {4} stored, {5} "
+                   "already in the "
+                   "TM; held back {6} below confidence {7} and {8} n-m links; {9} sentences "
+                   "link to nothing "
+                   "({10} editorial lines)",
+                   job.name, report.pairs, report.many_to_many, added, dup, report.low_confidence,
+                   std::to_string(pair_options_.min_confidence).substr(0, 4), report.many_held,
+                   report.null_links, report.editorial)
+            << '\n';
+  return kExitOk;
+}
+
+int Runner::Run(const Job& job, const std::string& out_path) {
+  // A directory would read as an empty document (and align to nothing, successfully): refuse it.
+  for (const std::string* path : {&job.src_path, &job.tgt_path}) {
+    if (Status s = CheckInputPath(*path); !s.ok()) return Fail(ctx_, s);
+  }
+  std::unique_ptr<AtomicFileWriter> out_file;
+  if (!out_path.empty()) {
+    auto opened = OpenOutput(job, out_path);
+    if (!opened.ok()) return Fail(ctx_, opened.status());
+    out_file = std::move(opened).value();
+  }
+  StatusOr<Aligned> aligned = AlignJob(job);
+  if (!aligned.ok()) return Fail(ctx_, aligned.status());
+  StatusOr<std::string> text = Render(job, *aligned);
+  if (!text.ok()) return Fail(ctx_, text.status());
+  if (out_file == nullptr) {
+    *ctx_.out << *text;
+  } else {
+    // One document's alignment, built in memory, written whole, then renamed into place.
+    Status written = out_file->Write(*text);
+    if (written.ok()) written = out_file->Commit();
+    if (!written.ok()) return Fail(ctx_, written);
+  }
+  return setup_.store_pairs ? StoreUnits(job, *aligned) : kExitOk;
+}
+
+// SRC_FILE and TGT_FILE; the document id is the source file's stem without the language suffix.
+int AlignOne(Runner& runner, const ArgParser& p) {
+  Job job;
+  job.src_path = p.positionals()[0];
+  job.tgt_path = p.positionals()[1];
+  job.name = fs::path(job.src_path).stem().string();
+  // "article.ar.split" -> "article"
+  std::string lang_suffix = ".";
+  lang_suffix += p.Get("src-lang");
+  if (job.name.size() > lang_suffix.size() &&
+      job.name.compare(job.name.size() - lang_suffix.size(), std::string::npos, lang_suffix) == 0) {
+    job.name.resize(job.name.size() - lang_suffix.size());
+  }
+  return runner.Run(job, "");
+}
+
+// --batch DIR --out OUTDIR: DOC.<src-lang> with a DOC.<tgt-lang> beside it, in name order.
+int AlignBatch(const Context& ctx, Runner& runner, const ArgParser& p) {
+  const std::string dir = p.Get("batch"), out = p.Get("out");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
+  fs::create_directories(out, ec);
+  if (ec) return Fail(ctx, Status::IOError("cannot create '" + out + "': " + ec.message()));
+  std::map<std::string, Job> jobs;
+  std::string src_ext = ".", tgt_ext = ".";
+  src_ext += p.Get("src-lang");
+  tgt_ext += p.Get("tgt-lang");
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != src_ext) continue;
+    fs::path tgt = entry.path();
+    tgt.replace_extension(tgt_ext);
+    if (!fs::exists(tgt)) continue;
+    Job job{entry.path().stem().string(), entry.path().string(), tgt.string()};
+    jobs[job.name] = job;
+  }
+  if (ec) return Fail(ctx, Status::IOError("cannot list '" + dir + "': " + ec.message()));
+  int failures = 0;
+  for (const auto& [name, job] : jobs) {
+    if (runner.Run(job, (fs::path(out) / (name + ".align")).string()) != kExitOk) ++failures;
+  }
+  *ctx.err << Trf("aligned {1} document pairs into {2}", jobs.size() - failures, out) << '\n';
+  return failures == 0 ? kExitOk : kExitFailure;
+}
+
+ArgParser AlignParser() {
   ArgParser p(
       "align",
       "align SRC_FILE TGT_FILE --src-lang L --tgt-lang L [--presplit] [--format "
@@ -322,6 +313,11 @@ int RunAlign(Context& ctx, const std::vector<std::string>& args) {
       .Switch("no-lexicon", "use no bilingual lexicon (length, numbers, names and cognates only)")
       .Value("batch", "DIR", "align every DOC.<src-lang> / DOC.<tgt-lang> pair in DIR")
       .Value("out", "OUTDIR", "with --batch: write OUTDIR/DOC.align (links) for each pair");
+  return p;
+}
+
+int RunAlign(Context& ctx, const std::vector<std::string>& args) {
+  ArgParser p = AlignParser();
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
   if (!p.Has("src-lang") || !p.Has("tgt-lang"))
@@ -337,45 +333,7 @@ int RunAlign(Context& ctx, const std::vector<std::string>& args) {
 
   Runner runner(ctx, p);
   if (int c = runner.Init(); c != kExitOk) return c;
-  if (!batch) {
-    Job job;
-    job.src_path = p.positionals()[0];
-    job.tgt_path = p.positionals()[1];
-    job.name = fs::path(job.src_path).stem().string();
-    // "article.ar.split" -> "article"
-    std::string lang_suffix = ".";
-    lang_suffix += p.Get("src-lang");
-    if (job.name.size() > lang_suffix.size() &&
-        job.name.compare(job.name.size() - lang_suffix.size(), std::string::npos, lang_suffix) == 0)
-      job.name.resize(job.name.size() - lang_suffix.size());
-    return runner.Run(job, "");
-  }
-  const std::string dir = p.Get("batch"), out = p.Get("out");
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
-  fs::create_directories(out, ec);
-  if (ec) return Fail(ctx, Status::IOError("cannot create '" + out + "': " + ec.message()));
-  // DOC.<src-lang> with a DOC.<tgt-lang> beside it, in name order.
-  std::map<std::string, Job> jobs;
-  std::string src_ext = ".", tgt_ext = ".";
-  src_ext += p.Get("src-lang");
-  tgt_ext += p.Get("tgt-lang");
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() != src_ext) continue;
-    fs::path tgt = e.path();
-    tgt.replace_extension(tgt_ext);
-    if (!fs::exists(tgt)) continue;
-    Job j{e.path().stem().string(), e.path().string(), tgt.string()};
-    jobs[j.name] = j;
-  }
-  if (ec) return Fail(ctx, Status::IOError("cannot list '" + dir + "': " + ec.message()));
-  int failures = 0;
-  for (const auto& [name, job] : jobs) {
-    if (runner.Run(job, (fs::path(out) / (name + ".align")).string()) != kExitOk) ++failures;
-  }
-  *ctx.err << Trf("aligned {1} document pairs into {2}", jobs.size() - failures, out) << '\n';
-  return failures == 0 ? kExitOk : kExitFailure;
+  return batch ? AlignBatch(ctx, runner, p) : AlignOne(runner, p);
 }
 
 }  // namespace

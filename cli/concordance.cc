@@ -11,7 +11,7 @@
 #include "dhakira/match.h"
 #include "json.h"
 #include "query_loop.h"
-#include "remote.h"
+#include "backend.h"
 #include "segment_output.h"
 
 namespace dhakira::cli {
@@ -106,38 +106,12 @@ int RunConcordance(Context& ctx, const std::vector<std::string>& args) {
       "phrase",
       [on_source](JsonWriter& w, const ConcordanceResult& r) { WriteJson(w, r, on_source); },
       [on_source](std::ostream& os, const ConcordanceResult& r) { PrintHuman(os, r, on_source); }};
-  QueryAnswerer<ConcordanceResult> answer;
-  std::unique_ptr<Store> store;
-  std::unique_ptr<Matcher> matcher;
-#ifdef DHAKIRA_HAVE_SERVICE
-  std::unique_ptr<Client> client;
-  if (!ctx.server.empty()) {
-    auto connected = ConnectServer(ctx);
-    if (!connected.ok()) return Fail(ctx, connected.status());
-    client = std::move(*connected);
-    answer = [&](const std::vector<std::string>& phrases)
-        -> StatusOr<std::vector<StatusOr<ConcordanceResult>>> {
-      std::vector<StatusOr<ConcordanceResult>> out;
-      for (const std::string& phrase : phrases) {
-        out.push_back(client->Concordance(phrase, o));
-        // An unreachable server fails every phrase alike: stop instead of repeating the error.
-        if (!out.back().ok() && out.back().status().code() == Status::Code::kIOError) {
-          return out.back().status();
-        }
-      }
-      return out;
-    };
-  } else
-#endif
-  {
-    if (Status s = OpenLocalMatcher(ctx, &store, &matcher); !s.ok()) return Fail(ctx, s);
-    answer = [&](const std::vector<std::string>& phrases)
-        -> StatusOr<std::vector<StatusOr<ConcordanceResult>>> {
-      std::vector<StatusOr<ConcordanceResult>> out;
-      for (const std::string& phrase : phrases) out.push_back(matcher->Concordance(phrase, o));
-      return out;
-    };
-  }
+  auto backend = MakeBackend(ctx);
+  if (!backend.ok()) return Fail(ctx, backend.status());
+  if (Status ready = (*backend)->PrepareQueries(); !ready.ok()) return Fail(ctx, ready);
+  const QueryAnswerer<ConcordanceResult> answer = [&](const std::vector<std::string>& phrases) {
+    return (*backend)->Concordance(phrases, o);
+  };
   const bool json = p.Flag("json");
   if (p.positionals().size() == 1) return AnswerOne(ctx, json, printer, answer, p.positionals()[0]);
   return AnswerLines(ctx, json, /*max_batch=*/1, printer, answer);

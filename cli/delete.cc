@@ -1,7 +1,7 @@
 // dhakira delete: remove segment pairs by id.
 #include "cli.h"
 #include "json.h"
-#include "remote.h"
+#include "backend.h"
 
 namespace dhakira::cli {
 namespace {
@@ -12,29 +12,16 @@ int RunDelete(Context& ctx, const std::vector<std::string>& args) {
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
   if (p.positionals().empty()) return UsageError(ctx, "delete", Tr("expected at least one ID"));
-  WriteBatch batch;
   std::vector<uint64_t> ids;
   for (const std::string& s : p.positionals()) {
     if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
       return UsageError(ctx, "delete", Trf("'{1}' is not an id (a whole number)", s));
     }
     ids.push_back(std::stoull(s));
-    batch.Delete(ids.back());
   }
-#ifdef DHAKIRA_HAVE_SERVICE
-  if (!ctx.server.empty()) {
-    auto client = ConnectServer(ctx);
-    if (!client.ok()) return Fail(ctx, client.status());
-    Status st = (*client)->Delete(ids);
-    if (!st.ok()) return Fail(ctx, st);
-  } else
-#endif
-  {
-    auto store = OpenTm(ctx, TmAccess::kWrite);  // never create a TM just to delete from it
-    if (!store.ok()) return Fail(ctx, store.status());
-    auto results = (*store)->Write(batch, DuplicatePolicy::kSkip);
-    if (!results.ok()) return Fail(ctx, results.status());
-  }
+  auto backend = MakeBackend(ctx);
+  if (!backend.ok()) return Fail(ctx, backend.status());
+  if (Status deleted = (*backend)->Delete(ids); !deleted.ok()) return Fail(ctx, deleted);
   if (p.Flag("json")) {
     JsonWriter w;
     w.BeginObject().Key("deleted").BeginArray();

@@ -6,7 +6,7 @@
 #include "cli.h"
 #include "dhakira/io.h"
 #include "json.h"
-#include "remote.h"
+#include "backend.h"
 
 namespace dhakira::cli {
 namespace {
@@ -41,26 +41,10 @@ int RunExport(Context& ctx, const std::vector<std::string>& args) {
   if (Status s = options.Validate(); !s.ok()) return UsageError(ctx, "export", s.message());
 
   const std::string& file = p.positionals()[0];
-  StatusOr<ExportSummary> summary = Status::Internal("unset");
-#ifdef DHAKIRA_HAVE_SERVICE
-  if (!ctx.server.empty()) {
-    // Exporting a large TM takes long; the call's deadline is only a guard against a hung server.
-    // The client writes the local file: the same checks as a local export, before the call.
-    OutputPathOptions where;
-    where.tm_dir = ctx.db_path;
-    where.follow_symlinks = options.follow_symlinks;
-    auto target = CheckOutputPath(file, where);
-    if (!target.ok()) return Fail(ctx, target.status());
-    auto client = ConnectServer(ctx, /*timeout_ms=*/86'400'000);
-    if (!client.ok()) return Fail(ctx, client.status());
-    summary = (*client)->Export(*target, options);
-  } else
-#endif
-  {
-    auto store = OpenTm(ctx, TmAccess::kRead);
-    if (!store.ok()) return Fail(ctx, store.status());
-    summary = Export(**store, file, options);
-  }
+  // Exporting a large TM takes long; a server call's deadline is only a guard against a hung server.
+  auto backend = MakeBackend(ctx, CallLength::kLong);
+  if (!backend.ok()) return Fail(ctx, backend.status());
+  StatusOr<ExportSummary> summary = (*backend)->Export(file, options);
   if (!summary.ok()) return Fail(ctx, summary.status());
   if (p.Flag("json")) {
     JsonWriter w;

@@ -1,8 +1,7 @@
 // dhakira get: show one segment pair.
 #include "cli.h"
-#include "dhakira/text.h"
 #include "json.h"
-#include "remote.h"
+#include "backend.h"
 #include "segment_output.h"
 
 namespace dhakira::cli {
@@ -20,30 +19,9 @@ int RunGet(Context& ctx, const std::vector<std::string>& args) {
   if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
     return UsageError(ctx, "get", Trf("'{1}' is not an id (a whole number)", s));
   }
-  StatusOr<SegmentPair> pair = Status::Internal("unset");
-#ifdef DHAKIRA_HAVE_SERVICE
-  if (!ctx.server.empty()) {
-    auto client = ConnectServer(ctx);
-    if (!client.ok()) return Fail(ctx, client.status());
-    pair = (*client)->Get(std::stoull(s));
-    if (pair.ok() && p.Flag("tokens")) {
-      // Match keys are not sent over the wire; they are a pure function of the source and its language,
-      // so derive them here exactly as the store does.
-      NormalizerOptions nopts;
-      nopts.language = pair->src_lang;
-      auto normalizer = Normalizer::Create(nopts);
-      if (!normalizer.ok()) return Fail(ctx, normalizer.status());
-      auto keys = (*normalizer)->Normalize(pair->source);
-      if (!keys.ok()) return Fail(ctx, keys.status());
-      pair->source_tokens = std::move(keys->tokens);
-    }
-  } else
-#endif
-  {
-    auto store = OpenTm(ctx, TmAccess::kRead);
-    if (!store.ok()) return Fail(ctx, store.status());
-    pair = (*store)->Get(std::stoull(s));
-  }
+  auto backend = MakeBackend(ctx);
+  if (!backend.ok()) return Fail(ctx, backend.status());
+  StatusOr<SegmentPair> pair = (*backend)->Get(std::stoull(s), p.Flag("tokens"));
   if (!pair.ok()) return Fail(ctx, pair.status());
   if (p.Flag("json")) {
     JsonWriter w;

@@ -1,24 +1,18 @@
 // dhakira import: bulk import of TMX, TSV and line-parallel files (engine: dhakira/io.h); TMX and TSV
 // also through --server (the Import stream).
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 
+#include "backend.h"
 #include "cli.h"
 #include "dhakira/io.h"
 #include "json.h"
-#include "remote.h"
 
 namespace dhakira::cli {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-void OnInterrupt(int) { g_interrupted = true; }
 
 std::string Duration(double seconds) {
   const long s = static_cast<long>(seconds + 0.5);
@@ -84,8 +78,6 @@ class CliReporter : public ImportReporter {
       *ctx_.err << line << std::flush;
     }
   }
-  bool ShouldStop() override { return g_interrupted.load(); }
-
   // Writes what is buffered and renames the rejects file into place: called whether the import succeeded
   // or not, since the rejects describe records that are not in the TM either way.
   Status FinishRejects() {
@@ -143,59 +135,97 @@ std::string ReasonList(const std::map<std::string, uint64_t>& m) {
   return s;
 }
 
-// Imports into the TM at ctx.db_path. Ctrl-C stops after the current batch (the batches before
-// stay).
-StatusOr<ImportSummary> LocalImport(const Context& ctx, const std::string& file,
-                                    const ImportOptions& options, bool sync, CliReporter* reporter) {
-  // A bulk load: dirty pages stay in the page cache (write_map), not in this process, whatever the batch.
-  StoreOptions store_options;
-  store_options.write_map = true;
-  store_options.sync = sync;
-  // A dry run reads the TM only; without one it checks the file against a throw-away TM.
-  auto store =
-      OpenTm(ctx, options.dry_run ? TmAccess::kRead : TmAccess::kCreate, store_options);
-  std::string scratch_dir;
-  if (!store.ok() && options.dry_run && store.status().IsNotFound()) {
-    char tmpl[] = "/tmp/dhakira-dry-run-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Status::IOError(Tr("cannot create a temporary directory"));
-    scratch_dir = tmpl;
-    store = Store::Open(scratch_dir + "/tm");
+// Reads the import flags into *options; false (with *exit_code set) on a usage error.
+bool ParseOptions(const Context& ctx, const ArgParser& p, ImportOptions* options, int* exit_code) {
+  if (p.Has("format")) {
+    auto format = ParseFileFormat(p.Get("format"));
+    if (!format.ok()) {
+      *exit_code = UsageError(ctx, "import", format.status().message());
+      return false;
+    }
+    options->format = *format;
   }
-  if (!store.ok()) return store.status();
-
-  struct sigaction sa {};
-  sa.sa_handler = OnInterrupt;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  auto summary = Import(**store, file, options, reporter);
-  reporter->ClearBar();
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  if (!scratch_dir.empty()) {
-    store->reset();
-    std::error_code ec;
-    std::filesystem::remove_all(scratch_dir, ec);
+  options->target_file = p.Get("tgt-file");
+  options->src_lang = p.Get("src-lang");
+  options->tgt_lang = p.Get("tgt-lang");
+  options->origin = p.Get("origin");
+  options->encoding = p.Get("encoding");
+  options->tsv_unescape = p.Flag("tsv-unescape");
+  options->strict = p.Flag("strict");
+  options->dry_run = p.Flag("dry-run");
+  auto policy = ParseDuplicatePolicy(p.Get("on-duplicate"));
+  if (!policy.ok()) {
+    *exit_code = UsageError(ctx, "import", policy.status().message());
+    return false;
   }
-  return summary;
+  options->on_duplicate = *policy;
+  for (const auto& [flag, field] : {std::pair{"batch", &options->batch_size},
+                                    {"max-segment-bytes", &options->max_segment_bytes},
+                                    {"max-field-bytes", &options->max_field_bytes},
+                                    {"max-record-bytes", &options->max_record_bytes}}) {
+    uint64_t number = 0;
+    if (!p.Has(flag)) continue;
+    if (!p.GetUint(ctx, flag, &number, exit_code)) return false;
+    *field = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
+  }
+  if (Status s = options->Validate(); !s.ok()) {
+    *exit_code = UsageError(ctx, "import", s.message());
+    return false;
+  }
+  return true;
 }
 
-// Streams the file to the server at ctx.server (Ctrl-C cancels the call: the server stops after the
-// current batch). No progress bar: the server reports only at the end.
-StatusOr<ImportSummary> RemoteImport(const Context& ctx, const std::string& file,
-                                     const ImportOptions& options, CliReporter* reporter) {
-#ifdef DHAKIRA_HAVE_SERVICE
-  // An import of a large file takes long; the call's deadline is only a guard against a hung
-  // server.
-  auto client = ConnectServer(ctx, /*timeout_ms=*/86'400'000);
-  if (!client.ok()) return client.status();
-  return (*client)->Import(file, options, reporter);
-#else
-  (void)ctx, (void)file, (void)options, (void)reporter;
-  return Status::FailedPrecondition("--server needs a dhakira built with the gRPC service");
-#endif
+// The --rejects file, checked before anything is read: never the input itself, a TM's file, a FIFO
+// or a device.
+StatusOr<std::unique_ptr<AtomicFileWriter>> OpenRejects(const Context& ctx, const ArgParser& p,
+                                                        const ImportOptions& options) {
+  OutputPathOptions where;
+  where.inputs = {p.positionals()[0], options.target_file};
+  where.tm_dir = ctx.db_path;
+  where.follow_symlinks = p.Flag("follow-symlinks");
+  DHAKIRA_ASSIGN_OR_RETURN(const std::string target, CheckOutputPath(p.Get("rejects"), where));
+  return AtomicFileWriter::Create(target);
 }
 
-int RunImport(Context& ctx, const std::vector<std::string>& args) {
+// The summary on stdout: JSON with --json, else two or three human lines.
+void PrintSummary(const Context& ctx, const ArgParser& p, const ImportSummary& s) {
+  const double rate = s.seconds > 0 ? s.records_read / s.seconds : 0;
+  if (p.Flag("json")) {
+    JsonWriter w;
+    w.BeginObject()
+        .Field("file", p.positionals()[0])
+        .Field("format", FileFormatName(s.format))
+        .Field("encoding", s.encoding)
+        .Field("dry_run", s.dry_run)
+        .Field("read", s.records_read)
+        .Field("added", s.added)
+        .Field("updated", s.updated)
+        .Field("duplicates_skipped", s.duplicates_skipped)
+        .Field("rejected", s.rejected)
+        .Field("rejected_by_reason", s.rejected_by_reason)
+        .Field("warnings_by_reason", s.warnings_by_reason)
+        .Field("illegal_chars_replaced", s.illegal_chars_replaced)
+        .Field("entities_replaced", s.entities_replaced)
+        .Field("batches_committed", s.batches_committed)
+        .Field("seconds", s.seconds)
+        .Field("records_per_second", rate)
+        .EndObject();
+    *ctx.out << w.str() << '\n';
+    return;
+  }
+  std::ostream& o = *ctx.out;
+  o << (s.dry_run ? Tr("Dry run, nothing written:") + " " : std::string())
+    << Trf("read {1}, added {2}, updated {3}, duplicates skipped {4}, rejected {5}", s.records_read,
+           s.added, s.updated, s.duplicates_skipped, s.rejected);
+  if (!s.rejected_by_reason.empty()) o << " (" << ReasonList(s.rejected_by_reason) << ")";
+  o << '\n';
+  if (!s.warnings_by_reason.empty()) o << Tr("Warnings:") << ' ' << ReasonList(s.warnings_by_reason) << '\n';
+  char timing[96];
+  std::snprintf(timing, sizeof timing, "%.2f s, %.0f records/s", s.seconds, rate);
+  o << Tr("Time:") << ' ' << timing << " (" << FileFormatName(s.format) << ", " << s.encoding << ")\n";
+}
+
+ArgParser ImportParser() {
   ArgParser p("import",
               "import FILE [--format tmx|tsv|parallel] [--tgt-file F] --src-lang L --tgt-lang L [OPTIONS]",
               N_("Import a TMX, TSV or line-parallel file (optionally .gz) into the translation memory. "
@@ -224,116 +254,53 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
       .Value("max-record-bytes", "N", "largest record (TSV or parallel line, TMX unit), in bytes")
       .Switch("quiet", "no progress or per-record messages")
       .Switch("json", "print the summary as JSON");
+  return p;
+}
+
+int RunImport(Context& ctx, const std::vector<std::string>& args) {
+  ArgParser p = ImportParser();
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
   if (p.positionals().size() != 1) return UsageError(ctx, "import", Tr("expected exactly one FILE"));
-
+  const std::string& file = p.positionals()[0];
   ImportOptions options;
-  if (p.Has("format")) {
-    auto format = ParseFileFormat(p.Get("format"));
-    if (!format.ok()) return UsageError(ctx, "import", format.status().message());
-    options.format = *format;
-  }
-  options.target_file = p.Get("tgt-file");
-  options.src_lang = p.Get("src-lang");
-  options.tgt_lang = p.Get("tgt-lang");
-  options.origin = p.Get("origin");
-  options.encoding = p.Get("encoding");
-  options.tsv_unescape = p.Flag("tsv-unescape");
-  options.strict = p.Flag("strict");
-  options.dry_run = p.Flag("dry-run");
-  auto policy = ParseDuplicatePolicy(p.Get("on-duplicate"));
-  if (!policy.ok()) return UsageError(ctx, "import", policy.status().message());
-  options.on_duplicate = *policy;
-  uint64_t number = 0;
-  if (p.Has("batch")) {
-    if (!p.GetUint(ctx, "batch", &number, &code)) return code;
-    options.batch_size = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
-  }
-  if (p.Has("max-segment-bytes")) {
-    if (!p.GetUint(ctx, "max-segment-bytes", &number, &code)) return code;
-    options.max_segment_bytes = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
-  }
-  if (p.Has("max-field-bytes")) {
-    if (!p.GetUint(ctx, "max-field-bytes", &number, &code)) return code;
-    options.max_field_bytes = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
-  }
-  if (p.Has("max-record-bytes")) {
-    if (!p.GetUint(ctx, "max-record-bytes", &number, &code)) return code;
-    options.max_record_bytes = static_cast<uint32_t>(std::min<uint64_t>(number, UINT32_MAX));
-  }
-  if (Status s = options.Validate(); !s.ok()) return UsageError(ctx, "import", s.message());
+  if (!ParseOptions(ctx, p, &options, &code)) return code;
   const bool remote = !ctx.server.empty();
   if (remote && (options.format == FileFormat::kParallel || !options.target_file.empty())) {
     return UsageError(
         ctx, "import",
         Tr("line-parallel files cannot be imported through --server; send a TMX or TSV file"));
   }
-
   std::unique_ptr<AtomicFileWriter> rejects;
   if (p.Has("rejects")) {
-    // Checked before anything is read: never the input itself, a TM's file, a FIFO or a device.
-    OutputPathOptions where;
-    where.inputs = {p.positionals()[0], options.target_file};
-    where.tm_dir = ctx.db_path;
-    where.follow_symlinks = p.Flag("follow-symlinks");
-    auto target = CheckOutputPath(p.Get("rejects"), where);
-    if (!target.ok()) return Fail(ctx, target.status().WithContext("--rejects"));
-    auto writer = AtomicFileWriter::Create(*target);
+    auto writer = OpenRejects(ctx, p, options);
     if (!writer.ok()) return Fail(ctx, writer.status().WithContext("--rejects"));
     rejects = std::move(writer).value();
   }
   CliReporter reporter(ctx, p.Flag("quiet"), rejects.get());
-  StatusOr<ImportSummary> summary = remote
-                                        ? RemoteImport(ctx, p.positionals()[0], options, &reporter)
-                                        : LocalImport(ctx, p.positionals()[0], options, !p.Flag("no-sync"), &reporter);
+  // An import of a large file takes long; a server call's deadline is only a guard against a hung
+  // server. Locally Ctrl-C stops after the current batch (the batches before stay); remotely it
+  // cancels the call (the server stops after its current batch). No progress bar remotely: the
+  // server reports only at the end.
+  auto backend = MakeBackend(ctx, CallLength::kLong);
+  StatusOr<ImportSummary> summary = backend.ok() ? (*backend)->Import(file, options, !p.Flag("no-sync"), &reporter)
+                         : StatusOr<ImportSummary>(backend.status());
+  reporter.ClearBar();
   const Status rejects_written = reporter.FinishRejects();
   if (!rejects_written.ok()) Fail(ctx, rejects_written.WithContext("--rejects"));
   if (!summary.ok()) return Fail(ctx, summary.status());
   if (!rejects_written.ok()) return kExitFailure;
-  const ImportSummary& s = *summary;
-  const double rate = s.seconds > 0 ? s.records_read / s.seconds : 0;
-  if (remote && reporter.rejects_seen() < s.rejected) {
+  if (remote && reporter.rejects_seen() < summary->rejected) {
     *ctx.err << Trf("dhakira import: the server sent the first {1} of {2} rejected records",
-                    reporter.rejects_seen(), s.rejected)
+                    reporter.rejects_seen(), summary->rejected)
              << '\n';
   }
-
-  if (p.Flag("json")) {
-    JsonWriter w;
-    w.BeginObject()
-        .Field("file", p.positionals()[0])
-        .Field("format", FileFormatName(s.format))
-        .Field("encoding", s.encoding)
-        .Field("dry_run", s.dry_run)
-        .Field("read", s.records_read)
-        .Field("added", s.added)
-        .Field("updated", s.updated)
-        .Field("duplicates_skipped", s.duplicates_skipped)
-        .Field("rejected", s.rejected)
-        .Field("rejected_by_reason", s.rejected_by_reason)
-        .Field("warnings_by_reason", s.warnings_by_reason)
-        .Field("illegal_chars_replaced", s.illegal_chars_replaced)
-        .Field("entities_replaced", s.entities_replaced)
-        .Field("batches_committed", s.batches_committed)
-        .Field("seconds", s.seconds)
-        .Field("records_per_second", rate)
-        .EndObject();
-    *ctx.out << w.str() << '\n';
-    return kExitOk;
-  }
-  std::ostream& o = *ctx.out;
-  o << (s.dry_run ? Tr("Dry run, nothing written:") + " " : std::string())
-    << Trf("read {1}, added {2}, updated {3}, duplicates skipped {4}, rejected {5}", s.records_read, s.added,
-           s.updated, s.duplicates_skipped, s.rejected);
-  if (!s.rejected_by_reason.empty()) o << " (" << ReasonList(s.rejected_by_reason) << ")";
-  o << '\n';
-  if (!s.warnings_by_reason.empty()) o << Tr("Warnings:") << ' ' << ReasonList(s.warnings_by_reason) << '\n';
-  char timing[96];
-  std::snprintf(timing, sizeof timing, "%.2f s, %.0f records/s", s.seconds, rate);
-  o << Tr("Time:") << ' ' << timing << " (" << FileFormatName(s.format) << ", " << s.encoding << ")\n";
-  if (s.rejected > 0 && p.Has("rejects")) {
-    *ctx.err << Trf("dhakira import: {1} rejected records written to {2}", s.rejected, p.Get("rejects")) << '\n';
+  PrintSummary(ctx, p, *summary);
+  if (p.Flag("json")) return kExitOk;
+  if (summary->rejected > 0 && p.Has("rejects")) {
+    *ctx.err << Trf("dhakira import: {1} rejected records written to {2}", summary->rejected,
+                    p.Get("rejects"))
+             << '\n';
   } else if (reporter.unshown_rejects() > 0) {
     *ctx.err << Trf("dhakira import: {1} more rejects not shown; use --rejects FILE to keep them all",
                     reporter.unshown_rejects())

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cli.h"
-#include "remote.h"
+#include "backend.h"
 
 namespace dhakira::cli {
 namespace {
@@ -133,12 +133,10 @@ int Main(int argc, char** argv) {
     PrintUsage(ctx, std::cerr);
     return kExitUsage;
   }
-  if (!ctx.server.empty() && !SupportsServer(name)) {
-#ifdef DHAKIRA_HAVE_SERVICE
-    return UsageError(ctx, name, Trf("'{1}' does not work through --server; run it on the TM itself", name));
-#else
-    return UsageError(ctx, name, Tr("--server needs a dhakira built with the gRPC service"));
-#endif
+  if (!ctx.server.empty()) {
+    if (Status remote = CheckServerSupport(name); !remote.ok()) {
+      return UsageError(ctx, name, remote.message());
+    }
   }
   std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
   return it->second.run(ctx, rest);

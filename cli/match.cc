@@ -13,15 +13,11 @@
 #include "cli.h"
 #include "json.h"
 #include "query_loop.h"
-#include "remote.h"
+#include "backend.h"
 #include "segment_output.h"
 
 namespace dhakira::cli {
 namespace {
-
-// Queries per BatchLookup through --server: large enough to amortise a call, small enough to stay
-// far below the server's message and batch limits with 64 KiB queries.
-constexpr size_t kRemoteBatch = 128;
 
 // `text` with each byte span wrapped in open/close markers (spans sorted, overlapping ones merged).
 std::string Marked(const std::string& text, std::vector<std::pair<uint32_t, uint32_t>> spans,
@@ -136,32 +132,13 @@ int RunMatch(Context& ctx, const std::vector<std::string>& args) {
   }
 
   const QueryPrinter<MatchResult> printer{"query", WriteJson, PrintHuman};
-  QueryAnswerer<MatchResult> answer;
-  size_t max_batch = 1;  // locally: answer each line as soon as it is read
-  std::unique_ptr<Store> store;
-  std::unique_ptr<Matcher> matcher;
-#ifdef DHAKIRA_HAVE_SERVICE
-  std::unique_ptr<Client> client;
-  if (!ctx.server.empty()) {
-    auto connected = ConnectServer(ctx);
-    if (!connected.ok()) return Fail(ctx, connected.status());
-    client = std::move(*connected);
-    // One BatchLookup per batch of lines: the per-query errors come back as the local matcher's.
-    answer = [&](const std::vector<std::string>& queries) {
-      return client->BatchLookup(queries, o);
-    };
-    max_batch = kRemoteBatch;
-  } else
-#endif
-  {
-    if (Status s = OpenLocalMatcher(ctx, &store, &matcher); !s.ok()) return Fail(ctx, s);
-    answer = [&](const std::vector<std::string>& queries)
-        -> StatusOr<std::vector<StatusOr<MatchResult>>> {
-      std::vector<StatusOr<MatchResult>> out;
-      for (const std::string& q : queries) out.push_back(matcher->Match(q, o));
-      return out;
-    };
-  }
+  auto backend = MakeBackend(ctx);
+  if (!backend.ok()) return Fail(ctx, backend.status());
+  if (Status ready = (*backend)->PrepareQueries(); !ready.ok()) return Fail(ctx, ready);
+  const QueryAnswerer<MatchResult> answer = [&](const std::vector<std::string>& queries) {
+    return (*backend)->Match(queries, o);
+  };
+  const size_t max_batch = (*backend)->match_batch();
   const bool json = p.Flag("json");
   if (p.positionals().size() == 1) return AnswerOne(ctx, json, printer, answer, p.positionals()[0]);
   // Batch mode: one query a line; a bad line is reported (as a JSON error object with --json) and the

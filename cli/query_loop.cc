@@ -9,32 +9,6 @@
 
 namespace dhakira::cli {
 
-Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<Store>* store,
-                        std::unique_ptr<Matcher>* matcher) {
-  DHAKIRA_ASSIGN_OR_RETURN(*store, OpenTm(ctx, TmAccess::kRead));
-  StatusOr<std::unique_ptr<Matcher>> created = Matcher::Create(store->get());
-  if (created.ok() || created.status().code() != Status::Code::kFailedPrecondition) {
-    DHAKIRA_RETURN_IF_ERROR(created.status());
-    *matcher = std::move(*created);
-    return Status::OK();
-  }
-  // No fuzzy index of this version (a TM written before it existed, or by an older dhakira):
-  // opening the TM writable builds it, once, in the transaction that opens it.
-  *ctx.err << Trf("{1}: building the fuzzy index of {2} (once, for this version of dhakira)...",
-                  ctx.program, ctx.db_path)
-           << std::endl;
-  store->reset();
-  StatusOr<std::unique_ptr<Store>> writable = OpenTm(ctx, TmAccess::kWrite);
-  if (!writable.ok()) {
-    // E.g. a TM on read-only storage: say both what is missing and why it could not be built.
-    return Status::FailedPrecondition(created.status().message() +
-                                      "; building it failed: " + writable.status().ToString());
-  }
-  *store = std::move(*writable);
-  DHAKIRA_ASSIGN_OR_RETURN(*matcher, Matcher::Create(store->get()));
-  return Status::OK();
-}
-
 bool LineBatcher::Next(size_t max_lines, std::vector<std::string>* lines,
                        std::vector<bool>* too_long) {
   lines->clear();

@@ -3,9 +3,9 @@
 // (blocks separated by a blank line in batch mode); a bad query is reported and the others still
 // answered.
 //
-// The command supplies how to answer a batch of queries (locally, one by one; through --server, one
-// BatchLookup per batch) and how to print one answer, so that local and remote output cannot drift
-// apart.
+// The command supplies how to answer a batch of queries (its Backend: locally one by one, through
+// --server one BatchLookup per batch) and how to print one answer, so that local and remote output
+// cannot drift apart.
 #ifndef DHAKIRA_CLI_QUERY_LOOP_H_
 #define DHAKIRA_CLI_QUERY_LOOP_H_
 
@@ -18,15 +18,9 @@
 
 #include "cli.h"
 #include "dhakira/match.h"
-#include "dhakira/store.h"
 #include "json.h"
 
 namespace dhakira::cli {
-
-// Opens the TM at ctx.db_path read-only and a Matcher over it (match and concordance answer locally
-// with these). *matcher refers to *store: keep both, and destroy the matcher first.
-Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<Store>* store,
-                        std::unique_ptr<Matcher>* matcher);
 
 // Reads lines from a file descriptor (without a trailing "\n" or "\r\n"; a last line without a
 // newline counts) in batches: the first line of a batch is waited for, the others are only those

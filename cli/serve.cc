@@ -1,6 +1,5 @@
 // dhakira serve: the local gRPC service (dhakira.v1.TranslationMemory) for CAT tools and editors.
-#ifdef DHAKIRA_HAVE_SERVICE
-
+// Built only with the gRPC service (cli/CMakeLists.txt).
 #include <pthread.h>
 #include <signal.h>
 
@@ -11,6 +10,9 @@
 
 namespace dhakira::cli {
 namespace {
+
+bool ParseServerOptions(const Context& ctx, const ArgParser& p, ServerOptions* out, int* exit_code);
+int Serve(const Context& ctx, const ServerOptions& options);
 
 int RunServe(Context& ctx, const std::vector<std::string>& args) {
   ServerOptions defaults;
@@ -42,28 +44,39 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
   if (!p.Parse(ctx, args, &code)) return code;
   if (!p.positionals().empty()) return UsageError(ctx, "serve", Tr("takes no arguments"));
   if (!ctx.server.empty()) return UsageError(ctx, "serve", Tr("--server cannot be used with serve"));
-
   ServerOptions options;
+  if (!ParseServerOptions(ctx, p, &options, &code)) return code;
+  return Serve(ctx, options);
+}
+
+// Reads the serve flags into *options; false (with *exit_code set) on a usage error.
+bool ParseServerOptions(const Context& ctx, const ArgParser& p, ServerOptions* out, int* exit_code) {
+  ServerOptions& options = *out;
+  int& code = *exit_code;
+  auto usage = [&](const std::string& message) {
+    code = UsageError(ctx, "serve", message);
+    return false;
+  };
   if (!p.Flag("no-socket")) options.socket_path = p.Has("socket") ? p.Get("socket") : DefaultSocketPath();
   options.listen_address = p.Get("listen");
   if (options.socket_path.empty() && options.listen_address.empty()) {
-    return UsageError(ctx, "serve", Tr("--no-socket needs --listen"));
+    return usage(Tr("--no-socket needs --listen"));
   }
   options.read_only = p.Flag("read-only");
   uint64_t v = 0;
-  if (!p.GetUint(ctx, "max-message-bytes", &v, &code)) return code;
+  if (!p.GetUint(ctx, "max-message-bytes", &v, &code)) return false;
   options.max_message_bytes = v;
-  if (!p.GetUint(ctx, "max-query-bytes", &v, &code)) return code;
+  if (!p.GetUint(ctx, "max-query-bytes", &v, &code)) return false;
   options.max_query_bytes = v;
-  if (!p.GetUint(ctx, "max-batch", &v, &code)) return code;
+  if (!p.GetUint(ctx, "max-batch", &v, &code)) return false;
   options.max_batch_segments = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
-  if (!p.GetUint(ctx, "max-import-bytes", &v, &code)) return code;
+  if (!p.GetUint(ctx, "max-import-bytes", &v, &code)) return false;
   options.max_import_bytes = v;
-  if (!p.GetUint(ctx, "import-idle-ms", &v, &code)) return code;
+  if (!p.GetUint(ctx, "import-idle-ms", &v, &code)) return false;
   options.import_idle_timeout_ms = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
-  if (!p.GetUint(ctx, "threads", &v, &code)) return code;
+  if (!p.GetUint(ctx, "threads", &v, &code)) return false;
   options.max_threads = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
-  if (!p.GetUint(ctx, "grace-ms", &v, &code)) return code;
+  if (!p.GetUint(ctx, "grace-ms", &v, &code)) return false;
   options.shutdown_grace_ms = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
   if (p.Has("import-priority")) {
     const std::string priority = p.Get("import-priority");
@@ -75,12 +88,15 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
       options.import_sched_idle = false;
       options.import_nice = 0;
     } else {
-      return UsageError(ctx, "serve",
-                        Trf("--import-priority: '{1}' is not idle, low or normal", priority));
+      return usage(Trf("--import-priority: '{1}' is not idle, low or normal", priority));
     }
   }
-  if (Status st = options.Validate(); !st.ok()) return UsageError(ctx, "serve", st.message());
+  if (Status st = options.Validate(); !st.ok()) return usage(st.message());
+  return true;
+}
 
+// Serves the TM at --db until SIGINT or SIGTERM.
+int Serve(const Context& ctx, const ServerOptions& options) {
   auto store = OpenTm(ctx, options.read_only ? TmAccess::kRead : TmAccess::kCreate, StoreOptions(),
                       TmWalk::kAlways);
   if (!store.ok()) return Fail(ctx, store.status());
@@ -115,5 +131,3 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
 }  // namespace
 DHAKIRA_COMMAND("serve", "serve the TM to CAT tools over gRPC", RunServe);
 }  // namespace dhakira::cli
-
-#endif  // DHAKIRA_HAVE_SERVICE

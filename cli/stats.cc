@@ -3,7 +3,7 @@
 
 #include "cli.h"
 #include "json.h"
-#include "remote.h"
+#include "backend.h"
 
 namespace dhakira::cli {
 namespace {
@@ -27,26 +27,12 @@ int RunStats(Context& ctx, const std::vector<std::string>& args) {
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
   if (!p.positionals().empty()) return UsageError(ctx, "stats", Tr("takes no arguments"));
-  StoreStats tm_stats;
-  std::string path = ctx.db_path;
-#ifdef DHAKIRA_HAVE_SERVICE
-  if (!ctx.server.empty()) {
-    auto client = ConnectServer(ctx);
-    if (!client.ok()) return Fail(ctx, client.status());
-    auto remote = (*client)->Stats();
-    if (!remote.ok()) return Fail(ctx, remote.status());
-    tm_stats = std::move(remote->stats);
-    path = remote->path;  // where the server keeps the TM
-  } else
-#endif
-  {
-    auto store = OpenTm(ctx, TmAccess::kRead);
-    if (!store.ok()) return Fail(ctx, store.status());
-    auto local = (*store)->Stats();
-    if (!local.ok()) return Fail(ctx, local.status());
-    tm_stats = std::move(local).value();
-  }
-  const StoreStats* stats = &tm_stats;
+  auto backend = MakeBackend(ctx);
+  if (!backend.ok()) return Fail(ctx, backend.status());
+  StatusOr<TmStats> tm_stats = (*backend)->Stats();
+  if (!tm_stats.ok()) return Fail(ctx, tm_stats.status());
+  const std::string& path = tm_stats->path;  // a server's: where the server keeps the TM
+  const StoreStats* stats = &tm_stats->stats;
   if (p.Flag("json")) {
     JsonWriter w;
     w.BeginObject()

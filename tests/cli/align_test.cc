@@ -61,16 +61,31 @@ TEST_F(AlignCliTest, LinksCoverBothDocuments) {
 
 TEST_F(AlignCliTest, OtherFormats) {
   auto with = [&](const char* f) { return AlignPresplit("tartus-solar-pumping", {"--format", f}); };
+  // TSV and TMX are what `dhakira export` writes (io's writers): the TSV has a header and the
+  // columns source, target, origin, doc, note; the document id is the file's stem.
   CliRun tsv = with("tsv");
   ASSERT_EQ(tsv.exit_code, 0) << tsv.err;
-  ASSERT_FALSE(NonEmptyLines(tsv.out).empty());
-  for (const std::string& l : NonEmptyLines(tsv.out))
-    EXPECT_EQ(std::count(l.begin(), l.end(), '\t'), 1) << l;
+  const std::vector<std::string> tsv_lines = NonEmptyLines(tsv.out);
+  ASSERT_GT(tsv_lines.size(), 5u) << tsv.out;
+  EXPECT_EQ(tsv_lines[0], "source\ttarget\torigin\tdoc\tnote");
+  for (size_t i = 1; i < tsv_lines.size(); ++i) {
+    const std::string& l = tsv_lines[i];
+    EXPECT_EQ(std::count(l.begin(), l.end(), '\t'), 4) << l;
+    EXPECT_NE(l.find("\ttartus-solar-pumping\t"), std::string::npos) << l;
+  }
 
+  // The TMX holds the same units: imported, it gives one pair per TSV line, none rejected.
   CliRun tmx = with("tmx");
   ASSERT_EQ(tmx.exit_code, 0) << tmx.err;
-  EXPECT_NE(tmx.out.find("<tmx version=\"1.4\">"), std::string::npos);
-  EXPECT_NE(tmx.out.find("xml:lang=\"ar\""), std::string::npos);
+  EXPECT_EQ(tmx.out.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">", 0), 0u)
+      << tmx.out;
+  const std::string tmx_file = Write("aligned.tmx", tmx.out);
+  CliRun imported = Dhakira({"import", "--json", "--src-lang", "ar", "--tgt-lang", "en", tmx_file});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  const std::string units = std::to_string(tsv_lines.size() - 1);
+  EXPECT_EQ(PyOnJson(imported.out, "doc['read']"), units) << imported.out;
+  EXPECT_EQ(PyOnJson(imported.out, "doc['added']"), units) << imported.out;
+  EXPECT_EQ(PyOnJson(imported.out, "doc['rejected']"), "0") << imported.out;
 
   CliRun json = with("json");
   ASSERT_EQ(json.exit_code, 0) << json.err;
@@ -116,6 +131,43 @@ TEST_F(AlignCliTest, ImportStoresPairsOnceAndReports) {
   CliRun learned = AlignPresplit("tartus-solar-pumping", {"--learn"});
   EXPECT_EQ(learned.exit_code, 0) << learned.err;
   EXPECT_GT(NonEmptyLines(learned.out).size(), 10u);
+}
+
+// `align --format tmx` then `import` stores exactly what `align --import` stores: the same texts,
+// document id and position, context hashes and alignment properties.
+TEST_F(AlignCliTest, TmxThenImportKeepsDocumentAndContext) {
+  CliRun tmx = AlignPresplit("hama-wheat-harvest", {"--format", "tmx"});
+  ASSERT_EQ(tmx.exit_code, 0) << tmx.err;
+  const std::string tmx_file = Write("hama.tmx", tmx.out);
+  const std::string via_tmx = (dir_ / "via-tmx.db").string();
+  CliRun imported = Dhakira({"--db", via_tmx, "import", "--quiet", "--src-lang", "ar",
+                             "--tgt-lang", "en", tmx_file});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  CliRun direct = AlignPresplit("hama-wheat-harvest", {"--import"});
+  ASSERT_EQ(direct.exit_code, 0) << direct.err;
+
+  const std::string fields =
+      "json.dumps([doc[k] for k in ('src_lang', 'tgt_lang', 'source', 'target', 'doc', "
+      "'position', 'prev_hash', 'next_hash', 'properties')], ensure_ascii=False)";
+  CliRun stats = Dhakira({"stats", "--json"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  const int pairs = std::stoi(PyOnJson(stats.out, "doc['segments']"));
+  ASSERT_GT(pairs, 10);
+  int with_context = 0;
+  for (int id = 1; id <= pairs; ++id) {
+    CliRun from_tmx = Dhakira({"--db", via_tmx, "get", "--json", std::to_string(id)});
+    CliRun stored = Dhakira({"get", "--json", std::to_string(id)});
+    ASSERT_EQ(from_tmx.exit_code, 0) << from_tmx.err;
+    ASSERT_EQ(stored.exit_code, 0) << stored.err;
+    EXPECT_EQ(PyOnJson(from_tmx.out, fields), PyOnJson(stored.out, fields)) << id;
+    EXPECT_EQ(PyOnJson(from_tmx.out, "doc['doc']"), "hama-wheat-harvest") << from_tmx.out;
+    if (PyOnJson(from_tmx.out, "doc['prev_hash'] != 0 and doc['next_hash'] != 0") == "True") {
+      ++with_context;
+    }
+  }
+  EXPECT_GT(with_context, pairs / 2);
+  CliRun more = Dhakira({"--db", via_tmx, "get", std::to_string(pairs + 1)});
+  EXPECT_EQ(more.exit_code, 1) << more.out;  // no unit more than align --import stored
 }
 
 TEST_F(AlignCliTest, UsageAndInputErrors) {

@@ -27,6 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using dhakira::test_support::PyOnJson;
 using dhakira::test_support::ReadFile;
 using CliRun = dhakira::test_support::ProcessResult;
 
@@ -85,6 +86,27 @@ TEST_F(IoCliTest, ExportThenImportIntoAnotherTm) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"added\":929"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"rejected\":0"), std::string::npos) << r.out;
+}
+
+// A dry run is the engine's (DryRunImport): it reads no TM, so none is created for it, and it
+// reports the same whether the TM exists or not.
+TEST_F(IoCliTest, DryRunNeedsNoTm) {
+  const std::string tsv = Write("in.tsv", "source\ttarget\nواحد\tone\n\tno source\n");
+  const std::vector<std::string> dry_run = {"import", "--json", "--src-lang", "ar", "--tgt-lang",
+                                            "en",     "--dry-run", "--quiet", tsv};
+  CliRun without_tm = Dhakira(dry_run);
+  ASSERT_EQ(without_tm.exit_code, 0) << without_tm.err;
+  EXPECT_FALSE(fs::exists(db_)) << "a dry run created the TM";
+  CliRun added = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "اثنان", "two"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  CliRun with_tm = Dhakira(dry_run);
+  ASSERT_EQ(with_tm.exit_code, 0) << with_tm.err;
+  const std::string counts = "[doc[k] for k in ('dry_run', 'read', 'added', 'rejected_by_reason')]";
+  EXPECT_EQ(PyOnJson(without_tm.out, counts), "[True, 2, 0, {'empty-segment': 1}]");
+  EXPECT_EQ(PyOnJson(with_tm.out, counts), PyOnJson(without_tm.out, counts));
+  EXPECT_EQ(with_tm.err, "");
+  EXPECT_EQ(without_tm.err, "");
+  EXPECT_EQ(Segments(), 1u);
 }
 
 TEST_F(IoCliTest, ParallelStrictDryRunAndErrors) {

@@ -8,6 +8,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -335,6 +338,148 @@ TEST_F(RemoteCliTest, ImportAndExportStreamThroughTheServer) {
       Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", dir_ + "/missing.tsv"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("missing.tsv"), std::string::npos) << missing.err;
+}
+
+// Every command that works through --server, run on one TM directly and on a second TM of the same
+// content through a server, one after the other, so that the writes of one command are seen by the
+// next on both sides: stdout, stderr and the exit code must be the same byte for byte, once the
+// TM's path and what depends on the clock (timestamps, seconds, rates) are blanked out. Two
+// differences are by design and blanked too: a server's error names the server and the call
+// ("server ADDRESS: get: ", dhakira/service.h), and only a local import reports progress.
+class EveryCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
+    dir_ = tmp_.path();
+    local_tm_ = dir_ + "/local.db";
+    served_tm_ = dir_ + "/served.db";
+    for (const std::string& tm : {local_tm_, served_tm_}) {
+      ProcessResult imported =
+          RunCli({"--db", tm, "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
+                  std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
+                 "");
+      ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    }
+    server_ = std::make_unique<test_support::BackgroundProcess>(
+        std::vector<std::string>{DHAKIRA_CLI_BINARY, "--db", served_tm_, "serve", "--socket",
+                                 dir_ + "/s.sock"},
+        test_support::BackgroundOptions{.pipe_stdout = true});
+    ASSERT_TRUE(server_->running());
+    const std::string line = server_->ReadLine();
+    ASSERT_EQ(line, "listening unix:" + dir_ + "/s.sock");
+    address_ = line.substr(std::string("listening ").size());
+  }
+  void TearDown() override {
+    if (server_ != nullptr && server_->Kill(SIGTERM)) server_->Wait();
+  }
+
+  // `text` with the TM's path and the clock's figures (ISO and TMX times, durations, rates)
+  // replaced by fixed words.
+  static std::string Blanked(std::string text, const std::string& tm) {
+    for (size_t at = text.find(tm); at != std::string::npos; at = text.find(tm, at)) {
+      text.replace(at, tm.size(), "TM");
+    }
+    static const std::regex kClock(
+        R"re([0-9]{4}-?[0-9]{2}-?[0-9]{2}T[0-9:]{6,8}Z|"(seconds|records_per_second)":[0-9.e+-]+|)re"
+        R"re([0-9.]+ s, [0-9]+ records/s|in [0-9.]+ s)re");
+    static const std::regex kServer(R"re(server [^ ]+: [a-z]+: )re");
+    static const std::regex kProgress(
+        R"re(dhakira import: [0-9]+ records, [0-9.]+% of the input, [0-9]+ records/s\n)re");
+    text = std::regex_replace(text, kServer, "");
+    text = std::regex_replace(text, kProgress, "");
+    return std::regex_replace(text, kClock, "CLOCK");
+  }
+
+  // Runs `args` locally and remotely and expects the same outcome; returns the local run.
+  ProcessResult ExpectSame(const std::vector<std::string>& args, const std::string& input = "") {
+    ProcessResult local = RunCli(Concat({"--db", local_tm_}, args), input);
+    ProcessResult remote = RunCli(Concat({"--server", address_}, args), input);
+    std::string what;
+    for (const std::string& a : args) what += a + " ";
+    EXPECT_EQ(remote.exit_code, local.exit_code) << what << "\n" << remote.err << local.err;
+    EXPECT_EQ(Blanked(remote.out, served_tm_), Blanked(local.out, local_tm_)) << what;
+    EXPECT_EQ(Blanked(remote.err, served_tm_), Blanked(local.err, local_tm_)) << what;
+    covered_.insert(args[0]);
+    return local;
+  }
+
+  test_support::TempDir tmp_;
+  std::string dir_, local_tm_, served_tm_, address_;
+  std::unique_ptr<test_support::BackgroundProcess> server_;
+  std::set<std::string> covered_;  // the commands compared
+};
+
+TEST_F(EveryCommandTest, LocalAndRemoteOutputsAreTheSame) {
+  const std::vector<std::string> langs = {"--src-lang", "ar", "--tgt-lang", "en"};
+  // Reading.
+  ExpectSame({"stats"});
+  ExpectSame({"stats", "--json"});
+  ExpectSame({"get", "3"});
+  ExpectSame({"get", "--json", "--tokens", "2"});
+  EXPECT_EQ(ExpectSame({"get", "999999"}).exit_code, 1);
+  // Writing: add, the same again (a duplicate), update, delete, a failed delete.
+  const std::vector<std::string> pair = {"انتهى الاجتماع في وقت متأخر", "The meeting ended late"};
+  EXPECT_EQ(ExpectSame(Concat(Concat({"add", "--origin", "o", "--doc", "d", "--position", "4",
+                                      "--note", "n", "--user", "u"},
+                                     langs),
+                              pair))
+                .exit_code,
+            0);
+  ExpectSame(Concat(Concat({"add", "--user", "u"}, langs), pair));
+  ExpectSame(Concat(Concat({"add", "--json", "--user", "u", "--on-duplicate", "update"}, langs), pair));
+  ExpectSame({"get", "--json", "16"});
+  ExpectSame({"delete", "16"});
+  EXPECT_EQ(ExpectSame({"delete", "--json", "15", "999999"}).exit_code, 1);
+  ExpectSame({"delete", "--json", "14"});
+  // Lookups: one query, human and JSON, a batch from stdin with a bad line, an option error.
+  const std::string query = SampleSources()[1];
+  ExpectSame({"match", query});
+  ExpectSame({"match", "--json", "--threshold", "50", "--top", "3", query});
+  ExpectSame({"match", "--json"}, query + "\n\n" + SampleSources()[5] + "\n");
+  ExpectSame({"match"}, query + "\n" + SampleSources()[6] + "\n");
+  EXPECT_EQ(ExpectSame({"match", "--top", "0", query}).exit_code, 2);
+  ExpectSame({"concordance", "القمح"});
+  ExpectSame({"concordance", "--json", "--side", "target", "--top", "3", "wheat"});
+  ExpectSame({"concordance", "--json"}, "القمح\n\nالطلاب\n");
+  // Import: a dry run, the import, the same again (duplicates), an update, a missing file. Always
+  // with --origin: without it the server gives the pairs the upload's file name as their origin
+  // (service_impl.cc), a local import none.
+  const std::string tsv = dir_ + "/new.tsv";
+  std::ofstream(tsv, std::ios::binary) << "source\ttarget\n"
+                                          "بدأت الامتحانات اليوم\tThe exams began today\n"
+                                          "\tno source here\n"
+                                          "وصل القطار متأخراً\tThe train arrived late\n";
+  ExpectSame(Concat({"import", "--json", "--dry-run", "--origin", "new"}, Concat(langs, {tsv})));
+  ExpectSame(Concat({"import", "--json", "--origin", "new"}, Concat(langs, {tsv})));
+  ExpectSame(Concat({"import", "--quiet", "--origin", "new"}, Concat(langs, {tsv})));
+  ExpectSame(Concat({"import", "--json", "--on-duplicate", "update", "--origin", "newer"},
+                    Concat(langs, {tsv})));
+  EXPECT_EQ(ExpectSame(Concat({"import"}, Concat(langs, {dir_ + "/missing.tsv"}))).exit_code, 1);
+  ExpectSame({"stats", "--json"});
+  // Export: the same summary and the same file.
+  for (const std::string name : {"all.tmx", "all.tsv"}) {
+    const std::string file = dir_ + "/" + name;
+    ProcessResult local = RunCli({"--db", local_tm_, "export", "--json", file}, "");
+    const std::string local_file = ReadFile(file);
+    ProcessResult remote = RunCli({"--server", address_, "export", "--json", file}, "");
+    EXPECT_EQ(remote.exit_code, local.exit_code) << remote.err;
+    EXPECT_EQ(Blanked(remote.out, served_tm_), Blanked(local.out, local_tm_));
+    EXPECT_EQ(remote.err, local.err);
+    EXPECT_TRUE(Blanked(ReadFile(file), served_tm_) == Blanked(local_file, local_tm_)) << name;
+  }
+  // Align (the server aligns; the units and their TMX/TSV are made locally either way).
+  const std::string articles = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
+  for (const std::string format : {"links", "json", "tsv", "tmx"}) {
+    ExpectSame(Concat({"align", articles + "tartus-solar-pumping.ar.split",
+                       articles + "tartus-solar-pumping.en.split", "--presplit", "--format", format},
+                      langs));
+  }
+  // The commands that touch no TM run locally either way.
+  ExpectSame({"normalize", "--lang", "ar", "--json", query});
+  ExpectSame({"split", "--lang", "en"}, "One sentence. Another one here.\n");
+  EXPECT_EQ(covered_, (std::set<std::string>{"add", "align", "concordance", "delete", "get", "import",
+                                              "match", "normalize", "split", "stats"}));
+  // export is compared above, file and all: every command that works through --server.
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ struct ImportOptions {
   DuplicatePolicy on_duplicate = DuplicatePolicy::kSkip;
   // true: the first reject is an error and nothing is written (the file is read twice: check, then write).
   bool strict = false;
-  // true: read, check and count only; the TM is not touched (added/updated/duplicates stay 0).
+  // true: read, check and count only; the TM is not touched (added/updated/duplicates stay 0). A dry run
+  // needs no TM at all: see DryRunImport. The CLI and the service both run dry runs this way.
   bool dry_run = false;
   // Encoding of the input as an ICU converter name ("windows-1256", "ISO-8859-6"); "" sniffs it (BOM, XML
   // declaration; UTF-8 otherwise).
@@ -153,6 +154,12 @@ struct ImportSummary {
 StatusOr<ImportSummary> Import(Store& store, const std::string& path, const ImportOptions& options,
                                ImportReporter* reporter = nullptr);
 
+// A dry run without a TM: reads and checks `path` exactly as Import(store, path, options, reporter) does
+// with options.dry_run (the same summary, rejects and warnings), and touches no store. InvalidArgument
+// naming ImportOptions.dry_run when it is false.
+StatusOr<ImportSummary> DryRunImport(const std::string& path, const ImportOptions& options,
+                                     ImportReporter* reporter = nullptr);
+
 struct ExportOptions {
   FileFormat format = FileFormat::kAuto;  // kTmx or kTsv (kAuto: from the file name)
   // Only pairs of this source / target language (canonical BCP 47, exact match); "" for all.
@@ -186,6 +193,14 @@ struct ExportSummary {
 // when complete, so `path` is either the old file or the whole new one. Inline codes are restored from
 // InlineCode::native (TMX) or dropped (TSV).
 StatusOr<ExportSummary> Export(const Store& store, const std::string& path, const ExportOptions& options);
+
+// `pairs` (not from a store: e.g. the units of an alignment, AlignedPairs) as a whole TMX 1.4b or TSV
+// document, byte for byte as Export writes them: header, one unit or line per pair, footer. Only
+// options.format (kTmx or kTsv; InvalidArgument otherwise) and tsv_escape apply. The TMX header's srclang
+// is the pairs' one source language, else "*all*". Characters replaced on the way out are added to
+// *characters_replaced when it is not null. Write the result with an AtomicFileWriter to make a file.
+StatusOr<std::string> FormatPairs(const std::vector<SegmentPair>& pairs, const ExportOptions& options,
+                                  uint64_t* characters_replaced = nullptr);
 
 // ---------------------------------------------------------------------------------------------------------
 // Output and input paths. Every file a command writes (export, import --rejects, align outputs) goes

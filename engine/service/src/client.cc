@@ -140,59 +140,6 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// A local file written under a temporary name in its directory and renamed into place by Commit();
-// removed unless committed.
-class PartFile {
- public:
-  ~PartFile() {
-    if (file_ != nullptr) std::fclose(file_);
-    if (!tmp_.empty()) ::unlink(tmp_.c_str());
-  }
-  Status Open(const std::string& path) {
-    path_ = path;
-    std::string tmpl = path + ".part-XXXXXX";
-    const int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
-    tmp_ = tmpl;
-    ::fchmod(fd, 0644 & ~CurrentUmask());  // mkstemp makes 0600; an export is an ordinary file
-    file_ = ::fdopen(fd, "wb");
-    if (file_ == nullptr) {
-      ::close(fd);
-      return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
-    }
-    return Status::OK();
-  }
-  Status Write(const std::string& data) {
-    if (std::fwrite(data.data(), 1, data.size(), file_) != data.size()) {
-      return Status::IOError("cannot write '" + path_ + "': " + std::strerror(errno));
-    }
-    return Status::OK();
-  }
-  Status Commit() {
-    const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
-    const int err = errno;
-    const bool closed = std::fclose(file_) == 0;
-    file_ = nullptr;
-    if (!ok || !closed)
-      return Status::IOError("cannot write '" + path_ + "': " + std::strerror(err));
-    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      return Status::IOError("cannot rename '" + tmp_ + "' to '" + path_ +
-                             "': " + std::strerror(errno));
-    }
-    tmp_.clear();
-    return Status::OK();
-  }
-
- private:
-  static mode_t CurrentUmask() {
-    const mode_t mask = ::umask(0);  // the only portable way to read it; restored at once
-    ::umask(mask);
-    return mask;
-  }
-  std::string path_, tmp_;
-  std::FILE* file_ = nullptr;
-};
-
 class ClientImpl final : public Client {
  public:
   ClientImpl(std::string address, const ClientOptions& options, std::shared_ptr<grpc::Channel> channel)
@@ -586,8 +533,9 @@ class ClientImpl final : public Client {
     req.set_gzip(EndsWith(path, ".gz"));
     req.set_tsv_no_escape(!options.tsv_escape);
 
-    PartFile out;
-    DHAKIRA_RETURN_IF_ERROR(out.Open(path));
+    // Written under a temporary name and renamed into place when complete (io's writer, as a local
+    // export); the server sends the bytes already compressed when they should be.
+    DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<AtomicFileWriter> out, AtomicFileWriter::Create(path));
     grpc::ClientContext ctx;
     Prepare(&ctx);
     std::unique_ptr<grpc::ClientReader<v1::ExportChunk>> reader = stub_->Export(&ctx, req);
@@ -599,7 +547,7 @@ class ClientImpl final : public Client {
       summary.bytes_written = chunk.uncompressed_bytes();
       summary.characters_replaced = chunk.replaced_characters();
       summary.seconds = chunk.seconds();
-      write_error = out.Write(chunk.data());
+      write_error = out->Write(chunk.data());
       if (!write_error.ok()) {
         ctx.TryCancel();
         break;
@@ -608,7 +556,7 @@ class ClientImpl final : public Client {
     const grpc::Status status = reader->Finish();
     DHAKIRA_RETURN_IF_ERROR(write_error);
     DHAKIRA_RETURN_IF_ERROR(Check(status, "export"));
-    DHAKIRA_RETURN_IF_ERROR(out.Commit());
+    DHAKIRA_RETURN_IF_ERROR(out->Commit());
     return summary;
   }
 

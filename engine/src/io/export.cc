@@ -103,4 +103,26 @@ StatusOr<ExportSummary> Export(const Store& store, const std::string& path, cons
   return summary;
 }
 
+StatusOr<std::string> FormatPairs(const std::vector<SegmentPair>& pairs, const ExportOptions& options,
+                                  uint64_t* characters_replaced) {
+  DHAKIRA_RETURN_IF_ERROR(options.Validate());
+  if (options.format != FileFormat::kTmx && options.format != FileFormat::kTsv) {
+    return Status::InvalidArgument("ExportOptions.format: FormatPairs writes tmx or tsv");
+  }
+  uint64_t replaced = 0;
+  std::string out;
+  if (options.format == FileFormat::kTmx) {
+    std::set<std::string_view> sources;
+    for (const SegmentPair& pair : pairs) sources.insert(pair.src_lang);
+    io::AppendTmxHeader(sources.size() == 1 ? *sources.begin() : "*all*", DHAKIRA_VERSION, &out);
+    for (const SegmentPair& pair : pairs) io::AppendTmxUnit(pair, &out, &replaced);
+    io::AppendTmxFooter(&out);
+  } else {
+    io::AppendTsvHeader(&out);
+    for (const SegmentPair& pair : pairs) io::AppendTsvLine(pair, options.tsv_escape, &out, &replaced);
+  }
+  if (characters_replaced != nullptr) *characters_replaced += replaced;
+  return out;
+}
+
 }  // namespace dhakira

@@ -95,7 +95,8 @@ bool HasText(std::string_view s) {
 
 class Importer {
  public:
-  Importer(Store& store, const std::string& path, const ImportOptions& options, ImportReporter* reporter,
+  // `store` may be null for a dry run (it is only written to).
+  Importer(Store* store, const std::string& path, const ImportOptions& options, ImportReporter* reporter,
            bool strict_write)
       : store_(store), path_(path), options_(options), reporter_(reporter), strict_write_(strict_write) {}
 
@@ -318,7 +319,7 @@ class Importer {
     if (!in_flight_.empty()) previous = in_flight_.back()->results;
     batch->results =
         std::async(std::launch::async, [this, to_write, previous]() -> StatusOr<std::vector<WriteResult>> {
-          StatusOr<PreparedBatch> prepared = store_.Prepare(*to_write, options_.on_duplicate);
+          StatusOr<PreparedBatch> prepared = store_->Prepare(*to_write, options_.on_duplicate);
           if (previous.valid()) {
             // Commit after the batch before. When it failed for another reason than a pair the store
             // refuses (then FinishOldest writes it pair by pair), e.g. a full disk, this one must not
@@ -332,7 +333,7 @@ class Importer {
           // Stopped while this batch waited for its turn: it is not written (kNotCommitted).
           if (stop_.load()) return Status::Cancelled(kNotCommitted);
           if (!prepared.ok()) return prepared.status();
-          return store_.Commit(std::move(*prepared));
+          return store_->Commit(std::move(*prepared));
         }).share();
     in_flight_.push_back(std::move(batch));
     return Status::OK();
@@ -368,7 +369,7 @@ class Importer {
       // One pair the store refuses spoils its batch: find it by writing the batch pair by pair.
       const auto& entries = batch.entries();
       for (size_t i = 0; i < entries.size(); ++i) {
-        auto one = store_.Add(entries[i].pair, options_.on_duplicate);
+        auto one = store_->Add(entries[i].pair, options_.on_duplicate);
         if (one.ok()) {
           Tally(*one);
           continue;
@@ -392,7 +393,7 @@ class Importer {
     return Status::OK();
   }
 
-  Store& store_;
+  Store* store_;
   const std::string& path_;
   const ImportOptions& options_;
   ImportReporter* reporter_;
@@ -486,8 +487,11 @@ Status ImportOptions::Validate() const {
   return Status::OK();
 }
 
-StatusOr<ImportSummary> Import(Store& store, const std::string& path, const ImportOptions& options_in,
-                               ImportReporter* reporter) {
+namespace {
+
+// Import and DryRunImport; `store` is null only for a dry run.
+StatusOr<ImportSummary> ImportInto(Store* store, const std::string& path, const ImportOptions& options_in,
+                                   ImportReporter* reporter) {
   ImportOptions options = options_in;
   if (options.format == FileFormat::kAuto) {
     if (!options.target_file.empty()) {
@@ -557,6 +561,21 @@ StatusOr<ImportSummary> Import(Store& store, const std::string& path, const Impo
   DHAKIRA_ASSIGN_OR_RETURN(auto source, open());
   Importer importer(store, path, options, reporter, options.strict);
   return importer.Run(*source, summary);
+}
+
+}  // namespace
+
+StatusOr<ImportSummary> Import(Store& store, const std::string& path, const ImportOptions& options,
+                               ImportReporter* reporter) {
+  return ImportInto(&store, path, options, reporter);
+}
+
+StatusOr<ImportSummary> DryRunImport(const std::string& path, const ImportOptions& options,
+                                     ImportReporter* reporter) {
+  if (!options.dry_run) {
+    return Status::InvalidArgument("ImportOptions.dry_run: DryRunImport needs a dry run (it has no TM to write)");
+  }
+  return ImportInto(nullptr, path, options, reporter);
 }
 
 }  // namespace dhakira
