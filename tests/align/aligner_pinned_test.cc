@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -98,6 +99,10 @@ std::string AlignAll() {
 }
 
 TEST(AlignerPinnedTest, OutputIsUnchanged) {
+  // The pinned output was made with Debian's dictionary (scripts/setup installs it); without it
+  // the default lexicon is the built-in table alone and the output differs.
+  if (!std::filesystem::exists("/usr/share/dictd/freedict-ara-eng.dict.dz"))
+    GTEST_SKIP() << "dict-freedict-ara-eng not installed";
   const std::string actual = AlignAll();
   ASSERT_FALSE(actual.empty());
   if (std::getenv("DHAKIRA_UPDATE_PINNED") != nullptr) {
