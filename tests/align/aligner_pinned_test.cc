@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -23,8 +24,8 @@ const std::string kPinnedPath = std::string(DHAKIRA_TESTDATA_DIR) + "/align/pinn
 std::string Describe(const std::string& name, const AlignResult& result) {
   std::string out;
   char line[160];
-  std::snprintf(line, sizeof line, "## %s ratio=%.12g band=%u\n", name.c_str(),
-                result.length_ratio, result.band);
+  std::snprintf(line, sizeof line, "## %s ratio=%.12g band=%u\n", name.c_str(), result.length_ratio,
+                result.band);
   out += line;
   for (const AlignLink& link : result.links) {
     std::snprintf(line, sizeof line, " confidence=%.12g low=%d editorial=%s\n", link.confidence,
@@ -65,9 +66,8 @@ std::string AlignAll() {
   if (!lexicon_or.ok()) return {};
   auto lexicon = std::make_shared<const Lexicon>(std::move(lexicon_or).value());
   std::string out;
-  auto run = [&](const std::string& name, AlignOptions options,
-                 std::shared_ptr<const Lexicon> lex, const std::vector<std::string>& src,
-                 const std::vector<std::string>& tgt) {
+  auto run = [&](const std::string& name, AlignOptions options, std::shared_ptr<const Lexicon> lex,
+                 const std::vector<std::string>& src, const std::vector<std::string>& tgt) {
     auto aligner = Aligner::Create(options, std::move(lex));
     ASSERT_TRUE(aligner.ok()) << aligner.status().ToString();
     auto result = (*aligner)->Align(src, tgt);
@@ -98,6 +98,10 @@ std::string AlignAll() {
 }
 
 TEST(AlignerPinnedTest, OutputIsUnchanged) {
+  // The pinned output was made with Debian's dictionary (scripts/setup installs it); without it
+  // the default lexicon is the built-in table alone and the output differs.
+  if (!std::filesystem::exists("/usr/share/dictd/freedict-ara-eng.dict.dz"))
+    GTEST_SKIP() << "dict-freedict-ara-eng not installed";
   const std::string actual = AlignAll();
   ASSERT_FALSE(actual.empty());
   if (std::getenv("DHAKIRA_UPDATE_PINNED") != nullptr) {

@@ -1,6 +1,8 @@
 // Aligner: monotone dynamic programming over beads of two sentence sequences (see dhakira/align.h
 // and docs/align.md). The bead DP and its length term follow Gale & Church (1993), "A Program for
-// Aligning Sentences in Bilingual Corpora"; the lexical term and the band are this project's.
+// Aligning Sentences in Bilingual Corpora"; the lexical term (per-sentence coverage through shared
+// concepts, standardised per document pair) is this project's; the band follows hunalign (Varga
+// et al. 2005) and Moore (2002).
 //
 // Scoring (higher is better), per bead of a source and b target sentences:
 //   lexical  A * sum over the bead's a + b sentences of (z - c), where z is the sentence's
@@ -16,7 +18,7 @@
 //            lines.
 // A, B, c and the rest are ScoreParams (align/scoring.h).
 //
-// The steps, one class each:
+// The steps (FeatureExtractor for the first, BeadAligner for the others):
 //   1. features    FeatureExtractor (features.h): tokens, their weights and concepts;
 //   2. band        BeadAligner::ComputeBandCentre, SetBand (bead_aligner.cc): a band of sentences
 //                  around the length-proportional diagonal;
@@ -24,8 +26,7 @@
 //                  the pairs in the band, chance and translation levels, the length ratio;
 //   3. DP          BeadAligner::FillDpTable, ScoreCell: the best bead ending in each cell;
 //   4. backtrace   BeadAligner::TraceBack: the best path, or a request to double the band when
-//                  the path touches its edge (as hunalign, Varga et al. 2005, and Moore 2002
-//                  restrict their search), so time and memory stay linear;
+//                  the path touches its edge, so time and memory stay linear;
 //   5. confidence  BeadAligner::MakeLinks (bead_links.cc): links and how sure each one is.
 #include <algorithm>
 #include <cstdlib>
