@@ -107,7 +107,7 @@ int RunConcordance(Context& ctx, const std::vector<std::string>& args) {
       [on_source](JsonWriter& w, const ConcordanceResult& r) { WriteJson(w, r, on_source); },
       [on_source](std::ostream& os, const ConcordanceResult& r) { PrintHuman(os, r, on_source); }};
   QueryAnswerer<ConcordanceResult> answer;
-  std::unique_ptr<Store> store;
+  std::unique_ptr<TranslationMemory> store;
   std::unique_ptr<Matcher> matcher;
 #ifdef DHAKIRA_HAVE_SERVICE
   std::unique_ptr<Client> client;

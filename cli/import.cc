@@ -159,7 +159,7 @@ StatusOr<ImportSummary> LocalImport(const Context& ctx, const std::string& file,
     char tmpl[] = "/tmp/dhakira-dry-run-XXXXXX";
     if (mkdtemp(tmpl) == nullptr) return Status::IOError(Tr("cannot create a temporary directory"));
     scratch_dir = tmpl;
-    store = Store::Open(scratch_dir + "/tm");
+    store = TranslationMemory::Open(scratch_dir + "/tm");
   }
   if (!store.ok()) return store.status();
 

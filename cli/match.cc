@@ -138,7 +138,7 @@ int RunMatch(Context& ctx, const std::vector<std::string>& args) {
   const QueryPrinter<MatchResult> printer{"query", WriteJson, PrintHuman};
   QueryAnswerer<MatchResult> answer;
   size_t max_batch = 1;  // locally: answer each line as soon as it is read
-  std::unique_ptr<Store> store;
+  std::unique_ptr<TranslationMemory> store;
   std::unique_ptr<Matcher> matcher;
 #ifdef DHAKIRA_HAVE_SERVICE
   std::unique_ptr<Client> client;

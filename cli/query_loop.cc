@@ -9,10 +9,10 @@
 
 namespace dhakira::cli {
 
-Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<Store>* store,
+Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<TranslationMemory>* store,
                         std::unique_ptr<Matcher>* matcher) {
   DHAKIRA_ASSIGN_OR_RETURN(*store, OpenTm(ctx, TmAccess::kRead));
-  StatusOr<std::unique_ptr<Matcher>> created = Matcher::Create(store->get());
+  StatusOr<std::unique_ptr<Matcher>> created = (*store)->NewMatcher();
   if (created.ok() || created.status().code() != Status::Code::kFailedPrecondition) {
     DHAKIRA_RETURN_IF_ERROR(created.status());
     *matcher = std::move(*created);
@@ -24,14 +24,14 @@ Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<Store>* store,
                   ctx.program, ctx.db_path)
            << std::endl;
   store->reset();
-  StatusOr<std::unique_ptr<Store>> writable = OpenTm(ctx, TmAccess::kWrite);
+  StatusOr<std::unique_ptr<TranslationMemory>> writable = OpenTm(ctx, TmAccess::kWrite);
   if (!writable.ok()) {
     // E.g. a TM on read-only storage: say both what is missing and why it could not be built.
     return Status::FailedPrecondition(created.status().message() +
                                       "; building it failed: " + writable.status().ToString());
   }
   *store = std::move(*writable);
-  DHAKIRA_ASSIGN_OR_RETURN(*matcher, Matcher::Create(store->get()));
+  DHAKIRA_ASSIGN_OR_RETURN(*matcher, (*store)->NewMatcher());
   return Status::OK();
 }
 

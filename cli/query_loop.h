@@ -25,7 +25,7 @@ namespace dhakira::cli {
 
 // Opens the TM at ctx.db_path read-only and a Matcher over it (match and concordance answer locally
 // with these). *matcher refers to *store: keep both, and destroy the matcher first.
-Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<Store>* store,
+Status OpenLocalMatcher(const Context& ctx, std::unique_ptr<TranslationMemory>* store,
                         std::unique_ptr<Matcher>* matcher);
 
 // Reads lines from a file descriptor (without a trailing "\n" or "\r\n"; a last line without a
