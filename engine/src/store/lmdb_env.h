@@ -4,8 +4,8 @@
 //
 // Concurrency design (the reasons behind store.h's thread-safety contract):
 // - LMDB gives MVCC: one writer and any number of readers run in parallel; a read transaction sees
-//   the state as of its start. Writers are serialized by `write_mu_` (LMDB would serialize them
-//   too, but we also guard our hooks and the retry loop with it).
+//   the state as of its start. Writers are serialized by the store's `write_mu_` (store.cc; LMDB
+//   would serialize them too, but we also guard our hooks and the retry loop with it).
 // - The map must grow (mdb_env_set_mapsize) when a write hits MDB_MAP_FULL. LMDB requires that no
 //   transaction of this process be *active* then, because set_mapsize munmaps and re-mmaps the
 //   file and every pointer into the old map dangles. We use a reader/writer lock, Env::map_mu:
@@ -43,7 +43,6 @@
 #include "store/store_internal.h"
 
 namespace dhakira::store_internal {
-
 
 inline constexpr unsigned kMaxDbs = 32;
 inline constexpr uint64_t kMiB = 1ull << 20;

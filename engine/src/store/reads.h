@@ -65,11 +65,6 @@ class LmdbSnapshot final : public Snapshot {
     return out;
   }
 
-  Status Read(const std::function<Status(MDB_txn*)>& fn) const {
-    std::shared_lock<std::shared_mutex> lock(env_->map_mu);
-    return fn(txn_);
-  }
-
  private:
   std::shared_ptr<Env> env_;
   MDB_txn* txn_;

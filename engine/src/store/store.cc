@@ -5,23 +5,12 @@
 // Extension point: store_internal.h.
 #include "dhakira/store.h"
 
-#include <fcntl.h>
 #include <lmdb.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <map>
 #include <mutex>
-#include <set>
 #include <shared_mutex>
 #include <thread>
 #include <utility>
@@ -31,8 +20,6 @@
 #include "store/reads.h"
 #include "store/store_internal.h"
 #include "store/unit_prep.h"
-#include "store/verify.h"
-
 
 namespace dhakira {
 namespace store_internal {
