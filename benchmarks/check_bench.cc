@@ -13,6 +13,7 @@
 #include <string>
 
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "store/verify.h"
 
 namespace {
@@ -27,7 +28,7 @@ const std::string& Tm(int pairs) {
   const std::string dir =
       (fs::temp_directory_path() / ("dhakira-check-bench-" + std::to_string(pairs))).string();
   fs::remove_all(dir);
-  auto store = dhakira::Store::Open(dir, dhakira::StoreOptions{});
+  auto store = dhakira::TranslationMemory::Open(dir, dhakira::StoreOptions{});
   if (!store.ok()) std::abort();
   dhakira::WriteBatch batch;
   for (int i = 0; i < pairs; ++i) {
@@ -57,7 +58,7 @@ BENCHMARK(BM_ValidateMetaPages);
 void BM_OpenReadOnly(benchmark::State& state) {
   const std::string& tm = Tm(1000);
   for (auto _ : state) {
-    auto store = dhakira::Store::Open(tm, dhakira::StoreOptions{.read_only = true});
+    auto store = dhakira::TranslationMemory::Open(tm, dhakira::StoreOptions{.read_only = true});
     if (!store.ok()) state.SkipWithError(store.status().ToString().c_str());
   }
 }

@@ -28,6 +28,7 @@
 
 #include "dhakira/io.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "store/store_internal.h"
 
 namespace {
@@ -112,7 +113,11 @@ dhakira::StatusOr<std::unique_ptr<Store>> OpenTm(const std::string& tm, const Co
   options.sync = !config.bulk && !config.no_sync;
   options.write_map = config.bulk;
   options.prepare_threads = config.threads;
-  if (config.index) return Store::Open(tm, options);
+  if (config.index) {
+    auto opened = dhakira::TranslationMemory::Open(tm, options);
+    if (!opened.ok()) return opened.status();
+    return std::unique_ptr<Store>(std::move(*opened));
+  }
   auto store = dhakira::LmdbStore::Open(tm, options, dhakira::StoreInternalOptions());  // no hooks
   if (!store.ok()) return store.status();
   return std::unique_ptr<Store>(std::move(*store));

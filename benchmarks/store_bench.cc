@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "store/encoding.h"
 #include "store/unit_prep.h"
 
@@ -87,7 +88,7 @@ std::unique_ptr<dhakira::Store> OpenStore(const std::string& path, uint32_t prep
   dhakira::StoreOptions options;
   options.sync = false;
   options.prepare_threads = prepare_threads;
-  auto store = dhakira::Store::Open(path, options);
+  auto store = dhakira::TranslationMemory::Open(path, options);
   if (!store.ok()) {
     fprintf(stderr, "%s\n", store.status().ToString().c_str());
     abort();

@@ -291,7 +291,7 @@ Status CheckBeforeOpen(const std::string& path, TmWalk walk) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Store>> OpenTm(const Context& ctx, TmAccess access, StoreOptions options,
+StatusOr<std::unique_ptr<TranslationMemory>> OpenTm(const Context& ctx, TmAccess access, StoreOptions options,
                                         TmWalk walk) {
   options.read_only = access == TmAccess::kRead;
   options.create_if_missing = access == TmAccess::kCreate;
@@ -303,7 +303,7 @@ StatusOr<std::unique_ptr<Store>> OpenTm(const Context& ctx, TmAccess access, Sto
     }
   }
   DHAKIRA_RETURN_IF_ERROR(CheckBeforeOpen(ctx.db_path, walk));
-  return Store::Open(ctx.db_path, options);
+  return TranslationMemory::Open(ctx.db_path, options);
 }
 
 Status ReadFileOrStdin(const std::string& path, std::string* out) {

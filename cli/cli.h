@@ -18,6 +18,7 @@
 
 #include "dhakira/status.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 
 namespace dhakira::cli {
 
@@ -125,7 +126,7 @@ enum class TmWalk {
 };
 // `options` gives the rest (e.g. write_map for a bulk import); read_only and create_if_missing come from
 // `access`. A damaged TM (see `walk`) is Corruption naming the page.
-StatusOr<std::unique_ptr<Store>> OpenTm(const Context& ctx, TmAccess access,
+StatusOr<std::unique_ptr<TranslationMemory>> OpenTm(const Context& ctx, TmAccess access,
                                         StoreOptions options = StoreOptions(),
                                         TmWalk walk = TmWalk::kBounded);
 

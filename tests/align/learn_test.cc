@@ -13,6 +13,7 @@
 #include "dhakira/align.h"
 #include "dhakira/segment.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 
 namespace dhakira {
 namespace {
@@ -41,7 +42,7 @@ SegmentPair MakePair(const std::string& ar, const std::string& en) {
 }
 
 TEST_F(LearnTest, LearnsWordPairsFromStoredPairs) {
-  auto store = Store::Open(dir_.string());
+  auto store = TranslationMemory::Open(dir_.string());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   // "زخيرون" (an invented name no dictionary has) always comes with "Zakhiron"; the other words
   // vary.

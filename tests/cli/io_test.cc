@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "testing/cli_runner.h"
 #include "testing/shared_data.h"
 
@@ -37,7 +38,7 @@ class IoCliTest : public dhakira::test_support::CliTest {
     dhakira::StoreOptions options;
     options.read_only = true;
     options.create_if_missing = false;
-    auto store = dhakira::Store::Open(db_, options);
+    auto store = dhakira::TranslationMemory::Open(db_, options);
     if (!store.ok()) return 0;
     auto stats = (*store)->Stats();
     return stats.ok() ? stats->segments : 0;

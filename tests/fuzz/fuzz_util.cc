@@ -78,8 +78,8 @@ Store& ScratchStore(int inputs_per_store) {
     const std::string path = ScratchDir() + "/tm" + std::to_string(generation++ % 2);
     std::error_code ignored;
     std::filesystem::remove_all(path, ignored);
-    auto opened = Store::Open(path, options);
-    CheckOk(opened.status(), "Store::Open of the scratch TM");
+    auto opened = TranslationMemory::Open(path, options);
+    CheckOk(opened.status(), "TranslationMemory::Open of the scratch TM");
     store = std::move(opened).value();
   }
   return *store;

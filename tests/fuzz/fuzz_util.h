@@ -12,6 +12,7 @@
 
 #include "dhakira/status.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 
 namespace dhakira::fuzz {
 

@@ -11,7 +11,7 @@ foreach(src ${DHAKIRA_FUZZ_REPLAY_SOURCES})
   add_executable(${name} ${CMAKE_CURRENT_LIST_DIR}/replay_main.cc ${src} ${CMAKE_CURRENT_LIST_DIR}/fuzz_util.cc)
   target_link_libraries(${name} PRIVATE dhakira_engine_internal dhakira_warnings GTest::gtest)
   if(target STREQUAL "convert_fuzzer")
-    target_link_libraries(${name} PRIVATE dhakira_service)
+    target_link_libraries(${name} PRIVATE dhakira_service_internal)
   endif()
   target_compile_definitions(${name} PRIVATE
     DHAKIRA_FUZZ_TARGET="${target}"

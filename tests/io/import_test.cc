@@ -13,6 +13,7 @@
 #include <set>
 
 #include "dhakira/io.h"
+#include "dhakira/translation_memory.h"
 #include "test_files.h"
 #include "testing/shared_data.h"
 
@@ -34,7 +35,7 @@ class Collect : public ImportReporter {
 };
 
 std::unique_ptr<Store> OpenStore(const std::string& path) {
-  auto store = Store::Open(path);
+  auto store = TranslationMemory::Open(path);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(*store) : nullptr;
 }
@@ -738,7 +739,7 @@ TEST(CrashTest, KilledImportKeepsWholeBatchesAndResumes) {
       }
     } reporter;
     reporter.fd = fds[1];
-    auto store = Store::Open(tm);
+    auto store = TranslationMemory::Open(tm);
     if (!store.ok()) _exit(2);
     auto summary = Import(**store, path, options, &reporter);
     _exit(summary.ok() ? 0 : 3);
@@ -753,7 +754,7 @@ TEST(CrashTest, KilledImportKeepsWholeBatchesAndResumes) {
   close(fds[0]);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed";
 
-  auto store = Store::Open(tm);
+  auto store = TranslationMemory::Open(tm);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   const uint64_t kept = Count(**store);
   EXPECT_GE(kept, 3u * kBatch);

@@ -9,6 +9,7 @@
 
 #include "dhakira/io.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "io/input.h"
 #include "io/line_reader.h"
 #include "io/tmx_reader.h"
@@ -49,7 +50,7 @@ struct ImportRun {
 
 void ImportFile(const std::string& path, ImportOptions options, ImportRun* run) {
   TempDir tm;
-  auto store = Store::Open(tm.Path("tm"));
+  auto store = TranslationMemory::Open(tm.Path("tm"));
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   if (options.src_lang.empty()) options.src_lang = "ar";
   if (options.tgt_lang.empty()) options.tgt_lang = "en";

@@ -10,6 +10,7 @@
 
 #include "dhakira/io.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "test_files.h"
 
 namespace dhakira {
@@ -81,7 +82,7 @@ TEST(CheckOutputPathTest, InputsAreRefusedUnderAnyName) {
 TEST(CheckOutputPathTest, TmDirectoriesAreRefused) {
   TempDir dir;
   {
-    auto store = Store::Open(dir.Path("tm"));
+    auto store = TranslationMemory::Open(dir.Path("tm"));
     ASSERT_TRUE(store.ok()) << store.status().ToString();
   }
   OutputPathOptions o;

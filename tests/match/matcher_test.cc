@@ -14,6 +14,7 @@
 #include "dhakira/match.h"
 #include "dhakira/store.h"
 #include "dhakira/text.h"
+#include "dhakira/translation_memory.h"
 #include "testing/indexed_tm.h"
 #include "testing/old_index.h"
 
@@ -82,7 +83,7 @@ class MatcherTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<TranslationMemory> store_;
   std::unique_ptr<Matcher> matcher_;
 };
 
@@ -432,7 +433,7 @@ TEST_F(MatcherTest, FrequentTokenTableFollowsWritesAndLanguages) {
 
   // The oracle: brute force by a matcher of its own, which never fills a table (only indexed
   // lookups do): brute force through matcher_ would look the query's tokens up in matcher_'s table.
-  auto oracle = Matcher::Create(store_.get());
+  auto oracle = store_->NewMatcher();
   ASSERT_TRUE(oracle.ok()) << oracle.status().ToString();
   size_t compared = 0;
   auto compare = [&](const std::string& lang, const char* stage) {
@@ -480,7 +481,7 @@ TEST_F(MatcherTest, FrequentTokenTableFollowsWritesAndLanguages) {
 }
 
 // A TM whose index has an older format: opened read-only it has no usable index (a clear error from
-// Matcher::Create); opened writable, the index is rebuilt from the units in the open transaction.
+// TranslationMemory::NewMatcher); opened writable, the index is rebuilt from the units in the open transaction.
 TEST_F(MatcherTest, IndexOfAnOlderFormatIsRebuiltWhenOpenedWritable) {
   const uint64_t a =
       Add("أعلن وزير الخارجية اليوم عن زيارة إلى دمشق", "The foreign minister announced");
@@ -491,9 +492,9 @@ TEST_F(MatcherTest, IndexOfAnOlderFormatIsRebuiltWhenOpenedWritable) {
   {
     StoreOptions read_only;
     read_only.read_only = true;
-    auto s = Store::Open(dir_.string(), read_only);
+    auto s = TranslationMemory::Open(dir_.string(), read_only);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    auto m = Matcher::Create(s->get());
+    auto m = (*s)->NewMatcher();
     ASSERT_FALSE(m.ok());
     EXPECT_EQ(m.status().code(), Status::Code::kFailedPrecondition) << m.status().ToString();
     EXPECT_NE(m.status().message().find("open it once writable"), std::string::npos)

@@ -15,6 +15,7 @@
 #include "dhakira/match.h"
 #include "dhakira/store.h"
 #include "dhakira/text.h"
+#include "dhakira/translation_memory.h"
 #include "match/levenshtein.h"
 #include "match/score.h"
 #include "testing/shared_data.h"
@@ -81,7 +82,7 @@ class RecallTest : public ::testing::Test {
     fs::remove_all(*dir_);
     StoreOptions so;
     so.sync = false;
-    auto s = Store::Open(dir_->string(), so);
+    auto s = TranslationMemory::Open(dir_->string(), so);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = s->release();
     const std::string c =
@@ -164,16 +165,16 @@ class RecallTest : public ::testing::Test {
   }
 
   static fs::path* dir_;
-  static Store* store_;
+  static TranslationMemory* store_;
   static std::vector<std::string>* sources_;
 };
 
 fs::path* RecallTest::dir_ = nullptr;
-Store* RecallTest::store_ = nullptr;
+TranslationMemory* RecallTest::store_ = nullptr;
 std::vector<std::string>* RecallTest::sources_ = nullptr;
 
 TEST_F(RecallTest, IndexedEqualsBruteForceAtThresholds50_70_90) {
-  auto m = Matcher::Create(store_);
+  auto m = store_->NewMatcher();
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   const auto queries = Queries(200, 17);
   uint64_t matches = 0, postings = 0, verified_fast = 0, verified_slow = 0;
@@ -216,7 +217,7 @@ TEST_F(RecallTest, IndexedEqualsBruteForceAtThresholds50_70_90) {
 // The brute-force path itself against an oracle that shares nothing with the index: every stored source is
 // re-normalized and compared with the plain DP distance and the scorer, all matches ≥ 50 kept and ranked.
 TEST_F(RecallTest, BruteForceEqualsIndependentOracle) {
-  auto m = Matcher::Create(store_);
+  auto m = store_->NewMatcher();
   ASSERT_TRUE(m.ok());
   NormalizerOptions no;
   no.language = "ar";

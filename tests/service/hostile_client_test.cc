@@ -12,6 +12,7 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 #include "testing/files.h"
 
@@ -36,7 +37,7 @@ class HostileClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
-    auto store = Store::Open(dir_ + "/tm");
+    auto store = TranslationMemory::Open(dir_ + "/tm");
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     ServerOptions options;
@@ -110,7 +111,7 @@ class HostileClientTest : public ::testing::Test {
 
   test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
   const std::string dir_ = tmp_.path();
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<TranslationMemory> store_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };

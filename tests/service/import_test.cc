@@ -18,6 +18,7 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 #include "testing/files.h"
 
@@ -34,7 +35,7 @@ class ImportTest : public ::testing::Test {
     ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
     StoreOptions so;
     so.sync = false;  // a test TM: speed over durability
-    auto store = Store::Open(dir_ + "/tm", so);
+    auto store = TranslationMemory::Open(dir_ + "/tm", so);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     ServerOptions options;
@@ -79,7 +80,7 @@ class ImportTest : public ::testing::Test {
 
   test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
   const std::string dir_ = tmp_.path();
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<TranslationMemory> store_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<v1::TranslationMemory::Stub> stub_;
 };

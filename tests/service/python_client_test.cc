@@ -10,6 +10,7 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "testing/cli_runner.h"
 #include "testing/files.h"
 
@@ -31,7 +32,7 @@ class PythonClientTest : public ::testing::Test {
       GTEST_SKIP() << "python3-grpcio / python3-grpc-tools are not installed (scripts/setup installs them)";
     }
     ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
-    auto store = Store::Open(dir_ + "/tm");
+    auto store = TranslationMemory::Open(dir_ + "/tm");
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     ServerOptions options;
@@ -58,7 +59,7 @@ class PythonClientTest : public ::testing::Test {
 
   test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
   const std::string dir_ = tmp_.path();
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<TranslationMemory> store_;
   std::unique_ptr<Server> server_;
 };
 

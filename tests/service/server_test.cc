@@ -19,6 +19,7 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 #include "testing/files.h"
 
@@ -31,7 +32,7 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
-    auto store = Store::Open(dir_ + "/tm");
+    auto store = TranslationMemory::Open(dir_ + "/tm");
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     options_.socket_path = dir_ + "/s.sock";
@@ -72,7 +73,7 @@ class ServerTest : public ::testing::Test {
 
   test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
   const std::string dir_ = tmp_.path();
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<TranslationMemory> store_;
   ServerOptions options_;
   std::unique_ptr<Server> server_;
 };
@@ -113,7 +114,7 @@ TEST_F(ServerTest, StaleSocketIsReplaced) {
 TEST_F(ServerTest, LiveSocketIsNotStolen) {
   StartServer();
   // A second TM and server on the same socket path.
-  auto other_store = Store::Open(dir_ + "/tm2");
+  auto other_store = TranslationMemory::Open(dir_ + "/tm2");
   ASSERT_TRUE(other_store.ok());
   auto second = Server::Start(other_store->get(), options_);
   ASSERT_FALSE(second.ok());
@@ -673,7 +674,7 @@ TEST_F(ServerTest, ClientLookupsEqualTheLocalMatcher) {
           ->Upsert(Pair("قال الوزير إن الاجتماع انتهى", "The minister said the meeting ended"), "",
                    "", DuplicatePolicy::kSkip)
           .ok());
-  auto matcher = Matcher::Create(store_.get());
+  auto matcher = store_->NewMatcher();
   ASSERT_TRUE(matcher.ok()) << matcher.status().ToString();
 
   MatchOptions o;

@@ -15,6 +15,7 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 #include "testing/cli_runner.h"
 #include "testing/files.h"
@@ -113,7 +114,7 @@ TEST(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatWas
       std::regex_search(message, m, std::regex("(\\d+) added, 0 updated, 0 duplicates skipped")))
       << message;
   const uint64_t added = std::stoull(m[1].str());
-  auto store = Store::Open(tmp.path() + "/tm");
+  auto store = TranslationMemory::Open(tmp.path() + "/tm");
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto stats = (*store)->Stats();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
@@ -126,7 +127,7 @@ TEST(ShutdownTest, ACancelledImportCommitsAtMostTheBatchThatWasCommitting) {
   ASSERT_TRUE(tmp.ok());
   StoreOptions so;
   so.sync = false;
-  auto store = Store::Open(tmp.path() + "/tm", so);
+  auto store = TranslationMemory::Open(tmp.path() + "/tm", so);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   ServerOptions options;
   options.socket_path = tmp.path() + "/s.sock";
@@ -162,7 +163,7 @@ TEST(ShutdownTest, ACancelledImportCommitsAtMostTheBatchThatWasCommitting) {
 TEST(ShutdownTest, AStalledUploadIsCancelledAndNothingOfItImported) {
   test_support::TempDir tmp;
   ASSERT_TRUE(tmp.ok());
-  auto store = Store::Open(tmp.path() + "/tm");
+  auto store = TranslationMemory::Open(tmp.path() + "/tm");
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   ServerOptions options;
   options.socket_path = tmp.path() + "/s.sock";
@@ -200,7 +201,7 @@ TEST(ShutdownTest, AnImportNearItsDeadlineStopsAndTellsWhatWasCommitted) {
   ASSERT_TRUE(tmp.ok());
   StoreOptions so;
   so.sync = false;
-  auto store = Store::Open(tmp.path() + "/tm", so);
+  auto store = TranslationMemory::Open(tmp.path() + "/tm", so);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   ServerOptions options;
   options.socket_path = tmp.path() + "/s.sock";

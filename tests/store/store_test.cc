@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "dhakira/text.h"
+#include "dhakira/translation_memory.h"
 #include "store/encoding.h"
 #include "store/store_internal.h"
 
@@ -56,7 +58,7 @@ SegmentPair Pair(std::string source, std::string target, std::string src_lang = 
 }
 
 std::unique_ptr<Store> OpenOrDie(const std::string& path, StoreOptions options = {}) {
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(path, options);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(path, options);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   if (!store.ok()) return nullptr;
   return std::move(*store);
@@ -812,7 +814,7 @@ TEST_F(StoreTest, RandomBytesInDataFileAreCorruption) {
   std::ofstream out(fs::path(tm_) / "data.mdb", std::ios::binary);
   for (int i = 0; i < 64 * 1024; ++i) out.put(static_cast<char>(rng()));
   out.close();
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(store.status().IsCorruption()) << store.status().ToString();
   EXPECT_NE(store.status().message().find("not a dhakira TM"), std::string::npos);
@@ -822,14 +824,14 @@ TEST_F(StoreTest, RandomBytesInDataFileAreCorruption) {
 TEST_F(StoreTest, TextFileAsDataFileIsCorruption) {
   fs::create_directories(tm_);
   std::ofstream(fs::path(tm_) / "data.mdb") << "<?xml version=\"1.0\"?><tmx version=\"1.4\"/>\n";
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(store.status().IsCorruption()) << store.status().ToString();
 }
 
 TEST_F(StoreTest, PathThatIsAFileIsCorruption) {
   std::ofstream(tm_) << "just a file\n";
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(store.status().IsCorruption()) << store.status().ToString();
   EXPECT_NE(store.status().message().find("is a file"), std::string::npos);
@@ -841,7 +843,7 @@ TEST_F(StoreTest, ForeignLmdbEnvironmentIsCorruption) {
     RawEnv raw(tm_);
     raw.Put("accounts", "alice", "42");
   }
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(store.status().IsCorruption()) << store.status().ToString();
   EXPECT_NE(store.status().message().find("'meta'"), std::string::npos) << store.status().message();
@@ -853,7 +855,7 @@ TEST_F(StoreTest, MetaWithoutOurMagicIsCorruption) {
     RawEnv raw(tm_);
     raw.Put("meta", "format", "SOMEONE-ELSE");
   }
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(store.status().IsCorruption()) << store.status().ToString();
 }
@@ -865,7 +867,7 @@ TEST_F(StoreTest, OtherFormatVersionIsFailedPrecondition) {
     raw.Put("meta", "format",
             store_internal::EncodeFormatRecord(store_internal::kFormatVersion + 1));
   }
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Status::Code::kFailedPrecondition) << store.status().ToString();
   EXPECT_NE(store.status().message().find("format version 2"), std::string::npos);
@@ -881,7 +883,7 @@ TEST_F(StoreTest, TruncatedDataFileIsCorruption) {
   }
   const fs::path data = fs::path(tm_) / "data.mdb";
   fs::resize_file(data, fs::file_size(data) / 2);
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(store.status().IsCorruption()) << store.status().ToString();
   EXPECT_NE(store.status().message().find("truncated"), std::string::npos);
@@ -919,25 +921,25 @@ TEST_F(StoreTest, GarbledUnitValueIsCorruption) {
 TEST_F(StoreTest, OpenModes) {
   StoreOptions no_create;
   no_create.create_if_missing = false;
-  EXPECT_TRUE(Store::Open(tm_, no_create).status().IsNotFound());
+  EXPECT_TRUE(TranslationMemory::Open(tm_, no_create).status().IsNotFound());
   StoreOptions ro;
   ro.read_only = true;
-  EXPECT_TRUE(Store::Open(tm_, ro).status().IsNotFound());
+  EXPECT_TRUE(TranslationMemory::Open(tm_, ro).status().IsNotFound());
   StoreOptions bad;
   bad.initial_map_size = 100;
-  const Status s = Store::Open(tm_, bad).status();
+  const Status s = TranslationMemory::Open(tm_, bad).status();
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_NE(s.message().find("initial_map_size"), std::string::npos);
   bad = StoreOptions();
   bad.max_readers = 0;
-  EXPECT_TRUE(Store::Open(tm_, bad).status().IsInvalidArgument());
+  EXPECT_TRUE(TranslationMemory::Open(tm_, bad).status().IsInvalidArgument());
 
   {
     auto store = OpenOrDie(tm_);
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(store->Add(Pair("نص", "text"), DuplicatePolicy::kSkip).ok());
     // One Store per path per process.
-    const Status twice = Store::Open(tm_).status();
+    const Status twice = TranslationMemory::Open(tm_).status();
     EXPECT_EQ(twice.code(), Status::Code::kFailedPrecondition) << twice.ToString();
   }
   auto reader = OpenOrDie(tm_, ro);
@@ -1055,13 +1057,68 @@ TEST_F(StoreTest, HooksWriteInTheSameTransaction) {
                                                                   : Status::Internal("unit 3");
                   })
                   .ok());
-  EXPECT_EQ(AsLmdbStore(&store), &store);
 
   // A hook attached later sees later writes.
   auto late = std::make_shared<CountingHook>();
   ASSERT_TRUE(store.AttachHook(late).ok());
   ASSERT_TRUE(store.Add(Pair("متأخر", "late"), DuplicatePolicy::kSkip).ok());
   EXPECT_EQ(late->Read(store), 3011);  // same database: both hooks bumped it
+}
+
+// A hook opened on a TM that already holds units gets them decoded from the store, in id order, and
+// may write to the open transaction while it reads them (the store positions its cursor again).
+class BackfillHook : public StoreHook {
+ public:
+  Status Open(const HookOpenContext& ctx) override {
+    int rc = mdb_dbi_open(ctx.txn, "index.backfill", MDB_CREATE | MDB_INTEGERKEY, &dbi_);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "opening index.backfill");
+    return ctx.ForEachStoredUnit([&](const SegmentPair& unit) {
+      seen.push_back(unit.id);
+      targets.push_back(unit.target);
+      // One entry per unit, written while the store's cursor is open on the units.
+      uint64_t key = unit.id;
+      MDB_val k{sizeof key, &key}, v{unit.target.size(), const_cast<char*>(unit.target.data())};
+      rc = mdb_put(ctx.txn, dbi_, &k, &v, 0);
+      return rc == MDB_SUCCESS ? Status::OK() : LmdbError(rc, "writing index.backfill");
+    });
+  }
+  Status OnPut(WriteContext&, const SegmentPair*, const SegmentPair&) override {
+    return Status::OK();
+  }
+  Status OnDelete(WriteContext&, const SegmentPair&) override { return Status::OK(); }
+
+  std::vector<uint64_t> seen;
+  std::vector<std::string> targets;
+
+ private:
+  MDB_dbi dbi_ = 0;
+};
+
+TEST_F(StoreTest, HookBackfillsFromDecodedUnitsInIdOrder) {
+  StoreOptions options;
+  options.initial_map_size = 1 << 20;
+  {
+    StatusOr<std::unique_ptr<LmdbStore>> plain =
+        LmdbStore::Open(tm_, options, StoreInternalOptions());  // no hooks
+    ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+    WriteBatch batch;
+    for (int i = 0; i < 700; ++i) {
+      batch.Add(Pair(FillerSentence(i, 12), "target " + std::to_string(i)));
+    }
+    ASSERT_TRUE((*plain)->Write(batch, DuplicatePolicy::kKeepBoth).ok());
+    ASSERT_TRUE((*plain)->Delete(5).ok());
+  }
+  auto hook = std::make_shared<BackfillHook>();
+  StoreInternalOptions internal;
+  internal.hooks.push_back(hook);
+  StatusOr<std::unique_ptr<LmdbStore>> opened = LmdbStore::Open(tm_, options, internal);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  ASSERT_EQ(hook->seen.size(), 699u);
+  EXPECT_EQ(hook->seen.front(), 1u);
+  EXPECT_EQ(hook->seen[4], 6u);  // unit 5 was deleted
+  EXPECT_EQ(hook->seen.back(), 700u);
+  EXPECT_TRUE(std::is_sorted(hook->seen.begin(), hook->seen.end()));
+  EXPECT_EQ(hook->targets.back(), "target 699");
 }
 
 // Write in two steps: batches prepared in any order (and while another commits) get their ids in the order

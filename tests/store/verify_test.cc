@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "store/encoding.h"
 
 namespace dhakira {
@@ -40,7 +41,7 @@ class VerifyTest : public ::testing::Test {
   // A TM of `n` pairs over several pages: some targets long enough for overflow pages, then some
   // deletes and updates so that pages were freed and nodes moved.
   void MakeTm(int n) {
-    StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+    StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     WriteBatch batch;
     for (int i = 0; i < n; ++i) {
@@ -79,7 +80,7 @@ class VerifyTest : public ::testing::Test {
 
   // Store::Open fails with Corruption whose message contains every one of `parts`.
   void ExpectOpenCorruption(const std::vector<std::string>& parts) {
-    StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+    StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
     ASSERT_FALSE(store.ok());
     EXPECT_TRUE(store.status().IsCorruption()) << store.status().ToString();
     for (const std::string& part : parts) {
@@ -222,7 +223,7 @@ TEST_F(VerifyTest, StatsCounterThatDisagreesWithTheUnits) {
 TEST_F(VerifyTest, UnitWithoutItsDedupEntry) {
   MakeTm(40);
   // Drop every dedup entry of one hash: that unit then has none.
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(tm_);
+  StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_TRUE(store.ok());
   StatusOr<SegmentPair> p = (*store)->Get(7);
   ASSERT_TRUE(p.ok());

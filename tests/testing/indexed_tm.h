@@ -10,48 +10,52 @@
 
 #include "dhakira/match.h"
 #include "dhakira/store.h"
-#include "index/index_hook.h"
+#include "dhakira/translation_memory.h"
+#include "index/fuzzy_index.h"
 #include "store/store_internal.h"
+#include "tm/translation_memory_impl.h"
 
 namespace dhakira::test_support {
 
-// Opens the TM at `dir` writable (creating it when missing) into *store, and a matcher on it (which
-// attaches the fuzzy index) into *matcher. Fatal test failures on error.
-inline void OpenStoreAndMatcher(const std::filesystem::path& dir, std::unique_ptr<Store>* store,
+// Opens the TM at `dir` writable (creating it when missing) into *store, and a matcher on it into
+// *matcher. Fatal test failures on error.
+inline void OpenStoreAndMatcher(const std::filesystem::path& dir,
+                                std::unique_ptr<TranslationMemory>* store,
                                 std::unique_ptr<Matcher>* matcher) {
   matcher->reset();
   store->reset();
-  auto s = Store::Open(dir.string());
+  auto s = TranslationMemory::Open(dir.string());
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   *store = std::move(*s);
-  auto m = Matcher::Create(store->get());
+  auto m = (*store)->NewMatcher();
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   *matcher = std::move(*m);
 }
 
-// A TM opened writable, with a matcher and the fuzzy index's hook (for its read methods).
+// A TM opened writable, with a matcher, and its parts (the LMDB store and the fuzzy index) for the
+// white-box tests of the index and the lookup.
 struct IndexedTm {
-  std::unique_ptr<Store> store;
+  std::unique_ptr<tm::TranslationMemoryImpl> store;
   std::unique_ptr<Matcher> matcher;
   LmdbStore* lmdb = nullptr;
-  std::shared_ptr<const index::FuzzyIndexHook> hook;
 
   // (Re)opens the TM at `dir`, creating it when missing.
   void Open(const std::filesystem::path& dir) {
     Close();
-    ASSERT_NO_FATAL_FAILURE(OpenStoreAndMatcher(dir, &store, &matcher));
-    lmdb = AsLmdbStore(store.get());
-    ASSERT_NE(lmdb, nullptr);
-    hook = index::FindFuzzyIndex(lmdb->env());
-    ASSERT_NE(hook, nullptr);
+    auto opened = tm::OpenTranslationMemory(dir.string());
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store = std::move(*opened);
+    auto m = store->NewMatcher();
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    matcher = std::move(*m);
+    lmdb = &store->lmdb_store();
   }
   void Close() {
-    hook.reset();
     matcher.reset();
     store.reset();
     lmdb = nullptr;
   }
-  const index::FuzzyIndex& index() const { return hook->index(); }
+  const index::FuzzyIndex& index() const { return store->fuzzy_index(); }
 };
 
 }  // namespace dhakira::test_support

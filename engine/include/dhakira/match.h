@@ -135,14 +135,14 @@ struct ConcordanceResult {
   std::vector<ConcordanceHit> hits;
 };
 
-// Looks up a Store opened by Store::Open (its index is kept by the store in the same LMDB environment, updated
+// Looks up a TM opened by TranslationMemory::Open (its index is kept by the store in the same LMDB environment, updated
 // in the same transaction as every write). Each lookup reads one consistent snapshot.
 // Thread safety: a Matcher is NOT safe for concurrent use (it owns ICU normalizers); create one per thread.
 // It must not outlive its Store. Memory: besides the normalizers, a table of the TM's frequent source tokens
 // (at most 8,192 entries per source language, under 1 MB each) and per-lookup scratch of 2 bytes per unit id (docs/match.md).
 class Matcher {
  public:
-  static StatusOr<std::unique_ptr<Matcher>> Create(const Store* store);
+  // Made by TranslationMemory::NewMatcher (dhakira/translation_memory.h).
   virtual ~Matcher() = default;
 
   // InvalidArgument for an empty query (no match-key token), an over-long one, bad options or languages.

@@ -138,9 +138,8 @@ class Snapshot {
 
 class Store {
  public:
-  // Opens (or creates) the TM at `path`, a directory. Corruption when the files are not a dhakira TM;
-  // FailedPrecondition when it is one of another format version.
-  static StatusOr<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options = {});
+  // A TM is opened with TranslationMemory::Open (dhakira/translation_memory.h), which opens the
+  // store together with its fuzzy index: no public way opens a store whose writes skip the index.
   virtual ~Store() = default;
 
   virtual const std::string& path() const = 0;

@@ -108,7 +108,7 @@ Status CheckLoopback(const std::string& address) {
 
 class ServerImpl final : public Server {
  public:
-  ServerImpl(Store* store, const ServerOptions& options)
+  ServerImpl(TranslationMemory* store, const ServerOptions& options)
       : options_(options), service_(store, options) {}
 
   ~ServerImpl() override {
@@ -276,7 +276,7 @@ std::string DefaultSocketPath() {
   return "./dhakira.sock";
 }
 
-StatusOr<std::unique_ptr<Server>> Server::Start(Store* store, const ServerOptions& options) {
+StatusOr<std::unique_ptr<Server>> Server::Start(TranslationMemory* store, const ServerOptions& options) {
   if (store == nullptr) return Status::InvalidArgument("Server::Start: store is null");
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
   auto server = std::make_unique<ServerImpl>(store, options);

@@ -54,11 +54,11 @@ StatusOr<uint64_t> ContextHash(const std::string& text, const std::string& langu
 
 }  // namespace
 
-TranslationMemoryService::TranslationMemoryService(Store* store, const ServerOptions& options)
+TranslationMemoryService::TranslationMemoryService(TranslationMemory* store, const ServerOptions& options)
     : store_(store),
       options_(options)
       ,
-      matchers_([store] { return Matcher::Create(store); })
+      matchers_([store] { return store->NewMatcher(); })
 {
 }
 

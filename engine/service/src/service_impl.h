@@ -95,7 +95,7 @@ class TranslationMemoryService final
   static constexpr int kInlineBatchSegments = 8;
 
   // `store` must outlive the service.
-  TranslationMemoryService(Store* store, const ServerOptions& options);
+  TranslationMemoryService(TranslationMemory* store, const ServerOptions& options);
   // Waits for the BatchLookups running on threads of their own (the server has finished them
   // already when it shut down; their threads may still be returning).
   ~TranslationMemoryService() override;

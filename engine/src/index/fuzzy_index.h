@@ -206,6 +206,17 @@ class FuzzyIndex {
   StatusOr<const std::vector<uint64_t>*> WriterMaskFeatures(MDB_txn* txn, const std::string& lang);
   // Chooses and writes the mask features of the languages that reached kMaskAfterUnits (Flush).
   Status ChooseMaskFeatures(MDB_txn* txn);
+  // Steps of ChooseMaskFeatures: adds `added` to the count of `lang`'s units in index.meta and
+  // returns the new count; the (posting list size, feature) of every source feature of `lang`; writes
+  // `chosen` as `lang`'s mask features and drops the count.
+  StatusOr<uint64_t> AddToUnitCount(MDB_txn* txn, const std::string& lang, uint64_t added);
+  Status SourceListSizes(MDB_txn* txn, const std::string& lang,
+                         std::vector<std::pair<uint64_t, uint64_t>>* sizes) const;
+  Status WriteMaskFeatures(MDB_txn* txn, const std::string& lang, std::vector<uint64_t> chosen);
+  // Steps of Open: empties the databases of an index of an older format and writes the current
+  // format; opens (`create`: MDB_CREATE or 0) the databases other than index.meta.
+  Status DropOlderFormat(MDB_txn* txn);
+  Status OpenDatabases(MDB_txn* txn, unsigned create);
 
   Status WriteError(int rc, std::string_view what) {
     last_write_rc_ = rc;

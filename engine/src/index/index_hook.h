@@ -1,8 +1,6 @@
-// The fuzzy index as a StoreHook: the store opens it with every TM (Store::Open) and calls it inside each
-// write transaction, so the index commits or rolls back together with the units.
-//
-// Matchers find the index of an open store through a process-wide registry keyed by the LMDB environment
-// (the hook registers itself in Open and unregisters when destroyed).
+// The fuzzy index as a StoreHook: the composition root (tm/translation_memory.cc) opens the store with
+// it, so the store calls it inside each write transaction and the index commits or rolls back together
+// with the units. The composition root also hands it to every Matcher it makes.
 #ifndef DHAKIRA_INDEX_INDEX_HOOK_H_
 #define DHAKIRA_INDEX_INDEX_HOOK_H_
 
@@ -13,10 +11,9 @@
 
 namespace dhakira::index {
 
-class FuzzyIndexHook : public StoreHook, public std::enable_shared_from_this<FuzzyIndexHook> {
+class FuzzyIndexHook : public StoreHook {
  public:
   FuzzyIndexHook() = default;
-  ~FuzzyIndexHook() override;
 
   // Opens (creates) the index databases. When they were just created in a TM that already holds units
   // (written before the index existed), indexes all of them in the same transaction (a one-time backfill).
@@ -38,13 +35,7 @@ class FuzzyIndexHook : public StoreHook, public std::enable_shared_from_this<Fuz
   Status Forward(WriteContext& ctx, Status s);
 
   FuzzyIndex index_;
-  MDB_env* env_ = nullptr;
 };
-
-std::shared_ptr<StoreHook> NewFuzzyIndexHook();
-
-// The fuzzy index hook opened for `env`, or nullptr when none is open.
-std::shared_ptr<const FuzzyIndexHook> FindFuzzyIndex(MDB_env* env);
 
 }  // namespace dhakira::index
 

@@ -14,6 +14,7 @@
 #include "index/index_hook.h"
 #include "match/levenshtein.h"
 #include "match/lookup.h"
+#include "match/new_matcher.h"
 #include "match/score.h"
 #include "store/store_internal.h"
 
@@ -573,17 +574,20 @@ Status MatcherImpl::AddHitsWithSpans(MDB_txn* txn, const std::vector<Concordance
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Matcher>> Matcher::Create(const Store* store) {
-  if (store == nullptr) return Status::InvalidArgument("Matcher::Create: no store");
-  LmdbStore* lmdb = AsLmdbStore(const_cast<Store*>(store));
-  if (lmdb == nullptr) return Status::InvalidArgument("Matcher::Create: not an LMDB store");
-  auto hook = index::FindFuzzyIndex(lmdb->env());
-  if (hook == nullptr || !hook->index().present()) {
+namespace match {
+
+StatusOr<std::unique_ptr<Matcher>> NewMatcher(LmdbStore* store,
+                                              std::shared_ptr<const index::FuzzyIndexHook> index) {
+  if (store == nullptr || index == nullptr) {
+    return Status::InvalidArgument("NewMatcher: no store or no index");
+  }
+  if (!index->index().present()) {
     return Status::FailedPrecondition(
-        "TM at " + lmdb->path() +
+        "TM at " + store->path() +
         " has no fuzzy index of this version (open it once writable to build it)");
   }
-  return std::unique_ptr<Matcher>(new MatcherImpl(lmdb, std::move(hook)));
+  return std::unique_ptr<Matcher>(new MatcherImpl(store, std::move(index)));
 }
 
+}  // namespace match
 }  // namespace dhakira

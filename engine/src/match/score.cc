@@ -80,10 +80,6 @@ void AppendUtf8(UChar32 c, std::string* out) {
 
 }  // namespace
 
-std::string_view DistanceKey(const Token& token) {
-  return token.type == TokenType::kNumber ? kNumberSymbol : std::string_view(token.key);
-}
-
 std::string RenderNumberLike(std::string_view number_text, std::string_view model) {
   UChar32 zero = '0';
   {

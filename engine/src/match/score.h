@@ -10,6 +10,7 @@
 
 #include "dhakira/match.h"
 #include "dhakira/text.h"
+#include "index/distance_key.h"
 
 namespace dhakira::match {
 
@@ -21,12 +22,10 @@ struct DistanceView {
   uint32_t placeholders = 0;          // placeholder tokens dropped
 };
 
-// The key every number token is replaced by for the distance (and in the persistent vocabulary).
-inline constexpr std::string_view kNumberSymbol = "\x01num";
-
-// Key of `token` for the distance: kNumberSymbol for numbers, the key otherwise. Placeholders have none
-// (callers skip them).
-std::string_view DistanceKey(const Token& token);
+// The distance key of a token (kNumberSymbol for numbers): defined by the index, whose vocabulary
+// holds these keys.
+using index::DistanceKey;
+using index::kNumberSymbol;
 
 // One substitution to make in the target: the stored source had number `source_value` written as
 // `source_text`, the query has `query_text` there.

@@ -68,7 +68,12 @@ struct HookOpenContext {
   // MDB_CREATE, and treat a missing database as "index absent").
   MDB_txn* txn = nullptr;
   bool read_only = false;
-  MDB_dbi units_dbi = 0;  // for a backfill: ForEachUnit(txn, ...) works here
+  MDB_dbi units_dbi = 0;
+
+  // Calls fn with every unit stored (as `txn` sees it), decoded, in id order, until fn fails; for a
+  // hook that backfills its databases from the units written before it existed. fn may write to
+  // `txn`: the store positions its cursor again after each call. Corruption for a damaged unit.
+  Status ForEachStoredUnit(const std::function<Status(const SegmentPair& unit)>& fn) const;
 };
 
 // What a hook computed for one unit before the write transaction (see StoreHook::PrepareUnit).
@@ -151,13 +156,6 @@ class LmdbStore : public Store {
  protected:
   LmdbStore() = default;
 };
-
-// The LmdbStore behind a Store, or nullptr when it is another implementation.
-LmdbStore* AsLmdbStore(Store* store);
-
-// Runs fn inside the read transaction of a snapshot taken from an LmdbStore (map lock held shared
-// for the call). InvalidArgument when `snapshot` is not an LMDB snapshot.
-Status ReadSnapshot(const Snapshot& snapshot, const std::function<Status(MDB_txn* txn)>& fn);
 
 }  // namespace dhakira
 

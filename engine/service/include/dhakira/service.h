@@ -17,6 +17,7 @@
 #include "dhakira/match.h"
 #include "dhakira/status.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 
 namespace dhakira {
 
@@ -77,7 +78,7 @@ class Server {
   // Starts serving `store` (borrowed: it must outlive the Server) on the configured addresses, with gRPC
   // server reflection and the grpc.health.v1.Health service. Returns when it accepts calls.
   // Errors: InvalidArgument (options), FailedPrecondition (a live server owns the socket), IOError (bind).
-  static StatusOr<std::unique_ptr<Server>> Start(Store* store, const ServerOptions& options);
+  static StatusOr<std::unique_ptr<Server>> Start(TranslationMemory* store, const ServerOptions& options);
   // Shuts down (as Shutdown()) when still running, and removes the socket file.
   virtual ~Server() = default;
 
