@@ -198,17 +198,11 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
                                    " tokens, more than max_query_tokens (" +
                                    std::to_string(options.max_query_tokens) + ")");
   }
-  uint64_t prev_hash = 0, next_hash = 0;
-  if (!options.prev_source.empty()) {
-    auto p = src->Normalize(options.prev_source);
-    if (!p.ok()) return p.status().WithContext("prev_source");
-    prev_hash = KeyHash(p->tokens);
-  }
-  if (!options.next_source.empty()) {
-    auto n = src->Normalize(options.next_source);
-    if (!n.ok()) return n.status().WithContext("next_source");
-    next_hash = KeyHash(n->tokens);
-  }
+  auto prev_context = ContextHash(*src, options.prev_source);
+  if (!prev_context.ok()) return prev_context.status().WithContext("prev_source");
+  auto next_context = ContextHash(*src, options.next_source);
+  if (!next_context.ok()) return next_context.status().WithContext("next_source");
+  const uint64_t prev_hash = *prev_context, next_hash = *next_context;
 
   match::LookupQuery lq;
   lq.src_lang = index::PrimaryLanguage(src->language());
