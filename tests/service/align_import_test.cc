@@ -1,6 +1,7 @@
-// Align with import through the service stores exactly what `dhakira align --import` stores: the same
-// documents and options, aligned by the CLI into one TM and by the server into another, give the same
-// units (every field but the id and the timestamps), x-align-* properties and context hashes included.
+// Align with import through the service stores exactly what `dhakira align --import` stores: the
+// same documents and options, aligned by the CLI into one TM and by the server into another, give
+// the same units (every field but the id and the timestamps), x-align-* properties and context
+// hashes included.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -24,8 +25,10 @@ const char kArabic[] =
     "وقال محللون إن الأسواق تترقب نتائج المحادثات.\n";
 const char kEnglish[] =
     "Peace talks resume on Monday\n\n"
-    "The foreign minister said the talks would resume on Monday in the capital after a three-week pause. "
-    "He added that the two delegations had agreed on a three-point agenda covering borders, water and "
+    "The foreign minister said the talks would resume on Monday in the capital after a three-week "
+    "pause. "
+    "He added that the two delegations had agreed on a three-point agenda covering borders, water "
+    "and "
     "refugees.\n\n"
     "Oil prices rose 3 percent yesterday.\n\n"
     "Analysts said markets were awaiting the outcome of the talks.\n\n"
@@ -36,21 +39,25 @@ constexpr char kUser[] = "dhakira-test";
 
 // Every field of a unit but its id and timestamps, one per line.
 std::string Describe(const SegmentPair& unit) {
-  std::string text = unit.src_lang + ">" + unit.tgt_lang + "\n" + unit.source + "\n" + unit.target + "\n" +
-                     unit.origin + "|" + unit.doc_id + "|" + std::to_string(unit.doc_position) + "|" +
-                     std::to_string(unit.prev_hash) + "|" + std::to_string(unit.next_hash) + "|" +
-                     unit.created_by + "|" + unit.changed_by + "|" + unit.note + "\n";
+  std::string text = unit.src_lang + ">" + unit.tgt_lang + "\n" + unit.source + "\n" + unit.target +
+                     "\n" + unit.origin + "|" + unit.doc_id + "|" +
+                     std::to_string(unit.doc_position) + "|" + std::to_string(unit.prev_hash) +
+                     "|" + std::to_string(unit.next_hash) + "|" + unit.created_by + "|" +
+                     unit.changed_by + "|" + unit.note + "\n";
   for (const auto& [type, value] : unit.properties) text += "prop " + type + "=" + value + "\n";
-  text += "codes " + std::to_string(unit.source_codes.size()) + " " + std::to_string(unit.target_codes.size());
+  text += "codes " + std::to_string(unit.source_codes.size()) + " " +
+          std::to_string(unit.target_codes.size());
   return text;
 }
 
 std::vector<std::string> Units(const Store& store) {
   std::vector<std::string> units;
-  EXPECT_TRUE(store.ForEach([&](const SegmentPair& unit) {
-                     units.push_back(Describe(unit));
-                     return true;
-                   }).ok());
+  EXPECT_TRUE(store
+                  .ForEach([&](const SegmentPair& unit) {
+                    units.push_back(Describe(unit));
+                    return true;
+                  })
+                  .ok());
   return units;
 }
 
@@ -62,10 +69,10 @@ TEST_F(AlignImportTest, ServiceStoresWhatTheCliStores) {
   const std::string cli_tm = dir_ + "/cli-tm";
   test_support::RunOptions as_user;
   as_user.env = {"USER=" + std::string(kUser)};
-  const test_support::ProcessResult cli =
-      test_support::RunCli({"--db", cli_tm, "align", source, target, "--src-lang", "ar", "--tgt-lang", "en",
-                            "--import", "--origin", "Al-Watan", "--doc", "news-7"},
-                           as_user);
+  const test_support::ProcessResult cli = test_support::RunCli(
+      {"--db", cli_tm, "align", source, target, "--src-lang", "ar", "--tgt-lang", "en", "--import",
+       "--origin", "Al-Watan", "--doc", "news-7"},
+      as_user);
   ASSERT_EQ(cli.exit_code, 0) << cli.err;
 
   StartServer();
@@ -92,13 +99,16 @@ TEST_F(AlignImportTest, ServiceStoresWhatTheCliStores) {
   EXPECT_EQ(resp.imported(), by_service.size());
   // What makes them the engine's units: the confidence of each link, and document context.
   int with_context = 0;
-  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& unit) {
-                      bool has_confidence = false;
-                      for (const auto& [type, value] : unit.properties) has_confidence |= type == "x-align-confidence";
-                      EXPECT_TRUE(has_confidence) << unit.source;
-                      if (unit.prev_hash != 0 || unit.next_hash != 0) ++with_context;
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEach([&](const SegmentPair& unit) {
+                    bool has_confidence = false;
+                    for (const auto& [type, value] : unit.properties)
+                      has_confidence |= type == "x-align-confidence";
+                    EXPECT_TRUE(has_confidence) << unit.source;
+                    if (unit.prev_hash != 0 || unit.next_hash != 0) ++with_context;
+                    return true;
+                  })
+                  .ok());
   EXPECT_EQ(with_context, static_cast<int>(by_service.size()));
 }
 
@@ -127,10 +137,13 @@ TEST_F(AlignImportTest, HoldManyToManyIsHonoured) {
   ASSERT_GT(many, 0u) << "the documents no longer align with an n-m link: the test proves nothing";
   EXPECT_EQ(resp.imported(), confident_one_to_one);
   EXPECT_GE(resp.held_back(), many);
-  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& unit) {
-                      for (const auto& [type, value] : unit.properties) EXPECT_NE(type, "x-align-link");
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEach([&](const SegmentPair& unit) {
+                    for (const auto& [type, value] : unit.properties)
+                      EXPECT_NE(type, "x-align-link");
+                    return true;
+                  })
+                  .ok());
 }
 
 }  // namespace

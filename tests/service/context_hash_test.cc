@@ -1,6 +1,6 @@
-// The service hashes neighbouring segments as the engine does (dhakira::ContextHash, text.h): an Upsert
-// with neighbours stores the engine's hashes, and a Lookup with the same neighbours finds the unit
-// "exact in context". The pinned values are in tests/text/context_hash_test.cc.
+// The service hashes neighbouring segments as the engine does (dhakira::ContextHash, text.h): an
+// Upsert with neighbours stores the engine's hashes, and a Lookup with the same neighbours finds
+// the unit "exact in context". The pinned values are in tests/text/context_hash_test.cc.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -18,8 +18,8 @@ MatchOptions ArabicToEnglish() {
   return options;
 }
 
-SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang, const std::string& source,
-                 const std::string& target) {
+SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang,
+                 const std::string& source, const std::string& target) {
   SegmentPair unit;
   unit.src_lang = src_lang;
   unit.tgt_lang = tgt_lang;
@@ -34,7 +34,8 @@ TEST_F(ServiceContextHashTest, UpsertStoresTheEngineHashesAndLookupFindsThem) {
   StartServer();
   auto client = Connect();
   ASSERT_NE(client, nullptr);
-  const SegmentPair pair = Unit("ar", "en", "ارتفعت أسعار النفط بنسبة ثلاثة في المئة.", "Oil prices rose three percent.");
+  const SegmentPair pair = Unit("ar", "en", "ارتفعت أسعار النفط بنسبة ثلاثة في المئة.",
+                                "Oil prices rose three percent.");
   const std::string previous = "قَالَ الوزيـــر.";
   const std::string next = "وقال محللون إن الأسواق تترقب.";
   auto written = client->Upsert(pair, previous, next, DuplicatePolicy::kSkip);
@@ -44,7 +45,8 @@ TEST_F(ServiceContextHashTest, UpsertStoresTheEngineHashesAndLookupFindsThem) {
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(stored->prev_hash, ContextHash(previous, "ar").value());
   EXPECT_EQ(stored->next_hash, ContextHash(next, "ar").value());
-  EXPECT_EQ(stored->prev_hash, 0x1364f9aacdf8b94aull);  // "قال" "الوزير" "." (text/context_hash_test.cc)
+  EXPECT_EQ(stored->prev_hash,
+            0x1364f9aacdf8b94aull);  // "قال" "الوزير" "." (text/context_hash_test.cc)
 
   MatchOptions options = ArabicToEnglish();
   options.prev_source = "قال الوزير.";

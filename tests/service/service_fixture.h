@@ -1,6 +1,6 @@
-// The fixture the service tests share: a real LMDB TM in a fresh temporary directory and a real server on a
-// Unix socket inside it, reached by our Client or the generated stub. Include as "service/service_fixture.h"
-// (tests/service only: it needs dhakira_service).
+// The fixture the service tests share: a real LMDB TM in a fresh temporary directory and a real
+// server on a Unix socket inside it, reached by our Client or the generated stub. Include as
+// "service/service_fixture.h" (tests/service only: it needs dhakira_service).
 #ifndef DHAKIRA_TESTS_SERVICE_SERVICE_FIXTURE_H_
 #define DHAKIRA_TESTS_SERVICE_SERVICE_FIXTURE_H_
 
@@ -52,8 +52,8 @@ class ServiceTest : public ::testing::Test {
   }
   // The generated stub on `address` ("" = Address()), for what our client does not send.
   std::unique_ptr<v1::TranslationMemory::Stub> Stub(const std::string& address = "") {
-    return v1::TranslationMemory::NewStub(
-        grpc::CreateChannel(address.empty() ? Address() : address, grpc::InsecureChannelCredentials()));
+    return v1::TranslationMemory::NewStub(grpc::CreateChannel(address.empty() ? Address() : address,
+                                                              grpc::InsecureChannelCredentials()));
   }
 
   TempDir tmp_;  // first member: removed after the TM and the server are closed

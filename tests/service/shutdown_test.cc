@@ -16,8 +16,8 @@
 #include "dhakira/service.h"
 #include "dhakira/store.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
-#include "testing/cli_runner.h"
 #include "service/service_fixture.h"
+#include "testing/cli_runner.h"
 #include "testing/files.h"
 
 namespace dhakira {
@@ -74,8 +74,8 @@ bool WaitForCommits(v1::TranslationMemory::Stub* stub, const std::atomic<bool>& 
   return false;
 }
 
-// The shared server+TM fixture (service_fixture.h). The in-process tests start a server on its TM with
-// StartImportServer(); the SIGTERM test runs `dhakira serve` on a TM of its own.
+// The shared server+TM fixture (service_fixture.h). The in-process tests start a server on its TM
+// with StartImportServer(); the SIGTERM test runs `dhakira serve` on a TM of its own.
 class ShutdownTest : public test_support::ServiceTest {
  protected:
   ShutdownTest() { store_options_.sync = false; }  // a test TM: speed over durability
@@ -99,8 +99,8 @@ TEST_F(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatW
   const std::string served_tm = dir_ + "/served-tm";
   const std::string sock = dir_ + "/served.sock";
   constexpr int kGraceMs = 3000;
-  test_support::BackgroundProcess serve({DHAKIRA_CLI_BINARY, "--db", served_tm, "serve",
-                                         "--socket", sock, "--grace-ms", std::to_string(kGraceMs)},
+  test_support::BackgroundProcess serve({DHAKIRA_CLI_BINARY, "--db", served_tm, "serve", "--socket",
+                                         sock, "--grace-ms", std::to_string(kGraceMs)},
                                         test_support::BackgroundOptions{.pipe_stdout = true});
   ASSERT_TRUE(serve.running());
   ASSERT_EQ(serve.ReadLine(), "listening unix:" + sock);

@@ -1,6 +1,7 @@
-// ContextHash (text.h): the one definition of a neighbouring segment's hash. Its values are pinned (they
-// are stored on disk), and the engine's two other users, the aligner's units and the matcher's query
-// context, agree with it. The service's agreement is in tests/service/context_hash_test.cc.
+// ContextHash (text.h): the one definition of a neighbouring segment's hash. Its values are pinned
+// (they are stored on disk), and the engine's two other users, the aligner's units and the
+// matcher's query context, agree with it. The service's agreement is in
+// tests/service/context_hash_test.cc.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -16,8 +17,9 @@
 namespace dhakira {
 namespace {
 
-// FNV-1a 64 of the keys, each followed by 0x1F, computed independently (Python, by the FNV definition)
-// from the keys the normalizer gives: "the" "talks" "resumed" "." and "قال" "الوزير" ".".
+// FNV-1a 64 of the keys, each followed by 0x1F, computed independently (Python, by the FNV
+// definition) from the keys the normalizer gives: "the" "talks" "resumed" "." and "قال" "الوزير"
+// ".".
 constexpr uint64_t kEnglishHash = 0xa71f46f2c3b6dfacull;
 constexpr uint64_t kArabicHash = 0x1364f9aacdf8b94aull;
 
@@ -28,8 +30,8 @@ MatchOptions ArabicToEnglish() {
   return options;
 }
 
-SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang, const std::string& source,
-                 const std::string& target) {
+SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang,
+                 const std::string& source, const std::string& target) {
   SegmentPair unit;
   unit.src_lang = src_lang;
   unit.tgt_lang = tgt_lang;
@@ -65,8 +67,8 @@ TEST(ContextHashTest, ErrorsAreNamed) {
   EXPECT_TRUE(bad_text.status().IsInvalidArgument()) << bad_text.status().ToString();
   auto bad_language = ContextHash("text", "not a language");
   EXPECT_FALSE(bad_language.ok());
-  // A neighbour of 2 MiB (over the normalizer's default limit of 1 MiB) is hashed, as the matcher and the
-  // aligner hash it.
+  // A neighbour of 2 MiB (over the normalizer's default limit of 1 MiB) is hashed, as the matcher
+  // and the aligner hash it.
   EXPECT_TRUE(ContextHash(std::string(2u << 20, 'a'), "en").ok());
 }
 
@@ -95,7 +97,8 @@ TEST(ContextHashTest, TheMatcherComparesIt) {
   ASSERT_TRUE(tmp.ok());
   auto store = Store::Open(tmp.Path("tm"));
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  SegmentPair unit = Unit("ar", "en", "ارتفعت أسعار النفط بنسبة ثلاثة في المئة.", "Oil prices rose three percent.");
+  SegmentPair unit = Unit("ar", "en", "ارتفعت أسعار النفط بنسبة ثلاثة في المئة.",
+                          "Oil prices rose three percent.");
   unit.prev_hash = kArabicHash;
   ASSERT_TRUE((*store)->Add(unit, DuplicatePolicy::kSkip).ok());
   auto matcher = Matcher::Create(store->get());

@@ -89,14 +89,16 @@ StatusOr<std::FILE*> OpenUpload(const std::string& path) {
   return in;
 }
 
-// Streams what is left of `in` (the file at `path`) as data messages of 256 KiB. Stops early when the
-// server ends the call (its status says why). IOError naming the file when it cannot be read.
-Status SendFile(std::FILE* in, const std::string& path, grpc::ClientWriter<v1::ImportRequest>* writer) {
+// Streams what is left of `in` (the file at `path`) as data messages of 256 KiB. Stops early when
+// the server ends the call (its status says why). IOError naming the file when it cannot be read.
+Status SendFile(std::FILE* in, const std::string& path,
+                grpc::ClientWriter<v1::ImportRequest>* writer) {
   std::string buffer(256 << 10, '\0');
   while (true) {
     const size_t read = std::fread(buffer.data(), 1, buffer.size(), in);
     if (read == 0) {
-      if (std::ferror(in)) return Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
+      if (std::ferror(in))
+        return Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
       return Status::OK();
     }
     v1::ImportRequest chunk;
@@ -369,7 +371,8 @@ class ClientImpl final : public Client {
     Prepare(&ctx);
     v1::ImportSummary resp;
     std::unique_ptr<grpc::ClientWriter<v1::ImportRequest>> writer = stub_->Import(&ctx, &resp);
-    const Status read_error = writer->Write(first) ? SendFile(in, path, writer.get()) : Status::OK();
+    const Status read_error =
+        writer->Write(first) ? SendFile(in, path, writer.get()) : Status::OK();
     std::fclose(in);
     if (!read_error.ok()) {
       ctx.TryCancel();  // a half-sent file must not be imported
@@ -379,7 +382,8 @@ class ClientImpl final : public Client {
     writer->WritesDone();
     DHAKIRA_RETURN_IF_ERROR(Check(writer->Finish(), "import"));
     if (reporter != nullptr) {
-      for (const v1::ImportProblem& problem : resp.problems()) reporter->OnReject(service::FromProto(problem, path));
+      for (const v1::ImportProblem& problem : resp.problems())
+        reporter->OnReject(service::FromProto(problem, path));
     }
     ImportSummary summary;
     service::FromProto(resp, &summary);
@@ -391,8 +395,10 @@ class ClientImpl final : public Client {
                               const AlignOptions& options) override {
     v1::AlignRequest req;
     DHAKIRA_RETURN_IF_ERROR(service::ToProto(source, target, options, &req));
-    for (const std::string& sentence : source) DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "source"));
-    for (const std::string& sentence : target) DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "target"));
+    for (const std::string& sentence : source)
+      DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "source"));
+    for (const std::string& sentence : target)
+      DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "target"));
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::AlignResponse resp;

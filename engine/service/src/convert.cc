@@ -1,5 +1,5 @@
-// Proto <-> engine mapping of Status, units, write policies and statistics (convert.h). The service only
-// maps types; all semantics live in the engine.
+// Proto <-> engine mapping of Status, units, write policies and statistics (convert.h). The service
+// only maps types; all semantics live in the engine.
 #include "convert.h"
 
 #include <string>
@@ -244,25 +244,30 @@ void FromProto(const v1::StatsResponse& in, StoreStats* stats) {
 
 Status RequiredLanguage(const std::string& value, const char* field, const char* example) {
   if (!value.empty()) return Status::OK();
-  return Status::InvalidArgument(std::string(field) + ": required (a BCP 47 language, e.g. \"" + example +
-                                 "\")");
+  return Status::InvalidArgument(std::string(field) + ": required (a BCP 47 language, e.g. \"" +
+                                 example + "\")");
 }
 
 Status FromProto(const v1::UpsertRequest& in, SegmentPair* pair) {
   if (!in.has_unit()) return Status::InvalidArgument("unit: required");
   const v1::Unit& unit = in.unit();
-  if (unit.src_lang().empty()) return Status::InvalidArgument("unit.src_lang: required (a BCP 47 language)");
-  if (unit.tgt_lang().empty()) return Status::InvalidArgument("unit.tgt_lang: required (a BCP 47 language)");
-  if (unit.source().empty()) return Status::InvalidArgument("unit.source: required (the source segment)");
-  if (unit.target().empty()) return Status::InvalidArgument("unit.target: required (the target segment)");
+  if (unit.src_lang().empty())
+    return Status::InvalidArgument("unit.src_lang: required (a BCP 47 language)");
+  if (unit.tgt_lang().empty())
+    return Status::InvalidArgument("unit.tgt_lang: required (a BCP 47 language)");
+  if (unit.source().empty())
+    return Status::InvalidArgument("unit.source: required (the source segment)");
+  if (unit.target().empty())
+    return Status::InvalidArgument("unit.target: required (the target segment)");
   FromProto(unit, pair);
   return Status::OK();
 }
 
-void ToProto(const SegmentPair& pair, std::string_view previous_source, std::string_view next_source,
-             DuplicatePolicy on_duplicate, v1::UpsertRequest* out) {
+void ToProto(const SegmentPair& pair, std::string_view previous_source,
+             std::string_view next_source, DuplicatePolicy on_duplicate, v1::UpsertRequest* out) {
   ToProto(pair, out->mutable_unit());
-  out->mutable_unit()->mutable_metadata()->clear_prev_hash();  // the server derives them from the text
+  // The server derives the context hashes from the neighbours' text.
+  out->mutable_unit()->mutable_metadata()->clear_prev_hash();
   out->mutable_unit()->mutable_metadata()->clear_next_hash();
   out->set_previous_source(std::string(previous_source));
   out->set_next_source(std::string(next_source));

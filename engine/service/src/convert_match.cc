@@ -76,7 +76,8 @@ Status FromProto(const v1::LookupOptions& in, uint32_t max_top, MatchOptions* ou
 
 Status ToProto(const MatchOptions& in, v1::LookupOptions* out) {
   const MatchOptions defaults;
-  if (in.brute_force) return Status::InvalidArgument("brute_force: not available through the server");
+  if (in.brute_force)
+    return Status::InvalidArgument("brute_force: not available through the server");
   if (in.written_variant_points != defaults.written_variant_points ||
       in.written_variant_cap != defaults.written_variant_cap ||
       in.number_points != defaults.number_points ||
@@ -91,7 +92,8 @@ Status ToProto(const MatchOptions& in, v1::LookupOptions* out) {
   out->set_threshold(in.threshold);
   out->set_top(in.top);
   out->set_origin(in.origin);
-  for (const auto& [origin, points] : in.origin_points) (*out->mutable_origin_penalties())[origin] = points;
+  for (const auto& [origin, points] : in.origin_points)
+    (*out->mutable_origin_penalties())[origin] = points;
   return Status::OK();
 }
 
@@ -125,7 +127,8 @@ void FromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in, std::vec
     match.score = pm.score();
     match.fuzzy = pm.fuzzy();
     match.kind = KindFromProto(pm.kind());
-    for (const v1::Penalty& p : pm.penalties()) match.penalties.push_back(Penalty{p.reason(), p.points()});
+    for (const v1::Penalty& p : pm.penalties())
+      match.penalties.push_back(Penalty{p.reason(), p.points()});
     match.target_substituted = pm.target_substituted();
     match.source_marks = SpansFromProto(pm.source_marks());
     out->push_back(std::move(match));
@@ -145,7 +148,8 @@ Status FromProto(const v1::ConcordanceRequest& in, uint32_t max_top, Concordance
       out->side = ConcordanceSide::kTarget;
       break;
     default:
-      return Status::InvalidArgument("side: unknown value " + std::to_string(static_cast<int>(in.side())));
+      return Status::InvalidArgument("side: unknown value " +
+                                     std::to_string(static_cast<int>(in.side())));
   }
   if (in.top() != 0) {
     DHAKIRA_RETURN_IF_ERROR(TopWithinLimit(in.top(), max_top, "top"));
@@ -156,10 +160,13 @@ Status FromProto(const v1::ConcordanceRequest& in, uint32_t max_top, Concordance
   return Status::OK();
 }
 
-Status ToProto(std::string_view phrase, const ConcordanceOptions& options, v1::ConcordanceRequest* out) {
-  if (options.brute_force) return Status::InvalidArgument("brute_force: not available through the server");
+Status ToProto(std::string_view phrase, const ConcordanceOptions& options,
+               v1::ConcordanceRequest* out) {
+  if (options.brute_force)
+    return Status::InvalidArgument("brute_force: not available through the server");
   if (options.max_phrase_tokens != ConcordanceOptions().max_phrase_tokens) {
-    return Status::InvalidArgument("max_phrase_tokens: only the default is available through the server");
+    return Status::InvalidArgument(
+        "max_phrase_tokens: only the default is available through the server");
   }
   out->set_phrase(std::string(phrase));
   out->set_src_lang(options.src_lang);

@@ -1,6 +1,6 @@
-// What the handler files (service_*.cc) share: the request checks every RPC makes, and how a raw-bytes
-// callback method parses its request and finishes, inline or on a thread of its own. Private to
-// dhakira_service.
+// What the handler files (service_*.cc) share: the request checks every RPC makes, and how a
+// raw-bytes callback method parses its request and finishes, inline or on a thread of its own.
+// Private to dhakira_service.
 #ifndef DHAKIRA_SERVICE_HANDLERS_H_
 #define DHAKIRA_SERVICE_HANDLERS_H_
 
@@ -22,8 +22,8 @@ inline grpc::Status Invalid(const std::string& msg) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, msg);
 }
 
-// CANCELLED / DEADLINE_EXCEEDED when the client gave up or its deadline passed (checked between the items
-// of long calls, so a stuck client never keeps a server thread busy for long).
+// CANCELLED / DEADLINE_EXCEEDED when the client gave up or its deadline passed (checked between the
+// items of long calls, so a stuck client never keeps a server thread busy for long).
 inline bool Abandoned(grpc::ServerContextBase* ctx, grpc::Status* status) {
   if (!ctx->IsCancelled()) return false;
   const bool expired = ctx->deadline() <= std::chrono::system_clock::now();
@@ -32,10 +32,11 @@ inline bool Abandoned(grpc::ServerContextBase* ctx, grpc::Status* status) {
   return true;
 }
 
-// Parses the raw request `in` as `Req` (ParseRequest names a field with invalid UTF-8), runs `handler`
-// on it and serializes its response into `out`.
+// Parses the raw request `in` as `Req` (ParseRequest names a field with invalid UTF-8), runs
+// `handler` on it and serializes its response into `out`.
 template <typename Req, typename Resp, typename Handler>
-grpc::Status RunRaw(const char* rpc, const grpc::ByteBuffer* in, grpc::ByteBuffer* out, Handler&& handler) {
+grpc::Status RunRaw(const char* rpc, const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                    Handler&& handler) {
   grpc::ByteBuffer bytes(*in);  // shares the slices; ParseRequest consumes its argument
   Req req;
   grpc::Status gs = ParseRequest(rpc, &bytes, &req);
@@ -47,8 +48,8 @@ grpc::Status RunRaw(const char* rpc, const grpc::ByteBuffer* in, grpc::ByteBuffe
   return grpc::SerializationTraits<Resp>::Serialize(resp, out, &own);
 }
 
-// Whether a call is answered on gRPC's callback thread: a small BatchLookup is (a few milliseconds of
-// matching at most); writes and alignments never are (they may wait for the TM's writer).
+// Whether a call is answered on gRPC's callback thread: a small BatchLookup is (a few milliseconds
+// of matching at most); writes and alignments never are (they may wait for the TM's writer).
 inline bool RunsInline(const v1::BatchLookupRequest& req) {
   return req.segments_size() <= TranslationMemoryService::kInlineBatchSegments;
 }

@@ -1,8 +1,8 @@
 // dhakira.v1.TranslationMemory: construction, shutdown, the checks every handler shares, and the
 // administrative RPCs (Stats, Capabilities). The other handlers are in service_lookup.cc (Lookup,
 // BatchLookup, Concordance), service_write.cc (Upsert, Delete, Get), service_import.cc (Import),
-// service_export.cc (Export) and service_align.cc (Align). Only request checks and plumbing live in the
-// handlers; convert.h maps the messages and the engine does the work.
+// service_export.cc (Export) and service_align.cc (Align). Only request checks and plumbing live in
+// the handlers; convert.h maps the messages and the engine does the work.
 #include "service_impl.h"
 
 #include <grpcpp/grpcpp.h>
@@ -78,10 +78,12 @@ grpc::Status TranslationMemoryService::CheckWritable(const char* rpc) const {
                       std::string(rpc) + ": this server is read-only (started with --read-only)");
 }
 
-grpc::Status TranslationMemoryService::CheckQuerySize(const std::string& text, const char* field) const {
+grpc::Status TranslationMemoryService::CheckQuerySize(const std::string& text,
+                                                      const char* field) const {
   if (text.size() <= options_.max_query_bytes) return grpc::Status::OK;
   return Invalid(std::string(field) + ": " + std::to_string(text.size()) +
-                 " bytes is longer than the server's limit of " + std::to_string(options_.max_query_bytes) +
+                 " bytes is longer than the server's limit of " +
+                 std::to_string(options_.max_query_bytes) +
                  " bytes (Capabilities.limits.max_query_bytes)");
 }
 
@@ -99,7 +101,8 @@ grpc::Status TranslationMemoryService::Stats(grpc::ServerContext* ctx, const v1:
   return grpc::Status::OK;
 }
 
-grpc::Status TranslationMemoryService::Capabilities(grpc::ServerContext* ctx, const v1::CapabilitiesRequest*,
+grpc::Status TranslationMemoryService::Capabilities(grpc::ServerContext* ctx,
+                                                    const v1::CapabilitiesRequest*,
                                                     v1::CapabilitiesResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
@@ -107,8 +110,8 @@ grpc::Status TranslationMemoryService::Capabilities(grpc::ServerContext* ctx, co
   resp->set_api_version("dhakira.v1");
   StatusOr<StoreStats> stats = store_->Stats();
   if (!stats.ok()) return ToGrpc(stats.status());
-  // Languages are data: "ar" and "en" have their own normalisation profiles (text.h), every other valid
-  // BCP 47 language works through the generic one.
+  // Languages are data: "ar" and "en" have their own normalisation profiles (text.h), every other
+  // valid BCP 47 language works through the generic one.
   resp->add_language_profiles("ar");
   resp->add_language_profiles("en");
   resp->set_any_language(true);

@@ -155,19 +155,23 @@ class TranslationMemoryService final
                         v1::UpsertResponse* resp);
   grpc::Status DoAlign(grpc::ServerContextBase* ctx, const v1::AlignRequest* req,
                        v1::AlignResponse* resp);
-  // Align with import: stores AlignedPairs() of the alignment in one transaction and counts the outcome.
+  // Align with import: stores AlignedPairs() of the alignment in one transaction and counts the
+  // outcome.
   grpc::Status ImportAligned(const v1::AlignRequest& req, const AlignOptions& options,
-                             const std::vector<std::string>& source, const std::vector<std::string>& target,
-                             const AlignResult& result, DuplicatePolicy policy, v1::AlignResponse* resp);
+                             const std::vector<std::string>& source,
+                             const std::vector<std::string>& target, const AlignResult& result,
+                             DuplicatePolicy policy, v1::AlignResponse* resp);
   // Import, step by step: spools the data messages after the options into `spool` (the first
   // kSniffBytes into `head`, the total into `bytes`), within the server's size and idle limits.
-  grpc::Status ReceiveUpload(grpc::ServerContext* ctx, grpc::ServerReader<v1::ImportRequest>* reader,
-                             const std::string& name, SpoolFile* spool, std::string* head, uint64_t* bytes);
-  // dhakira::Import of the spooled file on a thread of its own in the idle scheduling class (or niced).
+  grpc::Status ReceiveUpload(grpc::ServerContext* ctx,
+                             grpc::ServerReader<v1::ImportRequest>* reader, const std::string& name,
+                             SpoolFile* spool, std::string* head, uint64_t* bytes);
+  // dhakira::Import of the spooled file on a thread of its own in the idle scheduling class (or
+  // niced).
   StatusOr<ImportSummary> ImportAtLowPriority(const std::string& path, const ImportOptions& options,
                                               ImportReporter* reporter);
-  // The gRPC status of a failed import: the client's file name instead of the spool file's, a damaged
-  // file as INVALID_ARGUMENT, a stop for the deadline or the shutdown said as such.
+  // The gRPC status of a failed import: the client's file name instead of the spool file's, a
+  // damaged file as INVALID_ARGUMENT, a stop for the deadline or the shutdown said as such.
   grpc::Status ImportFailure(const Status& error, const std::string& spool, const std::string& name,
                              bool deadline_near) const;
   // Parses the raw request `in` as Req, then runs `handler` (Req*, Resp*) -> grpc::Status on a thread

@@ -1,6 +1,6 @@
 // dhakira.v1.TranslationMemory read handlers: Lookup, BatchLookup, Concordance (callback API, see
-// service_impl.h). Each checks the request against the server's limits, takes a Matcher from the pool and
-// maps its result (convert.h).
+// service_impl.h). Each checks the request against the server's limits, takes a Matcher from the
+// pool and maps its result (convert.h).
 #include <grpcpp/grpcpp.h>
 
 #include <string>
@@ -11,10 +11,9 @@
 
 namespace dhakira::service {
 
-grpc::Status TranslationMemoryService::LookupOne(Matcher& matcher, const std::string& source,
-                                                 const std::string& prev, const std::string& next,
-                                                 const MatchOptions& base,
-                                                 google::protobuf::RepeatedPtrField<v1::Match>* out) const {
+grpc::Status TranslationMemoryService::LookupOne(
+    Matcher& matcher, const std::string& source, const std::string& prev, const std::string& next,
+    const MatchOptions& base, google::protobuf::RepeatedPtrField<v1::Match>* out) const {
   grpc::Status gs = CheckQuerySize(source, "source");
   if (gs.ok()) gs = CheckQuerySize(prev, "previous_source");
   if (gs.ok()) gs = CheckQuerySize(next, "next_source");
@@ -30,7 +29,8 @@ grpc::Status TranslationMemoryService::LookupOne(Matcher& matcher, const std::st
 }
 
 grpc::ServerUnaryReactor* TranslationMemoryService::Lookup(grpc::CallbackServerContext* ctx,
-                                                           const grpc::ByteBuffer* req, grpc::ByteBuffer* resp) {
+                                                           const grpc::ByteBuffer* req,
+                                                           grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(RunRaw<v1::LookupRequest, v1::LookupResponse>(
       "Lookup", req, resp,
@@ -38,7 +38,8 @@ grpc::ServerUnaryReactor* TranslationMemoryService::Lookup(grpc::CallbackServerC
   return reactor;
 }
 
-grpc::Status TranslationMemoryService::DoLookup(grpc::ServerContextBase* ctx, const v1::LookupRequest* req,
+grpc::Status TranslationMemoryService::DoLookup(grpc::ServerContextBase* ctx,
+                                                const v1::LookupRequest* req,
                                                 v1::LookupResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
@@ -58,7 +59,8 @@ grpc::ServerUnaryReactor* TranslationMemoryService::BatchLookup(grpc::CallbackSe
   auto handler = [this, ctx](const v1::BatchLookupRequest* r, v1::BatchLookupResponse* out) {
     return DoBatchLookup(ctx, r, out);
   };
-  FinishOffThread<v1::BatchLookupRequest, v1::BatchLookupResponse>("BatchLookup", reactor, req, resp, handler);
+  FinishOffThread<v1::BatchLookupRequest, v1::BatchLookupResponse>("BatchLookup", reactor, req,
+                                                                   resp, handler);
   return reactor;
 }
 
@@ -69,7 +71,8 @@ grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ct
   if (Abandoned(ctx, &gs)) return gs;
   const int segments = req->segments_size();
   if (static_cast<uint64_t>(segments) > options_.max_batch_segments) {
-    return Invalid("segments: " + std::to_string(segments) + " segments is more than the server's limit of " +
+    return Invalid("segments: " + std::to_string(segments) +
+                   " segments is more than the server's limit of " +
                    std::to_string(options_.max_batch_segments) +
                    " per call (Capabilities.limits.max_batch_segments); split the batch");
   }
@@ -97,7 +100,8 @@ grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ct
       // One bad segment (empty, over-long) must not cost the whole pre-translation.
       result->clear_matches();
       result->mutable_error()->set_code(static_cast<int32_t>(gs.error_code()));
-      result->mutable_error()->set_message("segment " + std::to_string(i) + ": " + gs.error_message());
+      result->mutable_error()->set_message("segment " + std::to_string(i) + ": " +
+                                           gs.error_message());
     }
   }
   return grpc::Status::OK;

@@ -1,5 +1,5 @@
-// dhakira.v1.TranslationMemory write and unit handlers: Upsert (callback API, on a thread of its own: it
-// may wait for the TM's writer), Delete, Get.
+// dhakira.v1.TranslationMemory write and unit handlers: Upsert (callback API, on a thread of its
+// own: it may wait for the TM's writer), Delete, Get.
 #include <grpcpp/grpcpp.h>
 
 #include <string>
@@ -13,15 +13,19 @@
 namespace dhakira::service {
 
 grpc::ServerUnaryReactor* TranslationMemoryService::Upsert(grpc::CallbackServerContext* ctx,
-                                                           const grpc::ByteBuffer* req, grpc::ByteBuffer* resp) {
+                                                           const grpc::ByteBuffer* req,
+                                                           grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   FinishOffThread<v1::UpsertRequest, v1::UpsertResponse>(
       "Upsert", reactor, req, resp,
-      [this, ctx](const v1::UpsertRequest* r, v1::UpsertResponse* out) { return DoUpsert(ctx, r, out); });
+      [this, ctx](const v1::UpsertRequest* r, v1::UpsertResponse* out) {
+        return DoUpsert(ctx, r, out);
+      });
   return reactor;
 }
 
-grpc::Status TranslationMemoryService::DoUpsert(grpc::ServerContextBase* ctx, const v1::UpsertRequest* req,
+grpc::Status TranslationMemoryService::DoUpsert(grpc::ServerContextBase* ctx,
+                                                const v1::UpsertRequest* req,
                                                 v1::UpsertResponse* resp) {
   grpc::Status gs = CheckWritable("Upsert");
   if (!gs.ok()) return gs;
@@ -57,14 +61,16 @@ grpc::Status TranslationMemoryService::DoUpsert(grpc::ServerContextBase* ctx, co
   return grpc::Status::OK;
 }
 
-grpc::Status TranslationMemoryService::Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
+grpc::Status TranslationMemoryService::Delete(grpc::ServerContext* ctx,
+                                              const v1::DeleteRequest* req,
                                               v1::DeleteResponse* resp) {
   grpc::Status gs = CheckWritable("Delete");
   if (!gs.ok()) return gs;
   if (Abandoned(ctx, &gs)) return gs;
   if (req->ids_size() == 0) return Invalid("ids: required (at least one id)");
   if (static_cast<uint64_t>(req->ids_size()) > options_.max_batch_segments) {
-    return Invalid("ids: more than the server's limit of " + std::to_string(options_.max_batch_segments));
+    return Invalid("ids: more than the server's limit of " +
+                   std::to_string(options_.max_batch_segments));
   }
   WriteBatch batch;
   for (uint64_t id : req->ids()) {

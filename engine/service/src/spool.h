@@ -1,6 +1,6 @@
-// Spool files: the io library reads and writes files (it sniffs encodings, gunzips, renames into place), so
-// streamed imports and exports pass through a file in the server's spool directory. Private to
-// dhakira_service.
+// Spool files: the io library reads and writes files (it sniffs encodings, gunzips, renames into
+// place), so streamed imports and exports pass through a file in the server's spool directory.
+// Private to dhakira_service.
 #ifndef DHAKIRA_SERVICE_SPOOL_H_
 #define DHAKIRA_SERVICE_SPOOL_H_
 
@@ -35,8 +35,8 @@ class SpoolFile {
 // ServerOptions::spool_dir, else $TMPDIR, else /tmp.
 std::string SpoolDir(const ServerOptions& options);
 
-// `message` with every occurrence of the spool file's path `spool` replaced by `name`: messages from the
-// io library name the spool file; the client knows its file by its own name.
+// `message` with every occurrence of the spool file's path `spool` replaced by `name`: messages
+// from the io library name the spool file; the client knows its file by its own name.
 std::string Rename(std::string message, const std::string& spool, const std::string& name);
 
 }  // namespace dhakira::service

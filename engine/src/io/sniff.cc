@@ -1,5 +1,5 @@
-// Format sniffing for data that comes without a file name (io.h SniffFormat): the service's uploads,
-// and any caller that has bytes but no name.
+// Format sniffing for data that comes without a file name (io.h SniffFormat): the service's
+// uploads, and any caller that has bytes but no name.
 #include <string_view>
 
 #include "dhakira/io.h"
@@ -11,10 +11,11 @@ StatusOr<FileFormat> SniffFormat(std::string_view head) {
   if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1F &&
       static_cast<unsigned char>(head[1]) == 0x8B) {
     return Status::InvalidArgument(
-        "gzip-compressed data: its format is not visible (give the format, or a name ending in .gz)");
+        "gzip-compressed data: give its format, or a name ending in .gz");
   }
-  // TMX starts with '<' (an XML declaration or <tmx>) after a BOM and blanks. UTF-16 shows '<' as "<\0"
-  // or "\0<" after its BOM (FF FE or FE FF): zero bytes and 0xFE/0xFF bytes are skipped like blanks.
+  // TMX starts with '<' (an XML declaration or <tmx>) after a BOM and blanks. UTF-16 shows '<' as
+  // "<\0" or "\0<" after its BOM (FF FE or FE FF): zero bytes and 0xFE/0xFF bytes are skipped like
+  // blanks.
   size_t pos = head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   while (pos < head.size()) {
     const char c = head[pos];
