@@ -299,10 +299,7 @@ class ClientImpl final : public Client {
       bad[i] = CheckText(queries[i], "query");
       if (!bad[i].ok()) continue;
       sent[i] = req.segments_size();
-      v1::BatchSegment* seg = req.add_segments();
-      seg->set_source(queries[i]);
-      seg->set_previous_source(options.prev_source);
-      seg->set_next_source(options.next_source);
+      service::ToProto(queries[i], options, req.add_segments());
     }
     v1::BatchLookupResponse resp;
     if (req.segments_size() > 0) {
@@ -323,14 +320,8 @@ class ClientImpl final : public Client {
         continue;
       }
       const v1::BatchLookupResult& r = resp.results(sent[i]);
-      if (r.has_error() && r.error().code() != 0) {
-        // The server prefixes "segment I: " to the engine's message; without it the error reads as
-        // the local matcher's, so that a command prints the same either way.
-        std::string message = r.error().message();
-        const std::string prefix = "segment " + std::to_string(sent[i]) + ": ";
-        if (message.compare(0, prefix.size(), prefix) == 0) message.erase(0, prefix.size());
-        out.push_back(service::FromGrpc(
-            grpc::Status(static_cast<grpc::StatusCode>(r.error().code()), message), ""));
+      if (Status error = service::FromProto(r.error(), sent[i]); !error.ok()) {
+        out.push_back(error);
         continue;
       }
       MatchResult result;

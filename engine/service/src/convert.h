@@ -84,6 +84,15 @@ Status ToProto(const MatchOptions& in, v1::LookupOptions* out);
 // Client: a Lookup of `query` with options.prev_source / next_source as its context.
 Status ToProto(std::string_view query, const MatchOptions& options, v1::LookupRequest* out);
 
+// Client: one BatchLookup segment, with options.prev_source / next_source as its context.
+void ToProto(std::string_view query, const MatchOptions& options, v1::BatchSegment* out);
+// Server: the error of BatchLookup segment `index`: the gRPC code, and the message after
+// "segment INDEX: ".
+void ToProto(const grpc::Status& status, int index, v1::Error* out);
+// Client: the Status of the error of segment `index` (OK for code 0), with the engine's message as
+// a local Matcher gives it (without the "segment INDEX: " prefix), so a command prints the same
+// through the server.
+Status FromProto(const v1::Error& error, int index);
 void ToProto(const Match& match, v1::Match* out);
 void FromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in, std::vector<Match>* out);
 

@@ -105,6 +105,25 @@ Status ToProto(std::string_view query, const MatchOptions& options, v1::LookupRe
   return Status::OK();
 }
 
+void ToProto(std::string_view query, const MatchOptions& options, v1::BatchSegment* out) {
+  out->set_source(std::string(query));
+  out->set_previous_source(options.prev_source);
+  out->set_next_source(options.next_source);
+}
+
+void ToProto(const grpc::Status& status, int index, v1::Error* out) {
+  out->set_code(static_cast<int32_t>(status.error_code()));
+  out->set_message("segment " + std::to_string(index) + ": " + status.error_message());
+}
+
+Status FromProto(const v1::Error& error, int index) {
+  if (error.code() == 0) return Status::OK();
+  std::string message = error.message();
+  const std::string prefix = "segment " + std::to_string(index) + ": ";
+  if (message.compare(0, prefix.size(), prefix) == 0) message.erase(0, prefix.size());
+  return FromGrpc(grpc::Status(static_cast<grpc::StatusCode>(error.code()), message), "");
+}
+
 void ToProto(const Match& match, v1::Match* out) {
   ToProto(match.pair, out->mutable_unit());
   out->set_score(match.score);

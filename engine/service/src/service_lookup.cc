@@ -99,9 +99,7 @@ grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ct
     if (!gs.ok()) {
       // One bad segment (empty, over-long) must not cost the whole pre-translation.
       result->clear_matches();
-      result->mutable_error()->set_code(static_cast<int32_t>(gs.error_code()));
-      result->mutable_error()->set_message("segment " + std::to_string(i) + ": " +
-                                           gs.error_message());
+      ToProto(gs, i, result->mutable_error());
     }
   }
   return grpc::Status::OK;
