@@ -262,7 +262,7 @@ Status CheckBeforeOpen(const std::string& path, TmWalk walk) {
   std::error_code ec;
   const std::filesystem::path data = std::filesystem::path(path) / "data.mdb";
   if (!std::filesystem::is_regular_file(data, ec) || std::filesystem::file_size(data, ec) == 0) {
-    return Status::OK();  // nothing to check yet; Store::Open reports what is missing
+    return Status::OK();  // nothing to check yet; TranslationMemory::Open reports what is missing
   }
   CheckOptions options;
   options.decode_units = false;
@@ -271,11 +271,11 @@ Status CheckBeforeOpen(const std::string& path, TmWalk walk) {
   StatusOr<CheckReport> report = CheckTm(path, options);
   if (!report.ok()) {
     // A TM that kept changing under the walk is being written by a sound writer; anything else
-    // (I/O error, not a TM) is reported by Store::Open in its own words.
+    // (I/O error, not a TM) is reported by TranslationMemory::Open in its own words.
     return Status::OK();
   }
   if (report->ok()) return Status::OK();
-  // Another program's LMDB is not a damaged TM: Store::Open refuses it in its own words, touching
+  // Another program's LMDB is not a damaged TM: TranslationMemory::Open refuses it in its own words, touching
   // nothing.
   if (!report->problems.empty() && report->problems[0].rfind("not a dhakira TM", 0) == 0) {
     return Status::OK();

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "backend.h"
+#include "dhakira/translation_memory.h"
 #include "dhakira/text.h"
 
 namespace dhakira::cli {
@@ -127,7 +128,7 @@ class LocalBackend : public Backend {
   StatusOr<std::shared_ptr<const Lexicon>> AlignLexicon(const AlignSetup& setup);
 
   const Context& ctx_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<TranslationMemory> store_;
   std::unique_ptr<Matcher> matcher_;  // refers to *store_
   std::unique_ptr<Aligner> aligner_;
   bool store_pairs_ = false;  // PrepareAligner opened the TM writable for StoreAligned
@@ -136,7 +137,7 @@ class LocalBackend : public Backend {
 Status LocalBackend::OpenMatcher() {
   if (matcher_ != nullptr) return Status::OK();
   DHAKIRA_RETURN_IF_ERROR(OpenStore(TmAccess::kRead));
-  StatusOr<std::unique_ptr<Matcher>> created = Matcher::Create(store_.get());
+  StatusOr<std::unique_ptr<Matcher>> created = store_->NewMatcher();
   if (created.ok() || created.status().code() != Status::Code::kFailedPrecondition) {
     DHAKIRA_RETURN_IF_ERROR(created.status());
     matcher_ = std::move(*created);
@@ -148,14 +149,14 @@ Status LocalBackend::OpenMatcher() {
                    ctx_.program, ctx_.db_path)
             << std::endl;
   store_.reset();
-  StatusOr<std::unique_ptr<Store>> writable = OpenTm(ctx_, TmAccess::kWrite);
+  StatusOr<std::unique_ptr<TranslationMemory>> writable = OpenTm(ctx_, TmAccess::kWrite);
   if (!writable.ok()) {
     // E.g. a TM on read-only storage: say both what is missing and why it could not be built.
     return Status::FailedPrecondition(created.status().message() +
                                       "; building it failed: " + writable.status().ToString());
   }
   store_ = std::move(*writable);
-  DHAKIRA_ASSIGN_OR_RETURN(matcher_, Matcher::Create(store_.get()));
+  DHAKIRA_ASSIGN_OR_RETURN(matcher_, store_->NewMatcher());
   return Status::OK();
 }
 
@@ -191,7 +192,7 @@ StatusOr<std::shared_ptr<const Lexicon>> LocalBackend::AlignLexicon(const AlignS
     // The TM's own pairs sharpen the lexicon: every aligned article improves the next. Asked for,
     // it must happen: a TM that cannot be opened (a mistyped --db) is an error, not a silent
     // alignment without what the user expected it to learn.
-    StatusOr<std::unique_ptr<Store>> store = OpenTm(ctx_, TmAccess::kRead);
+    StatusOr<std::unique_ptr<TranslationMemory>> store = OpenTm(ctx_, TmAccess::kRead);
     if (!store.ok()) return store.status().WithContext("--learn");
     DHAKIRA_ASSIGN_OR_RETURN(auto snapshot, (*store)->NewSnapshot());
     LearnOptions learn;

@@ -103,7 +103,7 @@ std::vector<std::string> LearnedPairs(const Lexicon& lexicon) {
 // change. Pairs in the reverse direction are read too, other language pairs and over-long pairs
 // are not.
 TEST_F(LearnTest, LearnedProbabilitiesArePinned) {
-  auto store = Store::Open(dir_.string());
+  auto store = TranslationMemory::Open(dir_.string());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   const std::vector<std::pair<const char*, const char*>> pairs = {
       {"وصل الوفد إلى دمشق", "the delegation arrived in Damascus"},

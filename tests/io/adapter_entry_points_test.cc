@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dhakira/translation_memory.h"
 #include "dhakira/io.h"
 #include "test_files.h"
 
@@ -44,7 +45,7 @@ std::vector<SegmentPair> Units() {
 
 TEST(FormatPairsTest, WritesWhatExportWritesForTheSamePairs) {
   TempDir dir;
-  auto store = Store::Open(dir.Path("tm"));
+  auto store = TranslationMemory::Open(dir.Path("tm"));
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   WriteBatch batch;
   for (const SegmentPair& unit : Units()) batch.Add(unit);
@@ -78,7 +79,7 @@ TEST(FormatPairsTest, TmxKeepsDocumentAndContextThroughImport) {
   StatusOr<std::string> text = FormatPairs(Units(), options);
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   const std::string file = dir.Write("units.tmx", *text);
-  auto store = Store::Open(dir.Path("tm"));
+  auto store = TranslationMemory::Open(dir.Path("tm"));
   ASSERT_TRUE(store.ok());
   ImportOptions import;
   auto summary = Import(**store, file, import);
@@ -125,7 +126,7 @@ TEST(DryRunImportTest, SameSummaryAsADryRunIntoATmAndNoTmIsNeeded) {
   Collect without_tm;
   auto dry = DryRunImport(file, options, &without_tm);
   ASSERT_TRUE(dry.ok()) << dry.status().ToString();
-  auto store = Store::Open(dir.Path("tm"));
+  auto store = TranslationMemory::Open(dir.Path("tm"));
   ASSERT_TRUE(store.ok());
   Collect with_tm;
   auto into_tm = Import(**store, file, options, &with_tm);

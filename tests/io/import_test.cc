@@ -34,7 +34,7 @@ class Collect : public ImportReporter {
   int progress_calls = 0;
 };
 
-std::unique_ptr<Store> OpenStore(const std::string& path) {
+std::unique_ptr<TranslationMemory> OpenStore(const std::string& path) {
   auto store = TranslationMemory::Open(path);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(*store) : nullptr;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <vector>
 
 namespace dhakira::service {
 namespace {
@@ -143,6 +144,103 @@ TEST(ConvertTest, DuplicatePolicies) {
     EXPECT_EQ(*back, p);
   }
   EXPECT_TRUE(FromProto(static_cast<v1::DuplicatePolicy>(17)).status().IsInvalidArgument());
+}
+
+// The request readers name the proto field of a bad value.
+TEST(ConvertTest, RequestErrorsNameTheField) {
+  MatchOptions match;
+  v1::LookupOptions lookup;
+  lookup.set_tgt_lang("en");
+  Status st = FromProto(lookup, 100, &match);
+  EXPECT_TRUE(st.IsInvalidArgument());
+  EXPECT_EQ(st.message().rfind("options.src_lang: required", 0), 0u) << st.message();
+  lookup.set_src_lang("ar");
+  lookup.set_top(101);
+  st = FromProto(lookup, 100, &match);
+  EXPECT_EQ(st.message(), "options.top: 101 is more than the server's limit of 100");
+
+  ImportOptions import;
+  v1::ImportOptions upload;
+  upload.set_file_name("news.docx");
+  st = FromProto(upload, &import);
+  EXPECT_TRUE(st.IsInvalidArgument());
+  EXPECT_EQ(st.message().rfind("options.file_name: ", 0), 0u) << st.message();
+  upload.set_file_name("news.tmx.gz");
+  ASSERT_TRUE(FromProto(upload, &import).ok());
+  EXPECT_EQ(import.format, FileFormat::kTmx);
+  EXPECT_EQ(import.origin, "news.tmx.gz");  // no origin given: the file name
+
+  ExportOptions export_options;
+  bool gzip = false;
+  v1::ExportRequest export_request;
+  export_request.set_src_lang("??");
+  st = FromProto(export_request, &export_options, &gzip);
+  EXPECT_EQ(st.message().rfind("src_lang", 0), 0u) << st.message();
+
+  AlignOptions align;
+  v1::AlignRequest align_request;
+  align_request.set_src_lang("AR");
+  align_request.set_tgt_lang("en_us");
+  ASSERT_TRUE(FromProto(align_request, &align).ok());
+  EXPECT_EQ(align.src_lang, "ar");
+  EXPECT_EQ(align.tgt_lang, "en-US");
+}
+
+// What the server sends, the client reads back unchanged.
+TEST(ConvertTest, ResultsRoundTrip) {
+  AlignResult result;
+  result.length_ratio = 1.25;
+  result.links.push_back(AlignLink{{0}, {0, 1}, 0.75, false, EditorialKind::kNone});
+  result.links.push_back(AlignLink{{}, {2}, 0.5, true, EditorialKind::kDisclaimer});
+  v1::AlignResponse response;
+  ToProto({"a"}, {"b", "c", "d"}, result, &response);
+  ASSERT_EQ(response.pairs_size(), 1);
+  EXPECT_EQ(response.pairs(0).target(), "b c");
+  AlignResult back;
+  FromProto(response, &back);
+  ASSERT_EQ(back.links.size(), 2u);
+  EXPECT_EQ(back.length_ratio, 1.25);
+  EXPECT_EQ(back.links[0].tgt, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(back.links[1].editorial, EditorialKind::kDisclaimer);
+  EXPECT_TRUE(back.links[1].low_confidence);
+
+  ImportSummary summary;
+  summary.format = FileFormat::kTmx;
+  summary.encoding = "UTF-16LE";
+  summary.records_read = 9;
+  summary.added = 5;
+  summary.rejected = 2;
+  summary.rejected_by_reason = {{"empty-segment", 2}};
+  summary.warnings_by_reason = {{"bad-date", 1}};
+  summary.dry_run = true;
+  v1::ImportSummary wire;
+  ToProto(summary, &wire);
+  ImportSummary read;
+  FromProto(wire, &read);
+  EXPECT_EQ(read.format, FileFormat::kTmx);
+  EXPECT_EQ(read.encoding, "UTF-16LE");
+  EXPECT_EQ(read.records_read, 9u);
+  EXPECT_EQ(read.added, 5u);
+  EXPECT_EQ(read.rejected_by_reason, summary.rejected_by_reason);
+  EXPECT_EQ(read.warnings_by_reason, summary.warnings_by_reason);
+  EXPECT_TRUE(read.dry_run);
+
+  Match match;
+  match.pair = Sample();
+  match.score = 93;
+  match.fuzzy = 95;
+  match.kind = MatchKind::kContext;
+  match.penalties = {Penalty{"origin", 2}};
+  match.source_marks = {{1, 3}};
+  google::protobuf::RepeatedPtrField<v1::Match> matches;
+  ToProto(match, matches.Add());
+  std::vector<Match> matches_back;
+  FromProto(matches, &matches_back);
+  ASSERT_EQ(matches_back.size(), 1u);
+  EXPECT_EQ(matches_back[0].kind, MatchKind::kContext);
+  EXPECT_EQ(matches_back[0].pair.prev_hash, match.pair.prev_hash);
+  EXPECT_EQ(matches_back[0].penalties.size(), 1u);
+  EXPECT_EQ(matches_back[0].source_marks, match.source_marks);
 }
 
 }  // namespace

@@ -12,8 +12,8 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
-#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
+#include "service/service_fixture.h"
 #include "testing/files.h"
 
 namespace dhakira {
@@ -33,24 +33,12 @@ grpc::ByteBuffer Buffer(const std::string& bytes) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-class HostileClientTest : public ::testing::Test {
+class HostileClientTest : public test_support::ServiceTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
-    auto store = TranslationMemory::Open(dir_ + "/tm");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    ServerOptions options;
-    options.socket_path = dir_ + "/s.sock";
-    options.spool_dir = dir_;
-    auto server = Server::Start(store_.get(), options);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(server).value();
-    channel_ = grpc::CreateChannel(server_->addresses()[0], grpc::InsecureChannelCredentials());
-  }
-  void TearDown() override {
-    server_.reset();
-    store_.reset();
+    ASSERT_NO_FATAL_FAILURE(ServiceTest::SetUp());
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+    channel_ = grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials());
   }
 
   // One unary call of `method` ("Lookup") with `bytes` as the request, as they are.
@@ -109,10 +97,6 @@ class HostileClientTest : public ::testing::Test {
     return stats.ok() ? stats->segments : 0;
   }
 
-  test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
-  const std::string dir_ = tmp_.path();
-  std::unique_ptr<TranslationMemory> store_;
-  std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 

@@ -18,8 +18,8 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
-#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
+#include "service/service_fixture.h"
 #include "testing/files.h"
 
 #if __has_include("dhakira/io.h")
@@ -29,27 +29,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ImportTest : public ::testing::Test {
+class ImportTest : public test_support::ServiceTest {
  protected:
+  ImportTest() { store_options_.sync = false; }  // a test TM: speed over durability
   void SetUp() override {
-    ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
-    StoreOptions so;
-    so.sync = false;  // a test TM: speed over durability
-    auto store = TranslationMemory::Open(dir_ + "/tm", so);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    ServerOptions options;
-    options.socket_path = dir_ + "/s.sock";
-    options.spool_dir = dir_;
-    auto server = Server::Start(store_.get(), options);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(server).value();
-    stub_ = v1::TranslationMemory::NewStub(
-        grpc::CreateChannel(server_->addresses()[0], grpc::InsecureChannelCredentials()));
-  }
-  void TearDown() override {
-    server_.reset();
-    store_.reset();
+    ASSERT_NO_FATAL_FAILURE(ServiceTest::SetUp());
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+    stub_ = Stub();
   }
 
   // Streams `data` as one upload in 64 KiB chunks.
@@ -78,10 +64,6 @@ class ImportTest : public ::testing::Test {
     return tsv;
   }
 
-  test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
-  const std::string dir_ = tmp_.path();
-  std::unique_ptr<TranslationMemory> store_;
-  std::unique_ptr<Server> server_;
   std::unique_ptr<v1::TranslationMemory::Stub> stub_;
 };
 

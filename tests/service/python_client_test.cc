@@ -10,7 +10,7 @@
 
 #include "dhakira/service.h"
 #include "dhakira/store.h"
-#include "dhakira/translation_memory.h"
+#include "service/service_fixture.h"
 #include "testing/cli_runner.h"
 #include "testing/files.h"
 
@@ -23,7 +23,7 @@ using test_support::NonEmptyLines;
 using test_support::ProcessResult;
 using test_support::ShellQuote;
 
-class PythonClientTest : public ::testing::Test {
+class PythonClientTest : public test_support::ServiceTest {
  protected:
   void SetUp() override {
     if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
@@ -31,36 +31,20 @@ class PythonClientTest : public ::testing::Test {
         0) {
       GTEST_SKIP() << "python3-grpcio / python3-grpc-tools are not installed (scripts/setup installs them)";
     }
-    ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
-    auto store = TranslationMemory::Open(dir_ + "/tm");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    ServerOptions options;
-    options.socket_path = dir_ + "/s.sock";
-    auto server = Server::Start(store_.get(), options);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(server).value();
-  }
-  void TearDown() override {
-    server_.reset();
-    store_.reset();
+    ASSERT_NO_FATAL_FAILURE(ServiceTest::SetUp());
+    ASSERT_NO_FATAL_FAILURE(StartServer());
   }
 
   // Runs the example client against the server with `args`; stderr merged into out.
   ProcessResult Python(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"/usr/bin/python3",
                                      DHAKIRA_SOURCE_DIR "/clients/python/dhakira_client.py",
-                                     "--server", server_->addresses()[0]};
+                                     "--server", Address()};
     argv.insert(argv.end(), args.begin(), args.end());
     test_support::RunOptions options;
     options.merge_stderr = true;
     return test_support::RunProcess(argv, options);
   }
-
-  test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
-  const std::string dir_ = tmp_.path();
-  std::unique_ptr<TranslationMemory> store_;
-  std::unique_ptr<Server> server_;
 };
 
 bool Contains(const std::string& haystack, const std::string& needle) {

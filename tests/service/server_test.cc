@@ -17,10 +17,11 @@
 #include <thread>
 #include <vector>
 
+#include "dhakira/translation_memory.h"
 #include "dhakira/service.h"
 #include "dhakira/store.h"
-#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
+#include "service/service_fixture.h"
 #include "testing/files.h"
 
 namespace dhakira {
@@ -28,37 +29,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ServerTest : public ::testing::Test {
+// The shared server+TM fixture (service_fixture.h); each test starts the server itself, after
+// adjusting options_.
+class ServerTest : public test_support::ServiceTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(tmp_.ok()) << "cannot make a temporary directory";
-    auto store = TranslationMemory::Open(dir_ + "/tm");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    options_.socket_path = dir_ + "/s.sock";
-  }
-  void TearDown() override {
-    server_.reset();
-    store_.reset();
-  }
-
-  void StartServer() {
-    auto server = Server::Start(store_.get(), options_);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(server).value();
-  }
-
-  std::unique_ptr<Client> Connect(const std::string& address) {
-    auto client = Client::Connect(address);
-    EXPECT_TRUE(client.ok()) << client.status().ToString();
-    return client.ok() ? std::move(client).value() : nullptr;
-  }
-
-  std::unique_ptr<v1::TranslationMemory::Stub> Stub(const std::string& address) {
-    return v1::TranslationMemory::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  }
-
   static SegmentPair Pair(const std::string& source, const std::string& target) {
     SegmentPair p;
     p.src_lang = "ar";
@@ -70,12 +44,6 @@ class ServerTest : public ::testing::Test {
     p.properties = {{"x-domain", "news"}};
     return p;
   }
-
-  test_support::TempDir tmp_;  // first member: removed after the TM and server are closed
-  const std::string dir_ = tmp_.path();
-  std::unique_ptr<TranslationMemory> store_;
-  ServerOptions options_;
-  std::unique_ptr<Server> server_;
 };
 
 TEST_F(ServerTest, SocketIsOwnerOnly) {

@@ -13,10 +13,11 @@
 #include <string>
 #include <thread>
 
+#include "dhakira/translation_memory.h"
 #include "dhakira/service.h"
 #include "dhakira/store.h"
-#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
+#include "service/service_fixture.h"
 #include "testing/cli_runner.h"
 #include "testing/files.h"
 
@@ -74,13 +75,33 @@ bool WaitForCommits(v1::TranslationMemory::Stub* stub, const std::atomic<bool>& 
   return false;
 }
 
-TEST(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatWasCommitted) {
-  test_support::TempDir tmp;
-  ASSERT_TRUE(tmp.ok());
-  const std::string sock = tmp.path() + "/s.sock";
+// The shared server+TM fixture (service_fixture.h). The in-process tests start a server on its TM
+// with StartImportServer(); the SIGTERM test runs `dhakira serve` on a TM of its own.
+class ShutdownTest : public test_support::ServiceTest {
+ protected:
+  ShutdownTest() { store_options_.sync = false; }  // a test TM: speed over durability
+  // Starts the server with `adjust` applied to options_, and stub_ on it.
+  template <typename Adjust>
+  void StartImportServer(Adjust adjust) {
+    adjust(options_);
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+    stub_ = Stub();
+  }
+  // The import threads at normal priority: the test's own threads must not starve the import.
+  static void NormalPriority(ServerOptions& options) {
+    options.import_sched_idle = false;
+    options.import_nice = 0;
+  }
+
+  std::unique_ptr<v1::TranslationMemory::Stub> stub_;
+};
+
+TEST_F(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatWasCommitted) {
+  const std::string served_tm = dir_ + "/served-tm";
+  const std::string sock = dir_ + "/served.sock";
   constexpr int kGraceMs = 3000;
-  test_support::BackgroundProcess serve({DHAKIRA_CLI_BINARY, "--db", tmp.path() + "/tm", "serve",
-                                         "--socket", sock, "--grace-ms", std::to_string(kGraceMs)},
+  test_support::BackgroundProcess serve({DHAKIRA_CLI_BINARY, "--db", served_tm, "serve", "--socket",
+                                         sock, "--grace-ms", std::to_string(kGraceMs)},
                                         test_support::BackgroundOptions{.pipe_stdout = true});
   ASSERT_TRUE(serve.running());
   ASSERT_EQ(serve.ReadLine(), "listening unix:" + sock);
@@ -114,7 +135,7 @@ TEST(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatWas
       std::regex_search(message, m, std::regex("(\\d+) added, 0 updated, 0 duplicates skipped")))
       << message;
   const uint64_t added = std::stoull(m[1].str());
-  auto store = TranslationMemory::Open(tmp.path() + "/tm");
+  auto store = TranslationMemory::Open(served_tm);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto stats = (*store)->Stats();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
@@ -122,57 +143,34 @@ TEST(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatWas
   EXPECT_LT(added, 400000u);
 }
 
-TEST(ShutdownTest, ACancelledImportCommitsAtMostTheBatchThatWasCommitting) {
-  test_support::TempDir tmp;
-  ASSERT_TRUE(tmp.ok());
-  StoreOptions so;
-  so.sync = false;
-  auto store = TranslationMemory::Open(tmp.path() + "/tm", so);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ServerOptions options;
-  options.socket_path = tmp.path() + "/s.sock";
-  options.spool_dir = tmp.path();
-  options.import_sched_idle = false;  // the test's own threads must not starve the import
-  options.import_nice = 0;
-  auto server = Server::Start(store->get(), options);
-  ASSERT_TRUE(server.ok()) << server.status().ToString();
-  auto stub = v1::TranslationMemory::NewStub(
-      grpc::CreateChannel((*server)->addresses()[0], grpc::InsecureChannelCredentials()));
-
+TEST_F(ShutdownTest, ACancelledImportCommitsAtMostTheBatchThatWasCommitting) {
+  ASSERT_NO_FATAL_FAILURE(StartImportServer(NormalPriority));
+  auto* stub = stub_.get();
   constexpr uint32_t kBatch = 5000;
   const std::string data = Tsv(200000);
   std::atomic<bool> sent{false};
   grpc::ClientContext ctx;
   grpc::Status told;
-  std::thread client([&] { told = Upload(stub.get(), &ctx, kBatch, data, &sent); });
-  ASSERT_TRUE(WaitForCommits(stub.get(), sent));
-  const uint64_t at_cancel = RemoteUnits(stub.get());
+  std::thread client([&] { told = Upload(stub, &ctx, kBatch, data, &sent); });
+  ASSERT_TRUE(WaitForCommits(stub, sent));
+  const uint64_t at_cancel = RemoteUnits(stub);
   ctx.TryCancel();
   client.join();
   EXPECT_EQ(told.error_code(), grpc::StatusCode::CANCELLED) << told.error_message();
   // The server's handler has returned once the server has shut down.
-  (*server)->Shutdown();
-  (*server)->Wait();
-  auto stats = (*store)->Stats();
+  server_->Shutdown();
+  server_->Wait();
+  auto stats = store_->Stats();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_GE(stats->segments, at_cancel);
   EXPECT_LE(stats->segments, at_cancel + kBatch) << "committed at the cancel: " << at_cancel;
   EXPECT_LT(stats->segments, 200000u);
 }
 
-TEST(ShutdownTest, AStalledUploadIsCancelledAndNothingOfItImported) {
-  test_support::TempDir tmp;
-  ASSERT_TRUE(tmp.ok());
-  auto store = TranslationMemory::Open(tmp.path() + "/tm");
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ServerOptions options;
-  options.socket_path = tmp.path() + "/s.sock";
-  options.spool_dir = tmp.path();
-  options.import_idle_timeout_ms = 300;
-  auto server = Server::Start(store->get(), options);
-  ASSERT_TRUE(server.ok()) << server.status().ToString();
-  auto stub = v1::TranslationMemory::NewStub(
-      grpc::CreateChannel((*server)->addresses()[0], grpc::InsecureChannelCredentials()));
+TEST_F(ShutdownTest, AStalledUploadIsCancelledAndNothingOfItImported) {
+  ASSERT_NO_FATAL_FAILURE(
+      StartImportServer([](ServerOptions& options) { options.import_idle_timeout_ms = 300; }));
+  auto* stub = stub_.get();
 
   grpc::ClientContext ctx;
   v1::ImportSummary summary;
@@ -191,40 +189,27 @@ TEST(ShutdownTest, AStalledUploadIsCancelledAndNothingOfItImported) {
   writer->WritesDone();
   grpc::Status st = writer->Finish();
   EXPECT_EQ(st.error_code(), grpc::StatusCode::CANCELLED) << st.error_message();
-  auto stats = (*store)->Stats();
+  auto stats = store_->Stats();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_EQ(stats->segments, 0u);
 }
 
-TEST(ShutdownTest, AnImportNearItsDeadlineStopsAndTellsWhatWasCommitted) {
-  test_support::TempDir tmp;
-  ASSERT_TRUE(tmp.ok());
-  StoreOptions so;
-  so.sync = false;
-  auto store = TranslationMemory::Open(tmp.path() + "/tm", so);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ServerOptions options;
-  options.socket_path = tmp.path() + "/s.sock";
-  options.spool_dir = tmp.path();
-  options.import_sched_idle = false;
-  options.import_nice = 0;
-  auto server = Server::Start(store->get(), options);
-  ASSERT_TRUE(server.ok()) << server.status().ToString();
-  auto stub = v1::TranslationMemory::NewStub(
-      grpc::CreateChannel((*server)->addresses()[0], grpc::InsecureChannelCredentials()));
+TEST_F(ShutdownTest, AnImportNearItsDeadlineStopsAndTellsWhatWasCommitted) {
+  ASSERT_NO_FATAL_FAILURE(StartImportServer(NormalPriority));
+  auto* stub = stub_.get();
 
   const std::string data = Tsv(400000);  // more than the server imports in the deadline
   std::atomic<bool> sent{false};
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(4));
-  const grpc::Status told = Upload(stub.get(), &ctx, 5000, data, &sent);
+  const grpc::Status told = Upload(stub, &ctx, 5000, data, &sent);
   EXPECT_EQ(told.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << told.error_message();
   std::smatch m;
   const std::string message = told.error_message();
   ASSERT_TRUE(
       std::regex_search(message, m, std::regex("(\\d+) added, 0 updated, 0 duplicates skipped")))
       << message;
-  auto stats = (*store)->Stats();
+  auto stats = store_->Stats();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_EQ(stats->segments, std::stoull(m[1].str())) << message;
 }

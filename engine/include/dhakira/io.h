@@ -14,6 +14,7 @@
 #ifndef DHAKIRA_IO_H_
 #define DHAKIRA_IO_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -36,6 +37,13 @@ const char* FileFormatName(FileFormat format);  // "auto", "tmx", "tsv", "parall
 StatusOr<FileFormat> ParseFileFormat(std::string_view name);
 // The format a file name implies (kAuto resolved); InvalidArgument naming the file when it implies none.
 StatusOr<FileFormat> FormatFromFileName(std::string_view path);
+// How many first bytes of a file SniffFormat() looks at (more are ignored).
+inline constexpr size_t kSniffBytes = 512;
+// The format of a file without a name (an upload) from its first bytes `head`: kTmx when the first
+// character after a UTF-8 BOM, blanks and the zero and BOM bytes of UTF-16 is '<', else kTsv (empty
+// data included). InvalidArgument when `head` is gzip-compressed (starts 1F 8B): its format is not
+// visible; the caller must give it, or a file name ending in ".gz" that implies it.
+StatusOr<FileFormat> SniffFormat(std::string_view head);
 
 struct ImportOptions {
   FileFormat format = FileFormat::kAuto;

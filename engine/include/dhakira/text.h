@@ -95,6 +95,19 @@ std::string ArabicLightStem(std::string_view key);
 // 0xcbf29ce484222325. Stored on disk (context hashes): never change it without a format version bump.
 uint64_t KeyHash(const std::vector<Token>& tokens);
 
+// The context hash of a neighbouring source segment, as the store keeps it in
+// SegmentPair::prev_hash / next_hash and as a lookup compares it: KeyHash() of `neighbour`
+// normalized by `normalizer`, which must be created for the source language with keep_punctuation
+// (the default; punctuation counts, as in the store's source keys). 0 for "" (no neighbour).
+// InvalidArgument as Normalizer::Normalize (invalid UTF-8, longer than the normalizer's
+// max_input_bytes). The one definition: the aligner's units, the matcher's query context and the
+// service's Upsert all call it.
+StatusOr<uint64_t> ContextHash(Normalizer& normalizer, std::string_view neighbour);
+// The same for a one-off call: creates a normalizer for `language` (with max_input_bytes 64 MiB,
+// the limit the matcher and the aligner use) and hashes `neighbour`. InvalidArgument also for a
+// bad language.
+StatusOr<uint64_t> ContextHash(std::string_view neighbour, std::string_view language);
+
 // Canonical BCP 47 tag for a language value as found in the wild: "ar_SY", "AR-sy" -> "ar-SY", "ara" -> "ar",
 // "EN-us" -> "en-US". InvalidArgument (naming the value) when it is empty or not a well-formed language.
 StatusOr<std::string> CanonicalLanguage(std::string_view value);

@@ -24,67 +24,6 @@
 namespace dhakira {
 namespace {
 
-MatchKind KindFromProto(v1::MatchKind kind) {
-  switch (kind) {
-    case v1::EXACT:
-      return MatchKind::kExact;
-    case v1::EXACT_IN_CONTEXT:
-      return MatchKind::kContext;
-    default:
-      return MatchKind::kFuzzy;
-  }
-}
-
-std::vector<std::pair<uint32_t, uint32_t>> SpansFromProto(
-    const google::protobuf::RepeatedPtrField<v1::Span>& in) {
-  std::vector<std::pair<uint32_t, uint32_t>> out;
-  out.reserve(static_cast<size_t>(in.size()));
-  for (const v1::Span& span : in) out.emplace_back(span.begin(), span.end());
-  return out;
-}
-
-void MatchesFromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in,
-                      std::vector<Match>* out) {
-  out->reserve(static_cast<size_t>(in.size()));
-  for (const v1::Match& pm : in) {
-    Match m;
-    service::FromProtoAll(pm.unit(), &m.pair);
-    m.score = pm.score();
-    m.fuzzy = pm.fuzzy();
-    m.kind = KindFromProto(pm.kind());
-    for (const v1::Penalty& p : pm.penalties())
-      m.penalties.push_back(Penalty{p.reason(), p.points()});
-    m.target_substituted = pm.target_substituted();
-    m.source_marks = SpansFromProto(pm.source_marks());
-    out->push_back(std::move(m));
-  }
-}
-
-// The options a LookupOptions message carries; InvalidArgument for those it cannot carry (the
-// server would silently use its defaults instead).
-Status LookupOptionsToProto(const MatchOptions& o, v1::LookupOptions* out) {
-  const MatchOptions defaults;
-  if (o.brute_force)
-    return Status::InvalidArgument("brute_force: not available through the server");
-  if (o.written_variant_points != defaults.written_variant_points ||
-      o.written_variant_cap != defaults.written_variant_cap ||
-      o.number_points != defaults.number_points ||
-      o.unsubstituted_number_points != defaults.unsubstituted_number_points ||
-      o.inline_code_points != defaults.inline_code_points ||
-      o.max_query_tokens != defaults.max_query_tokens) {
-    return Status::InvalidArgument(
-        "penalty points and max_query_tokens: only the defaults are available through the server");
-  }
-  out->set_src_lang(o.src_lang);
-  out->set_tgt_lang(o.tgt_lang);
-  out->set_threshold(o.threshold);
-  out->set_top(o.top);
-  out->set_origin(o.origin);
-  for (const auto& [origin, points] : o.origin_points)
-    (*out->mutable_origin_penalties())[origin] = points;
-  return Status::OK();
-}
-
 // Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
 bool IsValidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -135,9 +74,37 @@ Status CheckText(std::string_view text, const char* field) {
   return Status::InvalidArgument(std::string(field) + ": invalid UTF-8");
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+// Opens the file to upload: NotFound or IOError naming it, InvalidArgument for a directory.
+StatusOr<std::FILE*> OpenUpload(const std::string& path) {
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (in == nullptr) {
+    if (errno == ENOENT) return Status::NotFound("cannot open '" + path + "': no such file");
+    return Status::IOError("cannot open '" + path + "': " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(::fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(in);
+    return Status::InvalidArgument("cannot read '" + path + "': it is a directory, not a file");
+  }
+  return in;
+}
+
+// Streams what is left of `in` (the file at `path`) as data messages of 256 KiB. Stops early when
+// the server ends the call (its status says why). IOError naming the file when it cannot be read.
+Status SendFile(std::FILE* in, const std::string& path,
+                grpc::ClientWriter<v1::ImportRequest>* writer) {
+  std::string buffer(256 << 10, '\0');
+  while (true) {
+    const size_t read = std::fread(buffer.data(), 1, buffer.size(), in);
+    if (read == 0) {
+      if (std::ferror(in))
+        return Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
+      return Status::OK();
+    }
+    v1::ImportRequest chunk;
+    chunk.set_data(buffer.data(), read);
+    if (!writer->Write(chunk)) return Status::OK();  // the server ended the call
+  }
 }
 
 class ClientImpl final : public Client {
@@ -179,12 +146,7 @@ class ClientImpl final : public Client {
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::UpsertRequest req;
-    service::ToProto(pair, req.mutable_unit());
-    req.mutable_unit()->mutable_metadata()->clear_prev_hash();  // the server derives them from the text
-    req.mutable_unit()->mutable_metadata()->clear_next_hash();
-    req.set_previous_source(std::string(previous_source));
-    req.set_next_source(std::string(next_source));
-    req.set_on_duplicate(service::ToProto(on_duplicate));
+    service::ToProto(pair, previous_source, next_source, on_duplicate, &req);
     v1::UpsertResponse resp;
     DHAKIRA_RETURN_IF_ERROR(Check(stub_->Upsert(&ctx, req, &resp), "upsert"));
     return WriteResult{resp.id(), service::FromProto(resp.outcome())};
@@ -201,20 +163,17 @@ class ClientImpl final : public Client {
 
   StatusOr<MatchResult> Lookup(std::string_view query, const MatchOptions& options) override {
     v1::LookupRequest req;
-    DHAKIRA_RETURN_IF_ERROR(LookupOptionsToProto(options, req.mutable_options()));
+    DHAKIRA_RETURN_IF_ERROR(service::ToProto(query, options, &req));
     DHAKIRA_RETURN_IF_ERROR(CheckText(query, "query"));
     DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
     DHAKIRA_RETURN_IF_ERROR(CheckText(options.next_source, "next_source"));
-    req.set_source(std::string(query));
-    req.set_previous_source(options.prev_source);
-    req.set_next_source(options.next_source);
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::LookupResponse resp;
     DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->Lookup(&ctx, req, &resp), "lookup"));
     MatchResult result;
     result.query = std::string(query);
-    MatchesFromProto(resp.matches(), &result.matches);
+    service::FromProto(resp.matches(), &result.matches);
     return result;
   }
 
@@ -276,7 +235,7 @@ class ClientImpl final : public Client {
   StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookupCall(
       const std::vector<std::string>& queries, const MatchOptions& options) {
     v1::BatchLookupRequest req;
-    DHAKIRA_RETURN_IF_ERROR(LookupOptionsToProto(options, req.mutable_options()));
+    DHAKIRA_RETURN_IF_ERROR(service::ToProto(options, req.mutable_options()));
     DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
     DHAKIRA_RETURN_IF_ERROR(CheckText(options.next_source, "next_source"));
     // Ill-formed queries are answered here and not sent; sent[i] is the request index of query i.
@@ -287,10 +246,7 @@ class ClientImpl final : public Client {
       bad[i] = CheckText(queries[i], "query");
       if (!bad[i].ok()) continue;
       sent[i] = req.segments_size();
-      v1::BatchSegment* seg = req.add_segments();
-      seg->set_source(queries[i]);
-      seg->set_previous_source(options.prev_source);
-      seg->set_next_source(options.next_source);
+      service::ToProto(queries[i], options, req.add_segments());
     }
     v1::BatchLookupResponse resp;
     if (req.segments_size() > 0) {
@@ -311,19 +267,13 @@ class ClientImpl final : public Client {
         continue;
       }
       const v1::BatchLookupResult& r = resp.results(sent[i]);
-      if (r.has_error() && r.error().code() != 0) {
-        // The server prefixes "segment I: " to the engine's message; without it the error reads as
-        // the local matcher's, so that a command prints the same either way.
-        std::string message = r.error().message();
-        const std::string prefix = "segment " + std::to_string(sent[i]) + ": ";
-        if (message.compare(0, prefix.size(), prefix) == 0) message.erase(0, prefix.size());
-        out.push_back(service::FromGrpc(
-            grpc::Status(static_cast<grpc::StatusCode>(r.error().code()), message), ""));
+      if (Status error = service::FromProto(r.error(), sent[i]); !error.ok()) {
+        out.push_back(error);
         continue;
       }
       MatchResult result;
       result.query = queries[i];
-      MatchesFromProto(r.matches(), &result.matches);
+      service::FromProto(r.matches(), &result.matches);
       out.push_back(std::move(result));
     }
     return out;
@@ -332,20 +282,9 @@ class ClientImpl final : public Client {
  public:
   StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
                                           const ConcordanceOptions& options) override {
-    if (options.brute_force)
-      return Status::InvalidArgument("brute_force: not available through the server");
-    if (options.max_phrase_tokens != ConcordanceOptions().max_phrase_tokens) {
-      return Status::InvalidArgument(
-          "max_phrase_tokens: only the default is available through the server");
-    }
-    DHAKIRA_RETURN_IF_ERROR(CheckText(phrase, "phrase"));
     v1::ConcordanceRequest req;
-    req.set_phrase(std::string(phrase));
-    req.set_src_lang(options.src_lang);
-    req.set_tgt_lang(options.tgt_lang);
-    req.set_side(options.side == ConcordanceSide::kTarget ? v1::CONCORDANCE_SIDE_TARGET
-                                                          : v1::CONCORDANCE_SIDE_SOURCE);
-    req.set_top(options.top);
+    DHAKIRA_RETURN_IF_ERROR(service::ToProto(phrase, options, &req));
+    DHAKIRA_RETURN_IF_ERROR(CheckText(phrase, "phrase"));
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::ConcordanceResponse resp;
@@ -355,8 +294,7 @@ class ClientImpl final : public Client {
     result.hits.reserve(static_cast<size_t>(resp.hits_size()));
     for (const v1::ConcordanceHit& h : resp.hits()) {
       ConcordanceHit hit;
-      service::FromProtoAll(h.unit(), &hit.pair);
-      hit.spans = SpansFromProto(h.spans());
+      service::FromProto(h, &hit);
       result.hits.push_back(std::move(hit));
     }
     return result;
@@ -364,55 +302,15 @@ class ClientImpl final : public Client {
 
   StatusOr<ImportSummary> Import(const std::string& path, const ImportOptions& options,
                                  ImportReporter* reporter) override {
-    if (options.format == FileFormat::kParallel || !options.target_file.empty()) {
-      return Status::InvalidArgument(
-          "line-parallel files cannot be imported through the server; send a TMX or TSV file");
-    }
     v1::ImportRequest first;
-    v1::ImportOptions* o = first.mutable_options();
-    o->set_format(options.format == FileFormat::kTmx   ? v1::FILE_FORMAT_TMX
-                  : options.format == FileFormat::kTsv ? v1::FILE_FORMAT_TSV
-                                                       : v1::FILE_FORMAT_AUTO);
-    o->set_file_name(path);  // the server names it in messages, and takes format and ".gz" from it
-    o->set_src_lang(options.src_lang);
-    o->set_tgt_lang(options.tgt_lang);
-    o->set_origin(options.origin);
-    o->set_on_duplicate(service::ToProto(options.on_duplicate));
-    o->set_strict(options.strict);
-    o->set_encoding(options.encoding);
-    o->set_dry_run(options.dry_run);
-    o->set_tsv_unescape(options.tsv_unescape);
-    o->set_batch_size(options.batch_size);
-    o->set_max_segment_bytes(options.max_segment_bytes);
-
-    std::FILE* in = std::fopen(path.c_str(), "rb");
-    if (in == nullptr) {
-      if (errno == ENOENT) return Status::NotFound("cannot open '" + path + "': no such file");
-      return Status::IOError("cannot open '" + path + "': " + std::strerror(errno));
-    }
-    struct stat st {};
-    if (::fstat(::fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-      std::fclose(in);
-      return Status::InvalidArgument("cannot read '" + path + "': it is a directory, not a file");
-    }
+    DHAKIRA_RETURN_IF_ERROR(service::ToProto(path, options, first.mutable_options()));
+    DHAKIRA_ASSIGN_OR_RETURN(std::FILE * in, OpenUpload(path));
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::ImportSummary resp;
     std::unique_ptr<grpc::ClientWriter<v1::ImportRequest>> writer = stub_->Import(&ctx, &resp);
-    bool sending = writer->Write(first);
-    Status read_error;
-    std::string buf(256 << 10, '\0');
-    while (sending) {
-      const size_t n = std::fread(buf.data(), 1, buf.size(), in);
-      if (n == 0) {
-        if (std::ferror(in))
-          read_error = Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
-        break;
-      }
-      v1::ImportRequest chunk;
-      chunk.set_data(buf.data(), n);
-      sending = writer->Write(chunk);  // false: the server ended the call (its status says why)
-    }
+    const Status read_error =
+        writer->Write(first) ? SendFile(in, path, writer.get()) : Status::OK();
     std::fclose(in);
     if (!read_error.ok()) {
       ctx.TryCancel();  // a half-sent file must not be imported
@@ -421,117 +319,36 @@ class ClientImpl final : public Client {
     }
     writer->WritesDone();
     DHAKIRA_RETURN_IF_ERROR(Check(writer->Finish(), "import"));
-
     if (reporter != nullptr) {
-      for (const v1::ImportProblem& p : resp.problems()) {
-        ImportIssue issue;
-        issue.file = path;
-        issue.line = p.line();
-        issue.column = p.column();
-        issue.reason = p.reason();
-        issue.message = p.message();
-        issue.excerpt = p.excerpt();
-        reporter->OnReject(issue);
-      }
+      for (const v1::ImportProblem& problem : resp.problems())
+        reporter->OnReject(service::FromProto(problem, path));
     }
-    ImportSummary s;
-    s.format = resp.format() == v1::FILE_FORMAT_TMX ? FileFormat::kTmx : FileFormat::kTsv;
-    s.encoding = resp.encoding();
-    s.records_read = resp.read();
-    s.added = resp.added();
-    s.updated = resp.updated();
-    s.duplicates_skipped = resp.skipped_duplicates();
-    s.rejected = resp.skipped_invalid();
-    for (const auto& [reason, n] : resp.skipped_by_reason()) s.rejected_by_reason[reason] = n;
-    for (const auto& [reason, n] : resp.warnings_by_reason()) s.warnings_by_reason[reason] = n;
-    s.illegal_chars_replaced = resp.replaced_characters();
-    s.entities_replaced = resp.entities_replaced();
-    s.batches_committed = resp.batches_committed();
-    s.dry_run = resp.dry_run();
-    s.seconds = resp.seconds();
-    return s;
+    ImportSummary summary;
+    service::FromProto(resp, &summary);
+    return summary;
   }
 
   StatusOr<AlignResult> Align(const std::vector<std::string>& source,
                               const std::vector<std::string>& target,
                               const AlignOptions& options) override {
-    const AlignOptions defaults;
-    if (options.band != defaults.band || options.max_one_to_many != defaults.max_one_to_many ||
-        options.max_many_to_one != defaults.max_many_to_one) {
-      return Status::InvalidArgument(
-          "band, max_one_to_many, max_many_to_one: only the defaults are available through the "
-          "server");
-    }
     v1::AlignRequest req;
-    req.set_src_lang(options.src_lang);
-    req.set_tgt_lang(options.tgt_lang);
-    for (const std::string& s : source) {
-      DHAKIRA_RETURN_IF_ERROR(CheckText(s, "source"));
-      req.mutable_source()->mutable_sentences()->add_sentence(s);
-    }
-    for (const std::string& s : target) {
-      DHAKIRA_RETURN_IF_ERROR(CheckText(s, "target"));
-      req.mutable_target()->mutable_sentences()->add_sentence(s);
-    }
-    req.set_length_ratio(options.length_ratio);
-    req.set_min_confidence(options.min_confidence);
-    req.set_no_editorial_detection(!options.detect_editorial);
+    DHAKIRA_RETURN_IF_ERROR(service::ToProto(source, target, options, &req));
+    for (const std::string& sentence : source)
+      DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "source"));
+    for (const std::string& sentence : target)
+      DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "target"));
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::AlignResponse resp;
     DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->Align(&ctx, req, &resp), "align"));
     AlignResult result;
-    result.length_ratio = resp.length_ratio();
-    result.links.reserve(static_cast<size_t>(resp.links_size()));
-    for (const v1::AlignLink& pl : resp.links()) {
-      AlignLink link;
-      link.src.assign(pl.src().begin(), pl.src().end());
-      link.tgt.assign(pl.tgt().begin(), pl.tgt().end());
-      link.confidence = pl.confidence();
-      link.low_confidence = pl.low_confidence();
-      switch (pl.editorial()) {
-        case v1::EDITORIAL_TITLE:
-          link.editorial = EditorialKind::kTitle;
-          break;
-        case v1::EDITORIAL_STANDFIRST:
-          link.editorial = EditorialKind::kStandfirst;
-          break;
-        case v1::EDITORIAL_DISCLAIMER:
-          link.editorial = EditorialKind::kDisclaimer;
-          break;
-        case v1::EDITORIAL_KEYWORDS:
-          link.editorial = EditorialKind::kKeywords;
-          break;
-        default:
-          link.editorial = EditorialKind::kNone;
-      }
-      result.links.push_back(std::move(link));
-    }
+    service::FromProto(resp, &result);
     return result;
   }
 
   StatusOr<ExportSummary> Export(const std::string& path, const ExportOptions& options) override {
-    FileFormat format = options.format;
-    if (format == FileFormat::kAuto) {
-      DHAKIRA_ASSIGN_OR_RETURN(format, FormatFromFileName(path));
-    }
     v1::ExportRequest req;
-    switch (format) {
-      case FileFormat::kTmx:
-        req.set_format(v1::FILE_FORMAT_TMX);
-        break;
-      case FileFormat::kTsv:
-        req.set_format(v1::FILE_FORMAT_TSV);
-        break;
-      default:
-        return Status::InvalidArgument(std::string("format: cannot export as ") +
-                                       FileFormatName(format));
-    }
-    req.set_src_lang(options.src_lang);
-    req.set_tgt_lang(options.tgt_lang);
-    req.set_origin(options.origin);
-    req.set_gzip(EndsWith(path, ".gz"));
-    req.set_tsv_no_escape(!options.tsv_escape);
+    DHAKIRA_RETURN_IF_ERROR(service::ToProto(path, options, &req));
 
     // Written under a temporary name and renamed into place when complete (io's writer, as a local
     // export); the server sends the bytes already compressed when they should be.
@@ -543,10 +360,7 @@ class ClientImpl final : public Client {
     ExportSummary summary;
     Status write_error;
     while (reader->Read(&chunk)) {
-      summary.pairs_written = chunk.units();
-      summary.bytes_written = chunk.uncompressed_bytes();
-      summary.characters_replaced = chunk.replaced_characters();
-      summary.seconds = chunk.seconds();
+      service::FromProto(chunk, &summary);
       write_error = out->Write(chunk.data());
       if (!write_error.ok()) {
         ctx.TryCancel();

@@ -1,4 +1,5 @@
-// Proto <-> engine mapping. The service only maps types; all semantics live in the engine.
+// Proto <-> engine mapping of Status, units, write policies and statistics (convert.h). The service
+// only maps types; all semantics live in the engine.
 #include "convert.h"
 
 #include <string>
@@ -239,6 +240,53 @@ void FromProto(const v1::StatsResponse& in, StoreStats* stats) {
   stats->file_bytes = in.file_bytes();
   stats->map_bytes = in.map_bytes();
   stats->format_version = in.format_version();
+}
+
+Status RequiredLanguage(const std::string& value, const char* field, const char* example) {
+  if (!value.empty()) return Status::OK();
+  return Status::InvalidArgument(std::string(field) + ": required (a BCP 47 language, e.g. \"" +
+                                 example + "\")");
+}
+
+Status FromProto(const v1::UpsertRequest& in, SegmentPair* pair) {
+  if (!in.has_unit()) return Status::InvalidArgument("unit: required");
+  const v1::Unit& unit = in.unit();
+  if (unit.src_lang().empty())
+    return Status::InvalidArgument("unit.src_lang: required (a BCP 47 language)");
+  if (unit.tgt_lang().empty())
+    return Status::InvalidArgument("unit.tgt_lang: required (a BCP 47 language)");
+  if (unit.source().empty())
+    return Status::InvalidArgument("unit.source: required (the source segment)");
+  if (unit.target().empty())
+    return Status::InvalidArgument("unit.target: required (the target segment)");
+  FromProto(unit, pair);
+  return Status::OK();
+}
+
+void ToProto(const SegmentPair& pair, std::string_view previous_source,
+             std::string_view next_source, DuplicatePolicy on_duplicate, v1::UpsertRequest* out) {
+  ToProto(pair, out->mutable_unit());
+  // The server derives the context hashes from the neighbours' text.
+  out->mutable_unit()->mutable_metadata()->clear_prev_hash();
+  out->mutable_unit()->mutable_metadata()->clear_next_hash();
+  out->set_previous_source(std::string(previous_source));
+  out->set_next_source(std::string(next_source));
+  out->set_on_duplicate(ToProto(on_duplicate));
+}
+
+void ToProto(const StoreStats& stats, const ServerOptions& options, v1::CapabilitiesResponse* out) {
+  v1::StatsResponse tm;
+  ToProto(stats, &tm);
+  *out->mutable_tm_language_pairs() = tm.language_pairs();
+  out->set_format_version(stats.format_version);
+  v1::Limits* limits = out->mutable_limits();
+  limits->set_max_message_bytes(options.max_message_bytes);
+  limits->set_max_query_bytes(options.max_query_bytes);
+  limits->set_max_batch_segments(options.max_batch_segments);
+  limits->set_max_top(options.max_top);
+  limits->set_max_concordance_top(options.max_concordance_top);
+  limits->set_max_import_bytes(options.max_import_bytes);
+  out->set_read_only(options.read_only);
 }
 
 }  // namespace dhakira::service

@@ -1,5 +1,8 @@
 // The dhakira.v1.TranslationMemory handlers. Each handler validates the request against the server
-// limits, maps proto -> engine types, makes the engine call and maps the result back.
+// limits, maps proto -> engine types (convert.h), makes the engine call and maps the result back.
+// Implemented by responsibility: service_impl.cc (construction, shutdown, Stats, Capabilities),
+// service_lookup.cc, service_write.cc, service_import.cc, service_export.cc, service_align.cc; the
+// shared request checks and FinishOffThread are in handlers.h.
 //
 // Thread safety: handlers run concurrently on gRPC's threads. The Store is safe for concurrent use
 // (reads are LMDB snapshots, writes are serialized by the store); the per-thread engine objects
@@ -27,6 +30,8 @@
 #include "dhakira/match.h"
 
 namespace dhakira::service {
+
+class SpoolFile;  // spool.h
 
 // A free list of engine objects that are not safe for concurrent use; Acquire() hands one to a call and the
 // lease gives it back. Grows to the peak number of concurrent calls (bounded by the server's threads).
@@ -140,7 +145,7 @@ class TranslationMemoryService final
   // INVALID_ARGUMENT when `text` (field `field`) is longer than max_query_bytes.
   grpc::Status CheckQuerySize(const std::string& text, const char* field) const;
 
-  Store* store_;
+  TranslationMemory* store_;
   ServerOptions options_;
   std::atomic<bool> shutting_down_{false};
   // When imports stop, as steady_clock ticks (valid once shutting_down_ is set).
@@ -150,6 +155,25 @@ class TranslationMemoryService final
                         v1::UpsertResponse* resp);
   grpc::Status DoAlign(grpc::ServerContextBase* ctx, const v1::AlignRequest* req,
                        v1::AlignResponse* resp);
+  // Align with import: stores AlignedPairs() of the alignment in one transaction and counts the
+  // outcome.
+  grpc::Status ImportAligned(const v1::AlignRequest& req, const AlignOptions& options,
+                             const std::vector<std::string>& source,
+                             const std::vector<std::string>& target, const AlignResult& result,
+                             DuplicatePolicy policy, v1::AlignResponse* resp);
+  // Import, step by step: spools the data messages after the options into `spool` (the first
+  // kSniffBytes into `head`, the total into `bytes`), within the server's size and idle limits.
+  grpc::Status ReceiveUpload(grpc::ServerContext* ctx,
+                             grpc::ServerReader<v1::ImportRequest>* reader, const std::string& name,
+                             SpoolFile* spool, std::string* head, uint64_t* bytes);
+  // dhakira::Import of the spooled file on a thread of its own in the idle scheduling class (or
+  // niced).
+  StatusOr<ImportSummary> ImportAtLowPriority(const std::string& path, const ImportOptions& options,
+                                              ImportReporter* reporter);
+  // The gRPC status of a failed import: the client's file name instead of the spool file's, a
+  // damaged file as INVALID_ARGUMENT, a stop for the deadline or the shutdown said as such.
+  grpc::Status ImportFailure(const Status& error, const std::string& spool, const std::string& name,
+                             bool deadline_near) const;
   // Parses the raw request `in` as Req, then runs `handler` (Req*, Resp*) -> grpc::Status on a thread
   // of its own (at the thread limit: here) and finishes `reactor` with its status and response.
   template <typename Req, typename Resp, typename Handler>

@@ -44,10 +44,6 @@ StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& 
   no.language = sl;
   no.max_input_bytes = 64u << 20;
   DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> normalizer, Normalizer::Create(no));
-  auto hash_of = [&](const std::string& text) -> StatusOr<uint64_t> {
-    DHAKIRA_ASSIGN_OR_RETURN(NormalizedText nt, normalizer->Normalize(text));
-    return KeyHash(nt.tokens);
-  };
   auto join = [](const std::vector<std::string>& sents, const std::vector<uint32_t>& ids) {
     std::string out;
     for (uint32_t k : ids) {
@@ -88,10 +84,10 @@ StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& 
     p.created_by = options.user;
     p.changed_by = options.user;
     if (l.src.front() > 0) {
-      DHAKIRA_ASSIGN_OR_RETURN(p.prev_hash, hash_of(src[l.src.front() - 1]));
+      DHAKIRA_ASSIGN_OR_RETURN(p.prev_hash, ContextHash(*normalizer, src[l.src.front() - 1]));
     }
     if (l.src.back() + 1 < src.size()) {
-      DHAKIRA_ASSIGN_OR_RETURN(p.next_hash, hash_of(src[l.src.back() + 1]));
+      DHAKIRA_ASSIGN_OR_RETURN(p.next_hash, ContextHash(*normalizer, src[l.src.back() + 1]));
     }
     p.properties.emplace_back("x-align-confidence", std::to_string(l.confidence).substr(0, 5));
     if (many) p.properties.emplace_back("x-align-link", FormatLink(l));

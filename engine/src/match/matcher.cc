@@ -386,16 +386,12 @@ StatusOr<Normalizer*> MatcherImpl::NormalizerFor(std::string_view language, cons
 // prev_hash / next_hash.
 Status HashContext(Normalizer& normalizer, const MatchOptions& options, uint64_t* prev_hash,
                    uint64_t* next_hash) {
-  if (!options.prev_source.empty()) {
-    auto p = normalizer.Normalize(options.prev_source);
-    if (!p.ok()) return p.status().WithContext("prev_source");
-    *prev_hash = KeyHash(p->tokens);
-  }
-  if (!options.next_source.empty()) {
-    auto n = normalizer.Normalize(options.next_source);
-    if (!n.ok()) return n.status().WithContext("next_source");
-    *next_hash = KeyHash(n->tokens);
-  }
+  StatusOr<uint64_t> prev = ContextHash(normalizer, options.prev_source);
+  if (!prev.ok()) return prev.status().WithContext("prev_source");
+  StatusOr<uint64_t> next = ContextHash(normalizer, options.next_source);
+  if (!next.ok()) return next.status().WithContext("next_source");
+  *prev_hash = *prev;
+  *next_hash = *next;
   return Status::OK();
 }
 
