@@ -70,7 +70,7 @@ void InstallFatalSignalHandler() {
 
 int Main(int argc, char** argv) {
   InstallFatalSignalHandler();
-  // Results and JSON are written in the classic locale whatever the environment says (DESIGN-NOTES §6).
+  // Results and JSON are written in the classic locale whatever the environment says (docs/cat-tools.md#locale-of-output).
   std::cout.imbue(std::locale::classic());
   std::cerr.imbue(std::locale::classic());
   InitMessages();

@@ -1,4 +1,4 @@
-// Normalizer, KeyHash, CanonicalLanguage and ArabicLightStem: DESIGN-NOTES §1 as tables.
+// Normalizer, KeyHash, CanonicalLanguage and ArabicLightStem: the facts of docs/text.md#facts-the-match-keys-rely-on as tables.
 #include <gtest/gtest.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -46,7 +46,7 @@ struct KeyCase {
   const char* keys;
 };
 
-// Every character DESIGN-NOTES §1 names, inside a word where it can be, with its key.
+// Every character that docs/text.md#facts-the-match-keys-rely-on names, inside a word where it can be, with its key.
 const KeyCase kArabicCases[] = {
     {"fathatan U+064B", "كتاباً", "كتابا"},
     {"dammatan U+064C", "كتابٌ", "كتاب"},
@@ -428,7 +428,7 @@ TEST(NormalizerTest, OptionsValidation) {
   EXPECT_FALSE(Normalizer::Create(options).ok());
 }
 
-// Reference folding straight from DESIGN-NOTES §1 with ICU objects only (whole-string
+// Reference folding straight from docs/text.md#facts-the-match-keys-rely-on with ICU objects only (whole-string
 // NFKC_Casefold, the UnicodeSet [[:Mn:]&[:scx=Arab:]], u_charDigitValue): independent of the fast
 // code-point switch.
 std::string ReferenceKey(const std::string& span, bool arabic) {

@@ -1,7 +1,7 @@
 // Text pipeline: normalization to match keys, tokenization, sentence splitting, language tags.
 //
 // The text a user gives is kept as received (NFC). Matching works on *match keys*: a token sequence derived
-// per language profile (DESIGN-NOTES §1): "ar" (Arabic folding), "en" (NFKC_Casefold), and "generic" for any
+// per language profile (docs/text.md#facts-the-match-keys-rely-on): "ar" (Arabic folding), "en" (NFKC_Casefold), and "generic" for any
 // other valid BCP 47 language (NFKC_Casefold). Every key token keeps the byte span of the original text it came
 // from, so highlights and inline codes survive (after SentencePiece's normalizer with offset map).
 //
@@ -136,7 +136,7 @@ struct Sentence {
 };
 
 // Splits text into sentences with ICU's sentence iterator plus the Arabic/English news rules of
-// DESIGN-NOTES §2. Thread safety: not safe for concurrent use; one per thread.
+// docs/text.md#facts-the-splitter-relies-on. Thread safety: not safe for concurrent use; one per thread.
 class SentenceSplitter {
  public:
   static StatusOr<std::unique_ptr<SentenceSplitter>> Create(const SplitterOptions& options);

@@ -1,6 +1,6 @@
 // Server: transport, safety and lifecycle around TranslationMemoryService.
 //
-// Access control is the socket file's permissions (DESIGN-NOTES §6): the socket is created owner-only, and
+// Access control is the socket file's permissions (docs/cat-tools.md#sockets-and-access-control): the socket is created owner-only, and
 // TCP is bound to loopback only. gRPC's sync server runs the handlers on its own thread pool (bounded by a
 // ResourceQuota); Shutdown() gives in-flight calls a grace period, then cancels them.
 #include <absl/synchronization/mutex.h>

@@ -31,7 +31,7 @@ void LookupStems(std::string_view key, std::vector<std::string>* out);
 // Consonant skeletons used to compare names across scripts (e.g. ترامب and Trump -> "trmb",
 // وارين and Warren -> "wrn"): both scripts map onto the same coarse consonant classes, vowels and
 // vowel letters dropped (except word-initially), runs collapsed. A hand-written table, not ICU's
-// Arabic-Latin transliterator: DESIGN-NOTES §1 measured the transliterator 4x slower, and its
+// Arabic-Latin transliterator, measured 4x slower (docs/text.md#facts-the-match-keys-rely-on), and its
 // output still needs folding. Skeletons of fewer than 3 consonant classes are left out. For Arabic
 // keys, *out also holds the skeletons of the key without a leading ال or one proclitic letter.
 void NameSkeletons(std::string_view key, std::vector<std::string>* out);

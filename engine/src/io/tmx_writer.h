@@ -1,4 +1,4 @@
-// TMX 1.4b and TSV serialisation of SegmentPairs (DESIGN-NOTES §5): UTF-8 without BOM, version 1.4,
+// TMX 1.4b and TSV serialisation of SegmentPairs (docs/io.md#tmx-facts-and-pitfalls): UTF-8 without BOM, version 1.4,
 // canonical tags, our metadata as <prop type="x-dhakira-...">, inline codes restored from InlineCode::native.
 // The inverse of the mapping TmxRecordSource applies on import (docs/io.md), so import → export → import
 // gives the same pairs. Pure functions on strings: thread-safe.

@@ -1,4 +1,4 @@
-// Match-key folding of one code point run (private). DESIGN-NOTES §1.
+// Match-key folding of one code point run (private); see docs/text.md#facts-the-match-keys-rely-on.
 #ifndef DHAKIRA_SRC_TEXT_FOLD_H_
 #define DHAKIRA_SRC_TEXT_FOLD_H_
 

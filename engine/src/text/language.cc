@@ -1,5 +1,5 @@
 // CanonicalLanguage: language values as found in TMX files, TSV headers and command lines, turned
-// into one canonical BCP 47 spelling (DESIGN-NOTES §5): ICU's uloc_canonicalize (case, '_' vs '-',
+// into one canonical BCP 47 spelling (docs/text.md#language-tags): ICU's uloc_canonicalize (case, '_' vs '-',
 // CLDR aliases such as ara -> ar, iw -> he) followed by uloc_toLanguageTag in strict mode, which
 // rejects what is not well-formed.
 #include "text/language.h"

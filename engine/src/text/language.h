@@ -6,7 +6,7 @@
 
 namespace dhakira::text_internal {
 
-// Match-key profiles (DESIGN-NOTES §1). Which language gets which profile is data (ProfileFor), not
+// Match-key profiles (docs/text.md#facts-the-match-keys-rely-on). Which language gets which profile is data (ProfileFor), not
 // code.
 enum class Profile : unsigned char { kArabic, kEnglish, kGeneric };
 

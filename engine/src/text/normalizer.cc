@@ -1,4 +1,4 @@
-// Normalizer: NFC original, folded match-key tokens with byte spans (DESIGN-NOTES §1).
+// Normalizer: NFC original, folded match-key tokens with byte spans (docs/text.md#facts-the-match-keys-rely-on).
 //
 // How offsets survive folding: instead of folding the whole text and mapping positions back
 // (SentencePiece's normalizer keeps a per-byte alignment vector), we segment the NFC text first

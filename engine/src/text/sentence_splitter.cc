@@ -1,5 +1,5 @@
 // SentenceSplitter: ICU's sentence BreakIterator (UAX #29) on unwrapped paragraph blocks, then our
-// merge rules for abbreviations (DESIGN-NOTES §2).
+// merge rules for abbreviations (docs/text.md#facts-the-splitter-relies-on).
 //
 // Why not FilteredBreakIteratorBuilder::suppressBreakAfter for the abbreviation lists: ICU 72
 // matches the suppression strings as *suffixes* of the text before a break, without a word-start

@@ -1,4 +1,4 @@
-// Abbreviation lists for news text. Arabic: DESIGN-NOTES §2 seed list plus common news forms;
+// Abbreviation lists for news text. Arabic: the seed list of docs/text.md#facts-the-splitter-relies-on plus common news forms;
 // English: the titles, months and Latin abbreviations of wire copy.
 #include "text/split_data.h"
 
