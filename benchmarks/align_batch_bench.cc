@@ -16,9 +16,7 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr,
-                 "usage: %s DIR OUTDIR [--src L] [--tgt L] [--no-lexicon] [--params k=v,..]\n",
-                 argv[0]);
+    std::fprintf(stderr, "usage: %s DIR OUTDIR [--src L] [--tgt L] [--no-lexicon] [--params k=v,..]\n", argv[0]);
     return 2;
   }
   std::string dir = argv[1], out = argv[2], src = "ar", tgt = "en", params;
@@ -74,8 +72,7 @@ int main(int argc, char** argv) {
     auto s = ReadDocument(dir + "/" + doc + "." + src, src, presplit);
     auto t = ReadDocument(dir + "/" + doc + "." + tgt, tgt, presplit);
     if (!s.ok() || !t.ok()) {
-      std::fprintf(stderr, "%s: %s %s\n", doc.c_str(), s.status().ToString().c_str(),
-                   t.status().ToString().c_str());
+      std::fprintf(stderr, "%s: %s %s\n", doc.c_str(), s.status().ToString().c_str(), t.status().ToString().c_str());
       continue;
     }
     auto r = (*aligner)->Align(*s, *t);
@@ -90,7 +87,7 @@ int main(int argc, char** argv) {
   }
   auto t2 = std::chrono::steady_clock::now();
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  std::fprintf(stderr, "%zu documents, %zu sentences: lexicon %.0f ms, alignment %.0f ms\n", n,
-               sents, ms(t0, t1), ms(t1, t2));
+  std::fprintf(stderr, "%zu documents, %zu sentences: lexicon %.0f ms, alignment %.0f ms\n", n, sents, ms(t0, t1),
+               ms(t1, t2));
   return 0;
 }

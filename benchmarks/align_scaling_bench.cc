@@ -83,9 +83,8 @@ void BM_AlignDocument(benchmark::State& state) {
   }
   state.counters["sentences"] = static_cast<double>(n + m);
   state.counters["band"] = band;
-  state.counters["us_per_sentence"] =
-      benchmark::Counter(static_cast<double>(n + m), benchmark::Counter::kIsIterationInvariantRate |
-                                                         benchmark::Counter::kInvert);
+  state.counters["us_per_sentence"] = benchmark::Counter(
+      static_cast<double>(n + m), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.SetComplexityN(static_cast<int64_t>(n + m));
 }
 BENCHMARK(BM_AlignDocument)

@@ -25,8 +25,7 @@ const std::string& Tm(int pairs) {
   static std::map<int, std::string> made;
   auto it = made.find(pairs);
   if (it != made.end()) return it->second;
-  const std::string dir =
-      (fs::temp_directory_path() / ("dhakira-check-bench-" + std::to_string(pairs))).string();
+  const std::string dir = (fs::temp_directory_path() / ("dhakira-check-bench-" + std::to_string(pairs))).string();
   fs::remove_all(dir);
   auto store = dhakira::TranslationMemory::Open(dir, dhakira::StoreOptions{});
   if (!store.ok()) std::abort();

@@ -90,12 +90,13 @@ bool RunPhase(const char* name, const std::function<bool(uint64_t*, double*)>& p
     std::printf("%-28s FAILED\n", name);
     return false;
   }
-  const double cpu = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-                     (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  std::printf("%-26s %8llu rec  wall %6.2f s %8.0f/s  cpu %6.2f s %8.0f/cpu-s  peak RSS %6.1f MB  "
-              "(anon %5.1f MB)\n",
-              name, static_cast<unsigned long long>(records), seconds, records / seconds, cpu,
-              records / cpu, usage.ru_maxrss / 1024.0, anon / 1024.0);
+  const double cpu =
+      usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  std::printf(
+      "%-26s %8llu rec  wall %6.2f s %8.0f/s  cpu %6.2f s %8.0f/cpu-s  peak RSS %6.1f MB  "
+      "(anon %5.1f MB)\n",
+      name, static_cast<unsigned long long>(records), seconds, records / seconds, cpu, records / cpu,
+      usage.ru_maxrss / 1024.0, anon / 1024.0);
   std::fflush(stdout);
   return true;
 }
@@ -123,8 +124,8 @@ dhakira::StatusOr<std::unique_ptr<Store>> OpenTm(const std::string& tm, const Co
   return std::unique_ptr<Store>(std::move(*store));
 }
 
-bool ImportInto(const std::string& tm, const std::string& file, const Config& config,
-                uint64_t* records, double* seconds) {
+bool ImportInto(const std::string& tm, const std::string& file, const Config& config, uint64_t* records,
+                double* seconds) {
   std::filesystem::remove_all(tm);
   auto store = OpenTm(tm, config);
   if (!store.ok()) {
@@ -195,29 +196,26 @@ int main(int argc, char** argv) {
     uint64_t lines = 0;
     for (std::string line; lines < 100000 && std::getline(in, line); ++lines) out << line << '\n';
   }
-  bool ok = RunPhase("import tsv (100k prefix)", [&](uint64_t* r, double* s) {
-    return ImportInto(work + "/tm_small", small, config, r, s);
-  });
-  ok = ok && RunPhase("import tsv", [&](uint64_t* r, double* s) {
-    return ImportInto(work + "/tm_tsv", tsv, config, r, s);
-  });
+  bool ok = RunPhase("import tsv (100k prefix)",
+                     [&](uint64_t* r, double* s) { return ImportInto(work + "/tm_small", small, config, r, s); });
+  ok = ok &&
+       RunPhase("import tsv", [&](uint64_t* r, double* s) { return ImportInto(work + "/tm_tsv", tsv, config, r, s); });
   const std::string tmx = work + "/export.tmx";
   ok = ok && RunPhase("export tmx", [&](uint64_t* r, double* s) {
-    auto store = OpenTm(work + "/tm_tsv", config);
-    if (!store.ok()) return false;
-    auto summary = dhakira::Export(**store, tmx, ExportOptions());
-    if (!summary.ok()) {
-      std::fprintf(stderr, "%s\n", summary.status().ToString().c_str());
-      return false;
-    }
-    *r = summary->pairs_written;
-    *s = summary->seconds;
-    return true;
-  });
+         auto store = OpenTm(work + "/tm_tsv", config);
+         if (!store.ok()) return false;
+         auto summary = dhakira::Export(**store, tmx, ExportOptions());
+         if (!summary.ok()) {
+           std::fprintf(stderr, "%s\n", summary.status().ToString().c_str());
+           return false;
+         }
+         *r = summary->pairs_written;
+         *s = summary->seconds;
+         return true;
+       });
   if (ok) std::printf("  export.tmx: %.1f MB\n", std::filesystem::file_size(tmx) / 1e6);
-  ok = ok && RunPhase("import tmx", [&](uint64_t* r, double* s) {
-    return ImportInto(work + "/tm_tmx", tmx, config, r, s);
-  });
+  ok = ok &&
+       RunPhase("import tmx", [&](uint64_t* r, double* s) { return ImportInto(work + "/tm_tmx", tmx, config, r, s); });
   std::filesystem::remove_all(work);
   return ok ? 0 : 1;
 }

@@ -12,7 +12,6 @@
 // --per-query writes one tab-separated line per timed lookup (set, threshold, query index, ms,
 // postings, candidates, verified, scored, matches) for looking into the distribution.
 #include <lmdb.h>
-
 #include <time.h>
 
 #include <algorithm>
@@ -167,8 +166,8 @@ int main(int argc, char** argv) {
       if (!r.ok()) return Fail(r.status(), "importing");
     }
     const double secs = Ms(Clock::now() - t0) / 1000;
-    std::printf("import: %zu pairs in %.1f s (%.0f pairs/s), including normalization and indexing\n", n,
-                secs, n / secs);
+    std::printf("import: %zu pairs in %.1f s (%.0f pairs/s), including normalization and indexing\n", n, secs,
+                n / secs);
   }
 
   // Open the TM and answer a first query.
@@ -205,22 +204,18 @@ int main(int argc, char** argv) {
     MDB_stat est;
     mdb_env_stat(lmdb->env(), &est);
     dhakira::Status s = lmdb->Read([&](MDB_txn* txn) -> dhakira::Status {
-      const std::pair<const char*, MDB_dbi> dbs[] = {{"index.src", fuzzy.src_dbi()},
-                                                     {"index.tgt", fuzzy.tgt_dbi()},
-                                                     {"index.seg", fuzzy.seg_dbi()}};
+      const std::pair<const char*, MDB_dbi> dbs[] = {
+          {"index.src", fuzzy.src_dbi()}, {"index.tgt", fuzzy.tgt_dbi()}, {"index.seg", fuzzy.seg_dbi()}};
       double total = 0;
       for (const auto& [name, dbi] : dbs) {
         MDB_stat st;
         if (mdb_stat(txn, dbi, &st) != MDB_SUCCESS) continue;
-        const double mb = static_cast<double>(st.ms_branch_pages + st.ms_leaf_pages +
-                                              st.ms_overflow_pages) *
-                          est.ms_psize / 1e6;
+        const double mb =
+            static_cast<double>(st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages) * est.ms_psize / 1e6;
         total += mb;
-        std::printf("  %-10s %8.1f MB, %llu entries\n", name, mb,
-                    static_cast<unsigned long long>(st.ms_entries));
+        std::printf("  %-10s %8.1f MB, %llu entries\n", name, mb, static_cast<unsigned long long>(st.ms_entries));
       }
-      std::printf("  index total %.1f MB (pages counted at the main level; dup sub-trees add to it)\n",
-                  total);
+      std::printf("  index total %.1f MB (pages counted at the main level; dup sub-trees add to it)\n", total);
       return dhakira::Status::OK();
     });
     if (!s.ok()) return Fail(s, "index stats");
@@ -245,16 +240,13 @@ int main(int argc, char** argv) {
   if (!per_query_path.empty()) {
     per_query = std::fopen(per_query_path.c_str(), "w");
     if (per_query == nullptr) {
-      std::fprintf(stderr, "match_bench: cannot write %s: %s\n", per_query_path.c_str(),
-                   std::strerror(errno));
+      std::fprintf(stderr, "match_bench: cannot write %s: %s\n", per_query_path.c_str(), std::strerror(errno));
       return 1;
     }
-    std::fprintf(per_query,
-                 "set\tthreshold\tquery\tms\tpostings\tcandidates\tverified\tscored\tmatches\n");
+    std::fprintf(per_query, "set\tthreshold\tquery\tms\tpostings\tcandidates\tverified\tscored\tmatches\n");
   }
-  std::printf("\n%-18s %5s %9s %9s %9s %9s %9s %15s %8s %s\n", "queries", "thr", "p50 ms", "p90 ms",
-              "p99 ms", "max ms", "mean ms", "recall lists=", "matches",
-              "per query: postings read / candidates / verified / scored");
+  std::printf("\n%-18s %5s %9s %9s %9s %9s %9s %15s %8s %s\n", "queries", "thr", "p50 ms", "p90 ms", "p99 ms", "max ms",
+              "mean ms", "recall lists=", "matches", "per query: postings read / candidates / verified / scored");
   for (const char* set : {"queries.perturbed", "queries.fresh", "queries.real"}) {
     const auto qs = ReadLines(data + "/" + set, queries);
     if (qs.empty()) continue;
@@ -280,9 +272,8 @@ int main(int argc, char** argv) {
           sum.verified += r->stats.verified;
           sum.scored += r->stats.scored;
           if (per_query != nullptr) {
-            std::fprintf(per_query, "%s\t%.0f\t%zu\t%.4f\t%llu\t%llu\t%llu\t%llu\t%zu\n", set, t,
-                         lat.size() - 1, lat.back(),
-                         static_cast<unsigned long long>(r->stats.postings),
+            std::fprintf(per_query, "%s\t%.0f\t%zu\t%.4f\t%llu\t%llu\t%llu\t%llu\t%zu\n", set, t, lat.size() - 1,
+                         lat.back(), static_cast<unsigned long long>(r->stats.postings),
                          static_cast<unsigned long long>(r->stats.candidates),
                          static_cast<unsigned long long>(r->stats.verified),
                          static_cast<unsigned long long>(r->stats.scored), ids.size());
@@ -310,12 +301,11 @@ int main(int argc, char** argv) {
                     equal_lists, checked);
       const double nq = static_cast<double>(qs.size());
       std::printf("%-18s %5.0f %9.3f %9.3f %9.3f %9.3f %9.3f %15s %8zu %.0f / %.0f / %.0f / %.0f%s\n", set, t,
-                  Percentile(lat, 50), Percentile(lat, 90), Percentile(lat, 99), Percentile(lat, 100),
-                  Mean(lat), recall, matches, sum.postings / nq, sum.candidates / nq,
-                  sum.verified / nq, sum.scored / nq, errors ? " (errors)" : "");
-      std::printf("%-18s %5s %9.3f %9.3f %9.3f %9.3f %9.3f   (thread CPU time)\n", "", "",
-                  Percentile(cpu, 50), Percentile(cpu, 90), Percentile(cpu, 99), Percentile(cpu, 100),
-                  Mean(cpu));
+                  Percentile(lat, 50), Percentile(lat, 90), Percentile(lat, 99), Percentile(lat, 100), Mean(lat),
+                  recall, matches, sum.postings / nq, sum.candidates / nq, sum.verified / nq, sum.scored / nq,
+                  errors ? " (errors)" : "");
+      std::printf("%-18s %5s %9.3f %9.3f %9.3f %9.3f %9.3f   (thread CPU time)\n", "", "", Percentile(cpu, 50),
+                  Percentile(cpu, 90), Percentile(cpu, 99), Percentile(cpu, 100), Mean(cpu));
       std::fflush(stdout);
     }
   }
@@ -323,7 +313,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "match_bench: writing %s failed\n", per_query_path.c_str());
     return 1;
   }
-  std::printf("\nRSS while serving: %s (peak %s)\n", ProcStatus("VmRSS:").c_str(),
-              ProcStatus("VmHWM:").c_str());
+  std::printf("\nRSS while serving: %s (peak %s)\n", ProcStatus("VmRSS:").c_str(), ProcStatus("VmHWM:").c_str());
   return 0;
 }

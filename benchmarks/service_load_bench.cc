@@ -57,12 +57,11 @@ struct Args {
 };
 
 int Usage(const std::string& msg) {
-  std::cerr
-      << "service_load_bench: " << msg << "\n"
-      << "usage: service_load_bench --server ADDRESS --queries FILE [--clients N] [--seconds S]\n"
-         "       [--warmup S] [--rpc lookup|batch|get] [--src-lang L] [--tgt-lang L] [--threshold "
-         "T]\n"
-         "       [--top N] [--import FILE.tsv [--import-seconds S]]\n";
+  std::cerr << "service_load_bench: " << msg << "\n"
+            << "usage: service_load_bench --server ADDRESS --queries FILE [--clients N] [--seconds S]\n"
+               "       [--warmup S] [--rpc lookup|batch|get] [--src-lang L] [--tgt-lang L] [--threshold "
+               "T]\n"
+               "       [--top N] [--import FILE.tsv [--import-seconds S]]\n";
   return 2;
 }
 
@@ -78,8 +77,7 @@ struct Phase {
 
 double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
-  const size_t k =
-      std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
+  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
   std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
   return v[k];
 }
@@ -108,8 +106,7 @@ class Load {
     }
     for (auto& t : threads) t.join();
     for (Phase& p : per_client) {
-      phase->latencies_us.insert(phase->latencies_us.end(), p.latencies_us.begin(),
-                                 p.latencies_us.end());
+      phase->latencies_us.insert(phase->latencies_us.end(), p.latencies_us.begin(), p.latencies_us.end());
       phase->errors += p.errors;
       phase->matches += p.matches;
       for (const auto& [msg, n] : p.error_messages) phase->error_messages[msg] += n;
@@ -152,8 +149,7 @@ class Load {
         if (st.ok() && resp.results_size() == 1 && resp.results(0).has_error()) {
           st = grpc::Status(grpc::StatusCode::UNKNOWN, resp.results(0).error().message());
         }
-        matches =
-            resp.results_size() == 1 ? static_cast<uint64_t>(resp.results(0).matches_size()) : 0;
+        matches = resp.results_size() == 1 ? static_cast<uint64_t>(resp.results(0).matches_size()) : 0;
       } else {
         dhakira::v1::GetRequest req;
         req.set_id(units_ == 0 ? 1 : 1 + rng() % units_);
@@ -189,8 +185,8 @@ struct ImportResult {
 // Streams `path` into the server's Import RPC in 256 KiB chunks.
 ImportResult RunImport(const Args& args) {
   ImportResult result;
-  auto stub = dhakira::v1::TranslationMemory::NewStub(
-      grpc::CreateChannel(args.server, grpc::InsecureChannelCredentials()));
+  auto stub =
+      dhakira::v1::TranslationMemory::NewStub(grpc::CreateChannel(args.server, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   dhakira::v1::ImportSummary summary;
   const auto start = Clock::now();
@@ -222,13 +218,10 @@ ImportResult RunImport(const Args& args) {
   result.ok = true;
   result.added = summary.added();
   char line[256];
-  std::snprintf(
-      line, sizeof line,
-      "import: read %llu, added %llu, skipped %llu in %.1f s (%.0f pairs/s read)",
-      static_cast<unsigned long long>(summary.read()),
-      static_cast<unsigned long long>(summary.added()),
-      static_cast<unsigned long long>(summary.skipped_duplicates() + summary.skipped_invalid()),
-      result.seconds, result.seconds > 0 ? summary.read() / result.seconds : 0.0);
+  std::snprintf(line, sizeof line, "import: read %llu, added %llu, skipped %llu in %.1f s (%.0f pairs/s read)",
+                static_cast<unsigned long long>(summary.read()), static_cast<unsigned long long>(summary.added()),
+                static_cast<unsigned long long>(summary.skipped_duplicates() + summary.skipped_invalid()),
+                result.seconds, result.seconds > 0 ? summary.read() / result.seconds : 0.0);
   result.line = line;
   return result;
 }
@@ -245,15 +238,13 @@ Summary Print(Phase& p, const std::string& rpc) {
   s.p90 = Percentile(p.latencies_us, 90) / 1000;
   s.p99 = Percentile(p.latencies_us, 99) / 1000;
   const double p999 = Percentile(p.latencies_us, 99.9) / 1000;
-  const double max = p.latencies_us.empty()
-                         ? 0
-                         : *std::max_element(p.latencies_us.begin(), p.latencies_us.end()) / 1000;
+  const double max =
+      p.latencies_us.empty() ? 0 : *std::max_element(p.latencies_us.begin(), p.latencies_us.end()) / 1000;
   std::printf(
       "%-7s %s=%.0f errors=%llu %ss/s=%.0f matches/call=%.2f  ms: p50=%.2f p90=%.2f p99=%.2f "
       "p99.9=%.2f max=%.1f  (%.1f s)\n",
-      p.name.c_str(), (rpc + "s").c_str(), ok, static_cast<unsigned long long>(p.errors),
-      rpc.c_str(), s.per_second, ok > 0 ? p.matches / ok : 0.0, s.p50, s.p90, s.p99, p999, max,
-      p.seconds);
+      p.name.c_str(), (rpc + "s").c_str(), ok, static_cast<unsigned long long>(p.errors), rpc.c_str(), s.per_second,
+      ok > 0 ? p.matches / ok : 0.0, s.p50, s.p90, s.p99, p999, max, p.seconds);
   for (const auto& [msg, n] : p.error_messages)
     std::fprintf(stderr, "  error (%llux): %s\n", static_cast<unsigned long long>(n), msg.c_str());
   return s;
@@ -331,22 +322,21 @@ int main(int argc, char** argv) {
   // Units in the TM, for --rpc get (random ids) and the report.
   uint64_t units = 0;
   {
-    auto stub = dhakira::v1::TranslationMemory::NewStub(
-        grpc::CreateChannel(args.server, grpc::InsecureChannelCredentials()));
+    auto stub =
+        dhakira::v1::TranslationMemory::NewStub(grpc::CreateChannel(args.server, grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     dhakira::v1::StatsResponse stats;
     grpc::Status st = stub->Stats(&ctx, dhakira::v1::StatsRequest(), &stats);
     if (!st.ok()) {
-      std::cerr << "service_load_bench: cannot reach " << args.server << ": " << st.error_message()
-                << "\n";
+      std::cerr << "service_load_bench: cannot reach " << args.server << ": " << st.error_message() << "\n";
       return 1;
     }
     units = stats.units();
   }
-  std::printf("server=%s units=%llu rpc=%s clients=%d queries=%zu threshold=%g top=%d\n",
-              args.server.c_str(), static_cast<unsigned long long>(units), args.rpc.c_str(),
-              args.clients, queries.size(), args.threshold, args.top);
+  std::printf("server=%s units=%llu rpc=%s clients=%d queries=%zu threshold=%g top=%d\n", args.server.c_str(),
+              static_cast<unsigned long long>(units), args.rpc.c_str(), args.clients, queries.size(), args.threshold,
+              args.top);
   std::fflush(stdout);
 
   Load load(args, queries, units);
@@ -385,8 +375,7 @@ int main(int argc, char** argv) {
       if (args.import_seconds > 0) {
         cap = std::thread([&] {
           const auto until = start + std::chrono::duration<double>(args.import_seconds);
-          while (!done && Clock::now() < until)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          while (!done && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
           counting = false;
           stop = true;
         });
@@ -394,8 +383,7 @@ int main(int argc, char** argv) {
       import = RunImport(args);
       counting = false;
       done = true;
-      if (during.seconds == 0)
-        during.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      if (during.seconds == 0) during.seconds = std::chrono::duration<double>(Clock::now() - start).count();
       stop = true;
       if (cap.joinable()) cap.join();
       if (args.import_seconds > 0) {
@@ -407,9 +395,8 @@ int main(int argc, char** argv) {
     const Summary during_summary = Print(during, args.rpc);
     std::printf("%s\n", import.line.c_str());
     if (idle_summary.p99 > 0 && idle_summary.per_second > 0) {
-      std::printf("during the import: p99 %.1fx idle, %ss/s %.0f%% of idle\n",
-                  during_summary.p99 / idle_summary.p99, args.rpc.c_str(),
-                  100 * during_summary.per_second / idle_summary.per_second);
+      std::printf("during the import: p99 %.1fx idle, %ss/s %.0f%% of idle\n", during_summary.p99 / idle_summary.p99,
+                  args.rpc.c_str(), 100 * during_summary.per_second / idle_summary.per_second);
     }
     failed = failed || during.errors > 0 || !import.ok;
   }

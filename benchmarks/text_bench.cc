@@ -16,9 +16,8 @@ const std::string& Corpus(const char* name) {
   static std::string ar, en;
   std::string& text = std::string(name) == "ar" ? ar : en;
   if (text.empty()) {
-    const std::string path =
-        std::string(DHAKIRA_SHARED_DIR) + "/corpora/ntrex128/" +
-        (std::string(name) == "ar" ? "newstest2019-ref.arb.txt" : "newstest2019-src.eng.txt");
+    const std::string path = std::string(DHAKIRA_SHARED_DIR) + "/corpora/ntrex128/" +
+                             (std::string(name) == "ar" ? "newstest2019-ref.arb.txt" : "newstest2019-src.eng.txt");
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -61,8 +60,7 @@ void NormalizeLines(benchmark::State& state, const char* language) {
     }
   }
   state.SetBytesProcessed(bytes);
-  state.counters["tokens/s"] =
-      benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
   state.counters["segments"] = static_cast<double>(lines.size());
 }
 void BM_NormalizeArabicLines(benchmark::State& state) { NormalizeLines(state, "ar"); }

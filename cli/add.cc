@@ -1,9 +1,9 @@
 // dhakira add: store one segment pair.
 #include <iostream>
 
+#include "backend.h"
 #include "cli.h"
 #include "json.h"
-#include "backend.h"
 
 namespace dhakira::cli {
 namespace {

@@ -60,8 +60,7 @@ class Runner {
 
  private:
   int ParseFlags();
-  StatusOr<std::unique_ptr<AtomicFileWriter>> OpenOutput(const Job& job,
-                                                         const std::string& out_path) const;
+  StatusOr<std::unique_ptr<AtomicFileWriter>> OpenOutput(const Job& job, const std::string& out_path) const;
   StatusOr<Aligned> AlignJob(const Job& job);
   StatusOr<std::string> Render(const Job& job, const Aligned& aligned) const;
   std::string RenderJson(const Job& job, const Aligned& aligned) const;
@@ -78,8 +77,7 @@ class Runner {
 int Runner::ParseFlags() {
   format_ = p_.Get("format");
   if (format_ != "links" && format_ != "tsv" && format_ != "tmx" && format_ != "json") {
-    return UsageError(ctx_, "align",
-                      Trf("unknown --format '{1}' (links, tsv, tmx or json)", format_));
+    return UsageError(ctx_, "align", Trf("unknown --format '{1}' (links, tsv, tmx or json)", format_));
   }
   AlignOptions& options = setup_.options;
   options.src_lang = p_.Get("src-lang");
@@ -112,8 +110,7 @@ int Runner::Init() {
     // cannot work through it.
     for (const char* flag : {"import", "learn", "no-lexicon"}) {
       if (p_.Flag(flag)) {
-        return UsageError(ctx_, "align",
-                          Trf("--{1} does not work through --server", std::string(flag)));
+        return UsageError(ctx_, "align", Trf("--{1} does not work through --server", std::string(flag)));
       }
     }
   }
@@ -125,8 +122,7 @@ int Runner::Init() {
 }
 
 // The output is checked before any work: never an input, a TM's file, a FIFO or a device.
-StatusOr<std::unique_ptr<AtomicFileWriter>> Runner::OpenOutput(const Job& job,
-                                                               const std::string& out_path) const {
+StatusOr<std::unique_ptr<AtomicFileWriter>> Runner::OpenOutput(const Job& job, const std::string& out_path) const {
   OutputPathOptions where;
   where.inputs = {job.src_path, job.tgt_path};
   where.tm_dir = ctx_.db_path;
@@ -142,8 +138,7 @@ StatusOr<Aligned> Runner::AlignJob(const Job& job) {
   DHAKIRA_ASSIGN_OR_RETURN(aligned.tgt, ReadDocument(job.tgt_path, options.tgt_lang, presplit));
   // An article without a sentence is a wrong file (an empty download, a wrong name), not a
   // document whose every line was dropped or added by the editors.
-  for (const auto& [path, sentences] :
-       {std::pair{&job.src_path, &aligned.src}, {&job.tgt_path, &aligned.tgt}}) {
+  for (const auto& [path, sentences] : {std::pair{&job.src_path, &aligned.src}, {&job.tgt_path, &aligned.tgt}}) {
     if (sentences->empty()) {
       return Status::InvalidArgument("'" + *path + "' is empty: no sentence to align");
     }
@@ -153,18 +148,14 @@ StatusOr<Aligned> Runner::AlignJob(const Job& job) {
   aligned.result = std::move(result).value();
   PairOptions pair_options = pair_options_;
   pair_options.doc_id = p_.Has("doc") && p_.Get("doc") != "" ? p_.Get("doc") : job.name;
-  DHAKIRA_ASSIGN_OR_RETURN(
-      aligned.pairs, AlignedPairs(aligned.src, aligned.tgt, options.src_lang, options.tgt_lang,
-                                  aligned.result, pair_options, &aligned.report));
+  DHAKIRA_ASSIGN_OR_RETURN(aligned.pairs, AlignedPairs(aligned.src, aligned.tgt, options.src_lang, options.tgt_lang,
+                                                       aligned.result, pair_options, &aligned.report));
   return aligned;
 }
 
 std::string Runner::RenderJson(const Job& job, const Aligned& aligned) const {
   JsonWriter w;
-  w.BeginObject()
-      .Field("document", job.name)
-      .Field("length_ratio", aligned.result.length_ratio)
-      .Key("links");
+  w.BeginObject().Field("document", job.name).Field("length_ratio", aligned.result.length_ratio).Key("links");
   w.BeginArray();
   for (const AlignLink& link : aligned.result.links) {
     w.BeginObject().Key("src");
@@ -173,9 +164,7 @@ std::string Runner::RenderJson(const Job& job, const Aligned& aligned) const {
     WriteIds(w, link.tgt);
     w.Field("confidence", link.confidence).Field("low_confidence", link.low_confidence);
     w.Field("editorial", EditorialKindName(link.editorial));
-    w.Field("source", Joined(aligned.src, link.src))
-        .Field("target", Joined(aligned.tgt, link.tgt))
-        .EndObject();
+    w.Field("source", Joined(aligned.src, link.src)).Field("target", Joined(aligned.tgt, link.tgt)).EndObject();
   }
   w.EndArray().EndObject();
   return w.str() + '\n';
@@ -199,8 +188,7 @@ int Runner::StoreUnits(const Job& job, Aligned& aligned) {
   auto written = backend_->StoreAligned(std::move(aligned.pairs));
   if (!written.ok()) return Fail(ctx_, written.status().WithContext("importing " + job.name));
   uint32_t added = 0, dup = 0;
-  for (const WriteResult& r : *written)
-    (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
+  for (const WriteResult& r : *written) (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
   const PairReport& report = aligned.report;
   *ctx_.err << Trf("{1}: {2} aligned pairs ({3} of them joined n-m links): {4} stored, {5} "
                    "already in the "
@@ -208,8 +196,8 @@ int Runner::StoreUnits(const Job& job, Aligned& aligned) {
                    "link to nothing "
                    "({10} editorial lines)",
                    job.name, report.pairs, report.many_to_many, added, dup, report.low_confidence,
-                   std::to_string(pair_options_.min_confidence).substr(0, 4), report.many_held,
-                   report.null_links, report.editorial)
+                   std::to_string(pair_options_.min_confidence).substr(0, 4), report.many_held, report.null_links,
+                   report.editorial)
             << '\n';
   return kExitOk;
 }
@@ -260,8 +248,7 @@ int AlignOne(Runner& runner, const ArgParser& p) {
 int AlignBatch(const Context& ctx, Runner& runner, const ArgParser& p) {
   const std::string dir = p.Get("batch"), out = p.Get("out");
   std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
+  if (!fs::is_directory(dir, ec)) return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
   fs::create_directories(out, ec);
   if (ec) return Fail(ctx, Status::IOError("cannot create '" + out + "': " + ec.message()));
   std::map<std::string, Job> jobs;
@@ -286,29 +273,26 @@ int AlignBatch(const Context& ctx, Runner& runner, const ArgParser& p) {
 }
 
 ArgParser AlignParser() {
-  ArgParser p(
-      "align",
-      "align SRC_FILE TGT_FILE --src-lang L --tgt-lang L [--presplit] [--format "
-      "links|tsv|tmx|json] "
-      "[--min-confidence C] [--import [--origin O] [--doc D]]\n"
-      "       dhakira align --batch DIR --out OUTDIR --src-lang L --tgt-lang L [--presplit] ...",
-      N_("Align the sentences of a document with its (edited) translation. Links are printed one a "
-         "line "
-         "as [source ids]:[target ids]; titles, standfirsts, disclaimers and dropped sentences "
-         "link to "
-         "nothing. --import stores the aligned pairs above the confidence bar in the TM."));
+  ArgParser p("align",
+              "align SRC_FILE TGT_FILE --src-lang L --tgt-lang L [--presplit] [--format "
+              "links|tsv|tmx|json] "
+              "[--min-confidence C] [--import [--origin O] [--doc D]]\n"
+              "       dhakira align --batch DIR --out OUTDIR --src-lang L --tgt-lang L [--presplit] ...",
+              N_("Align the sentences of a document with its (edited) translation. Links are printed one a "
+                 "line "
+                 "as [source ids]:[target ids]; titles, standfirsts, disclaimers and dropped sentences "
+                 "link to "
+                 "nothing. --import stores the aligned pairs above the confidence bar in the TM."));
   p.Positional("SRC_FILE", "the source document (plain text; with --presplit one segment a line)")
       .Positional("TGT_FILE", "its translation")
       .Value("src-lang", "L", "source language (BCP 47, e.g. ar)")
       .Value("tgt-lang", "L", "target language (BCP 47, e.g. en)")
       .Switch("presplit", "the files hold one segment a line: do not split them")
       .Value("format", "F", "links, tsv (aligned pairs), tmx (aligned pairs) or json", "links")
-      .Value("min-confidence", "C",
-             "links below this confidence (0..1) are flagged and not exported", "0.5")
+      .Value("min-confidence", "C", "links below this confidence (0..1) are flagged and not exported", "0.5")
       .Switch("import", "store the aligned pairs in the TM (--db)")
       .Value("origin", "O", "origin of imported pairs (e.g. the outlet)")
-      .Value("doc", "D",
-             "document id of imported pairs (default: the source file name without extension)")
+      .Value("doc", "D", "document id of imported pairs (default: the source file name without extension)")
       .Switch("learn", "add a lexicon learned from the TM's pairs to the dictionary")
       .Switch("no-lexicon", "use no bilingual lexicon (length, numbers, names and cognates only)")
       .Value("batch", "DIR", "align every DOC.<src-lang> / DOC.<tgt-lang> pair in DIR")

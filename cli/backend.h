@@ -66,16 +66,16 @@ class Backend {
   virtual size_t match_batch() const = 0;
   // One entry per query, in order: a bad query is its own error. An error for the whole call (the
   // TM cannot be opened, the server cannot be reached) is the returned Status.
-  virtual StatusOr<std::vector<StatusOr<MatchResult>>> Match(
-      const std::vector<std::string>& queries, const MatchOptions& options) = 0;
-  virtual StatusOr<std::vector<StatusOr<ConcordanceResult>>> Concordance(
-      const std::vector<std::string>& phrases, const ConcordanceOptions& options) = 0;
+  virtual StatusOr<std::vector<StatusOr<MatchResult>>> Match(const std::vector<std::string>& queries,
+                                                             const MatchOptions& options) = 0;
+  virtual StatusOr<std::vector<StatusOr<ConcordanceResult>>> Concordance(const std::vector<std::string>& phrases,
+                                                                         const ConcordanceOptions& options) = 0;
 
   // Imports `file` (a dry run reads no TM; otherwise the local TM is created when missing). `sync`
   // false: the local TM is flushed once at the end (the server keeps its own setting). `reporter`
   // may be null; its ShouldStop is polled only locally (remotely Ctrl-C ends the call).
-  virtual StatusOr<ImportSummary> Import(const std::string& file, const ImportOptions& options,
-                                         bool sync, ImportReporter* reporter) = 0;
+  virtual StatusOr<ImportSummary> Import(const std::string& file, const ImportOptions& options, bool sync,
+                                         ImportReporter* reporter) = 0;
   // Writes the TM to the local file `file` (checked with CheckOutputPath, --db as the TM
   // directory).
   virtual StatusOr<ExportSummary> Export(const std::string& file, const ExportOptions& options) = 0;
@@ -92,8 +92,7 @@ class Backend {
 // The backend for ctx: the local TM at ctx.db_path, or the server at ctx.server. Nothing is opened
 // or connected yet (each call opens what it needs). FailedPrecondition when ctx.server is set and
 // this dhakira was built without the gRPC service.
-StatusOr<std::unique_ptr<Backend>> MakeBackend(const Context& ctx,
-                                               CallLength length = CallLength::kShort);
+StatusOr<std::unique_ptr<Backend>> MakeBackend(const Context& ctx, CallLength length = CallLength::kShort);
 
 // The local backend alone (MakeBackend without --server).
 std::unique_ptr<Backend> MakeLocalBackend(const Context& ctx);

@@ -47,16 +47,14 @@ int RunCheck(Context& ctx, const std::vector<std::string>& args) {
     return r.ok() ? kExitOk : kExitFailure;
   }
   if (r.ok()) {
-    *ctx.out << Trf("ok: {1} pages ({2} branch, {3} leaf, {4} overflow, {5} free), {6} units",
-                    r.pages, r.branch_pages, r.leaf_pages, r.overflow_pages, r.free_pages, r.units)
+    *ctx.out << Trf("ok: {1} pages ({2} branch, {3} leaf, {4} overflow, {5} free), {6} units", r.pages, r.branch_pages,
+                    r.leaf_pages, r.overflow_pages, r.free_pages, r.units)
              << '\n';
     return kExitOk;
   }
-  for (const std::string& problem : r.problems)
-    *ctx.err << "dhakira: corruption: " << problem << '\n';
+  for (const std::string& problem : r.problems) *ctx.err << "dhakira: corruption: " << problem << '\n';
   if (r.problem_count > r.problems.size()) {
-    *ctx.err << "dhakira: " << Trf("... and {1} more problems", r.problem_count - r.problems.size())
-             << '\n';
+    *ctx.err << "dhakira: " << Trf("... and {1} more problems", r.problem_count - r.problems.size()) << '\n';
   }
   return Fail(ctx, Trf("the TM at {1} is damaged ({2} problems); restore it from a backup or "
                        "re-import it",

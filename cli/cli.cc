@@ -41,8 +41,7 @@ void InitMessages() {
     if (!exe_dir.empty()) gen.add_messages_path(exe_dir + "/../share/locale");
     gen.add_messages_path(DHAKIRA_LOCALE_INSTALL_DIR);
     gen.add_messages_domain("dhakira");
-    gen.categories(boost::locale::message_facet | boost::locale::information_facet |
-                   boost::locale::convert_facet);
+    gen.categories(boost::locale::message_facet | boost::locale::information_facet | boost::locale::convert_facet);
     MessageLocale() = gen("");  // from LC_ALL / LC_MESSAGES / LANG
     g_messages_ready = true;
   } catch (const std::exception&) {
@@ -92,9 +91,8 @@ int Fail(const Context& ctx, const std::string& message) {
 
 // The names of Status codes (Status::CodeName), listed here so that scripts/update-po extracts them.
 [[maybe_unused]] const char* const kStatusCodeMsgids[] = {
-    N_("not found"),          N_("invalid argument"), N_("corruption"),
-    N_("I/O error"),          N_("failed precondition"), N_("already exists"),
-    N_("resource exhausted"), N_("cancelled"),        N_("internal error"),
+    N_("not found"),      N_("invalid argument"),   N_("corruption"), N_("I/O error"),      N_("failed precondition"),
+    N_("already exists"), N_("resource exhausted"), N_("cancelled"),  N_("internal error"),
 };
 
 int Fail(const Context& ctx, const Status& status) {
@@ -118,8 +116,7 @@ ArgParser::ArgParser(std::string command, std::string usage_line, std::string de
 
 ArgParser& ArgParser::Value(std::string name, std::string metavar, std::string help,
                             std::optional<std::string> default_value) {
-  options_.push_back(Option{std::move(name), std::move(metavar), std::move(help), true,
-                            std::move(default_value)});
+  options_.push_back(Option{std::move(name), std::move(metavar), std::move(help), true, std::move(default_value)});
   return *this;
 }
 
@@ -207,8 +204,7 @@ std::string ArgParser::Get(const std::string& name) const {
 
 bool ArgParser::Flag(const std::string& name) const { return values_.count(name) != 0; }
 
-bool ArgParser::GetUint(const Context& ctx, const std::string& name, uint64_t* value,
-                        int* exit_code) const {
+bool ArgParser::GetUint(const Context& ctx, const std::string& name, uint64_t* value, int* exit_code) const {
   std::string s = Get(name);
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 19) {
     *exit_code = UsageError(ctx, command_, Trf("option '{1}' needs a whole number, not '{2}'", "--" + name, s));
@@ -280,19 +276,17 @@ Status CheckBeforeOpen(const std::string& path, TmWalk walk) {
   if (!report->problems.empty() && report->problems[0].rfind("not a dhakira TM", 0) == 0) {
     return Status::OK();
   }
-  return Status::Corruption("the TM at " + path + " is damaged: " +
-                            (report->problems.empty() ? std::string("see 'dhakira check'")
-                                                      : report->problems[0]) +
-                            (report->problem_count > 1
-                                 ? " (and " + std::to_string(report->problem_count - 1) + " more)"
-                                 : std::string()) +
-                            "; run 'dhakira check' for the full report");
+  return Status::Corruption(
+      "the TM at " + path +
+      " is damaged: " + (report->problems.empty() ? std::string("see 'dhakira check'") : report->problems[0]) +
+      (report->problem_count > 1 ? " (and " + std::to_string(report->problem_count - 1) + " more)" : std::string()) +
+      "; run 'dhakira check' for the full report");
 }
 
 }  // namespace
 
 StatusOr<std::unique_ptr<TranslationMemory>> OpenTm(const Context& ctx, TmAccess access, StoreOptions options,
-                                        TmWalk walk) {
+                                                    TmWalk walk) {
   options.read_only = access == TmAccess::kRead;
   options.create_if_missing = access == TmAccess::kCreate;
   if (access != TmAccess::kCreate) {

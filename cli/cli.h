@@ -28,11 +28,11 @@ inline constexpr int kExitUsage = 2;
 
 // What every command gets from main: the global flags and the streams.
 struct Context {
-  std::string program;      // argv[0] basename
-  std::string db_path;      // --db, else $DHAKIRA_DB, else ./dhakira.db
-  std::string server;       // --server ADDRESS ("" = work on the local TM)
-  std::ostream* out;        // results (classic locale)
-  std::ostream* err;        // messages
+  std::string program;  // argv[0] basename
+  std::string db_path;  // --db, else $DHAKIRA_DB, else ./dhakira.db
+  std::string server;   // --server ADDRESS ("" = work on the local TM)
+  std::ostream* out;    // results (classic locale)
+  std::ostream* err;    // messages
 };
 
 // Localised human message (Boost.Locale gettext, domain "dhakira"). Placeholders {1}, {2}, ... are replaced by
@@ -73,9 +73,9 @@ class ArgParser {
   // --db PATH and --server ADDRESS are accepted by every command and update ctx.
   bool Parse(Context& ctx, const std::vector<std::string>& args, int* exit_code);
 
-  bool Has(const std::string& name) const;                  // given on the command line (or has a default)
-  std::string Get(const std::string& name) const;           // value or default or ""
-  bool Flag(const std::string& name) const;                 // a switch
+  bool Has(const std::string& name) const;         // given on the command line (or has a default)
+  std::string Get(const std::string& name) const;  // value or default or ""
+  bool Flag(const std::string& name) const;        // a switch
   const std::vector<std::string>& positionals() const { return positionals_; }
 
   // Parses an unsigned integer flag value; prints a usage error naming the flag on failure.
@@ -105,8 +105,7 @@ struct Command {
 };
 std::map<std::string, Command>& Commands();
 struct CommandRegistrar {
-  CommandRegistrar(const char* name, const char* summary,
-                   int (*run)(Context&, const std::vector<std::string>&)) {
+  CommandRegistrar(const char* name, const char* summary, int (*run)(Context&, const std::vector<std::string>&)) {
     Commands()[name] = Command{name, summary, run};
   }
 };
@@ -127,8 +126,8 @@ enum class TmWalk {
 // `options` gives the rest (e.g. write_map for a bulk import); read_only and create_if_missing come from
 // `access`. A damaged TM (see `walk`) is Corruption naming the page.
 StatusOr<std::unique_ptr<TranslationMemory>> OpenTm(const Context& ctx, TmAccess access,
-                                        StoreOptions options = StoreOptions(),
-                                        TmWalk walk = TmWalk::kBounded);
+                                                    StoreOptions options = StoreOptions(),
+                                                    TmWalk walk = TmWalk::kBounded);
 
 // Reads a whole file ("-" = stdin) into *out; a Status naming the file on failure.
 Status ReadFileOrStdin(const std::string& path, std::string* out);

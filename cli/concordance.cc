@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "backend.h"
 #include "cli.h"
 #include "dhakira/match.h"
 #include "json.h"
 #include "query_loop.h"
-#include "backend.h"
 #include "segment_output.h"
 
 namespace dhakira::cli {
@@ -66,14 +66,13 @@ void PrintHuman(std::ostream& os, const ConcordanceResult& r, bool on_source) {
 }
 
 int RunConcordance(Context& ctx, const std::vector<std::string>& args) {
-  ArgParser p(
-      "concordance",
-      "concordance [PHRASE] [--side source|target] [--top 20] [--src-lang L] [--tgt-lang L] "
-      "[--json]",
-      N_("List stored pairs whose source (or target) contains PHRASE as a sequence of match keys, "
-         "so spelling variants are found. Shortest segments first. Without PHRASE, reads one "
-         "phrase "
-         "a line from standard input (with --json: one JSON line per phrase)."));
+  ArgParser p("concordance",
+              "concordance [PHRASE] [--side source|target] [--top 20] [--src-lang L] [--tgt-lang L] "
+              "[--json]",
+              N_("List stored pairs whose source (or target) contains PHRASE as a sequence of match keys, "
+                 "so spelling variants are found. Shortest segments first. Without PHRASE, reads one "
+                 "phrase "
+                 "a line from standard input (with --json: one JSON line per phrase)."));
   p.Positional("PHRASE", "the words to look for")
       .Value("side", "SIDE", "source or target", "source")
       .Value("top", "N", "most pairs listed, 1 to 10000", "20")
@@ -103,8 +102,7 @@ int RunConcordance(Context& ctx, const std::vector<std::string>& args) {
 
   const bool on_source = o.side == ConcordanceSide::kSource;
   const QueryPrinter<ConcordanceResult> printer{
-      "phrase",
-      [on_source](JsonWriter& w, const ConcordanceResult& r) { WriteJson(w, r, on_source); },
+      "phrase", [on_source](JsonWriter& w, const ConcordanceResult& r) { WriteJson(w, r, on_source); },
       [on_source](std::ostream& os, const ConcordanceResult& r) { PrintHuman(os, r, on_source); }};
   auto backend = MakeBackend(ctx);
   if (!backend.ok()) return Fail(ctx, backend.status());

@@ -1,7 +1,7 @@
 // dhakira delete: remove segment pairs by id.
+#include "backend.h"
 #include "cli.h"
 #include "json.h"
-#include "backend.h"
 
 namespace dhakira::cli {
 namespace {

@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "backend.h"
 #include "cli.h"
 #include "dhakira/io.h"
 #include "json.h"
-#include "backend.h"
 
 namespace dhakira::cli {
 namespace {
@@ -60,8 +60,7 @@ int RunExport(Context& ctx, const std::vector<std::string>& args) {
   }
   char timing[64];
   std::snprintf(timing, sizeof timing, "%.2f", summary->seconds);
-  *ctx.out << Trf("exported {1} pairs to {2} in {3} s", summary->pairs_written, file, std::string(timing))
-           << '\n';
+  *ctx.out << Trf("exported {1} pairs to {2} in {3} s", summary->pairs_written, file, std::string(timing)) << '\n';
   if (summary->characters_replaced > 0) {
     *ctx.err << Trf("dhakira export: {1} characters could not be written as they were and were replaced",
                     summary->characters_replaced)

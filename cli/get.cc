@@ -1,7 +1,7 @@
 // dhakira get: show one segment pair.
+#include "backend.h"
 #include "cli.h"
 #include "json.h"
-#include "backend.h"
 #include "segment_output.h"
 
 namespace dhakira::cli {

@@ -33,20 +33,20 @@ class CliReporter : public ImportReporter {
   void OnReject(const ImportIssue& i) override {
     ++rejects_seen_;
     if (rejects_ != nullptr) {
-      rejects_buffer_ += Clean(i.file) + '\t' + std::to_string(i.line) + '\t' + std::to_string(i.column) +
-                         '\t' + i.reason + '\t' + Clean(i.message) + '\t' + Clean(i.excerpt) + '\n';
+      rejects_buffer_ += Clean(i.file) + '\t' + std::to_string(i.line) + '\t' + std::to_string(i.column) + '\t' +
+                         i.reason + '\t' + Clean(i.message) + '\t' + Clean(i.excerpt) + '\n';
       if (rejects_buffer_.size() >= kRejectsBuffer) FlushRejects();
     } else if (!quiet_ && shown_rejects_++ < kShown) {
       ClearBar();
-      *ctx_.err << "dhakira import: " << Where(i) << ": " << Tr("rejected") << " (" << i.reason
-                << "): " << i.message << '\n';
+      *ctx_.err << "dhakira import: " << Where(i) << ": " << Tr("rejected") << " (" << i.reason << "): " << i.message
+                << '\n';
     }
   }
   void OnWarning(const ImportIssue& i) override {
     if (!quiet_ && shown_warnings_++ < kShown) {
       ClearBar();
-      *ctx_.err << "dhakira import: " << Where(i) << ": " << Tr("warning") << " (" << i.reason
-                << "): " << i.message << '\n';
+      *ctx_.err << "dhakira import: " << Where(i) << ": " << Tr("warning") << " (" << i.reason << "): " << i.message
+                << '\n';
     }
   }
   void OnProgress(const ImportProgress& p) override {
@@ -57,8 +57,7 @@ class CliReporter : public ImportReporter {
     first_ = false;
     last_ = now;
     const double rate = p.elapsed_seconds > 0 ? p.records_read / p.elapsed_seconds : 0;
-    const double fraction =
-        p.bytes_total > 0 ? std::min(1.0, static_cast<double>(p.bytes_read) / p.bytes_total) : -1;
+    const double fraction = p.bytes_total > 0 ? std::min(1.0, static_cast<double>(p.bytes_read) / p.bytes_total) : -1;
     char line[256];
     if (tty_) {
       std::string bar;
@@ -67,14 +66,13 @@ class CliReporter : public ImportReporter {
       for (int i = 0; i < width; ++i) bar += i < filled ? '#' : '.';
       const double eta = fraction > 0.001 ? p.elapsed_seconds * (1 / fraction - 1) : 0;
       std::snprintf(line, sizeof line, "\r[%s] %5.1f%%  %llu records  %.0f/s  ETA %s ", bar.c_str(),
-                    fraction < 0 ? 0.0 : fraction * 100, static_cast<unsigned long long>(p.records_read),
-                    rate, Duration(eta).c_str());
+                    fraction < 0 ? 0.0 : fraction * 100, static_cast<unsigned long long>(p.records_read), rate,
+                    Duration(eta).c_str());
       *ctx_.err << line << std::flush;
       bar_shown_ = true;
     } else {
       std::snprintf(line, sizeof line, "dhakira import: %llu records, %.1f%% of the input, %.0f records/s\n",
-                    static_cast<unsigned long long>(p.records_read), fraction < 0 ? 0.0 : fraction * 100,
-                    rate);
+                    static_cast<unsigned long long>(p.records_read), fraction < 0 ? 0.0 : fraction * 100, rate);
       *ctx_.err << line << std::flush;
     }
   }
@@ -215,8 +213,8 @@ void PrintSummary(const Context& ctx, const ArgParser& p, const ImportSummary& s
   }
   std::ostream& o = *ctx.out;
   o << (s.dry_run ? Tr("Dry run, nothing written:") + " " : std::string())
-    << Trf("read {1}, added {2}, updated {3}, duplicates skipped {4}, rejected {5}", s.records_read,
-           s.added, s.updated, s.duplicates_skipped, s.rejected);
+    << Trf("read {1}, added {2}, updated {3}, duplicates skipped {4}, rejected {5}", s.records_read, s.added, s.updated,
+           s.duplicates_skipped, s.rejected);
   if (!s.rejected_by_reason.empty()) o << " (" << ReasonList(s.rejected_by_reason) << ")";
   o << '\n';
   if (!s.warnings_by_reason.empty()) o << Tr("Warnings:") << ' ' << ReasonList(s.warnings_by_reason) << '\n';
@@ -226,8 +224,7 @@ void PrintSummary(const Context& ctx, const ArgParser& p, const ImportSummary& s
 }
 
 ArgParser ImportParser() {
-  ArgParser p("import",
-              "import FILE [--format tmx|tsv|parallel] [--tgt-file F] --src-lang L --tgt-lang L [OPTIONS]",
+  ArgParser p("import", "import FILE [--format tmx|tsv|parallel] [--tgt-file F] --src-lang L --tgt-lang L [OPTIONS]",
               N_("Import a TMX, TSV or line-parallel file (optionally .gz) into the translation memory. "
                  "Bad records are rejected with file, line and reason; the rest is imported in batches."));
   p.Positional("FILE", "the file to import (the source side for line-parallel files)")
@@ -267,9 +264,8 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
   if (!ParseOptions(ctx, p, &options, &code)) return code;
   const bool remote = !ctx.server.empty();
   if (remote && (options.format == FileFormat::kParallel || !options.target_file.empty())) {
-    return UsageError(
-        ctx, "import",
-        Tr("line-parallel files cannot be imported through --server; send a TMX or TSV file"));
+    return UsageError(ctx, "import",
+                      Tr("line-parallel files cannot be imported through --server; send a TMX or TSV file"));
   }
   std::unique_ptr<AtomicFileWriter> rejects;
   if (p.Has("rejects")) {
@@ -284,23 +280,21 @@ int RunImport(Context& ctx, const std::vector<std::string>& args) {
   // server reports only at the end.
   auto backend = MakeBackend(ctx, CallLength::kLong);
   StatusOr<ImportSummary> summary = backend.ok() ? (*backend)->Import(file, options, !p.Flag("no-sync"), &reporter)
-                         : StatusOr<ImportSummary>(backend.status());
+                                                 : StatusOr<ImportSummary>(backend.status());
   reporter.ClearBar();
   const Status rejects_written = reporter.FinishRejects();
   if (!rejects_written.ok()) Fail(ctx, rejects_written.WithContext("--rejects"));
   if (!summary.ok()) return Fail(ctx, summary.status());
   if (!rejects_written.ok()) return kExitFailure;
   if (remote && reporter.rejects_seen() < summary->rejected) {
-    *ctx.err << Trf("dhakira import: the server sent the first {1} of {2} rejected records",
-                    reporter.rejects_seen(), summary->rejected)
+    *ctx.err << Trf("dhakira import: the server sent the first {1} of {2} rejected records", reporter.rejects_seen(),
+                    summary->rejected)
              << '\n';
   }
   PrintSummary(ctx, p, *summary);
   if (p.Flag("json")) return kExitOk;
   if (summary->rejected > 0 && p.Has("rejects")) {
-    *ctx.err << Trf("dhakira import: {1} rejected records written to {2}", summary->rejected,
-                    p.Get("rejects"))
-             << '\n';
+    *ctx.err << Trf("dhakira import: {1} rejected records written to {2}", summary->rejected, p.Get("rejects")) << '\n';
   } else if (reporter.unshown_rejects() > 0) {
     *ctx.err << Trf("dhakira import: {1} more rejects not shown; use --rejects FILE to keep them all",
                     reporter.unshown_rejects())

@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "backend.h"
-#include "dhakira/translation_memory.h"
 #include "dhakira/text.h"
+#include "dhakira/translation_memory.h"
 
 namespace dhakira::cli {
 namespace {
@@ -31,9 +31,7 @@ class InterruptibleReporter : public ImportReporter {
   void OnProgress(const ImportProgress& progress) override {
     if (inner_ != nullptr) inner_->OnProgress(progress);
   }
-  bool ShouldStop() override {
-    return g_interrupted.load() || (inner_ != nullptr && inner_->ShouldStop());
-  }
+  bool ShouldStop() override { return g_interrupted.load() || (inner_ != nullptr && inner_->ShouldStop()); }
 
  private:
   ImportReporter* inner_;
@@ -54,8 +52,7 @@ class LocalBackend : public Backend {
     return out;
   }
 
-  StatusOr<SegmentPair> Get(uint64_t id,
-                            bool /*with_tokens: the store always fills them*/) override {
+  StatusOr<SegmentPair> Get(uint64_t id, bool /*with_tokens: the store always fills them*/) override {
     DHAKIRA_RETURN_IF_ERROR(OpenStore(TmAccess::kRead));
     return store_->Get(id);
   }
@@ -66,8 +63,7 @@ class LocalBackend : public Backend {
   }
 
   Status Delete(const std::vector<uint64_t>& ids) override {
-    DHAKIRA_RETURN_IF_ERROR(
-        OpenStore(TmAccess::kWrite));  // never create a TM just to delete from it
+    DHAKIRA_RETURN_IF_ERROR(OpenStore(TmAccess::kWrite));  // never create a TM just to delete from it
     WriteBatch batch;
     for (uint64_t id : ids) batch.Delete(id);
     return store_->Write(batch, DuplicatePolicy::kSkip).status();
@@ -84,8 +80,8 @@ class LocalBackend : public Backend {
     return out;
   }
 
-  StatusOr<std::vector<StatusOr<ConcordanceResult>>> Concordance(
-      const std::vector<std::string>& phrases, const ConcordanceOptions& options) override {
+  StatusOr<std::vector<StatusOr<ConcordanceResult>>> Concordance(const std::vector<std::string>& phrases,
+                                                                 const ConcordanceOptions& options) override {
     DHAKIRA_RETURN_IF_ERROR(OpenMatcher());
     std::vector<StatusOr<ConcordanceResult>> out;
     for (const std::string& phrase : phrases) out.push_back(matcher_->Concordance(phrase, options));
@@ -102,8 +98,7 @@ class LocalBackend : public Backend {
 
   Status PrepareAligner(const AlignSetup& setup) override;
 
-  StatusOr<AlignResult> Align(const std::vector<std::string>& source,
-                              const std::vector<std::string>& target) override {
+  StatusOr<AlignResult> Align(const std::vector<std::string>& source, const std::vector<std::string>& target) override {
     if (aligner_ == nullptr) return Status::FailedPrecondition("PrepareAligner was not called");
     return aligner_->Align(source, target);
   }
@@ -145,8 +140,8 @@ Status LocalBackend::OpenMatcher() {
   }
   // No fuzzy index of this version (a TM written before it existed, or by an older dhakira):
   // opening the TM writable builds it, once, in the transaction that opens it.
-  *ctx_.err << Trf("{1}: building the fuzzy index of {2} (once, for this version of dhakira)...",
-                   ctx_.program, ctx_.db_path)
+  *ctx_.err << Trf("{1}: building the fuzzy index of {2} (once, for this version of dhakira)...", ctx_.program,
+                   ctx_.db_path)
             << std::endl;
   store_.reset();
   StatusOr<std::unique_ptr<TranslationMemory>> writable = OpenTm(ctx_, TmAccess::kWrite);
@@ -160,8 +155,8 @@ Status LocalBackend::OpenMatcher() {
   return Status::OK();
 }
 
-StatusOr<ImportSummary> LocalBackend::Import(const std::string& file, const ImportOptions& options,
-                                             bool sync, ImportReporter* reporter) {
+StatusOr<ImportSummary> LocalBackend::Import(const std::string& file, const ImportOptions& options, bool sync,
+                                             ImportReporter* reporter) {
   // The engine's dry run reads no TM: none is opened (nor created).
   if (!options.dry_run) {
     // A bulk load: dirty pages stay in the page cache (write_map), not in this process.
@@ -175,9 +170,8 @@ StatusOr<ImportSummary> LocalBackend::Import(const std::string& file, const Impo
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   InterruptibleReporter interruptible(reporter);
-  StatusOr<ImportSummary> summary = options.dry_run
-                                        ? DryRunImport(file, options, &interruptible)
-                                        : dhakira::Import(*store_, file, options, &interruptible);
+  StatusOr<ImportSummary> summary = options.dry_run ? DryRunImport(file, options, &interruptible)
+                                                    : dhakira::Import(*store_, file, options, &interruptible);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   return summary;
@@ -186,8 +180,7 @@ StatusOr<ImportSummary> LocalBackend::Import(const std::string& file, const Impo
 StatusOr<std::shared_ptr<const Lexicon>> LocalBackend::AlignLexicon(const AlignSetup& setup) {
   if (!setup.use_lexicon) return std::shared_ptr<const Lexicon>();
   const AlignOptions& options = setup.options;
-  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lexicon,
-                           Lexicon::LoadDefault(options.src_lang, options.tgt_lang));
+  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::LoadDefault(options.src_lang, options.tgt_lang));
   if (setup.learn) {
     // The TM's own pairs sharpen the lexicon: every aligned article improves the next. Asked for,
     // it must happen: a TM that cannot be opened (a mistyped --db) is an error, not a silent
@@ -216,8 +209,6 @@ Status LocalBackend::PrepareAligner(const AlignSetup& setup) {
 
 }  // namespace
 
-std::unique_ptr<Backend> MakeLocalBackend(const Context& ctx) {
-  return std::make_unique<LocalBackend>(ctx);
-}
+std::unique_ptr<Backend> MakeLocalBackend(const Context& ctx) { return std::make_unique<LocalBackend>(ctx); }
 
 }  // namespace dhakira::cli

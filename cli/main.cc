@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
 #include "backend.h"
+#include "cli.h"
 
 namespace dhakira::cli {
 namespace {
@@ -70,7 +70,8 @@ void InstallFatalSignalHandler() {
 
 int Main(int argc, char** argv) {
   InstallFatalSignalHandler();
-  // Results and JSON are written in the classic locale whatever the environment says (docs/cat-tools.md#locale-of-output).
+  // Results and JSON are written in the classic locale whatever the environment says
+  // (docs/cat-tools.md#locale-of-output).
   std::cout.imbue(std::locale::classic());
   std::cerr.imbue(std::locale::classic());
   InitMessages();

@@ -10,18 +10,18 @@
 #include <utility>
 #include <vector>
 
+#include "backend.h"
 #include "cli.h"
 #include "json.h"
 #include "query_loop.h"
-#include "backend.h"
 #include "segment_output.h"
 
 namespace dhakira::cli {
 namespace {
 
 // `text` with each byte span wrapped in open/close markers (spans sorted, overlapping ones merged).
-std::string Marked(const std::string& text, std::vector<std::pair<uint32_t, uint32_t>> spans,
-                   std::string_view open, std::string_view close) {
+std::string Marked(const std::string& text, std::vector<std::pair<uint32_t, uint32_t>> spans, std::string_view open,
+                   std::string_view close) {
   std::sort(spans.begin(), spans.end());
   std::string out;
   size_t at = 0;
@@ -81,8 +81,7 @@ void PrintHuman(std::ostream& os, const MatchResult& r) {
     char fuzzy[32];
     std::snprintf(fuzzy, sizeof fuzzy, "%.1f", m.fuzzy);
     os << score << "  " << MatchKindName(m.kind) << "  #" << m.pair.id << "  (fuzzy " << fuzzy << ")\n";
-    os << "  " << Tr("source") << ": " << DisplayText(Marked(m.pair.source, m.source_marks, "[", "]"))
-       << '\n';
+    os << "  " << Tr("source") << ": " << DisplayText(Marked(m.pair.source, m.source_marks, "[", "]")) << '\n';
     os << "  " << Tr("target") << ": " << DisplayText(m.target_substituted) << '\n';
     for (const Penalty& p : m.penalties) {
       char points[32];

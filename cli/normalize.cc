@@ -11,7 +11,7 @@ namespace {
 int RunNormalize(Context& ctx, const std::vector<std::string>& args) {
   ArgParser p("normalize", "normalize --lang L [--json] [--no-punct] [TEXT]",
               N_("Print the match-key tokens of TEXT (or of each line of standard input), separated by single "
-              "spaces."));
+                 "spaces."));
   p.Positional("TEXT", "text to normalize (default: read standard input, one line at a time)")
       .Value("lang", "L", "language of the text (BCP 47, e.g. ar)")
       .Switch("no-punct", "leave punctuation tokens out")

@@ -9,8 +9,7 @@
 
 namespace dhakira::cli {
 
-bool LineBatcher::Next(size_t max_lines, std::vector<std::string>* lines,
-                       std::vector<bool>* too_long) {
+bool LineBatcher::Next(size_t max_lines, std::vector<std::string>* lines, std::vector<bool>* too_long) {
   lines->clear();
   too_long->clear();
   if (max_lines == 0) max_lines = 1;
@@ -85,8 +84,7 @@ void LineBatcher::Fill() {
     n = ::read(fd_, chunk, sizeof chunk);
   } while (n < 0 && errno == EINTR);
   if (n <= 0) {
-    eof_ =
-        true;  // a read error ends the input like the end of the file (std::getline did the same)
+    eof_ = true;  // a read error ends the input like the end of the file (std::getline did the same)
     return;
   }
   buf_.append(chunk, static_cast<size_t>(n));

@@ -47,7 +47,7 @@ class LineBatcher {
  private:
   bool TakeLine(std::string* line);  // a complete line from the buffer
   bool Readable() const;             // data (or end of file) ready without blocking
-  void Fill();  // one read(2) into the buffer; sets eof_ at the end or on error
+  void Fill();                       // one read(2) into the buffer; sets eof_ at the end or on error
   // While the buffered part of the current line exceeds max_line_bytes: drops it, and keeps
   // dropping until its newline (skipping_ stays set until then).
   void DropOverlong();
@@ -72,21 +72,17 @@ struct QueryPrinter {
 // Answers queries in order, one StatusOr per query (a bad query is that entry's error). An error
 // for the whole batch (the server cannot be reached) stops the command.
 template <typename Result>
-using QueryAnswerer =
-    std::function<StatusOr<std::vector<StatusOr<Result>>>(const std::vector<std::string>& queries)>;
+using QueryAnswerer = std::function<StatusOr<std::vector<StatusOr<Result>>>(const std::vector<std::string>& queries)>;
 
 // Prints one answer: the result, or its error (with --json a {"<input_key>": ..., "error": ...}
 // line on stdout, else "dhakira: ..." on stderr). Returns whether it was a result.
 template <typename Result>
-bool PrintAnswer(const Context& ctx, bool json, const QueryPrinter<Result>& printer,
-                 const std::string& query, const StatusOr<Result>& answer) {
+bool PrintAnswer(const Context& ctx, bool json, const QueryPrinter<Result>& printer, const std::string& query,
+                 const StatusOr<Result>& answer) {
   if (!answer.ok()) {
     if (json) {
       JsonWriter w;
-      w.BeginObject()
-          .Field(printer.input_key, query)
-          .Field("error", answer.status().ToString())
-          .EndObject();
+      w.BeginObject().Field(printer.input_key, query).Field("error", answer.status().ToString()).EndObject();
       *ctx.out << w.str() << '\n';
     } else {
       (void)Fail(ctx, answer.status());
@@ -105,8 +101,8 @@ bool PrintAnswer(const Context& ctx, bool json, const QueryPrinter<Result>& prin
 
 // The command's exit code for one query.
 template <typename Result>
-int AnswerOne(const Context& ctx, bool json, const QueryPrinter<Result>& printer,
-              const QueryAnswerer<Result>& answer, const std::string& query) {
+int AnswerOne(const Context& ctx, bool json, const QueryPrinter<Result>& printer, const QueryAnswerer<Result>& answer,
+              const std::string& query) {
   StatusOr<std::vector<StatusOr<Result>>> answers = answer({query});
   if (!answers.ok()) return Fail(ctx, answers.status());
   if (answers->size() != 1) return Fail(ctx, Status::Internal("expected one answer"));
@@ -117,8 +113,8 @@ int AnswerOne(const Context& ctx, bool json, const QueryPrinter<Result>& printer
 // kExitOk when every query was answered, kExitFailure when one was not (the others still were) or
 // the batch failed.
 template <typename Result>
-int AnswerLines(const Context& ctx, bool json, size_t max_batch,
-                const QueryPrinter<Result>& printer, const QueryAnswerer<Result>& answer) {
+int AnswerLines(const Context& ctx, bool json, size_t max_batch, const QueryPrinter<Result>& printer,
+                const QueryAnswerer<Result>& answer) {
   LineBatcher lines(0);
   std::vector<std::string> batch;
   std::vector<bool> too_long;
@@ -134,16 +130,15 @@ int AnswerLines(const Context& ctx, bool json, size_t max_batch,
     }
     StatusOr<std::vector<StatusOr<Result>>> answers = answer(asked);
     if (!answers.ok()) return Fail(ctx, answers.status());
-    if (answers->size() != asked.size())
-      return Fail(ctx, Status::Internal("expected one answer a query"));
+    if (answers->size() != asked.size()) return Fail(ctx, Status::Internal("expected one answer a query"));
     size_t next_answer = 0;
     for (size_t i = 0; i < batch.size(); ++i) {
       ++line_number;
       if (!json && !first) *ctx.out << '\n';
       first = false;
-      const StatusOr<Result> overlong = Status::InvalidArgument(
-          "standard input line " + std::to_string(line_number) + ": longer than " +
-          std::to_string(lines.max_line_bytes()) + " bytes; skipped");
+      const StatusOr<Result> overlong =
+          Status::InvalidArgument("standard input line " + std::to_string(line_number) + ": longer than " +
+                                  std::to_string(lines.max_line_bytes()) + " bytes; skipped");
       const StatusOr<Result>& one = too_long[i] ? overlong : (*answers)[next_answer++];
       all_ok = PrintAnswer(ctx, json, printer, batch[i], one) && all_ok;
     }

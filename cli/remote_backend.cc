@@ -17,15 +17,13 @@ namespace {
 // locally; align reads and splits its files locally and has the server align them (not with
 // --import, --learn or --no-lexicon).
 constexpr std::array<std::string_view, 11> kRemoteCommands = {
-    "add",    "get",    "delete",    "stats",       "match", "align",
-    "import", "export", "normalize", "concordance", "split"};
+    "add", "get", "delete", "stats", "match", "align", "import", "export", "normalize", "concordance", "split"};
 
 #ifdef DHAKIRA_HAVE_SERVICE
 
 class RemoteBackend : public Backend {
  public:
-  RemoteBackend(const Context& ctx, std::unique_ptr<Client> client)
-      : ctx_(ctx), client_(std::move(client)) {}
+  RemoteBackend(const Context& ctx, std::unique_ptr<Client> client) : ctx_(ctx), client_(std::move(client)) {}
 
   StatusOr<TmStats> Stats() override {
     DHAKIRA_ASSIGN_OR_RETURN(RemoteStats remote, client_->Stats());
@@ -64,8 +62,8 @@ class RemoteBackend : public Backend {
     return client_->BatchLookup(queries, options);
   }
 
-  StatusOr<std::vector<StatusOr<ConcordanceResult>>> Concordance(
-      const std::vector<std::string>& phrases, const ConcordanceOptions& options) override {
+  StatusOr<std::vector<StatusOr<ConcordanceResult>>> Concordance(const std::vector<std::string>& phrases,
+                                                                 const ConcordanceOptions& options) override {
     std::vector<StatusOr<ConcordanceResult>> out;
     for (const std::string& phrase : phrases) {
       out.push_back(client_->Concordance(phrase, options));
@@ -78,8 +76,7 @@ class RemoteBackend : public Backend {
   }
 
   StatusOr<ImportSummary> Import(const std::string& file, const ImportOptions& options,
-                                 bool /*sync: the server's TM keeps its own*/,
-                                 ImportReporter* reporter) override {
+                                 bool /*sync: the server's TM keeps its own*/, ImportReporter* reporter) override {
     return client_->Import(file, options, reporter);
   }
 
@@ -95,15 +92,13 @@ class RemoteBackend : public Backend {
   Status PrepareAligner(const AlignSetup& setup) override {
     // The server aligns with its default lexicon and does not store what it aligns.
     if (!setup.use_lexicon || setup.learn || setup.store_pairs) {
-      return Status::FailedPrecondition(
-          "--no-lexicon, --learn and --import do not work through --server");
+      return Status::FailedPrecondition("--no-lexicon, --learn and --import do not work through --server");
     }
     align_options_ = setup.options;
     return Status::OK();
   }
 
-  StatusOr<AlignResult> Align(const std::vector<std::string>& source,
-                              const std::vector<std::string>& target) override {
+  StatusOr<AlignResult> Align(const std::vector<std::string>& source, const std::vector<std::string>& target) override {
     return client_->Align(source, target, align_options_);
   }
 
@@ -148,8 +143,7 @@ Status CheckServerSupport(std::string_view command) {
     return Status::InvalidArgument(Tr("--server needs a dhakira built with the gRPC service"));
   }
   if (std::find(kRemoteCommands.begin(), kRemoteCommands.end(), command) == kRemoteCommands.end()) {
-    return Status::InvalidArgument(
-        Trf("'{1}' does not work through --server; run it on the TM itself", command));
+    return Status::InvalidArgument(Trf("'{1}' does not work through --server; run it on the TM itself", command));
   }
   return Status::OK();
 }

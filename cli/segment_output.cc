@@ -84,8 +84,11 @@ void WriteSegmentJson(JsonWriter& w, const SegmentPair& p, bool tokens) {
   if (tokens) {
     w.Key("source_tokens").BeginArray();
     for (const auto& t : p.source_tokens) {
-      w.BeginObject().Field("type", TokenTypeName(t.type)).Field("key", t.key).Field("begin", t.begin).Field(
-          "end", t.end);
+      w.BeginObject()
+          .Field("type", TokenTypeName(t.type))
+          .Field("key", t.key)
+          .Field("begin", t.begin)
+          .Field("end", t.end);
       if (t.type == TokenType::kNumber) w.Field("value", t.value);
       w.EndObject();
     }

@@ -19,19 +19,18 @@ int RunServe(Context& ctx, const std::vector<std::string>& args) {
   ArgParser p("serve", "serve [--socket PATH] [--listen 127.0.0.1:PORT] [OPTIONS]",
               N_("Serve the TM over gRPC (dhakira.v1.TranslationMemory) on a Unix socket and, optionally, "
                  "loopback TCP, until SIGINT or SIGTERM."));
-  p.Value("socket", "PATH", "Unix socket, created owner-only (default: $XDG_RUNTIME_DIR/dhakira.sock, else ./dhakira.sock)")
+  p.Value("socket", "PATH",
+          "Unix socket, created owner-only (default: $XDG_RUNTIME_DIR/dhakira.sock, else ./dhakira.sock)")
       .Switch("no-socket", "serve TCP only (needs --listen)")
       .Value("listen", "HOST:PORT", "also serve on loopback TCP (127.0.0.1, [::1] or localhost; port 0 picks one)")
       .Switch("read-only", "refuse writes (upsert, delete, import)")
-      .Value("max-message-bytes", "N", "largest request message in bytes",
-             std::to_string(defaults.max_message_bytes))
+      .Value("max-message-bytes", "N", "largest request message in bytes", std::to_string(defaults.max_message_bytes))
       .Value("max-query-bytes", "N", "longest lookup or concordance text in bytes",
              std::to_string(defaults.max_query_bytes))
       .Value("max-batch", "N", "most segments per batch lookup", std::to_string(defaults.max_batch_segments))
       .Value("max-import-bytes", "N", "largest streamed import in bytes (0: no limit; it is spooled to disk)",
              std::to_string(defaults.max_import_bytes))
-      .Value("import-idle-ms", "N",
-             "an import upload that sends nothing for this long is cancelled, in milliseconds",
+      .Value("import-idle-ms", "N", "an import upload that sends nothing for this long is cancelled, in milliseconds",
              std::to_string(defaults.import_idle_timeout_ms))
       .Value("threads", "N", "most calls served at once", std::to_string(defaults.max_threads))
       .Value("import-priority", "idle|low|normal",
@@ -97,8 +96,7 @@ bool ParseServerOptions(const Context& ctx, const ArgParser& p, ServerOptions* o
 
 // Serves the TM at --db until SIGINT or SIGTERM.
 int Serve(const Context& ctx, const ServerOptions& options) {
-  auto store = OpenTm(ctx, options.read_only ? TmAccess::kRead : TmAccess::kCreate, StoreOptions(),
-                      TmWalk::kAlways);
+  auto store = OpenTm(ctx, options.read_only ? TmAccess::kRead : TmAccess::kCreate, StoreOptions(), TmWalk::kAlways);
   if (!store.ok()) return Fail(ctx, store.status());
 
   // Block SIGINT/SIGTERM before gRPC starts its threads (they inherit the mask), then wait for them here:
@@ -118,8 +116,7 @@ int Serve(const Context& ctx, const ServerOptions& options) {
 
   int sig = 0;
   sigwait(&signals, &sig);
-  *ctx.err << "dhakira: " << Trf("{1}: finishing calls in flight, then stopping", strsignal(sig))
-           << std::endl;
+  *ctx.err << "dhakira: " << Trf("{1}: finishing calls in flight, then stopping", strsignal(sig)) << std::endl;
   (*server)->Shutdown();
   (*server)->Wait();
   server->reset();

@@ -9,7 +9,7 @@ namespace {
 int RunSplit(Context& ctx, const std::vector<std::string>& args) {
   ArgParser p("split", "split --lang L [--json] [FILE]",
               N_("Split text into sentences and print one sentence a line. Blank lines and headlines end "
-              "sentences; hard-wrapped lines are joined."));
+                 "sentences; hard-wrapped lines are joined."));
   p.Positional("FILE", "the text to split (default: standard input)")
       .Value("lang", "L", "language of the text (BCP 47, e.g. ar)")
       .Switch("keep-wraps", "do not join hard-wrapped lines")

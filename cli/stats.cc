@@ -1,9 +1,9 @@
 // dhakira stats: what the TM holds.
 #include <iomanip>
 
+#include "backend.h"
 #include "cli.h"
 #include "json.h"
-#include "backend.h"
 
 namespace dhakira::cli {
 namespace {
@@ -22,7 +22,8 @@ std::string HumanBytes(uint64_t b) {
 }
 
 int RunStats(Context& ctx, const std::vector<std::string>& args) {
-  ArgParser p("stats", "stats [--json]", N_("Show how many pairs the TM holds, per language pair and origin, and its size."));
+  ArgParser p("stats", "stats [--json]",
+              N_("Show how many pairs the TM holds, per language pair and origin, and its size."));
   p.Switch("json", "print the statistics as JSON");
   int code = kExitOk;
   if (!p.Parse(ctx, args, &code)) return code;
@@ -57,8 +58,8 @@ int RunStats(Context& ctx, const std::vector<std::string>& args) {
   if (stats->used_bytes == 0) {
     o << HumanBytes(stats->file_bytes) << '\n';
   } else {
-    o << Trf("{1} used, {2} allocated (file {3})", HumanBytes(stats->used_bytes),
-             HumanBytes(stats->allocated_bytes), HumanBytes(stats->file_bytes))
+    o << Trf("{1} used, {2} allocated (file {3})", HumanBytes(stats->used_bytes), HumanBytes(stats->allocated_bytes),
+             HumanBytes(stats->file_bytes))
       << '\n';
   }
   if (!stats->language_pairs.empty()) {

@@ -24,8 +24,7 @@ const std::string kPinnedPath = std::string(DHAKIRA_TESTDATA_DIR) + "/align/pinn
 std::string Describe(const std::string& name, const AlignResult& result) {
   std::string out;
   char line[160];
-  std::snprintf(line, sizeof line, "## %s ratio=%.12g band=%u\n", name.c_str(), result.length_ratio,
-                result.band);
+  std::snprintf(line, sizeof line, "## %s ratio=%.12g band=%u\n", name.c_str(), result.length_ratio, result.band);
   out += line;
   for (const AlignLink& link : result.links) {
     std::snprintf(line, sizeof line, " confidence=%.12g low=%d editorial=%s\n", link.confidence,
@@ -42,14 +41,13 @@ std::vector<std::string> Lines(const std::string& path) {
 }
 
 // Hand-made sentences: a dropped one, a merged pair, an editorial tail, an empty line.
-const std::vector<std::string> kArabic = {
-    "أعلنت وزارة الصحة السورية يوم الاثنين تسجيل 12 إصابة جديدة في دمشق.",
-    "وقال وزير الزراعة إن إنتاج القمح بلغ 1.2 مليون طن هذا العام.",
-    "وافتتحت محافظة حلب مدرسة جديدة تتسع لـ 600 طالب.",
-    "",
-    "وارتفعت أسعار الخبز في الأسواق بنسبة 20 بالمئة خلال شهر آذار.",
-    "وأكد رئيس الحكومة أن الكهرباء ستعود إلى القرى خلال أسبوعين.",
-    "وزار وفد من الأمم المتحدة مدينة حمص يوم الخميس."};
+const std::vector<std::string> kArabic = {"أعلنت وزارة الصحة السورية يوم الاثنين تسجيل 12 إصابة جديدة في دمشق.",
+                                          "وقال وزير الزراعة إن إنتاج القمح بلغ 1.2 مليون طن هذا العام.",
+                                          "وافتتحت محافظة حلب مدرسة جديدة تتسع لـ 600 طالب.",
+                                          "",
+                                          "وارتفعت أسعار الخبز في الأسواق بنسبة 20 بالمئة خلال شهر آذار.",
+                                          "وأكد رئيس الحكومة أن الكهرباء ستعود إلى القرى خلال أسبوعين.",
+                                          "وزار وفد من الأمم المتحدة مدينة حمص يوم الخميس."};
 const std::vector<std::string> kEnglish = {
     "Syrian Ministry of Health Announces New Cases",
     "The Syrian Ministry of Health announced on Monday 12 new cases in Damascus.",
@@ -79,8 +77,7 @@ std::string AlignAll() {
   ar_en.tgt_lang = "en";
   const std::string articles = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
   for (const char* slug : {"hama-wheat-harvest", "tartus-solar-pumping", "aleppo-exam-transport"}) {
-    run(slug, ar_en, lexicon, Lines(articles + slug + ".ar.split"),
-        Lines(articles + slug + ".en.split"));
+    run(slug, ar_en, lexicon, Lines(articles + slug + ".ar.split"), Lines(articles + slug + ".en.split"));
   }
   run("hand-made", ar_en, lexicon, kArabic, kEnglish);
   run("hand-made without lexicon", ar_en, nullptr, kArabic, kEnglish);

@@ -25,16 +25,14 @@ const std::vector<Pair> kPool = {
      "The Syrian Ministry of Health announced on Monday 12 new cases in Damascus."},
     {"وقال وزير الزراعة إن إنتاج القمح بلغ 1.2 مليون طن هذا العام.",
      "The agriculture minister said wheat production reached 1.2 million tonnes this year."},
-    {"وافتتحت محافظة حلب مدرسة جديدة تتسع لـ 600 طالب.",
-     "Aleppo governorate opened a new school for 600 students."},
+    {"وافتتحت محافظة حلب مدرسة جديدة تتسع لـ 600 طالب.", "Aleppo governorate opened a new school for 600 students."},
     {"وارتفعت أسعار الخبز في الأسواق بنسبة 20 بالمئة خلال شهر آذار.",
      "Bread prices in the markets rose by 20 percent during March."},
     {"وأكد رئيس الحكومة أن الكهرباء ستعود إلى القرى خلال أسبوعين.",
      "The prime minister stressed that electricity will return to the villages within two weeks."},
     {"وزار وفد من الأمم المتحدة مدينة حمص يوم الخميس.",
      "A United Nations delegation visited the city of Homs on Thursday."},
-    {"وتوقع الخبراء أن تنخفض صادرات القطن بنسبة 15 بالمئة.",
-     "Experts expect cotton exports to fall by 15 percent."},
+    {"وتوقع الخبراء أن تنخفض صادرات القطن بنسبة 15 بالمئة.", "Experts expect cotton exports to fall by 15 percent."},
     {"وسيعقد المؤتمر في اللاذقية في الخامس من أيار المقبل بمشاركة 40 شركة.",
      "The conference will be held in Latakia on 5 May with 40 companies taking part."},
 };
@@ -132,8 +130,7 @@ TEST_F(AlignerTest, BeadTypes) {
       {"1-0 dropped", {Op::kKeep, Op::kDrop, Op::kKeep, Op::kKeep, Op::kKeep}},
       {"2-1 merged", {Op::kKeep, Op::kMergeNext, Op::kKeep, Op::kKeep}},
       {"0-1 added at the end", {Op::kKeep, Op::kKeep, Op::kKeep, Op::kAddLine}},
-      {"mixed",
-       {Op::kKeep, Op::kDrop, Op::kMergeNext, Op::kKeep, Op::kDrop, Op::kKeep, Op::kAddLine}},
+      {"mixed", {Op::kKeep, Op::kDrop, Op::kMergeNext, Op::kKeep, Op::kDrop, Op::kKeep, Op::kAddLine}},
   };
   auto aligner = Make();
   ASSERT_NE(aligner, nullptr);
@@ -147,15 +144,13 @@ TEST_F(AlignerTest, BeadTypes) {
 }
 
 TEST_F(AlignerTest, SplitSentenceOneToTwo) {
-  std::vector<std::string> ar = {
-      kPool[0].ar,
-      "وقال وزير الزراعة إن إنتاج القمح بلغ 1.2 مليون طن هذا العام، وإن أسعار الخبز "
-      "ارتفعت بنسبة 20 بالمئة خلال شهر آذار.",
-      kPool[5].ar};
-  std::vector<std::string> en = {
-      kPool[0].en,
-      "The agriculture minister said wheat production reached 1.2 million tonnes this year.",
-      "Bread prices rose by 20 percent during March.", kPool[5].en};
+  std::vector<std::string> ar = {kPool[0].ar,
+                                 "وقال وزير الزراعة إن إنتاج القمح بلغ 1.2 مليون طن هذا العام، وإن أسعار الخبز "
+                                 "ارتفعت بنسبة 20 بالمئة خلال شهر آذار.",
+                                 kPool[5].ar};
+  std::vector<std::string> en = {kPool[0].en,
+                                 "The agriculture minister said wheat production reached 1.2 million tonnes this year.",
+                                 "Bread prices rose by 20 percent during March.", kPool[5].en};
   auto r = Make()->Align(ar, en);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(Formatted(*r), (std::vector<std::string>{"[0]:[0]", "[1]:[1, 2]", "[2]:[3]"}));
@@ -167,13 +162,12 @@ TEST_F(AlignerTest, LongArabicSentenceAgainstFourEnglish) {
                                  "مليارات ليرة، وأن العمل سيبدأ في "
                                  "نيسان، وأنه سينتهي خلال 18 شهرا.",
                                  kPool[5].ar};
-  std::vector<std::string> en = {
-      kPool[2].en,
-      "The governor of Homs announced that the project will provide 300 jobs.",
-      "Its cost is 5 billion pounds.",
-      "Work will start in April.",
-      "It will be finished within 18 months.",
-      kPool[5].en};
+  std::vector<std::string> en = {kPool[2].en,
+                                 "The governor of Homs announced that the project will provide 300 jobs.",
+                                 "Its cost is 5 billion pounds.",
+                                 "Work will start in April.",
+                                 "It will be finished within 18 months.",
+                                 kPool[5].en};
   auto r = Make()->Align(ar, en);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(Formatted(*r), (std::vector<std::string>{"[0]:[0]", "[1]:[1, 2, 3, 4]", "[2]:[5]"}));
@@ -182,7 +176,7 @@ TEST_F(AlignerTest, LongArabicSentenceAgainstFourEnglish) {
 TEST_F(AlignerTest, EditorialLinesAreLeftOutAndNamed) {
   std::vector<std::string> ar = {kPool[0].ar, kPool[1].ar, kPool[2].ar, kPool[3].ar};
   std::vector<std::string> en = {
-      "The Syrian Ministry of Health Announced on Monday",  // title repeating the lead
+      "The Syrian Ministry of Health Announced on Monday",                    // title repeating the lead
       "The Syrian Ministry of Health announced new cases, writes Al-Watan.",  // standfirst
       kPool[0].en,
       kPool[1].en,
@@ -195,8 +189,8 @@ TEST_F(AlignerTest, EditorialLinesAreLeftOutAndNamed) {
   auto r = Make()->Align(ar, en);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ExpectCoverage(*r, ar.size(), en.size());
-  EXPECT_EQ(Formatted(*r), (std::vector<std::string>{"[]:[0]", "[]:[1]", "[0]:[2]", "[1]:[3]",
-                                                     "[2]:[4]", "[3]:[5]", "[]:[6]", "[]:[7]"}));
+  EXPECT_EQ(Formatted(*r), (std::vector<std::string>{"[]:[0]", "[]:[1]", "[0]:[2]", "[1]:[3]", "[2]:[4]", "[3]:[5]",
+                                                     "[]:[6]", "[]:[7]"}));
   ASSERT_EQ(r->links.size(), 8u);
   EXPECT_EQ(r->links[0].editorial, EditorialKind::kTitle);
   EXPECT_EQ(r->links[1].editorial, EditorialKind::kStandfirst);
@@ -254,8 +248,7 @@ TEST_F(AlignerTest, BadInputIsAClearError) {
   auto bad = aligner->Align({kPool[0].ar, std::string("\xC3\x28", 2)}, {kPool[0].en});
   ASSERT_FALSE(bad.ok());
   EXPECT_TRUE(bad.status().IsInvalidArgument()) << bad.status().ToString();
-  EXPECT_NE(bad.status().message().find("source sentence 1"), std::string::npos)
-      << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("source sentence 1"), std::string::npos) << bad.status().ToString();
 
   // The lexicon must fit the language pair.
   AlignOptions de_fr;
@@ -272,8 +265,7 @@ TEST_F(AlignerTest, BadInputIsAClearError) {
   en_ar.tgt_lang = "ar";
   auto reverse = Aligner::Create(en_ar, lexicon_);
   ASSERT_TRUE(reverse.ok());
-  auto r = (*reverse)->Align({kPool[0].en, kPool[1].en, kPool[2].en},
-                             {kPool[0].ar, kPool[1].ar, kPool[2].ar});
+  auto r = (*reverse)->Align({kPool[0].en, kPool[1].en, kPool[2].en}, {kPool[0].ar, kPool[1].ar, kPool[2].ar});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(Formatted(*r), (std::vector<std::string>{"[0]:[0]", "[1]:[1]", "[2]:[2]"}));
 }

@@ -30,19 +30,16 @@ TEST(DocumentTest, PresplitLinesAreUsedAsIs) {
 }
 
 TEST(DocumentTest, PlainTextIsSplitIntoSentences) {
-  auto s = SplitDocument("First sentence here. Second one follows.\n\nA new paragraph.\n", "en",
-                         false, "doc");
+  auto s = SplitDocument("First sentence here. Second one follows.\n\nA new paragraph.\n", "en", false, "doc");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_EQ(*s, (std::vector<std::string>{"First sentence here.", "Second one follows.",
-                                          "A new paragraph."}));
+  EXPECT_EQ(*s, (std::vector<std::string>{"First sentence here.", "Second one follows.", "A new paragraph."}));
 }
 
 TEST(DocumentTest, ErrorsNameTheFileAndLine) {
   auto bad = SplitDocument(std::string("ok\nbad \xFF here\n"), "en", true, "some/file.en");
   ASSERT_FALSE(bad.ok());
   EXPECT_TRUE(bad.status().IsInvalidArgument());
-  EXPECT_NE(bad.status().message().find("some/file.en:2"), std::string::npos)
-      << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("some/file.en:2"), std::string::npos) << bad.status().ToString();
   auto missing = ReadDocument("/nonexistent/doc.ar", "ar", true);
   ASSERT_FALSE(missing.ok());
   EXPECT_TRUE(missing.status().IsNotFound());

@@ -82,9 +82,7 @@ TEST(KeysTest, LatinSkeletonsArePinned) {
   for (const auto& [word, expected] : cases) {
     std::vector<std::string> skeletons;
     NameSkeletons(word, &skeletons);
-    EXPECT_EQ(skeletons,
-              (expected[0] ? std::vector<std::string>{expected} : std::vector<std::string>{}))
-        << word;
+    EXPECT_EQ(skeletons, (expected[0] ? std::vector<std::string>{expected} : std::vector<std::string>{})) << word;
   }
 }
 

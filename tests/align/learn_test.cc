@@ -23,9 +23,8 @@ namespace fs = std::filesystem;
 class LearnTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("dhakira_learn_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("dhakira_learn_" + std::to_string(getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -46,14 +45,12 @@ TEST_F(LearnTest, LearnsWordPairsFromStoredPairs) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   // "زخيرون" (an invented name no dictionary has) always comes with "Zakhiron"; the other words
   // vary.
-  const std::vector<std::pair<const char*, const char*>> pairs = {
-      {"وصل زخيرون", "Zakhiron arrived"},
-      {"غادر زخيرون", "Zakhiron left"},
-      {"تكلم زخيرون", "Zakhiron spoke"},
-      {"وصل الوفد", "the delegation arrived"},
-      {"غادر الوفد", "the delegation left"}};
-  for (auto& [ar, en] : pairs)
-    ASSERT_TRUE((*store)->Add(MakePair(ar, en), DuplicatePolicy::kSkip).ok());
+  const std::vector<std::pair<const char*, const char*>> pairs = {{"وصل زخيرون", "Zakhiron arrived"},
+                                                                  {"غادر زخيرون", "Zakhiron left"},
+                                                                  {"تكلم زخيرون", "Zakhiron spoke"},
+                                                                  {"وصل الوفد", "the delegation arrived"},
+                                                                  {"غادر الوفد", "the delegation left"}};
+  for (auto& [ar, en] : pairs) ASSERT_TRUE((*store)->Add(MakePair(ar, en), DuplicatePolicy::kSkip).ok());
   auto snap = (*store)->NewSnapshot();
   ASSERT_TRUE(snap.ok());
   LearnOptions o;
@@ -111,8 +108,7 @@ TEST_F(LearnTest, LearnedProbabilitiesArePinned) {
       {"وصل الوزير إلى حلب", "the minister arrived in Aleppo"},
       {"غادر الوزير حلب", "the minister left Aleppo"},
       {"وصل الوزير إلى دمشق", "the minister arrived in Damascus"}};
-  for (auto& [ar, en] : pairs)
-    ASSERT_TRUE((*store)->Add(MakePair(ar, en), DuplicatePolicy::kSkip).ok());
+  for (auto& [ar, en] : pairs) ASSERT_TRUE((*store)->Add(MakePair(ar, en), DuplicatePolicy::kSkip).ok());
   SegmentPair reverse = MakePair("الوفد في حلب", "the delegation in Aleppo");
   std::swap(reverse.source, reverse.target);
   std::swap(reverse.src_lang, reverse.tgt_lang);
@@ -123,8 +119,8 @@ TEST_F(LearnTest, LearnedProbabilitiesArePinned) {
   other.source = "der Minister";
   other.target = "le ministre";
   ASSERT_TRUE((*store)->Add(other, DuplicatePolicy::kSkip).ok());
-  const SegmentPair too_long = MakePair(
-      "وصل الوفد إلى حمص اليوم", "the delegation arrived in Homs today and met the governor");
+  const SegmentPair too_long =
+      MakePair("وصل الوفد إلى حمص اليوم", "the delegation arrived in Homs today and met the governor");
   ASSERT_TRUE((*store)->Add(too_long, DuplicatePolicy::kSkip).ok());
   auto snap = (*store)->NewSnapshot();
   ASSERT_TRUE(snap.ok());

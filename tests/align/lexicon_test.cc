@@ -37,14 +37,10 @@ TEST(LexiconTest, LoadsFreedictEntriesSingleWordsOnly) {
       {"كتاب", {"book", "volume"}, {"school"}},
       {"والكتاب", {"book"}, {}},  // proclitic و + article, light-stemmed
       {"المدرسة", {"school"}, {"book"}},
-      {"مدرسة", {"school"}, {}},  // headword had the article
-      {"سيارة",
-       {"car", "automobile", "drive"},
-       {}},                   // "to drive" cleaned, comma alternatives split
-      {"عربة", {"car"}, {}},  // the second headword alternative
-      {"بيت",
-       {"house", "home"},
-       {"dwelling"}},  // "(a) home" cleaned; "dwelling place" is two words
+      {"مدرسة", {"school"}, {}},                      // headword had the article
+      {"سيارة", {"car", "automobile", "drive"}, {}},  // "to drive" cleaned, comma alternatives split
+      {"عربة", {"car"}, {}},                          // the second headword alternative
+      {"بيت", {"house", "home"}, {"dwelling"}},       // "(a) home" cleaned; "dwelling place" is two words
   };
   for (const Case& c : cases) {
     std::vector<std::string> t = lex->Translations("ar", c.arabic);
@@ -62,8 +58,7 @@ TEST(LexiconTest, MissingAndBadFilesAreErrors) {
   EXPECT_TRUE(missing.status().IsNotFound()) << missing.status().ToString();
   EXPECT_NE(missing.status().message().find("/nonexistent/x.dict.dz"), std::string::npos);
 
-  auto bad = Lexicon::LoadFreedict(std::string(DHAKIRA_TESTDATA_DIR) + "/align/not-a-dict.dict",
-                                   "ar", "en");
+  auto bad = Lexicon::LoadFreedict(std::string(DHAKIRA_TESTDATA_DIR) + "/align/not-a-dict.dict", "ar", "en");
   ASSERT_FALSE(bad.ok());
   EXPECT_TRUE(bad.status().IsCorruption()) << bad.status().ToString();
 

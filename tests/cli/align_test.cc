@@ -38,9 +38,8 @@ class AlignCliTest : public dhakira::test_support::CliTest {
   }
   // `dhakira align` of the presplit sample article `slug`, Arabic to English, then `extra`.
   ProcessResult AlignPresplit(const char* slug, const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {
-        "align", Split(slug, "ar"), Split(slug, "en"), "--src-lang", "ar", "--tgt-lang",
-        "en",    "--presplit"};
+    std::vector<std::string> args = {"align", Split(slug, "ar"), Split(slug, "en"), "--src-lang", "ar", "--tgt-lang",
+                                     "en",    "--presplit"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Dhakira(args);
   }
@@ -83,9 +82,7 @@ TEST_F(AlignCliTest, OtherFormats) {
   // The TMX holds the same units: imported, it gives one pair per TSV line, none rejected.
   CliRun tmx = with("tmx");
   ASSERT_EQ(tmx.exit_code, 0) << tmx.err;
-  EXPECT_EQ(tmx.out.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">", 0),
-            0u)
-      << tmx.out;
+  EXPECT_EQ(tmx.out.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">", 0), 0u) << tmx.out;
   const std::string tmx_file = Write("aligned.tmx", tmx.out);
   CliRun imported = Dhakira({"import", "--json", "--src-lang", "ar", "--tgt-lang", "en", tmx_file});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
@@ -114,8 +111,8 @@ TEST_F(AlignCliTest, BatchWritesOneFilePerDocument) {
     fs::copy_file(Split(slug, "en"), in / (std::string(slug) + ".en"));
   }
   std::ofstream(in / "lonely.ar") << "بلا ترجمة\n";  // no .en beside it: skipped
-  CliRun r = Dhakira({"align", "--batch", in.string(), "--out", out.string(), "--presplit",
-                      "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun r = Dhakira(
+      {"align", "--batch", in.string(), "--out", out.string(), "--presplit", "--src-lang", "ar", "--tgt-lang", "en"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out / "hama-wheat-harvest.align"));
   EXPECT_TRUE(fs::exists(out / "aleppo-exam-transport.align"));
@@ -147,8 +144,7 @@ TEST_F(AlignCliTest, TmxThenImportKeepsDocumentAndContext) {
   ASSERT_EQ(tmx.exit_code, 0) << tmx.err;
   const std::string tmx_file = Write("hama.tmx", tmx.out);
   const std::string via_tmx = (dir_ / "via-tmx.db").string();
-  CliRun imported = Dhakira(
-      {"--db", via_tmx, "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en", tmx_file});
+  CliRun imported = Dhakira({"--db", via_tmx, "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en", tmx_file});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   CliRun direct = AlignPresplit("hama-wheat-harvest", {"--import"});
   ASSERT_EQ(direct.exit_code, 0) << direct.err;
@@ -177,22 +173,18 @@ TEST_F(AlignCliTest, TmxThenImportKeepsDocumentAndContext) {
 }
 
 TEST_F(AlignCliTest, UsageAndInputErrors) {
-  CliRun no_lang =
-      Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en")});
+  CliRun no_lang = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en")});
   EXPECT_EQ(no_lang.exit_code, 2);
-  CliRun one_file =
-      Dhakira({"align", Split("hama-wheat-harvest", "ar"), "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun one_file = Dhakira({"align", Split("hama-wheat-harvest", "ar"), "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(one_file.exit_code, 2);
-  CliRun same =
-      Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"),
-               "--src-lang", "ar", "--tgt-lang", "ar"});
+  CliRun same = Dhakira({"align", Split("hama-wheat-harvest", "ar"), Split("hama-wheat-harvest", "en"), "--src-lang",
+                         "ar", "--tgt-lang", "ar"});
   EXPECT_EQ(same.exit_code, 2);
-  CliRun missing = Dhakira({"align", (dir_ / "nope.ar").string(), Split("hama-wheat-harvest", "en"),
-                            "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun missing = Dhakira({"align", (dir_ / "nope.ar").string(), Split("hama-wheat-harvest", "en"), "--src-lang", "ar",
+                            "--tgt-lang", "en"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("nope.ar"), std::string::npos) << missing.err;
-  CliRun batch_no_out =
-      Dhakira({"align", "--batch", dir_.string(), "--src-lang", "ar", "--tgt-lang", "en"});
+  CliRun batch_no_out = Dhakira({"align", "--batch", dir_.string(), "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(batch_no_out.exit_code, 2);
 }
 

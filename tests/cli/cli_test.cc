@@ -43,7 +43,7 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
 
 TEST_F(CliTest, AddGetDeleteStats) {
   CliRun add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "--origin", "Al-Watan", "--doc", "d1",
-                     "أعلنت الوزارة عن خطة جديدة.", "The ministry announced a new plan."});
+                        "أعلنت الوزارة عن خطة جديدة.", "The ministry announced a new plan."});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   const std::string id = add.out.substr(0, add.out.find('\n'));
   ASSERT_FALSE(id.empty());
@@ -62,7 +62,7 @@ TEST_F(CliTest, AddGetDeleteStats) {
 
   // The same pair again is skipped by default and reported with the stored id.
   CliRun dup = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "--json", "أعلنت الوزارة عن خطة جديدة.",
-                     "The ministry announced a new plan."});
+                        "The ministry announced a new plan."});
   ASSERT_EQ(dup.exit_code, 0) << dup.err;
   EXPECT_TRUE(IsJsonLines(dup.out)) << dup.out;
   EXPECT_NE(dup.out.find("\"outcome\":\"skipped\""), std::string::npos) << dup.out;
@@ -150,8 +150,7 @@ TEST_F(CliTest, ArabicMessagesWithArabicLocale) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("الأوامر"), std::string::npos) << help.out;
   // Numbers in results stay ASCII whatever the locale.
-  CliRun add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", "text"}, "",
-                       {"LC_ALL=ar_SY.UTF-8"});
+  CliRun add = Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", "text"}, "", {"LC_ALL=ar_SY.UTF-8"});
   ASSERT_EQ(add.exit_code, 0) << add.err;
   EXPECT_EQ(add.out, "1\n");
 }

@@ -46,16 +46,15 @@ class IoCliTest : public dhakira::test_support::CliTest {
 };
 
 std::string ArabicTmx() {
-  return dhakira::test_support::SharedPath(
-      "tmx/translate-toolkit-ar/libreoffice-sd.en-ar.po2tmx.tmx");
+  return dhakira::test_support::SharedPath("tmx/translate-toolkit-ar/libreoffice-sd.en-ar.po2tmx.tmx");
 }
 
 TEST_F(IoCliTest, ImportPrintsSummaryAndWritesRejects) {
   DHAKIRA_SKIP_WITHOUT_SHARED_DIR();
   const std::string kArabicTmx = ArabicTmx();
   const std::string rejects = (dir_ / "rejects.tsv").string();
-  CliRun r = Dhakira({"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar", "--rejects", rejects,
-                      "--json", "--quiet"});
+  CliRun r = Dhakira(
+      {"import", kArabicTmx, "--src-lang", "en", "--tgt-lang", "ar", "--rejects", rejects, "--json", "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"read\":1284"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"added\":929"), std::string::npos) << r.out;
@@ -93,8 +92,8 @@ TEST_F(IoCliTest, ExportThenImportIntoAnotherTm) {
 // reports the same whether the TM exists or not.
 TEST_F(IoCliTest, DryRunNeedsNoTm) {
   const std::string tsv = Write("in.tsv", "source\ttarget\nواحد\tone\n\tno source\n");
-  const std::vector<std::string> dry_run = {"import", "--json", "--src-lang", "ar", "--tgt-lang",
-                                            "en",     "--dry-run", "--quiet", tsv};
+  const std::vector<std::string> dry_run = {"import", "--json",    "--src-lang", "ar", "--tgt-lang",
+                                            "en",     "--dry-run", "--quiet",    tsv};
   CliRun without_tm = Dhakira(dry_run);
   ASSERT_EQ(without_tm.exit_code, 0) << without_tm.err;
   EXPECT_FALSE(fs::exists(db_)) << "a dry run created the TM";
@@ -150,9 +149,8 @@ TEST_F(IoCliTest, SigkillMidImportThenResume) {
            std::to_string(i) + " that the situation is stable\n";
   }
   const std::string path = Write("big.tsv", tsv);
-  dhakira::test_support::BackgroundProcess import({DHAKIRA_CLI_BINARY, "--db", db_, "import", path,
-                                                   "--src-lang", "ar", "--tgt-lang", "en",
-                                                   "--batch", std::to_string(kBatch), "--quiet"});
+  dhakira::test_support::BackgroundProcess import({DHAKIRA_CLI_BINARY, "--db", db_, "import", path, "--src-lang", "ar",
+                                                   "--tgt-lang", "en", "--batch", std::to_string(kBatch), "--quiet"});
   ASSERT_TRUE(import.running());
   // Kill it once some batches are committed (the TM is polled read-only from here).
   uint64_t seen = 0;
@@ -173,10 +171,8 @@ TEST_F(IoCliTest, SigkillMidImportThenResume) {
   CliRun resumed =
       Dhakira({"import", path, "--src-lang", "ar", "--tgt-lang", "en", "--on-duplicate", "skip", "--json"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_NE(resumed.out.find("\"duplicates_skipped\":" + std::to_string(kept) + ","), std::string::npos)
-      << resumed.out;
-  EXPECT_NE(resumed.out.find("\"added\":" + std::to_string(kPairs - kept) + ","), std::string::npos)
-      << resumed.out;
+  EXPECT_NE(resumed.out.find("\"duplicates_skipped\":" + std::to_string(kept) + ","), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.out.find("\"added\":" + std::to_string(kPairs - kept) + ","), std::string::npos) << resumed.out;
   EXPECT_EQ(Segments(), static_cast<uint64_t>(kPairs));
   CliRun stats = Dhakira({"stats", "--json"});
   EXPECT_NE(stats.out.find("\"segments\":" + std::to_string(kPairs)), std::string::npos) << stats.out;
@@ -223,8 +219,8 @@ Measured RunMeasured(const fs::path& dir, const std::vector<std::string>& args) 
 }
 
 // Writes a gzip file from pieces: `head`, then `count` copies of `chunk`, then `tail`.
-void WriteGzip(const std::string& path, const std::string& head, const std::string& chunk,
-               int count, const std::string& tail) {
+void WriteGzip(const std::string& path, const std::string& head, const std::string& chunk, int count,
+               const std::string& tail) {
   gzFile gz = gzopen(path.c_str(), "wb1");
   ASSERT_NE(gz, nullptr);
   gzwrite(gz, head.data(), static_cast<unsigned>(head.size()));
@@ -272,13 +268,12 @@ TEST_F(IoCliTest, HostileGzipFilesKeepMemoryFlat) {
   const std::string nul = (dir_ / "nul.tsv.gz").string();
   WriteGzip(nul, "", std::string(1 << 20, '\0'), 256, "\nمرحبا\tHello\n");
   const std::string rejects = (dir_ / "rejects.tsv").string();
-  m = RunMeasured(dir_, {"--db", db_, "import", nul, "--src-lang", "ar", "--tgt-lang", "en",
-                         "--dry-run", "--rejects", rejects});
+  m = RunMeasured(
+      dir_, {"--db", db_, "import", nul, "--src-lang", "ar", "--tgt-lang", "en", "--dry-run", "--rejects", rejects});
   EXPECT_EQ(m.exit_code, 0) << m.err;
   EXPECT_NE(m.out.find("read 2"), std::string::npos) << m.out;
   EXPECT_NE(m.out.find("rejected 1 (record-too-long 1)"), std::string::npos) << m.out;
-  EXPECT_NE(ReadFile(rejects).find(
-                nul + "\t1\t0\trecord-too-long\tthe line is 805306368 bytes long (in UTF-8)"),
+  EXPECT_NE(ReadFile(rejects).find(nul + "\t1\t0\trecord-too-long\tthe line is 805306368 bytes long (in UTF-8)"),
             std::string::npos)
       << ReadFile(rejects);
   EXPECT_LT(m.max_rss_kb, kMaxRssKb) << "256 MiB of NUL bytes";
@@ -302,8 +297,7 @@ TEST_F(IoCliTest, RejectsFileNeverDestroysTheInputOrTheTm) {
   const std::string content = "مرحبا\tHello\nبلا ترجمة\n";
   const std::string input = Write("in.tsv", content);
   ASSERT_EQ(::link(input.c_str(), (dir_ / "hard.tsv").c_str()), 0);
-  const std::vector<std::string> base = {"import",     input, "--src-lang", "ar",
-                                         "--tgt-lang", "en",  "--rejects"};
+  const std::vector<std::string> base = {"import", input, "--src-lang", "ar", "--tgt-lang", "en", "--rejects"};
   auto with = [&](const std::string& rejects) {
     std::vector<std::string> args = base;
     args.push_back(rejects);
@@ -329,8 +323,7 @@ TEST_F(IoCliTest, RejectsFileNeverDestroysTheInputOrTheTm) {
 }
 
 TEST_F(IoCliTest, ExportNeverReplacesFifosDevicesOrSymlinks) {
-  ASSERT_EQ(Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "مرحبا", "Hello"}).exit_code,
-            0);
+  ASSERT_EQ(Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "مرحبا", "Hello"}).exit_code, 0);
   const std::string fifo = (dir_ / "pipe.tmx").string();
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   CliRun r = Dhakira({"export", fifo});  // must not hang waiting for a reader
@@ -378,21 +371,19 @@ TEST_F(IoCliTest, ExportNeverReplacesFifosDevicesOrSymlinks) {
 TEST_F(IoCliTest, AlignRefusesDirectoriesAndTmOutputs) {
   const std::string en = Write("doc.en", "Hello world.\n");
   const std::string ar = Write("doc.ar", "مرحبا بالعالم.\n");
-  CliRun r =
-      Dhakira({"align", dir_.string(), en, "--src-lang", "ar", "--tgt-lang", "en", "--no-lexicon"});
+  CliRun r = Dhakira({"align", dir_.string(), en, "--src-lang", "ar", "--tgt-lang", "en", "--no-lexicon"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("'" + dir_.string() + "': it is a directory"), std::string::npos) << r.err;
   // --batch outputs inside a TM directory.
-  ASSERT_EQ(Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "مرحبا", "Hello"}).exit_code,
-            0);
-  r = Dhakira({"align", "--batch", dir_.string(), "--out", db_, "--src-lang", "ar", "--tgt-lang",
-               "en", "--no-lexicon"});
+  ASSERT_EQ(Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "مرحبا", "Hello"}).exit_code, 0);
+  r = Dhakira(
+      {"align", "--batch", dir_.string(), "--out", db_, "--src-lang", "ar", "--tgt-lang", "en", "--no-lexicon"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("inside the TM directory"), std::string::npos) << r.err;
   EXPECT_EQ(Segments(), 1u);
   const std::string out = (dir_ / "out").string();
-  r = Dhakira({"align", "--batch", dir_.string(), "--out", out, "--src-lang", "ar", "--tgt-lang",
-               "en", "--no-lexicon"});
+  r = Dhakira(
+      {"align", "--batch", dir_.string(), "--out", out, "--src-lang", "ar", "--tgt-lang", "en", "--no-lexicon"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(ReadFile(out + "/doc.align").empty());
 }

@@ -16,9 +16,7 @@ class MatchCliTest : public dhakira::test_support::CliTest {
  protected:
   // Evaluates a Python expression over the JSON lines of `text` (list `docs`); returns what it
   // prints.
-  std::string Py(const std::string& text, const std::string& expr) {
-    return PyOnJsonLines(text, expr);
-  }
+  std::string Py(const std::string& text, const std::string& expr) { return PyOnJsonLines(text, expr); }
 
   void AddPairs() {
     ASSERT_EQ(Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "قتل 12 شخصا في الهجوم",
@@ -34,12 +32,10 @@ class MatchCliTest : public dhakira::test_support::CliTest {
 
 TEST_F(MatchCliTest, JsonMatchWithSubstitutedNumber) {
   AddPairs();
-  CliResult r =
-      Dhakira({"match", "قتل ١٥ شخصا في الهجوم", "--src-lang", "ar", "--tgt-lang", "en", "--json"});
+  CliResult r = Dhakira({"match", "قتل ١٥ شخصا في الهجوم", "--src-lang", "ar", "--tgt-lang", "en", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Py(r.out, "len(docs[0]['matches'])"), "1");
-  EXPECT_EQ(Py(r.out, "docs[0]['matches'][0]['target_substituted']"),
-            "15 people were killed in the attack");
+  EXPECT_EQ(Py(r.out, "docs[0]['matches'][0]['target_substituted']"), "15 people were killed in the attack");
   EXPECT_EQ(Py(r.out, "docs[0]['matches'][0]['kind']"), "fuzzy");
   EXPECT_EQ(Py(r.out, "float(docs[0]['matches'][0]['fuzzy'])"), "100.0");
   EXPECT_EQ(Py(r.out, "sorted(docs[0]['matches'][0].keys())"),
@@ -58,8 +54,8 @@ TEST_F(MatchCliTest, HumanOutputMarksDifferingWords) {
 
 TEST_F(MatchCliTest, BatchModeOneJsonLinePerQuery) {
   AddPairs();
-  CliResult r = Dhakira({"match", "--json", "--threshold", "50"},
-                        "أعلن الرئيس عن خطة جديدة\n\nكلام لا علاقة له بأي شيء\n");
+  CliResult r =
+      Dhakira({"match", "--json", "--threshold", "50"}, "أعلن الرئيس عن خطة جديدة\n\nكلام لا علاقة له بأي شيء\n");
   EXPECT_EQ(r.exit_code, 1);  // the empty line is an error, the others are answered
   EXPECT_EQ(Py(r.out, "len(docs)"), "3");
   EXPECT_EQ(Py(r.out, "docs[0]['matches'][0]['kind']"), "exact");

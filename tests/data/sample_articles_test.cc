@@ -77,8 +77,7 @@ TEST_P(SampleArticleTest, SplitFilesHoldExactlyTheArticleWords) {
   for (const char* side : {".ar", ".en"}) {
     const std::string split = ReadFile(File(std::string(side) + ".split"));
     for (const std::string& line : Lines(split)) {
-      EXPECT_FALSE(Words(line).empty())
-          << File(std::string(side) + ".split") << " has an empty line";
+      EXPECT_FALSE(Words(line).empty()) << File(std::string(side) + ".split") << " has an empty line";
     }
     EXPECT_EQ(Words(ReadFile(File(std::string(side) + ".txt"))), Words(split))
         << GetParam() << side << ": .split and .txt differ";

@@ -23,8 +23,7 @@ using dhakira::fuzz::CheckStatus;
 // milliseconds.
 std::shared_ptr<const dhakira::Lexicon> TestLexicon() {
   static std::shared_ptr<const dhakira::Lexicon> lexicon = [] {
-    auto loaded = dhakira::Lexicon::LoadFreedict(DHAKIRA_TESTDATA_DIR "/align/mini-ara-eng.dict.dz",
-                                                 "ar", "en");
+    auto loaded = dhakira::Lexicon::LoadFreedict(DHAKIRA_TESTDATA_DIR "/align/mini-ara-eng.dict.dz", "ar", "en");
     CheckOk(loaded.status(), "Lexicon::LoadFreedict");
     return std::make_shared<const dhakira::Lexicon>(std::move(loaded).value());
   }();
@@ -52,10 +51,8 @@ void CheckCover(const dhakira::AlignResult& result, size_t n_src, size_t n_tgt) 
   uint32_t next_src = 0, next_tgt = 0;
   for (const dhakira::AlignLink& link : result.links) {
     Check(!link.src.empty() || !link.tgt.empty(), "a link with no sentence on either side");
-    for (uint32_t s : link.src)
-      Check(s == next_src++, "source sentences skipped, repeated or out of order");
-    for (uint32_t t : link.tgt)
-      Check(t == next_tgt++, "target sentences skipped, repeated or out of order");
+    for (uint32_t s : link.src) Check(s == next_src++, "source sentences skipped, repeated or out of order");
+    for (uint32_t t : link.tgt) Check(t == next_tgt++, "target sentences skipped, repeated or out of order");
     Check(link.confidence >= 0 && link.confidence <= 1, "confidence outside 0..1");
   }
   Check(next_src == n_src && next_tgt == n_tgt, "links do not cover every sentence");
@@ -69,8 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view rest = in.Rest();
   const size_t cut = rest.find('\0');
   const std::string_view src_text = rest.substr(0, cut);
-  const std::string_view tgt_text =
-      cut == std::string_view::npos ? std::string_view() : rest.substr(cut + 1);
+  const std::string_view tgt_text = cut == std::string_view::npos ? std::string_view() : rest.substr(cut + 1);
   const bool presplit = (selector & 1) != 0;
 
   auto src = dhakira::SplitDocument(src_text, "ar", presplit, "src");

@@ -30,15 +30,13 @@ void CheckRoundTrip(const SegmentPair& pair) {
   SegmentPair back;
   service::FromProtoAll(unit, &back);
   Check(back.id == pair.id && back.src_lang == pair.src_lang && back.tgt_lang == pair.tgt_lang &&
-            back.source == pair.source && back.target == pair.target &&
-            back.origin == pair.origin && back.doc_id == pair.doc_id &&
-            back.doc_position == pair.doc_position && back.created_at == pair.created_at &&
-            back.changed_at == pair.changed_at && back.created_by == pair.created_by &&
-            back.changed_by == pair.changed_by && back.note == pair.note &&
-            back.properties == pair.properties &&
-            back.source_codes.size() == pair.source_codes.size() &&
-            back.target_codes.size() == pair.target_codes.size() &&
-            back.prev_hash == pair.prev_hash && back.next_hash == pair.next_hash,
+            back.source == pair.source && back.target == pair.target && back.origin == pair.origin &&
+            back.doc_id == pair.doc_id && back.doc_position == pair.doc_position &&
+            back.created_at == pair.created_at && back.changed_at == pair.changed_at &&
+            back.created_by == pair.created_by && back.changed_by == pair.changed_by && back.note == pair.note &&
+            back.properties == pair.properties && back.source_codes.size() == pair.source_codes.size() &&
+            back.target_codes.size() == pair.target_codes.size() && back.prev_hash == pair.prev_hash &&
+            back.next_hash == pair.next_hash,
         "SegmentPair changes through ToProto/FromProtoAll");
 }
 
@@ -52,8 +50,7 @@ void FuzzUpsert(const std::string& bytes) {
   }
   Check(service::ToProto(*policy) == req.on_duplicate(), "DuplicatePolicy does not round-trip");
   // Any outcome value on the wire (open enum) maps to a known outcome.
-  (void)service::ToProto(
-      service::FromProto(static_cast<v1::WriteOutcome>(req.unit().metadata().doc_position())));
+  (void)service::ToProto(service::FromProto(static_cast<v1::WriteOutcome>(req.unit().metadata().doc_position())));
   SegmentPair pair;
   service::FromProto(req.unit(), &pair);
   CheckRoundTrip(pair);
@@ -86,8 +83,7 @@ void FuzzStatus(uint8_t code, const std::string& message) {
   const grpc::Status remote(static_cast<grpc::StatusCode>(code % 20), message);
   const dhakira::Status local = service::FromGrpc(remote, "fuzz");
   Check(local.ok() == remote.ok(), "FromGrpc changes success into failure or back");
-  Check(local.ok() || local.message().find(message) != std::string::npos,
-        "FromGrpc lost the message");
+  Check(local.ok() || local.message().find(message) != std::string::npos, "FromGrpc lost the message");
   const grpc::Status again = service::ToGrpc(local);
   Check(again.ok() == remote.ok(), "ToGrpc changes success into failure or back");
 }

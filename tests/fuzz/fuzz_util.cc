@@ -28,8 +28,7 @@ struct ScratchOwner {
 const std::string& ScratchDir() {
   static ScratchOwner owner = [] {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/dhakira-fuzz-XXXXXX";
+    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/dhakira-fuzz-XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) {
       std::perror("dhakira fuzz: mkdtemp");
       std::abort();
@@ -93,8 +92,7 @@ void Check(bool condition, const char* what) {
 
 void CheckStatus(const Status& status, bool condition, const char* what) {
   if (condition) return;
-  std::fprintf(stderr, "dhakira fuzz: invariant violated: %s: %s\n", what,
-               status.ToString().c_str());
+  std::fprintf(stderr, "dhakira fuzz: invariant violated: %s: %s\n", what, status.ToString().c_str());
   std::abort();
 }
 

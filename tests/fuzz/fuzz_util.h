@@ -33,8 +33,7 @@ Store& ScratchStore(int inputs_per_store);
 // Reads the input front to back: one selector byte at a time, then the rest.
 class Input {
  public:
-  Input(const uint8_t* data, size_t size)
-      : data_(reinterpret_cast<const char*>(data)), size_(size) {}
+  Input(const uint8_t* data, size_t size) : data_(reinterpret_cast<const char*>(data)), size_(size) {}
   // The next byte (0 once the input is used up).
   uint8_t Byte() {
     if (pos_ >= size_) return 0;

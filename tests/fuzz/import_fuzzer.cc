@@ -40,8 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.batch_bytes = 4096;  // the smallest allowed
   options.max_segment_bytes = 512;
   options.strict = (selector & 4) != 0;
-  options.on_duplicate =
-      (selector & 8) != 0 ? dhakira::DuplicatePolicy::kUpdate : dhakira::DuplicatePolicy::kSkip;
+  options.on_duplicate = (selector & 8) != 0 ? dhakira::DuplicatePolicy::kUpdate : dhakira::DuplicatePolicy::kSkip;
   options.tsv_unescape = (selector & 16) != 0;
   options.origin = "fuzz";
   std::string path;

@@ -19,8 +19,7 @@ namespace {
 using dhakira::fuzz::Check;
 using dhakira::io::Utf8Decoder;
 
-const char* const kEncodings[] = {"",          "", "", "", "UTF-16LE", "UTF-16BE", "windows-1256",
-                                  "ISO-8859-6"};
+const char* const kEncodings[] = {"", "", "", "", "UTF-16LE", "UTF-16BE", "windows-1256", "ISO-8859-6"};
 
 bool IsValidUtf8(std::string_view s) {
   int32_t i = 0;
@@ -46,8 +45,7 @@ void DecodeAll(const std::string& path, Utf8Decoder::Mode mode, const std::strin
     Check(out.size() <= (64u << 20), "decoded output larger than any fuzz input can make");
   }
   Check(IsValidUtf8(out), "Utf8Decoder output is not valid UTF-8");
-  Check((*decoder)->output_bytes() == out.size(),
-        "output_bytes() disagrees with what Read returned");
+  Check((*decoder)->output_bytes() == out.size(), "output_bytes() disagrees with what Read returned");
   for (const auto& issue : (*decoder)->issues()) {
     Check(issue.offset + 3 <= out.size(), "issue offset outside the output");
   }
@@ -63,8 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = gzip ? dhakira::fuzz::WriteScratchGzip("in.txt.gz", in.Rest())
                                 : dhakira::fuzz::WriteScratchFile("in.txt", in.Rest());
 
-  DecodeAll(path, (selector & 16) != 0 ? Utf8Decoder::Mode::kXml : Utf8Decoder::Mode::kText,
-            encoding);
+  DecodeAll(path, (selector & 16) != 0 ? Utf8Decoder::Mode::kXml : Utf8Decoder::Mode::kText, encoding);
 
   auto reader = dhakira::io::LineReader::Open(path, encoding);
   if (!reader.ok()) return 0;

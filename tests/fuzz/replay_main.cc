@@ -44,19 +44,15 @@ TEST_P(ReplayTest, RunsCleanly) {
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // The target aborts on a broken invariant; the sanitizers abort on memory errors and undefined
   // behaviour.
-  EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()),
-            0);
+  EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), 0);
 }
 
-TEST(ReplayCorpusTest, HasInputs) {
-  EXPECT_FALSE(InputFiles().empty()) << "no seeds for " DHAKIRA_FUZZ_TARGET;
-}
+TEST(ReplayCorpusTest, HasInputs) { EXPECT_FALSE(InputFiles().empty()) << "no seeds for " DHAKIRA_FUZZ_TARGET; }
 
 // The test name: the file's kind and name, with characters gtest does not accept replaced.
 std::string TestName(const testing::TestParamInfo<std::string>& info) {
   const fs::path p(info.param);
-  std::string name =
-      p.parent_path().parent_path().filename().string() + "_" + p.filename().string();
+  std::string name = p.parent_path().parent_path().filename().string() + "_" + p.filename().string();
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }

@@ -13,8 +13,7 @@
 namespace {
 
 // One forced encoding in a few, so the legacy transcoders run under expat too.
-const char* const kEncodings[] = {"",           "",        "", "", "UTF-16LE", "windows-1256",
-                                  "ISO-8859-6", "UTF-16BE"};
+const char* const kEncodings[] = {"", "", "", "", "UTF-16LE", "windows-1256", "ISO-8859-6", "UTF-16BE"};
 
 }  // namespace
 

@@ -36,8 +36,7 @@ bool SameTokens(const SegmentPair& a, const SegmentPair& b) {
   return true;
 }
 
-bool SameCodes(const std::vector<dhakira::InlineCode>& a,
-               const std::vector<dhakira::InlineCode>& b) {
+bool SameCodes(const std::vector<dhakira::InlineCode>& a, const std::vector<dhakira::InlineCode>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].element != b[i].element || a[i].native != b[i].native) return false;
@@ -46,14 +45,12 @@ bool SameCodes(const std::vector<dhakira::InlineCode>& a,
 }
 
 bool SameUnit(const SegmentPair& a, const SegmentPair& b) {
-  return a.id == b.id && a.src_lang == b.src_lang && a.tgt_lang == b.tgt_lang &&
-         a.source == b.source && a.target == b.target &&
-         SameCodes(a.source_codes, b.source_codes) && SameCodes(a.target_codes, b.target_codes) &&
-         a.origin == b.origin && a.doc_id == b.doc_id && a.doc_position == b.doc_position &&
-         a.prev_hash == b.prev_hash && a.next_hash == b.next_hash && a.created_at == b.created_at &&
-         a.changed_at == b.changed_at && a.created_by == b.created_by &&
-         a.changed_by == b.changed_by && a.note == b.note && a.properties == b.properties &&
-         SameTokens(a, b);
+  return a.id == b.id && a.src_lang == b.src_lang && a.tgt_lang == b.tgt_lang && a.source == b.source &&
+         a.target == b.target && SameCodes(a.source_codes, b.source_codes) &&
+         SameCodes(a.target_codes, b.target_codes) && a.origin == b.origin && a.doc_id == b.doc_id &&
+         a.doc_position == b.doc_position && a.prev_hash == b.prev_hash && a.next_hash == b.next_hash &&
+         a.created_at == b.created_at && a.changed_at == b.changed_at && a.created_by == b.created_by &&
+         a.changed_by == b.changed_by && a.note == b.note && a.properties == b.properties && SameTokens(a, b);
 }
 
 }  // namespace
@@ -65,8 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (fix_frame) {
     value.push_back(static_cast<char>(si::kUnitEncodingVersion));
     value.append(in.Rest());
-    const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(value.data()),
-                            static_cast<uInt>(value.size()));
+    const uLong crc =
+        crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(value.data()), static_cast<uInt>(value.size()));
     si::PutFixed32(&value, static_cast<uint32_t>(crc));
   } else {
     value.assign(in.Rest());
@@ -77,14 +74,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   SegmentPair unit;
   const dhakira::Status status = si::DecodeUnit(value, 7, &unit);
   if (!status.ok()) {
-    CheckStatus(status, status.IsCorruption(),
-                "DecodeUnit failed with another code than Corruption");
+    CheckStatus(status, status.IsCorruption(), "DecodeUnit failed with another code than Corruption");
     return 0;
   }
   // The identity decoder reads a prefix of what the full decoder read.
   Check(identity_status.ok(), "DecodeUnit succeeds where DecodeUnitIdentity fails");
-  Check(identity.source == unit.source && identity.target == unit.target &&
-            identity.src_lang == unit.src_lang && identity.tgt_lang == unit.tgt_lang,
+  Check(identity.source == unit.source && identity.target == unit.target && identity.src_lang == unit.src_lang &&
+            identity.tgt_lang == unit.tgt_lang,
         "DecodeUnitIdentity disagrees with DecodeUnit");
   for (const auto& t : unit.source_tokens) {
     Check(t.begin <= t.end && t.end <= unit.source.size(), "decoded token span outside the source");

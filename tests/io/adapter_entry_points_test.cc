@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "dhakira/translation_memory.h"
 #include "dhakira/io.h"
+#include "dhakira/translation_memory.h"
 #include "test_files.h"
 
 namespace dhakira {
@@ -117,8 +117,7 @@ TEST(FormatPairsTest, RefusesFormatsItCannotWrite) {
 
 TEST(DryRunImportTest, SameSummaryAsADryRunIntoATmAndNoTmIsNeeded) {
   TempDir dir;
-  const std::string file =
-      dir.Write("in.tsv", "source\ttarget\nواحد\tone\n\tno source\nاثنان\ttwo\n");
+  const std::string file = dir.Write("in.tsv", "source\ttarget\nواحد\tone\n\tno source\nاثنان\ttwo\n");
   ImportOptions options;
   options.src_lang = "ar";
   options.tgt_lang = "en";

@@ -104,8 +104,7 @@ const TmxCase kTmxCases[] = {
     {"omegat-lisa-tmx-compliance-kit/ImportTest1H.tmx", "en-US", "en-GB", 3, 3, 0, 0, "", ""},
     {"omegat-lisa-tmx-compliance-kit/ImportTest1I.tmx", "en-US", "ja", 1, 1, 0, 0, "", ""},
     {"omegat-lisa-tmx-compliance-kit/ImportTest1J.tmx", "en-US", "en-GB", 2, 2, 0, 0, "", ""},
-    {"omegat-lisa-tmx-compliance-kit/ImportTest1J_many.tmx", "en-US", "en-GB", 3, 2, 0, 1,
-     "missing-target=1", ""},
+    {"omegat-lisa-tmx-compliance-kit/ImportTest1J_many.tmx", "en-US", "en-GB", 3, 2, 0, 1, "missing-target=1", ""},
     {"omegat-lisa-tmx-compliance-kit/ImportTest1K.tmx", "en-GB", "de", 2, 1, 0, 1, "missing-target=1", ""},
     {"omegat-lisa-tmx-compliance-kit/ImportTest1L.tmx", "en-US", "fr", 1, 1, 0, 0, "", ""},
     {"omegat-lisa-tmx-compliance-kit/ImportTest2A-0index.tmx", "en-US", "fr-CA", 7, 7, 0, 0, "", ""},
@@ -128,8 +127,7 @@ const TmxCase kTmxCases[] = {
     {"rws-trados/trados-studio-software-en-de.tmx", "en", "de", 14, 14, 0, 0, "", ""},
     {"rws-trados/tw4win-utf16-en-de.tmx", "en", "de", 6, 6, 0, 0, "", ""},
     // 1284 TUs, 930 distinct pairs; the pair whose English is a single space is rejected (twice).
-    {"translate-toolkit-ar/libreoffice-sd.en-ar.po2tmx.tmx", "en", "ar", 1284, 929, 353, 2,
-     "empty-segment=2", ""},
+    {"translate-toolkit-ar/libreoffice-sd.en-ar.po2tmx.tmx", "en", "ar", 1284, 929, 353, 2, "empty-segment=2", ""},
     {"weblate-tmx/memory.tmx", "de", "cs", 1, 1, 0, 0, "", ""},
     {"weblate-tmx/memory2.tmx", "en", "sc", 1, 1, 0, 0, "", ""},
     // Not TMX: a clear error, nothing written.
@@ -209,8 +207,7 @@ TEST(ImportTmxTest, LanguagesAreCanonicalAndMetadataKept) {
   EXPECT_EQ(p.created_by, "hala");
   EXPECT_EQ(p.note, "checked by the desk");
   auto has = [&](const std::string& type, const std::string& value) {
-    return std::find(p.properties.begin(), p.properties.end(), std::make_pair(type, value)) !=
-           p.properties.end();
+    return std::find(p.properties.begin(), p.properties.end(), std::make_pair(type, value)) != p.properties.end();
   };
   EXPECT_TRUE(has("tmx:tuid", "news-1"));
   EXPECT_TRUE(has("tmx:usagecount", "3"));
@@ -310,8 +307,8 @@ TEST_P(RoundTripTest, ImportExportImportKeepsEverything) {
 
 INSTANTIATE_TEST_SUITE_P(Files, RoundTripTest, ::testing::ValuesIn(kRoundTrips),
                          [](const ::testing::TestParamInfo<RoundTripCase>& info) {
-                           std::string name = std::filesystem::path(info.param.file).stem().string() + "_" +
-                                              info.param.exported;
+                           std::string name =
+                               std::filesystem::path(info.param.file).stem().string() + "_" + info.param.exported;
                            for (char& ch : name) {
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            }
@@ -383,8 +380,7 @@ const CorpusCase kCorpora[] = {
     {"flores", "flores200-devtest/arb_Arab.devtest", "flores200-devtest/eng_Latn.devtest", 1012},
     {"un_dev", "un-testsets-ar-en/UNv1.0.devset.ar", "un-testsets-ar-en/UNv1.0.devset.en", 4000},
     {"un_test", "un-testsets-ar-en/UNv1.0.testset.ar", "un-testsets-ar-en/UNv1.0.testset.en", 4000},
-    {"tatoeba", "tatoeba-ara-eng/tatoeba-test-v2021-08-07.ara", "tatoeba-ara-eng/tatoeba-test-v2021-08-07.eng",
-     10305},
+    {"tatoeba", "tatoeba-ara-eng/tatoeba-test-v2021-08-07.ara", "tatoeba-ara-eng/tatoeba-test-v2021-08-07.eng", 10305},
 };
 
 class CorpusImportTest : public ::testing::TestWithParam<CorpusCase> {};
@@ -458,7 +454,7 @@ INSTANTIATE_TEST_SUITE_P(Corpora, CorpusImportTest, ::testing::ValuesIn(kCorpora
 // Bad input: each gives a clear message (an error for the file, or a reject/warning for the record).
 struct BadCase {
   const char* name;
-  const char* file;     // written into the temp dir; "@dir" for a directory
+  const char* file;  // written into the temp dir; "@dir" for a directory
   std::string content;
   const char* target_content;  // parallel: the target file; nullptr otherwise
   const char* encoding;
@@ -476,24 +472,25 @@ std::vector<BadCase> BadCases() {
       {"invalid_utf8", "a.tsv", "جيد\tgood\nسيء\xC3(\tbad\n", nullptr, "", "", "invalid-encoding", "",
        "column 4: invalid byte 0xC3", 1},
       {"vertical_tab", "a.tmx",
-       tmx_head + "<tu><tuv xml:lang=\"ar\"><seg>سطر\x0Bثان</seg></tuv><tuv xml:lang=\"en\"><seg>line</seg>"
-                  "</tuv></tu>\n" + tmx_tail,
+       tmx_head +
+           "<tu><tuv xml:lang=\"ar\"><seg>سطر\x0Bثان</seg></tuv><tuv xml:lang=\"en\"><seg>line</seg>"
+           "</tuv></tu>\n" +
+           tmx_tail,
        nullptr, "", "", "", "illegal-char-replaced", "U+000B", 1},
-      {"unknown_encoding", "a.tsv", "a\tb\n", nullptr, "klingon-7", "unknown encoding 'klingon-7'", "", "",
-       "", 0},
+      {"unknown_encoding", "a.tsv", "a\tb\n", nullptr, "klingon-7", "unknown encoding 'klingon-7'", "", "", "", 0},
       {"missing_seg", "a.tmx",
-       tmx_head + "<tu><tuv xml:lang=\"ar\"><seg>نص</seg></tuv><tuv xml:lang=\"en\"></tuv></tu>\n" + tmx_tail,
-       nullptr, "", "", "missing-seg", "", "has no <seg>", 0},
-      {"mismatched_lines", "a.ar", "واحد\nاثنان\nثلاثة\n", "one\ntwo\n", "", "differ in length", "", "",
-       "has 3 lines", 0},
+       tmx_head + "<tu><tuv xml:lang=\"ar\"><seg>نص</seg></tuv><tuv xml:lang=\"en\"></tuv></tu>\n" + tmx_tail, nullptr,
+       "", "", "missing-seg", "", "has no <seg>", 0},
+      {"mismatched_lines", "a.ar", "واحد\nاثنان\nثلاثة\n", "one\ntwo\n", "", "differ in length", "", "", "has 3 lines",
+       0},
       {"empty_file", "a.tsv", "", nullptr, "", "is empty", "", "", "", 0},
       {"directory", "@dir", "", nullptr, "", "is a directory", "", "", "", 0},
       {"one_megabyte_segment", "a.tsv", std::string(1 << 20, 'x') + "\ty\nقصير\tshort\n", nullptr, "", "",
        "segment-too-long", "", "1048576 bytes long, over the limit of 65536", 1},
       {"bidi_controls", "a.tsv", "\u200Fقال\u200E ABC\tsaid ABC\n", nullptr, "", "", "", "bidi-controls",
        "bidi control", 1},
-      {"one_column", "a.tsv", "just one column\nنص\ttext\n", nullptr, "", "", "malformed-line", "",
-       "one column only", 1},
+      {"one_column", "a.tsv", "just one column\nنص\ttext\n", nullptr, "", "", "malformed-line", "", "one column only",
+       1},
       {"not_tmx", "a.tmx", "source\ttarget\n", nullptr, "", "syntax error", "", "", "line 1", 0},
       {"truncated_tmx", "a.tmx",
        tmx_head + "<tu><tuv xml:lang=\"ar\"><seg>نص</seg></tuv><tuv xml:lang=\"en\"><seg>text</seg></tuv></tu>\n"

@@ -46,8 +46,8 @@ TEST(Utf8DecoderTest, TranscodesUtf16WithBomBothOrders) {
   TempDir dir;
   const std::u16string text = u"<tmx>مرحبا\nworld</tmx>";
   for (bool le : {true, false}) {
-    Decoded d = DecodeAll(dir.Write(le ? "le.tmx" : "be.tmx", testing_io::Utf16WithBom(text, le)),
-                          Utf8Decoder::Mode::kXml);
+    Decoded d =
+        DecodeAll(dir.Write(le ? "le.tmx" : "be.tmx", testing_io::Utf16WithBom(text, le)), Utf8Decoder::Mode::kXml);
     EXPECT_EQ(d.text, "<tmx>مرحبا\nworld</tmx>") << (le ? "LE" : "BE");
     EXPECT_EQ(d.encoding, le ? "UTF-16LE" : "UTF-16BE");
     EXPECT_TRUE(d.issues.empty());
@@ -65,8 +65,7 @@ TEST(Utf8DecoderTest, XmlDeclarationSelectsLegacyEncoding) {
 
 TEST(Utf8DecoderTest, ForcedEncodingForText) {
   TempDir dir;
-  Decoded d = DecodeAll(dir.Write("legacy.txt", "\xD3\xE1\xC7\xE3\tpeace\n"), Utf8Decoder::Mode::kText,
-                        "windows-1256");
+  Decoded d = DecodeAll(dir.Write("legacy.txt", "\xD3\xE1\xC7\xE3\tpeace\n"), Utf8Decoder::Mode::kText, "windows-1256");
   EXPECT_EQ(d.text, "سلام\tpeace\n");
 }
 
@@ -95,7 +94,9 @@ TEST(Utf8DecoderTest, InvalidUtf8IsReplacedAndLocated) {
 TEST(Utf8DecoderTest, XmlIllegalCodePointsAreReplacedAndCounted) {
   TempDir dir;
   // A raw U+000B, a numeric reference to it, and a legal reference that must stay.
-  const std::string path = dir.Write("vt.tmx", "<seg>a\x0B" "b&#11;c&#x41;</seg>");
+  const std::string path = dir.Write("vt.tmx",
+                                     "<seg>a\x0B"
+                                     "b&#11;c&#x41;</seg>");
   auto decoder = Utf8Decoder::Open(path, Utf8Decoder::Mode::kXml, "");
   ASSERT_TRUE(decoder.ok());
   std::string out;
@@ -104,7 +105,10 @@ TEST(Utf8DecoderTest, XmlIllegalCodePointsAreReplacedAndCounted) {
     ASSERT_TRUE(more.ok());
     if (!*more) break;
   }
-  EXPECT_EQ(out, "<seg>a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c&#x41;</seg>");
+  EXPECT_EQ(out,
+            "<seg>a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD"
+            "c&#x41;</seg>");
   EXPECT_EQ((*decoder)->illegal_code_points(), 2u);
   ASSERT_EQ((*decoder)->issues().size(), 2u);
   EXPECT_EQ((*decoder)->issues()[0].value, 0x0Bu);
@@ -165,7 +169,9 @@ TEST(RawFileTest, DirectoryMissingAndTruncatedGzip) {
 
 TEST(LineReaderTest, LinesCrLfAndIssues) {
   TempDir dir;
-  const std::string path = dir.Write("l.tsv", "a\tb\r\n\nc\x0B" "d\tx\nlast");
+  const std::string path = dir.Write("l.tsv",
+                                     "a\tb\r\n\nc\x0B"
+                                     "d\tx\nlast");
   auto reader = LineReader::Open(path);
   ASSERT_TRUE(reader.ok());
   std::vector<std::string> lines;
@@ -181,7 +187,9 @@ TEST(LineReaderTest, LinesCrLfAndIssues) {
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[0], "a\tb");
   EXPECT_EQ(lines[1], "");
-  EXPECT_EQ(lines[2], "c\xEF\xBF\xBD" "d\tx");
+  EXPECT_EQ(lines[2],
+            "c\xEF\xBF\xBD"
+            "d\tx");
   EXPECT_EQ(lines[3], "last");
   EXPECT_EQ(issues, (std::vector<size_t>{0, 0, 1, 0}));
   auto count = CountLines(path);

@@ -36,8 +36,8 @@ std::string Tmx(const std::string& units, const std::string& encoding = "UTF-8")
 }
 
 std::string Unit(const std::string& ar, const std::string& en, const std::string& extra = "") {
-  return "<tu>" + extra + "<tuv xml:lang=\"ar\"><seg>" + ar +
-         "</seg></tuv><tuv xml:lang=\"en\"><seg>" + en + "</seg></tuv></tu>\n";
+  return "<tu>" + extra + "<tuv xml:lang=\"ar\"><seg>" + ar + "</seg></tuv><tuv xml:lang=\"en\"><seg>" + en +
+         "</seg></tuv></tu>\n";
 }
 
 const std::string kGood1 = Unit("مرحبا", "Hello");
@@ -78,8 +78,7 @@ TEST(DecodeIssueTest, RunsOfBadBytesAreOneEntry) {
   EXPECT_EQ(issues[0].count, 1u << 20);
   EXPECT_EQ(issues[0].line, 1u);
   EXPECT_EQ(issues[0].column, 1u);
-  EXPECT_NE(issues[0].Describe().find("and 1048575 more"), std::string::npos)
-      << issues[0].Describe();
+  EXPECT_NE(issues[0].Describe().find("and 1048575 more"), std::string::npos) << issues[0].Describe();
   EXPECT_EQ(issues[1].count, 1u);
   EXPECT_EQ(issues[1].line, 2u);
   EXPECT_EQ(issues[1].column, 3u);
@@ -110,8 +109,7 @@ TEST(DecodeIssueTest, ScatteredBadBytesOnOneLineAreCapped) {
 
 TEST(LineReaderTest, OverlongLineIsSkippedNotKept) {
   TempDir dir;
-  const std::string path =
-      dir.WriteGz("long.tsv.gz", "a\tb\n" + std::string(3 << 20, 'x') + "\tlong\nc\td\n");
+  const std::string path = dir.WriteGz("long.tsv.gz", "a\tb\n" + std::string(3 << 20, 'x') + "\tlong\nc\td\n");
   auto reader = io::LineReader::Open(path, "", 64 * 1024);
   ASSERT_TRUE(reader.ok());
   std::string_view line;
@@ -153,8 +151,8 @@ TEST(ImportLimitsTest, TsvLineOverRecordCapIsRejectedAndTheRestImported) {
 
 TEST(ImportLimitsTest, TsvExtraColumnOverFieldCap) {
   TempDir dir;
-  const std::string path = dir.Write("f.tsv", "source\ttarget\tnote\nمرحبا\tHello\t" +
-                                                  std::string(2000, 'n') + "\nشكرا\tThanks\tok\n");
+  const std::string path =
+      dir.Write("f.tsv", "source\ttarget\tnote\nمرحبا\tHello\t" + std::string(2000, 'n') + "\nشكرا\tThanks\tok\n");
   ImportOptions options;
   options.max_field_bytes = 1000;
   ImportRun run;
@@ -229,8 +227,7 @@ TEST(ImportLimitsTest, TmxUnitFullOfBadBytesKeepsFewIssues) {
   // one after it.
   std::string text;
   for (int i = 0; i < (1 << 20); ++i) text += "ب\x0B";
-  const std::string path =
-      dir.WriteGz("bad.tmx.gz", Tmx(kGood1 + Unit(text, "x") + Unit("b\x0Bق", "y")));
+  const std::string path = dir.WriteGz("bad.tmx.gz", Tmx(kGood1 + Unit(text, "x") + Unit("b\x0Bق", "y")));
   ImportOptions options;
   options.max_segment_bytes = 64 << 20;
   options.max_record_bytes = 256u << 20;
@@ -248,19 +245,15 @@ TEST(ImportLimitsTest, HugeTagEndsTheImportWithAClearError) {
   TempDir dir;
   // A start tag of 40 MiB of attributes cannot be skipped: expat must hold it whole.
   std::string attrs;
-  for (int i = 0; i < 400000; ++i)
-    attrs += " a" + std::to_string(i) + "=\"" + std::string(90, 'v') + "\"";
-  const std::string path =
-      dir.Write("tag.tmx", Tmx(kGood1 + "<tu" + attrs + ">" + kGood2.substr(4)));
+  for (int i = 0; i < 400000; ++i) attrs += " a" + std::to_string(i) + "=\"" + std::string(90, 'v') + "\"";
+  const std::string path = dir.Write("tag.tmx", Tmx(kGood1 + "<tu" + attrs + ">" + kGood2.substr(4)));
   ImportOptions options;
   options.max_record_bytes = 1 << 20;  // expat budget 18 MiB
   ImportRun run;
   ImportFile(path, options, &run);
   ASSERT_FALSE(run.summary.ok());
-  EXPECT_NE(run.summary.status().message().find("larger than"), std::string::npos)
-      << run.summary.status().ToString();
-  EXPECT_NE(run.summary.status().message().find("line 4"), std::string::npos)
-      << run.summary.status().ToString();
+  EXPECT_NE(run.summary.status().message().find("larger than"), std::string::npos) << run.summary.status().ToString();
+  EXPECT_NE(run.summary.status().message().find("line 4"), std::string::npos) << run.summary.status().ToString();
 }
 
 TEST(ImportLimitsTest, OptionsAreValidated) {

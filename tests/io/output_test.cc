@@ -113,8 +113,7 @@ TEST(AtomicFileWriterTest, OldFileStaysUntilCommit) {
   }  // destroyed without Commit: the temporary is gone, the old file untouched
   EXPECT_EQ(ReadFile(path), "old");
   int files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
-    files += e.is_regular_file();
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
   EXPECT_EQ(files, 1);
   auto w = AtomicFileWriter::Create(path);
   ASSERT_TRUE(w.ok());

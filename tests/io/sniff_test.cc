@@ -17,7 +17,7 @@ FileFormat Sniffed(const std::string& head) {
 TEST(SniffFormatTest, TmxStartsWithAnAngleBracket) {
   EXPECT_EQ(Sniffed("<?xml version=\"1.0\"?><tmx version=\"1.4\">"), FileFormat::kTmx);
   EXPECT_EQ(Sniffed("<tmx>"), FileFormat::kTmx);
-  EXPECT_EQ(Sniffed("\xEF\xBB\xBF \r\n\t<tmx>"), FileFormat::kTmx);  // UTF-8 BOM, blanks
+  EXPECT_EQ(Sniffed("\xEF\xBB\xBF \r\n\t<tmx>"), FileFormat::kTmx);               // UTF-8 BOM, blanks
   EXPECT_EQ(Sniffed(std::string("\xFF\xFE<\0t\0m\0x\0", 10)), FileFormat::kTmx);  // UTF-16LE
   EXPECT_EQ(Sniffed(std::string("\xFE\xFF\0<\0t", 6)), FileFormat::kTmx);         // UTF-16BE
 }

@@ -48,13 +48,13 @@ inline std::string ConformanceTmx(const std::string& relative) {
 }
 
 // Skips the running test when ConformanceTmx(relative) is empty; else sets *path to it.
-#define DHAKIRA_CONFORMANCE_TMX_OR_SKIP(relative, path)                                                \
-  do {                                                                                               \
-    *(path) = ::dhakira::testing_io::ConformanceTmx(relative);                                       \
-    if ((path)->empty()) {                                                                           \
-      GTEST_SKIP() << "not in the committed TMX subset (tests/testdata/tmx), and "                   \
-                   << ::dhakira::test_support::SharedDirMissing();                                   \
-    }                                                                                                \
+#define DHAKIRA_CONFORMANCE_TMX_OR_SKIP(relative, path)                            \
+  do {                                                                             \
+    *(path) = ::dhakira::testing_io::ConformanceTmx(relative);                     \
+    if ((path)->empty()) {                                                         \
+      GTEST_SKIP() << "not in the committed TMX subset (tests/testdata/tmx), and " \
+                   << ::dhakira::test_support::SharedDirMissing();                 \
+    }                                                                              \
   } while (false)
 
 }  // namespace dhakira::testing_io

@@ -25,8 +25,7 @@ std::string WriteBigSegTmx(const testing_io::TempDir& dir, size_t seg_mib) {
   gzwrite(gz, head.data(), static_cast<unsigned>(head.size()));
   std::string chunk;  // about 1 MiB of whole words
   while (chunk.size() < kMiB) chunk += "نص طويل ";
-  for (size_t i = 0; i < seg_mib; ++i)
-    gzwrite(gz, chunk.data(), static_cast<unsigned>(chunk.size()));
+  for (size_t i = 0; i < seg_mib; ++i) gzwrite(gz, chunk.data(), static_cast<unsigned>(chunk.size()));
   const std::string tail =
       "</seg></tuv><tuv xml:lang=\"en\"><seg>long text</seg></tuv></tu>"
       "<tu tuid=\"small\"><tuv xml:lang=\"ar\"><seg>قصير</seg></tuv><tuv "

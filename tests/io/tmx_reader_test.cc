@@ -52,12 +52,12 @@ std::string Placeholder(uint32_t i) {
   return s;
 }
 
-// Every TMX file of ../shared/tmx (a subset is committed in tests/testdata/tmx) with its <tu> count (counted independently with grep/iconv), and what the
-// non-TMX files there give.
+// Every TMX file of ../shared/tmx (a subset is committed in tests/testdata/tmx) with its <tu> count (counted
+// independently with grep/iconv), and what the non-TMX files there give.
 struct SharedCase {
   const char* file;
-  int units;            // -1: an error is expected
-  const char* error;    // substring of the error message
+  int units;          // -1: an error is expected
+  const char* error;  // substring of the error message
   const char* encoding;
 };
 const SharedCase kSharedCases[] = {
@@ -157,8 +157,7 @@ TEST(TmxReaderTest, InlineCodesBecomePlaceholdersWithNativeMarkup) {
   ASSERT_EQ(u.variants.size(), 2u);
   const TmxVariant& ar = u.variants[0];
   EXPECT_EQ(ar.lang, "ar-SY");
-  EXPECT_EQ(ar.text, "قال " + Placeholder(0) + "الرئيس" + Placeholder(1) + " إن الاجتماع\u00A0مهم" +
-                         Placeholder(2));
+  EXPECT_EQ(ar.text, "قال " + Placeholder(0) + "الرئيس" + Placeholder(1) + " إن الاجتماع\u00A0مهم" + Placeholder(2));
   ASSERT_EQ(ar.codes.size(), 3u);
   EXPECT_EQ(ar.codes[0].element, "bpt");
   EXPECT_EQ(ar.codes[0].native, "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>");
@@ -175,8 +174,8 @@ TEST(TmxReaderTest, InlineCodesBecomePlaceholdersWithNativeMarkup) {
   ASSERT_EQ(u2.variants.size(), 3u);
   EXPECT_EQ(u2.variants[0].lang, "en_US");  // TMX 1.1 lang=, raw; canonicalised on import
   const TmxVariant& en = u2.variants[0];
-  EXPECT_EQ(en.text, "See " + Placeholder(0) + "the report" + Placeholder(1) + " and " + Placeholder(2) +
-                         "this" + Placeholder(3) + Placeholder(4) + ".");
+  EXPECT_EQ(en.text, "See " + Placeholder(0) + "the report" + Placeholder(1) + " and " + Placeholder(2) + "this" +
+                         Placeholder(3) + Placeholder(4) + ".");
   ASSERT_EQ(en.codes.size(), 5u);
   EXPECT_EQ(en.codes[0].native, "<hi type=\"italic\">");
   EXPECT_EQ(en.codes[1].native, "</hi>");
@@ -197,9 +196,10 @@ TEST(TmxReaderTest, InlineCodesBecomePlaceholdersWithNativeMarkup) {
 
 TEST(TmxReaderTest, EntitiesReplacedOrKeptNeverFatal) {
   TempDir dir;
-  const std::string path = dir.Write(
-      "e.tmx", "<tmx version=\"1.4\"><body><tu><tuv xml:lang=\"en\"><seg>a&nbsp;b&hellip;&bogus;&amp;"
-               "</seg></tuv></tu></body></tmx>");
+  const std::string path =
+      dir.Write("e.tmx",
+                "<tmx version=\"1.4\"><body><tu><tuv xml:lang=\"en\"><seg>a&nbsp;b&hellip;&bogus;&amp;"
+                "</seg></tuv></tu></body></tmx>");
   ReadResult r = ReadAll(path);
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   ASSERT_EQ(r.units.size(), 1u);
@@ -212,10 +212,10 @@ TEST(TmxReaderTest, EntitiesReplacedOrKeptNeverFatal) {
 TEST(TmxReaderTest, NeverLoadsExternalEntities) {
   TempDir dir;
   const std::string secret = dir.Write("secret.txt", "TOP-SECRET");
-  const std::string path = dir.Write(
-      "xxe.tmx", "<?xml version=\"1.0\"?><!DOCTYPE tmx [<!ENTITY x SYSTEM \"file://" + secret +
-                     "\">]><tmx version=\"1.4\"><body><tu><tuv xml:lang=\"en\"><seg>a&x;b</seg></tuv>"
-                     "</tu></body></tmx>");
+  const std::string path =
+      dir.Write("xxe.tmx", "<?xml version=\"1.0\"?><!DOCTYPE tmx [<!ENTITY x SYSTEM \"file://" + secret +
+                               "\">]><tmx version=\"1.4\"><body><tu><tuv xml:lang=\"en\"><seg>a&x;b</seg></tuv>"
+                               "</tu></body></tmx>");
   ReadResult r = ReadAll(path);
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   ASSERT_EQ(r.units.size(), 1u);
@@ -232,10 +232,10 @@ TEST(TmxReaderTest, BillionLaughsIsStopped) {
     for (int j = 0; j < 10; ++j) dtd += "&a" + std::to_string(i - 1) + ";";
     dtd += "\">";
   }
-  const std::string path = dir.Write(
-      "lol.tmx", "<?xml version=\"1.0\"?><!DOCTYPE tmx [" + dtd +
-                     "]><tmx version=\"1.4\"><body><tu><tuv xml:lang=\"en\"><seg>&a9;</seg></tuv></tu>"
-                     "</body></tmx>");
+  const std::string path =
+      dir.Write("lol.tmx", "<?xml version=\"1.0\"?><!DOCTYPE tmx [" + dtd +
+                               "]><tmx version=\"1.4\"><body><tu><tuv xml:lang=\"en\"><seg>&a9;</seg></tuv></tu>"
+                               "</body></tmx>");
   ReadResult r = ReadAll(path);
   ASSERT_FALSE(r.status.ok());
   EXPECT_TRUE(r.status.IsCorruption());
@@ -266,11 +266,12 @@ TEST(TmxReaderTest, EmptyAndNonXmlFiles) {
 
 TEST(TmxReaderTest, InvalidBytesRejectOnlyTheirUnit) {
   TempDir dir;
-  const std::string path = dir.Write(
-      "bad.tmx", "<tmx version=\"1.4\"><body>\n<tu><tuv xml:lang=\"en\"><seg>good</seg></tuv></tu>\n"
-                 "<tu><tuv xml:lang=\"en\"><seg>b\xC3(d</seg></tuv></tu>\n"
-                 "<tu><tuv xml:lang=\"en\"><seg>v\x0Bt</seg></tuv></tu>\n"
-                 "<tu><tuv xml:lang=\"en\"><seg>\xEE\x80\x81</seg></tuv></tu>\n</body></tmx>");
+  const std::string path =
+      dir.Write("bad.tmx",
+                "<tmx version=\"1.4\"><body>\n<tu><tuv xml:lang=\"en\"><seg>good</seg></tuv></tu>\n"
+                "<tu><tuv xml:lang=\"en\"><seg>b\xC3(d</seg></tuv></tu>\n"
+                "<tu><tuv xml:lang=\"en\"><seg>v\x0Bt</seg></tuv></tu>\n"
+                "<tu><tuv xml:lang=\"en\"><seg>\xEE\x80\x81</seg></tuv></tu>\n</body></tmx>");
   ReadResult r = ReadAll(path);
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   ASSERT_EQ(r.units.size(), 4u);

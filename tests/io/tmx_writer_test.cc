@@ -42,8 +42,9 @@ TEST(TmxWriterTest, SegmentXmlEscapesAndRestoresCodes) {
   std::string out;
   uint64_t replaced = 0;
   AppendSegmentXml(p.source, p.source_codes, &out, &replaced);
-  EXPECT_EQ(out, "قال <bpt i=\"1\">&lt;b&gt;</bpt>الرئيس<ept i=\"1\">&lt;/b&gt;</ept> &lt;مهم&gt; &amp; "
-                 "\"جدا\"&#13;");
+  EXPECT_EQ(out,
+            "قال <bpt i=\"1\">&lt;b&gt;</bpt>الرئيس<ept i=\"1\">&lt;/b&gt;</ept> &lt;مهم&gt; &amp; "
+            "\"جدا\"&#13;");
   EXPECT_EQ(replaced, 0u);
   out.clear();
   AppendSegmentXml(p.target, p.target_codes, &out, &replaced);
@@ -76,10 +77,10 @@ TEST(TmxWriterTest, UnitReadsBackWithTheSameContent) {
   EXPECT_NE(std::find(header.begin(), header.end(), std::pair<std::string, std::string>("srclang", "ar")),
             header.end());
   EXPECT_TRUE(u.problems.empty());
-  EXPECT_EQ(u.attributes, (Attributes{{"tuid", "news-1"},
-                                      {"usagecount", "3"},
-                                      {"creationdate", "20240115T093000Z"},
-                                      {"creationid", "hala"}}));
+  EXPECT_EQ(
+      u.attributes,
+      (Attributes{
+          {"tuid", "news-1"}, {"usagecount", "3"}, {"creationdate", "20240115T093000Z"}, {"creationid", "hala"}}));
   EXPECT_EQ(u.notes, (std::vector<std::string>{"a note", "second note"}));
   EXPECT_EQ(u.properties, (Attributes{{std::string(kPropOrigin), "Al-Watan"},
                                       {std::string(kPropDoc), "2024/01/15-3"},

@@ -147,8 +147,7 @@ TEST(ThresholdArithmetic, MinOverlapIsLossless) {
     for (double t : {30.0, 50.0, 70.0, 90.0}) {
       if (FuzzyPercent(d, longer) >= t) {
         ++reaching;
-        ASSERT_GE(overlap, MinOverlap(static_cast<uint32_t>(a.size()),
-                                      static_cast<uint32_t>(b.size()), t));
+        ASSERT_GE(overlap, MinOverlap(static_cast<uint32_t>(a.size()), static_cast<uint32_t>(b.size()), t));
       }
     }
     ASSERT_GE(MinOverlap(static_cast<uint32_t>(a.size()), static_cast<uint32_t>(b.size()), 1.0), 1u);

@@ -93,8 +93,7 @@ class LookupTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("dhakira_lookup_test_" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+           ("dhakira_lookup_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
             std::to_string(reinterpret_cast<uintptr_t>(this)));
     fs::remove_all(dir_);
     ASSERT_NO_FATAL_FAILURE(tm_.Open(dir_));
@@ -195,8 +194,7 @@ TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
         EXPECT_EQ(plain.found(), want.found()) << "unit " << id << ", threshold " << threshold;
         const std::vector<uint64_t> true_sizes = searcher.measured_list_sizes();
         if (true_sizes.size() != q.ids.size()) {
-          ADD_FAILURE() << "measured_list_sizes: " << true_sizes.size() << " for " << q.ids.size()
-                        << " ids";
+          ADD_FAILURE() << "measured_list_sizes: " << true_sizes.size() << " for " << q.ids.size() << " ids";
           continue;
         }
         for (uint64_t size : true_sizes) measured += size != kUnknownListSize && size > 0;
@@ -207,8 +205,7 @@ TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
         for (size_t i = 0; i < q.ids.size(); ++i) {
           const uint64_t size = true_sizes[i];
           hints[0][i] = size;
-          hints[1][i] =
-              size == kUnknownListSize ? size : 1'000'000 - std::min<uint64_t>(size, 999'999);
+          hints[1][i] = size == kUnknownListSize ? size : 1'000'000 - std::min<uint64_t>(size, 999'999);
           const uint32_t r = rng() % 3;
           hints[2][i] = r == 0 ? kUnknownListSize : r == 1 ? 0 : rng() % 5000;
         }
@@ -216,8 +213,7 @@ TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
           q.list_sizes = hints[h];
           CollectAll got(threshold);
           DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, idx, q, threshold, got, nullptr));
-          EXPECT_EQ(got.found(), want.found())
-              << "unit " << id << ", threshold " << threshold << ", sizes " << h;
+          EXPECT_EQ(got.found(), want.found()) << "unit " << id << ", threshold " << threshold << ", sizes " << h;
           EXPECT_TRUE(searcher.CountersAreClear()) << "unit " << id << ", sizes " << h;
           // A size given is not measured again.
           const std::vector<uint64_t>& again = searcher.measured_list_sizes();
@@ -246,8 +242,7 @@ TEST_F(LookupTest, ListSizesGivenByTheCallerDoNotChangeTheResult) {
 // (mask unknown), after it, updated and deleted must all be found exactly as brute force finds
 // them. The count of units that triggers the choice goes on across transactions and processes.
 TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("dhakira_lookup_mask_test_" + std::to_string(::getpid()));
+  const fs::path dir = fs::temp_directory_path() / ("dhakira_lookup_mask_test_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   IndexedTm tm;
   ASSERT_NO_FATAL_FAILURE(tm.Open(dir));
@@ -279,8 +274,7 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
   };
   auto mask_features = [&] {
     std::vector<uint64_t> features;
-    Status s =
-        tm.lmdb->Read([&](MDB_txn* txn) { return tm.index().MaskFeatures(txn, "en", &features); });
+    Status s = tm.lmdb->Read([&](MDB_txn* txn) { return tm.index().MaskFeatures(txn, "en", &features); });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return features;
   };
@@ -349,17 +343,13 @@ TEST(LookupMaskTest, MasksOfFrequentFeaturesAreLossless) {
       for (double threshold : {50.0, 70.0, 90.0}) {
         CollectAll want(threshold), got(threshold);
         Searcher brute, searcher;
-        DHAKIRA_RETURN_IF_ERROR(
-            brute.BruteForceSearch(txn, tm.index(), q, threshold, want, nullptr));
-        DHAKIRA_RETURN_IF_ERROR(
-            searcher.IndexedSearch(txn, tm.index(), q, threshold, got, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, tm.index(), q, threshold, want, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, tm.index(), q, threshold, got, nullptr));
         EXPECT_EQ(got.found(), want.found()) << "unit " << id << ", threshold " << threshold;
         EXPECT_TRUE(searcher.CountersAreClear()) << "unit " << id;
         KeepBest want_top(threshold, 3), got_top(threshold, 3);
-        DHAKIRA_RETURN_IF_ERROR(
-            brute.BruteForceSearch(txn, tm.index(), q, threshold, want_top, nullptr));
-        DHAKIRA_RETURN_IF_ERROR(
-            searcher.IndexedSearch(txn, tm.index(), q, threshold, got_top, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(brute.BruteForceSearch(txn, tm.index(), q, threshold, want_top, nullptr));
+        DHAKIRA_RETURN_IF_ERROR(searcher.IndexedSearch(txn, tm.index(), q, threshold, got_top, nullptr));
         EXPECT_EQ(got_top.best(), want_top.best()) << "unit " << id << ", threshold " << threshold;
         ++checked;
         nonempty += !want.found().empty();

@@ -26,9 +26,8 @@ namespace fs = std::filesystem;
 class MatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("dhakira-match-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("dhakira-match-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     Reopen();  // creates it
   }
@@ -88,10 +87,8 @@ class MatcherTest : public ::testing::Test {
 };
 
 TEST_F(MatcherTest, ExactFuzzyAndRanking) {
-  const uint64_t a =
-      Add("قال الرئيس إن الاجتماع كان مثمرا .", "The president said the meeting was fruitful.");
-  const uint64_t b =
-      Add("قال الوزير إن الاجتماع كان مثمرا .", "The minister said the meeting was fruitful.");
+  const uint64_t a = Add("قال الرئيس إن الاجتماع كان مثمرا .", "The president said the meeting was fruitful.");
+  const uint64_t b = Add("قال الوزير إن الاجتماع كان مثمرا .", "The minister said the meeting was fruitful.");
   Add("ارتفعت أسعار النفط اليوم .", "Oil prices rose today.");
   auto r = matcher_->Match("قال الرئيس إن الاجتماع كان مثمرا .", Options());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -278,8 +275,7 @@ TEST_F(MatcherTest, IndexFollowsAddUpdateDelete) {
 // reflect all of them, in order.
 TEST_F(MatcherTest, IndexFollowsMixedBatch) {
   const uint64_t a = Add("عاد الهدوء إلى المدينة بعد الاشتباكات", "Calm returned to the city");
-  const uint64_t b =
-      Add("ارتفعت درجات الحرارة بشكل غير مسبوق", "Temperatures rose to record levels");
+  const uint64_t b = Add("ارتفعت درجات الحرارة بشكل غير مسبوق", "Temperatures rose to record levels");
   auto unit_a = store_->Get(a);
   ASSERT_TRUE(unit_a.ok());
   SegmentPair changed = *unit_a;
@@ -350,9 +346,8 @@ TEST_F(MatcherTest, LanguagePairAndOriginFilter) {
 // A small random TM over a tiny vocabulary, so that many units share tokens and near-threshold
 // cases are common: indexed lookup must equal the brute-force scan for every threshold and query.
 TEST_F(MatcherTest, IndexedEqualsBruteForceOnRandomTm) {
-  const std::vector<std::string> words = {"في",      "من",   "على",  "الرئيس", "قال", "اليوم",
-                                          "الحكومة", "إن",   "مع",   "،",      ".",   "12",
-                                          "٣",       "وزير", "أعلن", "اعلن"};
+  const std::vector<std::string> words = {"في", "من", "على", "الرئيس", "قال", "اليوم", "الحكومة", "إن",
+                                          "مع", "،",  ".",   "12",     "٣",   "وزير",  "أعلن",    "اعلن"};
   std::mt19937 rng(5);
   WriteBatch batch;
   std::vector<std::string> sources;
@@ -405,8 +400,7 @@ TEST_F(MatcherTest, FrequentTokenTableFollowsWritesAndLanguages) {
     std::string s;
     for (int j = 0; j < len; ++j) {
       const bool use_common = rng() % 2 == 0;
-      s +=
-          (j ? " " : "") + (use_common ? common[rng() % common.size()] : rare[rng() % rare.size()]);
+      s += (j ? " " : "") + (use_common ? common[rng() % common.size()] : rare[rng() % rare.size()]);
     }
     return s;
   };
@@ -441,8 +435,8 @@ TEST_F(MatcherTest, FrequentTokenTableFollowsWritesAndLanguages) {
     for (int q = 0; q < 25; ++q) {
       // A written source with its first word replaced and one word added: fuzzy matches.
       const std::string& near = written[qrng() % written.size()];
-      std::string query = rare[qrng() % rare.size()] + near.substr(near.find(' ')) + " " +
-                          common[qrng() % common.size()];
+      std::string query =
+          rare[qrng() % rare.size()] + near.substr(near.find(' ')) + " " + common[qrng() % common.size()];
       for (double t : {50.0, 70.0}) {
         MatchOptions o = Options(t);
         o.src_lang = lang;
@@ -452,8 +446,7 @@ TEST_F(MatcherTest, FrequentTokenTableFollowsWritesAndLanguages) {
         auto slow = (*oracle)->Match(query, o);
         ASSERT_TRUE(fast.ok()) << fast.status().ToString();
         ASSERT_TRUE(slow.ok()) << slow.status().ToString();
-        ASSERT_EQ(Ids(*fast), Ids(*slow))
-            << stage << ": lang=" << lang << " query=" << query << " t=" << t;
+        ASSERT_EQ(Ids(*fast), Ids(*slow)) << stage << ": lang=" << lang << " query=" << query << " t=" << t;
         compared += slow->matches.size();
       }
     }
@@ -483,8 +476,7 @@ TEST_F(MatcherTest, FrequentTokenTableFollowsWritesAndLanguages) {
 // A TM whose index has an older format: opened read-only it has no usable index (a clear error from
 // TranslationMemory::NewMatcher); opened writable, the index is rebuilt from the units in the open transaction.
 TEST_F(MatcherTest, IndexOfAnOlderFormatIsRebuiltWhenOpenedWritable) {
-  const uint64_t a =
-      Add("أعلن وزير الخارجية اليوم عن زيارة إلى دمشق", "The foreign minister announced");
+  const uint64_t a = Add("أعلن وزير الخارجية اليوم عن زيارة إلى دمشق", "The foreign minister announced");
   Add("قال الرئيس إن الحكومة ستعمل على خفض الأسعار", "The president said");
   matcher_.reset();
   store_.reset();
@@ -497,8 +489,7 @@ TEST_F(MatcherTest, IndexOfAnOlderFormatIsRebuiltWhenOpenedWritable) {
     auto m = (*s)->NewMatcher();
     ASSERT_FALSE(m.ok());
     EXPECT_EQ(m.status().code(), Status::Code::kFailedPrecondition) << m.status().ToString();
-    EXPECT_NE(m.status().message().find("open it once writable"), std::string::npos)
-        << m.status().ToString();
+    EXPECT_NE(m.status().message().find("open it once writable"), std::string::npos) << m.status().ToString();
   }
   ASSERT_NO_FATAL_FAILURE(Reopen());
   auto r = matcher_->Match("أعلن وزير الخارجية اليوم عن زيارة إلى حلب", Options(50));
@@ -548,10 +539,8 @@ TEST_F(MatcherTest, ConcordanceFindsSpellingVariants) {
 // one symbol in the source-side index, so "12" finds units with "٣" there, which the exact check on
 // the unit must then turn away.
 TEST_F(MatcherTest, ConcordanceEqualsOracleOnRandomTm) {
-  const std::vector<std::string> ar = {"في",   "من",   "الرئيس", "قال", "اليوم",
-                                       "أعلن", "اعلن", "12",     "٣",   "،"};
-  const std::vector<std::string> en = {"the",   "of", "President", "president", "said",
-                                       "today", "12", "3",         ","};
+  const std::vector<std::string> ar = {"في", "من", "الرئيس", "قال", "اليوم", "أعلن", "اعلن", "12", "٣", "،"};
+  const std::vector<std::string> en = {"the", "of", "President", "president", "said", "today", "12", "3", ","};
   std::mt19937 rng(23);
   auto sentence = [&](const std::vector<std::string>& words, int max_len) {
     std::string s;

@@ -1,7 +1,8 @@
 // Exact recall on real text: a TM of ≈ 21k real Arabic–English pairs from ../shared/corpora (without
-// ../shared: the 2,000 pairs of tests/testdata/match, see its README) and a few hundred perturbed queries (token edits plus the spelling noise a normalizer must see through). The indexed
-// result must equal the brute-force scan at thresholds 50, 70 and 90, and the brute-force scan must equal an
-// independent oracle (normalize every stored source, plain DP distance, the scorer) on a sample.
+// ../shared: the 2,000 pairs of tests/testdata/match, see its README) and a few hundred perturbed queries (token edits
+// plus the spelling noise a normalizer must see through). The indexed result must equal the brute-force scan at
+// thresholds 50, 70 and 90, and the brute-force scan must equal an independent oracle (normalize every stored source,
+// plain DP distance, the scorer) on a sample.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -89,15 +90,18 @@ class RecallTest : public ::testing::Test {
         FullCorpora() ? test_support::SharedPath("corpora/") : std::string(DHAKIRA_TESTDATA_DIR) + "/match/";
     const std::vector<std::pair<std::string, std::string>> files =
         FullCorpora()
-            ? std::vector<std::pair<std::string, std::string>>{
-                  {"ntrex128/newstest2019-ref.arb.txt", "ntrex128/newstest2019-src.eng.txt"},
-                  {"flores200-devtest/arb_Arab.devtest", "flores200-devtest/eng_Latn.devtest"},
-                  {"un-testsets-ar-en/UNv1.0.devset.ar", "un-testsets-ar-en/UNv1.0.devset.en"},
-                  {"un-testsets-ar-en/UNv1.0.testset.ar", "un-testsets-ar-en/UNv1.0.testset.en"},
-                  {"tatoeba-ara-eng/tatoeba-test-v2021-08-07.ara",
-                   "tatoeba-ara-eng/tatoeba-test-v2021-08-07.eng"}}
-            : std::vector<std::pair<std::string, std::string>>{
-                  {"recall-ntrex.ar", "recall-ntrex.en"}, {"recall-tatoeba.ar", "recall-tatoeba.en"}};
+            ? std::vector<std::pair<std::string, std::string>>{{"ntrex128/newstest2019-ref.arb.txt",
+                                                                "ntrex128/newstest2019-src.eng.txt"},
+                                                               {"flores200-devtest/arb_Arab.devtest",
+                                                                "flores200-devtest/eng_Latn.devtest"},
+                                                               {"un-testsets-ar-en/UNv1.0.devset.ar",
+                                                                "un-testsets-ar-en/UNv1.0.devset.en"},
+                                                               {"un-testsets-ar-en/UNv1.0.testset.ar",
+                                                                "un-testsets-ar-en/UNv1.0.testset.en"},
+                                                               {"tatoeba-ara-eng/tatoeba-test-v2021-08-07.ara",
+                                                                "tatoeba-ara-eng/tatoeba-test-v2021-08-07.eng"}}
+            : std::vector<std::pair<std::string, std::string>>{{"recall-ntrex.ar", "recall-ntrex.en"},
+                                                               {"recall-tatoeba.ar", "recall-tatoeba.en"}};
     sources_ = new std::vector<std::string>();
     WriteBatch batch;
     for (const auto& [ar, en] : files) {
@@ -144,8 +148,7 @@ class RecallTest : public ::testing::Test {
         if (op < 4 && !toks.empty()) {
           toks[rng() % toks.size()] = vocab[rng() % vocab.size()];
         } else if (op < 7) {
-          toks.insert(toks.begin() + static_cast<long>(rng() % (toks.size() + 1)),
-                      vocab[rng() % vocab.size()]);
+          toks.insert(toks.begin() + static_cast<long>(rng() % (toks.size() + 1)), vocab[rng() % vocab.size()]);
         } else if (toks.size() > 2) {
           toks.erase(toks.begin() + static_cast<long>(rng() % toks.size()));
         }
@@ -228,10 +231,12 @@ TEST_F(RecallTest, BruteForceEqualsIndependentOracle) {
   ASSERT_TRUE(en.ok());
   size_t found = 0;
   std::vector<SegmentPair> units;
-  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& p) {
-                      units.push_back(p);
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEach([&](const SegmentPair& p) {
+                    units.push_back(p);
+                    return true;
+                  })
+                  .ok());
   std::vector<NormalizedText> normalized;
   for (const SegmentPair& u : units) {
     auto sn = (*norm)->Normalize(u.source);
@@ -285,8 +290,7 @@ TEST_F(RecallTest, BruteForceEqualsIndependentOracle) {
     // A short list is the oracle's head, from the scan and from the index alike: a full list raises the
     // bar, and units that cannot rank before its last entry are skipped unscored.
     for (uint32_t top : {1u, 3u, 5u}) {
-      const std::vector<uint64_t> head(want_ids.begin(),
-                                       want_ids.begin() + std::min<size_t>(top, want_ids.size()));
+      const std::vector<uint64_t> head(want_ids.begin(), want_ids.begin() + std::min<size_t>(top, want_ids.size()));
       for (bool brute : {true, false}) {
         MatchOptions short_list = o;
         short_list.top = top;

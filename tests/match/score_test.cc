@@ -45,7 +45,7 @@ W Num(std::string written, std::string key, double value) {
 }
 
 ScoreDetail ScoreOf(const NormalizedText& q, const NormalizedText& s, const MatchOptions& o,
-                std::string_view origin = "", bool context = false) {
+                    std::string_view origin = "", bool context = false) {
   ScoreInput in;
   in.query_text = q.text;
   in.query_tokens = &q.tokens;
@@ -85,8 +85,7 @@ TEST(Score, WordDifferencesCostWholeTokens) {
   EXPECT_DOUBLE_EQ(d.score, d.fuzzy);
   EXPECT_EQ(d.kind, MatchKind::kFuzzy);
   ASSERT_EQ(d.source_marks.size(), 2u);
-  EXPECT_EQ(s.text.substr(d.source_marks[0].first, d.source_marks[0].second - d.source_marks[0].first),
-            "الوزير");
+  EXPECT_EQ(s.text.substr(d.source_marks[0].first, d.source_marks[0].second - d.source_marks[0].first), "الوزير");
 }
 
 TEST(Score, ArabicVariantsCostPenaltiesNotWords) {
@@ -192,17 +191,17 @@ TEST(Score, RenderNumberLikeMapsScripts) {
     const char* model;
     const char* want;
   } cases[] = {
-      {"١٢٣", "45", "123"},       {"1,234.5", "٦٧", "١٬٢٣٤٫٥"}, {"الـ20", "19", "20"},
-      {"۱۲", "٣", "١٢"},           {"7", "۸", "۷"},              {"12", "no digits", "12"},
+      {"١٢٣", "45", "123"}, {"1,234.5", "٦٧", "١٬٢٣٤٫٥"}, {"الـ20", "19", "20"}, {"۱۲", "٣", "١٢"},
+      {"7", "۸", "۷"},      {"12", "no digits", "12"},
   };
   for (const Case& c : cases) EXPECT_EQ(RenderNumberLike(c.number, c.model), c.want) << c.number;
 }
 
 TEST(Score, RankingOrder) {
-  EXPECT_TRUE(RanksBefore(90, 90, 0, 1, 80, 95, 0, 2));   // score first
-  EXPECT_TRUE(RanksBefore(90, 95, 0, 1, 90, 92, 5, 2));   // then fuzzy
-  EXPECT_TRUE(RanksBefore(90, 95, 10, 1, 90, 95, 5, 2));  // then recency
-  EXPECT_TRUE(RanksBefore(90, 95, 10, 3, 90, 95, 10, 2)); // then id, newest first
+  EXPECT_TRUE(RanksBefore(90, 90, 0, 1, 80, 95, 0, 2));    // score first
+  EXPECT_TRUE(RanksBefore(90, 95, 0, 1, 90, 92, 5, 2));    // then fuzzy
+  EXPECT_TRUE(RanksBefore(90, 95, 10, 1, 90, 95, 5, 2));   // then recency
+  EXPECT_TRUE(RanksBefore(90, 95, 10, 3, 90, 95, 10, 2));  // then id, newest first
   EXPECT_FALSE(RanksBefore(90, 95, 10, 3, 90, 95, 10, 3));
 }
 

@@ -72,8 +72,7 @@ const char kTmxHead[] =
     "creationtoolversion=\"1\"/><body>\n";
 
 std::string Tu(const std::string& ar, const std::string& en) {
-  return "<tu><tuv xml:lang=\"ar\"><seg>" + ar + "</seg></tuv><tuv xml:lang=\"en\"><seg>" + en +
-         "</seg></tuv></tu>\n";
+  return "<tu><tuv xml:lang=\"ar\"><seg>" + ar + "</seg></tuv><tuv xml:lang=\"en\"><seg>" + en + "</seg></tuv></tu>\n";
 }
 
 std::string BillionLaughs() {
@@ -84,8 +83,7 @@ std::string BillionLaughs() {
     dtd += "\">";
   }
   dtd += "]>\n";
-  return "<?xml version=\"1.0\"?>\n" + dtd + std::string(kTmxHead).substr(22) + Tu("&l9;", "x") +
-         "</body></tmx>\n";
+  return "<?xml version=\"1.0\"?>\n" + dtd + std::string(kTmxHead).substr(22) + Tu("&l9;", "x") + "</body></tmx>\n";
 }
 
 std::vector<Row> CliRows() {
@@ -108,11 +106,7 @@ std::vector<Row> CliRows() {
        "--threshold.*'abc' is not a number"},
       {"MatchTopZero", Via::kLocal, {"match", "x", "--top", "0"}, 2, "top"},
       {"MatchTopNegative", Via::kLocal, {"match", "x", "--top", "-1"}, 2, "--top"},
-      {"MatchBadLanguageTag",
-       Via::kLocal,
-       {"match", "x", "--src-lang", "x y"},
-       1,
-       "language \"x y\""},
+      {"MatchBadLanguageTag", Via::kLocal, {"match", "x", "--src-lang", "x y"}, 1, "language \"x y\""},
       {"MatchInvalidUtf8", Via::kLocal, {"match", "\xff\xfe"}, 1, "invalid UTF-8"},
       {"MatchBatchInvalidUtf8Line",
        Via::kLocal,
@@ -135,11 +129,7 @@ std::vector<Row> CliRows() {
        "standard input line 2: longer than 1048576 bytes",
        {},
        "قمح\n" + std::string(3u << 20, 'x')},
-      {"MatchMissingTm",
-       Via::kLocal,
-       {"--db", "{dir}/none.db", "match", "x"},
-       1,
-       "no translation memory at"},
+      {"MatchMissingTm", Via::kLocal, {"--db", "{dir}/none.db", "match", "x"}, 1, "no translation memory at"},
       {"ConcordanceEmptyPhrase", Via::kLocal, {"concordance", ""}, 1, "phrase"},
       {"ConcordanceBadSide",
        Via::kLocal,
@@ -153,42 +143,17 @@ std::vector<Row> CliRows() {
       {"DeleteUnknownId", Via::kLocal, {"delete", "999999"}, 1, "no unit with id 999999"},
       {"DeleteOneBadIdDeletesNone", Via::kLocal, {"delete", "1", "abc"}, 2, "'abc' is not an id"},
       {"DeleteOneMissingIdDeletesNone", Via::kLocal, {"delete", "1", "999999"}, 1, "999999"},
-      {"AddOneArgument",
-       Via::kLocal,
-       {"add", "--src-lang", "ar", "--tgt-lang", "en", "only"},
-       2,
-       "SOURCE and TARGET"},
-      {"AddEmptyTarget",
-       Via::kLocal,
-       {"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", ""},
-       1,
-       "target: empty"},
+      {"AddOneArgument", Via::kLocal, {"add", "--src-lang", "ar", "--tgt-lang", "en", "only"}, 2, "SOURCE and TARGET"},
+      {"AddEmptyTarget", Via::kLocal, {"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", ""}, 1, "target: empty"},
       {"AddInvalidUtf8Source",
        Via::kLocal,
        {"add", "--src-lang", "ar", "--tgt-lang", "en", "\xd8", "t"},
        1,
        "source: invalid UTF-8"},
-      {"AddEmptyLanguage",
-       Via::kLocal,
-       {"add", "--src-lang", "", "--tgt-lang", "en", "a", "b"},
-       1,
-       "src_lang.*empty"},
-      {"NormalizeBadLanguage",
-       Via::kLocal,
-       {"normalize", "--lang", "12 3", "x"},
-       1,
-       "language \"12 3\""},
-      {"SplitMissingFile",
-       Via::kLocal,
-       {"split", "--lang", "ar", "{dir}/none.txt"},
-       1,
-       "none.txt.*No such file"},
-      {"SplitDirectory",
-       Via::kLocal,
-       {"split", "--lang", "ar", "{dir}/d"},
-       1,
-       "is a directory",
-       {{"d/", ""}}},
+      {"AddEmptyLanguage", Via::kLocal, {"add", "--src-lang", "", "--tgt-lang", "en", "a", "b"}, 1, "src_lang.*empty"},
+      {"NormalizeBadLanguage", Via::kLocal, {"normalize", "--lang", "12 3", "x"}, 1, "language \"12 3\""},
+      {"SplitMissingFile", Via::kLocal, {"split", "--lang", "ar", "{dir}/none.txt"}, 1, "none.txt.*No such file"},
+      {"SplitDirectory", Via::kLocal, {"split", "--lang", "ar", "{dir}/d"}, 1, "is a directory", {{"d/", ""}}},
       // import.
       {"ImportMissingFile",
        Via::kLocal,
@@ -213,12 +178,7 @@ std::vector<Row> CliRows() {
        2,
        "unknown format 'bogus'",
        {{"x.xyz", "a\tb\n"}}},
-      {"ImportTsvWithoutLanguages",
-       Via::kLocal,
-       {"import", "{dir}/x.tsv"},
-       1,
-       "src_lang",
-       {{"x.tsv", "a\tb\n"}}},
+      {"ImportTsvWithoutLanguages", Via::kLocal, {"import", "{dir}/x.tsv"}, 1, "src_lang", {{"x.tsv", "a\tb\n"}}},
       {"ImportBatchZero",
        Via::kLocal,
        {"import", "{dir}/x.tsv", "--batch", "0", "--src-lang", "ar", "--tgt-lang", "en"},
@@ -278,15 +238,13 @@ std::vector<Row> CliRows() {
        {{"p.ar", "أ\nب\nت\n"}, {"p.en", "a\nb\n"}}},
       {"ImportParallelMissingTarget",
        Via::kLocal,
-       {"import", "{dir}/p.ar", "--tgt-file", "{dir}/none.en", "--src-lang", "ar", "--tgt-lang",
-        "en"},
+       {"import", "{dir}/p.ar", "--tgt-file", "{dir}/none.en", "--src-lang", "ar", "--tgt-lang", "en"},
        1,
        "none.en",
        {{"p.ar", "أ\n"}}},
       {"ImportRejectsOntoInput",
        Via::kLocal,
-       {"import", "{dir}/in.tsv", "--rejects", "{dir}/in.tsv", "--src-lang", "ar", "--tgt-lang",
-        "en"},
+       {"import", "{dir}/in.tsv", "--rejects", "{dir}/in.tsv", "--src-lang", "ar", "--tgt-lang", "en"},
        1,
        "in.tsv",
        {{"in.tsv", "قمح\twheat\nonly one column\n"}},
@@ -294,8 +252,7 @@ std::vector<Row> CliRows() {
        "in.tsv"},
       {"ImportRejectsIntoTheTm",
        Via::kLocal,
-       {"import", "{dir}/in.tsv", "--rejects", "{db}/data.mdb", "--src-lang", "ar", "--tgt-lang",
-        "en"},
+       {"import", "{dir}/in.tsv", "--rejects", "{db}/data.mdb", "--src-lang", "ar", "--tgt-lang", "en"},
        1,
        "data.mdb",
        {{"in.tsv", "قمح\twheat\nonly one column\n"}}},
@@ -306,22 +263,9 @@ std::vector<Row> CliRows() {
        "",
        {{"ok.tmx", tmx_ok}}},
       // export.
-      {"ExportUnknownExtension",
-       Via::kLocal,
-       {"export", "{dir}/out.xyz"},
-       1,
-       "cannot tell the format of .*out.xyz"},
-      {"ExportIntoMissingDirectory",
-       Via::kLocal,
-       {"export", "{dir}/no/such/dir/out.tmx"},
-       1,
-       "no/such/dir"},
-      {"ExportOntoDirectory",
-       Via::kLocal,
-       {"export", "{dir}/d.tmx"},
-       1,
-       "d.tmx.*director",
-       {{"d.tmx/", ""}}},
+      {"ExportUnknownExtension", Via::kLocal, {"export", "{dir}/out.xyz"}, 1, "cannot tell the format of .*out.xyz"},
+      {"ExportIntoMissingDirectory", Via::kLocal, {"export", "{dir}/no/such/dir/out.tmx"}, 1, "no/such/dir"},
+      {"ExportOntoDirectory", Via::kLocal, {"export", "{dir}/d.tmx"}, 1, "d.tmx.*director", {{"d.tmx/", ""}}},
       {"ExportOntoFifo",
        Via::kLocal,
        {"export", "{dir}/pipe.tmx"},
@@ -340,27 +284,23 @@ std::vector<Row> CliRows() {
       // align.
       {"AlignMissingFile",
        Via::kLocal,
-       {"align", "{dir}/none.ar", "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar",
-        "--tgt-lang", "en"},
+       {"align", "{dir}/none.ar", "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar", "--tgt-lang", "en"},
        1,
        "none.ar"},
       {"AlignDirectoryAsDocument",
        Via::kLocal,
-       {"align", "{dir}/d", "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar",
-        "--tgt-lang", "en"},
+       {"align", "{dir}/d", "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar", "--tgt-lang", "en"},
        1,
        "is a directory",
        {{"d/", ""}}},
       {"AlignWithoutLanguages",
        Via::kLocal,
-       {"align", "{data}/articles/hama-wheat-harvest.ar.txt",
-        "{data}/articles/hama-wheat-harvest.en.txt"},
+       {"align", "{data}/articles/hama-wheat-harvest.ar.txt", "{data}/articles/hama-wheat-harvest.en.txt"},
        2,
        "lang"},
       {"AlignInvalidUtf8Document",
        Via::kLocal,
-       {"align", "{dir}/bad.ar", "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar",
-        "--tgt-lang", "en"},
+       {"align", "{dir}/bad.ar", "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar", "--tgt-lang", "en"},
        1,
        "bad.ar.*UTF-8",
        {{"bad.ar", "جملة أولى.\n\xff\xfe\xfd جملة.\n"}}},
@@ -372,9 +312,8 @@ std::vector<Row> CliRows() {
        {{"d/", ""}}},
       {"AlignBadFormat",
        Via::kLocal,
-       {"align", "{data}/articles/hama-wheat-harvest.ar.txt",
-        "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar", "--tgt-lang", "en",
-        "--format", "bogus"},
+       {"align", "{data}/articles/hama-wheat-harvest.ar.txt", "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang",
+        "ar", "--tgt-lang", "en", "--format", "bogus"},
        2,
        "unknown --format 'bogus'"},
       {"AlignEmptyDocuments",
@@ -386,19 +325,11 @@ std::vector<Row> CliRows() {
       {"AlignLearnWithoutTm",
        Via::kLocal,
        {"--db", "{dir}/none.db", "align", "{data}/articles/hama-wheat-harvest.ar.txt",
-        "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar", "--tgt-lang", "en",
-        "--learn"},
+        "{data}/articles/hama-wheat-harvest.en.txt", "--src-lang", "ar", "--tgt-lang", "en", "--learn"},
        1,
        "no translation memory at"},
       // The TM directory.
-      {"DbIsAFile",
-       Via::kLocal,
-       {"--db", "{dir}/file.db", "stats"},
-       1,
-       "is a file",
-       {{"file.db", "x"}},
-       {},
-       "file.db"},
+      {"DbIsAFile", Via::kLocal, {"--db", "{dir}/file.db", "stats"}, 1, "is a file", {{"file.db", "x"}}, {}, "file.db"},
       {"DbEmptyDataFileStats",
        Via::kLocal,
        {"--db", "{dir}/e.db", "stats"},
@@ -425,8 +356,7 @@ std::vector<Row> CliRows() {
        "g.db/data.mdb"},
       {"DbGarbageDataFileImport",
        Via::kLocal,
-       {"--db", "{dir}/g.db", "import", "{data}/sample-pairs.tsv", "--src-lang", "ar", "--tgt-lang",
-        "en"},
+       {"--db", "{dir}/g.db", "import", "{data}/sample-pairs.tsv", "--src-lang", "ar", "--tgt-lang", "en"},
        1,
        "not a dhakira TM|corrupt",
        {{"g.db/", ""}, {"g.db/data.mdb", std::string(64 * 1024, '\x5a')}},
@@ -443,29 +373,13 @@ std::vector<Row> ServerRows() {
        1,
        "none.sock|unavailable|connect"},
       {"ServerMatchEmptyQuery", Via::kServer, {"match", ""}, 1, "query"},
-      {"ServerMatchThresholdTooHigh",
-       Via::kServer,
-       {"match", "x", "--threshold", "120"},
-       2,
-       "threshold"},
-      {"ServerMatchBadLanguageTag",
-       Via::kServer,
-       {"match", "x", "--src-lang", "x y"},
-       1,
-       "language"},
+      {"ServerMatchThresholdTooHigh", Via::kServer, {"match", "x", "--threshold", "120"}, 2, "threshold"},
+      {"ServerMatchBadLanguageTag", Via::kServer, {"match", "x", "--src-lang", "x y"}, 1, "language"},
       {"ServerMatchInvalidUtf8", Via::kServer, {"match", "\xff\xfe"}, 1, "UTF-8"},
       {"ServerGetUnknownId", Via::kServer, {"get", "999999"}, 1, "999999"},
       {"ServerDeleteUnknownId", Via::kServer, {"delete", "999999"}, 1, "999999"},
-      {"ServerAddEmptyTarget",
-       Via::kServer,
-       {"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", ""},
-       1,
-       "target"},
-      {"ServerAddInvalidUtf8",
-       Via::kServer,
-       {"add", "--src-lang", "ar", "--tgt-lang", "en", "\xd8", "t"},
-       1,
-       "UTF-8"},
+      {"ServerAddEmptyTarget", Via::kServer, {"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", ""}, 1, "target"},
+      {"ServerAddInvalidUtf8", Via::kServer, {"add", "--src-lang", "ar", "--tgt-lang", "en", "\xd8", "t"}, 1, "UTF-8"},
       {"ServerImportMissingFile",
        Via::kServer,
        {"import", "{dir}/none.tsv", "--src-lang", "ar", "--tgt-lang", "en"},
@@ -521,13 +435,12 @@ class BadInputTest : public ::testing::TestWithParam<Row> {
     suite_dir_ = new test_support::TempDir();
     ASSERT_TRUE(suite_dir_->ok());
     server_db_ = suite_dir_->path() + "/served.db";
-    ProcessResult r = test_support::RunCli({"--db", server_db_, "import", "--quiet", "--src-lang",
-                                            "ar", "--tgt-lang", "en", SampleTsv()});
+    ProcessResult r = test_support::RunCli(
+        {"--db", server_db_, "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en", SampleTsv()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string socket = suite_dir_->path() + "/s.sock";
-    server_ = new test_support::BackgroundProcess(
-        {DHAKIRA_CLI_BINARY, "--db", server_db_, "serve", "--socket", socket},
-        test_support::BackgroundOptions{.pipe_stdout = true});
+    server_ = new test_support::BackgroundProcess({DHAKIRA_CLI_BINARY, "--db", server_db_, "serve", "--socket", socket},
+                                                  test_support::BackgroundOptions{.pipe_stdout = true});
     ASSERT_EQ(server_->ReadLine(), "listening unix:" + socket);
     address_ = "unix:" + socket;
   }
@@ -539,9 +452,7 @@ class BadInputTest : public ::testing::TestWithParam<Row> {
     suite_dir_ = nullptr;
   }
 
-  static std::string SampleTsv() {
-    return std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv";
-  }
+  static std::string SampleTsv() { return std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"; }
 
   // What the TM holds, as a user could see it: its TMX export (every pair and its metadata, in id
   // order) and its pair count.
@@ -597,8 +508,8 @@ TEST_P(BadInputTest, ClearErrorAndTheTmUnchanged) {
     ASSERT_NE(server_, nullptr);
     target = {"--server", address_};
   } else {
-    ProcessResult r = test_support::RunCli(
-        {"--db", db, "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en", SampleTsv()});
+    ProcessResult r =
+        test_support::RunCli({"--db", db, "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en", SampleTsv()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     target = {"--db", db};
   }
@@ -617,9 +528,8 @@ TEST_P(BadInputTest, ClearErrorAndTheTmUnchanged) {
   EXPECT_EQ(r.exit_code, row.exit_code) << "stdout: " << r.out << "\nstderr: " << r.err;
   if (!row.message.empty()) {
     const std::regex pattern(row.message, std::regex::ECMAScript | std::regex::icase);
-    EXPECT_TRUE(std::regex_search(r.err + r.out, pattern))
-        << "the message does not match /" << row.message << "/:\n"
-        << r.err << r.out;
+    EXPECT_TRUE(std::regex_search(r.err + r.out, pattern)) << "the message does not match /" << row.message << "/:\n"
+                                                           << r.err << r.out;
   }
   EXPECT_EQ(r.err.find("Segmentation"), std::string::npos) << r.err;
   const std::string after = Fingerprint(target, dir + "/fingerprint.tmx");
@@ -643,9 +553,7 @@ INSTANTIATE_TEST_SUITE_P(Cli, BadInputTest, ::testing::ValuesIn(CliRows()), RowN
 INSTANTIATE_TEST_SUITE_P(Server, BadInputTest, ::testing::ValuesIn(ServerRows()), RowName);
 
 // The table must stay a table: at least 60 rows across CLI, import, align, match and server.
-TEST(BadInputTableTest, HasAtLeastSixtyRows) {
-  EXPECT_GE(CliRows().size() + ServerRows().size(), 60u);
-}
+TEST(BadInputTableTest, HasAtLeastSixtyRows) { EXPECT_GE(CliRows().size() + ServerRows().size(), 60u); }
 
 }  // namespace
 }  // namespace dhakira

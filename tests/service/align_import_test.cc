@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "dhakira/translation_memory.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "service/service_fixture.h"
 #include "testing/cli_runner.h"
 
@@ -40,14 +40,12 @@ constexpr char kUser[] = "dhakira-test";
 
 // Every field of a unit but its id and timestamps, one per line.
 std::string Describe(const SegmentPair& unit) {
-  std::string text = unit.src_lang + ">" + unit.tgt_lang + "\n" + unit.source + "\n" + unit.target +
-                     "\n" + unit.origin + "|" + unit.doc_id + "|" +
-                     std::to_string(unit.doc_position) + "|" + std::to_string(unit.prev_hash) +
-                     "|" + std::to_string(unit.next_hash) + "|" + unit.created_by + "|" +
-                     unit.changed_by + "|" + unit.note + "\n";
+  std::string text = unit.src_lang + ">" + unit.tgt_lang + "\n" + unit.source + "\n" + unit.target + "\n" +
+                     unit.origin + "|" + unit.doc_id + "|" + std::to_string(unit.doc_position) + "|" +
+                     std::to_string(unit.prev_hash) + "|" + std::to_string(unit.next_hash) + "|" + unit.created_by +
+                     "|" + unit.changed_by + "|" + unit.note + "\n";
   for (const auto& [type, value] : unit.properties) text += "prop " + type + "=" + value + "\n";
-  text += "codes " + std::to_string(unit.source_codes.size()) + " " +
-          std::to_string(unit.target_codes.size());
+  text += "codes " + std::to_string(unit.source_codes.size()) + " " + std::to_string(unit.target_codes.size());
   return text;
 }
 
@@ -70,10 +68,10 @@ TEST_F(AlignImportTest, ServiceStoresWhatTheCliStores) {
   const std::string cli_tm = dir_ + "/cli-tm";
   test_support::RunOptions as_user;
   as_user.env = {"USER=" + std::string(kUser)};
-  const test_support::ProcessResult cli = test_support::RunCli(
-      {"--db", cli_tm, "align", source, target, "--src-lang", "ar", "--tgt-lang", "en", "--import",
-       "--origin", "Al-Watan", "--doc", "news-7"},
-      as_user);
+  const test_support::ProcessResult cli =
+      test_support::RunCli({"--db", cli_tm, "align", source, target, "--src-lang", "ar", "--tgt-lang", "en", "--import",
+                            "--origin", "Al-Watan", "--doc", "news-7"},
+                           as_user);
   ASSERT_EQ(cli.exit_code, 0) << cli.err;
 
   StartServer();
@@ -103,8 +101,7 @@ TEST_F(AlignImportTest, ServiceStoresWhatTheCliStores) {
   ASSERT_TRUE(store_
                   ->ForEach([&](const SegmentPair& unit) {
                     bool has_confidence = false;
-                    for (const auto& [type, value] : unit.properties)
-                      has_confidence |= type == "x-align-confidence";
+                    for (const auto& [type, value] : unit.properties) has_confidence |= type == "x-align-confidence";
                     EXPECT_TRUE(has_confidence) << unit.source;
                     if (unit.prev_hash != 0 || unit.next_hash != 0) ++with_context;
                     return true;
@@ -140,8 +137,7 @@ TEST_F(AlignImportTest, HoldManyToManyIsHonoured) {
   EXPECT_GE(resp.held_back(), many);
   ASSERT_TRUE(store_
                   ->ForEach([&](const SegmentPair& unit) {
-                    for (const auto& [type, value] : unit.properties)
-                      EXPECT_NE(type, "x-align-link");
+                    for (const auto& [type, value] : unit.properties) EXPECT_NE(type, "x-align-link");
                     return true;
                   })
                   .ok());

@@ -50,8 +50,7 @@ class CliServiceTest : public ::testing::Test {
   void StartServe() {
     const std::string sock = dir_ + "/s.sock";
     serve_ = std::make_unique<test_support::BackgroundProcess>(
-        std::vector<std::string>{DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket",
-                                 sock},
+        std::vector<std::string>{DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm", "serve", "--socket", sock},
         test_support::BackgroundOptions{.pipe_stdout = true});
     ASSERT_TRUE(serve_->running());
     const std::string line = serve_->ReadLine();
@@ -61,15 +60,14 @@ class CliServiceTest : public ::testing::Test {
 
   test_support::TempDir tmp_;
   const std::string dir_ = tmp_.path();
-  std::unique_ptr<test_support::BackgroundProcess>
-      serve_;  // killed at destruction if still running
+  std::unique_ptr<test_support::BackgroundProcess> serve_;  // killed at destruction if still running
   std::string address_;
 };
 
 TEST_F(CliServiceTest, ServeStopsCleanlyOnSigterm) {
   StartServe();
-  ProcessResult added = Cli({"--server", address_, "add", "--src-lang", "ar", "--tgt-lang", "en",
-                             "انتهى الاجتماع", "The meeting ended"});
+  ProcessResult added =
+      Cli({"--server", address_, "add", "--src-lang", "ar", "--tgt-lang", "en", "انتهى الاجتماع", "The meeting ended"});
   ASSERT_EQ(added.exit_code, 0) << added.out;
   ASSERT_TRUE(serve_->Kill(SIGTERM));
   const int status = serve_->Wait();
@@ -85,9 +83,9 @@ TEST_F(CliServiceTest, ServeStopsCleanlyOnSigterm) {
 TEST_F(CliServiceTest, RemoteCommandsPrintWhatLocalOnesPrint) {
   StartServe();
   const std::vector<std::string> remote = {"--server", address_}, local = {"--db", dir_ + "/tm"};
-  ProcessResult added = Cli(
-      Cat(remote, {"add", "--json", "--src-lang", "ar", "--tgt-lang", "en", "--origin", "Al-Watan",
-                   "--note", "n", "ارتفعت الأسعار بنسبة 3 في المئة", "Prices rose 3 percent"}));
+  ProcessResult added =
+      Cli(Cat(remote, {"add", "--json", "--src-lang", "ar", "--tgt-lang", "en", "--origin", "Al-Watan", "--note", "n",
+                       "ارتفعت الأسعار بنسبة 3 في المئة", "Prices rose 3 percent"}));
   ASSERT_EQ(added.exit_code, 0) << added.out;
   EXPECT_NE(added.out.find("\"outcome\":\"added\""), std::string::npos) << added.out;
 
@@ -119,26 +117,23 @@ TEST_F(CliServiceTest, RemoteCommandsPrintWhatLocalOnesPrint) {
 }
 
 TEST_F(CliServiceTest, ImportPriorityIsCheckedAndEachValueServesImports) {
-  ProcessResult bad = Cli({"--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock",
-                           "--import-priority", "high"});
+  ProcessResult bad = Cli({"--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock", "--import-priority", "high"});
   EXPECT_EQ(bad.exit_code, 2) << bad.out;
   EXPECT_NE(bad.out.find("--import-priority"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("high"), std::string::npos) << bad.out;
   EXPECT_FALSE(fs::exists(dir_ + "/s.sock"));
 
-  const std::string tsv =
-      tmp_.Write("pairs.tsv", "ارتفعت الأسعار\tPrices rose\nانتهى الاجتماع\tThe meeting ended\n");
+  const std::string tsv = tmp_.Write("pairs.tsv", "ارتفعت الأسعار\tPrices rose\nانتهى الاجتماع\tThe meeting ended\n");
   for (const char* priority : {"idle", "low", "normal"}) {
     SCOPED_TRACE(priority);
     const std::string sock = dir_ + "/p.sock";
-    test_support::BackgroundProcess serve(
-        {DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm-" + priority, "serve", "--socket", sock,
-         "--import-priority", priority},
-        test_support::BackgroundOptions{.pipe_stdout = true});
+    test_support::BackgroundProcess serve({DHAKIRA_CLI_BINARY, "--db", dir_ + "/tm-" + priority, "serve", "--socket",
+                                           sock, "--import-priority", priority},
+                                          test_support::BackgroundOptions{.pipe_stdout = true});
     ASSERT_TRUE(serve.running());
     ASSERT_EQ(serve.ReadLine(), "listening unix:" + sock);
-    ProcessResult imported = Cli({"--server", "unix:" + sock, "import", tsv, "--src-lang", "ar",
-                                  "--tgt-lang", "en", "--json"});
+    ProcessResult imported =
+        Cli({"--server", "unix:" + sock, "import", tsv, "--src-lang", "ar", "--tgt-lang", "en", "--json"});
     ASSERT_EQ(imported.exit_code, 0) << imported.out;
     EXPECT_NE(imported.out.find("\"added\":2"), std::string::npos) << imported.out;
     ASSERT_TRUE(serve.Kill(SIGTERM));
@@ -149,8 +144,7 @@ TEST_F(CliServiceTest, ImportPriorityIsCheckedAndEachValueServesImports) {
 }
 
 TEST_F(CliServiceTest, ImportLimitsAreOptionsOfServe) {
-  ProcessResult bad = Cli({"--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock",
-                           "--import-idle-ms", "5"});
+  ProcessResult bad = Cli({"--db", dir_ + "/tm", "serve", "--socket", dir_ + "/s.sock", "--import-idle-ms", "5"});
   EXPECT_EQ(bad.exit_code, 2) << bad.out;
   EXPECT_NE(bad.out.find("import_idle_timeout_ms: 5 is outside"), std::string::npos) << bad.out;
 
@@ -160,13 +154,10 @@ TEST_F(CliServiceTest, ImportLimitsAreOptionsOfServe) {
       test_support::BackgroundOptions{.pipe_stdout = true});
   ASSERT_TRUE(serve.running());
   ASSERT_EQ(serve.ReadLine(), "listening unix:" + sock);
-  const std::string tsv =
-      tmp_.Write("pairs.tsv", "ارتفعت الأسعار\tPrices rose\nانتهى الاجتماع\tThe meeting ended\n");
-  ProcessResult imported =
-      Cli({"--server", "unix:" + sock, "import", tsv, "--src-lang", "ar", "--tgt-lang", "en"});
+  const std::string tsv = tmp_.Write("pairs.tsv", "ارتفعت الأسعار\tPrices rose\nانتهى الاجتماع\tThe meeting ended\n");
+  ProcessResult imported = Cli({"--server", "unix:" + sock, "import", tsv, "--src-lang", "ar", "--tgt-lang", "en"});
   EXPECT_EQ(imported.exit_code, 1) << imported.out;
-  EXPECT_NE(imported.out.find("larger than the server's import limit of 40 bytes"), std::string::npos)
-      << imported.out;
+  EXPECT_NE(imported.out.find("larger than the server's import limit of 40 bytes"), std::string::npos) << imported.out;
   ProcessResult stats = Cli({"--server", "unix:" + sock, "stats", "--json"});
   ASSERT_EQ(stats.exit_code, 0) << stats.out;
   EXPECT_NE(stats.out.find("\"segments\":0"), std::string::npos) << stats.out;

@@ -18,8 +18,8 @@ MatchOptions ArabicToEnglish() {
   return options;
 }
 
-SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang,
-                 const std::string& source, const std::string& target) {
+SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang, const std::string& source,
+                 const std::string& target) {
   SegmentPair unit;
   unit.src_lang = src_lang;
   unit.tgt_lang = tgt_lang;
@@ -34,8 +34,8 @@ TEST_F(ServiceContextHashTest, UpsertStoresTheEngineHashesAndLookupFindsThem) {
   StartServer();
   auto client = Connect();
   ASSERT_NE(client, nullptr);
-  const SegmentPair pair = Unit("ar", "en", "ارتفعت أسعار النفط بنسبة ثلاثة في المئة.",
-                                "Oil prices rose three percent.");
+  const SegmentPair pair =
+      Unit("ar", "en", "ارتفعت أسعار النفط بنسبة ثلاثة في المئة.", "Oil prices rose three percent.");
   const std::string previous = "قَالَ الوزيـــر.";
   const std::string next = "وقال محللون إن الأسواق تترقب.";
   auto written = client->Upsert(pair, previous, next, DuplicatePolicy::kSkip);

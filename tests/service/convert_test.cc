@@ -82,14 +82,12 @@ TEST(ConvertTest, StatusCodesMapBothWays) {
   };
   const Case cases[] = {
       {Status::NotFound("no unit 7"), grpc::StatusCode::NOT_FOUND, Status::Code::kNotFound},
-      {Status::InvalidArgument("src_lang: bad"), grpc::StatusCode::INVALID_ARGUMENT,
-       Status::Code::kInvalidArgument},
+      {Status::InvalidArgument("src_lang: bad"), grpc::StatusCode::INVALID_ARGUMENT, Status::Code::kInvalidArgument},
       {Status::FailedPrecondition("format 3"), grpc::StatusCode::FAILED_PRECONDITION,
        Status::Code::kFailedPrecondition},
       {Status::Corruption("crc"), grpc::StatusCode::DATA_LOSS, Status::Code::kCorruption},
       {Status::AlreadyExists("dup"), grpc::StatusCode::ALREADY_EXISTS, Status::Code::kAlreadyExists},
-      {Status::ResourceExhausted("full"), grpc::StatusCode::RESOURCE_EXHAUSTED,
-       Status::Code::kResourceExhausted},
+      {Status::ResourceExhausted("full"), grpc::StatusCode::RESOURCE_EXHAUSTED, Status::Code::kResourceExhausted},
       {Status::Cancelled("stop"), grpc::StatusCode::CANCELLED, Status::Code::kCancelled},
       {Status::IOError("disk"), grpc::StatusCode::INTERNAL, Status::Code::kInternal},
       {Status::Internal("bug"), grpc::StatusCode::INTERNAL, Status::Code::kInternal},
@@ -104,10 +102,8 @@ TEST(ConvertTest, StatusCodesMapBothWays) {
   }
   EXPECT_TRUE(ToGrpc(Status::OK()).ok());
   EXPECT_TRUE(FromGrpc(grpc::Status::OK, "x").ok());
-  EXPECT_EQ(FromGrpc(grpc::Status(grpc::StatusCode::UNAVAILABLE, "down"), "x").code(),
-            Status::Code::kIOError);
-  EXPECT_EQ(FromGrpc(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "late"), "x").code(),
-            Status::Code::kCancelled);
+  EXPECT_EQ(FromGrpc(grpc::Status(grpc::StatusCode::UNAVAILABLE, "down"), "x").code(), Status::Code::kIOError);
+  EXPECT_EQ(FromGrpc(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "late"), "x").code(), Status::Code::kCancelled);
 }
 
 TEST(ConvertTest, StatsLanguagePairsSplit) {

@@ -49,8 +49,7 @@ class HostileClientTest : public test_support::ServiceTest {
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     grpc::ByteBuffer response;
     grpc::Status status;
-    auto call =
-        stub.PrepareUnaryCall(&ctx, "/dhakira.v1.TranslationMemory/" + method, Buffer(bytes), &cq);
+    auto call = stub.PrepareUnaryCall(&ctx, "/dhakira.v1.TranslationMemory/" + method, Buffer(bytes), &cq);
     call->StartCall();
     call->Finish(&response, &status, reinterpret_cast<void*>(1));
     void* tag = nullptr;
@@ -144,8 +143,7 @@ TEST_F(HostileClientTest, InvalidUtf8IsNamedOnTheCallbackMethods) {
   // Bytes that are no protobuf message at all.
   grpc::Status garbage = RawUnary("Lookup", "\x0A\xFF\xFF\xFF");
   EXPECT_EQ(garbage.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << garbage.error_message();
-  EXPECT_EQ(garbage.error_message(),
-            "Lookup: the request is not a valid dhakira.v1.LookupRequest message");
+  EXPECT_EQ(garbage.error_message(), "Lookup: the request is not a valid dhakira.v1.LookupRequest message");
 
   // The server still answers well-formed calls.
   grpc::Status fine = RawUnary("Lookup", good.SerializeAsString());
@@ -166,8 +164,7 @@ TEST_F(HostileClientTest, InvalidUtf8IsNamedOnTheSynchronousMethodsAndNothingIsW
 
   v1::ExportRequest exp;
   exp.set_origin("@@@@");
-  ExpectNamed(RawUnary("Export", Poison(exp.SerializeAsString())),
-              "Export: field `origin`: invalid UTF-8 at byte 0");
+  ExpectNamed(RawUnary("Export", Poison(exp.SerializeAsString())), "Export: field `origin`: invalid UTF-8 at byte 0");
 
   v1::AlignRequest align;
   align.set_src_lang("ar");
@@ -199,8 +196,7 @@ TEST_F(HostileClientTest, InvalidUtf8InImportOptionsIsNamedAndNothingIsImported)
   // A message that is not protobuf in the middle of the stream: the upload is refused as a whole,
   // not imported as if the stream had ended there.
   options.mutable_options()->set_origin("wire");
-  grpc::Status cut =
-      RawImport({options.SerializeAsString(), data.SerializeAsString(), "\x12\xFF\xFF\xFF"});
+  grpc::Status cut = RawImport({options.SerializeAsString(), data.SerializeAsString(), "\x12\xFF\xFF\xFF"});
   EXPECT_EQ(cut.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << cut.error_message();
   EXPECT_EQ(cut.error_message(),
             "Import: the request is not a valid dhakira.v1.ImportRequest message (message 3 of the "

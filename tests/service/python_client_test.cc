@@ -27,8 +27,7 @@ class PythonClientTest : public test_support::ServiceTest {
  protected:
   void SetUp() override {
     if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
-    if (test_support::RunProcess({"/usr/bin/python3", "-c", "import grpc, grpc_tools"}).exit_code !=
-        0) {
+    if (test_support::RunProcess({"/usr/bin/python3", "-c", "import grpc, grpc_tools"}).exit_code != 0) {
       GTEST_SKIP() << "python3-grpcio / python3-grpc-tools are not installed (scripts/setup installs them)";
     }
     ASSERT_NO_FATAL_FAILURE(ServiceTest::SetUp());
@@ -37,8 +36,7 @@ class PythonClientTest : public test_support::ServiceTest {
 
   // Runs the example client against the server with `args`; stderr merged into out.
   ProcessResult Python(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/usr/bin/python3",
-                                     DHAKIRA_SOURCE_DIR "/clients/python/dhakira_client.py",
+    std::vector<std::string> argv = {"/usr/bin/python3", DHAKIRA_SOURCE_DIR "/clients/python/dhakira_client.py",
                                      "--server", Address()};
     argv.insert(argv.end(), args.begin(), args.end());
     test_support::RunOptions options;
@@ -60,9 +58,8 @@ TEST_F(PythonClientTest, DiscoversProbesWritesReadsAndDeletes) {
     out << "capabilities\n"
         << "health\n"
         << "services\n"
-        << "upsert --src-lang ar --tgt-lang en --source " << ShellQuote("أعلنت الحكومة خطة جديدة")
-        << " --target " << ShellQuote("The government announced a new plan")
-        << " --origin Al-Watan\n"
+        << "upsert --src-lang ar --tgt-lang en --source " << ShellQuote("أعلنت الحكومة خطة جديدة") << " --target "
+        << ShellQuote("The government announced a new plan") << " --origin Al-Watan\n"
         << "stats\n"
         << "upsert --src-lang '!!' --tgt-lang en --source x --target y\n";
   }
@@ -84,10 +81,12 @@ TEST_F(PythonClientTest, DiscoversProbesWritesReadsAndDeletes) {
   ASSERT_TRUE(stats.ok());
   ASSERT_EQ(stats->segments, 1u);
   uint64_t id = 0;
-  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& p) {
-                  id = p.id;
-                  return false;
-                }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEach([&](const SegmentPair& p) {
+                    id = p.id;
+                    return false;
+                  })
+                  .ok());
   ASSERT_GT(id, 0u);
   EXPECT_TRUE(Contains(lines[3], "\"id\": \"" + std::to_string(id) + "\"")) << lines[3];
 

@@ -37,8 +37,7 @@ std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<st
 
 size_t Count(const std::string& s, const std::string& what) {
   size_t n = 0;
-  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + what.size()))
-    ++n;
+  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + what.size())) ++n;
   return n;
 }
 
@@ -59,10 +58,9 @@ class RemoteCliTest : public ::testing::Test {
     tmp_ = new test_support::TempDir();
     ASSERT_TRUE(tmp_->ok()) << "cannot make a temporary directory";
     dir_ = tmp_->path();
-    ProcessResult imported =
-        RunCli({"--db", dir_ + "/tm", "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
-                std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
-               "");
+    ProcessResult imported = RunCli({"--db", dir_ + "/tm", "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
+                                     std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
+                                    "");
     ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
 
     server_ = new test_support::BackgroundProcess(
@@ -117,8 +115,7 @@ TEST_F(RemoteCliTest, MatchPrintsWhatTheLocalMatchPrints) {
   const std::vector<std::string> sources = SampleSources();
   ASSERT_GE(sources.size(), 4u);
   // A fuzzy query: another number, a word dropped.
-  const std::string fuzzy =
-      "وأشار الخطيب إلى أن نسبة الأقماح من الدرجة الأولى بلغت هذا الموسم 62.5% من إجمالي الكميات";
+  const std::string fuzzy = "وأشار الخطيب إلى أن نسبة الأقماح من الدرجة الأولى بلغت هذا الموسم 62.5% من إجمالي الكميات";
 
   ProcessResult r = ExpectSame({"match", fuzzy, "--threshold", "40"});
   EXPECT_EQ(r.exit_code, 0);
@@ -132,8 +129,7 @@ TEST_F(RemoteCliTest, MatchPrintsWhatTheLocalMatchPrints) {
   r = ExpectSame({"match", "--json", sources[0]});
   EXPECT_NE(r.out.find("\"kind\":\"exact\""), std::string::npos) << r.out;
 
-  r = ExpectSame({"match", sources[2], "--threshold", "20", "--top", "2", "--prev", sources[1],
-                  "--next", sources[3]});
+  r = ExpectSame({"match", sources[2], "--threshold", "20", "--top", "2", "--prev", sources[1], "--next", sources[3]});
   EXPECT_NE(r.out.find("exact  #3"), std::string::npos) << r.out;
 
   r = ExpectSame({"match", "--json", sources[2], "--origin", "hand-aligned"});
@@ -181,12 +177,11 @@ TEST_F(RemoteCliTest, BatchModeAnswersEachLineAsItArrives) {
   // A CAT tool keeps stdin open and waits for each answer: batching must never wait for more lines.
   const std::vector<std::string> sources = SampleSources();
   ASSERT_GE(sources.size(), 2u);
-  for (const std::vector<std::string>& where : {std::vector<std::string>{"--db", dir_ + "/tm"},
-                                                std::vector<std::string>{"--server", address_}}) {
+  for (const std::vector<std::string>& where :
+       {std::vector<std::string>{"--db", dir_ + "/tm"}, std::vector<std::string>{"--server", address_}}) {
     // Fed as a CAT tool feeds it: a line written, its answer read, only then the next line.
-    test_support::BackgroundProcess cli(
-        Concat({DHAKIRA_CLI_BINARY}, Concat(where, {"match", "--json"})),
-        test_support::BackgroundOptions{.pipe_stdin = true, .pipe_stdout = true});
+    test_support::BackgroundProcess cli(Concat({DHAKIRA_CLI_BINARY}, Concat(where, {"match", "--json"})),
+                                        test_support::BackgroundOptions{.pipe_stdin = true, .pipe_stdout = true});
     ASSERT_TRUE(cli.running());
     for (size_t i = 0; i < 2; ++i) {
       ASSERT_TRUE(cli.WriteLine(sources[i]));
@@ -244,16 +239,14 @@ TEST_F(RemoteCliTest, ErrorsHaveTheSameExitCodeAndSayWhatIsWrong) {
   // --brute-force is a local oracle: a usage error through a server, not a silent index lookup.
   ProcessResult remote = Remote({"match", "--brute-force", "نص"});
   EXPECT_EQ(remote.exit_code, 2);
-  EXPECT_NE(remote.err.find("--brute-force does not work through --server"), std::string::npos)
-      << remote.err;
+  EXPECT_NE(remote.err.find("--brute-force does not work through --server"), std::string::npos) << remote.err;
   remote = Remote({"concordance", "--brute-force", "نص"});
   EXPECT_EQ(remote.exit_code, 2);
 
   // align through a server cannot import into it, nor use another lexicon: a usage error saying so.
   remote = Remote({"align", "a.txt", "b.txt", "--src-lang", "ar", "--tgt-lang", "en", "--import"});
   EXPECT_EQ(remote.exit_code, 2);
-  EXPECT_NE(remote.err.find("--import does not work through --server"), std::string::npos)
-      << remote.err;
+  EXPECT_NE(remote.err.find("--import does not work through --server"), std::string::npos) << remote.err;
 
   // No server behind the address.
   ProcessResult down = RunCli({"--server", "unix:" + dir_ + "/nobody.sock", "match", "نص"}, "");
@@ -268,19 +261,19 @@ TEST_F(RemoteCliTest, AlignPrintsWhatTheLocalAlignPrints) {
   // The files are read and split locally, the server aligns the sentences with its default lexicon.
   const std::string articles = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
   for (const std::string format : {"links", "json", "tsv", "tmx"}) {
-    ProcessResult r = ExpectSame({"align", articles + "hama-wheat-harvest.ar.txt",
-                                  articles + "hama-wheat-harvest.en.txt", "--src-lang", "ar",
-                                  "--tgt-lang", "en", "--format", format});
+    ProcessResult r =
+        ExpectSame({"align", articles + "hama-wheat-harvest.ar.txt", articles + "hama-wheat-harvest.en.txt",
+                    "--src-lang", "ar", "--tgt-lang", "en", "--format", format});
     EXPECT_EQ(r.exit_code, 0) << format << ": " << r.err;
     EXPECT_GT(r.out.size(), 100u) << format;
   }
-  ProcessResult r = ExpectSame({"align", articles + "aleppo-exam-transport.ar.split",
-                                articles + "aleppo-exam-transport.en.split", "--presplit",
-                                "--src-lang", "ar", "--tgt-lang", "en", "--min-confidence", "0.8"});
+  ProcessResult r =
+      ExpectSame({"align", articles + "aleppo-exam-transport.ar.split", articles + "aleppo-exam-transport.en.split",
+                  "--presplit", "--src-lang", "ar", "--tgt-lang", "en", "--min-confidence", "0.8"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("]:["), std::string::npos) << r.out;
-  r = ExpectSame({"align", articles + "missing.ar.txt", articles + "hama-wheat-harvest.en.txt",
-                  "--src-lang", "ar", "--tgt-lang", "en"});
+  r = ExpectSame({"align", articles + "missing.ar.txt", articles + "hama-wheat-harvest.en.txt", "--src-lang", "ar",
+                  "--tgt-lang", "en"});
   EXPECT_EQ(r.exit_code, 1);
 }
 
@@ -291,20 +284,17 @@ TEST_F(RemoteCliTest, ImportAndExportStreamThroughTheServer) {
                                           "\tno source here\n"
                                           "بدأت الامتحانات اليوم\tThe exams began today\n";
   // A dry run first: nothing written, the same summary as a local dry run.
-  ProcessResult dry =
-      Remote({"import", "--json", "--dry-run", "--src-lang", "ar", "--tgt-lang", "en", tsv});
+  ProcessResult dry = Remote({"import", "--json", "--dry-run", "--src-lang", "ar", "--tgt-lang", "en", tsv});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find("\"dry_run\":true,\"read\":3,\"added\":0"), std::string::npos) << dry.out;
 
-  ProcessResult imported = Remote({"import", "--json", "--src-lang", "ar", "--tgt-lang", "en",
-                                   "--origin", "remote", "--rejects", dir_ + "/rejects.tsv", tsv});
+  ProcessResult imported = Remote({"import", "--json", "--src-lang", "ar", "--tgt-lang", "en", "--origin", "remote",
+                                   "--rejects", dir_ + "/rejects.tsv", tsv});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   EXPECT_NE(imported.out.find("\"read\":3,\"added\":2"), std::string::npos) << imported.out;
-  EXPECT_NE(imported.out.find("\"rejected_by_reason\":{\"empty-segment\":1}"), std::string::npos)
-      << imported.out;
+  EXPECT_NE(imported.out.find("\"rejected_by_reason\":{\"empty-segment\":1}"), std::string::npos) << imported.out;
   const std::string rejects = ReadFile(dir_ + "/rejects.tsv");
-  EXPECT_NE(rejects.find(tsv + "\t3\t"), std::string::npos)
-      << rejects;  // file and line of the bad record
+  EXPECT_NE(rejects.find(tsv + "\t3\t"), std::string::npos) << rejects;  // file and line of the bad record
   // The pairs are in the TM the server serves (read locally).
   ProcessResult stats = Local({"stats", "--json"});
   EXPECT_NE(stats.out.find("\"remote\":2"), std::string::npos) << stats.out;
@@ -324,18 +314,15 @@ TEST_F(RemoteCliTest, ImportAndExportStreamThroughTheServer) {
       EXPECT_EQ(r, l) << name;
     }
   }
-  ProcessResult filtered =
-      Remote({"export", "--json", "--origin", "remote", dir_ + "/remote-only.tsv"});
+  ProcessResult filtered = Remote({"export", "--json", "--origin", "remote", dir_ + "/remote-only.tsv"});
   ASSERT_EQ(filtered.exit_code, 0) << filtered.err;
   EXPECT_NE(filtered.out.find("\"pairs\":2"), std::string::npos) << filtered.out;
 
   // What cannot be sent says so.
-  ProcessResult parallel =
-      Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", "--tgt-file", tsv, tsv});
+  ProcessResult parallel = Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", "--tgt-file", tsv, tsv});
   EXPECT_EQ(parallel.exit_code, 2);
   EXPECT_NE(parallel.err.find("--server"), std::string::npos) << parallel.err;
-  ProcessResult missing =
-      Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", dir_ + "/missing.tsv"});
+  ProcessResult missing = Remote({"import", "--src-lang", "ar", "--tgt-lang", "en", dir_ + "/missing.tsv"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("missing.tsv"), std::string::npos) << missing.err;
 }
@@ -354,15 +341,13 @@ class EveryCommandTest : public ::testing::Test {
     local_tm_ = dir_ + "/local.db";
     served_tm_ = dir_ + "/served.db";
     for (const std::string& tm : {local_tm_, served_tm_}) {
-      ProcessResult imported =
-          RunCli({"--db", tm, "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
-                  std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
-                 "");
+      ProcessResult imported = RunCli({"--db", tm, "import", "--quiet", "--src-lang", "ar", "--tgt-lang", "en",
+                                       std::string(DHAKIRA_SOURCE_DIR) + "/data/sample-pairs.tsv"},
+                                      "");
       ASSERT_EQ(imported.exit_code, 0) << imported.err;
     }
     server_ = std::make_unique<test_support::BackgroundProcess>(
-        std::vector<std::string>{DHAKIRA_CLI_BINARY, "--db", served_tm_, "serve", "--socket",
-                                 dir_ + "/s.sock"},
+        std::vector<std::string>{DHAKIRA_CLI_BINARY, "--db", served_tm_, "serve", "--socket", dir_ + "/s.sock"},
         test_support::BackgroundOptions{.pipe_stdout = true});
     ASSERT_TRUE(server_->running());
     const std::string line = server_->ReadLine();
@@ -419,12 +404,12 @@ TEST_F(EveryCommandTest, LocalAndRemoteOutputsAreTheSame) {
   EXPECT_EQ(ExpectSame({"get", "999999"}).exit_code, 1);
   // Writing: add, the same again (a duplicate), update, delete, a failed delete.
   const std::vector<std::string> pair = {"انتهى الاجتماع في وقت متأخر", "The meeting ended late"};
-  EXPECT_EQ(ExpectSame(Concat(Concat({"add", "--origin", "o", "--doc", "d", "--position", "4",
-                                      "--note", "n", "--user", "u"},
-                                     langs),
-                              pair))
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      ExpectSame(
+          Concat(Concat({"add", "--origin", "o", "--doc", "d", "--position", "4", "--note", "n", "--user", "u"}, langs),
+                 pair))
+          .exit_code,
+      0);
   ExpectSame(Concat(Concat({"add", "--user", "u"}, langs), pair));
   ExpectSame(Concat(Concat({"add", "--json", "--user", "u", "--on-duplicate", "update"}, langs), pair));
   ExpectSame({"get", "--json", "16"});
@@ -452,8 +437,7 @@ TEST_F(EveryCommandTest, LocalAndRemoteOutputsAreTheSame) {
   ExpectSame(Concat({"import", "--json", "--dry-run", "--origin", "new"}, Concat(langs, {tsv})));
   ExpectSame(Concat({"import", "--json", "--origin", "new"}, Concat(langs, {tsv})));
   ExpectSame(Concat({"import", "--quiet", "--origin", "new"}, Concat(langs, {tsv})));
-  ExpectSame(Concat({"import", "--json", "--on-duplicate", "update", "--origin", "newer"},
-                    Concat(langs, {tsv})));
+  ExpectSame(Concat({"import", "--json", "--on-duplicate", "update", "--origin", "newer"}, Concat(langs, {tsv})));
   EXPECT_EQ(ExpectSame(Concat({"import"}, Concat(langs, {dir_ + "/missing.tsv"}))).exit_code, 1);
   ExpectSame({"stats", "--json"});
   // Export: the same summary and the same file.
@@ -470,15 +454,15 @@ TEST_F(EveryCommandTest, LocalAndRemoteOutputsAreTheSame) {
   // Align (the server aligns; the units and their TMX/TSV are made locally either way).
   const std::string articles = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
   for (const std::string format : {"links", "json", "tsv", "tmx"}) {
-    ExpectSame(Concat({"align", articles + "tartus-solar-pumping.ar.split",
-                       articles + "tartus-solar-pumping.en.split", "--presplit", "--format", format},
+    ExpectSame(Concat({"align", articles + "tartus-solar-pumping.ar.split", articles + "tartus-solar-pumping.en.split",
+                       "--presplit", "--format", format},
                       langs));
   }
   // The commands that touch no TM run locally either way.
   ExpectSame({"normalize", "--lang", "ar", "--json", query});
   ExpectSame({"split", "--lang", "en"}, "One sentence. Another one here.\n");
-  EXPECT_EQ(covered_, (std::set<std::string>{"add", "align", "concordance", "delete", "get", "import",
-                                              "match", "normalize", "split", "stats"}));
+  EXPECT_EQ(covered_, (std::set<std::string>{"add", "align", "concordance", "delete", "get", "import", "match",
+                                             "normalize", "split", "stats"}));
   // export is compared above, file and all: every command that works through --server.
 }
 

@@ -17,9 +17,9 @@
 #include <thread>
 #include <vector>
 
-#include "dhakira/translation_memory.h"
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 #include "service/service_fixture.h"
 #include "testing/files.h"
@@ -87,8 +87,7 @@ TEST_F(ServerTest, LiveSocketIsNotStolen) {
   auto second = Server::Start(other_store->get(), options_);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), Status::Code::kFailedPrecondition);
-  EXPECT_NE(second.status().message().find("another server"), std::string::npos)
-      << second.status().message();
+  EXPECT_NE(second.status().message().find("another server"), std::string::npos) << second.status().message();
   // The first server still answers.
   auto client = Connect(server_->addresses()[0]);
   ASSERT_NE(client, nullptr);
@@ -114,8 +113,7 @@ TEST_F(ServerTest, SocketThatCannotBeCreatedNamesTheReason) {
   auto server = Server::Start(store_.get(), options_);
   ASSERT_FALSE(server.ok());
   EXPECT_EQ(server.status().code(), Status::Code::kIOError);
-  EXPECT_NE(server.status().message().find("socket /proc/dhakira-test.sock: cannot create it: "),
-            std::string::npos)
+  EXPECT_NE(server.status().message().find("socket /proc/dhakira-test.sock: cannot create it: "), std::string::npos)
       << server.status().message();
 }
 
@@ -189,8 +187,8 @@ TEST_F(ServerTest, UpsertGetDeleteRoundTrip) {
   EXPECT_EQ(remote->created_at, local->created_at);
 
   // The same pair again: a duplicate, skipped.
-  auto again = client->Upsert(Pair("قال الرئيس إن الاجتماع مهم", "The president said the meeting matters"),
-                              "", "", DuplicatePolicy::kSkip);
+  auto again = client->Upsert(Pair("قال الرئيس إن الاجتماع مهم", "The president said the meeting matters"), "", "",
+                              DuplicatePolicy::kSkip);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->outcome, WriteOutcome::kSkippedDuplicate);
   EXPECT_EQ(again->id, added->id);
@@ -341,8 +339,7 @@ TEST_F(ServerTest, ConcurrentClients) {
       }
       for (int i = 0; i < kPerThread; ++i) {
         const std::string n = std::to_string(t * 1000 + i);
-        auto added = (*client)->Upsert(Pair("الجملة رقم " + n, "Sentence number " + n), "", "",
-                                       DuplicatePolicy::kSkip);
+        auto added = (*client)->Upsert(Pair("الجملة رقم " + n, "Sentence number " + n), "", "", DuplicatePolicy::kSkip);
         if (!added.ok() || added->outcome != WriteOutcome::kAdded) {
           ++failures;
           continue;
@@ -414,12 +411,14 @@ TEST_F(ServerTest, AlignLinksPairsAndImports) {
   EXPECT_EQ(stats->segments, resp.imported());
   // Imported units carry the document context.
   int with_context = 0;
-  ASSERT_TRUE(store_->ForEach([&](const SegmentPair& p) {
-                  EXPECT_EQ(p.origin, "test-outlet");
-                  EXPECT_EQ(p.doc_id, "doc-1");
-                  if (p.prev_hash != 0 || p.next_hash != 0) ++with_context;
-                  return true;
-                }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEach([&](const SegmentPair& p) {
+                    EXPECT_EQ(p.origin, "test-outlet");
+                    EXPECT_EQ(p.doc_id, "doc-1");
+                    if (p.prev_hash != 0 || p.next_hash != 0) ++with_context;
+                    return true;
+                  })
+                  .ok());
   if (resp.imported() > 1) {
     EXPECT_GT(with_context, 0);
   }
@@ -538,21 +537,16 @@ TEST_F(ServerTest, LargeBatchLookupsAnswerAsSmallOnes) {
   StartServer();
   auto client = Connect(server_->addresses()[0]);
   ASSERT_NE(client, nullptr);
-  const std::vector<std::string> sources = {"قال الرئيس إن الاجتماع سيعقد يوم 12 مارس",
-                                            "افتتح المؤتمر صباح اليوم",
+  const std::vector<std::string> sources = {"قال الرئيس إن الاجتماع سيعقد يوم 12 مارس", "افتتح المؤتمر صباح اليوم",
                                             "وصل الوفد إلى دمشق مساء أمس"};
-  const std::vector<std::string> targets = {
-      "The president said the meeting will be held on 12 March",
-      "The conference opened this morning", "The delegation arrived in Damascus last night"};
+  const std::vector<std::string> targets = {"The president said the meeting will be held on 12 March",
+                                            "The conference opened this morning",
+                                            "The delegation arrived in Damascus last night"};
   for (size_t i = 0; i < sources.size(); ++i) {
     ASSERT_TRUE(client->Upsert(Pair(sources[i], targets[i]), "", "", DuplicatePolicy::kSkip).ok());
   }
-  const std::vector<std::string> queries = {sources[0],
-                                            "قال الرئيس إن الاجتماع سيعقد يوم 15 مارس",
-                                            "",
-                                            sources[1],
-                                            "وصل الوفد إلى حلب",
-                                            "لا شيء يشبه هذا"};
+  const std::vector<std::string> queries = {
+      sources[0], "قال الرئيس إن الاجتماع سيعقد يوم 15 مارس", "", sources[1], "وصل الوفد إلى حلب", "لا شيء يشبه هذا"};
   v1::BatchLookupRequest large;
   large.mutable_options()->set_src_lang("ar");
   large.mutable_options()->set_tgt_lang("en");
@@ -634,14 +628,13 @@ TEST_F(ServerTest, ClientLookupsEqualTheLocalMatcher) {
   const std::string prev = "افتتح المؤتمر صباح اليوم";
   const std::string src = "قال الرئيس إن الاجتماع سيعقد يوم 12 مارس";
   ASSERT_TRUE(client
-                  ->Upsert(Pair(src, "The president said the meeting will be held on 12 March"),
-                           prev, "", DuplicatePolicy::kSkip)
+                  ->Upsert(Pair(src, "The president said the meeting will be held on 12 March"), prev, "",
+                           DuplicatePolicy::kSkip)
                   .ok());
-  ASSERT_TRUE(
-      client
-          ->Upsert(Pair("قال الوزير إن الاجتماع انتهى", "The minister said the meeting ended"), "",
-                   "", DuplicatePolicy::kSkip)
-          .ok());
+  ASSERT_TRUE(client
+                  ->Upsert(Pair("قال الوزير إن الاجتماع انتهى", "The minister said the meeting ended"), "", "",
+                           DuplicatePolicy::kSkip)
+                  .ok());
   auto matcher = store_->NewMatcher();
   ASSERT_TRUE(matcher.ok()) << matcher.status().ToString();
 
@@ -649,8 +642,8 @@ TEST_F(ServerTest, ClientLookupsEqualTheLocalMatcher) {
   o.src_lang = "ar";
   o.tgt_lang = "en";
   o.threshold = 30;
-  const std::vector<std::string> queries = {src, "قال الرئيس إن الاجتماع سيعقد يوم 15 مارس", "",
-                                            "قال \xD8", "لا شيء يشبه هذا"};
+  const std::vector<std::string> queries = {src, "قال الرئيس إن الاجتماع سيعقد يوم 15 مارس", "", "قال \xD8",
+                                            "لا شيء يشبه هذا"};
   auto batch = client->BatchLookup(queries, o);
   ASSERT_TRUE(batch.ok()) << batch.status().ToString();
   ASSERT_EQ(batch->size(), queries.size());

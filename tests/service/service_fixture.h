@@ -11,9 +11,9 @@
 #include <string>
 #include <utility>
 
-#include "dhakira/translation_memory.h"
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 #include "testing/files.h"
 
@@ -53,8 +53,8 @@ class ServiceTest : public ::testing::Test {
   }
   // The generated stub on `address` ("" = Address()), for what our client does not send.
   std::unique_ptr<v1::TranslationMemory::Stub> Stub(const std::string& address = "") {
-    return v1::TranslationMemory::NewStub(grpc::CreateChannel(address.empty() ? Address() : address,
-                                                              grpc::InsecureChannelCredentials()));
+    return v1::TranslationMemory::NewStub(
+        grpc::CreateChannel(address.empty() ? Address() : address, grpc::InsecureChannelCredentials()));
   }
 
   TempDir tmp_;  // first member: removed after the TM and the server are closed

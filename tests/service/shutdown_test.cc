@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
-#include "dhakira/translation_memory.h"
 #include "dhakira/service.h"
 #include "dhakira/store.h"
+#include "dhakira/translation_memory.h"
 #include "dhakira/v1/translation_memory.grpc.pb.h"
 #include "service/service_fixture.h"
 #include "testing/cli_runner.h"
@@ -37,8 +37,8 @@ std::string Tsv(int n) {
 }
 
 // Streams `data` into Import in 256 KiB chunks; `sent` is set once the whole file is sent.
-grpc::Status Upload(v1::TranslationMemory::Stub* stub, grpc::ClientContext* ctx,
-                    uint32_t batch_size, const std::string& data, std::atomic<bool>* sent) {
+grpc::Status Upload(v1::TranslationMemory::Stub* stub, grpc::ClientContext* ctx, uint32_t batch_size,
+                    const std::string& data, std::atomic<bool>* sent) {
   v1::ImportSummary summary;
   auto writer = stub->Import(ctx, &summary);
   v1::ImportRequest first;
@@ -100,9 +100,9 @@ TEST_F(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatW
   const std::string served_tm = dir_ + "/served-tm";
   const std::string sock = dir_ + "/served.sock";
   constexpr int kGraceMs = 3000;
-  test_support::BackgroundProcess serve({DHAKIRA_CLI_BINARY, "--db", served_tm, "serve", "--socket",
-                                         sock, "--grace-ms", std::to_string(kGraceMs)},
-                                        test_support::BackgroundOptions{.pipe_stdout = true});
+  test_support::BackgroundProcess serve(
+      {DHAKIRA_CLI_BINARY, "--db", served_tm, "serve", "--socket", sock, "--grace-ms", std::to_string(kGraceMs)},
+      test_support::BackgroundOptions{.pipe_stdout = true});
   ASSERT_TRUE(serve.running());
   ASSERT_EQ(serve.ReadLine(), "listening unix:" + sock);
 
@@ -131,9 +131,7 @@ TEST_F(ShutdownTest, SigtermDuringAStreamedImportEndsWithinTheGraceAndTellsWhatW
   EXPECT_EQ(told.error_code(), grpc::StatusCode::UNAVAILABLE) << told.error_message();
   std::smatch m;
   const std::string message = told.error_message();
-  ASSERT_TRUE(
-      std::regex_search(message, m, std::regex("(\\d+) added, 0 updated, 0 duplicates skipped")))
-      << message;
+  ASSERT_TRUE(std::regex_search(message, m, std::regex("(\\d+) added, 0 updated, 0 duplicates skipped"))) << message;
   const uint64_t added = std::stoull(m[1].str());
   auto store = TranslationMemory::Open(served_tm);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -168,8 +166,7 @@ TEST_F(ShutdownTest, ACancelledImportCommitsAtMostTheBatchThatWasCommitting) {
 }
 
 TEST_F(ShutdownTest, AStalledUploadIsCancelledAndNothingOfItImported) {
-  ASSERT_NO_FATAL_FAILURE(
-      StartImportServer([](ServerOptions& options) { options.import_idle_timeout_ms = 300; }));
+  ASSERT_NO_FATAL_FAILURE(StartImportServer([](ServerOptions& options) { options.import_idle_timeout_ms = 300; }));
   auto* stub = stub_.get();
 
   grpc::ClientContext ctx;
@@ -206,9 +203,7 @@ TEST_F(ShutdownTest, AnImportNearItsDeadlineStopsAndTellsWhatWasCommitted) {
   EXPECT_EQ(told.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << told.error_message();
   std::smatch m;
   const std::string message = told.error_message();
-  ASSERT_TRUE(
-      std::regex_search(message, m, std::regex("(\\d+) added, 0 updated, 0 duplicates skipped")))
-      << message;
+  ASSERT_TRUE(std::regex_search(message, m, std::regex("(\\d+) added, 0 updated, 0 duplicates skipped"))) << message;
   auto stats = store_->Stats();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_EQ(stats->segments, std::stoull(m[1].str())) << message;

@@ -59,8 +59,7 @@ std::string JsonStringAt(const std::string& s, size_t pos, size_t* end) {
 
 // Each {"id":N, ..., "source":"...","target":"..."} object of a `get --json` or `match --json`
 // output, in order: (id, (source, target)).
-std::vector<std::pair<std::string, std::pair<std::string, std::string>>> UnitsIn(
-    const std::string& out) {
+std::vector<std::pair<std::string, std::pair<std::string, std::string>>> UnitsIn(const std::string& out) {
   std::vector<std::pair<std::string, std::pair<std::string, std::string>>> units;
   for (size_t at = out.find("\"id\":"); at != std::string::npos; at = out.find("\"id\":", at)) {
     at += 5;
@@ -104,8 +103,7 @@ std::set<uint64_t> FreePages(const std::string& tm) {
   MDB_cursor* c = nullptr;
   EXPECT_EQ(mdb_cursor_open(txn, 0, &c), 0);  // dbi 0: the free list
   MDB_val k, v;
-  for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
-       rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+  for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
     std::vector<uint64_t> idl(v.mv_size / 8);
     std::memcpy(idl.data(), v.mv_data, idl.size() * 8);
     for (size_t i = 1; i < idl.size() && i <= idl[0]; ++i) pages.insert(idl[i]);
@@ -120,12 +118,10 @@ class CorruptionTest : public test_support::CliTest {
  protected:
   void SetUp() override {
     CliTest::SetUp();
-    ProcessResult r = Dhakira({"import", std::string(DHAKIRA_TESTDATA_DIR) + "/store/ntrex42.tsv",
-                               "--src-lang", "ar", "--tgt-lang", "en"});
+    ProcessResult r = Dhakira(
+        {"import", std::string(DHAKIRA_TESTDATA_DIR) + "/store/ntrex42.tsv", "--src-lang", "ar", "--tgt-lang", "en"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    ASSERT_EQ(
-        Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "جملة أخرى", "Another"}).exit_code,
-        0);
+    ASSERT_EQ(Dhakira({"add", "--src-lang", "ar", "--tgt-lang", "en", "جملة أخرى", "Another"}).exit_code, 0);
     ASSERT_EQ(Dhakira({"delete", "5"}).exit_code, 0);
     o_.data = ReadFile(fs::path(db_) / "data.mdb");
     o_.lock = ReadFile(fs::path(db_) / "lock.mdb");
@@ -149,8 +145,7 @@ class CorruptionTest : public test_support::CliTest {
 
   // Runs the read commands on `tm` (holding the undamaged TM) and records their answers.
   void RecordOriginal(const std::string& tm) {
-    ProcessResult s = RunOn(tm, {"stats", "--json"}),
-                  g = RunOn(tm, {"get", std::to_string(kGetId), "--json"});
+    ProcessResult s = RunOn(tm, {"stats", "--json"}), g = RunOn(tm, {"get", std::to_string(kGetId), "--json"});
     ProcessResult e = RunOn(tm, {"export", (fs::path(tm).parent_path() / "out.tsv").string()});
     ASSERT_EQ(s.exit_code, 0);
     ASSERT_EQ(g.exit_code, 0);
@@ -211,16 +206,14 @@ std::string WithoutPath(std::string stats_json) {
 
 // On stderr; `match --json` reports a failed query in its JSON ("error":"corruption: ...").
 bool SaysCorruption(const ProcessResult& r) {
-  return r.err.find("corruption") != std::string::npos ||
-         r.err.find("damaged") != std::string::npos ||
+  return r.err.find("corruption") != std::string::npos || r.err.find("damaged") != std::string::npos ||
          r.out.find("\"error\":\"corruption") != std::string::npos;
 }
 
 std::string CorruptionTest::RunCase(const fs::path& dir, uint64_t offset, bool must_detect) const {
   const std::string tm = Damaged(dir, offset);
-  const std::string where = "byte " + std::to_string(offset) + " (page " +
-                            std::to_string(offset / kPageSize) + " offset " +
-                            std::to_string(offset % kPageSize) + "): ";
+  const std::string where = "byte " + std::to_string(offset) + " (page " + std::to_string(offset / kPageSize) +
+                            " offset " + std::to_string(offset % kPageSize) + "): ";
   std::string failures;
   auto judge = [&](const char* name, const ProcessResult& r, bool equal) {
     if (r.exit_code < 0) {
@@ -248,8 +241,7 @@ std::string CorruptionTest::RunCase(const fs::path& dir, uint64_t offset, bool m
     same = same && t != o_.texts.end() && t->second == texts;
   }
   judge("match", match, same && match.out.find("\"id\":") != std::string::npos);
-  ProcessResult add =
-      RunOn(tm, {"add", "--src-lang", "ar", "--tgt-lang", "en", "نص جديد", "New text"});
+  ProcessResult add = RunOn(tm, {"add", "--src-lang", "ar", "--tgt-lang", "en", "نص جديد", "New text"});
   judge("add", add, true);
   return failures;
 }
@@ -281,10 +273,9 @@ TEST_F(CorruptionTest, NoCommandCrashesOnAnyDamagedPage) {
     cases.emplace_back(pg * kPageSize + 16, in_use);
     const uint64_t header[] = {0, 10, 12, 14};
     cases.emplace_back(pg * kPageSize + header[pg % 4], in_use);
-    const uint64_t body = pg % 3 == 0 || !nodes || static_cast<uint64_t>(ptr0) + 8 >= kPageSize
-                              ? kPageSize - 20
-                          : pg % 3 == 1 ? ptr0 + 6u
-                                        : ptr0 + 8u;
+    const uint64_t body = pg % 3 == 0 || !nodes || static_cast<uint64_t>(ptr0) + 8 >= kPageSize ? kPageSize - 20
+                          : pg % 3 == 1                                                         ? ptr0 + 6u
+                                                                                                : ptr0 + 8u;
     cases.emplace_back(pg * kPageSize + body, false);
   }
   ASSERT_GE(live, 20);
@@ -296,8 +287,7 @@ TEST_F(CorruptionTest, NoCommandCrashesOnAnyDamagedPage) {
   if (stride > 1) {
     std::vector<std::pair<uint64_t, bool>> kept;
     for (size_t i = 0; i < cases.size(); i += stride) kept.push_back(cases[i]);
-    std::printf("DHAKIRA_TEST_STRIDE=%zu: %zu of %zu damaged copies\n", stride, kept.size(),
-                cases.size());
+    std::printf("DHAKIRA_TEST_STRIDE=%zu: %zu of %zu damaged copies\n", stride, kept.size(), cases.size());
     cases = std::move(kept);
   }
   std::mutex mu;
@@ -305,8 +295,7 @@ TEST_F(CorruptionTest, NoCommandCrashesOnAnyDamagedPage) {
   std::atomic<size_t> next{0};
   auto worker = [&](int w) {
     for (size_t i = next++; i < cases.size(); i = next++) {
-      const std::string f =
-          RunCase(scratch_ / ("case" + std::to_string(w)), cases[i].first, cases[i].second);
+      const std::string f = RunCase(scratch_ / ("case" + std::to_string(w)), cases[i].first, cases[i].second);
       std::lock_guard<std::mutex> lock(mu);
       failures += f;
     }
@@ -323,17 +312,16 @@ TEST_F(CorruptionTest, PageSizeFieldOfMetaPage1) {
   std::string data = o_.data;
   std::memset(data.data() + kPageSize + 40, 0x41, 8);
   std::ofstream(fs::path(db_) / "data.mdb", std::ios::binary) << data;
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"stats"},
-           {"get", "1"},
-           {"export", (dir_ / "x.tsv").string()},
-           {"match", o_.match_query},
-           {"check"},
-           {"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", "text"}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"stats"},
+                                             {"get", "1"},
+                                             {"export", (dir_ / "x.tsv").string()},
+                                             {"match", o_.match_query},
+                                             {"check"},
+                                             {"add", "--src-lang", "ar", "--tgt-lang", "en", "نص", "text"}}) {
     ProcessResult r = RunOn(db_, args);
     EXPECT_EQ(r.exit_code, 1) << args[0] << ": " << r.err;
-    EXPECT_NE(r.err.find("meta page 1: page size 1094795585"), std::string::npos)
-        << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("meta page 1: page size 1094795585"), std::string::npos) << args[0] << ": " << r.err;
   }
 }
 

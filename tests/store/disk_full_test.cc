@@ -60,18 +60,16 @@ TEST(DiskFullTest, ImportIntoAFullFileSystemFailsCleanlyAndKeepsTheTm) {
   // Everything that needs the mount runs in the namespace; results go to files outside it.
   const std::string script =
       "mount -t tmpfs -o size=64m tmpfs " + ShellQuote(mnt) + " || exit 77\n" + import +
-      ShellQuote(DHAKIRA_SOURCE_DIR "/data/sample-pairs.tsv") +
-      " --src-lang ar --tgt-lang en --quiet || exit 78\n" + import + ShellQuote(big) +
-      " --src-lang ar --tgt-lang en --quiet --batch " + std::to_string(kBatch) + " 2>" + o +
-      "/import.err; echo $? >" + o + "/import.rc\n" + dhakira + " --db " + tm + " stats --json >" +
-      o + "/stats.json 2>&1; echo $? >" + o + "/stats.rc\n" + dhakira + " --db " + tm +
-      " get 1 --json >" + o + "/first.json 2>&1\n" + dhakira + " --db " + tm +
-      " get \"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"segments\"])' " +
-      o + "/stats.json)\" --json >" + o + "/last.json 2>&1\n";
+      ShellQuote(DHAKIRA_SOURCE_DIR "/data/sample-pairs.tsv") + " --src-lang ar --tgt-lang en --quiet || exit 78\n" +
+      import + ShellQuote(big) + " --src-lang ar --tgt-lang en --quiet --batch " + std::to_string(kBatch) + " 2>" + o +
+      "/import.err; echo $? >" + o + "/import.rc\n" + dhakira + " --db " + tm + " stats --json >" + o +
+      "/stats.json 2>&1; echo $? >" + o + "/stats.rc\n" + dhakira + " --db " + tm + " get 1 --json >" + o +
+      "/first.json 2>&1\n" + dhakira + " --db " + tm +
+      " get \"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"segments\"])' " + o +
+      "/stats.json)\" --json >" + o + "/last.json 2>&1\n";
   RunOptions options;
   options.timeout = std::chrono::minutes(5);
-  ProcessResult r =
-      RunProcess({"unshare", "-m", "--propagation", "private", "sh", "-c", script}, options);
+  ProcessResult r = RunProcess({"unshare", "-m", "--propagation", "private", "sh", "-c", script}, options);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 
   const std::string import_err = ReadFile(out + "/import.err");
@@ -86,10 +84,8 @@ TEST(DiskFullTest, ImportIntoAFullFileSystemFailsCleanlyAndKeepsTheTm) {
   ASSERT_GT(imported, 0) << "nothing of the big file fitted: " << stats;
   EXPECT_LT(imported, kPairs);
   EXPECT_EQ(imported % kBatch, 0) << "a partial batch: " << imported;
-  EXPECT_EQ(PyOnJson(ReadFile(out + "/first.json"), "doc['target']").rfind("Wheat delivered", 0),
-            0u);
-  EXPECT_EQ(PyOnJson(ReadFile(out + "/last.json"), "doc['source']"),
-            BigSource(static_cast<int>(imported - 1)));
+  EXPECT_EQ(PyOnJson(ReadFile(out + "/first.json"), "doc['target']").rfind("Wheat delivered", 0), 0u);
+  EXPECT_EQ(PyOnJson(ReadFile(out + "/last.json"), "doc['source']"), BigSource(static_cast<int>(imported - 1)));
 }
 
 }  // namespace

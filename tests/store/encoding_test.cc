@@ -180,8 +180,8 @@ TEST(EncodingTest, UnknownEncodingVersionIsNamed) {
   // Re-seal with a valid checksum (zlib crc32 of everything before it) so only the version is
   // wrong.
   value.resize(value.size() - 4);
-  PutFixed32(&value, static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(value.data()),
-                                                 static_cast<uInt>(value.size()))));
+  PutFixed32(&value, static_cast<uint32_t>(
+                         crc32(0L, reinterpret_cast<const Bytef*>(value.data()), static_cast<uInt>(value.size()))));
   SegmentPair out;
   const Status s = DecodeUnit(value, 1, &out);
   EXPECT_TRUE(s.IsCorruption());

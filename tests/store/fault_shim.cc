@@ -39,9 +39,7 @@ const Config& Cfg() {
   static const Config config = [] {
     Config c;
     if (const char* at = std::getenv("DHAKIRA_FAULT_AT")) c.fail_at = std::strtol(at, nullptr, 10);
-    if (const char* e = std::getenv("DHAKIRA_FAULT_ERRNO");
-        e != nullptr && std::strcmp(e, "EIO") == 0)
-      c.error = EIO;
+    if (const char* e = std::getenv("DHAKIRA_FAULT_ERRNO"); e != nullptr && std::strcmp(e, "EIO") == 0) c.error = EIO;
     if (const char* s = std::getenv("DHAKIRA_FAULT_STICKY")) c.sticky = std::strcmp(s, "1") == 0;
     c.count_file = std::getenv("DHAKIRA_FAULT_COUNT_FILE");
     return c;

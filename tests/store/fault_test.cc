@@ -30,15 +30,13 @@ std::string Source(int i) { return "جملة الاختبار رقم " + std::to
 std::string Tsv(int first, int n) {
   std::string s = "source\ttarget\torigin\tdoc\n";
   for (int i = first; i < first + n; ++i) {
-    s += Source(i) + "\tTest sentence number " + std::to_string(i) +
-         " about the weather\tfault\tdoc\n";
+    s += Source(i) + "\tTest sentence number " + std::to_string(i) + " about the weather\tfault\tdoc\n";
   }
   return s;
 }
 
 // The environment that loads the shim; `at` 0 fails nothing and only counts.
-std::vector<std::string> ShimEnv(long at, const std::string& error, bool sticky,
-                                 const std::string& count_file) {
+std::vector<std::string> ShimEnv(long at, const std::string& error, bool sticky, const std::string& count_file) {
   std::string asan = "verify_asan_link_order=0";
   if (const char* old = std::getenv("ASAN_OPTIONS"); old != nullptr && *old != '\0') {
     asan = std::string(old) + ":" + asan;
@@ -51,12 +49,11 @@ std::vector<std::string> ShimEnv(long at, const std::string& error, bool sticky,
           "DHAKIRA_FAULT_COUNT_FILE=" + count_file};
 }
 
-ProcessResult Import(const std::string& db, const std::string& file,
-                     const std::vector<std::string>& env = {}) {
+ProcessResult Import(const std::string& db, const std::string& file, const std::vector<std::string>& env = {}) {
   RunOptions options;
   options.env = env;
-  return RunCli({"--db", db, "import", file, "--src-lang", "ar", "--tgt-lang", "en", "--batch",
-                 std::to_string(kBatch), "--quiet"},
+  return RunCli({"--db", db, "import", file, "--src-lang", "ar", "--tgt-lang", "en", "--batch", std::to_string(kBatch),
+                 "--quiet"},
                 options);
 }
 
@@ -151,12 +148,10 @@ TEST_P(ImportFaultTest, EveryWriteFailingInTurnLeavesWholeBatches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, ImportFaultTest,
-                         ::testing::Values(FaultCase{"ENOSPC", true, false},
-                                           FaultCase{"EIO", false, false},
+                         ::testing::Values(FaultCase{"ENOSPC", true, false}, FaultCase{"EIO", false, false},
                                            FaultCase{"ENOSPC", true, true}),
                          [](const ::testing::TestParamInfo<FaultCase>& info) {
-                           return std::string(info.param.error) +
-                                  (info.param.sticky ? "Sticky" : "Once") +
+                           return std::string(info.param.error) + (info.param.sticky ? "Sticky" : "Once") +
                                   (info.param.fresh ? "NewTm" : "ExistingTm");
                          });
 

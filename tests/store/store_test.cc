@@ -47,8 +47,7 @@ class TempDir {
   std::string path_;
 };
 
-SegmentPair Pair(std::string source, std::string target, std::string src_lang = "ar",
-                 std::string tgt_lang = "en") {
+SegmentPair Pair(std::string source, std::string target, std::string src_lang = "ar", std::string tgt_lang = "en") {
   SegmentPair p;
   p.src_lang = std::move(src_lang);
   p.tgt_lang = std::move(tgt_lang);
@@ -124,10 +123,8 @@ TEST_F(StoreTest, RoundTripsEveryFieldAcrossReopen) {
   // Arabic with tatweel, harakat and an inline-code placeholder (U+E000) between words.
   p.source = "قالَ الرئيـــس إنّ \xEE\x80\x80الاتفاق\xEE\x80\x81 يشمل ٣٫٥ مليون دولار.";
   p.target = "The president said \xEE\x80\x80the agreement\xEE\x80\x81 covers $3.5 million.";
-  p.source_codes = {{"bpt", "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>"},
-                    {"ept", "<ept i=\"1\">&lt;/b&gt;</ept>"}};
-  p.target_codes = {{"bpt", "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>"},
-                    {"ept", "<ept i=\"1\">&lt;/b&gt;</ept>"}};
+  p.source_codes = {{"bpt", "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>"}, {"ept", "<ept i=\"1\">&lt;/b&gt;</ept>"}};
+  p.target_codes = {{"bpt", "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>"}, {"ept", "<ept i=\"1\">&lt;/b&gt;</ept>"}};
   p.origin = "Al-Watan";
   p.doc_id = "2024-03-07/syria-csto";
   p.doc_position = 12;
@@ -198,9 +195,8 @@ TEST_F(StoreTest, RoundTripsEveryFieldAcrossReopen) {
 TEST_F(StoreTest, SetsTimesWhenZeroAndAssignsIncreasingIds) {
   auto store = OpenOrDie(tm_);
   ASSERT_NE(store, nullptr);
-  const int64_t before = std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t before =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   StatusOr<WriteResult> a = store->Add(Pair("نص أول", "first"), DuplicatePolicy::kSkip);
   StatusOr<WriteResult> b = store->Add(Pair("نص ثان", "second"), DuplicatePolicy::kSkip);
   ASSERT_TRUE(a.ok() && b.ok());
@@ -260,8 +256,7 @@ TEST_F(StoreTest, UpdateReplacesAndKeepsCreation) {
   EXPECT_EQ(stats->origins.at("Al-Watan"), 1u);
 
   // The old texts are no longer a duplicate; the new ones are.
-  StatusOr<WriteResult> again =
-      store->Add(Pair("وقال الوزير", "The minister said"), DuplicatePolicy::kSkip);
+  StatusOr<WriteResult> again = store->Add(Pair("وقال الوزير", "The minister said"), DuplicatePolicy::kSkip);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->outcome, WriteOutcome::kAdded);
   StatusOr<WriteResult> dup =
@@ -315,8 +310,7 @@ TEST_P(DuplicateTest, SecondAddOfSamePair) {
   SegmentPair first = Pair("الاجتماع انتهى", "The meeting ended");
   first.note = "first";
   first.created_by = "alice";
-  SegmentPair second =
-      Pair("الاجتماع انتهى", "The meeting ended", "AR", "en");  // same after canon.
+  SegmentPair second = Pair("الاجتماع انتهى", "The meeting ended", "AR", "en");  // same after canon.
   second.note = "second";
   StatusOr<WriteResult> r1 = store->Add(first, c.policy);
   ASSERT_TRUE(r1.ok());
@@ -336,8 +330,7 @@ TEST_P(DuplicateTest, SecondAddOfSamePair) {
   StatusOr<WriteResult> other = store->Add(Pair("الاجتماع انتهى", "The meeting is over"), c.policy);
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other->outcome, WriteOutcome::kAdded);
-  StatusOr<WriteResult> pair2 =
-      store->Add(Pair("الاجتماع انتهى", "The meeting ended", "ar", "fr"), c.policy);
+  StatusOr<WriteResult> pair2 = store->Add(Pair("الاجتماع انتهى", "The meeting ended", "ar", "fr"), c.policy);
   ASSERT_TRUE(pair2.ok());
   EXPECT_EQ(pair2->outcome, WriteOutcome::kAdded);
 }
@@ -371,18 +364,16 @@ TEST_P(DuplicateTest, DuplicateWithinOneBatch) {
   EXPECT_EQ(got->note, c.stored_note);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Policies, DuplicateTest,
-    ::testing::Values(DupCase{DuplicatePolicy::kSkip, WriteOutcome::kSkippedDuplicate, 1, "first"},
-                      DupCase{DuplicatePolicy::kUpdate, WriteOutcome::kUpdated, 1, "second"},
-                      DupCase{DuplicatePolicy::kKeepBoth, WriteOutcome::kAdded, 2, "first"}),
-    [](const ::testing::TestParamInfo<DupCase>& info) {
-      return std::string(DuplicatePolicyName(info.param.policy));
-    });
+INSTANTIATE_TEST_SUITE_P(Policies, DuplicateTest,
+                         ::testing::Values(DupCase{DuplicatePolicy::kSkip, WriteOutcome::kSkippedDuplicate, 1, "first"},
+                                           DupCase{DuplicatePolicy::kUpdate, WriteOutcome::kUpdated, 1, "second"},
+                                           DupCase{DuplicatePolicy::kKeepBoth, WriteOutcome::kAdded, 2, "first"}),
+                         [](const ::testing::TestParamInfo<DupCase>& info) {
+                           return std::string(DuplicatePolicyName(info.param.policy));
+                         });
 
 TEST(DuplicatePolicyTest, NamesRoundTrip) {
-  for (DuplicatePolicy p :
-       {DuplicatePolicy::kSkip, DuplicatePolicy::kUpdate, DuplicatePolicy::kKeepBoth}) {
+  for (DuplicatePolicy p : {DuplicatePolicy::kSkip, DuplicatePolicy::kUpdate, DuplicatePolicy::kKeepBoth}) {
     StatusOr<DuplicatePolicy> parsed = ParseDuplicatePolicy(DuplicatePolicyName(p));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, p);
@@ -444,8 +435,7 @@ TEST_F(StoreTest, LargeBatchPreparedInParallelReportsTheFirstBadEntry) {
   }
   StatusOr<std::vector<WriteResult>> r = store->Write(batch, DuplicatePolicy::kSkip);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("entry 700 (add): tgt_lang"), std::string::npos)
-      << r.status().message();
+  EXPECT_NE(r.status().message().find("entry 700 (add): tgt_lang"), std::string::npos) << r.status().message();
   EXPECT_EQ(Count(*store), 0u);
 
   WriteBatch good;
@@ -465,8 +455,7 @@ TEST_F(StoreTest, LargeBatchPreparedInParallelReportsTheFirstBadEntry) {
 TEST_F(StoreTest, DeferredMatchKeysAreComputedWhenTheDuplicateIsGone) {
   auto store = OpenOrDie(tm_);
   ASSERT_NE(store, nullptr);
-  StatusOr<WriteResult> a =
-      store->Add(Pair("وقال المتحدث", "The spokesman said"), DuplicatePolicy::kSkip);
+  StatusOr<WriteResult> a = store->Add(Pair("وقال المتحدث", "The spokesman said"), DuplicatePolicy::kSkip);
   ASSERT_TRUE(a.ok());
   WriteBatch batch;
   batch.Delete(a->id);
@@ -488,8 +477,7 @@ TEST_F(StoreTest, DeferredMatchKeysAreComputedWhenTheDuplicateIsGone) {
   r = store->Write(again, DuplicatePolicy::kSkip);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[0].outcome, WriteOutcome::kSkippedDuplicate);
-  StatusOr<WriteResult> upd =
-      store->Add(Pair("وقال المتحدث", "The spokesman said"), DuplicatePolicy::kUpdate);
+  StatusOr<WriteResult> upd = store->Add(Pair("وقال المتحدث", "The spokesman said"), DuplicatePolicy::kUpdate);
   ASSERT_TRUE(upd.ok());
   EXPECT_EQ(upd->outcome, WriteOutcome::kUpdated);
   got = store->Get(upd->id);
@@ -568,8 +556,7 @@ TEST_F(StoreTest, RejectsBadInputNamingTheField) {
     StatusOr<WriteResult> r = store->Add(c.pair, DuplicatePolicy::kKeepBoth);
     ASSERT_FALSE(r.ok()) << c.name;
     EXPECT_TRUE(r.status().IsInvalidArgument()) << c.name << ": " << r.status().ToString();
-    EXPECT_NE(r.status().message().find(c.field), std::string::npos)
-        << c.name << ": " << r.status().message();
+    EXPECT_NE(r.status().message().find(c.field), std::string::npos) << c.name << ": " << r.status().message();
   }
   EXPECT_EQ(Count(*store), 0u);
 }
@@ -580,8 +567,7 @@ TEST_F(StoreTest, ForEachInIdOrderStopsEarlyAndMayWrite) {
   auto store = OpenOrDie(tm_);
   ASSERT_NE(store, nullptr);
   WriteBatch batch;
-  for (int i = 0; i < 300; ++i)
-    batch.Add(Pair("جملة رقم " + std::to_string(i), "sentence " + std::to_string(i)));
+  for (int i = 0; i < 300; ++i) batch.Add(Pair("جملة رقم " + std::to_string(i), "sentence " + std::to_string(i)));
   ASSERT_TRUE(store->Write(batch, DuplicatePolicy::kSkip).ok());
   std::vector<uint64_t> ids;
   ASSERT_TRUE(store
@@ -864,8 +850,7 @@ TEST_F(StoreTest, OtherFormatVersionIsFailedPrecondition) {
   { ASSERT_NE(OpenOrDie(tm_), nullptr); }
   {
     RawEnv raw(tm_);
-    raw.Put("meta", "format",
-            store_internal::EncodeFormatRecord(store_internal::kFormatVersion + 1));
+    raw.Put("meta", "format", store_internal::EncodeFormatRecord(store_internal::kFormatVersion + 1));
   }
   StatusOr<std::unique_ptr<TranslationMemory>> store = TranslationMemory::Open(tm_);
   ASSERT_FALSE(store.ok());
@@ -1053,8 +1038,7 @@ TEST_F(StoreTest, HooksWriteInTheSameTransaction) {
                       return ++n < 5;
                     }));
                     EXPECT_EQ(n, 5);
-                    return store.GetUnit(txn, 3, &u).IsNotFound() ? Status::OK()
-                                                                  : Status::Internal("unit 3");
+                    return store.GetUnit(txn, 3, &u).IsNotFound() ? Status::OK() : Status::Internal("unit 3");
                   })
                   .ok());
 
@@ -1082,9 +1066,7 @@ class BackfillHook : public StoreHook {
       return rc == MDB_SUCCESS ? Status::OK() : LmdbError(rc, "writing index.backfill");
     });
   }
-  Status OnPut(WriteContext&, const SegmentPair*, const SegmentPair&) override {
-    return Status::OK();
-  }
+  Status OnPut(WriteContext&, const SegmentPair*, const SegmentPair&) override { return Status::OK(); }
   Status OnDelete(WriteContext&, const SegmentPair&) override { return Status::OK(); }
 
   std::vector<uint64_t> seen;
@@ -1098,8 +1080,7 @@ TEST_F(StoreTest, HookBackfillsFromDecodedUnitsInIdOrder) {
   StoreOptions options;
   options.initial_map_size = 1 << 20;
   {
-    StatusOr<std::unique_ptr<LmdbStore>> plain =
-        LmdbStore::Open(tm_, options, StoreInternalOptions());  // no hooks
+    StatusOr<std::unique_ptr<LmdbStore>> plain = LmdbStore::Open(tm_, options, StoreInternalOptions());  // no hooks
     ASSERT_TRUE(plain.ok()) << plain.status().ToString();
     WriteBatch batch;
     for (int i = 0; i < 700; ++i) {
@@ -1160,8 +1141,7 @@ TEST_F(StoreTest, PrepareThenCommit) {
   ASSERT_TRUE(foreign.ok());
   auto refused = store->Commit(std::move(*foreign));
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.status().message().find("another store"), std::string::npos)
-      << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("another store"), std::string::npos) << refused.status().ToString();
 
   // So is a batch of a store since closed, even when a new one opens the same path.
   auto closing = OpenOrDie(dir_.Sub("closing"));

@@ -144,16 +144,14 @@ TEST_F(VerifyTest, ForeignMagicIsNotADhakiraTm) {
 
 TEST_F(VerifyTest, LastPageBeyondTheFileIsTruncation) {
   MakeTm(40);
-  for (uint64_t meta : {uint64_t{0}, kPageSize})
-    Poke(meta + 16 + 120, std::string("\xff\xff\x00\x00", 4));
+  for (uint64_t meta : {uint64_t{0}, kPageSize}) Poke(meta + 16 + 120, std::string("\xff\xff\x00\x00", 4));
   ExpectOpenCorruption({"truncated", "names pages up to 65535"});
 }
 
 TEST_F(VerifyTest, RootOutsideTheFileIsCorruption) {
   MakeTm(40);
   // The main database's root in both meta pages.
-  for (uint64_t meta : {uint64_t{0}, kPageSize})
-    Poke(meta + 16 + 24 + 48 + 40, std::string("\x00\x00\x10\x00", 4));
+  for (uint64_t meta : {uint64_t{0}, kPageSize}) Poke(meta + 16 + 24 + 48 + 40, std::string("\x00\x00\x10\x00", 4));
   ExpectOpenCorruption({"root page 1048576", "main database"});
 }
 
@@ -195,8 +193,7 @@ TEST_F(VerifyTest, GarbledUnitValueIsFoundOnlyWhenDecoding) {
 }
 
 // Writes raw records into the store's databases, as a buggy or foreign writer would.
-void RawPut(const std::string& tm, const char* db, const std::string& key, const std::string& value,
-            bool del = false) {
+void RawPut(const std::string& tm, const char* db, const std::string& key, const std::string& value, bool del = false) {
   MDB_env* env = nullptr;
   ASSERT_EQ(mdb_env_create(&env), 0);
   mdb_env_set_maxdbs(env, 32);
@@ -246,15 +243,13 @@ TEST_F(VerifyTest, FirstNodePointerOfEveryLivePageIsReported) {
     const uint16_t flags = static_cast<uint16_t>(original[pg * kPageSize + 10]);
     if ((flags & 0x03) == 0) continue;  // not a branch or leaf page
     Poke(0, original);
-    Poke(pg * kPageSize + 16,
-         std::string(1, static_cast<char>(original[pg * kPageSize + 16] ^ 0x5a)));
+    Poke(pg * kPageSize + 16, std::string(1, static_cast<char>(original[pg * kPageSize + 16] ^ 0x5a)));
     StatusOr<CheckReport> r = CheckTm(tm_);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     if (r->ok()) continue;  // a free page (an older version of a page): LMDB never reads it
     ++reported;
     ASSERT_FALSE(r->problems.empty());
-    EXPECT_NE(r->problems[0].find("page " + std::to_string(pg)), std::string::npos)
-        << r->problems[0];
+    EXPECT_NE(r->problems[0].find("page " + std::to_string(pg)), std::string::npos) << r->problems[0];
   }
   EXPECT_GE(reported, 5);
 }
@@ -281,8 +276,7 @@ TEST_F(VerifyTest, NodeAreaThatDoesNotAddUpIsReported) {
     if (r->ok()) continue;  // a free page
     ++reported;
     ASSERT_FALSE(r->problems.empty());
-    EXPECT_NE(r->problems[0].find("page " + std::to_string(pg) + " "), std::string::npos)
-        << r->problems[0];
+    EXPECT_NE(r->problems[0].find("page " + std::to_string(pg) + " "), std::string::npos) << r->problems[0];
     EXPECT_NE(r->problems[0].find("node area"), std::string::npos) << r->problems[0];
   }
   EXPECT_GE(reported, 5);

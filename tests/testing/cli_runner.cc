@@ -52,8 +52,7 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra)
   };
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string name = NameOf(*e);
-    if (name != "LANGUAGE" && name != "LANG" && name != "LC_ALL" && name != "LC_MESSAGES" &&
-        name != "DHAKIRA_DB") {
+    if (name != "LANGUAGE" && name != "LANG" && name != "LC_ALL" && name != "LC_MESSAGES" && name != "DHAKIRA_DB") {
       env.emplace_back(*e);
     }
   }
@@ -78,8 +77,7 @@ ProcessResult Failed(const std::string& what) {
 // Starts argv with the environment described at RunProcess(); the child's stdin, stdout and stderr
 // are dup2'ed from `in`, `out` and `err`, or /dev/null where they are -1. Returns its pid, or -1
 // with errno set.
-pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env, int in,
-            int out, int err) {
+pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env, int in, int out, int err) {
   std::vector<std::string> args = argv;
   std::vector<std::string> env = ChildEnvironment(extra_env);
   std::vector<char*> c_args = CStrings(args), c_env = CStrings(env);
@@ -90,13 +88,11 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>
     if (fds[target] >= 0) {
       posix_spawn_file_actions_adddup2(&actions, fds[target], target);
     } else {
-      posix_spawn_file_actions_addopen(&actions, target, "/dev/null",
-                                       target == 0 ? O_RDONLY : O_WRONLY, 0);
+      posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0);
     }
   }
   pid_t pid = -1;
-  const int spawned =
-      ::posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
+  const int spawned = ::posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
     errno = spawned;
@@ -117,8 +113,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions&
       (!options.merge_stderr && ::pipe2(p.fd + 4, O_CLOEXEC) != 0)) {
     return Failed("pipe");
   }
-  const pid_t pid = Spawn(argv, options.env, feed ? p.fd[0] : -1, p.fd[3],
-                          options.merge_stderr ? p.fd[3] : p.fd[5]);
+  const pid_t pid = Spawn(argv, options.env, feed ? p.fd[0] : -1, p.fd[3], options.merge_stderr ? p.fd[3] : p.fd[5]);
   if (pid < 0) return Failed("cannot run " + argv[0]);
   CloseFd(p.fd[0]);
   CloseFd(p.fd[3]);
@@ -141,8 +136,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions&
     if (p.fd[1] >= 0) polls[n++] = {p.fd[1], POLLOUT, 0};
     if (p.fd[2] >= 0) polls[n++] = {p.fd[2], POLLIN, 0};
     if (p.fd[4] >= 0) polls[n++] = {p.fd[4], POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
@@ -155,8 +150,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const RunOptions&
       if (polls[i].revents == 0) continue;
       const int fd = polls[i].fd;
       if (fd == p.fd[1]) {
-        const ssize_t w =
-            ::write(fd, options.input.data() + written, options.input.size() - written);
+        const ssize_t w = ::write(fd, options.input.data() + written, options.input.size() - written);
         if (w > 0) written += static_cast<size_t>(w);
         if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == options.input.size()) {
           CloseFd(p.fd[1]);
@@ -204,8 +198,7 @@ std::string Python(const std::string& program, const std::string& input) {
 }  // namespace
 
 std::string PyOnJsonLines(const std::string& json_lines, const std::string& expr) {
-  return Python("docs=[json.loads(l) for l in sys.stdin.buffer if l.strip()]\nprint(" + expr + ")",
-                json_lines);
+  return Python("docs=[json.loads(l) for l in sys.stdin.buffer if l.strip()]\nprint(" + expr + ")", json_lines);
 }
 
 std::string PyOnJson(const std::string& json, const std::string& expr) {
@@ -220,8 +213,7 @@ std::string ShellQuote(const std::string& s) {
   return q + "'";
 }
 
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
-                                     const BackgroundOptions& options) {
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const BackgroundOptions& options) {
   if (argv.empty()) return;
   Fds p;  // fd[0..1]: stdin pipe, fd[2..3]: stdout pipe
   if ((options.pipe_stdin && ::pipe2(p.fd, O_CLOEXEC) != 0) ||
@@ -272,8 +264,8 @@ std::string BackgroundProcess::ReadLine(std::chrono::milliseconds timeout) {
       buffered_.erase(0, nl + 1);
       return line;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return "(timeout)";
     if (stdout_fd_ >= 0) {
       pollfd poll_fd{stdout_fd_, POLLIN, 0};
@@ -307,8 +299,8 @@ int BackgroundProcess::Wait() {
 
 void CliTest::SetUp() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = "dhakira_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-                     std::to_string(::getpid());
+  std::string name =
+      "dhakira_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" + std::to_string(::getpid());
   for (char& c : name) c = c == '/' ? '_' : c;  // parameterised tests have '/' in their names
   dir_ = fs::temp_directory_path() / name;
   fs::remove_all(dir_);

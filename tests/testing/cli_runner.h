@@ -19,8 +19,7 @@ struct ProcessResult {
   // Its exit status (0..255); -1 when it was killed by a signal, timed out or could not be started.
   int exit_code = -1;
   std::string out;  // everything it wrote to stdout (and stderr too with RunOptions::merge_stderr)
-  std::string
-      err;  // everything it wrote to stderr; a note from the runner when it could not run it
+  std::string err;  // everything it wrote to stderr; a note from the runner when it could not run it
 };
 
 struct RunOptions {
@@ -73,8 +72,7 @@ struct BackgroundOptions {
 // environment rules). The destructor kills it with SIGKILL and reaps it unless Wait() did.
 class BackgroundProcess {
  public:
-  explicit BackgroundProcess(const std::vector<std::string>& argv,
-                             const BackgroundOptions& options = {});
+  explicit BackgroundProcess(const std::vector<std::string>& argv, const BackgroundOptions& options = {});
   ~BackgroundProcess();
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;

@@ -81,8 +81,7 @@ TEST(RunProcessTest, PythonOverJson) {
 }
 
 TEST(BackgroundProcessTest, ReadsLinesAndReportsHowItEnded) {
-  BackgroundProcess p({"sh", "-c", "echo ready; echo second; exec sleep 30"},
-                      BackgroundOptions{.pipe_stdout = true});
+  BackgroundProcess p({"sh", "-c", "echo ready; echo second; exec sleep 30"}, BackgroundOptions{.pipe_stdout = true});
   ASSERT_TRUE(p.running());
   EXPECT_EQ(p.ReadLine(), "ready");
   EXPECT_EQ(p.ReadLine(), "second");

@@ -19,9 +19,7 @@ TempDir::~TempDir() {
   if (!path_.empty()) std::filesystem::remove_all(path_, ec);
 }
 
-std::string TempDir::Path(const std::string& name) const {
-  return (std::filesystem::path(path_) / name).string();
-}
+std::string TempDir::Path(const std::string& name) const { return (std::filesystem::path(path_) / name).string(); }
 
 std::string TempDir::Write(const std::string& name, const std::string& bytes) const {
   const std::string p = Path(name);

@@ -19,8 +19,7 @@ namespace dhakira::test_support {
 
 // Opens the TM at `dir` writable (creating it when missing) into *store, and a matcher on it into
 // *matcher. Fatal test failures on error.
-inline void OpenStoreAndMatcher(const std::filesystem::path& dir,
-                                std::unique_ptr<TranslationMemory>* store,
+inline void OpenStoreAndMatcher(const std::filesystem::path& dir, std::unique_ptr<TranslationMemory>* store,
                                 std::unique_ptr<Matcher>* matcher) {
   matcher->reset();
   store->reset();

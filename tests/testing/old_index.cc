@@ -12,8 +12,7 @@ std::string DowngradeFuzzyIndex(const std::string& path) {
   if (rc != MDB_SUCCESS) return std::string("mdb_env_create: ") + mdb_strerror(rc);
   std::string failed;
   auto check = [&](int code, const char* what) {
-    if (code != MDB_SUCCESS && failed.empty())
-      failed = std::string(what) + ": " + mdb_strerror(code);
+    if (code != MDB_SUCCESS && failed.empty()) failed = std::string(what) + ": " + mdb_strerror(code);
     return failed.empty();
   };
   MDB_txn* txn = nullptr;

@@ -25,12 +25,11 @@ std::string SharedDirMissing();
 // Skips the running test when the shared directory is absent. In SetUpTestSuite it only returns
 // early (googletest 1.12 still runs the suite's tests): call it in SetUp too. Only its absence
 // skips: a file missing from a present ../shared still fails the test that reads it.
-#define DHAKIRA_SKIP_WITHOUT_SHARED_DIR()                                                \
-  do {                                                                                   \
-    if (const std::string dhakira_missing = ::dhakira::test_support::SharedDirMissing(); \
-        !dhakira_missing.empty()) {                                                      \
-      GTEST_SKIP() << dhakira_missing;                                                   \
-    }                                                                                    \
+#define DHAKIRA_SKIP_WITHOUT_SHARED_DIR()                                                                            \
+  do {                                                                                                               \
+    if (const std::string dhakira_missing = ::dhakira::test_support::SharedDirMissing(); !dhakira_missing.empty()) { \
+      GTEST_SKIP() << dhakira_missing;                                                                               \
+    }                                                                                                                \
   } while (false)
 
 #endif  // DHAKIRA_TESTS_TESTING_SHARED_DATA_H_

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "dhakira/translation_memory.h"
 #include "dhakira/align.h"
 #include "dhakira/match.h"
 #include "dhakira/store.h"
 #include "dhakira/text.h"
+#include "dhakira/translation_memory.h"
 #include "testing/files.h"
 
 namespace dhakira {
@@ -31,8 +31,8 @@ MatchOptions ArabicToEnglish() {
   return options;
 }
 
-SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang,
-                 const std::string& source, const std::string& target) {
+SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang, const std::string& source,
+                 const std::string& target) {
   SegmentPair unit;
   unit.src_lang = src_lang;
   unit.tgt_lang = tgt_lang;
@@ -98,8 +98,7 @@ TEST(ContextHashTest, TheMatcherComparesIt) {
   ASSERT_TRUE(tmp.ok());
   auto store = TranslationMemory::Open(tmp.Path("tm"));
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  SegmentPair unit = Unit("ar", "en", "ارتفعت أسعار النفط بنسبة ثلاثة في المئة.",
-                          "Oil prices rose three percent.");
+  SegmentPair unit = Unit("ar", "en", "ارتفعت أسعار النفط بنسبة ثلاثة في المئة.", "Oil prices rose three percent.");
   unit.prev_hash = kArabicHash;
   ASSERT_TRUE((*store)->Add(unit, DuplicatePolicy::kSkip).ok());
   auto matcher = (*store)->NewMatcher();

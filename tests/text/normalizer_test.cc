@@ -1,4 +1,5 @@
-// Normalizer, KeyHash, CanonicalLanguage and ArabicLightStem: the facts of docs/text.md#facts-the-match-keys-rely-on as tables.
+// Normalizer, KeyHash, CanonicalLanguage and ArabicLightStem: the facts of docs/text.md#facts-the-match-keys-rely-on as
+// tables.
 #include <gtest/gtest.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -182,8 +183,7 @@ struct ExpectedToken {
   const char* span;  // the original text the token covers
 };
 
-void ExpectTokens(Normalizer& normalizer, const std::string& input,
-                  const std::vector<ExpectedToken>& expected) {
+void ExpectTokens(Normalizer& normalizer, const std::string& input, const std::vector<ExpectedToken>& expected) {
   auto result = normalizer.Normalize(input);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_EQ(result->tokens.size(), expected.size()) << input;
@@ -193,8 +193,7 @@ void ExpectTokens(Normalizer& normalizer, const std::string& input,
     ASSERT_LE(t.end, result->text.size());
     EXPECT_EQ(t.type, expected[i].type) << input << " token " << i;
     EXPECT_EQ(t.key, expected[i].key) << input << " token " << i;
-    EXPECT_EQ(result->text.substr(t.begin, t.end - t.begin), expected[i].span)
-        << input << " token " << i;
+    EXPECT_EQ(result->text.substr(t.begin, t.end - t.begin), expected[i].span) << input << " token " << i;
   }
 }
 
@@ -264,8 +263,7 @@ TEST(NormalizerTest, Numbers) {
       {"en", "3.5", "3.5", 3.5},
       {"ar", "٣٫٥", "3.5", 3.5},
       {"ar", "12", "12", 12},
-      {"ar", "الـ20", "20",
-       20},  // the article with tatweel is one number token, keyed by the number
+      {"ar", "الـ20", "20", 20},  // the article with tatweel is one number token, keyed by the number
       {"ar", "الـ١٨", "18", 18},
       {"ar", "لـ2024", "2024", 2024},
       {"ar", "1950م", "1950", 1950},  // the era letter after a year
@@ -336,8 +334,7 @@ TEST(NormalizerTest, BidiControlsAreGone) {
   ASSERT_TRUE(result.ok());
   for (const Token& t : result->tokens) {
     const std::string span = result->text.substr(t.begin, t.end - t.begin);
-    for (const char* control :
-         {"\u200E", "\u200F", "\u061C", "\u202B", "\u202C", "\u2067", "\u2069"}) {
+    for (const char* control : {"\u200E", "\u200F", "\u061C", "\u202B", "\u202C", "\u2067", "\u2069"}) {
       EXPECT_EQ(span.find(control), std::string::npos) << "token " << t.key;
     }
   }
@@ -351,9 +348,9 @@ TEST(NormalizerTest, OriginalIsNfc) {
   EXPECT_EQ(decomposed->text, "Caf\u00E9 ok");
   ASSERT_EQ(decomposed->tokens.size(), 2u);
   EXPECT_EQ(decomposed->tokens[0].key, "café");
-  EXPECT_EQ(decomposed->text.substr(decomposed->tokens[0].begin,
-                                    decomposed->tokens[0].end - decomposed->tokens[0].begin),
-            "Caf\u00E9");
+  EXPECT_EQ(
+      decomposed->text.substr(decomposed->tokens[0].begin, decomposed->tokens[0].end - decomposed->tokens[0].begin),
+      "Caf\u00E9");
   const std::string nfc = "كتابٌ جديد";
   auto kept = en->Normalize(nfc);
   ASSERT_TRUE(kept.ok());
@@ -387,17 +384,16 @@ TEST(NormalizerTest, InvalidUtf8NamesTheOffset) {
       {std::string("abc\xFF"
                    "def"),
        "byte offset 3"},
-      {std::string("كتاب\xD8"), "byte offset 8"},        // truncated sequence at the end
-      {std::string("ab\xED\xA0\x80"), "byte offset 2"},  // UTF-8 encoded surrogate
-      {std::string("\xC0\xAF"), "byte offset 0"},        // overlong '/'
+      {std::string("كتاب\xD8"), "byte offset 8"},                     // truncated sequence at the end
+      {std::string("ab\xED\xA0\x80"), "byte offset 2"},               // UTF-8 encoded surrogate
+      {std::string("\xC0\xAF"), "byte offset 0"},                     // overlong '/'
       {std::string("0123456789\xF4\x90\x80\x80"), "byte offset 10"},  // above U+10FFFF
   };
   for (const Case& c : cases) {
     auto result = ar->Normalize(c.input);
     ASSERT_FALSE(result.ok());
     EXPECT_TRUE(result.status().IsInvalidArgument());
-    EXPECT_NE(result.status().message().find(c.offset), std::string::npos)
-        << result.status().ToString();
+    EXPECT_NE(result.status().message().find(c.offset), std::string::npos) << result.status().ToString();
   }
 }
 
@@ -479,12 +475,9 @@ TEST(NormalizerTest, KeysMatchReferenceFoldingOnRealText) {
   // The shared corpora add real news text when ../shared is there; the sample articles are in the
   // repository.
   if (test_support::SharedDirMissing().empty()) {
-    sources.push_back(
-        {"ar", test_support::SharedPath("corpora/ntrex128/newstest2019-ref.arb.txt"), 600});
-    sources.push_back(
-        {"ar", test_support::SharedPath("corpora/flores200-devtest/arb_Arab.devtest"), 300});
-    sources.push_back(
-        {"en", test_support::SharedPath("corpora/ntrex128/newstest2019-src.eng.txt"), 300});
+    sources.push_back({"ar", test_support::SharedPath("corpora/ntrex128/newstest2019-ref.arb.txt"), 600});
+    sources.push_back({"ar", test_support::SharedPath("corpora/flores200-devtest/arb_Arab.devtest"), 300});
+    sources.push_back({"en", test_support::SharedPath("corpora/ntrex128/newstest2019-src.eng.txt"), 300});
   }
   size_t checked = 0;
   for (const Source& source : sources) {
@@ -568,8 +561,7 @@ TEST(CanonicalLanguageTest, Table) {
 }
 
 TEST(CanonicalLanguageTest, RejectsGarbageNamingTheValue) {
-  for (const char* input :
-       {"", "*all*", "12", "a b", "x", "en-", "und", "e\xC3\xA9", "en@x=y", "toolonglanguage"}) {
+  for (const char* input : {"", "*all*", "12", "a b", "x", "en-", "und", "e\xC3\xA9", "en@x=y", "toolonglanguage"}) {
     auto result = CanonicalLanguage(input);
     ASSERT_FALSE(result.ok()) << input << " -> " << *result;
     EXPECT_TRUE(result.status().IsInvalidArgument());

@@ -76,8 +76,7 @@ std::vector<GoldenCase> LoadGolden(const std::string& path) {
 }
 
 // Checks the invariants every split must satisfy, whatever the sentences are.
-void CheckSpans(const std::string& input, const std::vector<Sentence>& sentences,
-                const std::string& context) {
+void CheckSpans(const std::string& input, const std::vector<Sentence>& sentences, const std::string& context) {
   uint32_t last_end = 0;
   for (const Sentence& s : sentences) {
     ASSERT_LE(last_end, s.begin) << context;
@@ -91,8 +90,7 @@ void CheckSpans(const std::string& input, const std::vector<Sentence>& sentences
       if (span[i] == ' ' || span[i] == '\t' || span[i] == '\r' || span[i] == '\n') {
         size_t j = i;
         bool newline = false;
-        while (j < span.size() &&
-               (span[j] == ' ' || span[j] == '\t' || span[j] == '\r' || span[j] == '\n')) {
+        while (j < span.size() && (span[j] == ' ' || span[j] == '\t' || span[j] == '\r' || span[j] == '\n')) {
           newline |= span[j] == '\r' || span[j] == '\n';
           ++j;
         }
@@ -183,8 +181,7 @@ TEST(SentenceSplitterTest, InvalidUtf8NamesTheOffset) {
   auto sentences = (*splitter)->Split(std::string("جملة.\n\xFF"));
   ASSERT_FALSE(sentences.ok());
   EXPECT_TRUE(sentences.status().IsInvalidArgument());
-  EXPECT_NE(sentences.status().message().find("byte offset 10"), std::string::npos)
-      << sentences.status().ToString();
+  EXPECT_NE(sentences.status().message().find("byte offset 10"), std::string::npos) << sentences.status().ToString();
 }
 
 TEST(SentenceSplitterTest, OptionsValidation) {

@@ -58,8 +58,7 @@ class Lexicon {
   // /usr/share/dictd/freedict-ara-eng.dict.dz with ("ar", "en"). Keeps single-word headwords and
   // senses (comma-separated alternatives split), normalised to match keys. NotFound when the file
   // is absent, Corruption (naming the line) when it is not a dictd database.
-  static StatusOr<Lexicon> LoadFreedict(const std::string& path, std::string_view lang_a,
-                                        std::string_view lang_b);
+  static StatusOr<Lexicon> LoadFreedict(const std::string& path, std::string_view lang_a, std::string_view lang_b);
 
   // The built-in table for the pair (month names in Syrian and Egyptian forms, weekdays, number
   // words and function words the dictionaries lack) plus the installed Debian dictionary for the
@@ -89,8 +88,7 @@ class Lexicon {
   const Impl& impl() const { return *impl_; }
 
  private:
-  friend StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot,
-                                        const struct LearnOptions& options);
+  friend StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const struct LearnOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 
@@ -158,10 +156,10 @@ struct AlignOptions {
 };
 
 struct AlignLink {
-  std::vector<uint32_t> src;    // 0-based source sentence indices, ascending; empty for a 0-1 link
-  std::vector<uint32_t> tgt;    // 0-based target sentence indices, ascending; empty for a 1-0 link
-  double confidence = 0;        // 0 .. 1: how sure the aligner is about this link
-  bool low_confidence = false;  // confidence < AlignOptions::min_confidence
+  std::vector<uint32_t> src;                       // 0-based source sentence indices, ascending; empty for a 0-1 link
+  std::vector<uint32_t> tgt;                       // 0-based target sentence indices, ascending; empty for a 1-0 link
+  double confidence = 0;                           // 0 .. 1: how sure the aligner is about this link
+  bool low_confidence = false;                     // confidence < AlignOptions::min_confidence
   EditorialKind editorial = EditorialKind::kNone;  // for 0-1 links: what the added line looks like
 };
 
@@ -180,15 +178,13 @@ class Aligner {
  public:
   // `lexicon` may be null (no lexical evidence but numbers, names, cognates). It must cover the
   // options' language pair in either order, else InvalidArgument.
-  static StatusOr<std::unique_ptr<Aligner>> Create(const AlignOptions& options,
-                                                   std::shared_ptr<const Lexicon> lexicon);
+  static StatusOr<std::unique_ptr<Aligner>> Create(const AlignOptions& options, std::shared_ptr<const Lexicon> lexicon);
   virtual ~Aligner() = default;
 
   // Aligns `src` with `tgt` (sentences as text, any may be empty). Empty inputs give the obvious
   // result (all 0-1 or all 1-0 links). InvalidArgument on invalid UTF-8 (naming side and sentence).
   // Complexity: time and memory O((|src| + |tgt|) * band).
-  virtual StatusOr<AlignResult> Align(const std::vector<std::string>& src,
-                                      const std::vector<std::string>& tgt) = 0;
+  virtual StatusOr<AlignResult> Align(const std::vector<std::string>& src, const std::vector<std::string>& tgt) = 0;
 };
 
 // Turning an alignment into TM units.
@@ -220,10 +216,8 @@ struct PairReport {
 // Counts go to *report. InvalidArgument when the links do not fit the sentence counts or the
 // languages are invalid.
 StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& src,
-                                                const std::vector<std::string>& tgt,
-                                                std::string_view src_lang,
-                                                std::string_view tgt_lang,
-                                                const AlignResult& result,
+                                                const std::vector<std::string>& tgt, std::string_view src_lang,
+                                                std::string_view tgt_lang, const AlignResult& result,
                                                 const PairOptions& options, PairReport* report);
 
 // Reads a document into sentences. presplit: one segment a line, used as is (a trailing newline
@@ -231,12 +225,11 @@ StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& 
 // paragraphs separated by blank lines, split with SentenceSplitter for `lang`. InvalidArgument
 // naming `name` and the line on invalid UTF-8. `name` is used in messages only (e.g. the file
 // path).
-StatusOr<std::vector<std::string>> SplitDocument(std::string_view text, std::string_view lang,
-                                                 bool presplit, std::string_view name);
+StatusOr<std::vector<std::string>> SplitDocument(std::string_view text, std::string_view lang, bool presplit,
+                                                 std::string_view name);
 
 // Reads a file (NotFound / IOError naming the path) and SplitDocument()s it.
-StatusOr<std::vector<std::string>> ReadDocument(const std::string& path, std::string_view lang,
-                                                bool presplit);
+StatusOr<std::vector<std::string>> ReadDocument(const std::string& path, std::string_view lang, bool presplit);
 
 }  // namespace dhakira
 

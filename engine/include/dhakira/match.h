@@ -83,12 +83,12 @@ struct MatchOptions {
 };
 
 struct Match {
-  SegmentPair pair;                 // the stored unit (id, source, target, origin, doc_id, changed_at, ...)
-  double score = 0;                 // 0 .. 101
-  double fuzzy = 0;                 // 0 .. 100
+  SegmentPair pair;  // the stored unit (id, source, target, origin, doc_id, changed_at, ...)
+  double score = 0;  // 0 .. 101
+  double fuzzy = 0;  // 0 .. 100
   MatchKind kind = MatchKind::kFuzzy;
-  std::vector<Penalty> penalties;   // in the order applied
-  std::string target_substituted;   // pair.target with the query's numbers substituted (== target if none)
+  std::vector<Penalty> penalties;  // in the order applied
+  std::string target_substituted;  // pair.target with the query's numbers substituted (== target if none)
   // Byte spans [begin, end) in pair.source of the tokens that differ from the query (substituted, inserted,
   // or written differently), for highlighting.
   std::vector<std::pair<uint32_t, uint32_t>> source_marks;
@@ -115,9 +115,9 @@ struct ConcordanceOptions {
   std::string src_lang;
   std::string tgt_lang;
   ConcordanceSide side = ConcordanceSide::kSource;  // which side the phrase is looked for in
-  uint32_t top = 20;                                 // most hits, 1 .. 10000
-  uint32_t max_phrase_tokens = 64;                   // longest phrase in key tokens, 1 .. 1000
-  bool brute_force = false;                          // scan every unit (oracle)
+  uint32_t top = 20;                                // most hits, 1 .. 10000
+  uint32_t max_phrase_tokens = 64;                  // longest phrase in key tokens, 1 .. 1000
+  bool brute_force = false;                         // scan every unit (oracle)
 
   Status Validate() const;
 };
@@ -139,7 +139,8 @@ struct ConcordanceResult {
 // in the same transaction as every write). Each lookup reads one consistent snapshot.
 // Thread safety: a Matcher is NOT safe for concurrent use (it owns ICU normalizers); create one per thread.
 // It must not outlive its Store. Memory: besides the normalizers, a table of the TM's frequent source tokens
-// (at most 8,192 entries per source language, under 1 MB each) and per-lookup scratch of 2 bytes per unit id (docs/match.md).
+// (at most 8,192 entries per source language, under 1 MB each) and per-lookup scratch of 2 bytes per unit id
+// (docs/match.md).
 class Matcher {
  public:
   // Made by TranslationMemory::NewMatcher (dhakira/translation_memory.h).
@@ -147,8 +148,7 @@ class Matcher {
 
   // InvalidArgument for an empty query (no match-key token), an over-long one, bad options or languages.
   virtual StatusOr<MatchResult> Match(std::string_view query, const MatchOptions& options) = 0;
-  virtual StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
-                                                  const ConcordanceOptions& options) = 0;
+  virtual StatusOr<ConcordanceResult> Concordance(std::string_view phrase, const ConcordanceOptions& options) = 0;
 };
 
 }  // namespace dhakira

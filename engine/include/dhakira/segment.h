@@ -18,20 +18,20 @@ struct InlineCode {
   // (U+E000..U+F8FF, e.g. symbol-font glyphs), kept as a code so placeholders stay unambiguous: its native is
   // the character itself.
   std::string element;
-  std::string native;   // the element as read, XML (e.g. `<bpt i="1" x="1">&lt;b&gt;</bpt>`)
+  std::string native;  // the element as read, XML (e.g. `<bpt i="1" x="1">&lt;b&gt;</bpt>`)
 };
 
 struct SegmentPair {
-  uint64_t id = 0;        // assigned by the store on add (1, 2, ...); never reused
-  std::string src_lang;   // canonical BCP 47 (the store canonicalises on write)
+  uint64_t id = 0;       // assigned by the store on add (1, 2, ...); never reused
+  std::string src_lang;  // canonical BCP 47 (the store canonicalises on write)
   std::string tgt_lang;
-  std::string source;     // as received (NFC), inline codes as placeholders
+  std::string source;  // as received (NFC), inline codes as placeholders
   std::string target;
   std::vector<InlineCode> source_codes;
   std::vector<InlineCode> target_codes;
 
-  std::string origin;     // where it came from, e.g. the outlet "Al-Watan" or a file name
-  std::string doc_id;     // document id within the origin
+  std::string origin;         // where it came from, e.g. the outlet "Al-Watan" or a file name
+  std::string doc_id;         // document id within the origin
   uint32_t doc_position = 0;  // 0-based position of the segment in its document
 
   // KeyHash() of the previous / next source segment in the document; 0 when none or unknown.

@@ -35,13 +35,9 @@ class [[nodiscard]] Status {
   static Status InvalidArgument(std::string_view msg) { return Status(Code::kInvalidArgument, msg); }
   static Status Corruption(std::string_view msg) { return Status(Code::kCorruption, msg); }
   static Status IOError(std::string_view msg) { return Status(Code::kIOError, msg); }
-  static Status FailedPrecondition(std::string_view msg) {
-    return Status(Code::kFailedPrecondition, msg);
-  }
+  static Status FailedPrecondition(std::string_view msg) { return Status(Code::kFailedPrecondition, msg); }
   static Status AlreadyExists(std::string_view msg) { return Status(Code::kAlreadyExists, msg); }
-  static Status ResourceExhausted(std::string_view msg) {
-    return Status(Code::kResourceExhausted, msg);
-  }
+  static Status ResourceExhausted(std::string_view msg) { return Status(Code::kResourceExhausted, msg); }
   static Status Cancelled(std::string_view msg) { return Status(Code::kCancelled, msg); }
   static Status Internal(std::string_view msg) { return Status(Code::kInternal, msg); }
 
@@ -62,9 +58,7 @@ class [[nodiscard]] Status {
   // Explicitly drop a status whose failure the caller has decided not to handle.
   void IgnoreError() const {}
 
-  friend bool operator==(const Status& a, const Status& b) {
-    return a.code_ == b.code_ && a.message_ == b.message_;
-  }
+  friend bool operator==(const Status& a, const Status& b) { return a.code_ == b.code_ && a.message_ == b.message_; }
 
  private:
   Status(Code code, std::string_view msg) : code_(code), message_(msg) {}
@@ -104,7 +98,7 @@ class [[nodiscard]] StatusOr {
     assert(!status_.ok() && "StatusOr constructed from OK status without a value");
     if (status_.ok()) status_ = Status::Internal("StatusOr constructed from OK status");
   }
-  StatusOr(const T& value) : value_(value) {}       // NOLINT
+  StatusOr(const T& value) : value_(value) {}        // NOLINT
   StatusOr(T&& value) : value_(std::move(value)) {}  // NOLINT
 
   bool ok() const { return status_.ok(); }
@@ -139,9 +133,9 @@ class [[nodiscard]] StatusOr {
 #define DHAKIRA_STATUS_CONCAT_(a, b) DHAKIRA_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define DHAKIRA_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::dhakira::Status _dhakira_status = (expr);       \
+#define DHAKIRA_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::dhakira::Status _dhakira_status = (expr);        \
     if (!_dhakira_status.ok()) return _dhakira_status; \
   } while (0)
 

@@ -72,8 +72,8 @@ struct WriteResult {
 // A set of writes committed in one transaction: all of them or none.
 class WriteBatch {
  public:
-  void Add(SegmentPair pair);      // id ignored; the store assigns one
-  void Update(SegmentPair pair);   // replaces the unit with pair.id
+  void Add(SegmentPair pair);     // id ignored; the store assigns one
+  void Update(SegmentPair pair);  // replaces the unit with pair.id
   void Delete(uint64_t id);
   // Room for n operations, so that filling a large batch does not move the ones already added.
   void Reserve(size_t n) { ops_.reserve(n); }
@@ -112,13 +112,13 @@ class PreparedBatch {
 };
 
 struct StoreStats {
-  uint64_t segments = 0;                          // units in the TM
+  uint64_t segments = 0;                           // units in the TM
   std::map<std::string, uint64_t> language_pairs;  // units per language pair, keyed "ar>en" (LanguagePairKey)
   std::map<std::string, uint64_t> origins;         // units per origin ("" for none)
-  uint64_t used_bytes = 0;       // bytes of data.mdb the TM really uses (its pages)
-  uint64_t allocated_bytes = 0;  // bytes the file system holds for data.mdb (blocks)
-  uint64_t file_bytes = 0;       // apparent size of data.mdb (may include unused room)
-  uint64_t map_bytes = 0;        // current LMDB map size (address space)
+  uint64_t used_bytes = 0;                         // bytes of data.mdb the TM really uses (its pages)
+  uint64_t allocated_bytes = 0;                    // bytes the file system holds for data.mdb (blocks)
+  uint64_t file_bytes = 0;                         // apparent size of data.mdb (may include unused room)
+  uint64_t map_bytes = 0;                          // current LMDB map size (address space)
   uint32_t format_version = 0;
 };
 
@@ -194,17 +194,17 @@ struct CheckReport {
   // False when CheckOptions::max_walk_bytes left the pages unwalked (only the meta pages checked).
   bool walked = true;
 
-  uint32_t page_size = 0;      // bytes
-  uint64_t txnid = 0;          // the transaction of the meta page that was checked
-  uint64_t pages = 0;          // pages in use by the file: last page number + 1
-  uint64_t branch_pages = 0;   // reached from the current meta page (all trees)
+  uint32_t page_size = 0;     // bytes
+  uint64_t txnid = 0;         // the transaction of the meta page that was checked
+  uint64_t pages = 0;         // pages in use by the file: last page number + 1
+  uint64_t branch_pages = 0;  // reached from the current meta page (all trees)
   uint64_t leaf_pages = 0;
   uint64_t overflow_pages = 0;
-  uint64_t free_pages = 0;     // listed in LMDB's free list
+  uint64_t free_pages = 0;  // listed in LMDB's free list
   // Neither reachable nor free (space lost to LMDB, not damage in itself).
   uint64_t unaccounted_pages = 0;
   std::map<std::string, uint64_t> databases;  // entries per named database
-  uint64_t units = 0;          // unit values decoded (decode_units)
+  uint64_t units = 0;                         // unit values decoded (decode_units)
 };
 
 // Checks the TM at `path` (a directory holding data.mdb) without going through LMDB, reading the

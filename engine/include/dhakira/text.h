@@ -1,9 +1,9 @@
 // Text pipeline: normalization to match keys, tokenization, sentence splitting, language tags.
 //
 // The text a user gives is kept as received (NFC). Matching works on *match keys*: a token sequence derived
-// per language profile (docs/text.md#facts-the-match-keys-rely-on): "ar" (Arabic folding), "en" (NFKC_Casefold), and "generic" for any
-// other valid BCP 47 language (NFKC_Casefold). Every key token keeps the byte span of the original text it came
-// from, so highlights and inline codes survive (after SentencePiece's normalizer with offset map).
+// per language profile (docs/text.md#facts-the-match-keys-rely-on): "ar" (Arabic folding), "en" (NFKC_Casefold), and
+// "generic" for any other valid BCP 47 language (NFKC_Casefold). Every key token keeps the byte span of the original
+// text it came from, so highlights and inline codes survive (after SentencePiece's normalizer with offset map).
 //
 // Inline codes (TMX bpt/ept/ph/it/...) are carried in segment text as one private-use code point each,
 // U+E000 + index (see kPlaceholderBase); the tokenizer emits them as kPlaceholder tokens, which matching ignores.
@@ -27,12 +27,12 @@ inline constexpr uint32_t kMaxInlineCodes = 0x1900;  // U+E000..U+F8FF, the BMP 
 // Tokens are the segments of ICU's word BreakIterator (UAX #29) over the NFC text: rule status 100..199
 // numbers, 200+ words, status 0 punctuation/symbols (whitespace dropped). Details in docs/text.md.
 enum class TokenType : uint8_t {
-  kWord = 0,         // letters (Arabic clitics are not split: والكتاب is one word). A code point that NFKC
-                     // expands to several words (U+FDFA) gives one token per word, all with its span.
-  kNumber = 1,       // 3.5, ١٬٠٠٠٫٥, 1,000.5, الـ20 (key "20": a clitic prefix such as الـ وبـ لـ and an era
-                     // suffix م / هـ after a year are part of the span, not of the key); key is the ASCII digit
-                     // form, value its numeric value. Digit strings that are not one number (12.05.2020)
-                     // keep their separators in the key and have value NaN.
+  kWord = 0,    // letters (Arabic clitics are not split: والكتاب is one word). A code point that NFKC
+                // expands to several words (U+FDFA) gives one token per word, all with its span.
+  kNumber = 1,  // 3.5, ١٬٠٠٠٫٥, 1,000.5, الـ20 (key "20": a clitic prefix such as الـ وبـ لـ and an era
+                // suffix م / هـ after a year are part of the span, not of the key); key is the ASCII digit
+                // form, value its numeric value. Digit strings that are not one number (12.05.2020)
+                // keep their separators in the key and have value NaN.
   kPunct = 2,        // punctuation and symbols; adjacent ones form one cluster token (".»", "?!", "...", and
                      // "…" whose key is "..."). A symbol whose key is letters is a word (U+FDFC -> "ريال").
   kPlaceholder = 3,  // an inline-code placeholder (U+E000 + index); key is the decimal index
@@ -129,8 +129,8 @@ struct SplitterOptions {
 };
 
 struct Sentence {
-  std::string text;          // the sentence, hard-wrap newlines replaced by spaces, trimmed
-  uint32_t begin = 0;        // byte span in the input (untrimmed of inner newlines)
+  std::string text;    // the sentence, hard-wrap newlines replaced by spaces, trimmed
+  uint32_t begin = 0;  // byte span in the input (untrimmed of inner newlines)
   uint32_t end = 0;
   bool starts_paragraph = false;  // first sentence after a blank line (or of the text)
 };

@@ -33,8 +33,7 @@ class TranslationMemory : public Store {
   // (a one-time cost of one pass over the units). Errors as Store: Corruption when the files are
   // not a dhakira TM, FailedPrecondition for another format version, NotFound when absent and not
   // to be created, InvalidArgument for bad options.
-  static StatusOr<std::unique_ptr<TranslationMemory>> Open(const std::string& path,
-                                                           const StoreOptions& options = {});
+  static StatusOr<std::unique_ptr<TranslationMemory>> Open(const std::string& path, const StoreOptions& options = {});
   ~TranslationMemory() override = default;
 
   // This TM as a Store (for callers written against the suggested has-a form; same object).

@@ -91,14 +91,12 @@ StatusOr<std::FILE*> OpenUpload(const std::string& path) {
 
 // Streams what is left of `in` (the file at `path`) as data messages of 256 KiB. Stops early when
 // the server ends the call (its status says why). IOError naming the file when it cannot be read.
-Status SendFile(std::FILE* in, const std::string& path,
-                grpc::ClientWriter<v1::ImportRequest>* writer) {
+Status SendFile(std::FILE* in, const std::string& path, grpc::ClientWriter<v1::ImportRequest>* writer) {
   std::string buffer(256 << 10, '\0');
   while (true) {
     const size_t read = std::fread(buffer.data(), 1, buffer.size(), in);
     if (read == 0) {
-      if (std::ferror(in))
-        return Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
+      if (std::ferror(in)) return Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
       return Status::OK();
     }
     v1::ImportRequest chunk;
@@ -141,8 +139,8 @@ class ClientImpl final : public Client {
     return pair;
   }
 
-  StatusOr<WriteResult> Upsert(const SegmentPair& pair, std::string_view previous_source,
-                               std::string_view next_source, DuplicatePolicy on_duplicate) override {
+  StatusOr<WriteResult> Upsert(const SegmentPair& pair, std::string_view previous_source, std::string_view next_source,
+                               DuplicatePolicy on_duplicate) override {
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::UpsertRequest req;
@@ -192,8 +190,7 @@ class ClientImpl final : public Client {
     uint64_t bytes = 0;
     auto flush = [&]() -> Status {
       if (chunk.empty()) return Status::OK();
-      DHAKIRA_ASSIGN_OR_RETURN(std::vector<StatusOr<MatchResult>> part,
-                               BatchLookupCall(chunk, options));
+      DHAKIRA_ASSIGN_OR_RETURN(std::vector<StatusOr<MatchResult>> part, BatchLookupCall(chunk, options));
       for (auto& r : part) out.push_back(std::move(r));
       chunk.clear();
       bytes = 0;
@@ -224,16 +221,15 @@ class ClientImpl final : public Client {
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::CapabilitiesResponse resp;
-    DHAKIRA_RETURN_IF_ERROR(
-        Check(stub_->Capabilities(&ctx, v1::CapabilitiesRequest(), &resp), "capabilities"));
+    DHAKIRA_RETURN_IF_ERROR(Check(stub_->Capabilities(&ctx, v1::CapabilitiesRequest(), &resp), "capabilities"));
     limits_.max_batch_segments = std::max<uint64_t>(1, resp.limits().max_batch_segments());
     limits_.max_message_bytes = std::max<uint64_t>(4096, resp.limits().max_message_bytes());
     return limits_;
   }
 
   // One BatchLookup call.
-  StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookupCall(
-      const std::vector<std::string>& queries, const MatchOptions& options) {
+  StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookupCall(const std::vector<std::string>& queries,
+                                                               const MatchOptions& options) {
     v1::BatchLookupRequest req;
     DHAKIRA_RETURN_IF_ERROR(service::ToProto(options, req.mutable_options()));
     DHAKIRA_RETURN_IF_ERROR(CheckText(options.prev_source, "prev_source"));
@@ -254,9 +250,8 @@ class ClientImpl final : public Client {
       Prepare(&ctx);
       DHAKIRA_RETURN_IF_ERROR(CheckRequest(stub_->BatchLookup(&ctx, req, &resp), "batch lookup"));
       if (resp.results_size() != req.segments_size()) {
-        return Status::Internal(
-            "server " + address_ + ": batch lookup: " + std::to_string(resp.results_size()) +
-            " results for " + std::to_string(req.segments_size()) + " segments");
+        return Status::Internal("server " + address_ + ": batch lookup: " + std::to_string(resp.results_size()) +
+                                " results for " + std::to_string(req.segments_size()) + " segments");
       }
     }
     std::vector<StatusOr<MatchResult>> out;
@@ -280,8 +275,7 @@ class ClientImpl final : public Client {
   }
 
  public:
-  StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
-                                          const ConcordanceOptions& options) override {
+  StatusOr<ConcordanceResult> Concordance(std::string_view phrase, const ConcordanceOptions& options) override {
     v1::ConcordanceRequest req;
     DHAKIRA_RETURN_IF_ERROR(service::ToProto(phrase, options, &req));
     DHAKIRA_RETURN_IF_ERROR(CheckText(phrase, "phrase"));
@@ -309,8 +303,7 @@ class ClientImpl final : public Client {
     Prepare(&ctx);
     v1::ImportSummary resp;
     std::unique_ptr<grpc::ClientWriter<v1::ImportRequest>> writer = stub_->Import(&ctx, &resp);
-    const Status read_error =
-        writer->Write(first) ? SendFile(in, path, writer.get()) : Status::OK();
+    const Status read_error = writer->Write(first) ? SendFile(in, path, writer.get()) : Status::OK();
     std::fclose(in);
     if (!read_error.ok()) {
       ctx.TryCancel();  // a half-sent file must not be imported
@@ -320,23 +313,19 @@ class ClientImpl final : public Client {
     writer->WritesDone();
     DHAKIRA_RETURN_IF_ERROR(Check(writer->Finish(), "import"));
     if (reporter != nullptr) {
-      for (const v1::ImportProblem& problem : resp.problems())
-        reporter->OnReject(service::FromProto(problem, path));
+      for (const v1::ImportProblem& problem : resp.problems()) reporter->OnReject(service::FromProto(problem, path));
     }
     ImportSummary summary;
     service::FromProto(resp, &summary);
     return summary;
   }
 
-  StatusOr<AlignResult> Align(const std::vector<std::string>& source,
-                              const std::vector<std::string>& target,
+  StatusOr<AlignResult> Align(const std::vector<std::string>& source, const std::vector<std::string>& target,
                               const AlignOptions& options) override {
     v1::AlignRequest req;
     DHAKIRA_RETURN_IF_ERROR(service::ToProto(source, target, options, &req));
-    for (const std::string& sentence : source)
-      DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "source"));
-    for (const std::string& sentence : target)
-      DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "target"));
+    for (const std::string& sentence : source) DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "source"));
+    for (const std::string& sentence : target) DHAKIRA_RETURN_IF_ERROR(CheckText(sentence, "target"));
     grpc::ClientContext ctx;
     Prepare(&ctx);
     v1::AlignResponse resp;
@@ -382,8 +371,7 @@ class ClientImpl final : public Client {
   Status Check(const grpc::Status& status, const std::string& what) const {
     if (status.ok()) return Status::OK();
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-      return Status::IOError("cannot reach the dhakira server at " + address_ + ": " +
-                             status.error_message());
+      return Status::IOError("cannot reach the dhakira server at " + address_ + ": " + status.error_message());
     }
     return service::FromGrpc(status, "server " + address_ + ": " + what);
   }
@@ -392,8 +380,7 @@ class ClientImpl final : public Client {
   // own message, so that a query command prints the same error through the server as on the TM
   // itself.
   Status CheckRequest(const grpc::Status& status, const std::string& what) const {
-    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT)
-      return service::FromGrpc(status, "");
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) return service::FromGrpc(status, "");
     return Check(status, what);
   }
 
@@ -409,8 +396,7 @@ class ClientImpl final : public Client {
 
 Status ClientOptions::Validate() const {
   if (timeout_ms < 1 || timeout_ms > 86'400'000) {
-    return Status::InvalidArgument("timeout_ms: " + std::to_string(timeout_ms) +
-                                   " is outside 1 .. 86400000");
+    return Status::InvalidArgument("timeout_ms: " + std::to_string(timeout_ms) + " is outside 1 .. 86400000");
   }
   if (max_message_bytes < (4u << 10) || max_message_bytes > (1ull << 30)) {
     return Status::InvalidArgument("max_message_bytes: " + std::to_string(max_message_bytes) +

@@ -82,8 +82,7 @@ Status FromGrpc(const grpc::Status& status, std::string_view what) {
 
 namespace {
 
-void CodesToProto(const std::vector<InlineCode>& codes,
-                  google::protobuf::RepeatedPtrField<v1::InlineCode>* out) {
+void CodesToProto(const std::vector<InlineCode>& codes, google::protobuf::RepeatedPtrField<v1::InlineCode>* out) {
   out->Reserve(static_cast<int>(codes.size()));
   for (const InlineCode& c : codes) {
     v1::InlineCode* p = out->Add();
@@ -92,8 +91,7 @@ void CodesToProto(const std::vector<InlineCode>& codes,
   }
 }
 
-void CodesFromProto(const google::protobuf::RepeatedPtrField<v1::InlineCode>& in,
-                    std::vector<InlineCode>* out) {
+void CodesFromProto(const google::protobuf::RepeatedPtrField<v1::InlineCode>& in, std::vector<InlineCode>* out) {
   out->clear();
   out->reserve(in.size());
   for (const v1::InlineCode& c : in) out->push_back(InlineCode{c.element(), c.native()});
@@ -178,8 +176,7 @@ StatusOr<DuplicatePolicy> FromProto(v1::DuplicatePolicy policy) {
     default:
       break;
   }
-  return Status::InvalidArgument("on_duplicate: unknown duplicate policy " +
-                                 std::to_string(static_cast<int>(policy)));
+  return Status::InvalidArgument("on_duplicate: unknown duplicate policy " + std::to_string(static_cast<int>(policy)));
 }
 
 v1::WriteOutcome ToProto(WriteOutcome outcome) {
@@ -244,27 +241,22 @@ void FromProto(const v1::StatsResponse& in, StoreStats* stats) {
 
 Status RequiredLanguage(const std::string& value, const char* field, const char* example) {
   if (!value.empty()) return Status::OK();
-  return Status::InvalidArgument(std::string(field) + ": required (a BCP 47 language, e.g. \"" +
-                                 example + "\")");
+  return Status::InvalidArgument(std::string(field) + ": required (a BCP 47 language, e.g. \"" + example + "\")");
 }
 
 Status FromProto(const v1::UpsertRequest& in, SegmentPair* pair) {
   if (!in.has_unit()) return Status::InvalidArgument("unit: required");
   const v1::Unit& unit = in.unit();
-  if (unit.src_lang().empty())
-    return Status::InvalidArgument("unit.src_lang: required (a BCP 47 language)");
-  if (unit.tgt_lang().empty())
-    return Status::InvalidArgument("unit.tgt_lang: required (a BCP 47 language)");
-  if (unit.source().empty())
-    return Status::InvalidArgument("unit.source: required (the source segment)");
-  if (unit.target().empty())
-    return Status::InvalidArgument("unit.target: required (the target segment)");
+  if (unit.src_lang().empty()) return Status::InvalidArgument("unit.src_lang: required (a BCP 47 language)");
+  if (unit.tgt_lang().empty()) return Status::InvalidArgument("unit.tgt_lang: required (a BCP 47 language)");
+  if (unit.source().empty()) return Status::InvalidArgument("unit.source: required (the source segment)");
+  if (unit.target().empty()) return Status::InvalidArgument("unit.target: required (the target segment)");
   FromProto(unit, pair);
   return Status::OK();
 }
 
-void ToProto(const SegmentPair& pair, std::string_view previous_source,
-             std::string_view next_source, DuplicatePolicy on_duplicate, v1::UpsertRequest* out) {
+void ToProto(const SegmentPair& pair, std::string_view previous_source, std::string_view next_source,
+             DuplicatePolicy on_duplicate, v1::UpsertRequest* out) {
   ToProto(pair, out->mutable_unit());
   // The server derives the context hashes from the neighbours' text.
   out->mutable_unit()->mutable_metadata()->clear_prev_hash();

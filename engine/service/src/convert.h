@@ -64,8 +64,8 @@ WriteOutcome FromProto(v1::WriteOutcome outcome);
 Status FromProto(const v1::UpsertRequest& in, SegmentPair* pair);
 // Client: an Upsert of `pair` (its context hashes left out: the server derives them from the
 // neighbours).
-void ToProto(const SegmentPair& pair, std::string_view previous_source,
-             std::string_view next_source, DuplicatePolicy on_duplicate, v1::UpsertRequest* out);
+void ToProto(const SegmentPair& pair, std::string_view previous_source, std::string_view next_source,
+             DuplicatePolicy on_duplicate, v1::UpsertRequest* out);
 
 void ToProto(const StoreStats& stats, v1::StatsResponse* out);
 void FromProto(const v1::StatsResponse& in, StoreStats* stats);
@@ -100,8 +100,7 @@ void FromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in, std::vec
 // "side", "top" above `max_top`, or ConcordanceOptions::Validate()'s message).
 Status FromProto(const v1::ConcordanceRequest& in, uint32_t max_top, ConcordanceOptions* out);
 // Client: InvalidArgument for brute_force and a max_phrase_tokens other than the default.
-Status ToProto(std::string_view phrase, const ConcordanceOptions& options,
-               v1::ConcordanceRequest* out);
+Status ToProto(std::string_view phrase, const ConcordanceOptions& options, v1::ConcordanceRequest* out);
 void ToProto(const ConcordanceHit& hit, v1::ConcordanceHit* out);
 void FromProto(const v1::ConcordanceHit& in, ConcordanceHit* out);
 
@@ -143,15 +142,14 @@ Status FromProto(const v1::AlignRequest& in, AlignOptions* out);
 PairOptions ToPairOptions(const v1::AlignRequest& in, const AlignOptions& options);
 // Server: the sentences of a Document: its `sentences` as given, or its `text` split for `lang`.
 // InvalidArgument naming `field` when it has neither, or from the splitter.
-StatusOr<std::vector<std::string>> DocumentSentences(const v1::Document& doc,
-                                                     const std::string& lang, const char* field);
+StatusOr<std::vector<std::string>> DocumentSentences(const v1::Document& doc, const std::string& lang,
+                                                     const char* field);
 // Server: the alignment of `source` with `target`: the sentences, links, pairs (links with both
 // sides, their sentences joined by a space) and the length ratio. Import counts are not touched.
-void ToProto(const std::vector<std::string>& source, const std::vector<std::string>& target,
-             const AlignResult& result, v1::AlignResponse* out);
-// Server: the import counts of an Align: what AlignedPairs held back and what the store did.
-void ToProto(const PairReport& report, const std::vector<WriteResult>& written,
+void ToProto(const std::vector<std::string>& source, const std::vector<std::string>& target, const AlignResult& result,
              v1::AlignResponse* out);
+// Server: the import counts of an Align: what AlignedPairs held back and what the store did.
+void ToProto(const PairReport& report, const std::vector<WriteResult>& written, v1::AlignResponse* out);
 // Client: an Align of the two sentence lists, nothing imported. InvalidArgument for a band or n-m
 // limit other than the defaults (the server aligns with its own).
 Status ToProto(const std::vector<std::string>& source, const std::vector<std::string>& target,

@@ -41,8 +41,7 @@ EditorialKind EditorialFromProto(v1::EditorialKind kind) {
 }
 
 // The response's text of a link side: its sentences joined by a space (AlignResponse.pairs).
-std::string JoinSentences(const std::vector<std::string>& sentences,
-                          const std::vector<uint32_t>& ids) {
+std::string JoinSentences(const std::vector<std::string>& sentences, const std::vector<uint32_t>& ids) {
   std::string joined;
   for (uint32_t id : ids) {
     if (!joined.empty()) joined += ' ';
@@ -89,21 +88,20 @@ PairOptions ToPairOptions(const v1::AlignRequest& in, const AlignOptions& option
   return pair_options;
 }
 
-StatusOr<std::vector<std::string>> DocumentSentences(const v1::Document& doc,
-                                                     const std::string& lang, const char* field) {
+StatusOr<std::vector<std::string>> DocumentSentences(const v1::Document& doc, const std::string& lang,
+                                                     const char* field) {
   switch (doc.content_case()) {
     case v1::Document::kText:
       return SplitDocument(doc.text(), lang, /*presplit=*/false, field);
     case v1::Document::kSentences:
-      return std::vector<std::string>(doc.sentences().sentence().begin(),
-                                      doc.sentences().sentence().end());
+      return std::vector<std::string>(doc.sentences().sentence().begin(), doc.sentences().sentence().end());
     default:
       return Status::InvalidArgument(std::string(field) + ": required (text or sentences)");
   }
 }
 
-void ToProto(const std::vector<std::string>& source, const std::vector<std::string>& target,
-             const AlignResult& result, v1::AlignResponse* out) {
+void ToProto(const std::vector<std::string>& source, const std::vector<std::string>& target, const AlignResult& result,
+             v1::AlignResponse* out) {
   for (const std::string& sentence : source) out->add_source_sentences(sentence);
   for (const std::string& sentence : target) out->add_target_sentences(sentence);
   out->set_length_ratio(result.length_ratio);
@@ -120,8 +118,7 @@ void ToProto(const std::vector<std::string>& source, const std::vector<std::stri
   }
 }
 
-void ToProto(const PairReport& report, const std::vector<WriteResult>& written,
-             v1::AlignResponse* out) {
+void ToProto(const PairReport& report, const std::vector<WriteResult>& written, v1::AlignResponse* out) {
   out->set_held_back(report.low_confidence + report.many_held);
   for (const WriteResult& result : written) {
     if (result.outcome == WriteOutcome::kAdded) out->set_imported(out->imported() + 1);
@@ -143,10 +140,8 @@ Status ToProto(const std::vector<std::string>& source, const std::vector<std::st
   }
   out->set_src_lang(options.src_lang);
   out->set_tgt_lang(options.tgt_lang);
-  for (const std::string& sentence : source)
-    out->mutable_source()->mutable_sentences()->add_sentence(sentence);
-  for (const std::string& sentence : target)
-    out->mutable_target()->mutable_sentences()->add_sentence(sentence);
+  for (const std::string& sentence : source) out->mutable_source()->mutable_sentences()->add_sentence(sentence);
+  for (const std::string& sentence : target) out->mutable_target()->mutable_sentences()->add_sentence(sentence);
   out->set_length_ratio(options.length_ratio);
   out->set_min_confidence(options.min_confidence);
   out->set_no_editorial_detection(!options.detect_editorial);

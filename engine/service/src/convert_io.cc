@@ -9,8 +9,7 @@ namespace dhakira::service {
 namespace {
 
 bool EndsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -26,14 +25,12 @@ Status FromProto(const v1::ImportOptions& in, ImportOptions* out) {
     case v1::FILE_FORMAT_AUTO:
       if (!in.file_name().empty()) {
         StatusOr<FileFormat> format = FormatFromFileName(in.file_name());
-        if (!format.ok())
-          return Status::InvalidArgument("options.file_name: " + format.status().message());
+        if (!format.ok()) return Status::InvalidArgument("options.file_name: " + format.status().message());
         out->format = *format;
       }
       break;  // else the handler sniffs the upload
     default:
-      return Status::InvalidArgument("options.format: unknown value " +
-                                     std::to_string(static_cast<int>(in.format())));
+      return Status::InvalidArgument("options.format: unknown value " + std::to_string(static_cast<int>(in.format())));
   }
   out->src_lang = in.src_lang();
   out->tgt_lang = in.tgt_lang();
@@ -53,8 +50,7 @@ Status FromProto(const v1::ImportOptions& in, ImportOptions* out) {
 
 Status ToProto(const std::string& path, const ImportOptions& in, v1::ImportOptions* out) {
   if (in.format == FileFormat::kParallel || !in.target_file.empty()) {
-    return Status::InvalidArgument(
-        "line-parallel files cannot be imported through the server; send a TMX or TSV file");
+    return Status::InvalidArgument("line-parallel files cannot be imported through the server; send a TMX or TSV file");
   }
   out->set_format(in.format == FileFormat::kTmx   ? v1::FILE_FORMAT_TMX
                   : in.format == FileFormat::kTsv ? v1::FILE_FORMAT_TSV
@@ -79,14 +75,12 @@ void ToProto(const ImportSummary& in, v1::ImportSummary* out) {
   out->set_updated(in.updated);
   out->set_skipped_duplicates(in.duplicates_skipped);
   out->set_skipped_invalid(in.rejected);
-  for (const auto& [reason, count] : in.rejected_by_reason)
-    (*out->mutable_skipped_by_reason())[reason] = count;
+  for (const auto& [reason, count] : in.rejected_by_reason) (*out->mutable_skipped_by_reason())[reason] = count;
   out->set_seconds(in.seconds);
   out->set_replaced_characters(in.illegal_chars_replaced);
   out->set_format(in.format == FileFormat::kTmx ? v1::FILE_FORMAT_TMX : v1::FILE_FORMAT_TSV);
   out->set_encoding(in.encoding);
-  for (const auto& [reason, count] : in.warnings_by_reason)
-    (*out->mutable_warnings_by_reason())[reason] = count;
+  for (const auto& [reason, count] : in.warnings_by_reason) (*out->mutable_warnings_by_reason())[reason] = count;
   out->set_entities_replaced(in.entities_replaced);
   out->set_batches_committed(in.batches_committed);
   out->set_dry_run(in.dry_run);
@@ -100,10 +94,8 @@ void FromProto(const v1::ImportSummary& in, ImportSummary* out) {
   out->updated = in.updated();
   out->duplicates_skipped = in.skipped_duplicates();
   out->rejected = in.skipped_invalid();
-  for (const auto& [reason, count] : in.skipped_by_reason())
-    out->rejected_by_reason[reason] = count;
-  for (const auto& [reason, count] : in.warnings_by_reason())
-    out->warnings_by_reason[reason] = count;
+  for (const auto& [reason, count] : in.skipped_by_reason()) out->rejected_by_reason[reason] = count;
+  for (const auto& [reason, count] : in.warnings_by_reason()) out->warnings_by_reason[reason] = count;
   out->illegal_chars_replaced = in.replaced_characters();
   out->entities_replaced = in.entities_replaced();
   out->batches_committed = in.batches_committed();
@@ -140,8 +132,7 @@ Status FromProto(const v1::ExportRequest& in, ExportOptions* out, bool* gzip) {
       out->format = FileFormat::kTsv;
       break;
     default:
-      return Status::InvalidArgument("format: unknown value " +
-                                     std::to_string(static_cast<int>(in.format())));
+      return Status::InvalidArgument("format: unknown value " + std::to_string(static_cast<int>(in.format())));
   }
   // The io filters compare canonical tags exactly: canonicalise what the client wrote.
   for (auto [value, canonical, field] : {std::tuple{&in.src_lang(), &out->src_lang, "src_lang"},
@@ -172,8 +163,7 @@ Status ToProto(const std::string& path, const ExportOptions& in, v1::ExportReque
       out->set_format(v1::FILE_FORMAT_TSV);
       break;
     default:
-      return Status::InvalidArgument(std::string("format: cannot export as ") +
-                                     FileFormatName(format));
+      return Status::InvalidArgument(std::string("format: cannot export as ") + FileFormatName(format));
   }
   out->set_src_lang(in.src_lang);
   out->set_tgt_lang(in.tgt_lang);

@@ -41,8 +41,7 @@ void SpansToProto(const std::vector<std::pair<uint32_t, uint32_t>>& spans,
   }
 }
 
-std::vector<std::pair<uint32_t, uint32_t>> SpansFromProto(
-    const google::protobuf::RepeatedPtrField<v1::Span>& in) {
+std::vector<std::pair<uint32_t, uint32_t>> SpansFromProto(const google::protobuf::RepeatedPtrField<v1::Span>& in) {
   std::vector<std::pair<uint32_t, uint32_t>> out;
   out.reserve(static_cast<size_t>(in.size()));
   for (const v1::Span& span : in) out.emplace_back(span.begin(), span.end());
@@ -76,14 +75,11 @@ Status FromProto(const v1::LookupOptions& in, uint32_t max_top, MatchOptions* ou
 
 Status ToProto(const MatchOptions& in, v1::LookupOptions* out) {
   const MatchOptions defaults;
-  if (in.brute_force)
-    return Status::InvalidArgument("brute_force: not available through the server");
+  if (in.brute_force) return Status::InvalidArgument("brute_force: not available through the server");
   if (in.written_variant_points != defaults.written_variant_points ||
-      in.written_variant_cap != defaults.written_variant_cap ||
-      in.number_points != defaults.number_points ||
+      in.written_variant_cap != defaults.written_variant_cap || in.number_points != defaults.number_points ||
       in.unsubstituted_number_points != defaults.unsubstituted_number_points ||
-      in.inline_code_points != defaults.inline_code_points ||
-      in.max_query_tokens != defaults.max_query_tokens) {
+      in.inline_code_points != defaults.inline_code_points || in.max_query_tokens != defaults.max_query_tokens) {
     return Status::InvalidArgument(
         "penalty points and max_query_tokens: only the defaults are available through the server");
   }
@@ -92,8 +88,7 @@ Status ToProto(const MatchOptions& in, v1::LookupOptions* out) {
   out->set_threshold(in.threshold);
   out->set_top(in.top);
   out->set_origin(in.origin);
-  for (const auto& [origin, points] : in.origin_points)
-    (*out->mutable_origin_penalties())[origin] = points;
+  for (const auto& [origin, points] : in.origin_points) (*out->mutable_origin_penalties())[origin] = points;
   return Status::OK();
 }
 
@@ -146,8 +141,7 @@ void FromProto(const google::protobuf::RepeatedPtrField<v1::Match>& in, std::vec
     match.score = pm.score();
     match.fuzzy = pm.fuzzy();
     match.kind = KindFromProto(pm.kind());
-    for (const v1::Penalty& p : pm.penalties())
-      match.penalties.push_back(Penalty{p.reason(), p.points()});
+    for (const v1::Penalty& p : pm.penalties()) match.penalties.push_back(Penalty{p.reason(), p.points()});
     match.target_substituted = pm.target_substituted();
     match.source_marks = SpansFromProto(pm.source_marks());
     out->push_back(std::move(match));
@@ -167,8 +161,7 @@ Status FromProto(const v1::ConcordanceRequest& in, uint32_t max_top, Concordance
       out->side = ConcordanceSide::kTarget;
       break;
     default:
-      return Status::InvalidArgument("side: unknown value " +
-                                     std::to_string(static_cast<int>(in.side())));
+      return Status::InvalidArgument("side: unknown value " + std::to_string(static_cast<int>(in.side())));
   }
   if (in.top() != 0) {
     DHAKIRA_RETURN_IF_ERROR(TopWithinLimit(in.top(), max_top, "top"));
@@ -179,19 +172,15 @@ Status FromProto(const v1::ConcordanceRequest& in, uint32_t max_top, Concordance
   return Status::OK();
 }
 
-Status ToProto(std::string_view phrase, const ConcordanceOptions& options,
-               v1::ConcordanceRequest* out) {
-  if (options.brute_force)
-    return Status::InvalidArgument("brute_force: not available through the server");
+Status ToProto(std::string_view phrase, const ConcordanceOptions& options, v1::ConcordanceRequest* out) {
+  if (options.brute_force) return Status::InvalidArgument("brute_force: not available through the server");
   if (options.max_phrase_tokens != ConcordanceOptions().max_phrase_tokens) {
-    return Status::InvalidArgument(
-        "max_phrase_tokens: only the default is available through the server");
+    return Status::InvalidArgument("max_phrase_tokens: only the default is available through the server");
   }
   out->set_phrase(std::string(phrase));
   out->set_src_lang(options.src_lang);
   out->set_tgt_lang(options.tgt_lang);
-  out->set_side(options.side == ConcordanceSide::kTarget ? v1::CONCORDANCE_SIDE_TARGET
-                                                         : v1::CONCORDANCE_SIDE_SOURCE);
+  out->set_side(options.side == ConcordanceSide::kTarget ? v1::CONCORDANCE_SIDE_TARGET : v1::CONCORDANCE_SIDE_SOURCE);
   out->set_top(options.top);
   return Status::OK();
 }

@@ -18,9 +18,7 @@
 
 namespace dhakira::service {
 
-inline grpc::Status Invalid(const std::string& msg) {
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, msg);
-}
+inline grpc::Status Invalid(const std::string& msg) { return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, msg); }
 
 // CANCELLED / DEADLINE_EXCEEDED when the client gave up or its deadline passed (checked between the
 // items of long calls, so a stuck client never keeps a server thread busy for long).
@@ -35,8 +33,7 @@ inline bool Abandoned(grpc::ServerContextBase* ctx, grpc::Status* status) {
 // Parses the raw request `in` as `Req` (ParseRequest names a field with invalid UTF-8), runs
 // `handler` on it and serializes its response into `out`.
 template <typename Req, typename Resp, typename Handler>
-grpc::Status RunRaw(const char* rpc, const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
-                    Handler&& handler) {
+grpc::Status RunRaw(const char* rpc, const grpc::ByteBuffer* in, grpc::ByteBuffer* out, Handler&& handler) {
   grpc::ByteBuffer bytes(*in);  // shares the slices; ParseRequest consumes its argument
   Req req;
   grpc::Status gs = ParseRequest(rpc, &bytes, &req);
@@ -58,8 +55,7 @@ inline bool RunsInline(const v1::AlignRequest&) { return false; }
 
 template <typename Req, typename Resp, typename Handler>
 void TranslationMemoryService::FinishOffThread(const char* rpc, grpc::ServerUnaryReactor* reactor,
-                                               const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
-                                               Handler handler) {
+                                               const grpc::ByteBuffer* in, grpc::ByteBuffer* out, Handler handler) {
   auto request = std::make_shared<Req>();
   grpc::ByteBuffer bytes(*in);  // shares the slices; ParseRequest consumes its argument
   grpc::Status parsed = ParseRequest(rpc, &bytes, request.get());

@@ -1,8 +1,8 @@
 // Server: transport, safety and lifecycle around TranslationMemoryService.
 //
-// Access control is the socket file's permissions (docs/cat-tools.md#sockets-and-access-control): the socket is created owner-only, and
-// TCP is bound to loopback only. gRPC's sync server runs the handlers on its own thread pool (bounded by a
-// ResourceQuota); Shutdown() gives in-flight calls a grace period, then cancels them.
+// Access control is the socket file's permissions (docs/cat-tools.md#sockets-and-access-control): the socket is created
+// owner-only, and TCP is bound to loopback only. gRPC's sync server runs the handlers on its own thread pool (bounded
+// by a ResourceQuota); Shutdown() gives in-flight calls a grace period, then cancels them.
 #include <absl/synchronization/mutex.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
@@ -56,8 +56,8 @@ Status ClaimSocketPath(const std::string& path) {
                                       "choose another socket with --socket");
   }
   if (err != ECONNREFUSED) {
-    return Status::FailedPrecondition("socket " + path + ": cannot tell whether a server owns it (" +
-                                      Errno(err) + "); not replacing it");
+    return Status::FailedPrecondition("socket " + path + ": cannot tell whether a server owns it (" + Errno(err) +
+                                      "); not replacing it");
   }
   // Nobody accepts on it: a server that died without cleaning up. Replace it.
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
@@ -93,10 +93,8 @@ Status CheckLoopback(const std::string& address) {
   }
   const std::string host = address.substr(0, colon);
   const std::string port = address.substr(colon + 1);
-  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
-      std::stoul(port) > 65535) {
-    return Status::InvalidArgument("listen address '" + address + "': port '" + port +
-                                   "' is not a number 0 .. 65535");
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoul(port) > 65535) {
+    return Status::InvalidArgument("listen address '" + address + "': port '" + port + "' is not a number 0 .. 65535");
   }
   if (host != "127.0.0.1" && host != "localhost" && host != "[::1]") {
     return Status::InvalidArgument("listen address '" + address +
@@ -108,8 +106,7 @@ Status CheckLoopback(const std::string& address) {
 
 class ServerImpl final : public Server {
  public:
-  ServerImpl(TranslationMemory* store, const ServerOptions& options)
-      : options_(options), service_(store, options) {}
+  ServerImpl(TranslationMemory* store, const ServerOptions& options) : options_(options), service_(store, options) {}
 
   ~ServerImpl() override {
     Shutdown();
@@ -123,14 +120,12 @@ class ServerImpl final : public Server {
       if (ec) return Status::IOError("socket " + options_.socket_path + ": " + ec.message());
       socket_path_ = p.lexically_normal().string();
       if (socket_path_.size() >= sizeof(sockaddr_un{}.sun_path)) {
-        return Status::InvalidArgument("socket " + socket_path_ + ": path is " +
-                                       std::to_string(socket_path_.size()) +
+        return Status::InvalidArgument("socket " + socket_path_ + ": path is " + std::to_string(socket_path_.size()) +
                                        " bytes; Unix sockets allow at most 107");
       }
       const std::filesystem::path dir = p.parent_path();
       if (!std::filesystem::is_directory(dir, ec)) {
-        return Status::NotFound("socket " + socket_path_ + ": directory " + dir.string() +
-                                " does not exist");
+        return Status::NotFound("socket " + socket_path_ + ": directory " + dir.string() + " does not exist");
       }
       DHAKIRA_RETURN_IF_ERROR(ClaimSocketPath(socket_path_));
       DHAKIRA_RETURN_IF_ERROR(ProbeSocketPath(socket_path_));
@@ -206,8 +201,7 @@ class ServerImpl final : public Server {
       if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) health->Shutdown();
       // Imports stop in time to answer within the grace (they would run on after gRPC's cancel).
       service_.BeginShutdown(std::chrono::milliseconds(options_.shutdown_grace_ms));
-      server_->Shutdown(std::chrono::system_clock::now() +
-                        std::chrono::milliseconds(options_.shutdown_grace_ms));
+      server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(options_.shutdown_grace_ms));
     });
   }
 

@@ -14,22 +14,19 @@
 
 namespace dhakira::service {
 
-grpc::ServerUnaryReactor* TranslationMemoryService::Align(grpc::CallbackServerContext* ctx,
-                                                          const grpc::ByteBuffer* req,
+grpc::ServerUnaryReactor* TranslationMemoryService::Align(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
                                                           grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   FinishOffThread<v1::AlignRequest, v1::AlignResponse>(
-      "Align", reactor, req, resp, [this, ctx](const v1::AlignRequest* r, v1::AlignResponse* out) {
-        return DoAlign(ctx, r, out);
-      });
+      "Align", reactor, req, resp,
+      [this, ctx](const v1::AlignRequest* r, v1::AlignResponse* out) { return DoAlign(ctx, r, out); });
   return reactor;
 }
 
-StatusOr<std::shared_ptr<const Lexicon>> TranslationMemoryService::DefaultLexicon(
-    const std::string& src_lang, const std::string& tgt_lang) {
+StatusOr<std::shared_ptr<const Lexicon>> TranslationMemoryService::DefaultLexicon(const std::string& src_lang,
+                                                                                  const std::string& tgt_lang) {
   // Lexicons are symmetric (align.h): one per unordered pair.
-  auto key =
-      src_lang < tgt_lang ? std::make_pair(src_lang, tgt_lang) : std::make_pair(tgt_lang, src_lang);
+  auto key = src_lang < tgt_lang ? std::make_pair(src_lang, tgt_lang) : std::make_pair(tgt_lang, src_lang);
   std::lock_guard<std::mutex> lock(lexicons_mu_);
   auto it = lexicons_.find(key);
   if (it != lexicons_.end()) return it->second;
@@ -39,8 +36,7 @@ StatusOr<std::shared_ptr<const Lexicon>> TranslationMemoryService::DefaultLexico
   return std::shared_ptr<const Lexicon>(shared);
 }
 
-grpc::Status TranslationMemoryService::DoAlign(grpc::ServerContextBase* ctx,
-                                               const v1::AlignRequest* req,
+grpc::Status TranslationMemoryService::DoAlign(grpc::ServerContextBase* ctx, const v1::AlignRequest* req,
                                                v1::AlignResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
@@ -53,15 +49,12 @@ grpc::Status TranslationMemoryService::DoAlign(grpc::ServerContextBase* ctx,
   if (!mapped.ok()) return ToGrpc(mapped);
   StatusOr<DuplicatePolicy> policy = FromProto(req->on_duplicate());
   if (!policy.ok()) return ToGrpc(policy.status());
-  StatusOr<std::vector<std::string>> source =
-      DocumentSentences(req->source(), options.src_lang, "source");
+  StatusOr<std::vector<std::string>> source = DocumentSentences(req->source(), options.src_lang, "source");
   if (!source.ok()) return ToGrpc(source.status());
-  StatusOr<std::vector<std::string>> target =
-      DocumentSentences(req->target(), options.tgt_lang, "target");
+  StatusOr<std::vector<std::string>> target = DocumentSentences(req->target(), options.tgt_lang, "target");
   if (!target.ok()) return ToGrpc(target.status());
 
-  StatusOr<std::shared_ptr<const Lexicon>> lexicon =
-      DefaultLexicon(options.src_lang, options.tgt_lang);
+  StatusOr<std::shared_ptr<const Lexicon>> lexicon = DefaultLexicon(options.src_lang, options.tgt_lang);
   if (!lexicon.ok()) return ToGrpc(lexicon.status());
   StatusOr<std::unique_ptr<Aligner>> aligner = Aligner::Create(options, *lexicon);
   if (!aligner.ok()) return ToGrpc(aligner.status());
@@ -73,16 +66,15 @@ grpc::Status TranslationMemoryService::DoAlign(grpc::ServerContextBase* ctx,
   return ImportAligned(*req, options, *source, *target, *result, *policy, resp);
 }
 
-grpc::Status TranslationMemoryService::ImportAligned(
-    const v1::AlignRequest& req, const AlignOptions& options,
-    const std::vector<std::string>& source, const std::vector<std::string>& target,
-    const AlignResult& result, DuplicatePolicy policy, v1::AlignResponse* resp) {
+grpc::Status TranslationMemoryService::ImportAligned(const v1::AlignRequest& req, const AlignOptions& options,
+                                                     const std::vector<std::string>& source,
+                                                     const std::vector<std::string>& target, const AlignResult& result,
+                                                     DuplicatePolicy policy, v1::AlignResponse* resp) {
   // The engine's units of an alignment (text, document position, context hashes, x-align-*
   // properties): never a second copy of that logic here.
   PairReport report;
   StatusOr<std::vector<SegmentPair>> units =
-      AlignedPairs(source, target, options.src_lang, options.tgt_lang, result,
-                   ToPairOptions(req, options), &report);
+      AlignedPairs(source, target, options.src_lang, options.tgt_lang, result, ToPairOptions(req, options), &report);
   if (!units.ok()) return ToGrpc(units.status());
   std::vector<WriteResult> written;
   if (!units->empty()) {

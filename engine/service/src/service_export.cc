@@ -12,8 +12,7 @@
 
 namespace dhakira::service {
 
-grpc::Status TranslationMemoryService::Export(grpc::ServerContext* ctx,
-                                              const v1::ExportRequest* req,
+grpc::Status TranslationMemoryService::Export(grpc::ServerContext* ctx, const v1::ExportRequest* req,
                                               grpc::ServerWriter<v1::ExportChunk>* writer) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
@@ -46,8 +45,7 @@ grpc::Status TranslationMemoryService::Export(grpc::ServerContext* ctx,
     v1::ExportChunk chunk;
     chunk.set_data(buffer.data(), static_cast<size_t>(read));
     ToProto(*summary, &chunk);
-    if (!writer->Write(chunk))
-      return grpc::Status(grpc::StatusCode::CANCELLED, "Export: the client stopped reading");
+    if (!writer->Write(chunk)) return grpc::Status(grpc::StatusCode::CANCELLED, "Export: the client stopped reading");
   }
   return grpc::Status::OK;
 }

@@ -78,12 +78,10 @@ grpc::Status TranslationMemoryService::CheckWritable(const char* rpc) const {
                       std::string(rpc) + ": this server is read-only (started with --read-only)");
 }
 
-grpc::Status TranslationMemoryService::CheckQuerySize(const std::string& text,
-                                                      const char* field) const {
+grpc::Status TranslationMemoryService::CheckQuerySize(const std::string& text, const char* field) const {
   if (text.size() <= options_.max_query_bytes) return grpc::Status::OK;
   return Invalid(std::string(field) + ": " + std::to_string(text.size()) +
-                 " bytes is longer than the server's limit of " +
-                 std::to_string(options_.max_query_bytes) +
+                 " bytes is longer than the server's limit of " + std::to_string(options_.max_query_bytes) +
                  " bytes (Capabilities.limits.max_query_bytes)");
 }
 
@@ -101,8 +99,7 @@ grpc::Status TranslationMemoryService::Stats(grpc::ServerContext* ctx, const v1:
   return grpc::Status::OK;
 }
 
-grpc::Status TranslationMemoryService::Capabilities(grpc::ServerContext* ctx,
-                                                    const v1::CapabilitiesRequest*,
+grpc::Status TranslationMemoryService::Capabilities(grpc::ServerContext* ctx, const v1::CapabilitiesRequest*,
                                                     v1::CapabilitiesResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;

@@ -21,13 +21,12 @@
 #include <utility>
 #include <vector>
 
-#include "dhakira/service.h"
-#include "dhakira/store.h"
-#include "dhakira/v1/translation_memory.grpc.pb.h"
-
 #include "dhakira/align.h"
 #include "dhakira/io.h"
 #include "dhakira/match.h"
+#include "dhakira/service.h"
+#include "dhakira/store.h"
+#include "dhakira/v1/translation_memory.grpc.pb.h"
 
 namespace dhakira::service {
 
@@ -92,8 +91,7 @@ class TranslationMemoryService final
           v1::TranslationMemory::WithRawCallbackMethod_BatchLookup<
               v1::TranslationMemory::WithRawCallbackMethod_Concordance<
                   v1::TranslationMemory::WithRawCallbackMethod_Upsert<
-                      v1::TranslationMemory::WithRawCallbackMethod_Align<
-                          v1::TranslationMemory::Service>>>>> {
+                      v1::TranslationMemory::WithRawCallbackMethod_Align<v1::TranslationMemory::Service>>>>> {
  public:
   // Largest BatchLookup answered on gRPC's callback thread (a few milliseconds of matching at
   // most).
@@ -113,8 +111,7 @@ class TranslationMemoryService final
                                         grpc::ByteBuffer* resp) override;
   grpc::ServerUnaryReactor* Upsert(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
                                    grpc::ByteBuffer* resp) override;
-  grpc::Status Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
-                      v1::DeleteResponse* resp) override;
+  grpc::Status Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req, v1::DeleteResponse* resp) override;
   grpc::Status Get(grpc::ServerContext* ctx, const v1::GetRequest* req, v1::Unit* resp) override;
   grpc::Status Import(grpc::ServerContext* ctx, grpc::ServerReader<v1::ImportRequest>* reader,
                       v1::ImportSummary* resp) override;
@@ -122,8 +119,7 @@ class TranslationMemoryService final
                       grpc::ServerWriter<v1::ExportChunk>* writer) override;
   grpc::ServerUnaryReactor* Align(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
                                   grpc::ByteBuffer* resp) override;
-  grpc::Status Stats(grpc::ServerContext* ctx, const v1::StatsRequest* req,
-                     v1::StatsResponse* resp) override;
+  grpc::Status Stats(grpc::ServerContext* ctx, const v1::StatsRequest* req, v1::StatsResponse* resp) override;
   grpc::Status Capabilities(grpc::ServerContext* ctx, const v1::CapabilitiesRequest* req,
                             v1::CapabilitiesResponse* resp) override;
 
@@ -151,21 +147,17 @@ class TranslationMemoryService final
   // When imports stop, as steady_clock ticks (valid once shutting_down_ is set).
   std::atomic<std::chrono::steady_clock::rep> import_stop_at_{0};
   Pool<Matcher> matchers_;
-  grpc::Status DoUpsert(grpc::ServerContextBase* ctx, const v1::UpsertRequest* req,
-                        v1::UpsertResponse* resp);
-  grpc::Status DoAlign(grpc::ServerContextBase* ctx, const v1::AlignRequest* req,
-                       v1::AlignResponse* resp);
+  grpc::Status DoUpsert(grpc::ServerContextBase* ctx, const v1::UpsertRequest* req, v1::UpsertResponse* resp);
+  grpc::Status DoAlign(grpc::ServerContextBase* ctx, const v1::AlignRequest* req, v1::AlignResponse* resp);
   // Align with import: stores AlignedPairs() of the alignment in one transaction and counts the
   // outcome.
   grpc::Status ImportAligned(const v1::AlignRequest& req, const AlignOptions& options,
-                             const std::vector<std::string>& source,
-                             const std::vector<std::string>& target, const AlignResult& result,
-                             DuplicatePolicy policy, v1::AlignResponse* resp);
+                             const std::vector<std::string>& source, const std::vector<std::string>& target,
+                             const AlignResult& result, DuplicatePolicy policy, v1::AlignResponse* resp);
   // Import, step by step: spools the data messages after the options into `spool` (the first
   // kSniffBytes into `head`, the total into `bytes`), within the server's size and idle limits.
-  grpc::Status ReceiveUpload(grpc::ServerContext* ctx,
-                             grpc::ServerReader<v1::ImportRequest>* reader, const std::string& name,
-                             SpoolFile* spool, std::string* head, uint64_t* bytes);
+  grpc::Status ReceiveUpload(grpc::ServerContext* ctx, grpc::ServerReader<v1::ImportRequest>* reader,
+                             const std::string& name, SpoolFile* spool, std::string* head, uint64_t* bytes);
   // dhakira::Import of the spooled file on a thread of its own in the idle scheduling class (or
   // niced).
   StatusOr<ImportSummary> ImportAtLowPriority(const std::string& path, const ImportOptions& options,
@@ -179,8 +171,7 @@ class TranslationMemoryService final
   template <typename Req, typename Resp, typename Handler>
   void FinishOffThread(const char* rpc, grpc::ServerUnaryReactor* reactor, const grpc::ByteBuffer* in,
                        grpc::ByteBuffer* out, Handler handler);
-  grpc::Status DoLookup(grpc::ServerContextBase* ctx, const v1::LookupRequest* req,
-                        v1::LookupResponse* resp);
+  grpc::Status DoLookup(grpc::ServerContextBase* ctx, const v1::LookupRequest* req, v1::LookupResponse* resp);
   grpc::Status DoBatchLookup(grpc::ServerContextBase* ctx, const v1::BatchLookupRequest* req,
                              v1::BatchLookupResponse* resp);
   grpc::Status DoConcordance(grpc::ServerContextBase* ctx, const v1::ConcordanceRequest* req,
@@ -189,13 +180,11 @@ class TranslationMemoryService final
   std::mutex batch_threads_mu_;
   std::condition_variable batch_threads_done_;
   uint32_t batch_threads_ = 0;
-  grpc::Status LookupOne(Matcher& matcher, const std::string& source, const std::string& prev,
-                         const std::string& next, const MatchOptions& options,
-                         google::protobuf::RepeatedPtrField<v1::Match>* out) const;
+  grpc::Status LookupOne(Matcher& matcher, const std::string& source, const std::string& prev, const std::string& next,
+                         const MatchOptions& options, google::protobuf::RepeatedPtrField<v1::Match>* out) const;
   // The default lexicon of a language pair (freedict + built-in table), loaded once on first use: loading
   // takes a fraction of a second, aligning a document milliseconds.
-  StatusOr<std::shared_ptr<const Lexicon>> DefaultLexicon(const std::string& src_lang,
-                                                          const std::string& tgt_lang);
+  StatusOr<std::shared_ptr<const Lexicon>> DefaultLexicon(const std::string& src_lang, const std::string& tgt_lang);
   std::mutex lexicons_mu_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const Lexicon>> lexicons_;
 };

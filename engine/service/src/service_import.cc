@@ -68,8 +68,8 @@ class StallWatchdog {
 class CollectingReporter final : public ImportReporter {
  public:
   static constexpr size_t kMaxProblems = 100;
-  CollectingReporter(grpc::ServerContext* ctx, const TranslationMemoryService* service,
-                     const std::string& spool, const std::string& name, v1::ImportSummary* out)
+  CollectingReporter(grpc::ServerContext* ctx, const TranslationMemoryService* service, const std::string& spool,
+                     const std::string& name, v1::ImportSummary* out)
       : ctx_(ctx), service_(service), spool_(spool), name_(name), out_(out) {}
   void OnReject(const ImportIssue& issue) override {
     if (static_cast<size_t>(out_->problems_size()) >= kMaxProblems) return;
@@ -78,8 +78,7 @@ class CollectingReporter final : public ImportReporter {
     problem->set_message(Rename(issue.message, spool_, name_));
   }
   bool ShouldStop() override {
-    if (stop_by_ != std::chrono::system_clock::time_point::max() &&
-        std::chrono::system_clock::now() >= stop_by_) {
+    if (stop_by_ != std::chrono::system_clock::time_point::max() && std::chrono::system_clock::now() >= stop_by_) {
       deadline_near_ = true;
       return true;
     }
@@ -92,8 +91,7 @@ class CollectingReporter final : public ImportReporter {
     const auto deadline = ctx_->deadline();
     const auto now = std::chrono::system_clock::now();
     if (deadline == std::chrono::system_clock::time_point::max() || deadline <= now) return;
-    const auto reserve = std::min<std::chrono::system_clock::duration>((deadline - now) / 4,
-                                                                       std::chrono::seconds(2));
+    const auto reserve = std::min<std::chrono::system_clock::duration>((deadline - now) / 4, std::chrono::seconds(2));
     stop_by_ = deadline - reserve;
   }
   bool deadline_near() const { return deadline_near_; }
@@ -109,8 +107,7 @@ class CollectingReporter final : public ImportReporter {
 };
 
 // The first message of the stream, which must carry the options.
-grpc::Status ReadOptionsMessage(grpc::ServerReader<v1::ImportRequest>* reader,
-                                v1::ImportOptions* out) {
+grpc::Status ReadOptionsMessage(grpc::ServerReader<v1::ImportRequest>* reader, v1::ImportOptions* out) {
   v1::ImportRequest msg;
   // A message that cannot be parsed ends reader->Read() as the end of the stream does; ParseRequest
   // (which parses on this thread) tells the two apart. Nothing of a stream with such a message is
@@ -132,8 +129,7 @@ grpc::Status ReadOptionsMessage(grpc::ServerReader<v1::ImportRequest>* reader,
 grpc::Status SniffUploadFormat(const std::string& head, ImportOptions* options) {
   StatusOr<FileFormat> format = SniffFormat(head);
   if (!format.ok()) {
-    return Invalid(
-        "options: a gzip-compressed upload needs options.format or a file_name ending in .gz");
+    return Invalid("options: a gzip-compressed upload needs options.format or a file_name ending in .gz");
   }
   options->format = *format;
   Status valid = options->Validate();
@@ -143,8 +139,7 @@ grpc::Status SniffUploadFormat(const std::string& head, ImportOptions* options) 
 
 }  // namespace
 
-grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
-                                              grpc::ServerReader<v1::ImportRequest>* reader,
+grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx, grpc::ServerReader<v1::ImportRequest>* reader,
                                               v1::ImportSummary* resp) {
   v1::ImportOptions request_options;
   grpc::Status gs = ReadOptionsMessage(reader, &request_options);
@@ -175,23 +170,21 @@ grpc::Status TranslationMemoryService::Import(grpc::ServerContext* ctx,
   }
   // gRPC ends the upload early at a shutdown; what was received is not the whole file.
   if (ShuttingDown()) {
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                        "Import: the server is shutting down; nothing of " + name +
-                            " was imported (send it again to a running server)");
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "Import: the server is shutting down; nothing of " + name +
+                                                           " was imported (send it again to a running server)");
   }
   CollectingReporter reporter(ctx, this, spool.path(), name, resp);
   reporter.StopBeforeDeadline();
   StatusOr<ImportSummary> summary = ImportAtLowPriority(spool.path(), options, &reporter);
-  if (!summary.ok())
-    return ImportFailure(summary.status(), spool.path(), name, reporter.deadline_near());
+  if (!summary.ok()) return ImportFailure(summary.status(), spool.path(), name, reporter.deadline_near());
   ToProto(*summary, resp);
   return grpc::Status::OK;
 }
 
 grpc::Status TranslationMemoryService::ReceiveUpload(grpc::ServerContext* ctx,
                                                      grpc::ServerReader<v1::ImportRequest>* reader,
-                                                     const std::string& name, SpoolFile* spool,
-                                                     std::string* head, uint64_t* bytes) {
+                                                     const std::string& name, SpoolFile* spool, std::string* head,
+                                                     uint64_t* bytes) {
   grpc::Status gs;
   v1::ImportRequest msg;
   uint64_t messages = 1;
@@ -206,24 +199,22 @@ grpc::Status TranslationMemoryService::ReceiveUpload(grpc::ServerContext* ctx,
       }
       *bytes += msg.data().size();
       if (options_.max_import_bytes != 0 && *bytes > options_.max_import_bytes) {
-        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            name + ": larger than the server's import limit of " +
-                                std::to_string(options_.max_import_bytes) + " bytes");
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, name + ": larger than the server's import limit of " +
+                                                                      std::to_string(options_.max_import_bytes) +
+                                                                      " bytes");
       }
       if (head->size() < kSniffBytes) head->append(msg.data(), 0, kSniffBytes - head->size());
       Status written = spool->Write(msg.data());
       if (!written.ok()) return ToGrpc(written);
     }
     if (watchdog.fired()) {
-      return grpc::Status(grpc::StatusCode::CANCELLED,
-                          "Import: " + name + ": nothing received for " +
-                              std::to_string(options_.import_idle_timeout_ms) +
-                              " ms; the upload was cancelled and nothing of it imported");
+      return grpc::Status(grpc::StatusCode::CANCELLED, "Import: " + name + ": nothing received for " +
+                                                           std::to_string(options_.import_idle_timeout_ms) +
+                                                           " ms; the upload was cancelled and nothing of it imported");
     }
   }
   if (std::string bad = TakeLastRequestError(); !bad.empty()) {
-    return Invalid(bad + " (message " + std::to_string(messages + 1) +
-                   " of the stream; nothing imported)");
+    return Invalid(bad + " (message " + std::to_string(messages + 1) + " of the stream; nothing imported)");
   }
   if (Abandoned(ctx, &gs)) return gs;
   Status closed = spool->Close();
@@ -260,19 +251,16 @@ StatusOr<ImportSummary> TranslationMemoryService::ImportAtLowPriority(const std:
 }
 
 grpc::Status TranslationMemoryService::ImportFailure(const Status& error, const std::string& spool,
-                                                     const std::string& name,
-                                                     bool deadline_near) const {
+                                                     const std::string& name, bool deadline_near) const {
   std::string message = Rename(error.message(), spool, name);
   // The file is the client's: a damaged one is a bad argument, not data loss on our side.
   if (error.IsCorruption()) return Invalid(message);
   if (error.code() == Status::Code::kCancelled && deadline_near) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                        "Import: stopped before the call's deadline: " + message);
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "Import: stopped before the call's deadline: " + message);
   }
   if (error.code() == Status::Code::kCancelled && ShuttingDown()) {
     // The message says what the TM holds: the client can send the rest again (duplicates skipped).
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                        "Import: the server is shutting down: " + message);
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "Import: the server is shutting down: " + message);
   }
   return grpc::Status(ToGrpc(error).error_code(), message);
 }

@@ -11,9 +11,9 @@
 
 namespace dhakira::service {
 
-grpc::Status TranslationMemoryService::LookupOne(
-    Matcher& matcher, const std::string& source, const std::string& prev, const std::string& next,
-    const MatchOptions& base, google::protobuf::RepeatedPtrField<v1::Match>* out) const {
+grpc::Status TranslationMemoryService::LookupOne(Matcher& matcher, const std::string& source, const std::string& prev,
+                                                 const std::string& next, const MatchOptions& base,
+                                                 google::protobuf::RepeatedPtrField<v1::Match>* out) const {
   grpc::Status gs = CheckQuerySize(source, "source");
   if (gs.ok()) gs = CheckQuerySize(prev, "previous_source");
   if (gs.ok()) gs = CheckQuerySize(next, "next_source");
@@ -29,17 +29,14 @@ grpc::Status TranslationMemoryService::LookupOne(
 }
 
 grpc::ServerUnaryReactor* TranslationMemoryService::Lookup(grpc::CallbackServerContext* ctx,
-                                                           const grpc::ByteBuffer* req,
-                                                           grpc::ByteBuffer* resp) {
+                                                           const grpc::ByteBuffer* req, grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(RunRaw<v1::LookupRequest, v1::LookupResponse>(
-      "Lookup", req, resp,
-      [&](const v1::LookupRequest* r, v1::LookupResponse* out) { return DoLookup(ctx, r, out); }));
+      "Lookup", req, resp, [&](const v1::LookupRequest* r, v1::LookupResponse* out) { return DoLookup(ctx, r, out); }));
   return reactor;
 }
 
-grpc::Status TranslationMemoryService::DoLookup(grpc::ServerContextBase* ctx,
-                                                const v1::LookupRequest* req,
+grpc::Status TranslationMemoryService::DoLookup(grpc::ServerContextBase* ctx, const v1::LookupRequest* req,
                                                 v1::LookupResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
@@ -53,26 +50,22 @@ grpc::Status TranslationMemoryService::DoLookup(grpc::ServerContextBase* ctx,
 }
 
 grpc::ServerUnaryReactor* TranslationMemoryService::BatchLookup(grpc::CallbackServerContext* ctx,
-                                                                const grpc::ByteBuffer* req,
-                                                                grpc::ByteBuffer* resp) {
+                                                                const grpc::ByteBuffer* req, grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   auto handler = [this, ctx](const v1::BatchLookupRequest* r, v1::BatchLookupResponse* out) {
     return DoBatchLookup(ctx, r, out);
   };
-  FinishOffThread<v1::BatchLookupRequest, v1::BatchLookupResponse>("BatchLookup", reactor, req,
-                                                                   resp, handler);
+  FinishOffThread<v1::BatchLookupRequest, v1::BatchLookupResponse>("BatchLookup", reactor, req, resp, handler);
   return reactor;
 }
 
-grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ctx,
-                                                     const v1::BatchLookupRequest* req,
+grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ctx, const v1::BatchLookupRequest* req,
                                                      v1::BatchLookupResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
   const int segments = req->segments_size();
   if (static_cast<uint64_t>(segments) > options_.max_batch_segments) {
-    return Invalid("segments: " + std::to_string(segments) +
-                   " segments is more than the server's limit of " +
+    return Invalid("segments: " + std::to_string(segments) + " segments is more than the server's limit of " +
                    std::to_string(options_.max_batch_segments) +
                    " per call (Capabilities.limits.max_batch_segments); split the batch");
   }
@@ -106,18 +99,15 @@ grpc::Status TranslationMemoryService::DoBatchLookup(grpc::ServerContextBase* ct
 }
 
 grpc::ServerUnaryReactor* TranslationMemoryService::Concordance(grpc::CallbackServerContext* ctx,
-                                                                const grpc::ByteBuffer* req,
-                                                                grpc::ByteBuffer* resp) {
+                                                                const grpc::ByteBuffer* req, grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(RunRaw<v1::ConcordanceRequest, v1::ConcordanceResponse>(
-      "Concordance", req, resp, [&](const v1::ConcordanceRequest* r, v1::ConcordanceResponse* out) {
-        return DoConcordance(ctx, r, out);
-      }));
+      "Concordance", req, resp,
+      [&](const v1::ConcordanceRequest* r, v1::ConcordanceResponse* out) { return DoConcordance(ctx, r, out); }));
   return reactor;
 }
 
-grpc::Status TranslationMemoryService::DoConcordance(grpc::ServerContextBase* ctx,
-                                                     const v1::ConcordanceRequest* req,
+grpc::Status TranslationMemoryService::DoConcordance(grpc::ServerContextBase* ctx, const v1::ConcordanceRequest* req,
                                                      v1::ConcordanceResponse* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;

@@ -13,19 +13,15 @@
 namespace dhakira::service {
 
 grpc::ServerUnaryReactor* TranslationMemoryService::Upsert(grpc::CallbackServerContext* ctx,
-                                                           const grpc::ByteBuffer* req,
-                                                           grpc::ByteBuffer* resp) {
+                                                           const grpc::ByteBuffer* req, grpc::ByteBuffer* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   FinishOffThread<v1::UpsertRequest, v1::UpsertResponse>(
       "Upsert", reactor, req, resp,
-      [this, ctx](const v1::UpsertRequest* r, v1::UpsertResponse* out) {
-        return DoUpsert(ctx, r, out);
-      });
+      [this, ctx](const v1::UpsertRequest* r, v1::UpsertResponse* out) { return DoUpsert(ctx, r, out); });
   return reactor;
 }
 
-grpc::Status TranslationMemoryService::DoUpsert(grpc::ServerContextBase* ctx,
-                                                const v1::UpsertRequest* req,
+grpc::Status TranslationMemoryService::DoUpsert(grpc::ServerContextBase* ctx, const v1::UpsertRequest* req,
                                                 v1::UpsertResponse* resp) {
   grpc::Status gs = CheckWritable("Upsert");
   if (!gs.ok()) return gs;
@@ -61,16 +57,14 @@ grpc::Status TranslationMemoryService::DoUpsert(grpc::ServerContextBase* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status TranslationMemoryService::Delete(grpc::ServerContext* ctx,
-                                              const v1::DeleteRequest* req,
+grpc::Status TranslationMemoryService::Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
                                               v1::DeleteResponse* resp) {
   grpc::Status gs = CheckWritable("Delete");
   if (!gs.ok()) return gs;
   if (Abandoned(ctx, &gs)) return gs;
   if (req->ids_size() == 0) return Invalid("ids: required (at least one id)");
   if (static_cast<uint64_t>(req->ids_size()) > options_.max_batch_segments) {
-    return Invalid("ids: more than the server's limit of " +
-                   std::to_string(options_.max_batch_segments));
+    return Invalid("ids: more than the server's limit of " + std::to_string(options_.max_batch_segments));
   }
   WriteBatch batch;
   for (uint64_t id : req->ids()) {
@@ -84,8 +78,7 @@ grpc::Status TranslationMemoryService::Delete(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status TranslationMemoryService::Get(grpc::ServerContext* ctx, const v1::GetRequest* req,
-                                           v1::Unit* resp) {
+grpc::Status TranslationMemoryService::Get(grpc::ServerContext* ctx, const v1::GetRequest* req, v1::Unit* resp) {
   grpc::Status gs;
   if (Abandoned(ctx, &gs)) return gs;
   if (req->id() == 0) return Invalid("id: required (ids start at 1)");

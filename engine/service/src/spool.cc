@@ -17,8 +17,7 @@ SpoolFile::~SpoolFile() {
 Status SpoolFile::Create(const std::string& dir, const char* stem, const std::string& suffix) {
   std::string name_template = dir + "/" + stem + "-XXXXXX" + suffix;
   fd_ = ::mkstemps(name_template.data(), static_cast<int>(suffix.size()));
-  if (fd_ < 0)
-    return Status::IOError("cannot create a spool file in " + dir + ": " + std::strerror(errno));
+  if (fd_ < 0) return Status::IOError("cannot create a spool file in " + dir + ": " + std::strerror(errno));
   path_ = name_template;
   return Status::OK();
 }
@@ -28,8 +27,7 @@ Status SpoolFile::Write(const std::string& data) {
   while (done < data.size()) {
     const ssize_t written = ::write(fd_, data.data() + done, data.size() - done);
     if (written < 0 && errno == EINTR) continue;
-    if (written < 0)
-      return Status::IOError("cannot write spool file " + path_ + ": " + std::strerror(errno));
+    if (written < 0) return Status::IOError("cannot write spool file " + path_ + ": " + std::strerror(errno));
     done += static_cast<size_t>(written);
   }
   return Status::OK();

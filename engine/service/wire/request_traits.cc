@@ -22,17 +22,14 @@ thread_local std::string last_error;
 // Walks the wire bytes of one message of `type` and returns the first string field that is not
 // UTF-8, as "field `PATH`: invalid UTF-8 at byte N"; "" when there is none (or the bytes are cut
 // short: the caller then reports a malformed message).
-std::string FindBadString(CodedInputStream* in, const Descriptor* type, const std::string& prefix,
-                          int depth) {
+std::string FindBadString(CodedInputStream* in, const Descriptor* type, const std::string& prefix, int depth) {
   if (depth > 64) return "";  // deeper than any dhakira message: malformed
   std::map<int, int> seen;    // field number -> occurrences so far (index of a repeated field)
   for (uint32_t tag = in->ReadTag(); tag != 0; tag = in->ReadTag()) {
     const int number = WireFormatLite::GetTagFieldNumber(tag);
     const FieldDescriptor* field = type->FindFieldByNumber(number);
-    if (field == nullptr ||
-        WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
-        (field->type() != FieldDescriptor::TYPE_STRING &&
-         field->type() != FieldDescriptor::TYPE_MESSAGE)) {
+    if (field == nullptr || WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
+        (field->type() != FieldDescriptor::TYPE_STRING && field->type() != FieldDescriptor::TYPE_MESSAGE)) {
       if (!WireFormatLite::SkipField(in, tag)) return "";
       continue;
     }
@@ -49,8 +46,7 @@ std::string FindBadString(CodedInputStream* in, const Descriptor* type, const st
       }
       continue;
     }
-    CodedInputStream sub(reinterpret_cast<const uint8_t*>(value.data()),
-                         static_cast<int>(value.size()));
+    CodedInputStream sub(reinterpret_cast<const uint8_t*>(value.data()), static_cast<int>(value.size()));
     std::string found = FindBadString(&sub, field->message_type(), path + ".", depth + 1);
     if (!found.empty()) return found;
   }
@@ -94,16 +90,13 @@ size_t FirstInvalidUtf8(std::string_view text) {
 }
 
 std::string DiagnoseRequest(std::string_view bytes, const Descriptor* type) {
-  CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
-                      static_cast<int>(bytes.size()));
+  CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
   return FindBadString(&in, type, "", 0);
 }
 
-grpc::Status ParseRequest(const char* rpc, grpc::ByteBuffer* buffer,
-                          google::protobuf::Message* msg) {
+grpc::Status ParseRequest(const char* rpc, grpc::ByteBuffer* buffer, google::protobuf::Message* msg) {
   last_error.clear();
-  if (buffer == nullptr)
-    return grpc::Status(grpc::StatusCode::INTERNAL, std::string(rpc) + ": no payload");
+  if (buffer == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, std::string(rpc) + ": no payload");
   bool parsed = false;
   {
     grpc::ProtoBufferReader reader(buffer);
@@ -117,13 +110,11 @@ grpc::Status ParseRequest(const char* rpc, grpc::ByteBuffer* buffer,
   std::string bytes;
   std::vector<grpc::Slice> slices;
   if (buffer->Dump(&slices).ok()) {
-    for (const grpc::Slice& slice : slices)
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    for (const grpc::Slice& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   }
   buffer->Clear();
   std::string what = DiagnoseRequest(bytes, msg->GetDescriptor());
-  if (what.empty())
-    what = "the request is not a valid " + msg->GetDescriptor()->full_name() + " message";
+  if (what.empty()) what = "the request is not a valid " + msg->GetDescriptor()->full_name() + " message";
   last_error = std::string(rpc) + ": " + what;
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, last_error);
 }

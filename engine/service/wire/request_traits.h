@@ -26,8 +26,7 @@ namespace dhakira::service {
 // 0-based offset in the field's value) when a string field is not UTF-8, else
 // "RPC: the request is not a valid TYPE message". The failure is also kept for the calling thread
 // (see TakeLastRequestError).
-grpc::Status ParseRequest(const char* rpc, grpc::ByteBuffer* buffer,
-                          google::protobuf::Message* msg);
+grpc::Status ParseRequest(const char* rpc, grpc::ByteBuffer* buffer, google::protobuf::Message* msg);
 
 // The same diagnosis on serialized bytes that failed to parse as `type` ("" when nothing is wrong).
 std::string DiagnoseRequest(std::string_view bytes, const google::protobuf::Descriptor* type);
@@ -44,18 +43,16 @@ size_t FirstInvalidUtf8(std::string_view text);
 }  // namespace dhakira::service
 
 // Request types: parsed by ParseRequest; serialized as usual.
-#define DHAKIRA_REQUEST_TRAITS(Type, Rpc)                                                       \
-  template <>                                                                                   \
-  class grpc::SerializationTraits<dhakira::v1::Type, void> {                                    \
-   public:                                                                                      \
-    static grpc::Status Serialize(const grpc::protobuf::MessageLite& msg, grpc::ByteBuffer* bb, \
-                                  bool* own_buffer) {                                           \
-      return grpc::GenericSerialize<grpc::ProtoBufferWriter, dhakira::v1::Type>(msg, bb,        \
-                                                                                own_buffer);    \
-    }                                                                                           \
-    static grpc::Status Deserialize(grpc::ByteBuffer* buffer, dhakira::v1::Type* msg) {         \
-      return dhakira::service::ParseRequest(Rpc, buffer, msg);                                  \
-    }                                                                                           \
+#define DHAKIRA_REQUEST_TRAITS(Type, Rpc)                                                                           \
+  template <>                                                                                                       \
+  class grpc::SerializationTraits<dhakira::v1::Type, void> {                                                        \
+   public:                                                                                                          \
+    static grpc::Status Serialize(const grpc::protobuf::MessageLite& msg, grpc::ByteBuffer* bb, bool* own_buffer) { \
+      return grpc::GenericSerialize<grpc::ProtoBufferWriter, dhakira::v1::Type>(msg, bb, own_buffer);               \
+    }                                                                                                               \
+    static grpc::Status Deserialize(grpc::ByteBuffer* buffer, dhakira::v1::Type* msg) {                             \
+      return dhakira::service::ParseRequest(Rpc, buffer, msg);                                                      \
+    }                                                                                                               \
   };
 
 DHAKIRA_REQUEST_TRAITS(LookupRequest, "Lookup")

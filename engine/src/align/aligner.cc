@@ -52,18 +52,16 @@ std::string BaseLang(const std::string& lang) { return lang.substr(0, lang.find(
 class AlignerImpl : public Aligner {
  public:
   AlignerImpl(AlignOptions options, std::shared_ptr<const Lexicon> lexicon,
-              std::unique_ptr<Normalizer> source_normalizer,
-              std::unique_ptr<Normalizer> target_normalizer, int lexicon_source_side)
+              std::unique_ptr<Normalizer> source_normalizer, std::unique_ptr<Normalizer> target_normalizer,
+              int lexicon_source_side)
       : options_(std::move(options)),
         lexicon_(std::move(lexicon)),
         source_normalizer_(std::move(source_normalizer)),
         target_normalizer_(std::move(target_normalizer)),
         extractor_(lexicon_.get(), lexicon_source_side,
-                   align::IsArabicLanguage(options_.src_lang) !=
-                       align::IsArabicLanguage(options_.tgt_lang)) {}
+                   align::IsArabicLanguage(options_.src_lang) != align::IsArabicLanguage(options_.tgt_lang)) {}
 
-  StatusOr<AlignResult> Align(const std::vector<std::string>& src,
-                              const std::vector<std::string>& tgt) override;
+  StatusOr<AlignResult> Align(const std::vector<std::string>& src, const std::vector<std::string>& tgt) override;
 
   ScoreParams params;  // set by align::SetScoreParams
 
@@ -75,11 +73,9 @@ class AlignerImpl : public Aligner {
   align::FeatureExtractor extractor_;
 };
 
-StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src,
-                                         const std::vector<std::string>& tgt) {
+StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, const std::vector<std::string>& tgt) {
   align::DocumentPairFeatures features;
-  DHAKIRA_RETURN_IF_ERROR(
-      extractor_.Extract(src, tgt, *source_normalizer_, *target_normalizer_, params, &features));
+  DHAKIRA_RETURN_IF_ERROR(extractor_.Extract(src, tgt, *source_normalizer_, *target_normalizer_, params, &features));
   std::vector<EditorialKind> editorial(tgt.size(), EditorialKind::kNone);
   if (options_.detect_editorial) editorial = align::DetectEditorial(tgt, options_.tgt_lang);
   align::BeadAligner bead_aligner(options_, params, features, std::move(editorial));
@@ -100,8 +96,7 @@ Status align::ScoreParams::Parse(const std::string& spec) {
     std::string item = spec.substr(pos, comma - pos);
     pos = comma + 1;
     size_t eq = item.find('=');
-    if (eq == std::string::npos)
-      return Status::InvalidArgument("score parameter without '=': " + item);
+    if (eq == std::string::npos) return Status::InvalidArgument("score parameter without '=': " + item);
     std::string name = item.substr(0, eq);
     const double value = std::atof(item.c_str() + eq + 1);
     struct Field {
@@ -158,23 +153,20 @@ Status AlignOptions::Validate() const {
   if (!source.ok()) return source.status().WithContext("AlignOptions.src_lang");
   auto target = CanonicalLanguage(tgt_lang);
   if (!target.ok()) return target.status().WithContext("AlignOptions.tgt_lang");
-  if (*source == *target)
-    return Status::InvalidArgument("AlignOptions: src_lang and tgt_lang are both " + *source);
+  if (*source == *target) return Status::InvalidArgument("AlignOptions: src_lang and tgt_lang are both " + *source);
   if (max_one_to_many < 1 || max_one_to_many > 12)
-    return Status::InvalidArgument(
-        "AlignOptions.max_one_to_many: " + std::to_string(max_one_to_many) + " not in 1 .. 12");
+    return Status::InvalidArgument("AlignOptions.max_one_to_many: " + std::to_string(max_one_to_many) +
+                                   " not in 1 .. 12");
   if (max_many_to_one < 1 || max_many_to_one > 12)
-    return Status::InvalidArgument(
-        "AlignOptions.max_many_to_one: " + std::to_string(max_many_to_one) + " not in 1 .. 12");
+    return Status::InvalidArgument("AlignOptions.max_many_to_one: " + std::to_string(max_many_to_one) +
+                                   " not in 1 .. 12");
   if (band < 4 || band > 10000)
-    return Status::InvalidArgument("AlignOptions.band: " + std::to_string(band) +
-                                   " not in 4 .. 10000");
+    return Status::InvalidArgument("AlignOptions.band: " + std::to_string(band) + " not in 4 .. 10000");
   if (!(length_ratio == 0 || (length_ratio >= 0.05 && length_ratio <= 20)))
     return Status::InvalidArgument("AlignOptions.length_ratio: " + std::to_string(length_ratio) +
                                    " is neither 0 (estimate) nor in 0.05 .. 20");
   if (!(min_confidence >= 0 && min_confidence <= 1))
-    return Status::InvalidArgument(
-        "AlignOptions.min_confidence: " + std::to_string(min_confidence) + " not in 0 .. 1");
+    return Status::InvalidArgument("AlignOptions.min_confidence: " + std::to_string(min_confidence) + " not in 0 .. 1");
   return Status::OK();
 }
 
@@ -195,9 +187,8 @@ StatusOr<std::unique_ptr<Aligner>> Aligner::Create(const AlignOptions& options,
     else if (BaseLang(lang_b) == source && BaseLang(lang_a) == target)
       lexicon_source_side = 1;
     else
-      return Status::InvalidArgument("aligner: the lexicon is " + lang_a + "/" + lang_b +
-                                     ", the documents " + canonical.src_lang + "/" +
-                                     canonical.tgt_lang);
+      return Status::InvalidArgument("aligner: the lexicon is " + lang_a + "/" + lang_b + ", the documents " +
+                                     canonical.src_lang + "/" + canonical.tgt_lang);
   }
   std::unique_ptr<Normalizer> normalizers[2];
   for (int side = 0; side < 2; ++side) {
@@ -207,8 +198,7 @@ StatusOr<std::unique_ptr<Aligner>> Aligner::Create(const AlignOptions& options,
     normalizer_options.max_input_bytes = 64u << 20;
     DHAKIRA_ASSIGN_OR_RETURN(normalizers[side], Normalizer::Create(normalizer_options));
   }
-  return std::unique_ptr<Aligner>(new AlignerImpl(std::move(canonical), std::move(lexicon),
-                                                  std::move(normalizers[0]),
+  return std::unique_ptr<Aligner>(new AlignerImpl(std::move(canonical), std::move(lexicon), std::move(normalizers[0]),
                                                   std::move(normalizers[1]), lexicon_source_side));
 }
 

@@ -13,8 +13,8 @@ constexpr double kNoPath = -std::numeric_limits<double>::infinity();
 
 // Matched weight of `sentence`: the weights of its matchable tokens one of whose concepts carries
 // `epoch` in `stamp` (the concepts of the sentence on the other side of the pair).
-float MatchedWeight(const SideFeatures& side, const SentenceFeatures& sentence,
-                    const std::vector<uint32_t>& stamp, uint32_t epoch) {
+float MatchedWeight(const SideFeatures& side, const SentenceFeatures& sentence, const std::vector<uint32_t>& stamp,
+                    uint32_t epoch) {
   float sum = 0;
   for (uint32_t k = sentence.token_begin; k < sentence.token_end; ++k) {
     const TokenFeatures& token = side.tokens[k];
@@ -28,8 +28,7 @@ float MatchedWeight(const SideFeatures& side, const SentenceFeatures& sentence,
   return sum;
 }
 
-void Stamp(const SideFeatures& side, const SentenceFeatures& sentence, uint32_t epoch,
-           std::vector<uint32_t>* stamp) {
+void Stamp(const SideFeatures& side, const SentenceFeatures& sentence, uint32_t epoch, std::vector<uint32_t>* stamp) {
   for (uint32_t k = sentence.token_begin; k < sentence.token_end; ++k)
     for (uint32_t c = side.tokens[k].concept_begin; c < side.tokens[k].concept_end; ++c)
       (*stamp)[side.concepts[c]] = epoch;
@@ -49,8 +48,8 @@ float BeadAligner::PairCoverage::MatchedTarget(uint32_t source, uint32_t target)
              : 0.f;
 }
 
-BeadAligner::BeadAligner(const AlignOptions& options, const ScoreParams& params,
-                         const DocumentPairFeatures& features, std::vector<EditorialKind> editorial)
+BeadAligner::BeadAligner(const AlignOptions& options, const ScoreParams& params, const DocumentPairFeatures& features,
+                         std::vector<EditorialKind> editorial)
     : options_(options),
       params_(params),
       source_(features.source),
@@ -75,8 +74,7 @@ StatusOr<AlignResult> BeadAligner::Run() {
       case TraceOutcome::kPath:
         return MakeLinks(path);
       case TraceOutcome::kWidenBand:
-        band_half_width_ =
-            std::min<uint32_t>(std::max(source_count_, target_count_), band_half_width_ * 2);
+        band_half_width_ = std::min<uint32_t>(std::max(source_count_, target_count_), band_half_width_ * 2);
         continue;
       case TraceOutcome::kNoPath:
         break;
@@ -104,10 +102,8 @@ void BeadAligner::ComputeBandCentre() {
   const uint32_t n = source_count_, m = target_count_;
   source_prefix_chars_.assign(n + 1, 0);
   target_prefix_chars_.assign(m + 1, 0);
-  for (uint32_t i = 0; i < n; ++i)
-    source_prefix_chars_[i + 1] = source_prefix_chars_[i] + source_.sentences[i].chars;
-  for (uint32_t j = 0; j < m; ++j)
-    target_prefix_chars_[j + 1] = target_prefix_chars_[j] + target_.sentences[j].chars;
+  for (uint32_t i = 0; i < n; ++i) source_prefix_chars_[i + 1] = source_prefix_chars_[i] + source_.sentences[i].chars;
+  for (uint32_t j = 0; j < m; ++j) target_prefix_chars_[j + 1] = target_prefix_chars_[j] + target_.sentences[j].chars;
   band_centre_.assign(n + 1, 0);
   const double source_total = source_prefix_chars_[n] + n;
   const double target_total = target_prefix_chars_[m] + m;
@@ -197,8 +193,8 @@ void BeadAligner::EstimateRatioFromAnchors() {
   for (uint32_t s = 0; s < n; ++s) {
     double best = -1;
     for (uint32_t t = pairs_.target_begin[s]; t < pairs_.target_end[s]; ++t) {
-      const double similarity = Similarity(pairs_.MatchedSource(s, t), source_.sentences[s],
-                                           pairs_.MatchedTarget(s, t), target_.sentences[t]);
+      const double similarity = Similarity(pairs_.MatchedSource(s, t), source_.sentences[s], pairs_.MatchedTarget(s, t),
+                                           target_.sentences[t]);
       if (similarity > best) {
         best = similarity;
         best_target[s] = t;
@@ -211,8 +207,7 @@ void BeadAligner::EstimateRatioFromAnchors() {
   for (uint32_t s = 0; s < n; ++s) {
     const uint32_t partner = best_target[s];
     if (partner == UINT32_MAX || best_source[partner].second != s) continue;
-    if ((best_source[partner].first - chance_similarity_) / similarity_spread_ < params_.anchor_z)
-      continue;
+    if ((best_source[partner].first - chance_similarity_) / similarity_spread_ < params_.anchor_z) continue;
     anchor_source_chars += source_.sentences[s].chars;
     anchor_target_chars += target_.sentences[partner].chars;
     ++anchors;
@@ -226,17 +221,15 @@ void BeadAligner::FillDpTable() {
   const uint32_t n = source_count_;
   row_start_.resize(n + 2);
   row_start_[0] = 0;
-  for (uint32_t i = 0; i <= n; ++i)
-    row_start_[i + 1] = row_start_[i] + (band_last_[i] - band_first_[i] + 1);
+  for (uint32_t i = 0; i <= n; ++i) row_start_[i + 1] = row_start_[i] + (band_last_[i] - band_first_[i] + 1);
   dp_score_.assign(row_start_[n + 1], kNoPath);
   back_source_.assign(row_start_[n + 1], 0);
   back_target_.assign(row_start_[n + 1], 0);
   // When even the best pairs share little (no dictionary for the pair, free translation), a
   // sentence without matches is weak evidence of an omission: leaving a sentence out costs more.
   null_cost_ = params_.null_reference_sim > 0
-                   ? params_.null_cost * std::clamp(params_.null_reference_sim /
-                                                        std::max(translation_similarity_, 1e-3),
-                                                    1.0, 3.0)
+                   ? params_.null_cost *
+                         std::clamp(params_.null_reference_sim / std::max(translation_similarity_, 1e-3), 1.0, 3.0)
                    : params_.null_cost;
   dp_score_[Cell(0, 0)] = 0;
   for (uint32_t i = 0; i <= n; ++i) {
@@ -280,14 +273,12 @@ void BeadAligner::ConsiderOneToMany(uint32_t i, uint32_t j, CellChoice* best) co
   for (uint32_t b = 1; b <= options_.max_one_to_many && b <= j; ++b) {
     const uint32_t target = j - b;
     matched_source += pairs_.MatchedSource(source, target);
-    target_coverage += StandardisedCoverage(pairs_.MatchedTarget(source, target),
-                                            target_.sentences[target].matchable_weight);
+    target_coverage +=
+        StandardisedCoverage(pairs_.MatchedTarget(source, target), target_.sentences[target].matchable_weight);
     target_chars += target_.sentences[target].chars;
     if (!InBand(i - 1, j - b)) continue;
-    const double source_coverage =
-        StandardisedCoverage(std::min(matched_source, source_weight), source_weight);
-    Consider(i, j, 1, b,
-             BeadScore(1, b, target_coverage + source_coverage, source_chars, target_chars), best);
+    const double source_coverage = StandardisedCoverage(std::min(matched_source, source_weight), source_weight);
+    Consider(i, j, 1, b, BeadScore(1, b, target_coverage + source_coverage, source_chars, target_chars), best);
   }
 }
 
@@ -300,14 +291,12 @@ void BeadAligner::ConsiderManyToOne(uint32_t i, uint32_t j, CellChoice* best) co
   for (uint32_t a = 1; a <= options_.max_many_to_one && a <= i; ++a) {
     const uint32_t source = i - a;
     matched_target += pairs_.MatchedTarget(source, target);
-    source_coverage += StandardisedCoverage(pairs_.MatchedSource(source, target),
-                                            source_.sentences[source].matchable_weight);
+    source_coverage +=
+        StandardisedCoverage(pairs_.MatchedSource(source, target), source_.sentences[source].matchable_weight);
     source_chars += source_.sentences[source].chars;
     if (a == 1 || !InBand(i - a, j - 1)) continue;
-    const double target_coverage =
-        StandardisedCoverage(std::min(matched_target, target_weight), target_weight);
-    Consider(i, j, a, 1,
-             BeadScore(a, 1, source_coverage + target_coverage, source_chars, target_chars), best);
+    const double target_coverage = StandardisedCoverage(std::min(matched_target, target_weight), target_weight);
+    Consider(i, j, a, 1, BeadScore(a, 1, source_coverage + target_coverage, source_chars, target_chars), best);
   }
 }
 
@@ -317,14 +306,12 @@ void BeadAligner::ConsiderTwoToTwo(uint32_t i, uint32_t j, CellChoice* best) con
   for (uint32_t s = i - 2; s < i; ++s) {
     const double weight = source_.sentences[s].matchable_weight;
     coverage += StandardisedCoverage(
-        std::min<double>(pairs_.MatchedSource(s, j - 2) + pairs_.MatchedSource(s, j - 1), weight),
-        weight);
+        std::min<double>(pairs_.MatchedSource(s, j - 2) + pairs_.MatchedSource(s, j - 1), weight), weight);
   }
   for (uint32_t t = j - 2; t < j; ++t) {
     const double weight = target_.sentences[t].matchable_weight;
     coverage += StandardisedCoverage(
-        std::min<double>(pairs_.MatchedTarget(i - 2, t) + pairs_.MatchedTarget(i - 1, t), weight),
-        weight);
+        std::min<double>(pairs_.MatchedTarget(i - 2, t) + pairs_.MatchedTarget(i - 1, t), weight), weight);
   }
   const double source_chars = source_prefix_chars_[i] - source_prefix_chars_[i - 2];
   const double target_chars = target_prefix_chars_[j] - target_prefix_chars_[j - 2];
@@ -332,8 +319,8 @@ void BeadAligner::ConsiderTwoToTwo(uint32_t i, uint32_t j, CellChoice* best) con
 }
 
 // Offers the bead of `source_count` x `target_count` sentences ending in cell (i, j).
-void BeadAligner::Consider(uint32_t i, uint32_t j, uint32_t source_count, uint32_t target_count,
-                           double gain, CellChoice* best) const {
+void BeadAligner::Consider(uint32_t i, uint32_t j, uint32_t source_count, uint32_t target_count, double gain,
+                           CellChoice* best) const {
   if (source_count > i || target_count > j || !InBand(i - source_count, j - target_count)) return;
   const double previous = dp_score_[Cell(i - source_count, j - target_count)];
   if (previous == kNoPath) return;
@@ -351,14 +338,12 @@ void BeadAligner::Consider(uint32_t i, uint32_t j, uint32_t source_count, uint32
 // null links reach (n, m)).
 BeadAligner::TraceOutcome BeadAligner::TraceBack(std::vector<Bead>* path) const {
   const uint32_t n = source_count_, m = target_count_;
-  if (dp_score_[Cell(n, m)] == kNoPath)
-    return CanWidenBand() ? TraceOutcome::kWidenBand : TraceOutcome::kNoPath;
+  if (dp_score_[Cell(n, m)] == kNoPath) return CanWidenBand() ? TraceOutcome::kWidenBand : TraceOutcome::kNoPath;
   bool touches_edge = false;
   uint32_t i = n, j = m;
   while (i > 0 || j > 0) {
     const size_t cell = Cell(i, j);
-    if ((j == band_first_[i] && band_first_[i] > 0) || (j == band_last_[i] && band_last_[i] < m))
-      touches_edge = true;
+    if ((j == band_first_[i] && band_first_[i] > 0) || (j == band_last_[i] && band_last_[i] < m)) touches_edge = true;
     path->push_back({back_source_[cell], back_target_[cell]});
     i -= back_source_[cell];
     j -= back_target_[cell];
@@ -368,12 +353,10 @@ BeadAligner::TraceOutcome BeadAligner::TraceBack(std::vector<Bead>* path) const 
   return TraceOutcome::kPath;
 }
 
-bool BeadAligner::CanWidenBand() const {
-  return band_half_width_ < std::max(source_count_, target_count_);
-}
+bool BeadAligner::CanWidenBand() const { return band_half_width_ < std::max(source_count_, target_count_); }
 
-double BeadAligner::Similarity(float matched_source, const SentenceFeatures& source,
-                               float matched_target, const SentenceFeatures& target) const {
+double BeadAligner::Similarity(float matched_source, const SentenceFeatures& source, float matched_target,
+                               const SentenceFeatures& target) const {
   return (matched_source / (source.matchable_weight + params_.smoothing) +
           matched_target / (target.matchable_weight + params_.smoothing)) /
          2;
@@ -382,8 +365,7 @@ double BeadAligner::Similarity(float matched_source, const SentenceFeatures& sou
 // Standardised coverage of one sentence by the other side of its bead, minus the offset c: 0 at
 // c, positive for better evidence than that.
 double BeadAligner::StandardisedCoverage(double matched, double weight) const {
-  return (matched / (weight + params_.smoothing) - chance_similarity_) / similarity_spread_ -
-         params_.lex_offset;
+  return (matched / (weight + params_.smoothing) - chance_similarity_) / similarity_spread_ - params_.lex_offset;
 }
 
 // Gale & Church (1993): the difference of the target length from the expected one, in standard
@@ -402,8 +384,8 @@ double BeadAligner::LogErfcHalf(double delta) {
 // Lexical evidence is summed per sentence (each sentence's coverage inside the bead), so a
 // sentence that belongs to no one cannot ride along with a well-matched neighbour: it pays its own
 // way. Then the Gale-Church length term and the prior of the bead's shape.
-double BeadAligner::BeadScore(uint32_t source_count, uint32_t target_count, double lexical_sum,
-                              double source_chars, double target_chars) const {
+double BeadAligner::BeadScore(uint32_t source_count, uint32_t target_count, double lexical_sum, double source_chars,
+                              double target_chars) const {
   const double lexical = params_.lex_weight * lexical_sum;
   const double length = params_.len_weight * LogErfcHalf(LengthDelta(source_chars, target_chars));
   double prior = 0;
@@ -418,12 +400,8 @@ double BeadAligner::NullCost(const SentenceFeatures& sentence) const {
   return sentence.chars == 0 ? 0.0 : null_cost_;  // an empty line costs nothing to leave out
 }
 
-size_t BeadAligner::Cell(uint32_t i, uint32_t j) const {
-  return row_start_[i] + (j - band_first_[i]);
-}
+size_t BeadAligner::Cell(uint32_t i, uint32_t j) const { return row_start_[i] + (j - band_first_[i]); }
 
-bool BeadAligner::InBand(uint32_t i, uint32_t j) const {
-  return j >= band_first_[i] && j <= band_last_[i];
-}
+bool BeadAligner::InBand(uint32_t i, uint32_t j) const { return j >= band_first_[i] && j <= band_last_[i]; }
 
 }  // namespace dhakira::align

@@ -19,8 +19,8 @@ namespace dhakira::align {
 class BeadAligner {
  public:
   // `editorial`: the kind of each target sentence (all kNone when detection is off).
-  BeadAligner(const AlignOptions& options, const ScoreParams& params,
-              const DocumentPairFeatures& features, std::vector<EditorialKind> editorial);
+  BeadAligner(const AlignOptions& options, const ScoreParams& params, const DocumentPairFeatures& features,
+              std::vector<EditorialKind> editorial);
 
   // The monotone links covering both documents. Internal error only if no path exists at the full
   // band, which cannot happen (null links always reach the last cell).
@@ -71,8 +71,8 @@ class BeadAligner {
   double StandardisedCoverage(double matched, double weight) const;
   double LengthDelta(double source_chars, double target_chars) const;
   static double LogErfcHalf(double delta);
-  double BeadScore(uint32_t source_count, uint32_t target_count, double lexical_sum,
-                   double source_chars, double target_chars) const;
+  double BeadScore(uint32_t source_count, uint32_t target_count, double lexical_sum, double source_chars,
+                   double target_chars) const;
   double NullCost(const SentenceFeatures& sentence) const;
   size_t Cell(uint32_t i, uint32_t j) const;
   bool InBand(uint32_t i, uint32_t j) const;
@@ -83,8 +83,7 @@ class BeadAligner {
   AlignLink NullLink(bool source, uint32_t index) const;
   AlignLink SourceNullLink(uint32_t source) const;
   AlignLink TargetNullLink(uint32_t target) const;
-  AlignLink PairLink(const Bead& bead, uint32_t first_source, uint32_t first_target,
-                     double* length_fit) const;
+  AlignLink PairLink(const Bead& bead, uint32_t first_source, uint32_t first_target, double* length_fit) const;
   double NullConfidence(double best_similarity) const;
   static void RaiseForcedLinks(const std::vector<double>& length_fit, double min_confidence,
                                std::vector<AlignLink>* links);
@@ -116,10 +115,10 @@ class BeadAligner {
   double similarity_spread_ = 1;
   std::vector<double> best_source_similarity_;  // per source sentence: its best 1-1 similarity
   std::vector<double> best_target_similarity_;  // per target sentence: its best 1-1 similarity
-  double null_cost_ = 0;  // cost of leaving out a non-empty sentence, for this document pair
-  std::vector<double> dp_score_;      // per cell: best score of aligning the two prefixes
-  std::vector<uint8_t> back_source_;  // per cell: source sentences of the best bead ending there
-  std::vector<uint8_t> back_target_;  // per cell: target sentences of that bead
+  double null_cost_ = 0;                        // cost of leaving out a non-empty sentence, for this document pair
+  std::vector<double> dp_score_;                // per cell: best score of aligning the two prefixes
+  std::vector<uint8_t> back_source_;            // per cell: source sentences of the best bead ending there
+  std::vector<uint8_t> back_target_;            // per cell: target sentences of that bead
 };
 
 }  // namespace dhakira::align

@@ -98,13 +98,11 @@ AlignLink BeadAligner::PairLink(const Bead& bead, uint32_t first_source, uint32_
     coverage_sum += StandardisedCoverage(std::min<double>(matched, weight), weight);
   }
   // Mean standardised coverage (StandardisedCoverage subtracts the offset c; add it back).
-  const double mean_coverage =
-      coverage_sum / (bead.source_count + bead.target_count) + params_.lex_offset;
+  const double mean_coverage = coverage_sum / (bead.source_count + bead.target_count) + params_.lex_offset;
   const double source_chars = source_prefix_chars_[source_end] - source_prefix_chars_[first_source];
   const double target_chars = target_prefix_chars_[target_end] - target_prefix_chars_[first_target];
   const double delta = LengthDelta(source_chars, target_chars);
-  const double logit =
-      3.0 * (mean_coverage - params_.lex_offset) + 0.5 * (LogErfcHalf(delta) + 1.0);
+  const double logit = 3.0 * (mean_coverage - params_.lex_offset) + 0.5 * (LogErfcHalf(delta) + 1.0);
   link.confidence = 1.0 / (1.0 + std::exp(-logit));
   link.low_confidence = link.confidence < options_.min_confidence;
   *length_fit = LogErfcHalf(delta);
@@ -121,12 +119,10 @@ void BeadAligner::RaiseForcedLinks(const std::vector<double>& length_fit, double
     const AlignLink& previous = (*links)[k - 1];
     const AlignLink& next = (*links)[k + 1];
     if (link.src.empty() || link.tgt.empty() || link.confidence >= 0.5) continue;
-    if (previous.src.empty() || previous.tgt.empty() || next.src.empty() || next.tgt.empty())
-      continue;
+    if (previous.src.empty() || previous.tgt.empty() || next.src.empty() || next.tgt.empty()) continue;
     const double neighbours = std::min(previous.confidence, next.confidence);
     if (neighbours < 0.7 || length_fit[k] < -2.5) continue;
-    link.confidence =
-        std::max(link.confidence, 0.5 + 0.4 * neighbours * std::exp(length_fit[k] / 2.0));
+    link.confidence = std::max(link.confidence, 0.5 + 0.4 * neighbours * std::exp(length_fit[k] / 2.0));
     link.low_confidence = link.confidence < min_confidence;
   }
 }

@@ -1,8 +1,7 @@
 // Word pairs the Debian dictionaries lack, compiled in so the product needs no data path.
-// Arabic month names in both systems (docs/align.md#facts-the-aligner-relies-on: freedict-ara-eng has none of the Syrian
-// ones): Syriac-derived (Levant, Iraq: كانون الثاني = January; the two-word names map through their
-// first word) and the Egyptian/Gulf transliterations; weekdays; number words; frequent news words
-// and function words.
+// Arabic month names in both systems (docs/align.md#facts-the-aligner-relies-on: freedict-ara-eng has none of the
+// Syrian ones): Syriac-derived (Levant, Iraq: كانون الثاني = January; the two-word names map through their first word)
+// and the Egyptian/Gulf transliterations; weekdays; number words; frequent news words and function words.
 #include "align/lexicon_impl.h"
 
 namespace dhakira {

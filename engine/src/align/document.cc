@@ -27,14 +27,14 @@ size_t InvalidUtf8At(std::string_view s) {
 
 }  // namespace
 
-StatusOr<std::vector<std::string>> SplitDocument(std::string_view text, std::string_view lang,
-                                                 bool presplit, std::string_view name) {
+StatusOr<std::vector<std::string>> SplitDocument(std::string_view text, std::string_view lang, bool presplit,
+                                                 std::string_view name) {
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.remove_prefix(3);
   if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) {
     size_t line = 1;
     for (size_t k = 0; k < bad; ++k) line += text[k] == '\n';
-    return Status::InvalidArgument(std::string(name) + ":" + std::to_string(line) +
-                                   ": invalid UTF-8 at byte " + std::to_string(bad));
+    return Status::InvalidArgument(std::string(name) + ":" + std::to_string(line) + ": invalid UTF-8 at byte " +
+                                   std::to_string(bad));
   }
   std::vector<std::string> out;
   if (presplit) {
@@ -53,14 +53,12 @@ StatusOr<std::vector<std::string>> SplitDocument(std::string_view text, std::str
   so.language = std::string(lang);
   DHAKIRA_ASSIGN_OR_RETURN(auto splitter, SentenceSplitter::Create(so));
   auto sentences = splitter->Split(text);
-  if (!sentences.ok())
-    return sentences.status().WithContext(std::string("splitting ") + std::string(name));
+  if (!sentences.ok()) return sentences.status().WithContext(std::string("splitting ") + std::string(name));
   for (Sentence& s : *sentences) out.push_back(std::move(s.text));
   return out;
 }
 
-StatusOr<std::vector<std::string>> ReadDocument(const std::string& path, std::string_view lang,
-                                                bool presplit) {
+StatusOr<std::vector<std::string>> ReadDocument(const std::string& path, std::string_view lang, bool presplit) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (errno == ENOENT) return Status::NotFound(path + ": no such file");

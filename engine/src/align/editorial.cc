@@ -22,9 +22,8 @@ const std::vector<PhraseTable>& Tables() {
       {"en",
        {"writes", "reports", "reported"},
        {"translated and edited", "has not verified the content", "views expressed",
-        "responsibility for the information", "translated from the arabic",
-        "edited from the arabic", "this article was translated", "all rights reserved",
-        "lies entirely with the author"},
+        "responsibility for the information", "translated from the arabic", "edited from the arabic",
+        "this article was translated", "all rights reserved", "lies entirely with the author"},
        {"helpful keywords", "keywords:", "key words:", "tags:", "related topics"}},
   };
   return kTables;
@@ -38,8 +37,7 @@ const PhraseTable* TableFor(std::string_view lang) {
 }
 
 std::string Lower(std::string_view s) {
-  icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   u.foldCase();
   std::string out;
   u.toUTF8String(out);
@@ -49,8 +47,8 @@ std::string Lower(std::string_view s) {
 std::vector<std::string> Words(std::string_view lower) {
   std::vector<std::string> out;
   std::string cur;
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(lower.data(), static_cast<int32_t>(lower.size())));
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(lower.data(), static_cast<int32_t>(lower.size())));
   for (int32_t i = 0; i < u.length();) {
     UChar32 c = u.char32At(i);
     i += U16_LENGTH(c);
@@ -75,11 +73,8 @@ std::string TrimCopy(std::string_view s) {
 
 bool EndsWithSentencePunct(std::string_view s) {
   std::string t = TrimCopy(s);
-  for (const char* p :
-       {".", "!", "?", "\xD8\x9F", "\xE3\x80\x82", "\xE2\x80\xA6", ".\"", ".\xE2\x80\x9D", ".'"})
-    if (t.size() >= std::strlen(p) &&
-        t.compare(t.size() - std::strlen(p), std::string::npos, p) == 0)
-      return true;
+  for (const char* p : {".", "!", "?", "\xD8\x9F", "\xE3\x80\x82", "\xE2\x80\xA6", ".\"", ".\xE2\x80\x9D", ".'"})
+    if (t.size() >= std::strlen(p) && t.compare(t.size() - std::strlen(p), std::string::npos, p) == 0) return true;
   return false;
 }
 
@@ -92,16 +87,14 @@ bool IsStandfirst(const std::string& lower, const PhraseTable& t) {
       if (w[k] == verb && w.size() - k - 1 <= 4 && k >= 2) {
         // The verb must follow a comma or start the last clause: ", writes X" / " writes X."
         size_t at = lower.rfind(std::string(" ") + verb + " ");
-        if (at != std::string::npos && at > 0 && (lower[at - 1] == ',' || w.size() - k - 1 <= 3))
-          return true;
+        if (at != std::string::npos && at > 0 && (lower[at - 1] == ',' || w.size() - k - 1 <= 3)) return true;
       }
   return false;
 }
 
 }  // namespace
 
-std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sentences,
-                                           std::string_view lang) {
+std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sentences, std::string_view lang) {
   const size_t n = sentences.size();
   std::vector<EditorialKind> kind(n, EditorialKind::kNone);
   if (n < 2) return kind;
@@ -117,8 +110,7 @@ std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sente
       for (const char* d : table->disclaimer)
         if (lower[i].find(d) != std::string::npos) kind[i] = EditorialKind::kDisclaimer;
       for (const char* k : table->keywords)
-        if (lower[i] == k ||
-            (std::strlen(k) > 0 && k[std::strlen(k) - 1] == ':' && lower[i].rfind(k, 0) == 0))
+        if (lower[i] == k || (std::strlen(k) > 0 && k[std::strlen(k) - 1] == ':' && lower[i].rfind(k, 0) == 0))
           kind[i] = EditorialKind::kKeywords;
     }
   }

@@ -17,8 +17,7 @@ namespace dhakira::align {
 // Phrase cues ("…, writes Al-Watan.", "This article was translated and edited by …", "Helpful
 // keywords") come from a per-language table (English today; a language without a table gets the
 // structural cues only). Complexity: linear in the text length.
-std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sentences,
-                                           std::string_view lang);
+std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sentences, std::string_view lang);
 
 }  // namespace dhakira::align
 

@@ -49,8 +49,7 @@ std::string NumberKey(const std::string& key) {
 bool StartsUpper(std::string_view text) {
   int32_t offset = 0;
   UChar32 first;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), offset, static_cast<int32_t>(text.size()),
-          first);
+  U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), offset, static_cast<int32_t>(text.size()), first);
   return first >= 0 && u_isupper(first);
 }
 
@@ -60,14 +59,12 @@ void WeightByInverseSentenceFrequency(const ScoreParams& params, SideFeatures* s
   for (const SentenceFeatures& sentence : side->sentences) {
     std::unordered_set<uint64_t> seen;
     for (uint32_t k = sentence.token_begin; k < sentence.token_end; ++k)
-      if (seen.insert(side->tokens[k].frequency_key).second)
-        ++sentence_frequency[side->tokens[k].frequency_key];
+      if (seen.insert(side->tokens[k].frequency_key).second) ++sentence_frequency[side->tokens[k].frequency_key];
   }
   const double sentences = static_cast<double>(side->sentences.size());
   for (TokenFeatures& token : side->tokens)
-    token.weight *= static_cast<float>(
-        std::log((sentences + 1.0) / (sentence_frequency[token.frequency_key] + 0.5)) +
-        params.idf_floor);
+    token.weight *= static_cast<float>(std::log((sentences + 1.0) / (sentence_frequency[token.frequency_key] + 0.5)) +
+                                       params.idf_floor);
 }
 
 // Tokens count as evidence only when one of their concepts occurs anywhere in the other document.
@@ -84,19 +81,15 @@ void MarkMatchable(const std::vector<uint8_t>& in_other_document, SideFeatures* 
 
 }  // namespace
 
-FeatureExtractor::FeatureExtractor(const Lexicon* lexicon, int lexicon_source_side,
-                                   bool cross_script)
+FeatureExtractor::FeatureExtractor(const Lexicon* lexicon, int lexicon_source_side, bool cross_script)
     : lexicon_(lexicon), lexicon_source_side_(lexicon_source_side), cross_script_(cross_script) {}
 
-Status FeatureExtractor::Extract(const std::vector<std::string>& source,
-                                 const std::vector<std::string>& target,
+Status FeatureExtractor::Extract(const std::vector<std::string>& source, const std::vector<std::string>& target,
                                  Normalizer& source_normalizer, Normalizer& target_normalizer,
                                  const ScoreParams& params, DocumentPairFeatures* out) {
   dense_ids_.clear();
-  DHAKIRA_RETURN_IF_ERROR(
-      ExtractSide(Side::kSource, source, source_normalizer, params, &out->source));
-  DHAKIRA_RETURN_IF_ERROR(
-      ExtractSide(Side::kTarget, target, target_normalizer, params, &out->target));
+  DHAKIRA_RETURN_IF_ERROR(ExtractSide(Side::kSource, source, source_normalizer, params, &out->source));
+  DHAKIRA_RETURN_IF_ERROR(ExtractSide(Side::kTarget, target, target_normalizer, params, &out->target));
   out->concept_count = dense_ids_.size();
   std::vector<uint8_t> in_source(out->concept_count, 0), in_target(out->concept_count, 0);
   for (uint32_t concept_id : out->source.concepts) in_source[concept_id] = 1;
@@ -106,9 +99,8 @@ Status FeatureExtractor::Extract(const std::vector<std::string>& source,
   return Status::OK();
 }
 
-Status FeatureExtractor::ExtractSide(Side side, const std::vector<std::string>& text,
-                                     Normalizer& normalizer, const ScoreParams& params,
-                                     SideFeatures* out) {
+Status FeatureExtractor::ExtractSide(Side side, const std::vector<std::string>& text, Normalizer& normalizer,
+                                     const ScoreParams& params, SideFeatures* out) {
   out->sentences.assign(text.size(), SentenceFeatures{});
   for (size_t i = 0; i < text.size(); ++i) {
     SentenceFeatures& sentence = out->sentences[i];
@@ -116,9 +108,8 @@ Status FeatureExtractor::ExtractSide(Side side, const std::vector<std::string>& 
     sentence.token_begin = static_cast<uint32_t>(out->tokens.size());
     auto normalized = normalizer.Normalize(text[i]);
     if (!normalized.ok())
-      return normalized.status().WithContext(
-          std::string(side == Side::kSource ? "source" : "target") + " sentence " +
-          std::to_string(i));
+      return normalized.status().WithContext(std::string(side == Side::kSource ? "source" : "target") + " sentence " +
+                                             std::to_string(i));
     for (const Token& token : normalized->tokens) AddToken(side, *normalized, token, params, out);
     sentence.token_end = static_cast<uint32_t>(out->tokens.size());
   }
@@ -126,8 +117,8 @@ Status FeatureExtractor::ExtractSide(Side side, const std::vector<std::string>& 
   return Status::OK();
 }
 
-void FeatureExtractor::AddToken(Side side, const NormalizedText& text, const Token& token,
-                                const ScoreParams& params, SideFeatures* out) {
+void FeatureExtractor::AddToken(Side side, const NormalizedText& text, const Token& token, const ScoreParams& params,
+                                SideFeatures* out) {
   TokenFeatures features;
   features.concept_begin = static_cast<uint32_t>(out->concepts.size());
   if (token.type == TokenType::kNumber) {
@@ -182,8 +173,7 @@ void FeatureExtractor::AddWordConcepts(Side side, const NormalizedText& text, co
 }
 
 uint32_t FeatureExtractor::DenseId(uint64_t concept_key) {
-  auto [it, inserted] =
-      dense_ids_.try_emplace(concept_key, static_cast<uint32_t>(dense_ids_.size()));
+  auto [it, inserted] = dense_ids_.try_emplace(concept_key, static_cast<uint32_t>(dense_ids_.size()));
   return it->second;
 }
 

@@ -58,18 +58,18 @@ class FeatureExtractor {
   // from `params`. InvalidArgument naming the side and sentence when a sentence is not valid
   // UTF-8.
   Status Extract(const std::vector<std::string>& source, const std::vector<std::string>& target,
-                 Normalizer& source_normalizer, Normalizer& target_normalizer,
-                 const ScoreParams& params, DocumentPairFeatures* out);
+                 Normalizer& source_normalizer, Normalizer& target_normalizer, const ScoreParams& params,
+                 DocumentPairFeatures* out);
 
  private:
   enum class Side { kSource, kTarget };
 
-  Status ExtractSide(Side side, const std::vector<std::string>& text, Normalizer& normalizer,
-                     const ScoreParams& params, SideFeatures* out);
-  void AddToken(Side side, const NormalizedText& text, const Token& token,
-                const ScoreParams& params, SideFeatures* out);
-  void AddWordConcepts(Side side, const NormalizedText& text, const Token& token,
-                       TokenFeatures* features, SideFeatures* out);
+  Status ExtractSide(Side side, const std::vector<std::string>& text, Normalizer& normalizer, const ScoreParams& params,
+                     SideFeatures* out);
+  void AddToken(Side side, const NormalizedText& text, const Token& token, const ScoreParams& params,
+                SideFeatures* out);
+  void AddWordConcepts(Side side, const NormalizedText& text, const Token& token, TokenFeatures* features,
+                       SideFeatures* out);
   uint32_t DenseId(uint64_t concept_key);
 
   const Lexicon* lexicon_;

@@ -39,9 +39,7 @@ std::string Encode(std::u32string_view s) {
   return out;
 }
 
-bool IsArabicLetter(char32_t c) {
-  return (c >= 0x0620 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3);
-}
+bool IsArabicLetter(char32_t c) { return (c >= 0x0620 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3); }
 
 void AddUnique(std::vector<std::string>* out, std::string s) {
   if (s.empty()) return;
@@ -105,8 +103,8 @@ std::string ArabicSkeleton(std::u32string_view w) {
   for (size_t i = 0; i < w.size(); ++i) {
     char32_t c = w[i];
     char k = ArabicClass(c);
-    if ((k == 'w' || k == 'y') && i > 0) k = 0;             // long vowels inside the word
-    if (k == 'h' && c == U'ه' && i + 1 == w.size()) k = 0;  // final ه is mostly a folded ta marbuta
+    if ((k == 'w' || k == 'y') && i > 0) k = 0;                   // long vowels inside the word
+    if (k == 'h' && c == U'ه' && i + 1 == w.size()) k = 0;        // final ه is mostly a folded ta marbuta
     if (k == 't' && i + 1 < w.size() && w[i + 1] == U'ش') k = 0;  // تش = "ch"
     if (k == 0) continue;
     if (!out.empty() && out.back() == k) continue;
@@ -182,9 +180,7 @@ std::string LatinSkeleton(std::u32string_view word) {
 
 }  // namespace
 
-bool IsArabicLanguage(std::string_view lang) {
-  return lang == "ar" || (lang.size() > 2 && lang.substr(0, 3) == "ar-");
-}
+bool IsArabicLanguage(std::string_view lang) { return lang == "ar" || (lang.size() > 2 && lang.substr(0, 3) == "ar-"); }
 
 bool HasArabicLetter(std::string_view key) {
   for (char32_t c : Decode(key))
@@ -198,8 +194,7 @@ std::string AlignStem(std::string_view key) {
   if (IsArabicLetter(w[0])) return ArabicLightStem(key);
   // English-like possessives and plurals before truncation ("countries'" "country's" -> "countr").
   if (w.size() > 2 && (w.back() == U'\'' || w.back() == U'’')) w.pop_back();
-  if (w.size() > 3 && w[w.size() - 1] == 's' &&
-      (w[w.size() - 2] == U'\'' || w[w.size() - 2] == U'’'))
+  if (w.size() > 3 && w[w.size() - 1] == 's' && (w[w.size() - 2] == U'\'' || w[w.size() - 2] == U'’'))
     w.resize(w.size() - 2);
   if (w.size() > 4 && w.back() == 's' && w[w.size() - 2] != 's') w.pop_back();
   if (w.size() > kTruncate) w.resize(kTruncate);
@@ -234,8 +229,7 @@ void NameSkeletons(std::string_view key, std::vector<std::string>* out) {
     std::u32string_view v(w);
     keep(ArabicSkeleton(v));
     if (v.size() >= 5 && v[0] == U'ا' && v[1] == U'ل') keep(ArabicSkeleton(v.substr(2)));
-    if (v.size() >= 4 &&
-        (v[0] == U'و' || v[0] == U'ب' || v[0] == U'ل' || v[0] == U'ف' || v[0] == U'ك')) {
+    if (v.size() >= 4 && (v[0] == U'و' || v[0] == U'ب' || v[0] == U'ل' || v[0] == U'ف' || v[0] == U'ك')) {
       std::u32string_view r = v.substr(1);
       keep(ArabicSkeleton(r));
       if (r.size() >= 5 && r[0] == U'ا' && r[1] == U'ل') keep(ArabicSkeleton(r.substr(2)));
@@ -251,8 +245,7 @@ std::string CognateKey(std::string_view key) {
   if (w.size() < 4) return {};
   UErrorCode ec = U_ZERO_ERROR;
   UScriptCode sc = uscript_getScript(static_cast<UChar32>(w[0]), &ec);
-  if (U_FAILURE(ec) || (sc != USCRIPT_LATIN && sc != USCRIPT_GREEK && sc != USCRIPT_CYRILLIC))
-    return {};
+  if (U_FAILURE(ec) || (sc != USCRIPT_LATIN && sc != USCRIPT_GREEK && sc != USCRIPT_CYRILLIC)) return {};
   for (char32_t c : w)
     if (!u_isalpha(static_cast<UChar32>(c))) return {};
   static const icu::Normalizer2* nfd = [] {

@@ -22,20 +22,17 @@ Status LearnOptions::Validate() const {
   if (src_lang.empty()) return Status::InvalidArgument("LearnOptions.src_lang: empty");
   if (tgt_lang.empty()) return Status::InvalidArgument("LearnOptions.tgt_lang: empty");
   if (iterations < 1 || iterations > 20)
-    return Status::InvalidArgument("LearnOptions.iterations: " + std::to_string(iterations) +
-                                   " not in 1 .. 20");
+    return Status::InvalidArgument("LearnOptions.iterations: " + std::to_string(iterations) + " not in 1 .. 20");
   if (!(min_probability > 0 && min_probability <= 1))
-    return Status::InvalidArgument(
-        "LearnOptions.min_probability: " + std::to_string(min_probability) + " not in (0, 1]");
+    return Status::InvalidArgument("LearnOptions.min_probability: " + std::to_string(min_probability) +
+                                   " not in (0, 1]");
   if (min_cooccurrence < 1 || min_cooccurrence > 1000)
-    return Status::InvalidArgument(
-        "LearnOptions.min_cooccurrence: " + std::to_string(min_cooccurrence) + " not in 1 .. 1000");
-  if (max_tokens < 1 || max_tokens > 1000)
-    return Status::InvalidArgument("LearnOptions.max_tokens: " + std::to_string(max_tokens) +
+    return Status::InvalidArgument("LearnOptions.min_cooccurrence: " + std::to_string(min_cooccurrence) +
                                    " not in 1 .. 1000");
+  if (max_tokens < 1 || max_tokens > 1000)
+    return Status::InvalidArgument("LearnOptions.max_tokens: " + std::to_string(max_tokens) + " not in 1 .. 1000");
   if (max_pairs < 1 || max_pairs > 100'000'000)
-    return Status::InvalidArgument("LearnOptions.max_pairs: " + std::to_string(max_pairs) +
-                                   " not in 1 .. 10^8");
+    return Status::InvalidArgument("LearnOptions.max_pairs: " + std::to_string(max_pairs) + " not in 1 .. 10^8");
   return Status::OK();
 }
 
@@ -63,9 +60,7 @@ class Model1Learner {
   void AddConfidentPairs(Lexicon::Impl* lexicon) const;
 
  private:
-  static uint64_t Key(uint32_t source_id, uint32_t target_id) {
-    return (uint64_t{source_id} << 32) | target_id;
-  }
+  static uint64_t Key(uint32_t source_id, uint32_t target_id) { return (uint64_t{source_id} << 32) | target_id; }
   Status StemIds(int side, const std::string& text, std::vector<uint32_t>* out);
   bool AddPair(const SegmentPair& pair);
   void CountCooccurrences();
@@ -106,8 +101,7 @@ Status Model1Learner::StemIds(int side, const std::string& text, std::vector<uin
     if (token.type != TokenType::kWord) continue;
     std::string stem = align::AlignStem(token.key);
     if (stem.empty()) continue;
-    auto [it, inserted] =
-        vocab_[side].try_emplace(stem, static_cast<uint32_t>(words_[side].size()));
+    auto [it, inserted] = vocab_[side].try_emplace(stem, static_cast<uint32_t>(words_[side].size()));
     if (inserted) words_[side].push_back(stem);
     out->push_back(it->second);
   }
@@ -185,9 +179,8 @@ void Model1Learner::MaximisationStep() {
   for (auto& [key, probability] : probability_) {
     const uint32_t e = static_cast<uint32_t>(key >> 32);
     auto count = expected_count_.find(key);
-    probability = (count == expected_count_.end() || expected_total_[e] <= 0)
-                      ? 0.f
-                      : count->second / expected_total_[e];
+    probability =
+        (count == expected_count_.end() || expected_total_[e] <= 0) ? 0.f : count->second / expected_total_[e];
   }
 }
 

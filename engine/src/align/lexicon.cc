@@ -63,8 +63,7 @@ std::string CleanSense(std::string s) {
 
 StatusOr<std::string> ReadGzip(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    return Status::NotFound("dictionary " + path + ": no such file");
+  if (!std::filesystem::exists(path, ec)) return Status::NotFound("dictionary " + path + ": no such file");
   gzFile f = gzopen(path.c_str(), "rb");  // reads plain files as they are, too
   if (f == nullptr) return Status::IOError("dictionary " + path + ": " + std::strerror(errno));
   std::string data;
@@ -189,8 +188,7 @@ std::vector<std::string> Lexicon::Impl::StemWords(int side, const std::vector<st
   return out;
 }
 
-const std::vector<std::pair<uint32_t, float>>* Lexicon::Impl::Find(int side,
-                                                                   const std::string& stem) const {
+const std::vector<std::pair<uint32_t, float>>* Lexicon::Impl::Find(int side, const std::string& stem) const {
   auto it = vocab[side].find(stem);
   return it == vocab[side].end() ? nullptr : &links[side][it->second];
 }
@@ -228,8 +226,8 @@ Status Lexicon::Merge(const Lexicon& other) {
   int oa = impl_->SideOf(o.lang[0]);
   int ob = impl_->SideOf(o.lang[1]);
   if (oa < 0 || ob < 0 || oa == ob)
-    return Status::InvalidArgument("cannot merge a lexicon " + o.lang[0] + "/" + o.lang[1] +
-                                   " into one " + impl_->lang[0] + "/" + impl_->lang[1]);
+    return Status::InvalidArgument("cannot merge a lexicon " + o.lang[0] + "/" + o.lang[1] + " into one " +
+                                   impl_->lang[0] + "/" + impl_->lang[1]);
   for (uint32_t id = 0; id < o.links[0].size(); ++id) {
     for (auto& [other_id, w] : o.links[0][id]) {
       const std::string& sa = o.words[0][id];
@@ -243,8 +241,7 @@ Status Lexicon::Merge(const Lexicon& other) {
   return Status::OK();
 }
 
-std::vector<std::string> Lexicon::Translations(std::string_view from_lang,
-                                               std::string_view word) const {
+std::vector<std::string> Lexicon::Translations(std::string_view from_lang, std::string_view word) const {
   std::vector<std::string> out;
   auto canon = CanonicalLanguage(from_lang);
   if (!canon.ok()) return out;
@@ -269,8 +266,7 @@ std::vector<std::string> Lexicon::Translations(std::string_view from_lang,
   return out;
 }
 
-StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_view lang_a,
-                                        std::string_view lang_b) {
+StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_view lang_a, std::string_view lang_b) {
   DHAKIRA_ASSIGN_OR_RETURN(Lexicon lex, Empty(lang_a, lang_b));
   DHAKIRA_ASSIGN_OR_RETURN(std::string data, ReadGzip(path));
   // dictd layout (FreeDict): "00-database-*" header entries, then per entry a headword line
@@ -294,9 +290,7 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
     ++line_no;
     std::string t = Trim(line);
     if (t.empty()) continue;
-    bool is_head = a_arabic
-                       ? HasArabic(t)
-                       : (t.size() > 2 && t.back() == '/' && t.find(" /") != std::string::npos);
+    bool is_head = a_arabic ? HasArabic(t) : (t.size() > 2 && t.back() == '/' && t.find(" /") != std::string::npos);
     if (is_head) {
       ++headwords;
       size_t ipa = t.find(" /");
@@ -310,8 +304,7 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
       entries.push_back(e);
       continue;
     }
-    if (entries.empty() || entries.back().head_begin == entries.back().head_end)
-      continue;  // header text
+    if (entries.empty() || entries.back().head_begin == entries.back().head_end) continue;  // header text
     std::string_view sense(t);
     size_t k = 0;
     while (k < sense.size() && sense[k] >= '0' && sense[k] <= '9') ++k;
@@ -331,12 +324,10 @@ StatusOr<Lexicon> Lexicon::LoadFreedict(const std::string& path, std::string_vie
   }
   for (const Entry& e : entries)
     for (uint32_t h = e.head_begin; h < e.head_end; ++h)
-      for (uint32_t w = e.sense_begin; w < e.sense_end; ++w)
-        lex.impl_->AddStems(stems[0][h], stems[1][w], 1.0f);
+      for (uint32_t w = e.sense_begin; w < e.sense_end; ++w) lex.impl_->AddStems(stems[0][h], stems[1][w], 1.0f);
   if (headwords == 0)
-    return Status::Corruption("dictionary " + path + ": no headword found in " +
-                              std::to_string(line_no) + " lines; not a FreeDict " + lex.lang_a() +
-                              "-" + lex.lang_b() + " database?");
+    return Status::Corruption("dictionary " + path + ": no headword found in " + std::to_string(line_no) +
+                              " lines; not a FreeDict " + lex.lang_a() + "-" + lex.lang_b() + " database?");
   return lex;
 }
 

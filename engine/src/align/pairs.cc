@@ -9,16 +9,13 @@ namespace dhakira {
 
 Status PairOptions::Validate() const {
   if (!(min_confidence >= 0 && min_confidence <= 1))
-    return Status::InvalidArgument("PairOptions.min_confidence: " + std::to_string(min_confidence) +
-                                   " not in 0 .. 1");
+    return Status::InvalidArgument("PairOptions.min_confidence: " + std::to_string(min_confidence) + " not in 0 .. 1");
   return Status::OK();
 }
 
 StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& src,
-                                                const std::vector<std::string>& tgt,
-                                                std::string_view src_lang,
-                                                std::string_view tgt_lang,
-                                                const AlignResult& result,
+                                                const std::vector<std::string>& tgt, std::string_view src_lang,
+                                                std::string_view tgt_lang, const AlignResult& result,
                                                 const PairOptions& options, PairReport* report) {
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
   DHAKIRA_ASSIGN_OR_RETURN(std::string sl, CanonicalLanguage(src_lang));
@@ -29,14 +26,12 @@ StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& 
   for (const AlignLink& l : result.links) {
     for (uint32_t s : l.src)
       if (s >= src.size())
-        return Status::InvalidArgument("alignment link " + FormatLink(l) +
-                                       " names source sentence " + std::to_string(s) + " of " +
-                                       std::to_string(src.size()));
+        return Status::InvalidArgument("alignment link " + FormatLink(l) + " names source sentence " +
+                                       std::to_string(s) + " of " + std::to_string(src.size()));
     for (uint32_t t : l.tgt)
       if (t >= tgt.size())
-        return Status::InvalidArgument("alignment link " + FormatLink(l) +
-                                       " names target sentence " + std::to_string(t) + " of " +
-                                       std::to_string(tgt.size()));
+        return Status::InvalidArgument("alignment link " + FormatLink(l) + " names target sentence " +
+                                       std::to_string(t) + " of " + std::to_string(tgt.size()));
   }
   // Context hashes as the store computes source keys (punctuation kept), so a lookup with the
   // neighbours of a query sentence finds "exact in context" matches.

@@ -1,11 +1,12 @@
 // FuzzyIndex: opening the index databases (and replacing an index of an older format), and the
 // read methods. Writes: index_write.cc; mask features: mask_features.cc.
+#include "index/fuzzy_index.h"
+
 #include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
 
-#include "index/fuzzy_index.h"
 #include "index/index_format.h"
 
 namespace dhakira::index {
@@ -35,13 +36,11 @@ Status FuzzyIndex::Open(MDB_txn* txn, bool read_only, bool* fresh) {
     return LmdbError(rc, "reading fuzzy index format");
   } else {
     uint32_t version = 0;
-    if (v.mv_size != sizeof version)
-      return Status::Corruption("fuzzy index format record is damaged");
+    if (v.mv_size != sizeof version) return Status::Corruption("fuzzy index format record is damaged");
     std::memcpy(&version, v.mv_data, sizeof version);
     if (version > kIndexFormatVersion) {
       return Status::FailedPrecondition("fuzzy index format " + std::to_string(version) +
-                                        " is newer than the supported " +
-                                        std::to_string(kIndexFormatVersion));
+                                        " is newer than the supported " + std::to_string(kIndexFormatVersion));
     }
     if (version < kIndexFormatVersion) {
       // An older index: read-only, the TM has no usable index; writable, it is emptied here and
@@ -61,10 +60,8 @@ Status FuzzyIndex::Open(MDB_txn* txn, bool read_only, bool* fresh) {
 
 Status FuzzyIndex::DropOlderFormat(MDB_txn* txn) {
   constexpr unsigned kPostings = MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP;
-  const std::pair<const char*, unsigned> old_dbs[] = {{"index.vocab", 0u},
-                                                      {"index.src", kPostings},
-                                                      {"index.tgt", kPostings},
-                                                      {"index.seg", unsigned{MDB_INTEGERKEY}}};
+  const std::pair<const char*, unsigned> old_dbs[] = {
+      {"index.vocab", 0u}, {"index.src", kPostings}, {"index.tgt", kPostings}, {"index.seg", unsigned{MDB_INTEGERKEY}}};
   for (const auto& [name, flags] : old_dbs) {
     MDB_dbi dbi;
     int rc = mdb_dbi_open(txn, name, flags, &dbi);
@@ -103,8 +100,7 @@ Status FuzzyIndex::OpenDatabases(MDB_txn* txn, unsigned create) {
   return Status::OK();
 }
 
-StatusOr<uint32_t> FuzzyIndex::LookupToken(MDB_txn* txn, std::string_view lang,
-                                           std::string_view key) const {
+StatusOr<uint32_t> FuzzyIndex::LookupToken(MDB_txn* txn, std::string_view lang, std::string_view key) const {
   const std::string vk = VocabKey(lang, key);
   MDB_val k = Val(vk), v;
   const int rc = mdb_get(txn, vocab_, &k, &v);
@@ -123,12 +119,10 @@ Status FuzzyIndex::GetSeg(MDB_txn* txn, uint64_t id, SegRecord* out, bool source
     return Status::NotFound("unit " + std::to_string(id) + " is not in the fuzzy index");
   }
   if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the fuzzy index record");
-  return DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, out,
-                         source_only);
+  return DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, out, source_only);
 }
 
-Status FuzzyIndex::MaskFeatures(MDB_txn* txn, std::string_view lang,
-                                std::vector<uint64_t>* out) const {
+Status FuzzyIndex::MaskFeatures(MDB_txn* txn, std::string_view lang, std::vector<uint64_t>* out) const {
   out->clear();
   const std::string key = MaskKey(lang);
   MDB_val k = Val(key), v;
@@ -136,8 +130,8 @@ Status FuzzyIndex::MaskFeatures(MDB_txn* txn, std::string_view lang,
   if (rc == MDB_NOTFOUND) return Status::OK();
   if (rc != MDB_SUCCESS) return LmdbError(rc, "reading the fuzzy index mask features");
   if (v.mv_size % sizeof(uint64_t) != 0 || v.mv_size / sizeof(uint64_t) > kMaskBits) {
-    return Status::Corruption("fuzzy index mask features of language '" + std::string(lang) +
-                              "' are damaged (" + std::to_string(v.mv_size) + " bytes)");
+    return Status::Corruption("fuzzy index mask features of language '" + std::string(lang) + "' are damaged (" +
+                              std::to_string(v.mv_size) + " bytes)");
   }
   out->resize(v.mv_size / sizeof(uint64_t));
   std::memcpy(out->data(), v.mv_data, v.mv_size);

@@ -102,8 +102,7 @@ struct SegRecord {
 };
 void EncodeSegRecord(const SegRecord& r, std::string* out);
 // source_only: stop after the source tokens (out->tgt left empty).
-Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out,
-                       bool source_only = false);
+Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out, bool source_only = false);
 
 // The writer's cache of the vocabulary: an open-addressing hash table over one key arena (a
 // node-based map cost a cache miss or three per token of every unit written). Not thread-safe.
@@ -195,12 +194,11 @@ class FuzzyIndex {
 
  private:
   // `hash`: VocabCache::Hash of the vocabulary key (VocabKey(lang, key)).
-  StatusOr<uint32_t> TokenId(MDB_txn* txn, std::string_view lang, std::string_view key,
-                             uint64_t hash);
-  Status AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, uint32_t length,
-                     const std::vector<uint64_t>& features, uint16_t mask);
-  Status RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
-                        bool occurrences, uint16_t mask);
+  StatusOr<uint32_t> TokenId(MDB_txn* txn, std::string_view lang, std::string_view key, uint64_t hash);
+  Status AddPostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, uint32_t length, const std::vector<uint64_t>& features,
+                     uint16_t mask);
+  Status RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens, bool occurrences,
+                        uint16_t mask);
   // The writer's view of `lang`'s mask features (chosen in this transaction, committed, or read
   // from index.meta); nullptr while none are chosen.
   StatusOr<const std::vector<uint64_t>*> WriterMaskFeatures(MDB_txn* txn, const std::string& lang);

@@ -17,8 +17,7 @@ Status FuzzyIndexHook::Open(const HookOpenContext& ctx) {
   DHAKIRA_RETURN_IF_ERROR(index_.Open(ctx.txn, ctx.read_only, &fresh));
   if (!fresh || ctx.read_only) return Status::OK();
   // Backfill units written before this TM had an index (or one of this format).
-  Status s = ctx.ForEachStoredUnit(
-      [&](const SegmentPair& unit) { return index_.Put(ctx.txn, nullptr, unit); });
+  Status s = ctx.ForEachStoredUnit([&](const SegmentPair& unit) { return index_.Put(ctx.txn, nullptr, unit); });
   if (s.ok()) s = index_.Flush(ctx.txn);
   if (!s.ok()) {
     index_.Abort();
@@ -28,8 +27,7 @@ Status FuzzyIndexHook::Open(const HookOpenContext& ctx) {
   return Status::OK();
 }
 
-Status FuzzyIndexHook::OnPut(WriteContext& ctx, const SegmentPair* old_unit,
-                             const SegmentPair& new_unit) {
+Status FuzzyIndexHook::OnPut(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit) {
   return Forward(ctx, index_.Put(ctx.txn(), old_unit, new_unit));
 }
 
@@ -45,8 +43,8 @@ StatusOr<std::unique_ptr<HookPrepared>> FuzzyIndexHook::PrepareUnit(const Segmen
   return std::unique_ptr<HookPrepared>(std::move(out));
 }
 
-Status FuzzyIndexHook::OnPutPrepared(WriteContext& ctx, const SegmentPair* old_unit,
-                                     const SegmentPair& new_unit, const HookPrepared* prepared) {
+Status FuzzyIndexHook::OnPutPrepared(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit,
+                                     const HookPrepared* prepared) {
   const auto* p = dynamic_cast<const PreparedForIndex*>(prepared);
   return Forward(ctx, index_.Put(ctx.txn(), old_unit, new_unit, p ? &p->unit : nullptr));
 }

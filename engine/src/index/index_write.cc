@@ -5,15 +5,14 @@
 #include <string>
 #include <utility>
 
+#include "index/distance_key.h"
 #include "index/fuzzy_index.h"
 #include "index/index_format.h"
-#include "index/distance_key.h"
 #include "text/normalizer_internal.h"
 
 namespace dhakira::index {
 
-StatusOr<uint32_t> FuzzyIndex::TokenId(MDB_txn* txn, std::string_view lang, std::string_view key,
-                                       uint64_t hash) {
+StatusOr<uint32_t> FuzzyIndex::TokenId(MDB_txn* txn, std::string_view lang, std::string_view key, uint64_t hash) {
   // The key is built in a reused buffer: this runs for every token of every unit written.
   VocabKeyInto(lang, key, &key_buffer_);
   if (const uint32_t cached = vocab_cache_.Find(key_buffer_, hash); cached != kUnknownToken) {
@@ -70,9 +69,9 @@ void FuzzyIndex::Commit() {
 void FuzzyIndex::Abort() {
   pending_.clear();
   pending_ids_.clear();
-  txn_masks_.clear();    // not written after all: chosen again at a later flush
-  units_put_.clear();    // their counts in index.meta are rolled back too
-  vocab_cache_.Clear();  // entries of the aborted transaction are gone; the rest reloads on demand
+  txn_masks_.clear();          // not written after all: chosen again at a later flush
+  units_put_.clear();          // their counts in index.meta are rolled back too
+  vocab_cache_.Clear();        // entries of the aborted transaction are gone; the rest reloads on demand
   next_token_loaded_ = false;  // reread the counter: the aborted increments are gone
 }
 
@@ -87,8 +86,7 @@ StatusOr<FuzzyIndex::PreparedUnit> FuzzyIndex::Prepare(const SegmentPair& unit) 
   std::string key;
   const std::string tgt_lang = PrimaryLanguage(unit.tgt_lang);
   {
-    DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n,
-                             target_normalizers_.Take(unit.tgt_lang));
+    DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> n, target_normalizers_.Take(unit.tgt_lang));
     // The store checked the target (well-formed UTF-8, NFC) before any unit reaches the index.
     StatusOr<std::vector<Token>> target = text_internal::TokenizeCheckedNfc(*n, unit.target);
     target_normalizers_.Return(unit.tgt_lang, std::move(n));
@@ -153,8 +151,7 @@ void FuzzyIndex::SortPending() {
   if (from != pending_.data()) pending_.swap(pending_scratch_);
 }
 
-static_assert(kFirstUnknownToken <= (uint32_t{1} << 31),
-              "FuzzyIndex::kTargetSide needs bit 63 of a feature");
+static_assert(kFirstUnknownToken <= (uint32_t{1} << 31), "FuzzyIndex::kTargetSide needs bit 63 of a feature");
 
 Status FuzzyIndex::Flush(MDB_txn* txn) {
   if (pending_.empty()) return Status::OK();
@@ -183,9 +180,8 @@ Status FuzzyIndex::Flush(MDB_txn* txn) {
   return ChooseMaskFeatures(txn);
 }
 
-Status FuzzyIndex::RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
-                                  const std::vector<uint32_t>& tokens, bool occurrences,
-                                  uint16_t mask) {
+Status FuzzyIndex::RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id, const std::vector<uint32_t>& tokens,
+                                  bool occurrences, uint16_t mask) {
   const uint64_t posting = MakePosting(static_cast<uint32_t>(tokens.size()), id, mask);
   for (uint64_t f : Features(tokens, occurrences)) {
     MDB_val k = Val(&f, sizeof f), v = Val(&posting, sizeof posting);
@@ -200,10 +196,9 @@ Status FuzzyIndex::RemovePostings(MDB_txn* txn, MDB_dbi dbi, uint64_t id,
 Status FuzzyIndex::Delete(MDB_txn* txn, uint64_t id) {
   if (pending_ids_.count(id) != 0) {
     // Added (or re-added) earlier in this transaction and not flushed yet: drop those postings.
-    pending_.erase(
-        std::remove_if(pending_.begin(), pending_.end(),
-                       [id](const PendingPosting& p) { return PostingId(p.posting) == id; }),
-        pending_.end());
+    pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                  [id](const PendingPosting& p) { return PostingId(p.posting) == id; }),
+                   pending_.end());
     pending_ids_.erase(id);
   }
   SegRecord old;
@@ -250,8 +245,7 @@ Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentP
     if (i >= prepared->source_hashes.size()) {
       return Status::Internal("fuzzy index: prepared source hashes do not match the unit's tokens");
     }
-    DHAKIRA_ASSIGN_OR_RETURN(
-        uint32_t id, TokenId(txn, r.src_lang, DistanceKey(t), prepared->source_hashes[i++]));
+    DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, TokenId(txn, r.src_lang, DistanceKey(t), prepared->source_hashes[i++]));
     r.src.push_back(id);
   }
   r.tgt.reserve(prepared->target_hashes.size());
@@ -260,14 +254,12 @@ Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentP
   for (size_t j = 0; j < prepared->target_key_ends.size(); ++j) {
     const uint32_t end = prepared->target_key_ends[j];
     const std::string_view key = target_keys.substr(begin, end - begin);
-    DHAKIRA_ASSIGN_OR_RETURN(uint32_t id,
-                             TokenId(txn, r.tgt_lang, key, prepared->target_hashes[j]));
+    DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, TokenId(txn, r.tgt_lang, key, prepared->target_hashes[j]));
     r.tgt.push_back(id);
     begin = end;
   }
   const std::vector<uint64_t> features = Features(r.src, true);
-  DHAKIRA_ASSIGN_OR_RETURN(const std::vector<uint64_t>* mask_features,
-                           WriterMaskFeatures(txn, r.src_lang));
+  DHAKIRA_ASSIGN_OR_RETURN(const std::vector<uint64_t>* mask_features, WriterMaskFeatures(txn, r.src_lang));
   if (mask_features == nullptr) ++units_put_[r.src_lang];  // counted towards choosing them
   if (mask_features != nullptr) {
     r.mask = 0;
@@ -279,8 +271,8 @@ Status FuzzyIndex::Put(MDB_txn* txn, const SegmentPair* old_unit, const SegmentP
   }
   const auto src_length = static_cast<uint32_t>(r.src.size());
   DHAKIRA_RETURN_IF_ERROR(AddPostings(txn, src_, unit.id, src_length, features, r.mask));
-  DHAKIRA_RETURN_IF_ERROR(AddPostings(txn, tgt_, unit.id, static_cast<uint32_t>(r.tgt.size()),
-                                      Features(r.tgt, false), 0));
+  DHAKIRA_RETURN_IF_ERROR(
+      AddPostings(txn, tgt_, unit.id, static_cast<uint32_t>(r.tgt.size()), Features(r.tgt, false), 0));
   std::string value;
   EncodeSegRecord(r, &value);
   MDB_val k = Val(&unit.id, sizeof unit.id), v = Val(value);

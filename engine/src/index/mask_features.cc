@@ -10,8 +10,7 @@
 
 namespace dhakira::index {
 
-StatusOr<const std::vector<uint64_t>*> FuzzyIndex::WriterMaskFeatures(MDB_txn* txn,
-                                                                      const std::string& lang) {
+StatusOr<const std::vector<uint64_t>*> FuzzyIndex::WriterMaskFeatures(MDB_txn* txn, const std::string& lang) {
   if (auto it = txn_masks_.find(lang); it != txn_masks_.end()) return &it->second;
   if (auto it = masks_.find(lang); it != masks_.end()) return &it->second;
   std::vector<uint64_t> stored;
@@ -21,14 +20,12 @@ StatusOr<const std::vector<uint64_t>*> FuzzyIndex::WriterMaskFeatures(MDB_txn* t
   return &masks_.emplace(lang, std::move(stored)).first->second;
 }
 
-StatusOr<uint64_t> FuzzyIndex::AddToUnitCount(MDB_txn* txn, const std::string& lang,
-                                               uint64_t added) {
+StatusOr<uint64_t> FuzzyIndex::AddToUnitCount(MDB_txn* txn, const std::string& lang, uint64_t added) {
   const std::string units_key = UnitsKey(lang);
   MDB_val key_val = Val(units_key), count_val;
   uint64_t total = 0;
   int rc = mdb_get(txn, meta_, &key_val, &count_val);
-  if (rc == MDB_SUCCESS && count_val.mv_size == sizeof total)
-    std::memcpy(&total, count_val.mv_data, sizeof total);
+  if (rc == MDB_SUCCESS && count_val.mv_size == sizeof total) std::memcpy(&total, count_val.mv_data, sizeof total);
   if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
     return LmdbError(rc, "reading the fuzzy index unit count of '" + lang + "'");
   }
@@ -82,8 +79,7 @@ Status FuzzyIndex::SourceListSizes(MDB_txn* txn, const std::string& lang,
   return Status::OK();
 }
 
-Status FuzzyIndex::WriteMaskFeatures(MDB_txn* txn, const std::string& lang,
-                                     std::vector<uint64_t> chosen) {
+Status FuzzyIndex::WriteMaskFeatures(MDB_txn* txn, const std::string& lang, std::vector<uint64_t> chosen) {
   const std::string mask_key = MaskKey(lang);
   MDB_val mask_key_val = Val(mask_key);
   MDB_val mask_val = Val(chosen.data(), chosen.size() * sizeof(uint64_t));
@@ -118,10 +114,9 @@ Status FuzzyIndex::ChooseMaskFeatures(MDB_txn* txn) {
     DHAKIRA_RETURN_IF_ERROR(SourceListSizes(txn, lang, &sizes));
     // The largest lists; ties by feature, so the choice depends on the index alone.
     const size_t keep = std::min<size_t>(kMaskBits, sizes.size());
-    std::partial_sort(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(keep), sizes.end(),
-                      [](const auto& a, const auto& b) {
-                        return a.first != b.first ? a.first > b.first : a.second < b.second;
-                      });
+    std::partial_sort(
+        sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(keep), sizes.end(),
+        [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
     std::vector<uint64_t> chosen;
     for (size_t i = 0; i < keep; ++i) chosen.push_back(sizes[i].second);
     if (chosen.empty()) continue;  // nothing of it in index.src yet: chosen at a later flush

@@ -1,6 +1,6 @@
 // The index.seg record of a unit, feature lists, and the small key functions of fuzzy_index.h.
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -43,16 +43,13 @@ Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out, bool
   };
   const char* p = value.data();
   const char* end = p + value.size();
-  if (p == end || static_cast<uint8_t>(*p) != kSegRecordVersion)
-    return bad("unknown record version");
+  if (p == end || static_cast<uint8_t>(*p) != kSegRecordVersion) return bad("unknown record version");
   ++p;
   uint64_t n = 0;
-  if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p))
-    return bad("truncated src_lang");
+  if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p)) return bad("truncated src_lang");
   out->src_lang.assign(p, n);
   p += n;
-  if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p))
-    return bad("truncated tgt_lang");
+  if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p)) return bad("truncated tgt_lang");
   out->tgt_lang.assign(p, n);
   p += n;
   if (end - p < 18) return bad("truncated times");
@@ -65,8 +62,7 @@ Status DecodeSegRecord(std::string_view value, uint64_t id, SegRecord* out, bool
       out->tgt.clear();
       return Status::OK();
     }
-    if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p))
-      return bad("truncated tokens");
+    if (!GetVarint(p, end, &n) || n > static_cast<uint64_t>(end - p)) return bad("truncated tokens");
     v->resize(n);
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t t = 0;

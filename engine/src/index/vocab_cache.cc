@@ -27,8 +27,7 @@ uint32_t VocabCache::Find(std::string_view key, uint64_t h) const {
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
     if (s.id == kUnknownToken) return kUnknownToken;
-    if (s.hash == h && s.length == key.size() &&
-        std::memcmp(arena_.data() + s.offset, key.data(), key.size()) == 0) {
+    if (s.hash == h && s.length == key.size() && std::memcmp(arena_.data() + s.offset, key.data(), key.size()) == 0) {
       return s.id;
     }
   }

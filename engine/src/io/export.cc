@@ -25,8 +25,7 @@ Status ExportOptions::Validate() const {
     return Status::InvalidArgument("ExportOptions.format: export writes tmx or tsv, not parallel files");
   }
   if (gzip_level < 1 || gzip_level > 9) {
-    return Status::InvalidArgument("ExportOptions.gzip_level: " + std::to_string(gzip_level) +
-                                   " is outside 1 .. 9");
+    return Status::InvalidArgument("ExportOptions.gzip_level: " + std::to_string(gzip_level) + " is outside 1 .. 9");
   }
   return Status::OK();
 }
@@ -64,8 +63,7 @@ StatusOr<ExportSummary> Export(const Store& store, const std::string& path, cons
     srclang = sources.size() == 1 ? *sources.begin() : "*all*";
   }
 
-  DHAKIRA_ASSIGN_OR_RETURN(auto out,
-                           AtomicFileWriter::Create(target, EndsWithGz(path) ? options.gzip_level : 0));
+  DHAKIRA_ASSIGN_OR_RETURN(auto out, AtomicFileWriter::Create(target, EndsWithGz(path) ? options.gzip_level : 0));
   ExportSummary summary;
   std::string buffer;
   buffer.reserve(1 << 20);

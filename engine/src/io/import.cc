@@ -1,6 +1,9 @@
 // Import: a RecordSource (TMX, TSV, line-parallel) → validated SegmentPairs → batches, each prepared
 // (Store::Prepare) while the one before commits (Store::Commit).
 #include <sys/stat.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
 
 #include <atomic>
 #include <chrono>
@@ -9,10 +12,6 @@
 #include <future>
 #include <memory>
 #include <string_view>
-
-#include <unicode/uchar.h>
-#include <unicode/uscript.h>
-#include <unicode/utf8.h>
 
 #include "dhakira/io.h"
 #include "dhakira/text.h"
@@ -79,8 +78,7 @@ bool HasText(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const auto b = static_cast<uint8_t>(s[i]);
     if (b == ' ' || b == '\t' || b == '\n' || b == '\r') continue;
-    if ((b == 0xEE || (b == 0xEF && i + 1 < s.size() && static_cast<uint8_t>(s[i + 1]) < 0xA4)) &&
-        i + 2 < s.size()) {
+    if ((b == 0xEE || (b == 0xEF && i + 1 < s.size() && static_cast<uint8_t>(s[i + 1]) < 0xA4)) && i + 2 < s.size()) {
       i += 2;  // a placeholder
       continue;
     }
@@ -203,9 +201,8 @@ class Importer {
     Status finished = FinishAll();
     if (!finished.ok()) return finished;
     std::string committed = std::to_string(summary_.added) + " added, " + std::to_string(summary_.updated) +
-                            " updated, " + std::to_string(summary_.duplicates_skipped) +
-                            " duplicates skipped in " + std::to_string(summary_.batches_committed) +
-                            " committed batches";
+                            " updated, " + std::to_string(summary_.duplicates_skipped) + " duplicates skipped in " +
+                            std::to_string(summary_.batches_committed) + " committed batches";
     if (last_committed_line_ > 0) committed += ", through line " + std::to_string(last_committed_line_);
     return Status::Cancelled("import stopped on request after " + std::to_string(summary_.records_read) +
                              " records read; " + committed + "; nothing after that was written");
@@ -245,17 +242,18 @@ class Importer {
       if (side->size() > options_.max_segment_bytes) {
         r->reject_reason = "segment-too-long";
         r->reject_message = std::string("the ") + name + " segment is " + std::to_string(side->size()) +
-                            " bytes long, over the limit of " +
-                            std::to_string(options_.max_segment_bytes) + " (max_segment_bytes)";
+                            " bytes long, over the limit of " + std::to_string(options_.max_segment_bytes) +
+                            " (max_segment_bytes)";
         return;
       }
     }
     for (const auto& [lang, text] : {std::pair{&p.src_lang, &p.source}, std::pair{&p.tgt_lang, &p.target}}) {
       if (lang->substr(0, lang->find('-')) != "ar" || !LettersButNoArabic(*text)) continue;
       r->warnings.push_back(ImportIssue{r->file, r->line, r->column, "no-arabic-script",
-                                        "the " + *lang + " segment has letters but none in Arabic script: "
-                                        "wrong side, or text decoded in the wrong encoding (if the file is "
-                                        "UTF-8, re-run with --encoding utf-8)",
+                                        "the " + *lang +
+                                            " segment has letters but none in Arabic script: "
+                                            "wrong side, or text decoded in the wrong encoding (if the file is "
+                                            "UTF-8, re-run with --encoding utf-8)",
                                         Excerpt(p.source)});
     }
     if (HasBidiControl(p.source) || HasBidiControl(p.target)) {
@@ -275,16 +273,23 @@ class Importer {
     std::string where = issue.file;
     if (issue.line > 0) where += " line " + std::to_string(issue.line);
     if (issue.column > 0) where += ", column " + std::to_string(issue.column);
-    return Status::FailedPrecondition("strict import: " + where + ": " + issue.reason + ": " +
-                                      issue.message + "; nothing was written");
+    return Status::FailedPrecondition("strict import: " + where + ": " + issue.reason + ": " + issue.message +
+                                      "; nothing was written");
   }
 
   void Tally(const WriteResult& result) {
     switch (result.outcome) {
-      case WriteOutcome::kAdded: ++summary_.added; break;
-      case WriteOutcome::kUpdated: ++summary_.updated; break;
-      case WriteOutcome::kSkippedDuplicate: ++summary_.duplicates_skipped; break;
-      case WriteOutcome::kDeleted: break;
+      case WriteOutcome::kAdded:
+        ++summary_.added;
+        break;
+      case WriteOutcome::kUpdated:
+        ++summary_.updated;
+        break;
+      case WriteOutcome::kSkippedDuplicate:
+        ++summary_.duplicates_skipped;
+        break;
+      case WriteOutcome::kDeleted:
+        break;
     }
   }
 
@@ -299,7 +304,7 @@ class Importer {
   // it finished, so ids follow the input order. 1 would serialize reading, preparing and committing.
   static constexpr size_t kBatchesInFlight = 2;
   static constexpr size_t kReserveAt = 1024, kMaxReserve = 1 << 16;
-  static constexpr uint64_t kStopPollEvery = 256;  // records between two ShouldStop() polls
+  static constexpr uint64_t kStopPollEvery = 256;                    // records between two ShouldStop() polls
   static constexpr std::chrono::milliseconds kStopPollInterval{20};  // the same while waiting
   static constexpr const char* kNotCommitted = "batch not committed: the import was stopped";
 
@@ -325,8 +330,7 @@ class Importer {
             // refuses (then FinishOldest writes it pair by pair), e.g. a full disk, this one must not
             // commit either: the TM keeps a prefix of the input.
             const StatusOr<std::vector<WriteResult>>& before = previous.get();
-            if (!before.ok() && !before.status().IsInvalidArgument() &&
-                before.status().message() != kNotCommitted) {
+            if (!before.ok() && !before.status().IsInvalidArgument() && before.status().message() != kNotCommitted) {
               return Status::Cancelled("not written: the batch before it failed");
             }
           }
@@ -362,8 +366,7 @@ class Importer {
       for (const WriteResult& r : *results) Tally(r);
       ++summary_.batches_committed;
       if (!done->positions.empty()) last_committed_line_ = done->positions.back().line;
-    } else if (results.status().code() == Status::Code::kCancelled &&
-               results.status().message() == kNotCommitted) {
+    } else if (results.status().code() == Status::Code::kCancelled && results.status().message() == kNotCommitted) {
       return Status::OK();  // dropped by Stop(): nothing of it is in the TM
     } else if (results.status().IsInvalidArgument() && !strict_write_) {
       // One pair the store refuses spoils its batch: find it by writing the batch pair by pair.
@@ -387,8 +390,8 @@ class Importer {
       ++summary_.batches_committed;
     } else {
       const Position& first = done->positions.front();
-      return results.status().WithContext("writing the batch of " + std::to_string(batch.size()) +
-                                          " pairs from line " + std::to_string(first.line));
+      return results.status().WithContext("writing the batch of " + std::to_string(batch.size()) + " pairs from line " +
+                                          std::to_string(first.line));
     }
     return Status::OK();
   }
@@ -399,12 +402,12 @@ class Importer {
   ImportReporter* reporter_;
   const bool strict_write_;
   ImportSummary summary_;
-  WriteBatch batch_;  // being filled
+  WriteBatch batch_;          // being filled
   uint64_t batch_bytes_ = 0;  // source and target bytes in batch_
   std::vector<Position> positions_;
   std::deque<std::unique_ptr<InFlight>> in_flight_;  // oldest first
-  std::atomic<bool> stop_{false};     // set by Stop(); read by the batch threads before they commit
-  uint64_t last_committed_line_ = 0;  // input line of the last pair of the last committed batch
+  std::atomic<bool> stop_{false};                    // set by Stop(); read by the batch threads before they commit
+  uint64_t last_committed_line_ = 0;                 // input line of the last pair of the last committed batch
   Clock::time_point start_;
 };
 
@@ -428,10 +431,14 @@ class CheckPassReporter : public ImportReporter {
 
 const char* FileFormatName(FileFormat format) {
   switch (format) {
-    case FileFormat::kAuto: return "auto";
-    case FileFormat::kTmx: return "tmx";
-    case FileFormat::kTsv: return "tsv";
-    case FileFormat::kParallel: return "parallel";
+    case FileFormat::kAuto:
+      return "auto";
+    case FileFormat::kTmx:
+      return "tmx";
+    case FileFormat::kTsv:
+      return "tsv";
+    case FileFormat::kParallel:
+      return "parallel";
   }
   return "?";
 }
@@ -440,8 +447,7 @@ StatusOr<FileFormat> ParseFileFormat(std::string_view name) {
   for (FileFormat f : {FileFormat::kAuto, FileFormat::kTmx, FileFormat::kTsv, FileFormat::kParallel}) {
     if (name == FileFormatName(f)) return f;
   }
-  return Status::InvalidArgument("unknown format '" + std::string(name) +
-                                 "' (expected tmx, tsv or parallel)");
+  return Status::InvalidArgument("unknown format '" + std::string(name) + "' (expected tmx, tsv or parallel)");
 }
 
 StatusOr<FileFormat> FormatFromFileName(std::string_view path) {
@@ -507,8 +513,8 @@ StatusOr<ImportSummary> ImportInto(Store* store, const std::string& path, const 
                                    std::tuple{&options.tgt_lang, &summary.tgt_lang, "tgt_lang"}}) {
     if (value->empty()) {
       if (options.format != FileFormat::kTmx) {
-        return Status::InvalidArgument(std::string("ImportOptions.") + field + ": a " +
-                                       FileFormatName(options.format) + " import needs the language");
+        return Status::InvalidArgument(std::string("ImportOptions.") + field + ": a " + FileFormatName(options.format) +
+                                       " import needs the language");
       }
       continue;
     }
@@ -519,7 +525,6 @@ StatusOr<ImportSummary> ImportInto(Store* store, const std::string& path, const 
   if (!summary.src_lang.empty() && summary.src_lang == summary.tgt_lang) {
     return Status::InvalidArgument("source and target language are both '" + summary.src_lang + "'");
   }
-
 
   // Strict mode reads the file twice, a line-parallel import counts both files before reading them: a FIFO
   // or a device would be empty (or block) the second time, so these need regular files.
@@ -533,17 +538,22 @@ StatusOr<ImportSummary> ImportInto(Store* store, const std::string& path, const 
     struct stat st;
     if (twice == nullptr || file->empty() || ::stat(file->c_str(), &st) != 0 || S_ISREG(st.st_mode)) continue;
     if (S_ISDIR(st.st_mode)) break;  // reported by the reader ("is a directory")
-    return Status::InvalidArgument("cannot import '" + *file + "': it is not a regular file (a pipe or a "
-                                   "device) and " + twice + "; save it to a file first");
+    return Status::InvalidArgument("cannot import '" + *file +
+                                   "': it is not a regular file (a pipe or a "
+                                   "device) and " +
+                                   twice + "; save it to a file first");
   }
 
   auto open = [&]() -> StatusOr<std::unique_ptr<io::RecordSource>> {
     switch (options.format) {
-      case FileFormat::kTmx: return io::OpenTmxSource(path, summary.src_lang, summary.tgt_lang, options);
-      case FileFormat::kTsv: return io::OpenTsvSource(path, summary.src_lang, summary.tgt_lang, options);
+      case FileFormat::kTmx:
+        return io::OpenTmxSource(path, summary.src_lang, summary.tgt_lang, options);
+      case FileFormat::kTsv:
+        return io::OpenTsvSource(path, summary.src_lang, summary.tgt_lang, options);
       case FileFormat::kParallel:
         return io::OpenParallelSource(path, summary.src_lang, summary.tgt_lang, options);
-      case FileFormat::kAuto: break;
+      case FileFormat::kAuto:
+        break;
     }
     return Status::Internal("unresolved import format");
   };
@@ -570,8 +580,7 @@ StatusOr<ImportSummary> Import(Store& store, const std::string& path, const Impo
   return ImportInto(&store, path, options, reporter);
 }
 
-StatusOr<ImportSummary> DryRunImport(const std::string& path, const ImportOptions& options,
-                                     ImportReporter* reporter) {
+StatusOr<ImportSummary> DryRunImport(const std::string& path, const ImportOptions& options, ImportReporter* reporter) {
   if (!options.dry_run) {
     return Status::InvalidArgument("ImportOptions.dry_run: DryRunImport needs a dry run (it has no TM to write)");
   }

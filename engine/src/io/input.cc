@@ -26,15 +26,14 @@ bool IsXmlChar(uint32_t c) {
 }
 
 bool IsUtf8Name(const std::string& name) {
-  return ucnv_compareNames(name.c_str(), "UTF-8") == 0 ||
-         ucnv_compareNames(name.c_str(), "US-ASCII") == 0 ||
+  return ucnv_compareNames(name.c_str(), "UTF-8") == 0 || ucnv_compareNames(name.c_str(), "US-ASCII") == 0 ||
          ucnv_compareNames(name.c_str(), "ASCII") == 0;
 }
 
 // ICU toUnicode callback: bytes the source encoding cannot map become U+FFFE, which Clean() turns into a
 // recorded U+FFFD. (U+FFFE cannot come out of a legacy code page, so the marker is unambiguous there.)
-void MarkInvalid(const void* context, UConverterToUnicodeArgs* args, const char* code_units,
-                 int32_t length, UConverterCallbackReason reason, UErrorCode* err) {
+void MarkInvalid(const void* context, UConverterToUnicodeArgs* args, const char* code_units, int32_t length,
+                 UConverterCallbackReason reason, UErrorCode* err) {
   if (reason > UCNV_IRREGULAR) return;  // reset, close, clone: nothing to do
   auto* decoder = static_cast<Utf8Decoder*>(const_cast<void*>(context));
   ++decoder->unmappable_;
@@ -183,8 +182,7 @@ Status Utf8Decoder::Sniff(Mode mode, const std::string& forced_encoding) {
       }
     }
     if (name.empty() || ucnv_compareNames(name.c_str(), "UTF-16") == 0 ||
-        ucnv_compareNames(name.c_str(), "UTF-16LE") == 0 ||
-        ucnv_compareNames(name.c_str(), "UTF-16BE") == 0) {
+        ucnv_compareNames(name.c_str(), "UTF-16LE") == 0 || ucnv_compareNames(name.c_str(), "UTF-16BE") == 0) {
       name = "UTF-8";
     }
   } else {
@@ -266,7 +264,8 @@ Status Utf8Decoder::CheckNotUtf8(const std::string& declared) {
         "\" (one byte a character) but holds UTF-8: " + std::to_string(valid) +
         " well-formed multi-byte UTF-8 sequences and " + std::to_string(invalid) +
         " other bytes above 0x7F; decoding it as declared would store mojibake. If the text is UTF-8, "
-        "re-run with --encoding utf-8; to read it as declared anyway, give --encoding " + declared);
+        "re-run with --encoding utf-8; to read it as declared anyway, give --encoding " +
+        declared);
   }
   return Status::OK();
 }
@@ -279,10 +278,9 @@ Status Utf8Decoder::Transcode(bool flush, std::string* utf8) {
     char* target = buf;
     UErrorCode err = U_ZERO_ERROR;
     ucnv_convertEx(utf8_cnv_, source_cnv_, &target, buf + sizeof buf, &src, src_limit,
-                   reinterpret_cast<UChar*>(pivot_.data()),
-                   reinterpret_cast<UChar**>(&pivot_source_),
-                   reinterpret_cast<UChar**>(&pivot_target_),
-                   reinterpret_cast<UChar*>(pivot_.data() + pivot_.size()), reset_pivot_, flush, &err);
+                   reinterpret_cast<UChar*>(pivot_.data()), reinterpret_cast<UChar**>(&pivot_source_),
+                   reinterpret_cast<UChar**>(&pivot_target_), reinterpret_cast<UChar*>(pivot_.data() + pivot_.size()),
+                   reset_pivot_, flush, &err);
     reset_pivot_ = false;
     utf8->append(buf, static_cast<size_t>(target - buf));
     if (err == U_BUFFER_OVERFLOW_ERROR) continue;

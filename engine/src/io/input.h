@@ -126,8 +126,8 @@ class Utf8Decoder {
   bool had_bom_ = false;
   bool raw_eof_ = false;
   bool done_ = false;
-  std::string raw_buf_;   // raw bytes not yet converted
-  std::string utf8_buf_;  // UTF-8 not yet cleaned (an incomplete sequence or reference at a chunk end)
+  std::string raw_buf_;               // raw bytes not yet converted
+  std::string utf8_buf_;              // UTF-8 not yet cleaned (an incomplete sequence or reference at a chunk end)
   UConverter* source_cnv_ = nullptr;  // null when the input is UTF-8
   UConverter* utf8_cnv_ = nullptr;
   std::vector<char16_t> pivot_;

@@ -11,13 +11,11 @@ constexpr size_t kOverlongHeadBytes = 256;
 
 }  // namespace
 
-StatusOr<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path,
-                                                       const std::string& forced_encoding,
+StatusOr<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, const std::string& forced_encoding,
                                                        size_t max_line_bytes) {
   std::unique_ptr<LineReader> r(new LineReader());
   r->max_line_bytes_ = max_line_bytes < 1 ? 1 : max_line_bytes;
-  DHAKIRA_ASSIGN_OR_RETURN(r->decoder_,
-                           Utf8Decoder::Open(path, Utf8Decoder::Mode::kText, forced_encoding));
+  DHAKIRA_ASSIGN_OR_RETURN(r->decoder_, Utf8Decoder::Open(path, Utf8Decoder::Mode::kText, forced_encoding));
   return r;
 }
 
@@ -38,8 +36,7 @@ Status LineReader::SkipOverlong() {
   overlong_head_.assign(buffer_, pos_, head);
   line_bytes_ = 0;
   for (;;) {
-    const char* nl =
-        static_cast<const char*>(std::memchr(buffer_.data() + pos_, '\n', buffer_.size() - pos_));
+    const char* nl = static_cast<const char*>(std::memchr(buffer_.data() + pos_, '\n', buffer_.size() - pos_));
     if (nl != nullptr) {
       const size_t end = static_cast<size_t>(nl - buffer_.data());
       line_bytes_ += end - pos_;
@@ -64,8 +61,8 @@ StatusOr<bool> LineReader::Next(std::string_view* line) {
   overlong_ = false;
   size_t scan_from = pos_;
   for (;;) {
-    const char* nl = static_cast<const char*>(
-        std::memchr(buffer_.data() + scan_from, '\n', buffer_.size() - scan_from));
+    const char* nl =
+        static_cast<const char*>(std::memchr(buffer_.data() + scan_from, '\n', buffer_.size() - scan_from));
     size_t end;   // one past the line's last byte
     size_t next;  // start of the following line
     if (nl != nullptr) {
@@ -111,8 +108,7 @@ StatusOr<bool> LineReader::Next(std::string_view* line) {
   }
 }
 
-StatusOr<uint64_t> CountLines(const std::string& path, const std::string& forced_encoding,
-                              size_t max_line_bytes) {
+StatusOr<uint64_t> CountLines(const std::string& path, const std::string& forced_encoding, size_t max_line_bytes) {
   // Through the decoder, so that UTF-16 files count right.
   DHAKIRA_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, forced_encoding, max_line_bytes));
   std::string_view line;

@@ -22,8 +22,7 @@ class LineReader {
   static constexpr size_t kDefaultMaxLineBytes = 4u << 20;
 
   // `max_line_bytes` >= 1: the longest line returned whole.
-  static StatusOr<std::unique_ptr<LineReader>> Open(const std::string& path,
-                                                    const std::string& forced_encoding = "",
+  static StatusOr<std::unique_ptr<LineReader>> Open(const std::string& path, const std::string& forced_encoding = "",
                                                     size_t max_line_bytes = kDefaultMaxLineBytes);
 
   // The next line, without its terminator, in *line (valid until the next call); false at the end.
@@ -51,8 +50,8 @@ class LineReader {
   uint64_t line_bytes_ = 0;
   std::string overlong_head_;  // the first bytes of an overlong line
   std::string buffer_;
-  size_t pos_ = 0;             // start of the next line in buffer_
-  uint64_t buffer_base_ = 0;   // decoder output offset of buffer_[0]
+  size_t pos_ = 0;            // start of the next line in buffer_
+  uint64_t buffer_base_ = 0;  // decoder output offset of buffer_[0]
   bool eof_ = false;
   uint64_t line_number_ = 0;
   std::vector<DecodeIssue> line_issues_;

@@ -43,9 +43,7 @@ StatusOr<std::string> ResolveSymlinks(const std::string& path) {
     if (::lstat(current.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return current;
     char buf[PATH_MAX];
     const ssize_t n = ::readlink(current.c_str(), buf, sizeof buf - 1);
-    if (n < 0)
-      return Status::IOError("cannot read the symlink " + Quoted(current) + ": " +
-                             std::strerror(errno));
+    if (n < 0) return Status::IOError("cannot read the symlink " + Quoted(current) + ": " + std::strerror(errno));
     std::string target(buf, static_cast<size_t>(n));
     current = target.front() == '/' ? target : DirName(current) + "/" + target;
   }
@@ -67,27 +65,24 @@ StatusOr<std::string> CheckOutputPath(const std::string& path, const OutputPathO
   struct stat st;
   if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
     if (!options.follow_symlinks) {
-      return Status::InvalidArgument(
-          "will not write " + Quoted(path) +
-          ": it is a symlink; give --follow-symlinks to write the file it points "
-          "to, or another name");
+      return Status::InvalidArgument("will not write " + Quoted(path) +
+                                     ": it is a symlink; give --follow-symlinks to write the file it points "
+                                     "to, or another name");
     }
     DHAKIRA_ASSIGN_OR_RETURN(target, ResolveSymlinks(path));
   }
   const bool exists = ::lstat(target.c_str(), &st) == 0;
   if (exists && !S_ISREG(st.st_mode)) {
-    return Status::InvalidArgument(
-        "will not write " + Quoted(path) + ": it is " + KindOf(st.st_mode) +
-        ", not a regular file (the output is written as a new file and renamed "
-        "over it)");
+    return Status::InvalidArgument("will not write " + Quoted(path) + ": it is " + KindOf(st.st_mode) +
+                                   ", not a regular file (the output is written as a new file and renamed "
+                                   "over it)");
   }
   if (exists) {
     for (const std::string& input : options.inputs) {
       struct stat in;
       if (input.empty() || ::stat(input.c_str(), &in) != 0) continue;
       if (in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
-        return Status::InvalidArgument("will not write " + Quoted(path) +
-                                       ": it is the input file " + Quoted(input) +
+        return Status::InvalidArgument("will not write " + Quoted(path) + ": it is the input file " + Quoted(input) +
                                        " (writing it would destroy what is being read)");
       }
     }
@@ -99,14 +94,12 @@ StatusOr<std::string> CheckOutputPath(const std::string& path, const OutputPathO
                             " does not exist or cannot be searched");
   }
   if (!options.tm_dir.empty() && RealDir(options.tm_dir) == real_dir) {
-    return Status::InvalidArgument("will not write " + Quoted(path) +
-                                   ": it is inside the TM directory " + Quoted(options.tm_dir) +
-                                   ", whose files belong to the TM");
+    return Status::InvalidArgument("will not write " + Quoted(path) + ": it is inside the TM directory " +
+                                   Quoted(options.tm_dir) + ", whose files belong to the TM");
   }
   struct stat mdb;
   if (::stat((real_dir + "/data.mdb").c_str(), &mdb) == 0) {
-    return Status::InvalidArgument("will not write " + Quoted(path) + ": its directory " +
-                                   Quoted(dir) +
+    return Status::InvalidArgument("will not write " + Quoted(path) + ": its directory " + Quoted(dir) +
                                    " holds a TM (data.mdb), whose files belong to the TM");
   }
   return target;
@@ -120,19 +113,16 @@ Status CheckInputPath(const std::string& path) {
     return Status::IOError("cannot read " + Quoted(path) + ": " + std::strerror(e));
   }
   if (S_ISDIR(st.st_mode)) {
-    return Status::InvalidArgument("cannot read " + Quoted(path) +
-                                   ": it is a directory, not a file");
+    return Status::InvalidArgument("cannot read " + Quoted(path) + ": it is a directory, not a file");
   }
   if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
-    return Status::InvalidArgument("cannot read " + Quoted(path) + ": it is " + KindOf(st.st_mode) +
-                                   ", not a file");
+    return Status::InvalidArgument("cannot read " + Quoted(path) + ": it is " + KindOf(st.st_mode) + ", not a file");
   }
   return Status::OK();
 }
 
 // ---------------------------------------------------------------------------------------------------------
-StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(const std::string& path,
-                                                                     int gzip_level) {
+StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(const std::string& path, int gzip_level) {
   static std::atomic<unsigned> serial{0};
   std::unique_ptr<AtomicFileWriter> w(new AtomicFileWriter());
   w->path_ = path;
@@ -142,8 +132,7 @@ StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(const std::
   if (w->fd_ < 0) {
     const int e = errno;
     w->temp_.clear();
-    return Status::IOError("cannot create " + Quoted(path) + " (as " + path +
-                           ".tmp-*): " + std::strerror(e));
+    return Status::IOError("cannot create " + Quoted(path) + " (as " + path + ".tmp-*): " + std::strerror(e));
   }
   if (gzip_level > 0) {
     const std::string mode = "wb" + std::to_string(gzip_level);
@@ -160,15 +149,13 @@ AtomicFileWriter::~AtomicFileWriter() {
 }
 
 Status AtomicFileWriter::Write(std::string_view data) {
-  if (fd_ < 0)
-    return Status::FailedPrecondition("writing " + Quoted(path_) + " after it was finished");
+  if (fd_ < 0) return Status::FailedPrecondition("writing " + Quoted(path_) + " after it was finished");
   bytes_ += data.size();
   if (gz_ != nullptr) {
-    if (!data.empty() &&
-        gzwrite(static_cast<gzFile>(gz_), data.data(), static_cast<unsigned>(data.size())) == 0) {
+    if (!data.empty() && gzwrite(static_cast<gzFile>(gz_), data.data(), static_cast<unsigned>(data.size())) == 0) {
       int errnum = 0;
-      return Status::IOError("writing " + Quoted(path_) + ": " +
-                             gzerror(static_cast<gzFile>(gz_), &errnum) + " (zlib)");
+      return Status::IOError("writing " + Quoted(path_) + ": " + gzerror(static_cast<gzFile>(gz_), &errnum) +
+                             " (zlib)");
     }
     return Status::OK();
   }
@@ -194,13 +181,11 @@ Status AtomicFileWriter::Commit() {
     if (rc != Z_OK) return Status::IOError("finishing the gzip stream of " + Quoted(path_));
   }
   // fsync before rename: after a crash the name holds the old file or the whole new one.
-  if (::fsync(fd_) != 0)
-    return Status::IOError("syncing " + Quoted(path_) + ": " + std::strerror(errno));
+  if (::fsync(fd_) != 0) return Status::IOError("syncing " + Quoted(path_) + ": " + std::strerror(errno));
   ::close(fd_);
   fd_ = -1;
   if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-    return Status::IOError("renaming '" + temp_ + "' to " + Quoted(path_) + ": " +
-                           std::strerror(errno));
+    return Status::IOError("renaming '" + temp_ + "' to " + Quoted(path_) + ": " + std::strerror(errno));
   }
   committed_ = true;
   return Status::OK();

@@ -132,8 +132,7 @@ class TmxSource : public RecordSource {
     }
     if (best >= 0 && ties > 0) {
       record->warnings.push_back(ImportIssue{path_, unit.line, unit.column, "duplicate-language",
-                                             "more than one <tuv> in language '" + requested +
-                                                 "': the first was taken",
+                                             "more than one <tuv> in language '" + requested + "': the first was taken",
                                              ""});
     }
     return best;
@@ -161,24 +160,23 @@ class TmxSource : public RecordSource {
       Reject(record, unit.problems.front().reason, unit.problems.front().message);
     }
     const int src_index = Pick(unit, src_, -1, record);
-    const int tgt_index = !tgt_.empty() ? Pick(unit, tgt_, src_index, record)
-                                        : PickOnlyOtherLanguage(unit, src_index, record);
+    const int tgt_index =
+        !tgt_.empty() ? Pick(unit, tgt_, src_index, record) : PickOnlyOtherLanguage(unit, src_index, record);
     if (src_index < 0) {
-      Reject(record, "missing-source", "no <tuv> in the source language '" + src_ + "' (" +
-                                           LanguagesOf(unit) + ")");
+      Reject(record, "missing-source", "no <tuv> in the source language '" + src_ + "' (" + LanguagesOf(unit) + ")");
     }
     if (tgt_index < 0) {
       Reject(record, "missing-target",
-             "no <tuv> in the target language '" + (tgt_.empty() ? std::string("(any other)") : tgt_) +
-                 "' (" + LanguagesOf(unit) + ")");
+             "no <tuv> in the target language '" + (tgt_.empty() ? std::string("(any other)") : tgt_) + "' (" +
+                 LanguagesOf(unit) + ")");
     }
     if (src_index < 0 || tgt_index < 0) return;
     TmxVariant& src_variant = unit.variants[src_index];
     TmxVariant& tgt_variant = unit.variants[tgt_index];
     for (const TmxVariant* v : {&src_variant, &tgt_variant}) {
       if (v->segs == 0) {
-        Reject(record, "missing-seg", "the <tuv xml:lang=\"" + v->lang + "\"> at line " +
-                                          std::to_string(v->line) + " has no <seg>");
+        Reject(record, "missing-seg",
+               "the <tuv xml:lang=\"" + v->lang + "\"> at line " + std::to_string(v->line) + " has no <seg>");
       }
     }
     SegmentPair& p = record->pair;
@@ -220,8 +218,7 @@ class TmxSource : public RecordSource {
     auto take_date = [&](const std::string& name, const std::string& value, int64_t* field) {
       if (ParseDate(value, field)) return true;
       record->warnings.push_back(ImportIssue{path_, unit.line, unit.column, "bad-date",
-                                             name + "=\"" + value + "\" is not a TMX date: kept as text",
-                                             ""});
+                                             name + "=\"" + value + "\" is not a TMX date: kept as text", ""});
       return false;
     };
     for (const auto& [name, value] : unit.attributes) {
@@ -346,13 +343,28 @@ std::string Unescape(std::string_view s) {
 
 class TsvSource : public RecordSource {
  public:
-  enum class Column { kSource, kTarget, kOrigin, kDoc, kDocPosition, kNote, kCreatedBy, kChangedBy,
-                      kCreatedAt, kChangedAt, kProperty };
+  enum class Column {
+    kSource,
+    kTarget,
+    kOrigin,
+    kDoc,
+    kDocPosition,
+    kNote,
+    kCreatedBy,
+    kChangedBy,
+    kCreatedAt,
+    kChangedAt,
+    kProperty
+  };
 
   TsvSource(std::unique_ptr<LineReader> reader, std::string path, std::string src, std::string tgt,
             const ImportOptions& options)
-      : reader_(std::move(reader)), path_(std::move(path)), src_(std::move(src)), tgt_(std::move(tgt)),
-        unescape_(options.tsv_unescape), max_field_bytes_(options.max_field_bytes),
+      : reader_(std::move(reader)),
+        path_(std::move(path)),
+        src_(std::move(src)),
+        tgt_(std::move(tgt)),
+        unescape_(options.tsv_unescape),
+        max_field_bytes_(options.max_field_bytes),
         record_cap_(RecordCap(options)) {}
 
   StatusOr<bool> Next(Record* record) override {
@@ -380,9 +392,9 @@ class TsvSource : public RecordSource {
     record->pair.tgt_lang = tgt_;
     for (size_t i = 0; i < fields_.size(); ++i) {
       const Column column = i < columns_.size() ? columns_[i]
-                            : i == 0           ? Column::kSource
-                            : i == 1           ? Column::kTarget
-                                               : Column::kProperty;
+                            : i == 0            ? Column::kSource
+                            : i == 1            ? Column::kTarget
+                                                : Column::kProperty;
       if (column != Column::kSource && column != Column::kTarget && fields_[i].size() > max_field_bytes_) {
         RejectLongField(i, record);
         return true;
@@ -395,9 +407,7 @@ class TsvSource : public RecordSource {
   uint64_t bytes_total() const override { return reader_->decoder().raw().file_bytes(); }
   std::string encoding() const override { return reader_->decoder().encoding(); }
   uint64_t illegal_chars_replaced() const override { return reader_->decoder().illegal_code_points(); }
-  std::string EmptyInput() const override {
-    return reader_->decoder().output_bytes() == 0 ? path_ : std::string();
-  }
+  std::string EmptyInput() const override { return reader_->decoder().output_bytes() == 0 ? path_ : std::string(); }
 
  private:
   // The next line that is a record: the header (first line only) and blank lines are not. false at the end.
@@ -435,10 +445,18 @@ class TsvSource : public RecordSource {
     SegmentPair& p = record->pair;
     uint64_t number = 0;
     switch (column) {
-      case Column::kSource: SetText(value, &p.source, &p.source_codes, record); break;
-      case Column::kTarget: SetText(value, &p.target, &p.target_codes, record); break;
-      case Column::kOrigin: p.origin = std::move(value); break;
-      case Column::kDoc: p.doc_id = std::move(value); break;
+      case Column::kSource:
+        SetText(value, &p.source, &p.source_codes, record);
+        break;
+      case Column::kTarget:
+        SetText(value, &p.target, &p.target_codes, record);
+        break;
+      case Column::kOrigin:
+        p.origin = std::move(value);
+        break;
+      case Column::kDoc:
+        p.doc_id = std::move(value);
+        break;
       case Column::kDocPosition:
         if (ParseUint(value, &number)) {
           p.doc_position = static_cast<uint32_t>(number);
@@ -446,22 +464,26 @@ class TsvSource : public RecordSource {
           p.properties.emplace_back(names_[i], std::move(value));
         }
         break;
-      case Column::kNote: p.note = std::move(value); break;
-      case Column::kCreatedBy: p.created_by = std::move(value); break;
-      case Column::kChangedBy: p.changed_by = std::move(value); break;
+      case Column::kNote:
+        p.note = std::move(value);
+        break;
+      case Column::kCreatedBy:
+        p.created_by = std::move(value);
+        break;
+      case Column::kChangedBy:
+        p.changed_by = std::move(value);
+        break;
       case Column::kCreatedAt:
       case Column::kChangedAt:
-        if (!value.empty() &&
-            !ParseDate(value, column == Column::kCreatedAt ? &p.created_at : &p.changed_at)) {
-          record->warnings.push_back(ImportIssue{path_, record->line, 0, "bad-date",
-                                                 "'" + value + "' is not a date: kept as a property", ""});
+        if (!value.empty() && !ParseDate(value, column == Column::kCreatedAt ? &p.created_at : &p.changed_at)) {
+          record->warnings.push_back(
+              ImportIssue{path_, record->line, 0, "bad-date", "'" + value + "' is not a date: kept as a property", ""});
           p.properties.emplace_back(names_[i], std::move(value));
         }
         break;
       case Column::kProperty:
         if (!value.empty()) {
-          p.properties.emplace_back(i < names_.size() ? names_[i] : "column" + std::to_string(i + 1),
-                                    std::move(value));
+          p.properties.emplace_back(i < names_.size() ? names_[i] : "column" + std::to_string(i + 1), std::move(value));
         }
         break;
     }
@@ -478,8 +500,7 @@ class TsvSource : public RecordSource {
       start = tab + 1;
     }
     if (names.size() < 2) return false;
-    auto is = [&](const std::string& name, std::initializer_list<const char*> words,
-                  const std::string& lang) {
+    auto is = [&](const std::string& name, std::initializer_list<const char*> words, const std::string& lang) {
       const std::string lower = Lower(name);
       for (const char* w : words) {
         if (lower == w) return true;
@@ -491,16 +512,26 @@ class TsvSource : public RecordSource {
     for (size_t i = 0; i < names.size(); ++i) {
       const std::string lower = Lower(names[i]);
       Column c = Column::kProperty;
-      if (i == 0) c = Column::kSource;
-      else if (i == 1) c = Column::kTarget;
-      else if (lower == "origin") c = Column::kOrigin;
-      else if (lower == "doc" || lower == "doc_id" || lower == "document") c = Column::kDoc;
-      else if (lower == "doc_position" || lower == "position") c = Column::kDocPosition;
-      else if (lower == "note") c = Column::kNote;
-      else if (lower == "created_by" || lower == "creationid") c = Column::kCreatedBy;
-      else if (lower == "changed_by" || lower == "changeid") c = Column::kChangedBy;
-      else if (lower == "created_at" || lower == "creationdate") c = Column::kCreatedAt;
-      else if (lower == "changed_at" || lower == "changedate") c = Column::kChangedAt;
+      if (i == 0)
+        c = Column::kSource;
+      else if (i == 1)
+        c = Column::kTarget;
+      else if (lower == "origin")
+        c = Column::kOrigin;
+      else if (lower == "doc" || lower == "doc_id" || lower == "document")
+        c = Column::kDoc;
+      else if (lower == "doc_position" || lower == "position")
+        c = Column::kDocPosition;
+      else if (lower == "note")
+        c = Column::kNote;
+      else if (lower == "created_by" || lower == "creationid")
+        c = Column::kCreatedBy;
+      else if (lower == "changed_by" || lower == "changeid")
+        c = Column::kChangedBy;
+      else if (lower == "created_at" || lower == "creationdate")
+        c = Column::kCreatedAt;
+      else if (lower == "changed_at" || lower == "changedate")
+        c = Column::kChangedAt;
       columns_.push_back(c);
     }
     names_ = std::move(names);
@@ -521,12 +552,15 @@ class TsvSource : public RecordSource {
 // ---------------------------------------------------------------------------------------------------------
 class ParallelSource : public RecordSource {
  public:
-  ParallelSource(std::unique_ptr<LineReader> src_reader, std::unique_ptr<LineReader> tgt_reader,
-                 std::string src_path, std::string tgt_path, std::string src, std::string tgt,
-                 size_t record_cap)
-      : src_reader_(std::move(src_reader)), tgt_reader_(std::move(tgt_reader)),
-        src_path_(std::move(src_path)), tgt_path_(std::move(tgt_path)), src_(std::move(src)),
-        tgt_(std::move(tgt)), record_cap_(record_cap) {}
+  ParallelSource(std::unique_ptr<LineReader> src_reader, std::unique_ptr<LineReader> tgt_reader, std::string src_path,
+                 std::string tgt_path, std::string src, std::string tgt, size_t record_cap)
+      : src_reader_(std::move(src_reader)),
+        tgt_reader_(std::move(tgt_reader)),
+        src_path_(std::move(src_path)),
+        tgt_path_(std::move(tgt_path)),
+        src_(std::move(src)),
+        tgt_(std::move(tgt)),
+        record_cap_(record_cap) {}
 
   StatusOr<bool> Next(Record* record) override {
     std::string_view src_line, tgt_line;
@@ -585,14 +619,12 @@ class ParallelSource : public RecordSource {
 }  // namespace
 
 std::string OverlongMessage(uint64_t bytes, size_t cap) {
-  return "the line is " + std::to_string(bytes) + " bytes long (in UTF-8), over the limit of " +
-         std::to_string(cap) +
+  return "the line is " + std::to_string(bytes) + " bytes long (in UTF-8), over the limit of " + std::to_string(cap) +
          " (max_record_bytes); skipped without being read into memory";
 }
 
 StatusOr<std::unique_ptr<RecordSource>> OpenTmxSource(const std::string& path, const std::string& src_lang,
-                                                      const std::string& tgt_lang,
-                                                      const ImportOptions& options) {
+                                                      const std::string& tgt_lang, const ImportOptions& options) {
   TmxLimits limits;
   limits.max_segment_bytes = options.max_segment_bytes;
   limits.max_field_bytes = options.max_field_bytes;
@@ -602,23 +634,20 @@ StatusOr<std::unique_ptr<RecordSource>> OpenTmxSource(const std::string& path, c
 }
 
 StatusOr<std::unique_ptr<RecordSource>> OpenTsvSource(const std::string& path, const std::string& src_lang,
-                                                      const std::string& tgt_lang,
-                                                      const ImportOptions& options) {
+                                                      const std::string& tgt_lang, const ImportOptions& options) {
   DHAKIRA_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path, options.encoding, RecordCap(options)));
   return std::unique_ptr<RecordSource>(new TsvSource(std::move(reader), path, src_lang, tgt_lang, options));
 }
 
-StatusOr<std::unique_ptr<RecordSource>> OpenParallelSource(const std::string& path,
-                                                           const std::string& src_lang,
-                                                           const std::string& tgt_lang,
-                                                           const ImportOptions& options) {
+StatusOr<std::unique_ptr<RecordSource>> OpenParallelSource(const std::string& path, const std::string& src_lang,
+                                                           const std::string& tgt_lang, const ImportOptions& options) {
   const size_t cap = RecordCap(options);
   DHAKIRA_ASSIGN_OR_RETURN(uint64_t src_lines, CountLines(path, options.encoding, cap));
   DHAKIRA_ASSIGN_OR_RETURN(uint64_t tgt_lines, CountLines(options.target_file, options.encoding, cap));
   if (src_lines != tgt_lines) {
     return Status::InvalidArgument("line-parallel files differ in length: '" + path + "' has " +
-                                   std::to_string(src_lines) + " lines, '" + options.target_file +
-                                   "' has " + std::to_string(tgt_lines) + "; nothing was imported");
+                                   std::to_string(src_lines) + " lines, '" + options.target_file + "' has " +
+                                   std::to_string(tgt_lines) + "; nothing was imported");
   }
   DHAKIRA_ASSIGN_OR_RETURN(auto src_reader, LineReader::Open(path, options.encoding, cap));
   DHAKIRA_ASSIGN_OR_RETURN(auto tgt_reader, LineReader::Open(options.target_file, options.encoding, cap));

@@ -18,9 +18,9 @@ namespace dhakira::io {
 
 struct Record {
   SegmentPair pair;
-  uint64_t line = 0;    // 1-based position of the record in its file
-  uint64_t column = 0;  // 0 when the format has no column (line files)
-  std::string file;     // the file the line/column refer to
+  uint64_t line = 0;          // 1-based position of the record in its file
+  uint64_t column = 0;        // 0 when the format has no column (line files)
+  std::string file;           // the file the line/column refer to
   std::string reject_reason;  // "" when the record is fine
   std::string reject_message;
   std::vector<ImportIssue> warnings;  // changes made to the record (file/line filled)
@@ -53,16 +53,12 @@ std::string OverlongMessage(uint64_t bytes, size_t cap);
 
 // `src_lang`/`tgt_lang` canonical (or "" where ImportOptions allows it).
 StatusOr<std::unique_ptr<RecordSource>> OpenTmxSource(const std::string& path, const std::string& src_lang,
-                                                      const std::string& tgt_lang,
-                                                      const ImportOptions& options);
+                                                      const std::string& tgt_lang, const ImportOptions& options);
 StatusOr<std::unique_ptr<RecordSource>> OpenTsvSource(const std::string& path, const std::string& src_lang,
-                                                      const std::string& tgt_lang,
-                                                      const ImportOptions& options);
+                                                      const std::string& tgt_lang, const ImportOptions& options);
 // Counts the lines of both files first: InvalidArgument when they differ.
-StatusOr<std::unique_ptr<RecordSource>> OpenParallelSource(const std::string& path,
-                                                           const std::string& src_lang,
-                                                           const std::string& tgt_lang,
-                                                           const ImportOptions& options);
+StatusOr<std::unique_ptr<RecordSource>> OpenParallelSource(const std::string& path, const std::string& src_lang,
+                                                           const std::string& tgt_lang, const ImportOptions& options);
 
 }  // namespace dhakira::io
 

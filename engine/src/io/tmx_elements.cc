@@ -18,24 +18,21 @@
 #include <ctime>
 #include <string_view>
 
-
 namespace dhakira::io {
 namespace {
-
 
 // HTML 4 named character references that TMX exports carry by mistake (&nbsp; and friends): Latin-1 (HTML 4
 // "HTMLlat1", U+00A0..U+00FF in order) plus the common punctuation of "HTMLspecial"/"HTMLsymbol".
 constexpr const char* kLatin1Names[96] = {
-    "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",   "uml",    "copy",
-    "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",   "deg",    "plusmn", "sup2",   "sup3",
-    "acute",  "micro",  "para",   "middot", "cedil",  "sup1",   "ordm",   "raquo",  "frac14", "frac12",
-    "frac34", "iquest", "Agrave", "Aacute", "Acirc",  "Atilde", "Auml",   "Aring",  "AElig",  "Ccedil",
-    "Egrave", "Eacute", "Ecirc",  "Euml",   "Igrave", "Iacute", "Icirc",  "Iuml",   "ETH",    "Ntilde",
-    "Ograve", "Oacute", "Ocirc",  "Otilde", "Ouml",   "times",  "Oslash", "Ugrave", "Uacute", "Ucirc",
-    "Uuml",   "Yacute", "THORN",  "szlig",  "agrave", "aacute", "acirc",  "atilde", "auml",   "aring",
-    "aelig",  "ccedil", "egrave", "eacute", "ecirc",  "euml",   "igrave", "iacute", "icirc",  "iuml",
-    "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide", "oslash", "ugrave",
-    "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml"};
+    "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",   "uml",    "copy",   "ordf",
+    "laquo",  "not",    "shy",    "reg",    "macr",   "deg",    "plusmn", "sup2",   "sup3",   "acute",  "micro",
+    "para",   "middot", "cedil",  "sup1",   "ordm",   "raquo",  "frac14", "frac12", "frac34", "iquest", "Agrave",
+    "Aacute", "Acirc",  "Atilde", "Auml",   "Aring",  "AElig",  "Ccedil", "Egrave", "Eacute", "Ecirc",  "Euml",
+    "Igrave", "Iacute", "Icirc",  "Iuml",   "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde", "Ouml",
+    "times",  "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",  "szlig",  "agrave", "aacute",
+    "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil", "egrave", "eacute", "ecirc",  "euml",   "igrave",
+    "iacute", "icirc",  "iuml",   "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide",
+    "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml"};
 struct NamedChar {
   const char* name;
   char32_t cp;
@@ -96,8 +93,8 @@ void TmxReader::AddText(const char* s, size_t len) {
     // Reported once; the text stops growing (what is kept serves the reject's excerpt).
     v->cut = true;
     {
-      AddProblem("segment-too-long", Here() + ": the <seg> of the <tuv xml:lang=\"" + v->lang +
-                                         "\"> is longer than " + std::to_string(limits_.max_segment_bytes) +
+      AddProblem("segment-too-long", Here() + ": the <seg> of the <tuv xml:lang=\"" + v->lang + "\"> is longer than " +
+                                         std::to_string(limits_.max_segment_bytes) +
                                          " bytes (max_segment_bytes); the rest of it was read through, "
                                          "not kept");
     }
@@ -116,8 +113,7 @@ void TmxReader::OpenCode(const std::string& element, const std::string& native) 
   if (v == nullptr || !Charge(element.size() + native.size() + 64)) return;
   if (v->codes.size() >= kMaxInlineCodes) {
     if (v->codes.size() == kMaxInlineCodes) {
-      AddProblem("malformed-tu",
-                 "more than " + std::to_string(kMaxInlineCodes) + " inline codes in one segment");
+      AddProblem("malformed-tu", "more than " + std::to_string(kMaxInlineCodes) + " inline codes in one segment");
       v->codes.push_back({"", ""});  // sentinel so the problem is reported once
       v->text.append(native);        // keep the markup visible in the rejected record
     }
@@ -131,8 +127,8 @@ void TmxReader::OpenCode(const std::string& element, const std::string& native) 
 // <tu>, inside a <seg> (inline markup), inside a <prop>/<note> (markup there is skipped), or a structural
 // element (header, tu, tuv, seg, prop, note).
 void TmxReader::OnStart(const char* name, const char** attrs) {
-  event_end_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) +
-               static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
+  event_end_ =
+      static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) + static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
   if (!seen_root_) {
     OnRootStart(name, attrs);
     return;
@@ -266,8 +262,8 @@ void TmxReader::OnTuvStart(const char** attrs) {
 void TmxReader::OnSegStart() {
   TmxVariant* v = variant();
   if (++v->segs > 1) {
-    AddProblem("malformed-tu", "line " + std::to_string(XML_GetCurrentLineNumber(parser_)) +
-                                   ": a <tuv> with more than one <seg>");
+    AddProblem("malformed-tu",
+               "line " + std::to_string(XML_GetCurrentLineNumber(parser_)) + ": a <tuv> with more than one <seg>");
     skip_depth_ = 1;
     return;
   }
@@ -277,8 +273,8 @@ void TmxReader::OnSegStart() {
 
 // The end of an element: closes what OnStart opened, in the same order of cases.
 void TmxReader::OnEnd(const char* name) {
-  event_end_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) +
-               static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
+  event_end_ =
+      static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) + static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
   if (skip_depth_ > 0) {
     --skip_depth_;
     return;
@@ -366,8 +362,7 @@ void TmxReader::OnFieldEnd() {
   } else if (in_tu_) {
     props = &unit_.properties, notes = &unit_.notes;
   }
-  const bool keep =
-      !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 64));
+  const bool keep = !field_full_ && (props == nullptr || Charge(prop_type_.size() + prop_value_.size() + 64));
   if (keep && in_ == In::kProp && props != nullptr) props->emplace_back(prop_type_, prop_value_);
   if (keep && in_ == In::kNote && notes != nullptr) notes->push_back(prop_value_);
   prop_value_.clear();
@@ -388,8 +383,8 @@ void TmxReader::OnTuEnd() {
 
 void TmxReader::OnText(const char* s, int len) {
   // Where the parse has got to: the decoder issues before it belong to what has been read.
-  event_end_ = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) +
-               static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
+  event_end_ =
+      static_cast<uint64_t>(XML_GetCurrentByteIndex(parser_)) + static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
   if (skip_depth_ > 0) return;
   if (in_ == In::kSeg) {
     if (code_depth_ > 0) {
@@ -427,8 +422,8 @@ bool TmxReader::KeepAttribute(const char* name, const char* value) {
   const size_t n = std::strlen(value);
   if (n > limits_.max_field_bytes) {
     AddProblem("field-too-long", Here() + ": the attribute " + name + " is " + std::to_string(n) +
-                                     " bytes long, over the limit of " +
-                                     std::to_string(limits_.max_field_bytes) + " (max_field_bytes)");
+                                     " bytes long, over the limit of " + std::to_string(limits_.max_field_bytes) +
+                                     " (max_field_bytes)");
     return false;
   }
   return Charge(std::strlen(name) + n + 64);

@@ -18,7 +18,6 @@
 #include <ctime>
 #include <string_view>
 
-
 namespace dhakira::io {
 namespace {
 
@@ -88,9 +87,7 @@ void StartHandler(void* self, const XML_Char* name, const XML_Char** attrs) {
   static_cast<TmxReader*>(self)->OnStart(name, attrs);
 }
 void EndHandler(void* self, const XML_Char* name) { static_cast<TmxReader*>(self)->OnEnd(name); }
-void TextHandler(void* self, const XML_Char* s, int len) {
-  static_cast<TmxReader*>(self)->OnText(s, len);
-}
+void TextHandler(void* self, const XML_Char* s, int len) { static_cast<TmxReader*>(self)->OnText(s, len); }
 void SkippedEntityHandler(void* self, const XML_Char* name, int is_parameter_entity) {
   if (!is_parameter_entity) static_cast<TmxReader*>(self)->OnSkippedEntity(name);
 }
@@ -105,17 +102,14 @@ int ExternalEntityHandler(XML_Parser parser, const XML_Char*, const XML_Char*, c
 
 }  // namespace
 
-
 // ---------------------------------------------------------------------------------------------------------
-StatusOr<std::unique_ptr<TmxReader>> TmxReader::Open(const std::string& path,
-                                                     const std::string& forced_encoding,
+StatusOr<std::unique_ptr<TmxReader>> TmxReader::Open(const std::string& path, const std::string& forced_encoding,
                                                      const TmxLimits& limits) {
   std::unique_ptr<TmxReader> r(new TmxReader());
   r->path_ = path;
   r->limits_ = limits;
   r->budget_.limit = 2 * limits.max_record_bytes + (16u << 20);
-  DHAKIRA_ASSIGN_OR_RETURN(r->decoder_,
-                           Utf8Decoder::Open(path, Utf8Decoder::Mode::kXml, forced_encoding));
+  DHAKIRA_ASSIGN_OR_RETURN(r->decoder_, Utf8Decoder::Open(path, Utf8Decoder::Mode::kXml, forced_encoding));
   // The pre-stage always delivers UTF-8; this overrides whatever the declaration says.
   BudgetScope scope(&r->budget_);
   r->parser_ = XML_ParserCreate_MM("UTF-8", &kBudgetSuite, nullptr);
@@ -154,17 +148,16 @@ bool TmxReader::Charge(size_t n) {
   unit_bytes_ += n;
   if (unit_bytes_ <= limits_.max_record_bytes) return true;
   unit_full_ = true;
-  AddProblem("record-too-long", Here() + ": the unit holds more than " +
-                                    std::to_string(limits_.max_record_bytes) +
+  AddProblem("record-too-long", Here() + ": the unit holds more than " + std::to_string(limits_.max_record_bytes) +
                                     " bytes (max_record_bytes); the rest of it was read through, not kept");
   return false;
 }
 
 Status TmxReader::Fail(const std::string& what) {
   if (pending_error_.ok()) {
-    pending_error_ = Status::Corruption(
-        "'" + path_ + "' line " + std::to_string(XML_GetCurrentLineNumber(parser_)) + ", column " +
-        std::to_string(XML_GetCurrentColumnNumber(parser_) + 1) + ": " + what);
+    pending_error_ =
+        Status::Corruption("'" + path_ + "' line " + std::to_string(XML_GetCurrentLineNumber(parser_)) + ", column " +
+                           std::to_string(XML_GetCurrentColumnNumber(parser_) + 1) + ": " + what);
   }
   XML_StopParser(parser_, XML_FALSE);
   return pending_error_;
@@ -244,8 +237,7 @@ void TmxReader::TakeIssues(uint64_t unit_begin, uint64_t unit_end) {
       if (invalid_count_ == 0 && unit_.problems.size() < kMaxProblemsPerUnit) {
         invalid_problem_ = unit_.problems.size();
         unit_.problems.push_back({"invalid-encoding", "line " + std::to_string(issue.line) + ", column " +
-                                                          std::to_string(issue.column) + ": " +
-                                                          issue.Describe()});
+                                                          std::to_string(issue.column) + ": " + issue.Describe()});
       }
       invalid_count_ += issue.count;
     } else if (unit_.replaced.size() < kMaxIssuesPerUnit) {

@@ -37,18 +37,18 @@ using Attributes = std::vector<std::pair<std::string, std::string>>;
 
 struct TmxVariant {  // one <tuv>
   uint64_t line = 0, column = 0;
-  std::string lang;      // xml:lang (or TMX 1.1 lang) as written; "" when missing
+  std::string lang;       // xml:lang (or TMX 1.1 lang) as written; "" when missing
   Attributes attributes;  // every other attribute, in document order
   Attributes properties;  // <prop type="...">value</prop>
   std::vector<std::string> notes;
   std::string text;  // <seg> content, inline codes as placeholders (cut at TmxLimits::max_segment_bytes)
   std::vector<InlineCode> codes;
-  int segs = 0;  // number of <seg> elements seen (1 when valid)
+  int segs = 0;             // number of <seg> elements seen (1 when valid)
   uint64_t text_bytes = 0;  // bytes of <seg> text seen, kept or not
   bool cut = false;         // the text went over max_segment_bytes and stopped growing
 };
 
-struct TmxUnit {  // one <tu>
+struct TmxUnit {                  // one <tu>
   uint64_t line = 0, column = 0;  // of the <tu> start tag (1-based)
   Attributes attributes;
   Attributes properties;
@@ -74,8 +74,8 @@ struct TmxLimits {
 };
 
 struct TmxStats {
-  uint64_t entities_replaced = 0;        // &nbsp; and other HTML entities replaced by their character
-  uint64_t entities_kept = 0;            // unknown entities kept as literal "&name;"
+  uint64_t entities_replaced = 0;  // &nbsp; and other HTML entities replaced by their character
+  uint64_t entities_kept = 0;      // unknown entities kept as literal "&name;"
   uint64_t external_entities_skipped = 0;
   uint64_t foreign_elements = 0;  // non-TMX elements inside <seg> turned into inline codes
 };
@@ -85,8 +85,7 @@ class TmxReader {
   // Reads the file at `path` (gzip allowed). `forced_encoding` as Utf8Decoder::Open.
   // expat's own memory (its buffer must hold the largest tag) is capped at 2 * max_record_bytes + 16 MiB:
   // past it, Next() fails with Corruption naming the position.
-  static StatusOr<std::unique_ptr<TmxReader>> Open(const std::string& path,
-                                                   const std::string& forced_encoding = "",
+  static StatusOr<std::unique_ptr<TmxReader>> Open(const std::string& path, const std::string& forced_encoding = "",
                                                    const TmxLimits& limits = TmxLimits());
   ~TmxReader();
   TmxReader(const TmxReader&) = delete;
@@ -97,7 +96,7 @@ class TmxReader {
   // damage are all returned first.
   StatusOr<bool> Next(TmxUnit* unit);
 
-  const Attributes& header() const { return header_; }  // <header> attributes (after the first Next)
+  const Attributes& header() const { return header_; }     // <header> attributes (after the first Next)
   const std::string& version() const { return version_; }  // <tmx version>
   const TmxStats& stats() const { return stats_; }
   Utf8Decoder& decoder() { return *decoder_; }
@@ -171,20 +170,20 @@ class TmxReader {
   bool in_tu_ = false;
   bool in_tuv_ = false;
   uint64_t unit_begin_ = 0;
-  uint64_t event_end_ = 0;    // decoder output offset just past the last parse event
-  uint64_t unit_bytes_ = 0;   // Charge()d into unit_
-  bool unit_full_ = false;    // unit_ went over max_record_bytes: nothing more is kept
-  bool field_full_ = false;   // the prop/note or inline code being read went over max_field_bytes
-  int unit_depth_ = 0;        // elements open inside the current <tu>
+  uint64_t event_end_ = 0;             // decoder output offset just past the last parse event
+  uint64_t unit_bytes_ = 0;            // Charge()d into unit_
+  bool unit_full_ = false;             // unit_ went over max_record_bytes: nothing more is kept
+  bool field_full_ = false;            // the prop/note or inline code being read went over max_field_bytes
+  int unit_depth_ = 0;                 // elements open inside the current <tu>
   size_t invalid_problem_ = SIZE_MAX;  // index of the unit's invalid-encoding problem
   uint64_t invalid_count_ = 0;         // invalid sequences replaced inside the unit
   TmxUnit unit_;
   std::string prop_type_;
   std::string prop_value_;
-  int code_depth_ = 0;     // > 0 while inside a bpt/ept/it/ph/ut element
+  int code_depth_ = 0;  // > 0 while inside a bpt/ept/it/ph/ut element
   std::string code_native_;
   std::string code_element_;
-  std::vector<std::string> open_tags_;  // hi/sub/foreign elements open at code depth 0: their names
+  std::vector<std::string> open_tags_;   // hi/sub/foreign elements open at code depth 0: their names
   std::vector<size_t> open_code_index_;  // ... and the index of their start code
   std::vector<size_t> open_text_size_;   // ... and the text size at their start
   int next_foreign_i_ = 0;

@@ -1,16 +1,16 @@
 // TMX values: dates (TMX 1.4 and ISO 8601 extended forms) and XML escaping for text and attributes.
-#include "io/tmx_reader.h"
-
 #include <cstdint>
 #include <ctime>
 #include <string>
 #include <string_view>
 
+#include "io/tmx_reader.h"
+
 namespace dhakira::io {
 
 StatusOr<int64_t> ParseTmxDate(std::string_view value) {
   // "YYYYMMDDThhmmssZ" or "YYYY-MM-DDThh:mm:ssZ": digits at fixed places, separators checked.
-  static constexpr int kCompact[] = {0, 4, 6, 9, 11, 13};   // where y, mo, d, h, mi, s start
+  static constexpr int kCompact[] = {0, 4, 6, 9, 11, 13};  // where y, mo, d, h, mi, s start
   static constexpr int kExtended[] = {0, 5, 8, 11, 14, 17};
   const int* at = value.size() == 16 ? kCompact : value.size() == 20 ? kExtended : nullptr;
   int f[6] = {0, 0, 0, 0, 0, 0};
@@ -29,8 +29,7 @@ StatusOr<int64_t> ParseTmxDate(std::string_view value) {
       f[k] = f[k] * 10 + (c - '0');
     }
   }
-  if (!ok || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60 ||
-      f[0] < 1900) {
+  if (!ok || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60 || f[0] < 1900) {
     std::string message = "'";  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on "'" + string
     message.append(value);
     message += "' is not a TMX date (YYYYMMDDThhmmssZ)";
@@ -60,10 +59,17 @@ void AppendXmlText(std::string_view text, std::string* out) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char* rep = nullptr;
     switch (text[i]) {
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      default: continue;
+      case '&':
+        rep = "&amp;";
+        break;
+      case '<':
+        rep = "&lt;";
+        break;
+      case '>':
+        rep = "&gt;";
+        break;
+      default:
+        continue;
     }
     out->append(text.data() + start, i - start);
     out->append(rep);
@@ -77,14 +83,29 @@ void AppendXmlAttribute(std::string_view value, std::string* out) {
   for (size_t i = 0; i < value.size(); ++i) {
     const char* rep = nullptr;
     switch (value[i]) {
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '"': rep = "&quot;"; break;
-      case '\t': rep = "&#9;"; break;
-      case '\n': rep = "&#10;"; break;
-      case '\r': rep = "&#13;"; break;
-      default: continue;
+      case '&':
+        rep = "&amp;";
+        break;
+      case '<':
+        rep = "&lt;";
+        break;
+      case '>':
+        rep = "&gt;";
+        break;
+      case '"':
+        rep = "&quot;";
+        break;
+      case '\t':
+        rep = "&#9;";
+        break;
+      case '\n':
+        rep = "&#10;";
+        break;
+      case '\r':
+        rep = "&#13;";
+        break;
+      default:
+        continue;
     }
     out->append(value.data() + start, i - start);
     out->append(rep);

@@ -20,8 +20,8 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 bool IsSafeName(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '_' || c == '.' || c == ':')) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+          c == '.' || c == ':')) {
       return false;
     }
   }
@@ -71,8 +71,7 @@ void AppendTuv(const SegmentPair& pair, bool source, std::string* out, uint64_t*
     }
   }
   *out += "        <seg>";
-  AppendSegmentXml(source ? pair.source : pair.target, source ? pair.source_codes : pair.target_codes, out,
-                   replaced);
+  AppendSegmentXml(source ? pair.source : pair.target, source ? pair.source_codes : pair.target_codes, out, replaced);
   *out += "</seg>\n      </tuv>\n";
 }
 
@@ -104,8 +103,7 @@ PropKind Classify(std::string_view type) {
       StartsWith(name, "tgt-prop:") || name == "src-note" || name == "tgt-note") {
     return PropKind::kTuv;
   }
-  return IsSafeName(name) && name.find(':') == std::string_view::npos ? PropKind::kTuAttribute
-                                                                      : PropKind::kProp;
+  return IsSafeName(name) && name.find(':') == std::string_view::npos ? PropKind::kTuAttribute : PropKind::kProp;
 }
 }  // namespace
 
@@ -221,8 +219,8 @@ void AppendSegmentXml(std::string_view text, const std::vector<InlineCode>& code
 void AppendTsvHeader(std::string* out) { *out += "source\ttarget\torigin\tdoc\tnote\n"; }
 
 namespace {
-void AppendTsvField(std::string_view text, const std::vector<InlineCode>& codes, bool escape,
-                    std::string* out, uint64_t* replaced) {
+void AppendTsvField(std::string_view text, const std::vector<InlineCode>& codes, bool escape, std::string* out,
+                    uint64_t* replaced) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   for (size_t i = 0; i < text.size(); ++i) {
     const uint8_t c = s[i];

@@ -15,8 +15,7 @@ int32_t MaxDistance(uint32_t longer, double threshold) {
   // bit for bit whatever the rounding.
   int64_t d = static_cast<int64_t>(std::floor(longer * (100.0 - threshold) / 100.0));
   d = std::clamp<int64_t>(d, -1, longer);
-  while (d + 1 <= static_cast<int64_t>(longer) &&
-         FuzzyPercent(static_cast<uint32_t>(d + 1), longer) >= threshold) {
+  while (d + 1 <= static_cast<int64_t>(longer) && FuzzyPercent(static_cast<uint32_t>(d + 1), longer) >= threshold) {
     ++d;
   }
   while (d >= 0 && FuzzyPercent(static_cast<uint32_t>(d), longer) < threshold) --d;
@@ -140,8 +139,7 @@ uint32_t LevenshteinDP(std::span<const uint32_t> a, std::span<const uint32_t> b)
   return prev[b.size()];
 }
 
-std::vector<std::pair<int32_t, int32_t>> Align(std::span<const uint32_t> a,
-                                               std::span<const uint32_t> b) {
+std::vector<std::pair<int32_t, int32_t>> Align(std::span<const uint32_t> a, std::span<const uint32_t> b) {
   const size_t m = a.size(), n = b.size();
   std::vector<uint32_t> d((m + 1) * (n + 1));
   auto at = [&](size_t i, size_t j) -> uint32_t& { return d[i * (n + 1) + j]; };
@@ -149,8 +147,7 @@ std::vector<std::pair<int32_t, int32_t>> Align(std::span<const uint32_t> a,
   for (size_t j = 0; j <= n; ++j) at(0, j) = static_cast<uint32_t>(j);
   for (size_t i = 1; i <= m; ++i) {
     for (size_t j = 1; j <= n; ++j) {
-      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1,
-                           at(i - 1, j - 1) + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] == b[j - 1] ? 0u : 1u)});
     }
   }
   std::vector<std::pair<int32_t, int32_t>> out;

@@ -41,8 +41,7 @@ inline uint32_t Popcount16(uint32_t x) {
 }
 
 bool LanguageMatches(const index::SegRecord& r, const LookupQuery& q) {
-  return r.src_lang == q.src_lang && r.tgt_lang == q.tgt_lang &&
-         (q.origin_hash == 0 || r.origin_hash == q.origin_hash);
+  return r.src_lang == q.src_lang && r.tgt_lang == q.tgt_lang && (q.origin_hash == 0 || r.origin_hash == q.origin_hash);
 }
 
 // The posting at index `item` of a page of postings (unaligned bytes).
@@ -97,9 +96,8 @@ constexpr double kAll = -1;  // HandToSink(kAll) hands over every unit verified
 // leaves the dense counters and touched bits all 0, as the next query needs them.
 class IndexedLookup {
  public:
-  IndexedLookup(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query,
-                double threshold, CandidateSink& sink, MatchStats* stats, uint64_t max_dense_ids,
-                LookupScratch& scratch)
+  IndexedLookup(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query, double threshold,
+                CandidateSink& sink, MatchStats* stats, uint64_t max_dense_ids, LookupScratch& scratch)
       : txn_(txn),
         index_(index),
         query_(query),
@@ -168,8 +166,8 @@ class IndexedLookup {
   CandidateSink& sink_;
   MatchStats* const stats_;
   const uint64_t max_dense_ids_;
-  const uint32_t m_;  // distance tokens of the query = features = lists
-  double t_;          // the threshold: only rises (the sink's k-th score once it holds top matches)
+  const uint32_t m_;   // distance tokens of the query = features = lists
+  double t_;           // the threshold: only rises (the sink's k-th score once it holds top matches)
   LengthRange range_;  // the source lengths feasible at t_ (step 1)
 
   // The lists (steps 3 and 5).
@@ -186,7 +184,7 @@ class IndexedLookup {
   // sparse_.
   uint64_t max_id_ = 0;
   bool dense_ = false;
-  bool counters_in_use_ = false;  // whether the destructor must zero the touched counters
+  bool counters_in_use_ = false;                   // whether the destructor must zero the touched counters
   std::unordered_map<uint64_t, uint16_t> sparse_;  // id -> count, beyond max_dense_ids_
   std::vector<uint16_t>& counts_;
   std::vector<uint64_t>& seen_;
@@ -313,9 +311,7 @@ Status IndexedLookup::PrepareCounters(bool* empty_tm) {
 
 // Step 1, length filter: D >= |m − n|, so only the source lengths in FeasibleLengths(m, t) can
 // qualify. Called again whenever the threshold may have risen.
-void IndexedLookup::UpdateLengthRange() {
-  range_ = FeasibleLengths(m_, t_, index::kMaxIndexedLength);
-}
+void IndexedLookup::UpdateLengthRange() { range_ = FeasibleLengths(m_, t_, index::kMaxIndexedLength); }
 
 // Step 2, count filter: τ(n), the features a source of `length` n must share with the query at the
 // current threshold (MinOverlap), memoized per threshold (MinOverlap is a small loop; this runs per
@@ -457,8 +453,7 @@ void IndexedLookup::ComputeCover() {
 // lacks (those are among the unread lists).
 uint32_t IndexedLookup::SharedAtMost(uint64_t posting, uint32_t hits) const {
   const uint32_t length = index::PostingLength(posting);
-  const uint32_t lacking =
-      unread_mask_ == 0 ? 0 : Popcount16(unread_mask_ & ~index::PostingMask(posting) & 0xFFFFu);
+  const uint32_t lacking = unread_mask_ == 0 ? 0 : Popcount16(unread_mask_ & ~index::PostingMask(posting) & 0xFFFFu);
   return hits + (m_ - std::min(m_, cover_[length])) - lacking;
 }
 
@@ -528,12 +523,11 @@ void IndexedLookup::RankCandidates() {
   }
   counters_in_use_ = false;
   // Ties in the order of the lists that found them (hit count, then posting): deterministic.
-  std::sort(ranked_.begin(), ranked_.end(),
-            [](const LookupScratch::Ranked& a, const LookupScratch::Ranked& b) {
-              if (a.bound != b.bound) return a.bound > b.bound;
-              if (a.hits != b.hits) return a.hits > b.hits;
-              return a.posting < b.posting;
-            });
+  std::sort(ranked_.begin(), ranked_.end(), [](const LookupScratch::Ranked& a, const LookupScratch::Ranked& b) {
+    if (a.bound != b.bound) return a.bound > b.bound;
+    if (a.hits != b.hits) return a.hits > b.hits;
+    return a.posting < b.posting;
+  });
 }
 
 // Step 6: verifies one unit (its distance decides; counts only filter) with the bit-parallel
@@ -552,8 +546,7 @@ Status IndexedLookup::Verify(uint64_t id) {
   if (stats_) ++stats_->verified;
   const uint32_t distance = distance_->Distance(record_.src, allowed);
   if (static_cast<int32_t>(distance) > allowed) return Status::OK();
-  passed_.push_back(
-      Candidate{id, distance, longer, FuzzyPercent(distance, longer), record_.changed_at});
+  passed_.push_back(Candidate{id, distance, longer, FuzzyPercent(distance, longer), record_.changed_at});
   return Status::OK();
 }
 
@@ -702,9 +695,8 @@ void IndexedLookup::ZeroTouchedCounters() {
 
 }  // namespace
 
-Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
-                               const LookupQuery& query, double threshold, CandidateSink& sink,
-                               MatchStats* stats) {
+Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query, double threshold,
+                               CandidateSink& sink, MatchStats* stats) {
   scratch_.measured.clear();
   if (query.ids.empty() || threshold > 100) return Status::OK();
   bool scan_instead = false;
@@ -716,9 +708,8 @@ Status Searcher::IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   return Status::OK();
 }
 
-Status Searcher::BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index,
-                                  const LookupQuery& query, double threshold, CandidateSink& sink,
-                                  MatchStats* stats) {
+Status Searcher::BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query,
+                                  double threshold, CandidateSink& sink, MatchStats* stats) {
   const uint32_t m = static_cast<uint32_t>(query.ids.size());
   double t = threshold;
   if (m == 0 || t > 100) return Status::OK();
@@ -731,18 +722,16 @@ Status Searcher::BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index,
   while (rc == MDB_SUCCESS && t <= 100) {
     uint64_t id;
     std::memcpy(&id, k.mv_data, sizeof id);
-    DHAKIRA_RETURN_IF_ERROR(index::DecodeSegRecord(
-        std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, &rec));
+    DHAKIRA_RETURN_IF_ERROR(
+        index::DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, &rec));
     if (LanguageMatches(rec, query)) {
       if (stats) ++stats->verified;
       const uint32_t lg = std::max<uint32_t>(m, static_cast<uint32_t>(rec.src.size()));
-      const uint32_t d =
-          lev.Distance(rec.src);  // no early exit: the oracle computes every distance
+      const uint32_t d = lev.Distance(rec.src);  // no early exit: the oracle computes every distance
       const double fuzzy = FuzzyPercent(d, lg);
       if (fuzzy >= t) {
         if (stats) ++stats->candidates;
-        DHAKIRA_ASSIGN_OR_RETURN(double next,
-                                 sink.Accept(Candidate{id, d, lg, fuzzy, rec.changed_at}));
+        DHAKIRA_ASSIGN_OR_RETURN(double next, sink.Accept(Candidate{id, d, lg, fuzzy, rec.changed_at}));
         t = std::max(t, next);
       }
     }

@@ -60,10 +60,10 @@ inline constexpr uint64_t kMaxDenseIds = uint64_t{1} << 25;
 // The buffers an indexed lookup works in, kept by a Searcher between queries so that they are
 // allocated once (lookup.cc says what each holds during a lookup).
 struct LookupScratch {
-  std::vector<uint16_t> counts;  // dense hit counters by unit id (when ids are small enough); all
-                                 // 0 between queries
-  std::vector<uint64_t> seen;    // with counts: bit id set when the unit was touched; all 0 between
-                                 // queries
+  std::vector<uint16_t> counts;   // dense hit counters by unit id (when ids are small enough); all
+                                  // 0 between queries
+  std::vector<uint64_t> seen;     // with counts: bit id set when the unit was touched; all 0 between
+                                  // queries
   std::vector<uint64_t> touched;  // first posting (length, id) of each unit hit
   std::vector<uint32_t> read_hi;  // per list read: the longest source length it was read for
   std::vector<uint64_t> hot;      // units with the most hits so far (verified early)
@@ -84,10 +84,10 @@ class Searcher {
   // max_dense_ids: the id bound of the dense counters (tests pass 0 to run the hash-map path).
   explicit Searcher(uint64_t max_dense_ids = kMaxDenseIds) : max_dense_ids_(max_dense_ids) {}
 
-  Status IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query,
-                       double threshold, CandidateSink& sink, MatchStats* stats);
-  Status BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query,
-                          double threshold, CandidateSink& sink, MatchStats* stats);
+  Status IndexedSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query, double threshold,
+                       CandidateSink& sink, MatchStats* stats);
+  Status BruteForceSearch(MDB_txn* txn, const index::FuzzyIndex& index, const LookupQuery& query, double threshold,
+                          CandidateSink& sink, MatchStats* stats);
 
   // After IndexedSearch: per query id, the size of the posting list of the token's first occurrence
   // as read from the index, or kUnknownListSize when it was not looked up (given by the caller,

@@ -28,9 +28,8 @@ using match::CandidateSink;
 // threshold.
 class TopK : public CandidateSink {
  public:
-  TopK(const LmdbStore& store, MDB_txn* txn, const MatchOptions& options,
-       const NormalizedText& query, uint64_t prev_hash, uint64_t next_hash,
-       Normalizer* target_normalizer, MatchStats* stats)
+  TopK(const LmdbStore& store, MDB_txn* txn, const MatchOptions& options, const NormalizedText& query,
+       uint64_t prev_hash, uint64_t next_hash, Normalizer* target_normalizer, MatchStats* stats)
       : stats_(stats),
         store_(store),
         txn_(txn),
@@ -50,8 +49,8 @@ class TopK : public CandidateSink {
       const Match& kth = matches_.back();
       const bool context_possible = (prev_hash_ != 0 || next_hash_ != 0) && candidate.fuzzy >= 100;
       const double best = context_possible ? 101 : candidate.fuzzy;
-      if (!match::RanksBefore(best, candidate.fuzzy, candidate.changed_at, candidate.id, kth.score,
-                              kth.fuzzy, kth.pair.changed_at, kth.pair.id)) {
+      if (!match::RanksBefore(best, candidate.fuzzy, candidate.changed_at, candidate.id, kth.score, kth.fuzzy,
+                              kth.pair.changed_at, kth.pair.id)) {
         return Threshold();
       }
     }
@@ -60,8 +59,7 @@ class TopK : public CandidateSink {
     DHAKIRA_RETURN_IF_ERROR(store_.GetUnit(txn_, candidate.id, &scored.pair));
     if (!options_.origin.empty() && scored.pair.origin != options_.origin) return Threshold();
     const bool context_given = prev_hash_ != 0 || next_hash_ != 0;
-    const bool context_equal = context_given &&
-                               (prev_hash_ == 0 || prev_hash_ == scored.pair.prev_hash) &&
+    const bool context_equal = context_given && (prev_hash_ == 0 || prev_hash_ == scored.pair.prev_hash) &&
                                (next_hash_ == 0 || next_hash_ == scored.pair.next_hash);
     match::ScoreInput input;
     input.query_text = query_.text;
@@ -72,10 +70,8 @@ class TopK : public CandidateSink {
     input.context_equal = context_equal;
     match::ScoreDetail detail = match::Score(input, options_);
     if (!detail.substitutions.empty()) {
-      DHAKIRA_ASSIGN_OR_RETURN(NormalizedText target,
-                               target_normalizer_->Normalize(scored.pair.target));
-      scored.target_substituted =
-          match::SubstituteNumbers(target.text, target.tokens, options_, &detail);
+      DHAKIRA_ASSIGN_OR_RETURN(NormalizedText target, target_normalizer_->Normalize(scored.pair.target));
+      scored.target_substituted = match::SubstituteNumbers(target.text, target.tokens, options_, &detail);
     } else {
       scored.target_substituted = scored.pair.target;
     }
@@ -86,8 +82,8 @@ class TopK : public CandidateSink {
     scored.penalties = std::move(detail.penalties);
     scored.source_marks = std::move(detail.source_marks);
     auto before = [](const Match& a, const Match& b) {
-      return match::RanksBefore(a.score, a.fuzzy, a.pair.changed_at, a.pair.id, b.score, b.fuzzy,
-                                b.pair.changed_at, b.pair.id);
+      return match::RanksBefore(a.score, a.fuzzy, a.pair.changed_at, a.pair.id, b.score, b.fuzzy, b.pair.changed_at,
+                                b.pair.id);
     };
     auto position = std::upper_bound(matches_.begin(), matches_.end(), scored, before);
     if (matches_.size() < options_.top || position != matches_.end()) {
@@ -120,13 +116,11 @@ class TopK : public CandidateSink {
 };
 
 // Positions where `needle` occurs in `hay` as a contiguous subsequence.
-std::vector<size_t> Occurrences(const std::vector<uint32_t>& hay,
-                                const std::vector<uint32_t>& needle) {
+std::vector<size_t> Occurrences(const std::vector<uint32_t>& hay, const std::vector<uint32_t>& needle) {
   std::vector<size_t> out;
   if (needle.empty() || hay.size() < needle.size()) return out;
   for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    if (std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(i)))
-      out.push_back(i);
+    if (std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(i))) out.push_back(i);
   }
   return out;
 }
@@ -189,16 +183,15 @@ Status ConcordanceSearch::ScanAllUnits(MDB_cursor* segments) {
   while (rc == MDB_SUCCESS) {
     uint64_t id;
     std::memcpy(&id, k.mv_data, 8);
-    DHAKIRA_RETURN_IF_ERROR(index::DecodeSegRecord(
-        std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, &record));
+    DHAKIRA_RETURN_IF_ERROR(
+        index::DecodeSegRecord(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size), id, &record));
     Consider(id, record);
     rc = mdb_cursor_get(segments, &k, &v, MDB_NEXT);
   }
   return CursorLoopEnd(rc);
 }
 
-int ConcordanceSearch::FindRarestFeature(MDB_cursor* postings, uint64_t* rarest,
-                                         uint64_t* rarest_size) const {
+int ConcordanceSearch::FindRarestFeature(MDB_cursor* postings, uint64_t* rarest, uint64_t* rarest_size) const {
   std::vector<uint32_t> distinct(phrase_ids_);
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
@@ -267,17 +260,14 @@ std::vector<ConcordanceSearch::Hit> ConcordanceSearch::Sorted() && {
 
 // The phrase's tokens that are matched (all but placeholders); an error when there is none or more
 // than options.max_phrase_tokens.
-StatusOr<std::vector<const Token*>> PhraseKeys(const NormalizedText& phrase,
-                                               const ConcordanceOptions& options) {
+StatusOr<std::vector<const Token*>> PhraseKeys(const NormalizedText& phrase, const ConcordanceOptions& options) {
   std::vector<const Token*> keys;
   for (const Token& t : phrase.tokens) {
     if (t.type != TokenType::kPlaceholder) keys.push_back(&t);
   }
-  if (keys.empty())
-    return Status::InvalidArgument("phrase: no word, number or punctuation to look for");
+  if (keys.empty()) return Status::InvalidArgument("phrase: no word, number or punctuation to look for");
   if (keys.size() > options.max_phrase_tokens) {
-    return Status::InvalidArgument("phrase: " + std::to_string(keys.size()) +
-                                   " tokens, more than max_phrase_tokens (" +
+    return Status::InvalidArgument("phrase: " + std::to_string(keys.size()) + " tokens, more than max_phrase_tokens (" +
                                    std::to_string(options.max_phrase_tokens) + ")");
   }
   return keys;
@@ -307,8 +297,7 @@ Status CheckQueryLength(const NormalizedText& query, const MatchOptions& options
   for (const Token& t : query.tokens) m += t.type != TokenType::kPlaceholder;
   if (m == 0) return Status::InvalidArgument("query: no word, number or punctuation to match");
   if (m > options.max_query_tokens) {
-    return Status::InvalidArgument("query: " + std::to_string(m) +
-                                   " tokens, more than max_query_tokens (" +
+    return Status::InvalidArgument("query: " + std::to_string(m) + " tokens, more than max_query_tokens (" +
                                    std::to_string(options.max_query_tokens) + ")");
   }
   return Status::OK();
@@ -320,8 +309,7 @@ class MatcherImpl : public Matcher {
       : store_(store), hook_(std::move(hook)) {}
 
   StatusOr<MatchResult> Match(std::string_view query, const MatchOptions& options) override;
-  StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
-                                          const ConcordanceOptions& options) override;
+  StatusOr<ConcordanceResult> Concordance(std::string_view phrase, const ConcordanceOptions& options) override;
 
  private:
   struct FrequentToken;
@@ -331,16 +319,15 @@ class MatcherImpl : public Matcher {
   StatusOr<Normalizer*> NormalizerFor(std::string_view language, const char* field);
   // Match, step by step.
   FrequentTable& FrequentTokensOf(const std::string& src_lang);
-  static Status LookUpQueryTokens(MDB_txn* txn, const index::FuzzyIndex& index,
-                                  const NormalizedText& query, const FrequentTable& frequent,
-                                  match::LookupQuery* lookup, std::vector<std::string_view>* keys);
-  void RememberFrequentTokens(const match::LookupQuery& lookup,
-                              const std::vector<std::string_view>& keys, FrequentTable* frequent);
+  static Status LookUpQueryTokens(MDB_txn* txn, const index::FuzzyIndex& index, const NormalizedText& query,
+                                  const FrequentTable& frequent, match::LookupQuery* lookup,
+                                  std::vector<std::string_view>* keys);
+  void RememberFrequentTokens(const match::LookupQuery& lookup, const std::vector<std::string_view>& keys,
+                              FrequentTable* frequent);
   // Concordance, step by step.
   Status AddHitsWithSpans(MDB_txn* txn, const std::vector<ConcordanceSearch::Hit>& hits,
-                          const std::vector<const Token*>& keys, bool on_source,
-                          Normalizer* target_normalizer, const ConcordanceOptions& options,
-                          ConcordanceResult* result);
+                          const std::vector<const Token*>& keys, bool on_source, Normalizer* target_normalizer,
+                          const ConcordanceOptions& options, ConcordanceResult* result);
 
   LmdbStore* store_;
   std::shared_ptr<const index::FuzzyIndexHook> hook_;
@@ -384,8 +371,7 @@ StatusOr<Normalizer*> MatcherImpl::NormalizerFor(std::string_view language, cons
 
 // The hashes of the context segments given with the query (0 when not given), as stored in
 // prev_hash / next_hash.
-Status HashContext(Normalizer& normalizer, const MatchOptions& options, uint64_t* prev_hash,
-                   uint64_t* next_hash) {
+Status HashContext(Normalizer& normalizer, const MatchOptions& options, uint64_t* prev_hash, uint64_t* next_hash) {
   StatusOr<uint64_t> prev = ContextHash(normalizer, options.prev_source);
   if (!prev.ok()) return prev.status().WithContext("prev_source");
   StatusOr<uint64_t> next = ContextHash(normalizer, options.next_source);
@@ -419,11 +405,10 @@ StatusOr<MatchResult> MatcherImpl::Match(std::string_view query, const MatchOpti
     DHAKIRA_RETURN_IF_ERROR(LookUpQueryTokens(txn, idx, normalized_query, frequent, &lq, &keys));
     TopK top(*store_, txn, options, normalized_query, prev_hash, next_hash, tgt, &result.stats);
     if (options.brute_force) {
-      DHAKIRA_RETURN_IF_ERROR(
-          searcher_.BruteForceSearch(txn, idx, lq, options.threshold, top, &result.stats));
+      DHAKIRA_RETURN_IF_ERROR(searcher_.BruteForceSearch(txn, idx, lq, options.threshold, top, &result.stats));
     } else {
-      DHAKIRA_RETURN_IF_ERROR(searcher_.IndexedSearch(
-          txn, idx, lq, std::min(options.threshold, 100.0), top, &result.stats));
+      DHAKIRA_RETURN_IF_ERROR(
+          searcher_.IndexedSearch(txn, idx, lq, std::min(options.threshold, 100.0), top, &result.stats));
       RememberFrequentTokens(lq, keys, &frequent);
     }
     result.matches = top.Take();
@@ -446,9 +431,8 @@ MatcherImpl::FrequentTable& MatcherImpl::FrequentTokensOf(const std::string& src
 // The lookup's token ids and list sizes for the query's distance tokens (placeholders left out),
 // and per id its distance key. Frequent tokens come from the table; the others cost a vocabulary
 // look-up, and tokens the index has never seen get distinct ids from kFirstUnknownToken up.
-Status MatcherImpl::LookUpQueryTokens(MDB_txn* txn, const index::FuzzyIndex& index,
-                                      const NormalizedText& query, const FrequentTable& frequent,
-                                      match::LookupQuery* lookup,
+Status MatcherImpl::LookUpQueryTokens(MDB_txn* txn, const index::FuzzyIndex& index, const NormalizedText& query,
+                                      const FrequentTable& frequent, match::LookupQuery* lookup,
                                       std::vector<std::string_view>* keys) {
   std::unordered_map<std::string_view, uint32_t> unknown;
   lookup->ids.clear();
@@ -465,9 +449,7 @@ Status MatcherImpl::LookUpQueryTokens(MDB_txn* txn, const index::FuzzyIndex& ind
     }
     DHAKIRA_ASSIGN_OR_RETURN(uint32_t id, index.LookupToken(txn, lookup->src_lang, key));
     if (id == index::kUnknownToken) {
-      id = unknown
-               .try_emplace(key, index::kFirstUnknownToken + static_cast<uint32_t>(unknown.size()))
-               .first->second;
+      id = unknown.try_emplace(key, index::kFirstUnknownToken + static_cast<uint32_t>(unknown.size())).first->second;
     }
     lookup->ids.push_back(id);
     lookup->list_sizes.push_back(match::kUnknownListSize);
@@ -477,8 +459,7 @@ Status MatcherImpl::LookUpQueryTokens(MDB_txn* txn, const index::FuzzyIndex& ind
 
 // After an indexed search: the tokens whose first-occurrence list the search measured at
 // kFrequentList postings or more join the table (up to kMaxFrequent).
-void MatcherImpl::RememberFrequentTokens(const match::LookupQuery& lookup,
-                                         const std::vector<std::string_view>& keys,
+void MatcherImpl::RememberFrequentTokens(const match::LookupQuery& lookup, const std::vector<std::string_view>& keys,
                                          FrequentTable* frequent) {
   const std::vector<uint64_t>& sizes = searcher_.measured_list_sizes();
   for (size_t i = 0; i < sizes.size() && i < keys.size(); ++i) {
@@ -491,9 +472,8 @@ void MatcherImpl::RememberFrequentTokens(const match::LookupQuery& lookup,
 // The index token ids of the phrase's keys on the searched side (source side: numbers are one
 // symbol there, so the exact number is checked on the unit itself); *all_known is false when a
 // token was never seen on that side, so that nothing can hold the phrase.
-Status PhraseTokenIds(MDB_txn* txn, const index::FuzzyIndex& index,
-                      const std::vector<const Token*>& keys, bool on_source,
-                      const std::string& side_lang, std::vector<uint32_t>* ids, bool* all_known) {
+Status PhraseTokenIds(MDB_txn* txn, const index::FuzzyIndex& index, const std::vector<const Token*>& keys,
+                      bool on_source, const std::string& side_lang, std::vector<uint32_t>* ids, bool* all_known) {
   *all_known = false;
   for (const Token* t : keys) {
     const std::string_view key = on_source ? match::DistanceKey(*t) : std::string_view(t->key);
@@ -505,8 +485,7 @@ Status PhraseTokenIds(MDB_txn* txn, const index::FuzzyIndex& index,
   return Status::OK();
 }
 
-StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
-                                                     const ConcordanceOptions& options) {
+StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase, const ConcordanceOptions& options) {
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
   DHAKIRA_ASSIGN_OR_RETURN(Normalizer * src, NormalizerFor(options.src_lang, "src_lang"));
   DHAKIRA_ASSIGN_OR_RETURN(Normalizer * tgt, NormalizerFor(options.tgt_lang, "tgt_lang"));
@@ -535,12 +514,10 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
                                                        : idx.tgt_dbi(),
                                    &cur);
     if (rc != MDB_SUCCESS) return LmdbError(rc, "opening the fuzzy index");
-    const Status found =
-        options.brute_force ? search.ScanAllUnits(cur) : search.ScanRarestList(cur);
+    const Status found = options.brute_force ? search.ScanAllUnits(cur) : search.ScanRarestList(cur);
     mdb_cursor_close(cur);
     DHAKIRA_RETURN_IF_ERROR(found);
-    return AddHitsWithSpans(txn, std::move(search).Sorted(), keys, on_source, tgt, options,
-                            &result);
+    return AddHitsWithSpans(txn, std::move(search).Sorted(), keys, on_source, tgt, options, &result);
   });
   if (!status.ok()) return status.WithContext("concordance");
   return result;
@@ -550,8 +527,8 @@ StatusOr<ConcordanceResult> MatcherImpl::Concordance(std::string_view phrase,
 // itself (a hit whose spans turn out empty is left out).
 Status MatcherImpl::AddHitsWithSpans(MDB_txn* txn, const std::vector<ConcordanceSearch::Hit>& hits,
                                      const std::vector<const Token*>& keys, bool on_source,
-                                     Normalizer* target_normalizer,
-                                     const ConcordanceOptions& options, ConcordanceResult* result) {
+                                     Normalizer* target_normalizer, const ConcordanceOptions& options,
+                                     ConcordanceResult* result) {
   for (const ConcordanceSearch::Hit& h : hits) {
     if (result->hits.size() >= options.top) break;
     ConcordanceHit hit;
@@ -572,15 +549,13 @@ Status MatcherImpl::AddHitsWithSpans(MDB_txn* txn, const std::vector<Concordance
 
 namespace match {
 
-StatusOr<std::unique_ptr<Matcher>> NewMatcher(LmdbStore* store,
-                                              std::shared_ptr<const index::FuzzyIndexHook> index) {
+StatusOr<std::unique_ptr<Matcher>> NewMatcher(LmdbStore* store, std::shared_ptr<const index::FuzzyIndexHook> index) {
   if (store == nullptr || index == nullptr) {
     return Status::InvalidArgument("NewMatcher: no store or no index");
   }
   if (!index->index().present()) {
-    return Status::FailedPrecondition(
-        "TM at " + store->path() +
-        " has no fuzzy index of this version (open it once writable to build it)");
+    return Status::FailedPrecondition("TM at " + store->path() +
+                                      " has no fuzzy index of this version (open it once writable to build it)");
   }
   return std::unique_ptr<Matcher>(new MatcherImpl(store, std::move(index)));
 }

@@ -15,8 +15,7 @@ namespace dhakira::match {
 // A Matcher reading `store` and `index`, the fuzzy index hook attached to that store (so it is written
 // in the store's transactions). The store must outlive the matcher; the matcher shares the hook.
 // FailedPrecondition when the index is absent (a TM of an older index format opened read-only).
-StatusOr<std::unique_ptr<Matcher>> NewMatcher(LmdbStore* store,
-                                              std::shared_ptr<const index::FuzzyIndexHook> index);
+StatusOr<std::unique_ptr<Matcher>> NewMatcher(LmdbStore* store, std::shared_ptr<const index::FuzzyIndexHook> index);
 
 }  // namespace dhakira::match
 

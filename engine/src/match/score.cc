@@ -133,8 +133,7 @@ void PenalizeEqualKeys(const ScoreInput& in, const Token& query_token, const Tok
     detail->penalties.push_back(
         {"number " + FormatNumber(source_token.value) + " -> " + FormatNumber(query_token.value),
          options.number_points});
-    detail->substitutions.push_back(
-        {source_token.value, std::string(source_written), std::string(query_written)});
+    detail->substitutions.push_back({source_token.value, std::string(source_written), std::string(query_written)});
     detail->source_marks.emplace_back(source_token.begin, source_token.end);
   } else if (query_written != source_written) {
     // Equal keys, different writing: diacritics, hamza seat, tatweel, case, digit script.
@@ -142,8 +141,7 @@ void PenalizeEqualKeys(const ScoreInput& in, const Token& query_token, const Tok
     const double points = std::min(options.written_variant_points, std::max(0.0, room));
     *variant_points += points;
     detail->penalties.push_back(
-        {"written variant: " + std::string(source_written) + " ~ " + std::string(query_written),
-         points});
+        {"written variant: " + std::string(source_written) + " ~ " + std::string(query_written), points});
     detail->source_marks.emplace_back(source_token.begin, source_token.end);
   }
 }
@@ -189,22 +187,19 @@ ScoreDetail Score(const ScoreInput& in, const MatchOptions& options) {
   detail.fuzzy = FuzzyPercent(detail.distance, detail.longer);
 
   if (query.placeholders != source.placeholders && options.inline_code_points > 0) {
-    const uint32_t diff = query.placeholders > source.placeholders
-                              ? query.placeholders - source.placeholders
-                              : source.placeholders - query.placeholders;
-    detail.penalties.push_back({"inline codes: " + std::to_string(source.placeholders) +
-                                    " stored, " + std::to_string(query.placeholders) + " in query",
+    const uint32_t diff = query.placeholders > source.placeholders ? query.placeholders - source.placeholders
+                                                                   : source.placeholders - query.placeholders;
+    detail.penalties.push_back({"inline codes: " + std::to_string(source.placeholders) + " stored, " +
+                                    std::to_string(query.placeholders) + " in query",
                                 options.inline_code_points * diff});
   }
-  if (origin_points > 0)
-    detail.penalties.push_back({"origin: " + std::string(in.origin), origin_points});
+  if (origin_points > 0) detail.penalties.push_back({"origin: " + std::string(in.origin), origin_points});
 
   if (exact) {
     // Identical as written: only an origin penalty can apply.
     detail.kind = in.context_equal ? MatchKind::kContext : MatchKind::kExact;
     detail.penalties.clear();
-    if (origin_points > 0)
-      detail.penalties.push_back({"origin: " + std::string(in.origin), origin_points});
+    if (origin_points > 0) detail.penalties.push_back({"origin: " + std::string(in.origin), origin_points});
     detail.score = std::max(0.0, (in.context_equal ? 101.0 : 100.0) - origin_points);
     detail.source_marks.clear();
     return detail;
@@ -238,8 +233,7 @@ std::string SubstituteNumbers(std::string_view target, const std::vector<Token>&
       break;
     }
     if (!found && detail->kind == MatchKind::kFuzzy) {
-      detail->penalties.push_back({"number " + FormatNumber(sub.source_value) +
-                                       " not found in target, not substituted",
+      detail->penalties.push_back({"number " + FormatNumber(sub.source_value) + " not found in target, not substituted",
                                    options.unsubstituted_number_points});
     }
   }
@@ -254,8 +248,8 @@ std::string SubstituteNumbers(std::string_view target, const std::vector<Token>&
   return out;
 }
 
-bool RanksBefore(double score_a, double fuzzy_a, int64_t changed_a, uint64_t id_a, double score_b,
-                 double fuzzy_b, int64_t changed_b, uint64_t id_b) {
+bool RanksBefore(double score_a, double fuzzy_a, int64_t changed_a, uint64_t id_a, double score_b, double fuzzy_b,
+                 int64_t changed_b, uint64_t id_b) {
   if (score_a != score_b) return score_a > score_b;
   if (fuzzy_a != fuzzy_b) return fuzzy_a > fuzzy_b;
   if (changed_a != changed_b) return changed_a > changed_b;

@@ -51,7 +51,7 @@ struct ScoreInput {
   const std::vector<Token>* query_tokens = nullptr;
   std::string_view source_text;  // NFC text the source tokens index into
   const std::vector<Token>* source_tokens = nullptr;
-  std::string_view origin;    // the unit's origin, for origin penalties
+  std::string_view origin;     // the unit's origin, for origin penalties
   bool context_equal = false;  // the caller found the given context segments equal to the stored ones
 };
 
@@ -71,8 +71,8 @@ std::string SubstituteNumbers(std::string_view target, const std::vector<Token>&
 std::string RenderNumberLike(std::string_view number_text, std::string_view model);
 
 // Strict weak ordering of the ranking: score desc, fuzzy desc, changed_at desc, id desc.
-bool RanksBefore(double score_a, double fuzzy_a, int64_t changed_a, uint64_t id_a, double score_b,
-                 double fuzzy_b, int64_t changed_b, uint64_t id_b);
+bool RanksBefore(double score_a, double fuzzy_a, int64_t changed_a, uint64_t id_a, double score_b, double fuzzy_b,
+                 int64_t changed_b, uint64_t id_b);
 
 }  // namespace dhakira::match
 

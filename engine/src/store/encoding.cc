@@ -36,13 +36,12 @@ void PutLengthPrefixed(std::string* out, std::string_view s) {
 
 uint32_t DecodeFixed32(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return static_cast<uint32_t>(u[0]) | static_cast<uint32_t>(u[1]) << 8 |
-         static_cast<uint32_t>(u[2]) << 16 | static_cast<uint32_t>(u[3]) << 24;
+  return static_cast<uint32_t>(u[0]) | static_cast<uint32_t>(u[1]) << 8 | static_cast<uint32_t>(u[2]) << 16 |
+         static_cast<uint32_t>(u[3]) << 24;
 }
 
 uint64_t DecodeFixed64(const char* p) {
-  return static_cast<uint64_t>(DecodeFixed32(p)) | static_cast<uint64_t>(DecodeFixed32(p + 4))
-                                                       << 32;
+  return static_cast<uint64_t>(DecodeFixed32(p)) | static_cast<uint64_t>(DecodeFixed32(p + 4)) << 32;
 }
 
 bool ByteReader::GetU8(uint8_t* v) {
@@ -144,9 +143,7 @@ uint64_t Murmur64A(const void* data, size_t len, uint64_t seed) {
   return h;
 }
 
-uint64_t ZigZag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
+uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 uint32_t Crc32(const char* data, size_t n) {
@@ -192,8 +189,7 @@ Status Truncated(uint64_t id, std::string_view field) {
 // Checks length, CRC and version byte; on success `body` is the value between the version byte and
 // the CRC.
 Status CheckFrame(std::string_view value, uint64_t id, std::string_view* body) {
-  if (value.size() < 5)
-    return Bad(id, "value too short (" + std::to_string(value.size()) + " bytes)");
+  if (value.size() < 5) return Bad(id, "value too short (" + std::to_string(value.size()) + " bytes)");
   const size_t n = value.size() - 4;
   const uint32_t stored = DecodeFixed32(value.data() + n);
   if (Crc32(value.data(), n) != stored) return Bad(id, "checksum mismatch (value garbled)");
@@ -245,9 +241,9 @@ uint64_t DedupHash(std::string_view src_lang, std::string_view tgt_lang, std::st
 
 void EncodeUnit(const SegmentPair& u, std::string* out) {
   const size_t start = out->size();
-  size_t estimate = 64 + u.src_lang.size() + u.tgt_lang.size() + 2 * u.source.size() +
-                    u.target.size() + u.origin.size() + u.doc_id.size() + u.note.size() +
-                    u.created_by.size() + u.changed_by.size() + 12 * u.source_tokens.size();
+  size_t estimate = 64 + u.src_lang.size() + u.tgt_lang.size() + 2 * u.source.size() + u.target.size() +
+                    u.origin.size() + u.doc_id.size() + u.note.size() + u.created_by.size() + u.changed_by.size() +
+                    12 * u.source_tokens.size();
   for (const auto& p : u.properties) estimate += p.first.size() + p.second.size() + 4;
   out->reserve(start + estimate);
 
@@ -280,8 +276,7 @@ void EncodeUnit(const SegmentPair& u, std::string* out) {
     // instead of storing them twice.
     const bool key_is_span = t.end <= u.source.size() && t.begin <= t.end &&
                              std::string_view(u.source).substr(t.begin, t.end - t.begin) == t.key;
-    out->push_back(
-        static_cast<char>(static_cast<uint8_t>(t.type) | (key_is_span ? kKeyIsSpan : 0)));
+    out->push_back(static_cast<char>(static_cast<uint8_t>(t.type) | (key_is_span ? kKeyIsSpan : 0)));
     if (!key_is_span) PutLengthPrefixed(out, t.key);
     PutVarint64(out, ZigZag(static_cast<int64_t>(t.begin) - static_cast<int64_t>(prev_end)));
     PutVarint64(out, t.end - t.begin);
@@ -404,8 +399,7 @@ std::string EncodeFormatRecord(uint32_t version) {
 }
 
 Status DecodeFormatRecord(std::string_view value, uint32_t* version) {
-  if (value.size() != kFormatMagic.size() + 4 ||
-      value.substr(0, kFormatMagic.size()) != kFormatMagic) {
+  if (value.size() != kFormatMagic.size() + 4 || value.substr(0, kFormatMagic.size()) != kFormatMagic) {
     return Status::Corruption("not a dhakira TM: the format record has no dhakira magic");
   }
   *version = DecodeFixed32(value.data() + kFormatMagic.size());

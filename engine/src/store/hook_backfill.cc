@@ -9,8 +9,7 @@
 
 namespace dhakira {
 
-Status HookOpenContext::ForEachStoredUnit(
-    const std::function<Status(const SegmentPair& unit)>& fn) const {
+Status HookOpenContext::ForEachStoredUnit(const std::function<Status(const SegmentPair& unit)>& fn) const {
   MDB_cursor* cursor = nullptr;
   int rc = mdb_cursor_open(txn, units_dbi, &cursor);
   if (rc != MDB_SUCCESS) return LmdbError(rc, "reading units: opening a cursor");

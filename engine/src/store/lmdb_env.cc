@@ -27,8 +27,7 @@ std::set<std::string>& OpenPaths() {
 Env::~Env() {
   for (MDB_txn* t : pool) mdb_txn_abort(t);
   if (env != nullptr) {
-    if (opened && !sync && !read_only)
-      mdb_env_sync(env, 1);  // a clean close is durable even with sync=false
+    if (opened && !sync && !read_only) mdb_env_sync(env, 1);  // a clean close is durable even with sync=false
     mdb_env_close(env);
   }
   if (!registry_key.empty()) {
@@ -78,12 +77,11 @@ void Env::DropMappedPages() const {
     unsigned long long begin = 0, end = 0, offset = 0, inode = 0;
     unsigned dev_major = 0, dev_minor = 0;
     char perms[8] = {0};
-    if (std::sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &begin, &end, perms, &offset,
-                    &dev_major, &dev_minor, &inode) != 7) {
+    if (std::sscanf(line, "%llx-%llx %7s %llx %x:%x %llu", &begin, &end, perms, &offset, &dev_major, &dev_minor,
+                    &inode) != 7) {
       continue;
     }
-    if (inode != st.st_ino || dev_major != major(st.st_dev) || dev_minor != minor(st.st_dev) ||
-        perms[3] != 's') {
+    if (inode != st.st_ino || dev_major != major(st.st_dev) || dev_minor != minor(st.st_dev) || perms[3] != 's') {
       continue;
     }
     madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
@@ -109,10 +107,7 @@ StatusOr<uint64_t> Env::Reserve(uint64_t want, uint64_t at_least) {
     // writing a zero byte into every block that reads as zero, which could overwrite a page
     // another process is writing through its map. There we reserve nothing (LMDB's behaviour: a
     // full disk may then still end in SIGBUS).
-    rc =
-        fallocate(fd, 0, static_cast<off_t>(reserved), static_cast<off_t>(target - reserved)) == 0
-            ? 0
-            : errno;
+    rc = fallocate(fd, 0, static_cast<off_t>(reserved), static_cast<off_t>(target - reserved)) == 0 ? 0 : errno;
     if (rc == EINTR) continue;
     if (rc == 0 || rc == EOPNOTSUPP) {
       reserved = target;
@@ -120,9 +115,8 @@ StatusOr<uint64_t> Env::Reserve(uint64_t want, uint64_t at_least) {
     }
     const uint64_t half = RoundUpMiB(reserved + (target - reserved) / 2);
     if ((rc != ENOSPC && rc != EFBIG) || half >= target || half < at_least) {
-      return LmdbError(rc, "reserving " + std::to_string(target - reserved) +
-                               " bytes of disk in " + data_file + " (it holds " +
-                               std::to_string(reserved) + ")");
+      return LmdbError(rc, "reserving " + std::to_string(target - reserved) + " bytes of disk in " + data_file +
+                               " (it holds " + std::to_string(reserved) + ")");
     }
     target = half;
   }
@@ -170,16 +164,14 @@ Status Env::Grow() {
     // outside the exclusive section: it does not touch the map, and may take milliseconds.
     StatusOr<uint64_t> got = Reserve(next, current + kMiB);
     if (!got.ok()) {
-      return got.status().WithContext("growing the TM beyond " + std::to_string(current) +
-                                      " bytes");
+      return got.status().WithContext("growing the TM beyond " + std::to_string(current) + " bytes");
     }
     next = *got;
   }
   std::unique_lock<std::shared_mutex> lock(map_mu);
   rc = mdb_env_set_mapsize(env, next);
   if (rc != MDB_SUCCESS) {
-    return LmdbError(rc, "growing the map from " + std::to_string(current) + " to " +
-                             std::to_string(next) + " bytes");
+    return LmdbError(rc, "growing the map from " + std::to_string(current) + " to " + std::to_string(next) + " bytes");
   }
   return Status::OK();
 }
@@ -194,8 +186,7 @@ Status Env::Read(std::string_view what, const std::function<Status(MDB_txn*)>& f
       DHAKIRA_RETURN_IF_ERROR(AdoptMapSize().WithContext(what));
       continue;
     }
-    if (rc != MDB_SUCCESS)
-      return LmdbError(rc, std::string(what) + ": starting a read transaction");
+    if (rc != MDB_SUCCESS) return LmdbError(rc, std::string(what) + ": starting a read transaction");
     Status s = fn(txn);
     EndPooledRead(txn);
     return s;
@@ -212,8 +203,7 @@ StatusOr<MDB_txn*> Env::BeginLongRead(std::string_view what) {
       DHAKIRA_RETURN_IF_ERROR(AdoptMapSize().WithContext(what));
       continue;
     }
-    if (rc != MDB_SUCCESS)
-      return LmdbError(rc, std::string(what) + ": starting a read transaction");
+    if (rc != MDB_SUCCESS) return LmdbError(rc, std::string(what) + ": starting a read transaction");
     return txn;
   }
 }
@@ -227,8 +217,7 @@ void Env::FileFigures(uint64_t* file_bytes, uint64_t* allocated_bytes) const {
   struct stat st;
   if (::stat(data_file.c_str(), &st) != 0) return;
   *file_bytes = static_cast<uint64_t>(st.st_size);
-  *allocated_bytes =
-      static_cast<uint64_t>(st.st_blocks) * 512;  // st_blocks counts 512-byte units
+  *allocated_bytes = static_cast<uint64_t>(st.st_blocks) * 512;  // st_blocks counts 512-byte units
 }
 
 }  // namespace dhakira::store_internal

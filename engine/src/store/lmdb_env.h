@@ -72,9 +72,7 @@ inline std::string_view View(const MDB_val& v) {
 }
 
 inline int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 inline uint64_t RoundUpMiB(uint64_t v) { return (v + kMiB - 1) / kMiB * kMiB; }
@@ -85,7 +83,6 @@ inline std::string UnitWhat(std::string_view verb, uint64_t id) {
   s += std::to_string(id);
   return s;
 }
-
 
 // Paths of the environments open in this process, guarded by OpenPathsMutex(). LMDB forbids
 // opening one environment twice in a process (closing either would drop the other's POSIX locks).
@@ -161,8 +158,7 @@ struct Env {
 };
 
 // The LmdbStore over an opened environment (store.cc); `hooks` are already open in it.
-std::unique_ptr<LmdbStore> NewStoreImpl(std::shared_ptr<Env> env,
-                                        std::vector<std::shared_ptr<StoreHook>> hooks,
+std::unique_ptr<LmdbStore> NewStoreImpl(std::shared_ptr<Env> env, std::vector<std::shared_ptr<StoreHook>> hooks,
                                         uint32_t prepare_threads);
 
 }  // namespace dhakira::store_internal

@@ -21,16 +21,14 @@ namespace dhakira {
 namespace store_internal {
 namespace {
 
-
 Status OpenDbi(MDB_txn* txn, const char* name, unsigned flags, MDB_dbi* dbi) {
   const int rc = mdb_dbi_open(txn, name, flags, dbi);
   if (rc == MDB_NOTFOUND) {
-    return Status::Corruption(std::string("not a complete dhakira TM: database '") + name +
-                              "' is missing");
+    return Status::Corruption(std::string("not a complete dhakira TM: database '") + name + "' is missing");
   }
   if (rc == MDB_INCOMPATIBLE) {
-    return Status::Corruption(std::string("not a dhakira TM: '") + name +
-                              "' exists but is not a database of ours (" + mdb_strerror(rc) + ")");
+    return Status::Corruption(std::string("not a dhakira TM: '") + name + "' exists but is not a database of ours (" +
+                              mdb_strerror(rc) + ")");
   }
   if (rc != MDB_SUCCESS) return LmdbError(rc, std::string("opening database '") + name + "'");
   return Status::OK();
@@ -40,8 +38,7 @@ Status OpenDbi(MDB_txn* txn, const char* name, unsigned flags, MDB_dbi* dbi) {
 Status CreateSchema(Env& e, MDB_txn* txn) {
   DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kMetaDb, MDB_CREATE, &e.meta));
   DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kUnitsDb, MDB_CREATE, &e.units));
-  DHAKIRA_RETURN_IF_ERROR(
-      OpenDbi(txn, kDedupDb, MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED, &e.dedup));
+  DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kDedupDb, MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED, &e.dedup));
   DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kStatsDb, MDB_CREATE, &e.stats));
   const std::string format = store_internal::EncodeFormatRecord(kFormatVersion);
   std::string next_id, created;
@@ -61,8 +58,7 @@ Status CreateSchema(Env& e, MDB_txn* txn) {
 Status CheckSchema(Env& e, MDB_txn* txn) {
   int rc = mdb_dbi_open(txn, kMetaDb, 0, &e.meta);
   if (rc == MDB_NOTFOUND) {
-    return Status::Corruption(
-        "not a dhakira TM: an LMDB environment without our 'meta' database (another program's?)");
+    return Status::Corruption("not a dhakira TM: an LMDB environment without our 'meta' database (another program's?)");
   }
   DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kMetaDb, 0, &e.meta));
   MDB_val k = Val(kMetaFormat), v;
@@ -73,8 +69,7 @@ Status CheckSchema(Env& e, MDB_txn* txn) {
   DHAKIRA_RETURN_IF_ERROR(store_internal::DecodeFormatRecord(View(v), &version));
   if (version != kFormatVersion) {
     return Status::FailedPrecondition("the TM has format version " + std::to_string(version) +
-                                      "; this dhakira reads version " +
-                                      std::to_string(kFormatVersion));
+                                      "; this dhakira reads version " + std::to_string(kFormatVersion));
   }
   DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kUnitsDb, 0, &e.units));
   DHAKIRA_RETURN_IF_ERROR(OpenDbi(txn, kDedupDb, MDB_DUPSORT | MDB_DUPFIXED, &e.dedup));
@@ -97,8 +92,7 @@ Status CheckSchema(Env& e, MDB_txn* txn) {
     if (lk.mv_size != 8) {
       s = Status::Corruption("a unit key of " + std::to_string(lk.mv_size) + " bytes");
     } else if (DecodeIdKey(static_cast<const char*>(lk.mv_data)) >= next_id) {
-      s = Status::Corruption("meta 'next_id' " + std::to_string(next_id) +
-                             " is not beyond the last unit id");
+      s = Status::Corruption("meta 'next_id' " + std::to_string(next_id) + " is not beyond the last unit id");
     }
   } else if (rc != MDB_NOTFOUND) {
     s = LmdbError(rc, "checking unit ids");
@@ -142,9 +136,8 @@ Status ReserveAtOpen(Env& e, uint64_t used_bytes, bool alone) {
   if (!got.ok()) return got.status();
   if (*got < info.me_mapsize) {
     if (!alone) {
-      return Status::ResourceExhausted("no space on disk to reserve room for writing in " +
-                                       e.data_file + " (" + std::to_string(*got) + " of " +
-                                       std::to_string(info.me_mapsize) + " bytes)");
+      return Status::ResourceExhausted("no space on disk to reserve room for writing in " + e.data_file + " (" +
+                                       std::to_string(*got) + " of " + std::to_string(info.me_mapsize) + " bytes)");
     }
     rc = mdb_env_set_mapsize(e.env, *got);
     if (rc != MDB_SUCCESS) return LmdbError(rc, "shrinking the map to the room reserved");
@@ -173,8 +166,7 @@ Status ProbeDataFile(const std::string& path, const std::string& data_file, Prob
   }
   out->exists = true;
   out->file_bytes = static_cast<uint64_t>(st.st_size);
-  if (!S_ISREG(st.st_mode))
-    return Status::Corruption("not a dhakira TM: " + data_file + " is not a regular file");
+  if (!S_ISREG(st.st_mode)) return Status::Corruption("not a dhakira TM: " + data_file + " is not a regular file");
   if (st.st_size == 0) {
     return Status::Corruption(
         "not a dhakira TM: " + data_file +
@@ -196,8 +188,8 @@ Status ProbeDataFile(const std::string& path, const std::string& data_file, Prob
   }
   rc = mdb_env_open(probe.env, path.c_str(), MDB_RDONLY | MDB_NOLOCK | MDB_NOTLS, 0644);
   if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH) {
-    return Status::Corruption("not a dhakira TM: " + data_file +
-                              " is not an LMDB file of this version (" + mdb_strerror(rc) + ")");
+    return Status::Corruption("not a dhakira TM: " + data_file + " is not an LMDB file of this version (" +
+                              mdb_strerror(rc) + ")");
   }
   if (rc != MDB_SUCCESS) return LmdbError(rc, data_file);
   probe.opened = true;
@@ -245,15 +237,13 @@ struct RemoveCreatedFiles {
 // Step 1 of OpenImpl: the path is a directory (created when missing and allowed) and its data.mdb,
 // when there is one, has sound meta pages (LMDB trusts them and faults on bad ones). Sets
 // *data_file.
-Status CheckPathBeforeOpen(const std::string& path, const StoreOptions& options,
-                           std::string* data_file) {
+Status CheckPathBeforeOpen(const std::string& path, const StoreOptions& options, std::string* data_file) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (fs::exists(status)) {
     if (!fs::is_directory(status)) {
-      return Status::Corruption("not a dhakira TM: " + path +
-                                " is a file; a TM is a directory holding data.mdb");
+      return Status::Corruption("not a dhakira TM: " + path + " is a file; a TM is a directory holding data.mdb");
     }
   } else {
     if (options.read_only || !options.create_if_missing) {
@@ -284,16 +274,14 @@ Status ClaimPath(const std::string& path, Env* e) {
   if (ec) key = fs::absolute(path).lexically_normal().string();
   std::lock_guard<std::mutex> lock(OpenPathsMutex());
   if (!OpenPaths().insert(key).second) {
-    return Status::FailedPrecondition("the TM at " + path +
-                                      " is already open in this process; share that Store");
+    return Status::FailedPrecondition("the TM at " + path + " is already open in this process; share that Store");
   }
   e->registry_key = key;
   return Status::OK();
 }
 
 // Step 3: creates, configures and opens the LMDB environment of a data file `probe` accepted.
-Status OpenEnvironment(const std::string& path, const StoreOptions& options, const Probe& probe,
-                       Env* e) {
+Status OpenEnvironment(const std::string& path, const StoreOptions& options, const Probe& probe, Env* e) {
   int rc = mdb_env_create(&e->env);
   if (rc != MDB_SUCCESS) {
     e->env = nullptr;
@@ -303,8 +291,7 @@ Status OpenEnvironment(const std::string& path, const StoreOptions& options, con
   // to the map size, so a map sized from the file doubled the file at every import. Twice the pages
   // in use leaves room to write without growing at once. The file is cut only when no other process
   // has the TM open (its write map may reach beyond our size).
-  uint64_t map_size =
-      RoundUpMiB(std::max<uint64_t>(options.initial_map_size, 2 * probe.used_bytes));
+  uint64_t map_size = RoundUpMiB(std::max<uint64_t>(options.initial_map_size, 2 * probe.used_bytes));
   // Asked before our own open: the query would see this process's LMDB lock as another's.
   const bool alone = NoOtherProcessUses(path);
   if (e->write_map && probe.file_bytes > map_size && !alone) {
@@ -334,16 +321,15 @@ Status OpenEnvironment(const std::string& path, const StoreOptions& options, con
   }
   e->opened = true;
   if (e->write_map) {
-    DHAKIRA_RETURN_IF_ERROR(
-        ReserveAtOpen(*e, probe.used_bytes, alone).WithContext("opening TM at " + path));
+    DHAKIRA_RETURN_IF_ERROR(ReserveAtOpen(*e, probe.used_bytes, alone).WithContext("opening TM at " + path));
   }
   return Status::OK();
 }
 
 // Step 4: in one transaction, creates the schema of a fresh environment (or checks an existing
 // one's) and opens the hooks, then commits.
-Status OpenSchemaAndHooks(const StoreOptions& options, const StoreInternalOptions& internal,
-                          const std::string& what, Env* e) {
+Status OpenSchemaAndHooks(const StoreOptions& options, const StoreInternalOptions& internal, const std::string& what,
+                          Env* e) {
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(e->env, nullptr, options.read_only ? MDB_RDONLY : 0, &txn);
   if (rc != MDB_SUCCESS) return LmdbError(rc, what);
@@ -395,8 +381,7 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
   DHAKIRA_RETURN_IF_ERROR(ClaimPath(path, e.get()));
   // Nothing is written (lock.mdb included) before the data file passed this check.
   Probe probe;
-  DHAKIRA_RETURN_IF_ERROR(
-      ProbeDataFile(path, data_file, &probe).WithContext("opening TM at " + path));
+  DHAKIRA_RETURN_IF_ERROR(ProbeDataFile(path, data_file, &probe).WithContext("opening TM at " + path));
   if (!probe.exists) {
     created.data_file = data_file;
     const std::string lock_file = (std::filesystem::path(path) / "lock.mdb").string();
@@ -415,8 +400,7 @@ StatusOr<std::unique_ptr<LmdbStore>> OpenImpl(const std::string& path, const Sto
 
 LmdbStore::~LmdbStore() = default;
 
-StatusOr<std::unique_ptr<LmdbStore>> LmdbStore::Open(const std::string& path,
-                                                     const StoreOptions& options,
+StatusOr<std::unique_ptr<LmdbStore>> LmdbStore::Open(const std::string& path, const StoreOptions& options,
                                                      const StoreInternalOptions& internal) {
   return store_internal::OpenImpl(path, options, internal);
 }

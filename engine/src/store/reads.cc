@@ -20,8 +20,8 @@ Status GetUnitIn(const Env& e, MDB_txn* txn, uint64_t id, SegmentPair* out) {
 }
 
 // Decodes up to `max` units with id >= from into chunk[0..n). *done when the end was reached.
-Status ReadChunk(const Env& e, MDB_txn* txn, uint64_t from, size_t max,
-                 std::vector<SegmentPair>* chunk, size_t* n, bool* done) {
+Status ReadChunk(const Env& e, MDB_txn* txn, uint64_t from, size_t max, std::vector<SegmentPair>* chunk, size_t* n,
+                 bool* done) {
   *n = 0;
   *done = false;
   MDB_cursor* cursor = nullptr;
@@ -34,8 +34,7 @@ Status ReadChunk(const Env& e, MDB_txn* txn, uint64_t from, size_t max,
   rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
   while (rc == MDB_SUCCESS && *n < max) {
     if (k.mv_size != 8) {
-      s = Status::Corruption("iterating units: a key of " + std::to_string(k.mv_size) +
-                             " bytes, expected 8");
+      s = Status::Corruption("iterating units: a key of " + std::to_string(k.mv_size) + " bytes, expected 8");
       break;
     }
     if (chunk->size() <= *n) chunk->resize(*n + 1);

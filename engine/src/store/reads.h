@@ -23,8 +23,8 @@ namespace dhakira::store_internal {
 Status GetUnitIn(const Env& e, MDB_txn* txn, uint64_t id, SegmentPair* out);
 
 // Decodes up to `max` units with id >= from into chunk[0..n). *done when the end was reached.
-Status ReadChunk(const Env& e, MDB_txn* txn, uint64_t from, size_t max,
-                 std::vector<SegmentPair>* chunk, size_t* n, bool* done);
+Status ReadChunk(const Env& e, MDB_txn* txn, uint64_t from, size_t max, std::vector<SegmentPair>* chunk, size_t* n,
+                 bool* done);
 
 // ForEach over a long-lived read transaction, taking map_mu itself for each chunk and never while
 // fn runs (see lmdb_env.h): fn may call any Store method.

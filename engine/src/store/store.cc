@@ -76,8 +76,7 @@ struct TxnState {
 
 class StoreImpl final : public LmdbStore {
  public:
-  StoreImpl(std::shared_ptr<Env> env, std::vector<std::shared_ptr<StoreHook>> hooks,
-            uint32_t prepare_threads)
+  StoreImpl(std::shared_ptr<Env> env, std::vector<std::shared_ptr<StoreHook>> hooks, uint32_t prepare_threads)
       : env_(std::move(env)), hooks_(std::move(hooks)), prepare_threads_(prepare_threads) {}
 
   ~StoreImpl() override = default;
@@ -102,8 +101,7 @@ class StoreImpl final : public LmdbStore {
     std::vector<PreparedOp> ops;
     ops.push_back(PreparedOp{WriteBatch::Op::kUpdate, std::move(pair)});
     size_t bad_index = 0;
-    DHAKIRA_RETURN_IF_ERROR(
-        PrepareOps(&ops, DuplicatePolicy::kKeepBoth, &bad_index).WithContext(what));
+    DHAKIRA_RETURN_IF_ERROR(PrepareOps(&ops, DuplicatePolicy::kKeepBoth, &bad_index).WithContext(what));
     return Apply(ops, DuplicatePolicy::kKeepBoth, what).status();
   }
 
@@ -115,8 +113,7 @@ class StoreImpl final : public LmdbStore {
     return Apply(ops, DuplicatePolicy::kKeepBoth, what).status();
   }
 
-  StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch,
-                                           DuplicatePolicy on_duplicate) override {
+  StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch, DuplicatePolicy on_duplicate) override {
     if (batch.empty()) return std::vector<WriteResult>();
     StatusOr<PreparedBatch> prepared = Prepare(batch, on_duplicate);
     if (!prepared.ok()) return prepared.status();
@@ -129,8 +126,7 @@ class StoreImpl final : public LmdbStore {
     rep->policy = on_duplicate;
     rep->ops.reserve(batch.size());
     for (const WriteBatch::Entry& e : batch.entries()) {
-      rep->ops.push_back(
-          PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
+      rep->ops.push_back(PreparedOp{e.op, e.op == WriteBatch::Op::kDelete ? SegmentPair() : e.pair});
       if (e.op == WriteBatch::Op::kDelete) rep->ops.back().pair.id = e.pair.id;
     }
     size_t bad_index = 0;
@@ -162,8 +158,8 @@ class StoreImpl final : public LmdbStore {
 
   StatusOr<SegmentPair> Get(uint64_t id) const override {
     SegmentPair out;
-    DHAKIRA_RETURN_IF_ERROR(env_->Read(
-        UnitWhat("reading", id), [&](MDB_txn* txn) { return GetUnitIn(*env_, txn, id, &out); }));
+    DHAKIRA_RETURN_IF_ERROR(
+        env_->Read(UnitWhat("reading", id), [&](MDB_txn* txn) { return GetUnitIn(*env_, txn, id, &out); }));
     return out;
   }
 
@@ -209,16 +205,11 @@ class StoreImpl final : public LmdbStore {
     return Status::OK();
   }
 
-  Status Read(const std::function<Status(MDB_txn*)>& fn) const override {
-    return env_->Read("reading", fn);
-  }
+  Status Read(const std::function<Status(MDB_txn*)>& fn) const override { return env_->Read("reading", fn); }
 
-  Status GetUnit(MDB_txn* txn, uint64_t id, SegmentPair* out) const override {
-    return GetUnitIn(*env_, txn, id, out);
-  }
+  Status GetUnit(MDB_txn* txn, uint64_t id, SegmentPair* out) const override { return GetUnitIn(*env_, txn, id, out); }
 
-  Status ForEachUnit(MDB_txn* txn, uint64_t from_id,
-                     const std::function<bool(const SegmentPair&)>& fn) const override {
+  Status ForEachUnit(MDB_txn* txn, uint64_t from_id, const std::function<bool(const SegmentPair&)>& fn) const override {
     std::vector<SegmentPair> chunk(1);
     uint64_t from = from_id;
     for (;;) {
@@ -278,8 +269,7 @@ class StoreImpl final : public LmdbStore {
   // cost of an import; the transaction itself is serial). On failure *bad_index is the lowest
   // failing index.
   // `spare_threads`: hardware threads to leave to others (a writer committing an earlier batch).
-  Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index,
-                    size_t spare_threads) {
+  Status PrepareAll(std::vector<PreparedOp>* ops, PreparePhase phase, size_t* bad_index, size_t spare_threads) {
     std::vector<std::shared_ptr<StoreHook>> hooks;  // one snapshot for the batch
     if (phase == PreparePhase::kKeys) {
       std::lock_guard<std::mutex> lock(hooks_mu_);  // AttachHook may append meanwhile
@@ -316,8 +306,7 @@ class StoreImpl final : public LmdbStore {
     return Status::OK();
   }
 
-  Status Prepare(PreparedOp* op, PreparePhase phase,
-                 const std::vector<std::shared_ptr<StoreHook>>& hooks) {
+  Status Prepare(PreparedOp* op, PreparePhase phase, const std::vector<std::shared_ptr<StoreHook>>& hooks) {
     if (op->op == WriteBatch::Op::kDelete) return Status::OK();
     if (env_->read_only) return Status::FailedPrecondition("the TM is open read-only");
     if (phase == PreparePhase::kFields) {
@@ -337,8 +326,7 @@ class StoreImpl final : public LmdbStore {
   }
 
   // Calls every hook's OnPutPrepared with what it prepared for `op` (nullptr when nothing).
-  Status CallOnPut(WriteContext& ctx, const PreparedOp& op, const SegmentPair* old,
-                   const SegmentPair& unit) {
+  Status CallOnPut(WriteContext& ctx, const PreparedOp& op, const SegmentPair* old, const SegmentPair& unit) {
     for (size_t i = 0; i < hooks_.size(); ++i) {
       const HookPrepared* data = i < op.hook_data.size() ? op.hook_data[i].get() : nullptr;
       DHAKIRA_RETURN_IF_ERROR(hooks_[i]->OnPutPrepared(ctx, old, unit, data));
@@ -350,8 +338,7 @@ class StoreImpl final : public LmdbStore {
   // the match keys of the units that will be written. Re-importing a TM thus costs validation and a
   // lookup per unit, not a normalization. The transaction re-checks duplicates (a writer may have
   // deleted one meanwhile) and computes keys it still lacks.
-  Status PrepareOps(std::vector<PreparedOp>* ops, DuplicatePolicy policy, size_t* bad_index,
-                    size_t spare_threads = 0) {
+  Status PrepareOps(std::vector<PreparedOp>* ops, DuplicatePolicy policy, size_t* bad_index, size_t spare_threads = 0) {
     DHAKIRA_RETURN_IF_ERROR(PrepareAll(ops, PreparePhase::kFields, bad_index, spare_threads));
     if (policy == DuplicatePolicy::kSkip) {
       // The look-up costs ~1-2 us a unit: only worth it when duplicates are common. Sample the
@@ -415,8 +402,7 @@ class StoreImpl final : public LmdbStore {
     return results;
   }
 
-  Status ApplyOne(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy,
-                  WriteResult* r) {
+  Status ApplyOne(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy, WriteResult* r) {
     switch (op->op) {
       case WriteBatch::Op::kAdd:
         return DoAdd(ctx, st, op, policy, r);
@@ -464,8 +450,8 @@ class StoreImpl final : public LmdbStore {
       } else {
         EncodeCounter(static_cast<uint64_t>(next), &buf);
         MDB_val nv = Val(buf);
-        DHAKIRA_RETURN_IF_ERROR(ctx.Check(mdb_put(ctx.txn(), env_->stats, &sk, &nv, 0),
-                                          "writing a statistics counter"));
+        DHAKIRA_RETURN_IF_ERROR(
+            ctx.Check(mdb_put(ctx.txn(), env_->stats, &sk, &nv, 0), "writing a statistics counter"));
       }
     }
     return Status::OK();
@@ -503,8 +489,7 @@ class StoreImpl final : public LmdbStore {
       MDB_val uk{8, ukey}, uv;
       const int urc = mdb_get(txn, env_->units, &uk, &uv);
       if (urc == MDB_NOTFOUND) {
-        s = Status::Corruption("a dedup entry names unit " + std::to_string(id) +
-                               ", which is absent");
+        s = Status::Corruption("a dedup entry names unit " + std::to_string(id) + ", which is absent");
         break;
       }
       if (urc != MDB_SUCCESS) {
@@ -514,8 +499,8 @@ class StoreImpl final : public LmdbStore {
       UnitIdentity ident;
       s = DecodeUnitIdentity(View(uv), id, &ident);
       if (!s.ok()) break;
-      if (ident.src_lang == p.src_lang && ident.tgt_lang == p.tgt_lang &&
-          ident.source == p.source && ident.target == p.target) {
+      if (ident.src_lang == p.src_lang && ident.tgt_lang == p.tgt_lang && ident.source == p.source &&
+          ident.target == p.target) {
         *found = id;
         break;
       }
@@ -562,14 +547,12 @@ class StoreImpl final : public LmdbStore {
     MDB_val k{8, key}, v = Val(st->buf);
     const int rc = mdb_put(ctx.txn(), env_->units, &k, &v, flags);
     if (rc == MDB_KEYEXIST) {
-      return Status::Corruption("unit id " + std::to_string(u.id) +
-                                " is already taken (meta 'next_id' out of step)");
+      return Status::Corruption("unit id " + std::to_string(u.id) + " is already taken (meta 'next_id' out of step)");
     }
     return ctx.Check(rc, UnitWhat("writing", u.id));
   }
 
-  Status DoAdd(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy,
-               WriteResult* r) {
+  Status DoAdd(WriteContext& ctx, TxnState* st, PreparedOp* op, DuplicatePolicy policy, WriteResult* r) {
     SegmentPair* p = &op->pair;
     if (policy != DuplicatePolicy::kKeepBoth) {
       uint64_t dup = 0;
@@ -611,8 +594,8 @@ class StoreImpl final : public LmdbStore {
     if (p->created_by.empty()) p->created_by = old.created_by;
     if (p->changed_at == 0) p->changed_at = st->now;
     DHAKIRA_RETURN_IF_ERROR(PutUnit(ctx, st, *p, 0));
-    const bool same_identity = old.src_lang == p->src_lang && old.tgt_lang == p->tgt_lang &&
-                               old.source == p->source && old.target == p->target;
+    const bool same_identity = old.src_lang == p->src_lang && old.tgt_lang == p->tgt_lang && old.source == p->source &&
+                               old.target == p->target;
     if (!same_identity) {
       DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, old, true));
       DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, DedupHashOf(op), p->id, false));
@@ -628,8 +611,7 @@ class StoreImpl final : public LmdbStore {
     char key[8];
     EncodeIdKey(id, key);
     MDB_val k{8, key};
-    DHAKIRA_RETURN_IF_ERROR(
-        ctx.Check(mdb_del(ctx.txn(), env_->units, &k, nullptr), UnitWhat("deleting", id)));
+    DHAKIRA_RETURN_IF_ERROR(ctx.Check(mdb_del(ctx.txn(), env_->units, &k, nullptr), UnitWhat("deleting", id)));
     DHAKIRA_RETURN_IF_ERROR(PutDedup(ctx, st->old, true));
     CountUnit(st, st->old, -1);
     for (const auto& hook : hooks_) DHAKIRA_RETURN_IF_ERROR(hook->OnDelete(ctx, st->old));
@@ -675,7 +657,7 @@ class StoreImpl final : public LmdbStore {
   }
 
   std::shared_ptr<Env> env_;
-  std::mutex write_mu_;  // serializes writers, hook registration and the retry loop
+  std::mutex write_mu_;                            // serializes writers, hook registration and the retry loop
   std::vector<std::shared_ptr<StoreHook>> hooks_;  // appended under write_mu_ and hooks_mu_
   std::mutex hooks_mu_;
 
@@ -693,8 +675,7 @@ class StoreImpl final : public LmdbStore {
 
 }  // namespace
 
-std::unique_ptr<LmdbStore> NewStoreImpl(std::shared_ptr<Env> env,
-                                        std::vector<std::shared_ptr<StoreHook>> hooks,
+std::unique_ptr<LmdbStore> NewStoreImpl(std::shared_ptr<Env> env, std::vector<std::shared_ptr<StoreHook>> hooks,
                                         uint32_t prepare_threads) {
   return std::make_unique<StoreImpl>(std::move(env), std::move(hooks), prepare_threads);
 }

@@ -93,8 +93,7 @@ class StoreHook {
   virtual Status Open(const HookOpenContext& ctx) = 0;
   // A unit was added (old_unit == nullptr) or replaced (old_unit is the stored one; ids are equal).
   // Both carry source_tokens.
-  virtual Status OnPut(WriteContext& ctx, const SegmentPair* old_unit,
-                       const SegmentPair& new_unit) = 0;
+  virtual Status OnPut(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit) = 0;
   // Work for a unit about to be added or updated that needs no transaction (e.g. normalizing its target),
   // done before the write transaction on the store's preparing threads, so that the serial part of a
   // large batch stays short. Called concurrently from several threads, also while the write transaction
@@ -105,8 +104,8 @@ class StoreHook {
   }
   // OnPut with what PrepareUnit returned for this unit (nullptr when it was not called). The store calls
   // this one; the default forwards to OnPut.
-  virtual Status OnPutPrepared(WriteContext& ctx, const SegmentPair* old_unit,
-                               const SegmentPair& new_unit, const HookPrepared* prepared) {
+  virtual Status OnPutPrepared(WriteContext& ctx, const SegmentPair* old_unit, const SegmentPair& new_unit,
+                               const HookPrepared* prepared) {
     return OnPut(ctx, old_unit, new_unit);
   }
   // A unit was deleted.
@@ -128,8 +127,7 @@ struct StoreInternalOptions {
 // The LMDB implementation of Store. All public Store methods are documented in dhakira/store.h.
 class LmdbStore : public Store {
  public:
-  static StatusOr<std::unique_ptr<LmdbStore>> Open(const std::string& path,
-                                                   const StoreOptions& options,
+  static StatusOr<std::unique_ptr<LmdbStore>> Open(const std::string& path, const StoreOptions& options,
                                                    const StoreInternalOptions& internal);
   ~LmdbStore() override;
 

@@ -27,8 +27,7 @@ const char* DuplicatePolicyName(DuplicatePolicy policy) {
 StatusOr<DuplicatePolicy> ParseDuplicatePolicy(std::string_view name) {
   if (name == "skip") return DuplicatePolicy::kSkip;
   if (name == "update") return DuplicatePolicy::kUpdate;
-  if (name == "keep" || name == "keep-both" || name == "keep_both")
-    return DuplicatePolicy::kKeepBoth;
+  if (name == "keep" || name == "keep-both" || name == "keep_both") return DuplicatePolicy::kKeepBoth;
   std::string msg = "duplicate policy '";
   msg += name;
   msg += "': expected skip, update or keep";
@@ -58,17 +57,16 @@ std::string LanguagePairKey(std::string_view src_lang, std::string_view tgt_lang
 
 Status StoreOptions::Validate() const {
   if (initial_map_size < (1ull << 20) || initial_map_size > (1ull << 40)) {
-    return Status::InvalidArgument(
-        "StoreOptions.initial_map_size: " + std::to_string(initial_map_size) +
-        " bytes is outside 1 MiB .. 1 TiB");
+    return Status::InvalidArgument("StoreOptions.initial_map_size: " + std::to_string(initial_map_size) +
+                                   " bytes is outside 1 MiB .. 1 TiB");
   }
   if (max_readers < 1 || max_readers > 4096) {
     return Status::InvalidArgument("StoreOptions.max_readers: " + std::to_string(max_readers) +
                                    " is outside 1 .. 4096");
   }
   if (prepare_threads > 256) {
-    return Status::InvalidArgument("StoreOptions.prepare_threads: " +
-                                   std::to_string(prepare_threads) + " is outside 0 .. 256");
+    return Status::InvalidArgument("StoreOptions.prepare_threads: " + std::to_string(prepare_threads) +
+                                   " is outside 0 .. 256");
   }
   // create_if_missing is ignored for a read-only open (its default is true): not an error.
   return Status::OK();

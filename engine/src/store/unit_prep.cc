@@ -19,8 +19,7 @@ namespace {
 constexpr size_t kMaxCachedLanguages = 1024;
 
 // "char": a literal private-use character of the input kept as a code (segment.h).
-constexpr std::array<std::string_view, 8> kInlineElements = {"bpt", "ept", "it", "ph",
-                                                             "hi",  "sub", "ut", "char"};
+constexpr std::array<std::string_view, 8> kInlineElements = {"bpt", "ept", "it", "ph", "hi", "sub", "ut", "char"};
 
 std::string Field(std::string_view name, size_t index, std::string_view member) {
   std::string f(name);
@@ -42,8 +41,7 @@ Status FieldError(std::string_view field, std::string_view what) {
 Status ToNfc(std::string* text, std::string_view field) {
   UErrorCode ec = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(ec);
-  if (U_FAILURE(ec))
-    return Status::Internal(std::string("loading ICU NFC data: ") + u_errorName(ec));
+  if (U_FAILURE(ec)) return Status::Internal(std::string("loading ICU NFC data: ") + u_errorName(ec));
   const icu::StringPiece piece(text->data(), static_cast<int32_t>(text->size()));
   if (nfc->isNormalizedUTF8(piece, ec) && U_SUCCESS(ec)) return Status::OK();
   if (U_FAILURE(ec)) return FieldError(field, std::string("NFC check failed: ") + u_errorName(ec));
@@ -85,8 +83,7 @@ Status CheckCodes(const std::vector<InlineCode>& codes, std::string_view name) {
     bool known = false;
     for (std::string_view e : kInlineElements) known = known || c.element == e;
     if (!known) {
-      return FieldError(Field(name, i, "element"),
-                        "unknown inline element '" + c.element.substr(0, 32) + "'");
+      return FieldError(Field(name, i, "element"), "unknown inline element '" + c.element.substr(0, 32) + "'");
     }
     DHAKIRA_RETURN_IF_ERROR(CheckUtf8(c.native, Field(name, i, "native")));
   }
@@ -158,8 +155,7 @@ Status UnitPreparer::ComputeKeys(SegmentPair* pair) {
   if (!normalizer.ok()) return normalizer.status().WithContext("src_lang");
   // PrepareFields checked the source and put it in NFC: the normalizer need not check it again, and
   // the token spans index the source as stored.
-  StatusOr<std::vector<Token>> tokens =
-      text_internal::TokenizeCheckedNfc(**normalizer, pair->source);
+  StatusOr<std::vector<Token>> tokens = text_internal::TokenizeCheckedNfc(**normalizer, pair->source);
   normalizers_.Return(pair->src_lang, std::move(*normalizer));
   if (!tokens.ok()) return tokens.status().WithContext("source");
   pair->source_tokens = std::move(*tokens);

@@ -46,8 +46,8 @@ constexpr uint32_t kMinPageSize = 512;
 constexpr uint32_t kMaxPageSize = 0x8000;  // MAX_PAGESIZE without MDB_DEVEL
 constexpr int kMaxDepth = 32;              // CURSOR_STACK: LMDB cannot descend deeper
 
-constexpr uint16_t kPageBranch = 0x01, kPageLeaf = 0x02, kPageOverflow = 0x04, kPageMeta = 0x08,
-                   kPageDirty = 0x10, kPageLeaf2 = 0x20, kPageSub = 0x40;
+constexpr uint16_t kPageBranch = 0x01, kPageLeaf = 0x02, kPageOverflow = 0x04, kPageMeta = 0x08, kPageDirty = 0x10,
+                   kPageLeaf2 = 0x20, kPageSub = 0x40;
 constexpr uint16_t kNodeBig = 0x01, kNodeSubDb = 0x02, kNodeDup = 0x04;
 
 template <typename T>
@@ -129,30 +129,26 @@ bool ReadAt(int fd, uint64_t offset, size_t n, char* out) {
 }
 
 Status ReadError(const std::string& file, std::string_view what) {
-  if (errno == 0)
-    return Status::Corruption(file + " is truncated: cannot read " + std::string(what));
-  return Status::IOError("reading " + std::string(what) + " of " + file + ": " +
-                         std::strerror(errno));
+  if (errno == 0) return Status::Corruption(file + " is truncated: cannot read " + std::string(what));
+  return Status::IOError("reading " + std::string(what) + " of " + file + ": " + std::strerror(errno));
 }
 
 // Checks one tree root of meta page `k`. `which` names the tree.
-Status CheckMetaRoot(const std::string& where, const char* which, const DbRecord& db,
-                     uint64_t last_page) {
+Status CheckMetaRoot(const std::string& where, const char* which, const DbRecord& db, uint64_t last_page) {
   if (db.root == kNoPage) {
     if (db.depth != 0 || db.entries != 0) {
       return Status::Corruption(where + ": the " + which + " database is empty but records depth " +
-                                std::to_string(db.depth) + " and " + std::to_string(db.entries) +
-                                " entries");
+                                std::to_string(db.depth) + " and " + std::to_string(db.entries) + " entries");
     }
     return Status::OK();
   }
   if (db.root < 2 || db.root > last_page) {
-    return Status::Corruption(where + ": root page " + std::to_string(db.root) + " of the " +
-                              which + " database is outside pages 2.." + std::to_string(last_page));
+    return Status::Corruption(where + ": root page " + std::to_string(db.root) + " of the " + which +
+                              " database is outside pages 2.." + std::to_string(last_page));
   }
   if (db.depth < 1 || db.depth > kMaxDepth) {
-    return Status::Corruption(where + ": the " + which + " database records depth " +
-                              std::to_string(db.depth) + " (1..32)");
+    return Status::Corruption(where + ": the " + which + " database records depth " + std::to_string(db.depth) +
+                              " (1..32)");
   }
   return Status::OK();
 }
@@ -165,14 +161,13 @@ Status CheckOneMeta(const std::string& file, int k, const RawMeta& m, uint64_t f
     return Status::Corruption(where + ": page number field is " + std::to_string(m.pgno));
   }
   if (!PowerOfTwo(psize) || psize < kMinPageSize || psize > kMaxPageSize) {
-    return Status::Corruption(where + ": page size " + std::to_string(psize) +
-                              " is not a power of two in 512..32768");
+    return Status::Corruption(where + ": page size " + std::to_string(psize) + " is not a power of two in 512..32768");
   }
   if (m.last_page < 1 || m.last_page >= file_size / psize) {
-    return Status::Corruption(
-        file + " is truncated or damaged: meta page " + std::to_string(k) + " names pages up to " +
-        std::to_string(m.last_page) + " (" + std::to_string(m.last_page + 1) + " pages of " +
-        std::to_string(psize) + " bytes); the file has " + std::to_string(file_size) + " bytes");
+    return Status::Corruption(file + " is truncated or damaged: meta page " + std::to_string(k) +
+                              " names pages up to " + std::to_string(m.last_page) + " (" +
+                              std::to_string(m.last_page + 1) + " pages of " + std::to_string(psize) +
+                              " bytes); the file has " + std::to_string(file_size) + " bytes");
   }
   DHAKIRA_RETURN_IF_ERROR(CheckMetaRoot(where, "free-list", m.dbs[0], m.last_page));
   return CheckMetaRoot(where, "main", m.dbs[1], m.last_page);
@@ -184,14 +179,13 @@ Status CheckMetaHeader(const std::string& file, int k, const RawMeta& m) {
   if ((m.flags & kPageMeta) == 0 || m.magic != kMagic) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "0x%08X", m.magic);
-    const std::string detail = where + ": magic " + buf + ", page flags " +
-                               std::to_string(m.flags) + "; expected LMDB's 0xBEEFC0DE";
+    const std::string detail =
+        where + ": magic " + buf + ", page flags " + std::to_string(m.flags) + "; expected LMDB's 0xBEEFC0DE";
     return Status::Corruption(k == 0 ? "not a dhakira TM: " + detail : detail);
   }
   if (m.version != kDataVersion) {
-    return Status::Corruption("not a dhakira TM: data.mdb is not an LMDB file of this version (" +
-                              where + ": data version " + std::to_string(m.version) +
-                              ", expected 1)");
+    return Status::Corruption("not a dhakira TM: data.mdb is not an LMDB file of this version (" + where +
+                              ": data version " + std::to_string(m.version) + ", expected 1)");
   }
   return Status::OK();
 }
@@ -256,19 +250,13 @@ struct Tree {
 class Walker {
  public:
   Walker(int fd, const MetaSummary& meta, const CheckOptions& options, CheckReport* report)
-      : fd_(fd),
-        meta_(meta),
-        psize_(meta.page_size),
-        options_(options),
-        report_(report),
-        seen_(meta.last_page + 1, 0) {
+      : fd_(fd), meta_(meta), psize_(meta.page_size), options_(options), report_(report), seen_(meta.last_page + 1, 0) {
     bufs_.resize(2 * kMaxDepth + 8);
   }
 
   void Problem(std::string msg) {
     ++report_->problem_count;
-    if (report_->problems.size() < options_.max_problems)
-      report_->problems.push_back(std::move(msg));
+    if (report_->problems.size() < options_.max_problems) report_->problems.push_back(std::move(msg));
   }
 
   // Walks a whole tree from its record; then compares the counts found with the record's.
@@ -278,22 +266,19 @@ class Walker {
   void Finish();
 
  private:
-  void WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::string_view lo,
-                std::string_view hi, bool has_lo, bool has_hi, uint64_t parent);
+  void WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::string_view lo, std::string_view hi,
+                bool has_lo, bool has_hi, uint64_t parent);
   bool NodesPacked(Tree& t, std::string_view page, uint64_t pgno, size_t n, bool leaf);
-  bool CheckHeader(Tree& t, std::string_view page, uint64_t pgno, bool leaf, size_t size,
-                   size_t* n);
-  void LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n, int level,
-                 std::string_view lo, std::string_view hi, bool has_lo, bool has_hi);
-  void LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t flags, std::string_view data,
-                uint64_t dsize, int level);
+  bool CheckHeader(Tree& t, std::string_view page, uint64_t pgno, bool leaf, size_t size, size_t* n);
+  void LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n, int level, std::string_view lo,
+                 std::string_view hi, bool has_lo, bool has_hi);
+  void LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t flags, std::string_view data, uint64_t dsize,
+                int level);
   void SubPage(Tree& t, uint64_t pgno, std::string_view key, std::string_view sub);
   bool Overflow(Tree& t, uint64_t pgno, uint64_t first, uint64_t dsize, std::string* value);
   bool Visit(uint64_t pgno, uint64_t parent, const Tree& t);
   bool ReadPages(uint64_t first, uint64_t count, std::string* out);
-  std::string At(const Tree& t, uint64_t pgno) const {
-    return "page " + std::to_string(pgno) + " (" + t.name + ")";
-  }
+  std::string At(const Tree& t, uint64_t pgno) const { return "page " + std::to_string(pgno) + " (" + t.name + ")"; }
 
   int fd_;
   const MetaSummary& meta_;
@@ -311,8 +296,8 @@ class Walker {
 bool Walker::ReadPages(uint64_t first, uint64_t count, std::string* out) {
   out->resize(count * psize_);
   if (ReadAt(fd_, first * psize_, out->size(), out->data())) return true;
-  Problem("page " + std::to_string(first) + ": cannot be read: " +
-          (errno == 0 ? std::string("the file ends before it") : std::strerror(errno)));
+  Problem("page " + std::to_string(first) +
+          ": cannot be read: " + (errno == 0 ? std::string("the file ends before it") : std::strerror(errno)));
   return false;
 }
 
@@ -320,8 +305,8 @@ bool Walker::ReadPages(uint64_t first, uint64_t count, std::string* out) {
 bool Walker::Visit(uint64_t pgno, uint64_t parent, const Tree& t) {
   const std::string from = parent == kNoPage ? "its root" : "page " + std::to_string(parent);
   if (pgno < 2 || pgno > meta_.last_page) {
-    Problem(t.name + ": " + from + " points to page " + std::to_string(pgno) +
-            ", outside pages 2.." + std::to_string(meta_.last_page));
+    Problem(t.name + ": " + from + " points to page " + std::to_string(pgno) + ", outside pages 2.." +
+            std::to_string(meta_.last_page));
     return false;
   }
   if (seen_[pgno] != 0) {
@@ -351,8 +336,7 @@ void Walker::WalkTree(Tree& t, int level_base) {
       {"overflow pages", {t.record.overflow_pages, t.overflow}}};
   for (const auto& [what, c] : counts) {
     if (c.first != c.second) {
-      Problem(t.name + ": records " + std::to_string(c.first) + " " + what + ", holds " +
-              std::to_string(c.second));
+      Problem(t.name + ": records " + std::to_string(c.first) + " " + what + ", holds " + std::to_string(c.second));
     }
   }
   report_->branch_pages += t.branch;
@@ -361,8 +345,7 @@ void Walker::WalkTree(Tree& t, int level_base) {
 }
 
 // Checks a page header (or a sub-page's, size < psize) and sets *n to its number of keys.
-bool Walker::CheckHeader(Tree& t, std::string_view page, uint64_t pgno, bool leaf, size_t size,
-                         size_t* n) {
+bool Walker::CheckHeader(Tree& t, std::string_view page, uint64_t pgno, bool leaf, size_t size, size_t* n) {
   const bool sub = size != psize_;
   const uint16_t flags = Load<uint16_t>(page.data() + 10) & ~kPageDirty;
   uint16_t want = leaf ? kPageLeaf : kPageBranch;
@@ -373,15 +356,14 @@ bool Walker::CheckHeader(Tree& t, std::string_view page, uint64_t pgno, bool lea
     return false;
   }
   if (flags != want) {
-    Problem(At(t, pgno) + ": page flags " + std::to_string(flags) + ", expected " +
-            std::to_string(want) +
+    Problem(At(t, pgno) + ": page flags " + std::to_string(flags) + ", expected " + std::to_string(want) +
             (leaf ? " (a leaf at this depth)" : " (a branch at this depth)"));
     return false;
   }
   const uint16_t lower = Load<uint16_t>(page.data() + 12), upper = Load<uint16_t>(page.data() + 14);
   if (lower < kPageHeader || upper > size || lower > upper || (lower - kPageHeader) % 2 != 0) {
-    Problem(At(t, pgno) + ": free-space bounds " + std::to_string(lower) + ".." +
-            std::to_string(upper) + " do not fit a page of " + std::to_string(size) + " bytes");
+    Problem(At(t, pgno) + ": free-space bounds " + std::to_string(lower) + ".." + std::to_string(upper) +
+            " do not fit a page of " + std::to_string(size) + " bytes");
     return false;
   }
   *n = (lower - kPageHeader) / 2;
@@ -402,8 +384,7 @@ bool Walker::NodesPacked(Tree& t, std::string_view page, uint64_t pgno, size_t n
     const size_t off = Load<uint16_t>(page.data() + kPageHeader + 2 * i);
     if (off < upper || off + kNodeHeader > psize_) {
       Problem(At(t, pgno) + ": node " + std::to_string(i) + " at offset " + std::to_string(off) +
-              " lies outside the node area " + std::to_string(upper) + ".." +
-              std::to_string(psize_));
+              " lies outside the node area " + std::to_string(upper) + ".." + std::to_string(psize_));
       return false;
     }
     const char* node = page.data() + off;
@@ -416,15 +397,15 @@ bool Walker::NodesPacked(Tree& t, std::string_view page, uint64_t pgno, size_t n
   }
   if (total != psize_ - upper) {
     Problem(At(t, pgno) + ": its " + std::to_string(n) + " nodes take " + std::to_string(total) +
-            " bytes, but the node area " + std::to_string(upper) + ".." + std::to_string(psize_) +
-            " has " + std::to_string(psize_ - upper));
+            " bytes, but the node area " + std::to_string(upper) + ".." + std::to_string(psize_) + " has " +
+            std::to_string(psize_ - upper));
     return false;
   }
   return true;
 }
 
-void Walker::WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::string_view lo,
-                      std::string_view hi, bool has_lo, bool has_hi, uint64_t parent) {
+void Walker::WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::string_view lo, std::string_view hi,
+                      bool has_lo, bool has_hi, uint64_t parent) {
   if (!Visit(pgno, parent, t)) return;
   std::string& page = bufs_[static_cast<size_t>(level_base + level)];
   if (!ReadPages(pgno, 1, &page)) return;
@@ -445,20 +426,19 @@ void Walker::WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::st
     if (off < upper || off + kNodeHeader > psize_ ||
         off + kNodeHeader + Load<uint16_t>(page.data() + off + 6) > psize_) {
       Problem(At(t, pgno) + ": node " + std::to_string(i) + " at offset " + std::to_string(off) +
-              " lies outside the node area " + std::to_string(upper) + ".." +
-              std::to_string(psize_));
+              " lies outside the node area " + std::to_string(upper) + ".." + std::to_string(psize_));
       return;
     }
     const char* node = page.data() + off;
-    const uint64_t child = Load<uint16_t>(node) | (uint64_t{Load<uint16_t>(node + 2)} << 16) |
-                           (uint64_t{Load<uint16_t>(node + 4)} << 32);
+    const uint64_t child =
+        Load<uint16_t>(node) | (uint64_t{Load<uint16_t>(node + 2)} << 16) | (uint64_t{Load<uint16_t>(node + 4)} << 32);
     children[i] = {child, std::string_view(node + kNodeHeader, Load<uint16_t>(node + 6))};
   }
   // Key 0 of a branch page stands for "everything below key 1" and is not compared.
   for (size_t i = 1; i < n; ++i) {
     const std::string_view k = children[i].second;
-    const bool low_ok = i == 1 ? !has_lo || CompareKeys(t.order, k, lo) >= 0
-                               : CompareKeys(t.order, children[i - 1].second, k) < 0;
+    const bool low_ok =
+        i == 1 ? !has_lo || CompareKeys(t.order, k, lo) >= 0 : CompareKeys(t.order, children[i - 1].second, k) < 0;
     if (!low_ok || (has_hi && CompareKeys(t.order, k, hi) >= 0)) {
       Problem(At(t, pgno) + ": key " + std::to_string(i) + " " + ShowKey(k) +
               " is out of order or outside the parent's range");
@@ -472,8 +452,8 @@ void Walker::WalkPage(Tree& t, uint64_t pgno, int level, int level_base, std::st
   }
 }
 
-void Walker::LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n, int level,
-                       std::string_view lo, std::string_view hi, bool has_lo, bool has_hi) {
+void Walker::LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n, int level, std::string_view lo,
+                       std::string_view hi, bool has_lo, bool has_hi) {
   const uint16_t upper = Load<uint16_t>(page.data() + 14);
   std::string_view prev;
   for (size_t i = 0; i < n; ++i) {
@@ -483,8 +463,8 @@ void Walker::LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n
     if (t.leaf2) {
       const size_t ks = t.record.pad;
       if (ks == 0 || kPageHeader + (i + 1) * ks > psize_) {
-        Problem(At(t, pgno) + ": " + std::to_string(n) + " fixed-size keys of " +
-                std::to_string(ks) + " bytes do not fit the page");
+        Problem(At(t, pgno) + ": " + std::to_string(n) + " fixed-size keys of " + std::to_string(ks) +
+                " bytes do not fit the page");
         return;
       }
       key = std::string_view(page.data() + kPageHeader + i * ks, ks);
@@ -492,8 +472,7 @@ void Walker::LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n
       const size_t off = Load<uint16_t>(page.data() + kPageHeader + 2 * i);
       if (off < upper || off + kNodeHeader > psize_) {
         Problem(At(t, pgno) + ": node " + std::to_string(i) + " at offset " + std::to_string(off) +
-                " lies outside the node area " + std::to_string(upper) + ".." +
-                std::to_string(psize_));
+                " lies outside the node area " + std::to_string(upper) + ".." + std::to_string(psize_));
         return;
       }
       const char* node = page.data() + off;
@@ -502,15 +481,14 @@ void Walker::LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n
       dsize = Load<uint16_t>(node) | (uint64_t{Load<uint16_t>(node + 2)} << 16);
       const size_t stored = (flags & kNodeBig) ? 8 : dsize;
       if (off + kNodeHeader + ks + stored > psize_) {
-        Problem(At(t, pgno) + ": node " + std::to_string(i) + " (key " + std::to_string(ks) +
-                " bytes, data " + std::to_string(stored) + ") runs past the end of the page");
+        Problem(At(t, pgno) + ": node " + std::to_string(i) + " (key " + std::to_string(ks) + " bytes, data " +
+                std::to_string(stored) + ") runs past the end of the page");
         return;
       }
       key = std::string_view(node + kNodeHeader, ks);
       data = std::string_view(node + kNodeHeader + ks, stored);
     }
-    const bool sorted = i == 0 ? !has_lo || CompareKeys(t.order, key, lo) >= 0
-                               : CompareKeys(t.order, prev, key) < 0;
+    const bool sorted = i == 0 ? !has_lo || CompareKeys(t.order, key, lo) >= 0 : CompareKeys(t.order, prev, key) < 0;
     if (!sorted || (has_hi && CompareKeys(t.order, key, hi) >= 0)) {
       Problem(At(t, pgno) + ": key " + std::to_string(i) + " " + ShowKey(key) +
               " is out of order or outside the parent's range");
@@ -521,12 +499,11 @@ void Walker::LeafItems(Tree& t, const std::string& page, uint64_t pgno, size_t n
   }
 }
 
-void Walker::LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t flags,
-                      std::string_view data, uint64_t dsize, int level) {
+void Walker::LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t flags, std::string_view data,
+                      uint64_t dsize, int level) {
   auto where = [&] { return At(t, pgno) + ", key " + ShowKey(key); };
   if ((flags & ~(kNodeBig | kNodeSubDb | kNodeDup)) != 0 || ((flags & kNodeDup) && !t.dupsort) ||
-      ((flags & kNodeBig) && (flags & ~kNodeBig)) ||
-      ((flags & kNodeSubDb) && !(flags & kNodeDup) && !t.main)) {
+      ((flags & kNodeBig) && (flags & ~kNodeBig)) || ((flags & kNodeSubDb) && !(flags & kNodeDup) && !t.main)) {
     Problem(where() + ": node flags " + std::to_string(flags) + " do not fit this database");
     return;
   }
@@ -536,8 +513,7 @@ void Walker::LeafNode(Tree& t, uint64_t pgno, std::string_view key, uint16_t fla
       return;
     }
     if (data.size() != kDbRecordSize) {
-      Problem(where() + ": a duplicate sub-tree record of " + std::to_string(data.size()) +
-              " bytes");
+      Problem(where() + ": a duplicate sub-tree record of " + std::to_string(data.size()) + " bytes");
       return;
     }
     Tree sub;
@@ -592,8 +568,8 @@ void Walker::SubPage(Tree& t, uint64_t pgno, std::string_view key, std::string_v
     std::string_view dup;
     if (t.dupfixed) {
       if (ks == 0 || kPageHeader + (i + 1) * ks > page.size()) {
-        Problem(where() + ": " + std::to_string(n) + " values of " + std::to_string(ks) +
-                " bytes do not fit " + std::to_string(page.size()) + " bytes");
+        Problem(where() + ": " + std::to_string(n) + " values of " + std::to_string(ks) + " bytes do not fit " +
+                std::to_string(page.size()) + " bytes");
         return;
       }
       dup = std::string_view(page.data() + kPageHeader + i * ks, ks);
@@ -604,8 +580,7 @@ void Walker::SubPage(Tree& t, uint64_t pgno, std::string_view key, std::string_v
         Problem(where() + ": node " + std::to_string(i) + " lies outside the sub-page");
         return;
       }
-      dup =
-          std::string_view(page.data() + off + kNodeHeader, Load<uint16_t>(page.data() + off + 6));
+      dup = std::string_view(page.data() + off + kNodeHeader, Load<uint16_t>(page.data() + off + 6));
     }
     if (i > 0 && CompareKeys(t.dup_order, prev, dup) >= 0) {
       Problem(where() + ": value " + std::to_string(i) + " " + ShowKey(dup) + " is out of order");
@@ -627,14 +602,13 @@ bool Walker::Overflow(Tree& t, uint64_t pgno, uint64_t first, uint64_t dsize, st
   const uint32_t run = Load<uint32_t>(head.data() + 12);
   const std::string where = At(t, first) + ", overflow of page " + std::to_string(pgno);
   if (Load<uint64_t>(head.data()) != first || flags != kPageOverflow || run != pages) {
-    Problem(where + ": header says page " + std::to_string(Load<uint64_t>(head.data())) +
-            ", flags " + std::to_string(flags) + ", " + std::to_string(run) + " pages; expected " +
-            std::to_string(pages) + " overflow pages for " + std::to_string(dsize) + " bytes");
+    Problem(where + ": header says page " + std::to_string(Load<uint64_t>(head.data())) + ", flags " +
+            std::to_string(flags) + ", " + std::to_string(run) + " pages; expected " + std::to_string(pages) +
+            " overflow pages for " + std::to_string(dsize) + " bytes");
     return false;
   }
   if (first + pages - 1 > meta_.last_page) {
-    Problem(where + ": a run of " + std::to_string(pages) + " pages ends past page " +
-            std::to_string(meta_.last_page));
+    Problem(where + ": a run of " + std::to_string(pages) + " pages ends past page " + std::to_string(meta_.last_page));
     return false;
   }
   for (uint64_t p = first + 1; p < first + pages; ++p) {
@@ -654,8 +628,7 @@ bool Walker::Overflow(Tree& t, uint64_t pgno, uint64_t first, uint64_t dsize, st
 void Walker::MarkFree(uint64_t pgno, uint64_t txn) {
   const std::string where = "the free list, transaction " + std::to_string(txn);
   if (pgno < 2 || pgno > meta_.last_page) {
-    Problem(where + ": names page " + std::to_string(pgno) + ", outside pages 2.." +
-            std::to_string(meta_.last_page));
+    Problem(where + ": names page " + std::to_string(pgno) + ", outside pages 2.." + std::to_string(meta_.last_page));
   } else if (seen_[pgno] == 1) {
     Problem(where + ": names page " + std::to_string(pgno) + ", which is in use");
   } else if (seen_[pgno] == 2) {
@@ -681,8 +654,8 @@ StatusOr<MetaSummary> ValidateMetaPages(const std::string& data_file, uint64_t f
     return Status::IOError("opening " + data_file + ": " + std::strerror(errno));
   }
   if (file_size < kMetaBytes) {
-    return Status::Corruption("not a dhakira TM: " + data_file + " has " +
-                              std::to_string(file_size) + " bytes, too few for an LMDB meta page");
+    return Status::Corruption("not a dhakira TM: " + data_file + " has " + std::to_string(file_size) +
+                              " bytes, too few for an LMDB meta page");
   }
   char buf[kMetaBytes];
   RawMeta m[2];
@@ -702,9 +675,8 @@ StatusOr<MetaSummary> ValidateMetaPages(const std::string& data_file, uint64_t f
   m[1] = ParseMeta(buf);
   DHAKIRA_RETURN_IF_ERROR(CheckMetaHeader(data_file, 1, m[1]));
   if (m[1].dbs[0].pad != psize) {
-    return Status::Corruption(data_file + ": meta page 1: page size " +
-                              std::to_string(m[1].dbs[0].pad) + " differs from meta page 0's " +
-                              std::to_string(psize));
+    return Status::Corruption(data_file + ": meta page 1: page size " + std::to_string(m[1].dbs[0].pad) +
+                              " differs from meta page 0's " + std::to_string(psize));
   }
   for (int k = 0; k < 2; ++k) DHAKIRA_RETURN_IF_ERROR(CheckOneMeta(data_file, k, m[k], file_size));
   // LMDB writes transaction t's meta to page t % 2, so the pages alternate: both 0 (a new file),
@@ -713,9 +685,8 @@ StatusOr<MetaSummary> ValidateMetaPages(const std::string& data_file, uint64_t f
   const bool fresh = t0 == 0 && t1 == 0;
   const bool alternate = t0 % 2 == 0 && t1 % 2 == 1 && (t1 == t0 + 1 || t0 == t1 + 1);
   if (!fresh && !alternate) {
-    return Status::Corruption(data_file + ": meta pages 0 and 1 record transactions " +
-                              std::to_string(t0) + " and " + std::to_string(t1) +
-                              "; expected an even and the next or previous odd one");
+    return Status::Corruption(data_file + ": meta pages 0 and 1 record transactions " + std::to_string(t0) + " and " +
+                              std::to_string(t1) + "; expected an even and the next or previous odd one");
   }
   const int cur = t0 < t1 ? 1 : 0;  // mdb_env_pick_meta
   MetaSummary s;
@@ -750,19 +721,16 @@ uint64_t BigEndian64(std::string_view s) {
 // The item callback for one of the store's databases (empty function for other databases).
 ItemFn StoreItems(const std::string& db, StoreFacts* f, Walker* w) {
   if (db == "meta") {
-    return
-        [f](std::string_view k, std::string_view v) { f->meta[std::string(k)] = std::string(v); };
+    return [f](std::string_view k, std::string_view v) { f->meta[std::string(k)] = std::string(v); };
   }
   if (db == "units") {
     return [f, w](std::string_view k, std::string_view v) {
-      if (k.size() != 8)
-        return w->Problem("database 'units': a key of " + std::to_string(k.size()) + " bytes");
+      if (k.size() != 8) return w->Problem("database 'units': a key of " + std::to_string(k.size()) + " bytes");
       const uint64_t id = BigEndian64(k);
       const Status s = DecodeUnit(v, id, &f->unit);
       if (!s.ok()) return w->Problem("unit " + std::to_string(id) + ": " + s.message());
       f->max_id = std::max(f->max_id, id);
-      f->unit_hashes.emplace_back(
-          DedupHash(f->unit.src_lang, f->unit.tgt_lang, f->unit.source, f->unit.target), id);
+      f->unit_hashes.emplace_back(DedupHash(f->unit.src_lang, f->unit.tgt_lang, f->unit.source, f->unit.target), id);
       ++f->stats_counted[std::string(1, 'L') + LanguagePairKey(f->unit.src_lang, f->unit.tgt_lang)];
       ++f->stats_counted["O" + f->unit.origin];
     };
@@ -770,8 +738,8 @@ ItemFn StoreItems(const std::string& db, StoreFacts* f, Walker* w) {
   if (db == "dedup") {
     return [f, w](std::string_view k, std::string_view v) {
       if (k.size() != 8 || v.size() != 8)
-        return w->Problem("database 'dedup': an entry of " + std::to_string(k.size()) + "+" +
-                          std::to_string(v.size()) + " bytes, expected 8+8");
+        return w->Problem("database 'dedup': an entry of " + std::to_string(k.size()) + "+" + std::to_string(v.size()) +
+                          " bytes, expected 8+8");
       f->dedup.emplace_back(BigEndian64(k), BigEndian64(v));
     };
   }
@@ -806,27 +774,25 @@ void CompareStoreFacts(StoreFacts& f, uint64_t units, Walker* w) {
   std::sort(f.unit_hashes.begin(), f.unit_hashes.end());
   std::sort(f.dedup.begin(), f.dedup.end());
   std::vector<std::pair<uint64_t, uint64_t>> diff;
-  std::set_symmetric_difference(f.unit_hashes.begin(), f.unit_hashes.end(), f.dedup.begin(),
-                                f.dedup.end(), std::back_inserter(diff));
+  std::set_symmetric_difference(f.unit_hashes.begin(), f.unit_hashes.end(), f.dedup.begin(), f.dedup.end(),
+                                std::back_inserter(diff));
   for (size_t i = 0; i < diff.size() && i < 10; ++i) {
     const bool in_units = std::binary_search(f.unit_hashes.begin(), f.unit_hashes.end(), diff[i]);
     w->Problem("database 'dedup': unit " + std::to_string(diff[i].second) +
                (in_units ? " has no entry" : " is listed but not stored under that hash"));
   }
-  if (diff.size() > 10)
-    w->Problem("database 'dedup': " + std::to_string(diff.size() - 10) + " more mismatches");
+  if (diff.size() > 10) w->Problem("database 'dedup': " + std::to_string(diff.size() - 10) + " more mismatches");
   for (const auto& [key, n] : f.stats_counted) {
     auto s = f.stats_stored.find(key);
     const uint64_t stored = s == f.stats_stored.end() ? 0 : s->second;
     if (stored != n) {
-      w->Problem("database 'stats': counter " + ShowKey(key) + " is " + std::to_string(stored) +
-                 ", the units hold " + std::to_string(n));
+      w->Problem("database 'stats': counter " + ShowKey(key) + " is " + std::to_string(stored) + ", the units hold " +
+                 std::to_string(n));
     }
   }
   for (const auto& [key, n] : f.stats_stored) {
     if (f.stats_counted.count(key) == 0) {
-      w->Problem("database 'stats': counter " + ShowKey(key) + " is " + std::to_string(n) +
-                 ", no unit has it");
+      w->Problem("database 'stats': counter " + ShowKey(key) + " is " + std::to_string(n) + ", no unit has it");
     }
   }
 }
@@ -838,8 +804,7 @@ KeyOrder OrderOf(uint16_t flags, bool dup) {
   return o;
 }
 
-void WalkNamed(Walker& w, const std::string& name, const DbRecord& rec, StoreFacts* facts,
-               CheckReport* report) {
+void WalkNamed(Walker& w, const std::string& name, const DbRecord& rec, StoreFacts* facts, CheckReport* report) {
   static const std::map<std::string, uint16_t> kStoreDbs = {
       {"meta", 0}, {"units", 0}, {"dedup", MDB_DUPSORT | MDB_DUPFIXED}, {"stats", 0}};
   auto known = kStoreDbs.find(name);
@@ -906,9 +871,8 @@ void WalkFile(int fd, const MetaSummary& meta, const CheckOptions& options, Chec
     const uint64_t txn = k.size() == 8 ? Load<uint64_t>(k.data()) : 0;
     const uint64_t n = v.size() >= 8 ? Load<uint64_t>(v.data()) : 0;
     if (k.size() != 8 || v.size() < 8 || n != v.size() / 8 - 1 || v.size() % 8 != 0) {
-      return w.Problem("the free list, key " + ShowKey(k) + ": a page list of " +
-                       std::to_string(v.size()) + " bytes claiming " + std::to_string(n) +
-                       " pages");
+      return w.Problem("the free list, key " + ShowKey(k) + ": a page list of " + std::to_string(v.size()) +
+                       " bytes claiming " + std::to_string(n) + " pages");
     }
     std::vector<uint64_t> pages(n);
     for (uint64_t i = 0; i < n; ++i) pages[i] = Load<uint64_t>(v.data() + 8 * (i + 1));
@@ -967,8 +931,7 @@ StatusOr<CheckReport> CheckTm(const std::string& path, const CheckOptions& optio
   std::error_code ec;
   if (!fs::is_directory(path, ec)) {
     if (fs::exists(path, ec)) {
-      return Status::Corruption("not a dhakira TM: " + path +
-                                " is a file; a TM is a directory holding data.mdb");
+      return Status::Corruption("not a dhakira TM: " + path + " is a file; a TM is a directory holding data.mdb");
     }
     return Status::NotFound("no TM at " + path);
   }

@@ -1,7 +1,7 @@
-// Match-key folding. Why a hand-written switch (docs/text.md#facts-the-match-keys-rely-on): we measured 0.51 s per 100k segments
-// through a rule-based Transliterator against 0.12 s through a Normalizer2 instance plus a
-// code-point switch, and most Arabic news text is ASCII plus U+0600..U+06FF, where NFKC_Casefold is
-// the identity (or ASCII lowercasing) and our folds are a table lookup.
+// Match-key folding. Why a hand-written switch (docs/text.md#facts-the-match-keys-rely-on): we measured 0.51 s per 100k
+// segments through a rule-based Transliterator against 0.12 s through a Normalizer2 instance plus a code-point switch,
+// and most Arabic news text is ASCII plus U+0600..U+06FF, where NFKC_Casefold is the identity (or ASCII lowercasing)
+// and our folds are a table lookup.
 #include "text/fold.h"
 
 #include <unicode/bytestream.h>
@@ -119,8 +119,8 @@ inline void PostFold(UChar32 c, Profile profile, Out* out) {
 
 }  // namespace
 
-void FoldRun(std::string_view nfc, Profile profile, const icu::Normalizer2& nfkc_casefold,
-             std::string* scratch, std::string* out) {
+void FoldRun(std::string_view nfc, Profile profile, const icu::Normalizer2& nfkc_casefold, std::string* scratch,
+             std::string* out) {
   const size_t mark = out->size();
   // Fast path. For ASCII and every IsFastCodePoint, PostFold writes at most as many bytes as the
   // code point takes in the input (ASCII -> 1; Arabic letters -> a 2-byte letter or nothing; digits
@@ -155,8 +155,7 @@ void FoldRun(std::string_view nfc, Profile profile, const icu::Normalizer2& nfkc
   scratch->clear();
   UErrorCode status = U_ZERO_ERROR;
   icu::StringByteSink<std::string> sink(scratch);
-  nfkc_casefold.normalizeUTF8(0, icu::StringPiece(nfc.data(), static_cast<int32_t>(nfc.size())),
-                              sink, nullptr, status);
+  nfkc_casefold.normalizeUTF8(0, icu::StringPiece(nfc.data(), static_cast<int32_t>(nfc.size())), sink, nullptr, status);
   if (U_FAILURE(status)) {
     // Only possible on invalid UTF-8 or allocation failure; the caller validated the input, so keep
     // the text rather than lose the token.

@@ -22,8 +22,8 @@ namespace dhakira::text_internal {
 // Runs made only of ASCII and common Arabic code points take a hand-written switch (no ICU call);
 // anything else goes through `nfkc_casefold` first. `scratch` is a reusable buffer.
 // Thread-compatible.
-void FoldRun(std::string_view nfc, Profile profile, const icu::Normalizer2& nfkc_casefold,
-             std::string* scratch, std::string* out);
+void FoldRun(std::string_view nfc, Profile profile, const icu::Normalizer2& nfkc_casefold, std::string* scratch,
+             std::string* out);
 
 }  // namespace dhakira::text_internal
 

@@ -77,8 +77,7 @@ StatusOr<std::string> CanonicalLanguage(std::string_view value) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
   if (v.empty()) return bad("empty");
-  if (v == "*all*")
-    return bad("\"*all*\" is not a language (TMX uses it for \"any source language\")");
+  if (v == "*all*") return bad("\"*all*\" is not a language (TMX uses it for \"any source language\")");
   if (v.size() > 64) return bad("too long for a language tag");
   for (char c : v) {
     if (!text_internal::IsAsciiAlnum(c) && c != '-' && c != '_') {

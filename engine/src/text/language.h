@@ -6,8 +6,8 @@
 
 namespace dhakira::text_internal {
 
-// Match-key profiles (docs/text.md#facts-the-match-keys-rely-on). Which language gets which profile is data (ProfileFor), not
-// code.
+// Match-key profiles (docs/text.md#facts-the-match-keys-rely-on). Which language gets which profile is data
+// (ProfileFor), not code.
 enum class Profile : unsigned char { kArabic, kEnglish, kGeneric };
 
 const char* ProfileName(Profile profile);  // "ar", "en", "generic"

@@ -35,8 +35,7 @@ using text_internal::Profile;
 // token.
 inline bool IsBlank(UChar32 c) {
   if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
-  if (c >= 0x0621 && c <= 0x064A)
-    return false;  // the common case in Arabic text, no property lookup
+  if (c >= 0x0621 && c <= 0x064A) return false;  // the common case in Arabic text, no property lookup
   return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
@@ -50,8 +49,7 @@ bool AllLetters(std::string_view key) {
 }
 
 inline bool IsPlaceholder(UChar32 c) {
-  return c >= static_cast<UChar32>(kPlaceholderBase) &&
-         c < static_cast<UChar32>(kPlaceholderBase + kMaxInlineCodes);
+  return c >= static_cast<UChar32>(kPlaceholderBase) && c < static_cast<UChar32>(kPlaceholderBase + kMaxInlineCodes);
 }
 
 class NormalizerImpl final : public Normalizer {
@@ -130,10 +128,8 @@ class NormalizerImpl final : public Normalizer {
     words_->setText(&utext_, status);
     if (U_FAILURE(status)) return text_internal::IcuStatus(status, "setting word iterator text");
     int32_t start = words_->first();
-    for (int32_t end = words_->next(); end != icu::BreakIterator::DONE;
-         start = end, end = words_->next()) {
-      AddSegment(text, static_cast<size_t>(start), static_cast<size_t>(end),
-                 words_->getRuleStatus(), tokens);
+    for (int32_t end = words_->next(); end != icu::BreakIterator::DONE; start = end, end = words_->next()) {
+      AddSegment(text, static_cast<size_t>(start), static_cast<size_t>(end), words_->getRuleStatus(), tokens);
     }
     // Drop the iterator's reference to `text`, which the caller may free or move.
     utext_openUTF8(&utext_, "", 0, &status);
@@ -141,8 +137,7 @@ class NormalizerImpl final : public Normalizer {
     return Status::OK();
   }
 
-  void AddSegment(std::string_view all, size_t begin, size_t end, int32_t rule_status,
-                  std::vector<Token>* tokens) {
+  void AddSegment(std::string_view all, size_t begin, size_t end, int32_t rule_status, std::vector<Token>* tokens) {
     // Trim whitespace and default-ignorables (a trailing LRM is absorbed into the previous word,
     // WB4).
     while (begin < end) {
@@ -175,8 +170,7 @@ class NormalizerImpl final : public Normalizer {
       // Punctuation and symbols: adjacent segments form one cluster ("...", "?!", ".»"), so that
       // "…" (NFKC "...") and "..." get the same key.
       if (!options_.keep_punctuation) return;
-      if (!tokens->empty() && tokens->back().type == TokenType::kPunct &&
-          tokens->back().end == begin) {
+      if (!tokens->empty() && tokens->back().type == TokenType::kPunct && tokens->back().end == begin) {
         tokens->back().key += key_;
         tokens->back().end = static_cast<uint32_t>(end);
         return;
@@ -253,8 +247,8 @@ Status NormalizerOptions::Validate() const {
   StatusOr<std::string> canonical = CanonicalLanguage(language);
   if (!canonical.ok()) return canonical.status().WithContext("NormalizerOptions.language");
   if (max_input_bytes < 1 || max_input_bytes > (64u << 20)) {
-    return Status::InvalidArgument("NormalizerOptions.max_input_bytes: " +
-                                   std::to_string(max_input_bytes) + " is outside 1 .. 67108864");
+    return Status::InvalidArgument("NormalizerOptions.max_input_bytes: " + std::to_string(max_input_bytes) +
+                                   " is outside 1 .. 67108864");
   }
   return Status::OK();
 }

@@ -58,8 +58,7 @@ NumberSeparators SeparatorsFor(const std::string& canonical_tag) {
   if (U_FAILURE(status)) return seps;
   icu::DecimalFormatSymbols symbols(locale, status);
   if (U_FAILURE(status)) return seps;
-  const icu::UnicodeString& decimal =
-      symbols.getConstSymbol(icu::DecimalFormatSymbols::kDecimalSeparatorSymbol);
+  const icu::UnicodeString& decimal = symbols.getConstSymbol(icu::DecimalFormatSymbols::kDecimalSeparatorSymbol);
   if (decimal == icu::UnicodeString(u",")) {
     seps.decimal = ',';
     seps.group = '.';
@@ -67,8 +66,7 @@ NumberSeparators SeparatorsFor(const std::string& canonical_tag) {
   return seps;
 }
 
-bool ParseNumber(std::string_view key, NumberSeparators seps, std::string* number_key,
-                 double* value) {
+bool ParseNumber(std::string_view key, NumberSeparators seps, std::string* number_key, double* value) {
   // Prefix: up to four clitic letters (and tatweel) before the first digit.
   size_t i = 0;
   int prefix_letters = 0;

@@ -25,8 +25,7 @@ NumberSeparators SeparatorsFor(const std::string& canonical_tag);
 // group separator followed by other than three digits is a decimal point ("3,5"). Digit strings
 // that are not one number (dates "12.05.2020", versions "1.2.3") keep their separators in the key
 // and get value NaN.
-bool ParseNumber(std::string_view key, NumberSeparators seps, std::string* number_key,
-                 double* value);
+bool ParseNumber(std::string_view key, NumberSeparators seps, std::string* number_key, double* value);
 
 }  // namespace dhakira::text_internal
 

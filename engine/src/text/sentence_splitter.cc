@@ -123,8 +123,7 @@ bool EndsWithPunctuation(std::string_view line) {
       end = prev;
       continue;
     }
-    return u_hasBinaryProperty(c, UCHAR_TERMINAL_PUNCTUATION) ||
-           u_charType(c) == U_DASH_PUNCTUATION;
+    return u_hasBinaryProperty(c, UCHAR_TERMINAL_PUNCTUATION) || u_charType(c) == U_DASH_PUNCTUATION;
   }
   return false;
 }
@@ -312,15 +311,13 @@ class SentenceSplitterImpl final : public SentenceSplitter {
     return text.substr(line.begin, line.end - line.begin);
   }
 
-  Status SplitBlock(std::string_view text, size_t begin, size_t end, bool paragraph_start,
-                    std::vector<Sentence>* out) {
+  Status SplitBlock(std::string_view text, size_t begin, size_t end, bool paragraph_start, std::vector<Sentence>* out) {
     const std::string_view block(joined_.data() + begin, end - begin);
     UErrorCode status = U_ZERO_ERROR;
     utext_openUTF8(&utext_, block.data(), static_cast<int64_t>(block.size()), &status);
     if (U_FAILURE(status)) return text_internal::IcuStatus(status, "opening text for ICU");
     sentences_->setText(&utext_, status);
-    if (U_FAILURE(status))
-      return text_internal::IcuStatus(status, "setting sentence iterator text");
+    if (U_FAILURE(status)) return text_internal::IcuStatus(status, "setting sentence iterator text");
     breaks_.clear();
     breaks_.push_back(0);
     for (int32_t p = sentences_->next(); p != icu::BreakIterator::DONE; p = sentences_->next()) {
@@ -346,8 +343,8 @@ class SentenceSplitterImpl final : public SentenceSplitter {
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
           size_t y = x;
           bool newline = false;
-          while (y < original.size() && (original[y] == ' ' || original[y] == '\t' ||
-                                         original[y] == '\n' || original[y] == '\r')) {
+          while (y < original.size() &&
+                 (original[y] == ' ' || original[y] == '\t' || original[y] == '\n' || original[y] == '\r')) {
             newline |= original[y] == '\n' || original[y] == '\r';
             ++y;
           }
@@ -373,8 +370,7 @@ class SentenceSplitterImpl final : public SentenceSplitter {
   bool EndsWithTitle(std::string_view line) const {
     if (data_ == nullptr) return false;
     const size_t end = SkipSpaceBack(line, line.size());
-    const std::string_view token =
-        StripOpening(line.substr(RunStart(line, end), end - RunStart(line, end)));
+    const std::string_view token = StripOpening(line.substr(RunStart(line, end), end - RunStart(line, end)));
     const text_internal::Abbreviation* a = Find(token);
     return (a != nullptr && a->kind == AbbrevKind::kTitle) || IsInitial(token);
   }
@@ -469,14 +465,13 @@ Status SplitterOptions::Validate() const {
   StatusOr<std::string> canonical = CanonicalLanguage(language);
   if (!canonical.ok()) return canonical.status().WithContext("SplitterOptions.language");
   if (headline_max_chars > 1000) {
-    return Status::InvalidArgument("SplitterOptions.headline_max_chars: " +
-                                   std::to_string(headline_max_chars) + " is outside 0 .. 1000");
+    return Status::InvalidArgument("SplitterOptions.headline_max_chars: " + std::to_string(headline_max_chars) +
+                                   " is outside 0 .. 1000");
   }
   return Status::OK();
 }
 
-StatusOr<std::unique_ptr<SentenceSplitter>> SentenceSplitter::Create(
-    const SplitterOptions& options) {
+StatusOr<std::unique_ptr<SentenceSplitter>> SentenceSplitter::Create(const SplitterOptions& options) {
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
   DHAKIRA_ASSIGN_OR_RETURN(std::string language, CanonicalLanguage(options.language));
   auto impl = std::make_unique<SentenceSplitterImpl>(options, std::move(language));

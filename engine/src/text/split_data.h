@@ -11,13 +11,13 @@ namespace dhakira::text_internal {
 
 // What a period after an abbreviation means when ICU's sentence iterator breaks after it.
 enum class AbbrevKind : uint8_t {
-  kTitle,  // precedes a name or number: never ends a sentence (د. أ.د. Mr. Dr. Gen. ص.ب.)
-  kEra,    // after a number it is a date/time marker that may end a sentence (1950 م. وتوفي);
-           // elsewhere a title (م. = engineer, ص. = page)
+  kTitle,         // precedes a name or number: never ends a sentence (د. أ.د. Mr. Dr. Gen. ص.ب.)
+  kEra,           // after a number it is a date/time marker that may end a sentence (1950 م. وتوفي);
+                  // elsewhere a title (م. = engineer, ص. = page)
   kBeforeNumber,  // does not end a sentence when a number follows (No. 5, Jan. 12); otherwise it
                   // does
-  kMidSentence,  // usually inside a sentence (U.S., etc., إلخ.): ends one only before a sentence
-                 // starter
+  kMidSentence,   // usually inside a sentence (U.S., etc., إلخ.): ends one only before a sentence
+                  // starter
 };
 
 struct Abbreviation {

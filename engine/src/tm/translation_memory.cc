@@ -1,11 +1,10 @@
 // The composition root: the one place that knows a TM is a store plus an index, and wires them.
 // The store (engine/src/store) knows only the StoreHook interface; the index (engine/src/index) is
 // such a hook; the matcher (engine/src/match) is handed both. See docs/architecture.md.
-#include "tm/translation_memory_impl.h"
-
 #include <utility>
 
 #include "match/new_matcher.h"
+#include "tm/translation_memory_impl.h"
 
 namespace dhakira {
 namespace tm {
@@ -18,15 +17,14 @@ StatusOr<std::unique_ptr<Matcher>> TranslationMemoryImpl::NewMatcher() const {
   return match::NewMatcher(store_.get(), index_);
 }
 
-StatusOr<std::unique_ptr<TranslationMemoryImpl>> OpenTranslationMemory(
-    const std::string& path, const StoreOptions& options) {
+StatusOr<std::unique_ptr<TranslationMemoryImpl>> OpenTranslationMemory(const std::string& path,
+                                                                       const StoreOptions& options) {
   // The index lives in the store's LMDB environment and is written in the same transactions as the
   // units (the store calls it as a hook), so the two can never disagree after a commit or a crash.
   auto index = std::make_shared<index::FuzzyIndexHook>();
   StoreInternalOptions internal;
   internal.hooks.push_back(index);
-  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<LmdbStore> store,
-                           LmdbStore::Open(path, options, internal));
+  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<LmdbStore> store, LmdbStore::Open(path, options, internal));
   return std::make_unique<TranslationMemoryImpl>(std::move(store), std::move(index));
 }
 
@@ -34,8 +32,7 @@ StatusOr<std::unique_ptr<TranslationMemoryImpl>> OpenTranslationMemory(
 
 StatusOr<std::unique_ptr<TranslationMemory>> TranslationMemory::Open(const std::string& path,
                                                                      const StoreOptions& options) {
-  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<tm::TranslationMemoryImpl> opened,
-                           tm::OpenTranslationMemory(path, options));
+  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<tm::TranslationMemoryImpl> opened, tm::OpenTranslationMemory(path, options));
   return std::unique_ptr<TranslationMemory>(std::move(opened));
 }
 

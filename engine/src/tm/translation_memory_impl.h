@@ -18,8 +18,7 @@ namespace dhakira::tm {
 class TranslationMemoryImpl final : public TranslationMemory {
  public:
   // `index` must be the hook `store` was opened with.
-  TranslationMemoryImpl(std::unique_ptr<LmdbStore> store,
-                        std::shared_ptr<index::FuzzyIndexHook> index);
+  TranslationMemoryImpl(std::unique_ptr<LmdbStore> store, std::shared_ptr<index::FuzzyIndexHook> index);
 
   // ---- Store: forwarded to the LmdbStore, which calls the index inside each write ----
   const std::string& path() const override { return store_->path(); }
@@ -28,24 +27,17 @@ class TranslationMemoryImpl final : public TranslationMemory {
   }
   Status Update(SegmentPair pair) override { return store_->Update(std::move(pair)); }
   Status Delete(uint64_t id) override { return store_->Delete(id); }
-  StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch,
-                                           DuplicatePolicy on_duplicate) override {
+  StatusOr<std::vector<WriteResult>> Write(const WriteBatch& batch, DuplicatePolicy on_duplicate) override {
     return store_->Write(batch, on_duplicate);
   }
   StatusOr<PreparedBatch> Prepare(const WriteBatch& batch, DuplicatePolicy on_duplicate) override {
     return store_->Prepare(batch, on_duplicate);
   }
-  StatusOr<std::vector<WriteResult>> Commit(PreparedBatch batch) override {
-    return store_->Commit(std::move(batch));
-  }
+  StatusOr<std::vector<WriteResult>> Commit(PreparedBatch batch) override { return store_->Commit(std::move(batch)); }
   StatusOr<SegmentPair> Get(uint64_t id) const override { return store_->Get(id); }
-  Status ForEach(const std::function<bool(const SegmentPair&)>& fn) const override {
-    return store_->ForEach(fn);
-  }
+  Status ForEach(const std::function<bool(const SegmentPair&)>& fn) const override { return store_->ForEach(fn); }
   StatusOr<StoreStats> Stats() const override { return store_->Stats(); }
-  StatusOr<std::unique_ptr<Snapshot>> NewSnapshot() const override {
-    return store_->NewSnapshot();
-  }
+  StatusOr<std::unique_ptr<Snapshot>> NewSnapshot() const override { return store_->NewSnapshot(); }
 
   StatusOr<std::unique_ptr<Matcher>> NewMatcher() const override;
 
@@ -59,8 +51,8 @@ class TranslationMemoryImpl final : public TranslationMemory {
 };
 
 // What TranslationMemory::Open does, returning the implementation type.
-StatusOr<std::unique_ptr<TranslationMemoryImpl>> OpenTranslationMemory(
-    const std::string& path, const StoreOptions& options = {});
+StatusOr<std::unique_ptr<TranslationMemoryImpl>> OpenTranslationMemory(const std::string& path,
+                                                                       const StoreOptions& options = {});
 
 }  // namespace dhakira::tm
 

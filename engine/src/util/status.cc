@@ -7,16 +7,26 @@ namespace dhakira {
 
 const char* Status::CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: return "not found";
-    case Code::kInvalidArgument: return "invalid argument";
-    case Code::kCorruption: return "corruption";
-    case Code::kIOError: return "I/O error";
-    case Code::kFailedPrecondition: return "failed precondition";
-    case Code::kAlreadyExists: return "already exists";
-    case Code::kResourceExhausted: return "resource exhausted";
-    case Code::kCancelled: return "cancelled";
-    case Code::kInternal: return "internal error";
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      return "not found";
+    case Code::kInvalidArgument:
+      return "invalid argument";
+    case Code::kCorruption:
+      return "corruption";
+    case Code::kIOError:
+      return "I/O error";
+    case Code::kFailedPrecondition:
+      return "failed precondition";
+    case Code::kAlreadyExists:
+      return "already exists";
+    case Code::kResourceExhausted:
+      return "resource exhausted";
+    case Code::kCancelled:
+      return "cancelled";
+    case Code::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

@@ -118,8 +118,7 @@ class Client {
  public:
   // `address`: "unix:PATH" (relative or absolute), "unix:///abs/path", or "HOST:PORT". Does not connect
   // yet (the first call does); InvalidArgument for an empty address or bad options.
-  static StatusOr<std::unique_ptr<Client>> Connect(std::string_view address,
-                                                   const ClientOptions& options = {});
+  static StatusOr<std::unique_ptr<Client>> Connect(std::string_view address, const ClientOptions& options = {});
   virtual ~Client() = default;
   virtual const std::string& address() const = 0;
 
@@ -142,12 +141,11 @@ class Client {
   // One entry per query, in order: a bad query gets its own error, with the engine's code and
   // message as a local Matcher would give them. Any number of queries: more than the server takes
   // in one call (its Capabilities.limits, asked once) go in several calls.
-  virtual StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookup(
-      const std::vector<std::string>& queries, const MatchOptions& options) = 0;
+  virtual StatusOr<std::vector<StatusOr<MatchResult>>> BatchLookup(const std::vector<std::string>& queries,
+                                                                   const MatchOptions& options) = 0;
   // Pairs containing `phrase`, as Matcher::Concordance on the server's TM returns them.
   // options.max_phrase_tokens takes the server's default; brute_force is InvalidArgument.
-  virtual StatusOr<ConcordanceResult> Concordance(std::string_view phrase,
-                                                  const ConcordanceOptions& options) = 0;
+  virtual StatusOr<ConcordanceResult> Concordance(std::string_view phrase, const ConcordanceOptions& options) = 0;
 
   // Streams the TMX or TSV file at `path` (optionally .gz; its name decides the format unless
   // options.format says) into the server's Import. Line-parallel files (options.target_file) cannot
@@ -159,8 +157,7 @@ class Client {
   // Aligns two sentence lists (already split) on the server, with its default lexicon of the pair
   // and options.min_confidence, length_ratio and detect_editorial; the band and n-m limits must be
   // the defaults (InvalidArgument otherwise). Nothing is imported. AlignResult::band stays 0.
-  virtual StatusOr<AlignResult> Align(const std::vector<std::string>& source,
-                                      const std::vector<std::string>& target,
+  virtual StatusOr<AlignResult> Align(const std::vector<std::string>& source, const std::vector<std::string>& target,
                                       const AlignOptions& options) = 0;
   // Writes the server's Export into the local file `path` (TMX or TSV by options.format, else by
   // the name; ".gz" compresses), under a temporary name renamed into place when complete.
