@@ -7,26 +7,13 @@
 
 #include "dhakira/text.h"
 #include "service/service_fixture.h"
+#include "testing/units.h"
 
 namespace dhakira {
 namespace {
 
-MatchOptions ArabicToEnglish() {
-  MatchOptions options;
-  options.src_lang = "ar";
-  options.tgt_lang = "en";
-  return options;
-}
-
-SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang, const std::string& source,
-                 const std::string& target) {
-  SegmentPair unit;
-  unit.src_lang = src_lang;
-  unit.tgt_lang = tgt_lang;
-  unit.source = source;
-  unit.target = target;
-  return unit;
-}
+using test_support::ArabicToEnglish;
+using test_support::Unit;
 
 class ServiceContextHashTest : public test_support::ServiceTest {};
 

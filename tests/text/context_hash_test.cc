@@ -14,6 +14,7 @@
 #include "dhakira/text.h"
 #include "dhakira/translation_memory.h"
 #include "testing/files.h"
+#include "testing/units.h"
 
 namespace dhakira {
 namespace {
@@ -24,22 +25,8 @@ namespace {
 constexpr uint64_t kEnglishHash = 0xa71f46f2c3b6dfacull;
 constexpr uint64_t kArabicHash = 0x1364f9aacdf8b94aull;
 
-MatchOptions ArabicToEnglish() {
-  MatchOptions options;
-  options.src_lang = "ar";
-  options.tgt_lang = "en";
-  return options;
-}
-
-SegmentPair Unit(const std::string& src_lang, const std::string& tgt_lang, const std::string& source,
-                 const std::string& target) {
-  SegmentPair unit;
-  unit.src_lang = src_lang;
-  unit.tgt_lang = tgt_lang;
-  unit.source = source;
-  unit.target = target;
-  return unit;
-}
+using test_support::ArabicToEnglish;
+using test_support::Unit;
 
 TEST(ContextHashTest, PinnedValues) {
   EXPECT_EQ(ContextHash("The talks resumed.", "en").value(), kEnglishHash);

@@ -54,64 +54,48 @@ std::string FormatTmxDate(int64_t unix_seconds) {
   return buf;
 }
 
-void AppendXmlText(std::string_view text, std::string* out) {
+namespace {
+
+// The entity for `c` in XML text (only & < > need one there) or, with `attribute`, in a double-quoted
+// attribute value, where " and the whitespace a parser would normalize (tab, newline, CR) need one too;
+// nullptr when `c` stays as it is.
+const char* XmlEntity(char c, bool attribute) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return attribute ? "&quot;" : nullptr;
+    case '\t':
+      return attribute ? "&#9;" : nullptr;
+    case '\n':
+      return attribute ? "&#10;" : nullptr;
+    case '\r':
+      return attribute ? "&#13;" : nullptr;
+    default:
+      return nullptr;
+  }
+}
+
+void AppendXmlEscaped(std::string_view text, bool attribute, std::string* out) {
   size_t start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    const char* rep = nullptr;
-    switch (text[i]) {
-      case '&':
-        rep = "&amp;";
-        break;
-      case '<':
-        rep = "&lt;";
-        break;
-      case '>':
-        rep = "&gt;";
-        break;
-      default:
-        continue;
-    }
+    const char* entity = XmlEntity(text[i], attribute);
+    if (entity == nullptr) continue;
     out->append(text.data() + start, i - start);
-    out->append(rep);
+    out->append(entity);
     start = i + 1;
   }
   out->append(text.data() + start, text.size() - start);
 }
 
-void AppendXmlAttribute(std::string_view value, std::string* out) {
-  size_t start = 0;
-  for (size_t i = 0; i < value.size(); ++i) {
-    const char* rep = nullptr;
-    switch (value[i]) {
-      case '&':
-        rep = "&amp;";
-        break;
-      case '<':
-        rep = "&lt;";
-        break;
-      case '>':
-        rep = "&gt;";
-        break;
-      case '"':
-        rep = "&quot;";
-        break;
-      case '\t':
-        rep = "&#9;";
-        break;
-      case '\n':
-        rep = "&#10;";
-        break;
-      case '\r':
-        rep = "&#13;";
-        break;
-      default:
-        continue;
-    }
-    out->append(value.data() + start, i - start);
-    out->append(rep);
-    start = i + 1;
-  }
-  out->append(value.data() + start, value.size() - start);
-}
+}  // namespace
+
+void AppendXmlText(std::string_view text, std::string* out) { AppendXmlEscaped(text, /*attribute=*/false, out); }
+
+void AppendXmlAttribute(std::string_view value, std::string* out) { AppendXmlEscaped(value, /*attribute=*/true, out); }
 
 }  // namespace dhakira::io
