@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   // Open the TM and answer a first query.
   const auto first_queries = ReadLines(data + "/queries.real", 1);
   const auto t_open = Clock::now();
-  auto store = dhakira::tm::OpenTranslationMemory(tm);  // the parts, for the index figures below
+  auto store = dhakira::root::OpenTranslationMemory(tm);  // the parts, for the index figures below
   if (!store.ok()) return Fail(store.status(), "opening the TM");
   const double open_ms = Ms(Clock::now() - t_open);
   auto matcher = (*store)->NewMatcher();

@@ -34,14 +34,14 @@ inline void OpenStoreAndMatcher(const std::filesystem::path& dir, std::unique_pt
 // A TM opened writable, with a matcher, and its parts (the LMDB store and the fuzzy index) for the
 // white-box tests of the index and the lookup.
 struct IndexedTm {
-  std::unique_ptr<tm::TranslationMemoryImpl> store;
+  std::unique_ptr<root::TranslationMemoryImpl> store;
   std::unique_ptr<Matcher> matcher;
   LmdbStore* lmdb = nullptr;
 
   // (Re)opens the TM at `dir`, creating it when missing.
   void Open(const std::filesystem::path& dir) {
     Close();
-    auto opened = tm::OpenTranslationMemory(dir.string());
+    auto opened = root::OpenTranslationMemory(dir.string());
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store = std::move(*opened);
     auto m = store->NewMatcher();

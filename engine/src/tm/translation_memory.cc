@@ -7,7 +7,7 @@
 #include "tm/translation_memory_impl.h"
 
 namespace dhakira {
-namespace tm {
+namespace root {
 
 TranslationMemoryImpl::TranslationMemoryImpl(std::unique_ptr<LmdbStore> store,
                                              std::shared_ptr<index::FuzzyIndexHook> index)
@@ -28,11 +28,12 @@ StatusOr<std::unique_ptr<TranslationMemoryImpl>> OpenTranslationMemory(const std
   return std::make_unique<TranslationMemoryImpl>(std::move(store), std::move(index));
 }
 
-}  // namespace tm
+}  // namespace root
 
 StatusOr<std::unique_ptr<TranslationMemory>> TranslationMemory::Open(const std::string& path,
                                                                      const StoreOptions& options) {
-  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<tm::TranslationMemoryImpl> opened, tm::OpenTranslationMemory(path, options));
+  DHAKIRA_ASSIGN_OR_RETURN(std::unique_ptr<root::TranslationMemoryImpl> opened,
+                           root::OpenTranslationMemory(path, options));
   return std::unique_ptr<TranslationMemory>(std::move(opened));
 }
 

@@ -13,7 +13,7 @@
 #include "index/index_hook.h"
 #include "store/store_internal.h"
 
-namespace dhakira::tm {
+namespace dhakira::root {
 
 class TranslationMemoryImpl final : public TranslationMemory {
  public:
@@ -54,6 +54,6 @@ class TranslationMemoryImpl final : public TranslationMemory {
 StatusOr<std::unique_ptr<TranslationMemoryImpl>> OpenTranslationMemory(const std::string& path,
                                                                        const StoreOptions& options = {});
 
-}  // namespace dhakira::tm
+}  // namespace dhakira::root
 
 #endif  // DHAKIRA_TM_TRANSLATION_MEMORY_IMPL_H_
