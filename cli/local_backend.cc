@@ -185,9 +185,11 @@ StatusOr<std::shared_ptr<const Lexicon>> LocalBackend::AlignLexicon(const AlignS
     // The TM's own pairs sharpen the lexicon: every aligned article improves the next. Asked for,
     // it must happen: a TM that cannot be opened (a mistyped --db) is an error, not a silent
     // alignment without what the user expected it to learn.
-    StatusOr<std::unique_ptr<TranslationMemory>> store = OpenTm(ctx_, TmAccess::kRead);
-    if (!store.ok()) return store.status().WithContext("--learn");
-    DHAKIRA_ASSIGN_OR_RETURN(auto snapshot, (*store)->NewSnapshot());
+    // One open serves the learning and, with --import, the storing after it (writable then, but
+    // never created: learning from a TM that is not there is the error above).
+    Status opened = OpenStore(setup.store_pairs ? TmAccess::kWrite : TmAccess::kRead);
+    if (!opened.ok()) return opened.WithContext("--learn");
+    DHAKIRA_ASSIGN_OR_RETURN(auto snapshot, store_->NewSnapshot());
     LearnOptions learn;
     learn.src_lang = options.src_lang;
     learn.tgt_lang = options.tgt_lang;
