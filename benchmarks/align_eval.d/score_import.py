@@ -11,7 +11,9 @@ Metrics, summed over all documents:
                       (PairOptions: a link below min_confidence is held back; n-m links are kept by
                       default, keep_many_to_many). Reported twice: n-m links stored ("all") and held
                       back ("1-1 only", keep_many_to_many = false)
-  import precision    stored pairs that equal a gold link exactly / stored pairs
+  import precision    stored pairs that equal a gold link exactly / stored pairs; the wrong ones are told
+                      apart: "absorbs" (takes in a line the gold leaves out: a dropped sentence, an added
+                      line), "partial" (overlaps one gold link: a boundary error), "misplaced" (overlaps none)
   yield               stored pairs that equal a gold link exactly / gold links with both sides
   ECE                 expected calibration error (Naeini et al. 2015; Guo et al. 2017): links put in 10
                       equal-width confidence bins, sum over bins of (bin count / all) * |accuracy -
@@ -29,6 +31,7 @@ import argparse
 import importlib.util
 import json
 import os
+import signal
 import sys
 
 BINS = 10
@@ -70,11 +73,25 @@ def judge(gold, links):
         s, t = link["src"], link["tgt"]
         if s and t:
             link["kind"], link["correct"] = "pair", (s, t) in gold_set
+            link["error"] = None if link["correct"] else pair_error(gold, null_src, null_tgt, s, t)
         elif s or t:
             link["kind"] = "null"
             link["correct"] = all(i in null_src for i in s) and all(j in null_tgt for j in t)
         else:
             link["kind"], link["correct"] = "empty", False
+
+
+def pair_error(gold, null_src, null_tgt, s, t):
+    """What kind of wrong a wrong pair link is: "absorbs" a sentence the gold leaves out (a dropped
+    sentence, an editorial or inserted line); "partial": shares a source and a target sentence with one
+    gold link (a boundary error: a wrong split or merge); "misplaced": neither (a crossing or unrelated
+    pair)."""
+    if any(i in null_src for i in s) or any(j in null_tgt for j in t):
+        return "absorbs"
+    for gs, gt in gold:
+        if set(gs) & set(s) and set(gt) & set(t):
+            return "partial"
+    return "misplaced"
 
 
 def calibration(links):
@@ -98,7 +115,8 @@ def stored_at(pairs, bar, gold_pairs, many):
     """Import precision and yield at `bar`; `many`: n-m links are stored too."""
     stored = [l for l in pairs if l["confidence"] >= bar and (many or (len(l["src"]) == 1 and len(l["tgt"]) == 1))]
     right = sum(l["correct"] for l in stored)
-    return {"bar": bar, "stored": len(stored), "correct": right, "wrong": len(stored) - right,
+    errors = {kind: sum(1 for l in stored if l["error"] == kind) for kind in ("absorbs", "partial", "misplaced")}
+    return {"bar": bar, "stored": len(stored), "correct": right, "wrong": len(stored) - right, "errors": errors,
             "precision": right / len(stored) if stored else 1.0, "yield": right / gold_pairs if gold_pairs else 0.0}
 
 
@@ -160,8 +178,10 @@ def print_report(r, verbose):
                                                           r["strict"]["recall"], r["null"]["f1"]))
     for key, what in (("stored_all", "n-m stored"), ("stored_one_to_one", "1-1 only")):
         s = r[key]
-        print("import at bar %.2f, %-10s: %d stored, %d wrong, precision %.4f, yield %.4f" % (
-            r["bar"], what, s["stored"], s["wrong"], s["precision"], s["yield"]))
+        e = s["errors"]
+        print("import at bar %.2f, %-10s: %d stored, %d wrong (%d absorb a left-out line, %d partial, %d misplaced), "
+              "precision %.4f, yield %.4f" % (r["bar"], what, s["stored"], s["wrong"], e["absorbs"], e["partial"],
+                                              e["misplaced"], s["precision"], s["yield"]))
     u = r["unrelated"]
     if u["documents"]:
         print("documents with no gold pair: %d, of which %d store %d pairs at the bar" % (
@@ -178,6 +198,7 @@ def print_report(r, verbose):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the report quietly
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("gold_dir")
     ap.add_argument("out_dir")

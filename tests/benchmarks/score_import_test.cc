@@ -100,6 +100,17 @@ TEST_F(ScoreImportTest, CalibrationAndScorePyMetrics) {
   EXPECT_EQ(PyOnJson(r.out, "round(doc['null']['f1'], 4)"), "0.7273");
 }
 
+// Wrong stored pairs by kind: a's [1]:[2] overlaps the gold [1, 2]:[2] (partial), b's [0]:[0] takes in two
+// lines the gold leaves out (absorbs), c's two crossing links overlap no gold link (misplaced).
+TEST_F(ScoreImportTest, WrongPairsAreToldApart) {
+  std::ofstream(gold_ / "c.gold") << "[0]:[0]\n[1]:[1]\n";
+  std::ofstream(out_ / "c.json") << Doc("c", {Link("0", "1", 0.8), Link("1", "0", 0.8)});
+  ProcessResult r = Score({});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(PyOnJson(r.out, "doc['stored_all']['errors']"), "{'absorbs': 1, 'partial': 1, 'misplaced': 2}");
+  EXPECT_EQ(PyOnJson(r.out, "doc['stored_all']['wrong']"), "4");
+}
+
 TEST_F(ScoreImportTest, DumpHasOneRowPerLinkAndABarMoves) {
   const std::string dump = (dir_ / "links.tsv").string();
   ProcessResult r = Score({"--dump", dump, "--bar", "0.96"});
