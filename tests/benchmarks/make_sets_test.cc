@@ -93,7 +93,7 @@ class MakeSetsTest : public dhakira::test_support::CliTest {
 };
 
 TEST_F(MakeSetsTest, SetsAreDeterministicAndShapedAsClaimed) {
-  ProcessResult first = Make(dir_ / "a", "ho-swap,ho-move,ho-insert,ho-unrelated,literary-like,articles");
+  ProcessResult first = Make(dir_ / "a", "ho-swap,ho-move,ho-insert,ho-unrelated,literary-like,ho-layout,articles");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   // Built again (two of them: the rest would only make the test slower): the same bytes.
   ProcessResult second = Make(dir_ / "b", "ho-swap,literary-like");
@@ -116,6 +116,12 @@ TEST_F(MakeSetsTest, SetsAreDeterministicAndShapedAsClaimed) {
     // 2..5 inserted lines in the body, besides the title, standfirst, disclaimer and keywords line.
     const auto added = std::count_if(gold.begin(), gold.end(), [](const GoldLink& l) { return l.src.empty(); });
     EXPECT_GE(added, 2 + 1 + 1) << doc;
+    EXPECT_TRUE(Monotone(gold)) << doc;
+  }
+  for (const auto& [doc, gold] : Golds(dir_ / "a" / "ho-layout")) {
+    // A title, a standfirst and at least one disclaimer line; the body keeps its order.
+    const auto added = std::count_if(gold.begin(), gold.end(), [](const GoldLink& l) { return l.src.empty(); });
+    EXPECT_GE(added, 3) << doc;
     EXPECT_TRUE(Monotone(gold)) << doc;
   }
   size_t longest = 0, one_to_many = 0;
