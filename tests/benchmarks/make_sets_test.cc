@@ -93,7 +93,8 @@ class MakeSetsTest : public dhakira::test_support::CliTest {
 };
 
 TEST_F(MakeSetsTest, SetsAreDeterministicAndShapedAsClaimed) {
-  ProcessResult first = Make(dir_ / "a", "ho-swap,ho-move,ho-insert,ho-unrelated,literary-like,ho-layout,articles");
+  ProcessResult first =
+      Make(dir_ / "a", "ho-swap,ho-move,ho-insert,ho-unrelated,literary-like,literary-free,ho-layout,articles");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   // Built again (two of them: the rest would only make the test slower): the same bytes.
   ProcessResult second = Make(dir_ / "b", "ho-swap,literary-like");
@@ -134,6 +135,17 @@ TEST_F(MakeSetsTest, SetsAreDeterministicAndShapedAsClaimed) {
   }
   EXPECT_EQ(longest, 9u);
   EXPECT_GT(one_to_many, 300u);
+  // The freer set: lines that render two Arabic sentences make n-m links, within what a bead holds.
+  size_t many_to_many = 0;
+  for (const auto& [doc, gold] : Golds(dir_ / "a" / "literary-free")) {
+    for (const GoldLink& l : gold) {
+      EXPECT_LE(l.src.size(), 3u) << doc;
+      EXPECT_LE(l.tgt.size(), 9u) << doc;
+      many_to_many += l.src.size() > 1 && !l.tgt.empty();
+    }
+    EXPECT_TRUE(Monotone(gold)) << doc;
+  }
+  EXPECT_GT(many_to_many, 100u);
   EXPECT_EQ(Golds(dir_ / "a" / "articles").size(), 3u);
   EXPECT_TRUE(fs::exists(dir_ / "a" / "README.md"));
 }
