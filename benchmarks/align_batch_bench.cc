@@ -1,12 +1,15 @@
 // Aligns every DOC.<src>/DOC.<tgt> pair of a directory in one process and writes OUTDIR/DOC.align
-// (the align-eval gold format); prints timing. Used by benchmarks/align_eval.
-//   align_batch_bench DIR OUTDIR [--src ar] [--tgt en] [--no-lexicon] [--params k=v,...] [--text]
+// (the align-eval gold format), with --json also OUTDIR/DOC.json (each link's ids, confidence,
+// low_confidence and editorial kind, as `dhakira align --format json` writes them, without the texts);
+// prints timing. Used by benchmarks/align_eval.
+//   align_batch_bench DIR OUTDIR [--src ar] [--tgt en] [--no-lexicon] [--params k=v,...] [--text] [--json]
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "align/scoring.h"
 #include "dhakira/align.h"
@@ -14,13 +17,41 @@
 using namespace dhakira;
 namespace fs = std::filesystem;
 
+namespace {
+
+void WriteIds(std::ofstream& f, const std::vector<uint32_t>& ids) {
+  f << '[';
+  for (size_t i = 0; i < ids.size(); ++i) f << (i ? ", " : "") << ids[i];
+  f << ']';
+}
+
+// Document names of the align-eval sets are [A-Za-z0-9._-]: no JSON escaping needed.
+void WriteJson(const std::string& path, const std::string& doc, const std::vector<AlignLink>& links) {
+  std::ofstream f(path);
+  f << "{\"document\": \"" << doc << "\", \"links\": [";
+  for (size_t i = 0; i < links.size(); ++i) {
+    const AlignLink& l = links[i];
+    f << (i ? ",\n" : "\n") << "{\"src\": ";
+    WriteIds(f, l.src);
+    f << ", \"tgt\": ";
+    WriteIds(f, l.tgt);
+    char conf[32];
+    std::snprintf(conf, sizeof conf, "%.6f", l.confidence);
+    f << ", \"confidence\": " << conf << ", \"low_confidence\": " << (l.low_confidence ? "true" : "false")
+      << ", \"editorial\": \"" << EditorialKindName(l.editorial) << "\"}";
+  }
+  f << "]}\n";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: %s DIR OUTDIR [--src L] [--tgt L] [--no-lexicon] [--params k=v,..]\n", argv[0]);
     return 2;
   }
   std::string dir = argv[1], out = argv[2], src = "ar", tgt = "en", params;
-  bool lexicon = true, presplit = true;
+  bool lexicon = true, presplit = true, json = false;
   for (int k = 3; k < argc; ++k) {
     std::string a = argv[k];
     if (a == "--src" && k + 1 < argc)
@@ -33,6 +64,8 @@ int main(int argc, char** argv) {
       lexicon = false;
     else if (a == "--text")
       presplit = false;
+    else if (a == "--json")
+      json = true;
   }
   auto t0 = std::chrono::steady_clock::now();
   std::shared_ptr<const Lexicon> lex;
@@ -82,6 +115,7 @@ int main(int argc, char** argv) {
     }
     std::ofstream f(out + "/" + doc + ".align");
     for (const AlignLink& l : r->links) f << FormatLink(l) << "\n";
+    if (json) WriteJson(out + "/" + doc + ".json", doc, r->links);
     sents += s->size() + t->size();
     ++n;
   }

@@ -244,9 +244,12 @@ int AlignOne(Runner& runner, const ArgParser& p) {
   return runner.Run(job, "");
 }
 
-// --batch DIR --out OUTDIR: DOC.<src-lang> with a DOC.<tgt-lang> beside it, in name order.
+// --batch DIR --out OUTDIR: DOC.<src-lang> with a DOC.<tgt-lang> beside it, in name order. Each
+// document goes to OUTDIR/DOC.align (links) or OUTDIR/DOC.<format> (json, tsv, tmx): the same text
+// the single-document command prints in that format.
 int AlignBatch(const Context& ctx, Runner& runner, const ArgParser& p) {
   const std::string dir = p.Get("batch"), out = p.Get("out");
+  const std::string out_ext = p.Get("format") == "links" ? ".align" : "." + p.Get("format");
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Fail(ctx, Status::NotFound("'" + dir + "' is not a directory"));
   fs::create_directories(out, ec);
@@ -266,7 +269,7 @@ int AlignBatch(const Context& ctx, Runner& runner, const ArgParser& p) {
   if (ec) return Fail(ctx, Status::IOError("cannot list '" + dir + "': " + ec.message()));
   int failures = 0;
   for (const auto& [name, job] : jobs) {
-    if (runner.Run(job, (fs::path(out) / (name + ".align")).string()) != kExitOk) ++failures;
+    if (runner.Run(job, (fs::path(out) / (name + out_ext)).string()) != kExitOk) ++failures;
   }
   *ctx.err << Trf("aligned {1} document pairs into {2}", jobs.size() - failures, out) << '\n';
   return failures == 0 ? kExitOk : kExitFailure;
@@ -296,7 +299,7 @@ ArgParser AlignParser() {
       .Switch("learn", "add a lexicon learned from the TM's pairs to the dictionary")
       .Switch("no-lexicon", "use no bilingual lexicon (length, numbers, names and cognates only)")
       .Value("batch", "DIR", "align every DOC.<src-lang> / DOC.<tgt-lang> pair in DIR")
-      .Value("out", "OUTDIR", "with --batch: write OUTDIR/DOC.align (links) for each pair");
+      .Value("out", "OUTDIR", "with --batch: write OUTDIR/DOC.align (links) or OUTDIR/DOC.<format> for each pair");
   return p;
 }
 

@@ -120,6 +120,29 @@ TEST_F(AlignCliTest, BatchWritesOneFilePerDocument) {
   EXPECT_GT(NonEmptyLines(ReadFile(out / "hama-wheat-harvest.align")).size(), 10u);
 }
 
+// --batch --format json writes OUTDIR/DOC.json, the JSON the single-document command prints (what
+// benchmarks/align_eval.d/score_import.py reads: every link with its confidence and flags).
+TEST_F(AlignCliTest, BatchJsonWritesTheSingleDocumentJson) {
+  const char* slug = "tartus-solar-pumping";
+  fs::path in = dir_ / "in", out = dir_ / "out";
+  fs::create_directories(in);
+  fs::copy_file(Split(slug, "ar"), in / (std::string(slug) + ".ar"));
+  fs::copy_file(Split(slug, "en"), in / (std::string(slug) + ".en"));
+  CliRun r = Dhakira({"align", "--batch", in.string(), "--out", out.string(), "--presplit", "--src-lang", "ar",
+                      "--tgt-lang", "en", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(out / (std::string(slug) + ".align")));
+  ASSERT_TRUE(fs::exists(out / (std::string(slug) + ".json")));
+  const std::string json = ReadFile(out / (std::string(slug) + ".json"));
+  CliRun single = AlignPresplit(slug, {"--format", "json"});
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  EXPECT_EQ(json, single.out);
+  EXPECT_EQ(
+      PyOnJson(json, "doc['document'] == 'tartus-solar-pumping' and all('low_confidence' in l for l in doc['links'])"),
+      "True")
+      << json;
+}
+
 TEST_F(AlignCliTest, ImportStoresPairsOnceAndReports) {
   const std::vector<std::string> import = {"--import", "--origin", "Al-Watan"};
   CliRun first = AlignPresplit("hama-wheat-harvest", import);
