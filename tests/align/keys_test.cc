@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
+
+#include "dhakira/text.h"
 
 namespace dhakira::align {
 namespace {
@@ -86,19 +89,64 @@ TEST(KeysTest, LatinSkeletonsArePinned) {
   }
 }
 
-TEST(KeysTest, StemsAndLookupVariants) {
-  EXPECT_EQ(AlignStem("elections"), AlignStem("election"));
-  EXPECT_EQ(AlignStem("presidential"), AlignStem("president"));
-  EXPECT_EQ(AlignStem("country's"), AlignStem("country"));
+// English stems are Snowball's (Porter 2001) capped at 6 letters, on the lexicon side and the text
+// side alike.
+TEST(KeysTest, EnglishStemsAreSnowball) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"elections", "elect"},    {"elected", "elect"},       {"negotiations", "negoti"}, {"negotiating", "negoti"},
+      {"territorial", "territ"}, {"territories", "territ"},  {"countries", "countr"},    {"country's", "countr"},
+      {"country’s", "countr"},   {"governments", "govern"},  {"fighting", "fight"},      {"killed", "kill"},
+      {"news", "news"},          {"presidential", "presid"}, {"president", "presid"},    {"ran", "ran"},
+  };
+  for (const auto& [word, stem] : cases) {
+    EXPECT_EQ(AlignStem(word), stem) << word;
+    EXPECT_EQ(AlignStem(word, "en"), stem) << word;
+    EXPECT_EQ(AlignStem(word, "en-US"), stem) << word;
+  }
   std::vector<std::string> v;
-  LookupStems("بالمدرسه", &v);  // the article with ب: light stem handles it
-  ASSERT_FALSE(v.empty());
-  EXPECT_EQ(v[0], AlignStem("بالمدرسه"));
-  LookupStems("لرياسه", &v);  // ل without article: needs the proclitic variant
-  ASSERT_GE(v.size(), 2u);
-  bool found = false;
-  for (auto& s : v) found |= s == AlignStem("رياسه");
-  EXPECT_TRUE(found);
+  LookupStems("territorial", &v);
+  EXPECT_EQ(v, std::vector<std::string>{"territ"});
+}
+
+// Languages are data: any language Snowball has gets its stemmer, the others truncation.
+TEST(KeysTest, OtherLanguagesUseTheirSnowballStemmerOrTruncation) {
+  EXPECT_EQ(AlignStem("regierungen", "de"), "regier");
+  EXPECT_EQ(AlignStem("regierung", "de-CH"), "regier");
+  EXPECT_EQ(AlignStem("gouvernements", "fr"), "gouver");
+  EXPECT_EQ(AlignStem("élections", "fr"), "élect");
+  EXPECT_EQ(AlignStem("négociations", "fr"), "négoci");                 // 6 code points, not bytes
+  EXPECT_EQ(AlignStem("elections", "zz"), "electi");                    // no Snowball stemmer: plural off, 6 letters
+  EXPECT_EQ(AlignStem("والحكومه", "en"), ArabicLightStem("والحكومه"));  // Arabic keys: light stem
+}
+
+// Arabic words are looked up under their clitic variants: the light stem (article groups, و, the
+// suffixes), then without a proclitic (و ف ب ل ك س) or a conjunction plus a preposition.
+TEST(KeysTest, ArabicCliticVariants) {
+  struct Case {
+    const char* key;   // match key (folded)
+    const char* base;  // a word whose stem must be among the variants
+  };
+  const std::vector<Case> cases = {
+      {"بالمدرسه", "مدرسه"},  // the article with ب: the light stem handles it
+      {"لرياسه", "رياسه"},    // ل without the article
+      {"وبرياسه", "رياسه"},   // و + ب
+      {"فلبلدان", "بلدان"},   // ف + ل
+      {"سيعلن", "يعلن"},      // the future prefix
+      {"كمدينه", "مدينه"},    // ك
+      {"فالحكومه", "حكومه"},  // فال: the light stem
+      {"وللحكومه", "حكومه"},  // و + لل
+      {"وبلادها", "بلاد"},    // و, then the light stem's suffix ها
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> v;
+    LookupStems(c.key, &v);
+    ASSERT_FALSE(v.empty()) << c.key;
+    EXPECT_EQ(v[0], AlignStem(c.key)) << c.key;  // the word's own stem comes first
+    EXPECT_NE(std::find(v.begin(), v.end(), AlignStem(c.base)), v.end()) << c.key << " -> " << c.base;
+  }
+  std::vector<std::string> v;
+  LookupStems("مدينه", &v);  // no clitic: the stem only
+  EXPECT_EQ(v, std::vector<std::string>{AlignStem("مدينه")});
 }
 
 TEST(KeysTest, CognatesForAlphabeticScriptsOnly) {

@@ -136,25 +136,25 @@ TEST_F(LearnTest, LearnedProbabilitiesArePinned) {
   // One pair a line:
   // clang-format off
   const std::vector<std::string> expected = {
-      "ال arrive 0.371998",
+      "ال arriv 0.371998",
       "ال in 0.298434",
       "ال the 0.145168",
       "حلب aleppo 0.567497",
       "حلب minist 0.105191",
       "حلب the 0.212833",
       "دمشق damasc 0.54392",
-      "دمشق delega 0.123072",
+      "دمشق deleg 0.123072",
       "دمشق the 0.182067",
       "غادر left 0.708002",
       "غادر the 0.171513",
       "وزير aleppo 0.123072",
       "وزير minist 0.54392",
       "وزير the 0.182067",
-      "وصل arrive 0.371998",
+      "وصل arriv 0.371998",
       "وصل in 0.298434",
       "وصل the 0.145168",
       "وفد damasc 0.105191",
-      "وفد delega 0.567497",
+      "وفد deleg 0.567497",
       "وفد the 0.212833",
   };
   // clang-format on

@@ -59,7 +59,8 @@ class AlignerImpl : public Aligner {
         source_normalizer_(std::move(source_normalizer)),
         target_normalizer_(std::move(target_normalizer)),
         extractor_(lexicon_.get(), lexicon_source_side,
-                   align::IsArabicLanguage(options_.src_lang) != align::IsArabicLanguage(options_.tgt_lang)) {}
+                   align::IsArabicLanguage(options_.src_lang) != align::IsArabicLanguage(options_.tgt_lang),
+                   options_.src_lang, options_.tgt_lang) {}
 
   StatusOr<AlignResult> Align(const std::vector<std::string>& src, const std::vector<std::string>& tgt) override;
 
@@ -102,14 +103,15 @@ Status align::ScoreParams::Parse(const std::string& spec) {
     struct Field {
       const char* name;
       double* value;
-    } fields[] = {{"lex_weight", &lex_weight},   {"lex_offset", &lex_offset},
-                  {"len_weight", &len_weight},   {"len_variance", &len_variance},
-                  {"null_cost", &null_cost},     {"editorial_bonus", &editorial_bonus},
-                  {"title_bonus", &title_bonus}, {"merge_cost", &merge_cost},
-                  {"merge_step", &merge_step},   {"two_two_cost", &two_two_cost},
-                  {"smoothing", &smoothing},     {"number_weight", &number_weight},
-                  {"idf_floor", &idf_floor},     {"min_spread", &min_spread},
-                  {"anchor_z", &anchor_z},       {"null_reference_sim", &null_reference_sim}};
+    } fields[] = {{"lex_weight", &lex_weight},     {"lex_offset", &lex_offset},
+                  {"len_weight", &len_weight},     {"len_variance", &len_variance},
+                  {"null_cost", &null_cost},       {"editorial_bonus", &editorial_bonus},
+                  {"title_bonus", &title_bonus},   {"merge_cost", &merge_cost},
+                  {"merge_step", &merge_step},     {"two_two_cost", &two_two_cost},
+                  {"smoothing", &smoothing},       {"number_weight", &number_weight},
+                  {"idf_floor", &idf_floor},       {"min_spread", &min_spread},
+                  {"anchor_z", &anchor_z},         {"null_reference_sim", &null_reference_sim},
+                  {"punct_weight", &punct_weight}, {"number_words", &number_words}};
     bool found = false;
     for (const Field& field : fields)
       if (name == field.name) {
@@ -194,7 +196,7 @@ StatusOr<std::unique_ptr<Aligner>> Aligner::Create(const AlignOptions& options,
   for (int side = 0; side < 2; ++side) {
     NormalizerOptions normalizer_options;
     normalizer_options.language = side == 0 ? canonical.src_lang : canonical.tgt_lang;
-    normalizer_options.keep_punctuation = false;
+    normalizer_options.keep_punctuation = true;  // quotes, brackets, colons: a weak structural cue
     normalizer_options.max_input_bytes = 64u << 20;
     DHAKIRA_ASSIGN_OR_RETURN(normalizers[side], Normalizer::Create(normalizer_options));
   }

@@ -23,7 +23,7 @@ namespace {
 
 using util::Fnv1a64;
 
-enum ConceptType : uint64_t { kLexical = 1, kNumber = 2, kName = 3, kCognate = 4 };
+enum ConceptType : uint64_t { kLexical = 1, kNumber = 2, kName = 3, kCognate = 4, kPunctuation = 5 };
 
 uint64_t MakeConcept(ConceptType type, uint64_t value) {
   return (uint64_t{type} << 58) ^ (value & ((uint64_t{1} << 58) - 1));
@@ -44,6 +44,58 @@ std::string NumberKey(const std::string& key) {
     if (!number.empty() && number.back() == '.') number.pop_back();
   }
   return number;
+}
+
+// A number's key for a value computed here (a number word, "1.5 million"): the integer digits when
+// the value is whole (as the Normalizer writes "1,500,000"), "" otherwise.
+std::string ValueKey(double value) {
+  if (!(value > 0 && value < 1e15) || value != std::floor(value)) return {};
+  return std::to_string(static_cast<int64_t>(value));
+}
+
+// Punctuation that structures a sentence the same way in both languages, by class: quotes (« » “ ”
+// "), parentheses and brackets, colons, question and exclamation marks (Arabic ؟ too). Returns a
+// bit per class present in the cluster token `key`; full stops and commas carry nothing (every
+// sentence has them, and Arabic uses ، where English has "and").
+unsigned PunctuationClasses(std::string_view key) {
+  unsigned classes = 0;
+  int32_t offset = 0;
+  const int32_t length = static_cast<int32_t>(key.size());
+  while (offset < length) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(key.data()), offset, length, c);
+    switch (c) {
+      case U'"':
+      case 0x00AB:  // «
+      case 0x00BB:  // »
+      case 0x201C:  // “
+      case 0x201D:  // ”
+      case 0x201E:  // „
+        classes |= 1u;
+        break;
+      case U'(':
+      case U')':
+      case U'[':
+      case U']':
+      case 0xFD3E:  // ﴾
+      case 0xFD3F:  // ﴿
+        classes |= 2u;
+        break;
+      case U':':
+        classes |= 4u;
+        break;
+      case U'?':
+      case 0x061F:  // ؟
+        classes |= 8u;
+        break;
+      case U'!':
+        classes |= 16u;
+        break;
+      default:
+        break;
+    }
+  }
+  return classes;
 }
 
 bool StartsUpper(std::string_view text) {
@@ -81,13 +133,19 @@ void MarkMatchable(const std::vector<uint8_t>& in_other_document, SideFeatures* 
 
 }  // namespace
 
-FeatureExtractor::FeatureExtractor(const Lexicon* lexicon, int lexicon_source_side, bool cross_script)
-    : lexicon_(lexicon), lexicon_source_side_(lexicon_source_side), cross_script_(cross_script) {}
+FeatureExtractor::FeatureExtractor(const Lexicon* lexicon, int lexicon_source_side, bool cross_script,
+                                   const std::string& source_lang, const std::string& target_lang)
+    : lexicon_(lexicon),
+      lexicon_source_side_(lexicon_source_side),
+      cross_script_(cross_script),
+      lang_{source_lang, target_lang},
+      number_words_{NumberWords(source_lang), NumberWords(target_lang)} {}
 
 Status FeatureExtractor::Extract(const std::vector<std::string>& source, const std::vector<std::string>& target,
                                  Normalizer& source_normalizer, Normalizer& target_normalizer,
                                  const ScoreParams& params, DocumentPairFeatures* out) {
   dense_ids_.clear();
+  number_words_enabled_ = params.number_words > 0;
   DHAKIRA_RETURN_IF_ERROR(ExtractSide(Side::kSource, source, source_normalizer, params, &out->source));
   DHAKIRA_RETURN_IF_ERROR(ExtractSide(Side::kTarget, target, target_normalizer, params, &out->target));
   out->concept_count = dense_ids_.size();
@@ -110,26 +168,27 @@ Status FeatureExtractor::ExtractSide(Side side, const std::vector<std::string>& 
     if (!normalized.ok())
       return normalized.status().WithContext(std::string(side == Side::kSource ? "source" : "target") + " sentence " +
                                              std::to_string(i));
-    for (const Token& token : normalized->tokens) AddToken(side, *normalized, token, params, out);
+    for (size_t k = 0; k < normalized->tokens.size(); ++k) AddToken(side, *normalized, k, params, out);
     sentence.token_end = static_cast<uint32_t>(out->tokens.size());
   }
   WeightByInverseSentenceFrequency(params, out);
   return Status::OK();
 }
 
-void FeatureExtractor::AddToken(Side side, const NormalizedText& text, const Token& token, const ScoreParams& params,
+void FeatureExtractor::AddToken(Side side, const NormalizedText& text, size_t index, const ScoreParams& params,
                                 SideFeatures* out) {
+  const Token& token = text.tokens[index];
   TokenFeatures features;
   features.concept_begin = static_cast<uint32_t>(out->concepts.size());
   if (token.type == TokenType::kNumber) {
-    const std::string number = NumberKey(token.key);
-    out->concepts.push_back(DenseId(MakeConcept(kNumber, Fnv1a64(number))));
-    features.weight = static_cast<float>(params.number_weight);
-    features.frequency_key = Fnv1a64(number) ^ 0x9e37;  // apart from a word's stem hash
+    AddNumberConcepts(side, text, index, params, &features, out);
   } else if (token.type == TokenType::kWord) {
     AddWordConcepts(side, text, token, &features, out);
+  } else if (token.type == TokenType::kPunct && params.punct_weight > 0) {
+    AddPunctuationConcepts(token, params, &features, out);
+    if (features.concept_begin == out->concepts.size()) return;  // a full stop or a comma
   } else {
-    return;  // punctuation and symbols carry no evidence
+    return;  // other symbols carry no evidence
   }
   // Dedupe the token's concepts (a stem and its clitic variant may share translations).
   std::sort(out->concepts.begin() + features.concept_begin, out->concepts.end());
@@ -139,9 +198,39 @@ void FeatureExtractor::AddToken(Side side, const NormalizedText& text, const Tok
   out->tokens.push_back(features);
 }
 
+// A number stands for its digits ("12.50" = "12.5"), and, followed by a scale word, also for the
+// scaled value: "1.5 million" and "1.5 مليون" meet "1,500,000".
+void FeatureExtractor::AddNumberConcepts(Side side, const NormalizedText& text, size_t index, const ScoreParams& params,
+                                         TokenFeatures* features, SideFeatures* out) {
+  const Token& token = text.tokens[index];
+  const std::string number = NumberKey(token.key);
+  out->concepts.push_back(DenseId(MakeConcept(kNumber, Fnv1a64(number))));
+  features->weight = static_cast<float>(params.number_weight);
+  features->frequency_key = Fnv1a64(number) ^ 0x9e37;  // apart from a word's stem hash
+  if (params.number_words <= 0 || index + 1 >= text.tokens.size()) return;
+  const Token& next = text.tokens[index + 1];
+  if (next.type != TokenType::kWord) return;
+  const double scale = number_words_[side == Side::kSource ? 0 : 1].ScaleOf(next.key);
+  const std::string scaled = scale > 0 ? ValueKey(token.value * scale) : std::string();
+  if (!scaled.empty()) out->concepts.push_back(DenseId(MakeConcept(kNumber, Fnv1a64(scaled))));
+}
+
+// Quotes, parentheses, colons and question marks present on both sides are weak evidence that two
+// sentences share their structure; one concept per class, weighted ScoreParams::punct_weight.
+void FeatureExtractor::AddPunctuationConcepts(const Token& token, const ScoreParams& params, TokenFeatures* features,
+                                              SideFeatures* out) {
+  const unsigned classes = PunctuationClasses(token.key);
+  if (classes == 0) return;
+  for (unsigned bit = 0; bit < 5; ++bit)
+    if (classes & (1u << bit)) out->concepts.push_back(DenseId(MakeConcept(kPunctuation, bit)));
+  features->weight = static_cast<float>(params.punct_weight);
+  features->frequency_key = Fnv1a64(std::to_string(classes)) ^ 0x7f4a;  // apart from stems and numbers
+}
+
 void FeatureExtractor::AddWordConcepts(Side side, const NormalizedText& text, const Token& token,
                                        TokenFeatures* features, SideFeatures* out) {
-  LookupStems(token.key, &stems_);
+  const int side_index = side == Side::kSource ? 0 : 1;
+  LookupStems(token.key, lang_[side_index], &stems_);
   features->frequency_key = Fnv1a64(stems_.empty() ? token.key : stems_[0]);
   // Lexicon: the source word stands for the ids of its translations, the target word for its own.
   const int lexicon_target_side = lexicon_source_side_ < 0 ? -1 : 1 - lexicon_source_side_;
@@ -167,6 +256,11 @@ void FeatureExtractor::AddWordConcepts(Side side, const NormalizedText& text, co
       for (const std::string& skeleton : skeletons_)
         out->concepts.push_back(DenseId(MakeConcept(kName, Fnv1a64(skeleton))));
     }
+  }
+  // Number words meet digits: "three" = 3, الثامن = 8.
+  if (number_words_enabled_) {
+    if (const int value = number_words_[side_index].ValueOf(token.key); value > 0)
+      out->concepts.push_back(DenseId(MakeConcept(kNumber, Fnv1a64(std::to_string(value)))));
   }
   const std::string cognate = CognateKey(token.key);
   if (!cognate.empty()) out->concepts.push_back(DenseId(MakeConcept(kCognate, Fnv1a64(cognate))));

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "align/number_words.h"
 #include "align/scoring.h"
 #include "dhakira/align.h"
 #include "dhakira/status.h"
@@ -52,7 +53,9 @@ class FeatureExtractor {
   // `lexicon` may be null. `lexicon_source_side` is the lexicon side (0 = lang_a, 1 = lang_b) of
   // the source language, -1 without a lexicon. `cross_script`: the two languages are written in
   // different scripts (Arabic and another), so names are compared through their skeletons.
-  FeatureExtractor(const Lexicon* lexicon, int lexicon_source_side, bool cross_script);
+  // `source_lang` and `target_lang` (canonical BCP 47) select the stemmers and number words.
+  FeatureExtractor(const Lexicon* lexicon, int lexicon_source_side, bool cross_script, const std::string& source_lang,
+                   const std::string& target_lang);
 
   // Features of `source` (normalised with `source_normalizer`) and `target`, with token weights
   // from `params`. InvalidArgument naming the side and sentence when a sentence is not valid
@@ -66,8 +69,11 @@ class FeatureExtractor {
 
   Status ExtractSide(Side side, const std::vector<std::string>& text, Normalizer& normalizer, const ScoreParams& params,
                      SideFeatures* out);
-  void AddToken(Side side, const NormalizedText& text, const Token& token, const ScoreParams& params,
-                SideFeatures* out);
+  void AddToken(Side side, const NormalizedText& text, size_t index, const ScoreParams& params, SideFeatures* out);
+  void AddNumberConcepts(Side side, const NormalizedText& text, size_t index, const ScoreParams& params,
+                         TokenFeatures* features, SideFeatures* out);
+  void AddPunctuationConcepts(const Token& token, const ScoreParams& params, TokenFeatures* features,
+                              SideFeatures* out);
   void AddWordConcepts(Side side, const NormalizedText& text, const Token& token, TokenFeatures* features,
                        SideFeatures* out);
   uint32_t DenseId(uint64_t concept_key);
@@ -75,6 +81,9 @@ class FeatureExtractor {
   const Lexicon* lexicon_;
   int lexicon_source_side_;
   bool cross_script_;
+  std::string lang_[2];                               // per Side: canonical BCP 47
+  NumberWords number_words_[2];                       // per Side
+  bool number_words_enabled_ = true;                  // ScoreParams::number_words, per Extract call
   std::unordered_map<uint64_t, uint32_t> dense_ids_;  // concept key -> dense id, per document pair
   std::vector<std::string> stems_;                    // scratch: lookup stems of the current word
   std::vector<std::string> skeletons_;                // scratch: name skeletons of the current word

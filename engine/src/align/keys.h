@@ -15,18 +15,28 @@ bool IsArabicLanguage(std::string_view lang);
 // True when the UTF-8 key contains an Arabic letter.
 bool HasArabicLetter(std::string_view key);
 
-// The alignment stem of a match key (the Normalizer's key, already folded and case-folded):
-// Arabic keys are light-stemmed (ArabicLightStem); other keys lose a plural/possessive ending and
-// are truncated to their first kTruncate code points ("truncation stemming": cheap,
-// language-independent and good enough for lexical alignment cues, cf. the 4-6 letter prefixes of
-// Simard et al. 1992 and of IBM-model alignment work).
+// The alignment stem of a match key (the Normalizer's key, already folded and case-folded), the
+// same on the lexicon side and the text side:
+// - Arabic keys are light-stemmed (ArabicLightStem);
+// - other keys lose a possessive ending, are stemmed by the Snowball stemmer of `lang`'s base
+//   language (Porter 2001; Debian libstemmer: english, german, french, ... also under their ISO
+//   639-1 codes) and capped at kTruncate code points ("negotiations" -> "negoti", "presidential"
+//   and "president" -> "presid"); `lang` empty means English, the product's target language (what
+//   the one-argument form does);
+// - languages Snowball lacks lose a plural ending and are truncated to their first kTruncate code
+//   points (cf. the 4-6 letter prefixes of Simard et al. 1992).
+// The Snowball stemmers are created once per thread and language, and kept (they are not
+// thread-safe, and cost a few microseconds to create).
 inline constexpr size_t kTruncate = 6;
 std::string AlignStem(std::string_view key);
+std::string AlignStem(std::string_view key, std::string_view lang);
 
 // Stems under which an Arabic word may be looked up: the stem itself and the stems left after
 // removing one proclitic letter (و ف ب ل ك س) or a two-letter و/ف + ب/ل/ك combination. Non-Arabic
 // keys: {AlignStem(key)}. Results are distinct; the first one is AlignStem(key).
 void LookupStems(std::string_view key, std::vector<std::string>* out);
+// The same with the Snowball stemmer of `lang` for non-Arabic keys (see AlignStem).
+void LookupStems(std::string_view key, std::string_view lang, std::vector<std::string>* out);
 
 // Consonant skeletons used to compare names across scripts (e.g. ترامب and Trump -> "trmb",
 // وارين and Warren -> "wrn"): both scripts map onto the same coarse consonant classes, vowels and

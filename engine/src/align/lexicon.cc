@@ -149,7 +149,7 @@ std::string Lexicon::Impl::StemOfWord(int side, std::string_view word) {
     if (t.type != TokenType::kWord || only != nullptr) return {};
     only = &t;
   }
-  return only == nullptr ? std::string() : align::AlignStem(only->key);
+  return only == nullptr ? std::string() : align::AlignStem(only->key, lang[side]);
 }
 
 std::vector<std::string> Lexicon::Impl::StemWords(int side, const std::vector<std::string>& words) {
@@ -183,7 +183,7 @@ std::vector<std::string> Lexicon::Impl::StemWords(int side, const std::vector<st
       only[line] = t.type == TokenType::kWord ? &t : nullptr;
     }
     for (size_t k = 0; k < count.size(); ++k)
-      if (count[k] == 1 && only[k] != nullptr) out[first + k] = align::AlignStem(only[k]->key);
+      if (count[k] == 1 && only[k] != nullptr) out[first + k] = align::AlignStem(only[k]->key, lang[side]);
   }
   return out;
 }
@@ -255,7 +255,7 @@ std::vector<std::string> Lexicon::Translations(std::string_view from_lang, std::
   auto nt = (*normalizer)->Normalize(word);
   if (!nt.ok() || nt->tokens.size() != 1 || nt->tokens[0].type != TokenType::kWord) return out;
   std::vector<std::string> stems;
-  align::LookupStems(nt->tokens[0].key, &stems);
+  align::LookupStems(nt->tokens[0].key, *canon, &stems);
   for (const std::string& s : stems) {
     if (auto* l = impl_->Find(side, s))
       for (auto& [id, w] : *l) {

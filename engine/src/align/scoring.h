@@ -34,6 +34,11 @@ struct ScoreParams {
   double min_spread = 0.05;    // floor of (translation - chance) similarity in standardisation
   // Standardised similarity a mutually best pair needs to anchor the length ratio.
   double anchor_z = 1.0;
+  // Type weight of punctuation tokens that structure a sentence (quotes, parentheses, colons,
+  // question and exclamation marks), 0 .. number_weight; 0 leaves punctuation out.
+  double punct_weight = 0.5;
+  // 1: number words ("three", الثامن) and scaled numbers ("1.5 million") meet digits; 0: off.
+  double number_words = 1.0;
 
   // Parses "name=value,name=value" over the defaults (for tuning tools). InvalidArgument on
   // unknown names.
