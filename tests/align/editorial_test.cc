@@ -135,6 +135,7 @@ TEST(EditorialTest, DisclaimerOfOneOrMoreSentences) {
                             {"Translated by Lina Haddad", kCredit},
                             {"Read more: Aleppo exam transport", kRelated}});
   ExpectKinds({kHeadline}, {{"© 2024 The Syrian Observer", kDisclaimer}});
+  ExpectKinds({kHeadline}, {{"Copyright 2024 The Levant Desk", kDisclaimer}});
   ExpectKinds({kHeadline}, {{"All rights reserved.", kDisclaimer}});
 }
 
@@ -179,9 +180,13 @@ TEST(EditorialTest, BodySentencesStayUnnamed) {
                                   kBody[1],
                                   kBody[2]};
   EXPECT_EQ(DetectEditorial(doc, "en"), std::vector<K>(doc.size(), kNone)) << Show(doc, DetectEditorial(doc, "en"));
-  // A last body sentence that merely mentions verification is body.
-  doc.push_back("The Syrian Observatory has not verified the report.");
-  EXPECT_EQ(DetectEditorial(doc, "en").back(), kNone);
+  // Last body sentences that merely mention verification, copyright or more are body.
+  for (const char* last : {"The Syrian Observatory has not verified the report.",
+                           "Copyright law was changed in 2020 to protect authors.", "More on that came later."}) {
+    doc.push_back(last);
+    EXPECT_EQ(DetectEditorial(doc, "en").back(), kNone) << last;
+    doc.pop_back();
+  }
 }
 
 TEST(EditorialTest, LanguagesAreData) {
