@@ -86,6 +86,10 @@ TEST(EditorialTest, TitleRepeatingTheLeadOrTheOriginalHeadline) {
               {});
   // A free rewrite of the headline is not a title.
   ExpectKinds({kHeadline}, {});
+  // A headline may end in ? or !: it neither ends the head nor stops being a title.
+  ExpectKinds({{"Another Black Person?!", kTitle}, {"Another Black Person?!, writes Al-Watan.", kStandfirst}}, {});
+  ExpectKinds(
+      {{"Will Bread Get Cheaper?", kNone}, {"Wheat deliveries are up by a fifth, writes Tishreen.", kStandfirst}}, {});
 }
 
 TEST(EditorialTest, StandfirstNamesItsSourceInAnyForm) {

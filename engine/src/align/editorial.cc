@@ -28,17 +28,27 @@ icu::UnicodeString TrimUnicode(const std::string& s) {
   return icu::UnicodeString(u, begin, end - begin);
 }
 
-// Ends in . ! ? ؟ 。 … possibly followed by closing quotes.
-bool EndsWithSentencePunct(const icu::UnicodeString& line) {
+// The last character of a line before any closing quotes; 0 for none.
+UChar32 LastBeforeClosingQuotes(const icu::UnicodeString& line) {
   int32_t end = line.length();
   while (end > 0) {
     const UChar32 c = line.char32At(end - 1);
-    if (c != '"' && c != '\'' && c != 0x201D && c != 0x2019 && c != 0xBB) break;
+    if (c != '"' && c != '\'' && c != 0x201D && c != 0x2019 && c != 0xBB) return c;
     end -= U16_LENGTH(c);
   }
-  if (end == 0) return false;
-  const UChar32 last = line.char32At(end - 1);
-  return last == '.' || last == '!' || last == '?' || last == 0x061F || last == 0x3002 || last == 0x2026;
+  return 0;
+}
+
+// Ends in ? ! or the Arabic question mark, possibly followed by closing quotes.
+bool EndsWithQuestionOrExclamation(const icu::UnicodeString& line) {
+  const UChar32 last = LastBeforeClosingQuotes(line);
+  return last == '!' || last == '?' || last == 0x061F;
+}
+
+// Ends in . ! ? ؟ 。 … possibly followed by closing quotes.
+bool EndsWithSentencePunct(const icu::UnicodeString& line) {
+  const UChar32 last = LastBeforeClosingQuotes(line);
+  return last == '.' || last == 0x3002 || last == 0x2026 || EndsWithQuestionOrExclamation(line);
 }
 
 // The case-folded alphanumeric words of a line.
@@ -80,6 +90,13 @@ class EditorialDetector {
  private:
   bool Blank(size_t i) const { return lines_[i].isEmpty(); }
 
+  // A headline may end in ? or ! ("Another Black Person?!"): a short line that does is no body
+  // sentence, nor does it stop being a title candidate.
+  bool Headline(size_t i) const {
+    if (!EndsWithSentencePunct(lines_[i])) return true;
+    return EndsWithQuestionOrExclamation(lines_[i]) && Words(lines_[i]).size() <= kTitleMaxWords;
+  }
+
   EditorialKind Match(size_t i, EditorialWhere where) const {
     EditorialKind kind = builtin_ != nullptr ? builtin_->Match(lines_[i], where) : EditorialKind::kNone;
     if (kind == EditorialKind::kNone && extra_ != nullptr) kind = extra_->Match(lines_[i], where);
@@ -100,7 +117,7 @@ class EditorialDetector {
         kind_[i] = kind;
         continue;
       }
-      if (EndsWithSentencePunct(lines_[i])) return i;
+      if (!Headline(i)) return i;
       headline_above = true;
     }
     return lines_.size();
@@ -140,7 +157,7 @@ class EditorialDetector {
       if (kind_[i] == EditorialKind::kStandfirst) return;
       if (Blank(i) || kind_[i] != EditorialKind::kNone) continue;
       ++candidates;
-      if (EndsWithSentencePunct(lines_[i])) continue;
+      if (!Headline(i)) continue;
       if (RecursBelow(i)) {
         kind_[i] = EditorialKind::kTitle;
         return;
