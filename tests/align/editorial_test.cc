@@ -274,6 +274,16 @@ TEST(EditorialTest, ExtraPatternsFileOfADesk) {
   std::remove(path.c_str());
 }
 
+// A desk's pattern that backtracks without end gives up on the line instead of hanging the aligner.
+TEST(EditorialTest, RunawayPatternGivesUp) {
+  auto extra = EditorialPatterns::Parse(
+      "related\ttail\t^(a+)+$\trunaway\n"
+      "related\ttail\t^a+!$\tfine\n",
+      "desk.tsv");
+  ASSERT_TRUE(extra.ok()) << extra.status().ToString();
+  ExpectKinds({kHeadline}, {{std::string(64, 'a') + "!", kRelated}}, &*extra);
+}
+
 TEST(EditorialTest, BadPatternsNameFileLineAndIcuError) {
   struct Case {
     const char* text;

@@ -9,6 +9,10 @@
 namespace dhakira::align {
 namespace {
 
+// ICU's limit on one match, in steps of its match engine (each on the order of a millisecond, per
+// the RegexMatcher::setTimeLimit documentation). The built-in patterns take far less on any line.
+constexpr int32_t kMatchTimeLimit = 20;
+
 // The kinds a patterns file may name, by EditorialKindName (kNone is not one of them).
 bool KindFromName(std::string_view name, EditorialKind* kind) {
   for (size_t k = 1; k < kEditorialKindCount; ++k) {
@@ -140,7 +144,11 @@ EditorialKind EditorialPatterns::Match(const icu::UnicodeString& line, Editorial
     if (p.where != EditorialWhere::kEither && p.where != where) continue;
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> matcher(p.regex->matcher(line, status));
-    if (U_SUCCESS(status) && matcher->find(status) && U_SUCCESS(status)) return p.kind;
+    if (U_FAILURE(status)) continue;
+    // A desk's pattern may backtrack without end on some line ("(a+)+$"): past the limit the match
+    // fails with U_REGEX_TIME_OUT and the pattern counts as not matching.
+    matcher->setTimeLimit(kMatchTimeLimit, status);
+    if (matcher->find(status) && U_SUCCESS(status)) return p.kind;
   }
   return EditorialKind::kNone;
 }

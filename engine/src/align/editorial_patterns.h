@@ -36,7 +36,8 @@ class EditorialPatterns {
   void Append(EditorialPatterns&& more);
 
   // The kind of the first pattern allowed at `where` (kHead or kTail) that finds a match in `line`
-  // (a trimmed line); kNone if none does.
+  // (a trimmed line); kNone if none does. A pattern that runs past ICU's time limit on the line
+  // (catastrophic backtracking) does not match.
   EditorialKind Match(const icu::UnicodeString& line, EditorialWhere where) const;
 
   size_t size() const { return patterns_.size(); }
