@@ -16,7 +16,8 @@ namespace dhakira::align {
 // "Editorial lines".
 //
 // Where: the *head* is the run of lines before the first body sentence (the first line, among the
-// first 8, that ends in sentence punctuation and is not itself an editorial line of the head);
+// first 8, that ends in sentence punctuation, is not a short ?/! headline and is not itself an
+// editorial line of the head);
 // the *tail* is the contiguous run at the end made of editorial lines, blank lines and short
 // unpunctuated lines, and of sentences lying between two disclaimer sentences. Body lines are never
 // named, whatever they contain.
@@ -24,7 +25,7 @@ namespace dhakira::align {
 // What: the language's patterns (data/editorial/<lang>.tsv, compiled in), then `extra` (may be
 // null), the first match naming the kind; a standfirst also needs a headline line above it. A
 // title is structural, for any language: among the first three unnamed lines of the head, the
-// first short unpunctuated one whose words mostly recur in one of the next four lines (a headline
+// first short headline-like one whose words mostly recur in one of the next four lines (a headline
 // repeating the lead or the original headline); at most one, and none after a standfirst.
 // Complexity: linear in the text length (the patterns are tried on head and tail lines only).
 std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sentences, std::string_view lang,
