@@ -26,6 +26,18 @@ void WriteIds(JsonWriter& w, const std::vector<uint32_t>& ids) {
 }
 
 // The sentences `ids` of `sentences`, joined by a space.
+// "1 title, 1 standfirst, 3 disclaimer": the editorial lines of an alignment, by kind; empty if none.
+std::string EditorialCounts(const AlignResult& result) {
+  uint32_t counts[kEditorialKindCount] = {};
+  for (const AlignLink& link : result.links) ++counts[static_cast<size_t>(link.editorial)];
+  std::string out;
+  for (size_t k = 1; k < kEditorialKindCount; ++k)
+    if (counts[k] > 0)
+      out += (out.empty() ? "" : ", ") + std::to_string(counts[k]) + " " +
+             EditorialKindName(static_cast<EditorialKind>(k));
+  return out;
+}
+
 std::string Joined(const std::vector<std::string>& sentences, const std::vector<uint32_t>& ids) {
   std::string out;
   for (uint32_t id : ids) {
@@ -95,6 +107,7 @@ int Runner::ParseFlags() {
   }
   if (Status s = options.Validate(); !s.ok()) return UsageError(ctx_, "align", s.message());
   if (Status s = pair_options_.Validate(); !s.ok()) return UsageError(ctx_, "align", s.message());
+  options.editorial_patterns = p_.Get("editorial-patterns");
   pair_options_.origin = p_.Get("origin");
   if (const char* u = std::getenv("USER"); u != nullptr) pair_options_.user = u;
   setup_.use_lexicon = !p_.Flag("no-lexicon");
@@ -113,6 +126,8 @@ int Runner::Init() {
         return UsageError(ctx_, "align", Trf("--{1} does not work through --server", std::string(flag)));
       }
     }
+    if (!p_.Get("editorial-patterns").empty())
+      return UsageError(ctx_, "align", Trf("--{1} does not work through --server", std::string("editorial-patterns")));
   }
   auto backend = MakeBackend(ctx_);
   if (!backend.ok()) return Fail(ctx_, backend.status());
@@ -199,6 +214,8 @@ int Runner::StoreUnits(const Job& job, Aligned& aligned) {
                    std::to_string(pair_options_.min_confidence).substr(0, 4), report.many_held, report.null_links,
                    report.editorial)
             << '\n';
+  if (const std::string kinds = EditorialCounts(aligned.result); !kinds.empty())
+    *ctx_.err << Trf("{1}: editorial lines by kind: {2}", job.name, kinds) << '\n';
   return kExitOk;
 }
 
@@ -298,6 +315,9 @@ ArgParser AlignParser() {
       .Value("doc", "D", "document id of imported pairs (default: the source file name without extension)")
       .Switch("learn", "add a lexicon learned from the TM's pairs to the dictionary")
       .Switch("no-lexicon", "use no bilingual lexicon (length, numbers, names and cognates only)")
+      .Value("editorial-patterns", "FILE",
+             "extra editorial-line patterns for the target language (format: data/editorial/en.tsv)",
+             AlignOptions{}.editorial_patterns)
       .Value("batch", "DIR", "align every DOC.<src-lang> / DOC.<tgt-lang> pair in DIR")
       .Value("out", "OUTDIR", "with --batch: write OUTDIR/DOC.align (links) or OUTDIR/DOC.<format> for each pair");
   return p;

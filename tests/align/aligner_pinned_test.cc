@@ -58,6 +58,14 @@ const std::vector<std::string> kEnglish = {
     "This article was translated and edited by The Syrian Observer.",
     "Helpful keywords"};
 
+// Default options for a language pair.
+AlignOptions Languages(std::string src_lang, std::string tgt_lang) {
+  AlignOptions options;
+  options.src_lang = std::move(src_lang);
+  options.tgt_lang = std::move(tgt_lang);
+  return options;
+}
+
 std::string AlignAll() {
   auto lexicon_or = Lexicon::LoadDefault("ar", "en");
   EXPECT_TRUE(lexicon_or.ok()) << lexicon_or.status().ToString();
@@ -72,9 +80,7 @@ std::string AlignAll() {
     ASSERT_TRUE(result.ok()) << name << ": " << result.status().ToString();
     out += Describe(name, *result);
   };
-  AlignOptions ar_en;
-  ar_en.src_lang = "ar";
-  ar_en.tgt_lang = "en";
+  const AlignOptions ar_en = Languages("ar", "en");
   const std::string articles = std::string(DHAKIRA_SOURCE_DIR) + "/data/articles/";
   for (const char* slug : {"hama-wheat-harvest", "tartus-solar-pumping", "aleppo-exam-transport"}) {
     run(slug, ar_en, lexicon, Lines(articles + slug + ".ar.split"), Lines(articles + slug + ".en.split"));
@@ -87,9 +93,7 @@ std::string AlignAll() {
   narrow.detect_editorial = false;
   narrow.length_ratio = 0.8;
   run("hand-made narrow", narrow, lexicon, kArabic, kEnglish);
-  AlignOptions en_ar;
-  en_ar.src_lang = "en";
-  en_ar.tgt_lang = "ar";
+  const AlignOptions en_ar = Languages("en", "ar");
   run("hand-made reversed", en_ar, lexicon, kEnglish, kArabic);
   return out;
 }

@@ -103,6 +103,41 @@ TEST_F(AlignCliTest, OtherFormats) {
   EXPECT_EQ(bad.exit_code, 2);
 }
 
+// Every editorial kind is named in the JSON and counted, by kind, in the import summary; a desk's extra
+// patterns file adds its own lines, and a bad one is refused naming the file, the line and the ICU error.
+TEST_F(AlignCliTest, EditorialKindsAreNamedAndCounted) {
+  // The sample article with a credit, a "read more" line, a photo credit and the desk's own check line
+  // appended; the desk's file names the last (without it, that unknown sentence would end the tail).
+  const std::string english = Write("hama.en", ReadFile(Split("hama-wheat-harvest", "en")) +
+                                                   "Translated by Lina Haddad\nRead more: Aleppo exam transport\n"
+                                                   "(Photo: SANA)\nChecked by the Levant Desk.\n");
+  const std::string desk = Write("desk.tsv", "credit\ttail\t^checked\\s+by\\s+the\\s+levant\\s+desk\\.?$\tours\n");
+  auto align = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {
+        "align", Split("hama-wheat-harvest", "ar"), english, "--src-lang", "ar", "--tgt-lang", "en", "--presplit"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Dhakira(args);
+  };
+  CliRun json = align({"--format", "json", "--editorial-patterns", desk});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(PyOnJson(json.out, "[l['editorial'] for l in doc['links'] if l['editorial'] != 'none']"),
+            "['standfirst', 'disclaimer', 'disclaimer', 'disclaimer', 'keywords', 'credit', 'related', 'photo', "
+            "'credit']")
+      << json.out;
+
+  CliRun imported = align({"--import", "--editorial-patterns", desk});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.err.find("editorial lines by kind: 1 standfirst, 3 disclaimer, 1 keywords, 2 credit, 1 related, "
+                              "1 photo"),
+            std::string::npos)
+      << imported.err;
+
+  const std::string bad = Write("bad.tsv", "# ours\nphoto\teither\t(unclosed\n");
+  CliRun refused = align({"--editorial-patterns", bad});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find(bad + ":2: U_REGEX_MISMATCHED_PAREN"), std::string::npos) << refused.err;
+}
+
 TEST_F(AlignCliTest, BatchWritesOneFilePerDocument) {
   fs::path in = dir_ / "in", out = dir_ / "out";
   fs::create_directories(in);

@@ -182,6 +182,26 @@ TEST(ConvertTest, RequestErrorsNameTheField) {
   EXPECT_EQ(align.tgt_lang, "en-US");
 }
 
+// Every editorial kind crosses the wire as itself, and no two share a proto value.
+TEST(ConvertTest, EveryEditorialKindRoundTrips) {
+  AlignResult result;
+  std::vector<std::string> target;
+  for (size_t k = 0; k < kEditorialKindCount; ++k) {
+    result.links.push_back(AlignLink{{}, {static_cast<uint32_t>(k)}, 0.95, false, static_cast<EditorialKind>(k)});
+    target.push_back("line " + std::to_string(k));
+  }
+  v1::AlignResponse response;
+  ToProto({}, target, result, &response);
+  AlignResult back;
+  FromProto(response, &back);
+  ASSERT_EQ(back.links.size(), kEditorialKindCount);
+  for (size_t k = 0; k < kEditorialKindCount; ++k) {
+    EXPECT_EQ(back.links[k].editorial, static_cast<EditorialKind>(k))
+        << EditorialKindName(static_cast<EditorialKind>(k));
+    EXPECT_EQ(static_cast<size_t>(response.links(static_cast<int>(k)).editorial()), k);
+  }
+}
+
 // What the server sends, the client reads back unchanged.
 TEST(ConvertTest, ResultsRoundTrip) {
   AlignResult result;

@@ -24,6 +24,7 @@
 #ifndef DHAKIRA_ALIGN_H_
 #define DHAKIRA_ALIGN_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -124,8 +125,14 @@ enum class EditorialKind : uint8_t {
   kStandfirst = 2,  // "…, writes Al-Watan." and similar summary lines under the title
   kDisclaimer = 3,  // "This article was translated and edited by …"
   kKeywords = 4,    // "Helpful keywords", "Tags: …"
+  kCredit = 5,      // "Translated by …", "Edited by …", "By Sami al-Ali", "Source: Al-Watan"
+  kRelated = 6,     // "Read more: …", "Read also", "Related articles"
+  kPhoto = 7,       // "Photo: SANA", "(Photo: SANA)", "Image: …", image alt text such as "Logo Wide"
 };
-// "none", "title", "standfirst", "disclaimer", "keywords".
+// The number of EditorialKind values (the largest plus one).
+inline constexpr size_t kEditorialKindCount = 8;
+// "none", "title", "standfirst", "disclaimer", "keywords", "credit", "related", "photo": the names
+// the patterns files (data/editorial/*.tsv), `--format json` and the import summary use.
 const char* EditorialKindName(EditorialKind kind);
 
 struct AlignOptions {
@@ -146,11 +153,17 @@ struct AlignOptions {
   // Otherwise 0.05 .. 20.
   double length_ratio = 0;
 
-  // Recognise titles, standfirsts, disclaimers and keyword lines and link them to nothing.
+  // Recognise editorial lines (titles, standfirsts, disclaimers, keyword lines, credits, "read
+  // more" lines, photo lines) in the head and tail of the target side and link them to nothing.
   bool detect_editorial = true;
 
   // Links whose confidence is below this are flagged low_confidence, 0 .. 1.
   double min_confidence = 0.5;
+
+  // Path of a file of extra editorial-line patterns for the target language, in the format of the
+  // built-in ones (data/editorial/en.tsv), read by Aligner::Create and tried after them; empty =
+  // the built-in patterns only. A bad pattern is InvalidArgument naming the file, line and ICU error.
+  std::string editorial_patterns;
 
   Status Validate() const;
 };

@@ -21,6 +21,12 @@ v1::EditorialKind EditorialToProto(EditorialKind kind) {
       return v1::EDITORIAL_DISCLAIMER;
     case EditorialKind::kKeywords:
       return v1::EDITORIAL_KEYWORDS;
+    case EditorialKind::kCredit:
+      return v1::EDITORIAL_CREDIT;
+    case EditorialKind::kRelated:
+      return v1::EDITORIAL_RELATED;
+    case EditorialKind::kPhoto:
+      return v1::EDITORIAL_PHOTO;
   }
   return v1::EDITORIAL_NONE;
 }
@@ -35,6 +41,12 @@ EditorialKind EditorialFromProto(v1::EditorialKind kind) {
       return EditorialKind::kDisclaimer;
     case v1::EDITORIAL_KEYWORDS:
       return EditorialKind::kKeywords;
+    case v1::EDITORIAL_CREDIT:
+      return EditorialKind::kCredit;
+    case v1::EDITORIAL_RELATED:
+      return EditorialKind::kRelated;
+    case v1::EDITORIAL_PHOTO:
+      return EditorialKind::kPhoto;
     default:
       return EditorialKind::kNone;
   }

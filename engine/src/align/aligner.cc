@@ -66,6 +66,9 @@ class AlignerImpl : public Aligner {
 
   ScoreParams params;  // set by align::SetScoreParams
 
+  // AlignOptions::editorial_patterns, parsed (null when none).
+  std::shared_ptr<const align::EditorialPatterns> extra_editorial;
+
  private:
   AlignOptions options_;
   std::shared_ptr<const Lexicon> lexicon_;
@@ -78,7 +81,7 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
   align::DocumentPairFeatures features;
   DHAKIRA_RETURN_IF_ERROR(extractor_.Extract(src, tgt, *source_normalizer_, *target_normalizer_, params, &features));
   std::vector<EditorialKind> editorial(tgt.size(), EditorialKind::kNone);
-  if (options_.detect_editorial) editorial = align::DetectEditorial(tgt, options_.tgt_lang);
+  if (options_.detect_editorial) editorial = align::DetectEditorial(tgt, options_.tgt_lang, extra_editorial.get());
   align::BeadAligner bead_aligner(options_, params, features, std::move(editorial));
   return bead_aligner.Run();
 }
@@ -135,6 +138,12 @@ const char* EditorialKindName(EditorialKind kind) {
       return "disclaimer";
     case EditorialKind::kKeywords:
       return "keywords";
+    case EditorialKind::kCredit:
+      return "credit";
+    case EditorialKind::kRelated:
+      return "related";
+    case EditorialKind::kPhoto:
+      return "photo";
   }
   return "none";
 }
@@ -200,8 +209,16 @@ StatusOr<std::unique_ptr<Aligner>> Aligner::Create(const AlignOptions& options,
     normalizer_options.max_input_bytes = 64u << 20;
     DHAKIRA_ASSIGN_OR_RETURN(normalizers[side], Normalizer::Create(normalizer_options));
   }
-  return std::unique_ptr<Aligner>(new AlignerImpl(std::move(canonical), std::move(lexicon), std::move(normalizers[0]),
-                                                  std::move(normalizers[1]), lexicon_source_side));
+  std::shared_ptr<const align::EditorialPatterns> extra_editorial;
+  if (!options.editorial_patterns.empty()) {
+    DHAKIRA_ASSIGN_OR_RETURN(align::EditorialPatterns extra,
+                             align::EditorialPatterns::Load(options.editorial_patterns));
+    extra_editorial = std::make_shared<const align::EditorialPatterns>(std::move(extra));
+  }
+  auto aligner = std::make_unique<AlignerImpl>(std::move(canonical), std::move(lexicon), std::move(normalizers[0]),
+                                               std::move(normalizers[1]), lexicon_source_side);
+  aligner->extra_editorial = std::move(extra_editorial);
+  return std::unique_ptr<Aligner>(std::move(aligner));
 }
 
 }  // namespace dhakira

@@ -4,57 +4,64 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
-#include <cstring>
 #include <set>
 
 namespace dhakira::align {
 namespace {
 
-struct PhraseTable {
-  const char* lang;
-  std::vector<const char*> standfirst_verbs;  // "<summary>, writes <Outlet>."
-  std::vector<const char*> disclaimer;        // substrings of disclaimers (lower case)
-  std::vector<const char*> keywords;          // whole lines or line prefixes (lower case)
-};
+// The head is looked for among the first lines only: a layout puts at most a logo line, a title, a
+// standfirst, the original headline and a photo line or two above the body.
+constexpr size_t kMaxHeadLines = 8;
+// A tail may hold short unpunctuated lines between its editorial lines ("Share", a lone date).
+constexpr size_t kShortLineWords = 3;
+// Title rule (unchanged from the phrase-table version): a title has 2..20 words, 70% of which recur
+// in one of the next four lines.
+constexpr size_t kTitleMaxWords = 20;
+constexpr size_t kTitleLookahead = 4;
 
-const std::vector<PhraseTable>& Tables() {
-  static const std::vector<PhraseTable> kTables = {
-      {"en",
-       {"writes", "reports", "reported"},
-       {"translated and edited", "has not verified the content", "views expressed",
-        "responsibility for the information", "translated from the arabic", "edited from the arabic",
-        "this article was translated", "all rights reserved", "lies entirely with the author"},
-       {"helpful keywords", "keywords:", "key words:", "tags:", "related topics"}},
-  };
-  return kTables;
-}
-
-const PhraseTable* TableFor(std::string_view lang) {
-  std::string_view base = lang.substr(0, lang.find('-'));
-  for (const PhraseTable& t : Tables())
-    if (base == t.lang) return &t;
-  return nullptr;
-}
-
-std::string Lower(std::string_view s) {
+icu::UnicodeString TrimUnicode(const std::string& s) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
-  u.foldCase();
-  std::string out;
-  u.toUTF8String(out);
-  return out;
+  int32_t begin = 0, end = u.length();
+  // White_Space, not just ASCII: a paragraph of one no-break space is blank.
+  while (begin < end && u_isUWhiteSpace(u.char32At(begin))) begin += U16_LENGTH(u.char32At(begin));
+  while (end > begin && u_isUWhiteSpace(u.char32At(end - 1))) end -= U16_LENGTH(u.char32At(end - 1));
+  return icu::UnicodeString(u, begin, end - begin);
 }
 
-std::vector<std::string> Words(std::string_view lower) {
+// The last character of a line before any closing quotes; 0 for none.
+UChar32 LastBeforeClosingQuotes(const icu::UnicodeString& line) {
+  int32_t end = line.length();
+  while (end > 0) {
+    const UChar32 c = line.char32At(end - 1);
+    if (c != '"' && c != '\'' && c != 0x201D && c != 0x2019 && c != 0xBB) return c;
+    end -= U16_LENGTH(c);
+  }
+  return 0;
+}
+
+// Ends in ? ! or the Arabic question mark, possibly followed by closing quotes.
+bool EndsWithQuestionOrExclamation(const icu::UnicodeString& line) {
+  const UChar32 last = LastBeforeClosingQuotes(line);
+  return last == '!' || last == '?' || last == 0x061F;
+}
+
+// Ends in . ! ? ؟ 。 … possibly followed by closing quotes.
+bool EndsWithSentencePunct(const icu::UnicodeString& line) {
+  const UChar32 last = LastBeforeClosingQuotes(line);
+  return last == '.' || last == 0x3002 || last == 0x2026 || EndsWithQuestionOrExclamation(line);
+}
+
+// The case-folded alphanumeric words of a line.
+std::vector<std::string> Words(const icu::UnicodeString& line) {
+  icu::UnicodeString folded(line);
+  folded.foldCase();
   std::vector<std::string> out;
   std::string cur;
-  icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(lower.data(), static_cast<int32_t>(lower.size())));
-  for (int32_t i = 0; i < u.length();) {
-    UChar32 c = u.char32At(i);
+  for (int32_t i = 0; i < folded.length();) {
+    const UChar32 c = folded.char32At(i);
     i += U16_LENGTH(c);
     if (u_isalnum(c)) {
-      icu::UnicodeString one(c);
-      one.toUTF8String(cur);
+      icu::UnicodeString(c).toUTF8String(cur);
     } else if (!cur.empty()) {
       out.push_back(std::move(cur));
       cur.clear();
@@ -64,82 +71,133 @@ std::vector<std::string> Words(std::string_view lower) {
   return out;
 }
 
-std::string TrimCopy(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
-  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
-  return std::string(s.substr(b, e - b));
-}
+// One document: finds the head, the tail and the title, in that order (DetectEditorial).
+class EditorialDetector {
+ public:
+  EditorialDetector(const std::vector<std::string>& sentences, const EditorialPatterns* builtin,
+                    const EditorialPatterns* extra)
+      : builtin_(builtin), extra_(extra), kind_(sentences.size(), EditorialKind::kNone) {
+    for (const std::string& s : sentences) lines_.push_back(TrimUnicode(s));
+  }
 
-bool EndsWithSentencePunct(std::string_view s) {
-  std::string t = TrimCopy(s);
-  for (const char* p : {".", "!", "?", "\xD8\x9F", "\xE3\x80\x82", "\xE2\x80\xA6", ".\"", ".\xE2\x80\x9D", ".'"})
-    if (t.size() >= std::strlen(p) && t.compare(t.size() - std::strlen(p), std::string::npos, p) == 0) return true;
-  return false;
-}
+  std::vector<EditorialKind> Run() {
+    const size_t head_end = MarkHead();
+    MarkTail(head_end);
+    MarkTitle(head_end);
+    return std::move(kind_);
+  }
 
-// "<summary>, writes Al-Watan." : verb followed by 1-4 words to the end.
-bool IsStandfirst(const std::string& lower, const PhraseTable& t) {
-  std::vector<std::string> w = Words(lower);
-  if (w.size() < 3) return false;
-  for (size_t k = w.size() >= 6 ? w.size() - 6 : 0; k + 1 < w.size(); ++k)
-    for (const char* verb : t.standfirst_verbs)
-      if (w[k] == verb && w.size() - k - 1 <= 4 && k >= 2) {
-        // The verb must follow a comma or start the last clause: ", writes X" / " writes X."
-        size_t at = lower.rfind(std::string(" ") + verb + " ");
-        if (at != std::string::npos && at > 0 && (lower[at - 1] == ',' || w.size() - k - 1 <= 3)) return true;
+ private:
+  bool Blank(size_t i) const { return lines_[i].isEmpty(); }
+
+  // A headline may end in ? or ! ("Another Black Person?!"): a short line that does is no body
+  // sentence, nor does it stop being a title candidate.
+  bool Headline(size_t i) const {
+    if (!EndsWithSentencePunct(lines_[i])) return true;
+    return EndsWithQuestionOrExclamation(lines_[i]) && Words(lines_[i]).size() <= kTitleMaxWords;
+  }
+
+  EditorialKind Match(size_t i, EditorialWhere where) const {
+    EditorialKind kind = builtin_ != nullptr ? builtin_->Match(lines_[i], where) : EditorialKind::kNone;
+    if (kind == EditorialKind::kNone && extra_ != nullptr) kind = extra_->Match(lines_[i], where);
+    return kind;
+  }
+
+  // Names the head's editorial lines; returns the index of the first body sentence (or the size).
+  // A standfirst sits under a headline: on the first line it is taken for the body's lead.
+  size_t MarkHead() {
+    size_t seen = 0;
+    bool headline_above = false;
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      if (Blank(i)) continue;
+      if (++seen > kMaxHeadLines) return i;
+      EditorialKind kind = Match(i, EditorialWhere::kHead);
+      if (kind == EditorialKind::kStandfirst && !headline_above) kind = EditorialKind::kNone;
+      if (kind != EditorialKind::kNone) {
+        kind_[i] = kind;
+        continue;
       }
-  return false;
-}
+      if (!Headline(i)) return i;
+      headline_above = true;
+    }
+    return lines_.size();
+  }
+
+  // Names the tail's editorial lines, walking up from the end until a body sentence.
+  void MarkTail(size_t head_end) {
+    for (size_t j = lines_.size(); j-- > head_end;) {
+      if (Blank(j)) continue;
+      const EditorialKind kind = Match(j, EditorialWhere::kTail);
+      if (kind != EditorialKind::kNone) {
+        kind_[j] = kind;
+      } else if (ContinuesDisclaimer(j, head_end)) {
+        kind_[j] = EditorialKind::kDisclaimer;
+      } else if (EndsWithSentencePunct(lines_[j]) || Words(lines_[j]).size() > kShortLineWords) {
+        return;
+      }
+    }
+  }
+
+  // A sentence between two disclaimer sentences of the tail belongs to the disclaimer ("The desk has
+  // not checked the figures." inside "This article was translated … / … lies with the author.").
+  bool ContinuesDisclaimer(size_t j, size_t head_end) const {
+    size_t next = j + 1;
+    while (next < lines_.size() && Blank(next)) ++next;
+    if (next == lines_.size() || kind_[next] != EditorialKind::kDisclaimer) return false;
+    size_t prev = j;
+    while (prev > head_end && Blank(prev - 1)) --prev;
+    return prev > head_end && Match(prev - 1, EditorialWhere::kTail) == EditorialKind::kDisclaimer;
+  }
+
+  // The structural title cue (see DetectEditorial); a free rewrite of the original headline is not
+  // flagged: it links to it.
+  void MarkTitle(size_t head_end) {
+    size_t candidates = 0;
+    for (size_t i = 0; i < head_end && candidates < 3; ++i) {
+      if (kind_[i] == EditorialKind::kStandfirst) return;
+      if (Blank(i) || kind_[i] != EditorialKind::kNone) continue;
+      ++candidates;
+      if (!Headline(i)) continue;
+      if (RecursBelow(i)) {
+        kind_[i] = EditorialKind::kTitle;
+        return;
+      }
+    }
+  }
+
+  // True when at least 70% of line i's (2..20) distinct words occur in one of the next four
+  // non-blank lines that are unnamed or a standfirst.
+  bool RecursBelow(size_t i) const {
+    const std::vector<std::string> words = Words(lines_[i]);
+    if (words.empty() || words.size() > kTitleMaxWords) return false;
+    const std::set<std::string> mine(words.begin(), words.end());
+    if (mine.size() < 2) return false;
+    size_t looked = 0;
+    for (size_t k = i + 1; k < lines_.size() && looked < kTitleLookahead; ++k) {
+      if (Blank(k)) continue;
+      ++looked;
+      if (kind_[k] != EditorialKind::kNone && kind_[k] != EditorialKind::kStandfirst) continue;
+      const std::vector<std::string> v = Words(lines_[k]);
+      const std::set<std::string> theirs(v.begin(), v.end());
+      size_t common = 0;
+      for (const std::string& x : mine) common += theirs.count(x);
+      if (common * 10 >= mine.size() * 7) return true;
+    }
+    return false;
+  }
+
+  const EditorialPatterns* builtin_;
+  const EditorialPatterns* extra_;
+  std::vector<icu::UnicodeString> lines_;  // trimmed
+  std::vector<EditorialKind> kind_;
+};
 
 }  // namespace
 
-std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sentences, std::string_view lang) {
-  const size_t n = sentences.size();
-  std::vector<EditorialKind> kind(n, EditorialKind::kNone);
-  if (n < 2) return kind;
-  const PhraseTable* table = TableFor(lang);
-  std::vector<std::string> lower(n);
-  for (size_t i = 0; i < n; ++i) lower[i] = Lower(TrimCopy(sentences[i]));
-
-  if (table != nullptr) {
-    // Phrase cues: standfirsts near the top, disclaimers and keyword lines near the bottom.
-    for (size_t i = 0; i < std::min<size_t>(n, 4); ++i)
-      if (IsStandfirst(lower[i], *table)) kind[i] = EditorialKind::kStandfirst;
-    for (size_t i = n > 3 ? n - 3 : 0; i < n; ++i) {
-      for (const char* d : table->disclaimer)
-        if (lower[i].find(d) != std::string::npos) kind[i] = EditorialKind::kDisclaimer;
-      for (const char* k : table->keywords)
-        if (lower[i] == k || (std::strlen(k) > 0 && k[std::strlen(k) - 1] == ':' && lower[i].rfind(k, 0) == 0))
-          kind[i] = EditorialKind::kKeywords;
-    }
-  }
-  // Structural title cue: among the first three lines, the first short unpunctuated line whose
-  // words mostly recur in one of the next four lines (a headline repeating the lead or the original
-  // headline). A title that is a free rewrite of the original headline is not flagged: it links to
-  // it. At most one title; nothing after a standfirst is a title (the standfirst closes the
-  // editorial head, and the original headline that follows it repeats the lead too).
-  for (size_t i = 0; i < std::min<size_t>(n - 1, 3); ++i) {
-    if (kind[i] == EditorialKind::kStandfirst) break;
-    if (kind[i] != EditorialKind::kNone || EndsWithSentencePunct(sentences[i])) continue;
-    std::vector<std::string> w = Words(lower[i]);
-    if (w.empty() || w.size() > 20) continue;
-    bool title = false;
-    std::set<std::string> mine(w.begin(), w.end());
-    for (size_t k = i + 1; !title && k < std::min(n, i + 5); ++k) {
-      if (kind[k] != EditorialKind::kNone && kind[k] != EditorialKind::kStandfirst) continue;
-      std::vector<std::string> v = Words(lower[k]);
-      std::set<std::string> theirs(v.begin(), v.end());
-      size_t common = 0;
-      for (const std::string& x : mine) common += theirs.count(x);
-      if (common * 10 >= mine.size() * 7 && mine.size() >= 2) title = true;
-    }
-    if (title) {
-      kind[i] = EditorialKind::kTitle;
-      break;
-    }
-  }
-  return kind;
+std::vector<EditorialKind> DetectEditorial(const std::vector<std::string>& sentences, std::string_view lang,
+                                           const EditorialPatterns* extra) {
+  if (sentences.size() < 2) return std::vector<EditorialKind>(sentences.size(), EditorialKind::kNone);
+  return EditorialDetector(sentences, BuiltinEditorialPatterns(lang), extra).Run();
 }
 
 }  // namespace dhakira::align
