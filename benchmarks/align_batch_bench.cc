@@ -1,6 +1,10 @@
 // Aligns every DOC.<src>/DOC.<tgt> pair of a directory in one process and writes OUTDIR/DOC.align
 // (the align-eval gold format); prints timing. Used by benchmarks/align_eval.
 //   align_batch_bench DIR OUTDIR [--src ar] [--tgt en] [--no-lexicon] [--params k=v,...] [--text]
+//                    [--features FILE]
+// --features writes the confidence features of every link (align/confidence.h) as TSV lines, for
+// benchmarks/calibrate.py: "#pair|#null|#document <names>" headers, then
+// "document DOC <values>", "pair DOC LINK <values>", "null DOC LINK <values>" (LINK as FormatLink).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -8,18 +12,55 @@
 #include <map>
 #include <string>
 
+#include "align/confidence.h"
 #include "align/scoring.h"
 #include "dhakira/align.h"
 
 using namespace dhakira;
 namespace fs = std::filesystem;
 
+namespace {
+
+void WriteValues(const std::vector<double>& values, std::ostream& out) {
+  char number[32];
+  for (double v : values) {
+    std::snprintf(number, sizeof number, "\t%.6g", v);
+    out << number;
+  }
+  out << "\n";
+}
+
+void WriteFeatureHeader(std::ostream& out) {
+  out << "#pair";
+  for (const char* name : align::kPairFeatureNames) out << "\t" << name;
+  out << "\n#null";
+  for (const char* name : align::kNullFeatureNames) out << "\t" << name;
+  out << "\n#document";
+  for (const char* name : align::kDocumentFeatureNames) out << "\t" << name;
+  out << "\n";
+}
+
+void WriteFeatures(const std::string& doc, const AlignResult& result, const align::ConfidenceFeatures& features,
+                   std::ostream& out) {
+  out << "document\t" << doc;
+  WriteValues(features.document, out);
+  for (size_t k = 0; k < result.links.size() && k < features.links.size(); ++k) {
+    const auto kind = features.links[k].kind;
+    if (kind == align::ConfidenceFeatures::LinkKind::kEditorial) continue;
+    out << (kind == align::ConfidenceFeatures::LinkKind::kPair ? "pair\t" : "null\t") << doc << "\t"
+        << FormatLink(result.links[k]);
+    WriteValues(features.links[k].values, out);
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: %s DIR OUTDIR [--src L] [--tgt L] [--no-lexicon] [--params k=v,..]\n", argv[0]);
     return 2;
   }
-  std::string dir = argv[1], out = argv[2], src = "ar", tgt = "en", params;
+  std::string dir = argv[1], out = argv[2], src = "ar", tgt = "en", params, features_path;
   bool lexicon = true, presplit = true;
   for (int k = 3; k < argc; ++k) {
     std::string a = argv[k];
@@ -29,6 +70,8 @@ int main(int argc, char** argv) {
       tgt = argv[++k];
     else if (a == "--params" && k + 1 < argc)
       params = argv[++k];
+    else if (a == "--features" && k + 1 < argc)
+      features_path = argv[++k];
     else if (a == "--no-lexicon")
       lexicon = false;
     else if (a == "--text")
@@ -62,6 +105,13 @@ int main(int argc, char** argv) {
     }
     align::SetScoreParams(aligner->get(), p);
   }
+  align::ConfidenceFeatures features;
+  std::ofstream features_out;
+  if (!features_path.empty()) {
+    features_out.open(features_path);
+    WriteFeatureHeader(features_out);
+    align::SetConfidenceFeatureSink(aligner->get(), &features);
+  }
   fs::create_directories(out);
   std::map<std::string, int> docs;
   for (auto& e : fs::directory_iterator(dir)) {
@@ -82,6 +132,7 @@ int main(int argc, char** argv) {
     }
     std::ofstream f(out + "/" + doc + ".align");
     for (const AlignLink& l : r->links) f << FormatLink(l) << "\n";
+    if (features_out.is_open()) WriteFeatures(doc, *r, features, features_out);
     sents += s->size() + t->size();
     ++n;
   }

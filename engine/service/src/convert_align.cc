@@ -119,7 +119,7 @@ void ToProto(const std::vector<std::string>& source, const std::vector<std::stri
 }
 
 void ToProto(const PairReport& report, const std::vector<WriteResult>& written, v1::AlignResponse* out) {
-  out->set_held_back(report.low_confidence + report.many_held);
+  out->set_held_back(report.unrelated + report.low_confidence + report.many_held);
   for (const WriteResult& result : written) {
     if (result.outcome == WriteOutcome::kAdded) out->set_imported(out->imported() + 1);
     if (result.outcome == WriteOutcome::kUpdated) out->set_updated(out->updated() + 1);

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "align/bead_aligner.h"
+#include "align/confidence.h"
 #include "align/editorial.h"
 #include "align/features.h"
 #include "align/keys.h"
@@ -63,7 +64,8 @@ class AlignerImpl : public Aligner {
 
   StatusOr<AlignResult> Align(const std::vector<std::string>& src, const std::vector<std::string>& tgt) override;
 
-  ScoreParams params;  // set by align::SetScoreParams
+  ScoreParams params;                                 // set by align::SetScoreParams
+  align::ConfidenceFeatures* feature_sink = nullptr;  // set by align::SetConfidenceFeatureSink
 
  private:
   AlignOptions options_;
@@ -79,13 +81,17 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
   std::vector<EditorialKind> editorial(tgt.size(), EditorialKind::kNone);
   if (options_.detect_editorial) editorial = align::DetectEditorial(tgt, options_.tgt_lang);
   align::BeadAligner bead_aligner(options_, params, features, std::move(editorial));
-  return bead_aligner.Run();
+  return bead_aligner.Run(feature_sink);
 }
 
 }  // namespace
 
 void align::SetScoreParams(Aligner* aligner, const ScoreParams& params) {
   static_cast<AlignerImpl*>(aligner)->params = params;
+}
+
+void align::SetConfidenceFeatureSink(Aligner* aligner, ConfidenceFeatures* sink) {
+  static_cast<AlignerImpl*>(aligner)->feature_sink = sink;
 }
 
 Status align::ScoreParams::Parse(const std::string& spec) {

@@ -56,6 +56,10 @@ StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& 
       continue;
     }
     const bool many = l.src.size() > 1 || l.tgt.size() > 1;
+    if (result.unrelated) {  // a wrong pairing: whatever its links look like, none translates
+      ++rep.unrelated;
+      continue;
+    }
     if (l.confidence < options.min_confidence) {
       ++rep.low_confidence;
       continue;
