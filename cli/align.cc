@@ -4,6 +4,9 @@
 // (FormatPairs) all come from the engine; this file only maps flags and prints.
 #include "dhakira/align.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -26,6 +29,16 @@ void WriteIds(JsonWriter& w, const std::vector<uint32_t>& ids) {
 }
 
 // The sentences `ids` of `sentences`, joined by a space.
+// A confidence as the shortest decimal that reads back the same (0.985, not 0.98 or 0.985000).
+std::string ConfidenceText(double value) {
+  char text[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  return text;
+}
+
 std::string Joined(const std::vector<std::string>& sentences, const std::vector<uint32_t>& ids) {
   std::string out;
   for (uint32_t id : ids) {
@@ -198,7 +211,8 @@ int Runner::StoreUnits(const Job& job, Aligned& aligned) {
   if (aligned.result.unrelated) {
     *ctx_.err << Trf("{1}: the two documents do not translate each other (document confidence {2}): "
                      "nothing stored, {3} pair links held back",
-                     job.name, std::to_string(aligned.result.document_confidence).substr(0, 4), report.unrelated)
+                     job.name, ConfidenceText(std::round(aligned.result.document_confidence * 100) / 100),
+                     report.unrelated)
               << '\n';
     return kExitOk;
   }
@@ -206,8 +220,7 @@ int Runner::StoreUnits(const Job& job, Aligned& aligned) {
                    "held back {6} below confidence {7} and {8} n-m links; {9} sentences link to nothing "
                    "({10} editorial lines)",
                    job.name, report.pairs, report.many_to_many, added, dup, report.low_confidence,
-                   std::to_string(pair_options_.min_confidence).substr(0, 4), report.many_held, report.null_links,
-                   report.editorial)
+                   ConfidenceText(pair_options_.min_confidence), report.many_held, report.null_links, report.editorial)
             << '\n';
   return kExitOk;
 }
@@ -312,7 +325,7 @@ ArgParser AlignParser() {
       .Value("min-confidence", "C",
              "links below this calibrated confidence (0..1: the probability that a link is right) are flagged and "
              "not exported",
-             std::to_string(AlignOptions{}.min_confidence).substr(0, 4))
+             ConfidenceText(AlignOptions{}.min_confidence))
       .Switch("import", "store the aligned pairs in the TM (--db)")
       .Value("origin", "O", "origin of imported pairs (e.g. the outlet)")
       .Value("doc", "D", "document id of imported pairs (default: the source file name without extension)")

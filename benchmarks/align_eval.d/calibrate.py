@@ -38,7 +38,7 @@ LINK = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*$")
 PAIR_MONOTONE = {"mean_coverage": 1, "min_coverage": 1, "length_fit": 1, "mutual_margin": 1}
 NULL_MONOTONE = {"best_coverage": -1}
 PAIR_MONOTONE.update(adjacent_coverage=-1, adjacent_null_coverage=-1, length_log_ratio=-1)
-DOC_MONOTONE = {"translation_level": 1, "anchor_share": 1, "best_margin": 1}
+DOC_MONOTONE = {"translation_level": 1, "anchor_share": 1, "best_margin": 1, "diagonal_share": 1}
 L2 = 1e-3
 TARGET_PRECISION = 0.995
 

@@ -152,7 +152,7 @@ struct AlignOptions {
   // Links whose confidence is below this are flagged low_confidence, 0 .. 1. The default is the
   // bar benchmarks/align_eval.d/calibrate.py chose (align/calibration.h, kImportBar): the lowest at
   // which >= 99.5% of the pairs stored on its news-like fit sets are exactly right.
-  double min_confidence = 0.99;
+  double min_confidence = 0.985;
 
   Status Validate() const;
 };
@@ -200,7 +200,7 @@ class Aligner {
 // Turning an alignment into TM units.
 struct PairOptions {
   // Links with confidence below this are held back, 0 .. 1 (default: as AlignOptions).
-  double min_confidence = 0.99;
+  double min_confidence = 0.985;
   // Keep n-m links (n or m > 1) as one unit with their sentences joined by a space (true), or hold
   // them back.
   bool keep_many_to_many = true;

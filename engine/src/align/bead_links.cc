@@ -282,6 +282,13 @@ std::vector<double> BeadAligner::DocumentFeatures(const std::vector<AlignLink>& 
       }
   values[kDocBestMargin] = margin_count ? margin_sum / margin_count : 0.0;
   values[kDocLogSentences] = std::log(1.0 + source_count_ + target_count_);
+  const double reach = std::max(2.0, target_count_ / 10.0);
+  uint32_t near = 0;
+  for (uint32_t s = 0; s < source_count_; ++s) {
+    const uint32_t partner = partners.source[s].index[0];
+    if (partner != UINT32_MAX && std::fabs(partner - static_cast<double>(band_centre_[s])) <= reach) ++near;
+  }
+  values[kDocDiagonalShare] = static_cast<double>(near) / std::max<uint32_t>(1, source_count_);
   return values;
 }
 

@@ -3,20 +3,25 @@
 #include "align/confidence.h"
 
 #include <cmath>
+#include <iterator>
 
 #include "align/calibration.h"
 
 namespace dhakira::align {
 
-const char* const kPairFeatureNames[kPairFeatureCount] = {
+const char* const kPairFeatureNames[] = {
     "extra_sentences", "many_to_many", "mean_coverage",  "min_coverage", "length_fit",        "mutual_margin",
     "evidence",        "neighbours",   "document_level", "out_of_order", "adjacent_coverage", "adjacent_null_coverage",
     "length_log_ratio"};
-const char* const kNullFeatureNames[kNullFeatureCount] = {"best_coverage", "is_target", "log_chars", "neighbours",
-                                                          "document_level"};
-const char* const kDocumentFeatureNames[kDocumentFeatureCount] = {
-    "translation_level", "level_over_chance", "anchor_share", "linked_share",
-    "length_mismatch",   "best_margin",       "log_sentences"};
+const char* const kNullFeatureNames[] = {"best_coverage", "is_target", "log_chars", "neighbours", "document_level"};
+const char* const kDocumentFeatureNames[] = {"translation_level", "level_over_chance", "anchor_share",
+                                             "linked_share",      "length_mismatch",   "best_margin",
+                                             "log_sentences",     "diagonal_share"};
+
+// One name per feature (a missing name would be a null pointer).
+static_assert(std::size(kPairFeatureNames) == kPairFeatureCount);
+static_assert(std::size(kNullFeatureNames) == kNullFeatureCount);
+static_assert(std::size(kDocumentFeatureNames) == kDocumentFeatureCount);
 
 // The generated header must have been written for the features this build computes.
 static_assert(sizeof(calibration::kPairWeights) / sizeof(double) == kPairFeatureCount + 1);

@@ -57,6 +57,9 @@ enum DocumentFeature : int {
   kDocBestMargin,            // mean over the sentences of both sides of (best - second best 1-1 similarity), raw:
                              // a translation's best partner stands out, an unrelated text's does not
   kDocLogSentences,          // log(source + target sentences): short documents give less evidence
+  kDocDiagonalShare,         // share of source sentences whose best partner lies near the length diagonal
+                             // (within max(2, m/10) target sentences): a translation's do, an unrelated text's
+                             // scatter, whatever the dictionary's coverage
   kDocumentFeatureCount
 };
 
