@@ -105,6 +105,8 @@ void ToProto(const std::vector<std::string>& source, const std::vector<std::stri
   for (const std::string& sentence : source) out->add_source_sentences(sentence);
   for (const std::string& sentence : target) out->add_target_sentences(sentence);
   out->set_length_ratio(result.length_ratio);
+  out->set_document_confidence(result.document_confidence);
+  out->set_unrelated(result.unrelated);
   for (size_t index = 0; index < result.links.size(); ++index) {
     const AlignLink& link = result.links[index];
     LinkToProto(link, out->add_links());
@@ -150,6 +152,9 @@ Status ToProto(const std::vector<std::string>& source, const std::vector<std::st
 
 void FromProto(const v1::AlignResponse& in, AlignResult* out) {
   out->length_ratio = in.length_ratio();
+  out->unrelated = in.unrelated();
+  // An older server sends neither field: the documents were not judged, as before.
+  out->document_confidence = in.unrelated() || in.document_confidence() > 0 ? in.document_confidence() : 1.0;
   out->links.reserve(static_cast<size_t>(in.links_size()));
   for (const v1::AlignLink& pl : in.links()) {
     AlignLink link;
