@@ -169,9 +169,12 @@ struct AlignLink {
 };
 
 struct AlignResult {
-  std::vector<AlignLink> links;  // monotone, covering every sentence of both sides exactly once
-  double length_ratio = 0;       // the ratio used (estimated or given)
-  uint32_t band = 0;             // final band half-width used
+  // Covering every sentence of both sides exactly once, in source order. Mostly monotone; a link
+  // of the second pass (swapped or moved paragraphs, docs/align.md) has its target sentences out of
+  // order, so target sides may cross.
+  std::vector<AlignLink> links;
+  double length_ratio = 0;  // the ratio used (estimated or given)
+  uint32_t band = 0;        // final band half-width used
   // 0 .. 1: calibrated probability that the two documents translate each other at all. A wrong
   // pairing (another article's translation) scores near 0; every pair link's confidence is
   // scaled by it.
