@@ -3,6 +3,10 @@
 // low_confidence and editorial kind, as `dhakira align --format json` writes them, without the texts);
 // prints timing. Used by benchmarks/align_eval.
 //   align_batch_bench DIR OUTDIR [--src ar] [--tgt en] [--no-lexicon] [--params k=v,...] [--text] [--json]
+//                    [--features FILE]
+// --features writes the confidence features of every link (align/confidence.h) as TSV lines, for
+// benchmarks/calibrate.py: "#pair|#null|#document <names>" headers, then
+// "document DOC <values>", "pair DOC LINK <values>", "null DOC LINK <values>" (LINK as FormatLink).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "align/confidence.h"
 #include "align/scoring.h"
 #include "dhakira/align.h"
 
@@ -43,6 +48,38 @@ void WriteJson(const std::string& path, const std::string& doc, const std::vecto
   f << "]}\n";
 }
 
+void WriteValues(const std::vector<double>& values, std::ostream& out) {
+  char number[32];
+  for (double v : values) {
+    std::snprintf(number, sizeof number, "\t%.6g", v);
+    out << number;
+  }
+  out << "\n";
+}
+
+void WriteFeatureHeader(std::ostream& out) {
+  out << "#pair";
+  for (const char* name : align::kPairFeatureNames) out << "\t" << name;
+  out << "\n#null";
+  for (const char* name : align::kNullFeatureNames) out << "\t" << name;
+  out << "\n#document";
+  for (const char* name : align::kDocumentFeatureNames) out << "\t" << name;
+  out << "\n";
+}
+
+void WriteFeatures(const std::string& doc, const AlignResult& result, const align::ConfidenceFeatures& features,
+                   std::ostream& out) {
+  out << "document\t" << doc;
+  WriteValues(features.document, out);
+  for (size_t k = 0; k < result.links.size() && k < features.links.size(); ++k) {
+    const auto kind = features.links[k].kind;
+    if (kind == align::ConfidenceFeatures::LinkKind::kEditorial) continue;
+    out << (kind == align::ConfidenceFeatures::LinkKind::kPair ? "pair\t" : "null\t") << doc << "\t"
+        << FormatLink(result.links[k]);
+    WriteValues(features.links[k].values, out);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,7 +87,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s DIR OUTDIR [--src L] [--tgt L] [--no-lexicon] [--params k=v,..]\n", argv[0]);
     return 2;
   }
-  std::string dir = argv[1], out = argv[2], src = "ar", tgt = "en", params;
+  std::string dir = argv[1], out = argv[2], src = "ar", tgt = "en", params, features_path;
   bool lexicon = true, presplit = true, json = false;
   for (int k = 3; k < argc; ++k) {
     std::string a = argv[k];
@@ -60,6 +97,8 @@ int main(int argc, char** argv) {
       tgt = argv[++k];
     else if (a == "--params" && k + 1 < argc)
       params = argv[++k];
+    else if (a == "--features" && k + 1 < argc)
+      features_path = argv[++k];
     else if (a == "--no-lexicon")
       lexicon = false;
     else if (a == "--text")
@@ -95,6 +134,13 @@ int main(int argc, char** argv) {
     }
     align::SetScoreParams(aligner->get(), p);
   }
+  align::ConfidenceFeatures features;
+  std::ofstream features_out;
+  if (!features_path.empty()) {
+    features_out.open(features_path);
+    WriteFeatureHeader(features_out);
+    align::SetConfidenceFeatureSink(aligner->get(), &features);
+  }
   fs::create_directories(out);
   std::map<std::string, int> docs;
   for (auto& e : fs::directory_iterator(dir)) {
@@ -116,6 +162,7 @@ int main(int argc, char** argv) {
     std::ofstream f(out + "/" + doc + ".align");
     for (const AlignLink& l : r->links) f << FormatLink(l) << "\n";
     if (json) WriteJson(out + "/" + doc + ".json", doc, r->links);
+    if (features_out.is_open()) WriteFeatures(doc, *r, features, features_out);
     sents += s->size() + t->size();
     ++n;
   }

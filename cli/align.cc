@@ -4,6 +4,9 @@
 // (FormatPairs) all come from the engine; this file only maps flags and prints.
 #include "dhakira/align.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -25,7 +28,6 @@ void WriteIds(JsonWriter& w, const std::vector<uint32_t>& ids) {
   w.EndArray();
 }
 
-// The sentences `ids` of `sentences`, joined by a space.
 // "1 title, 1 standfirst, 3 disclaimer": the editorial lines of an alignment, by kind; empty if none.
 std::string EditorialCounts(const AlignResult& result) {
   uint32_t counts[kEditorialKindCount] = {};
@@ -38,6 +40,17 @@ std::string EditorialCounts(const AlignResult& result) {
   return out;
 }
 
+// A confidence as the shortest decimal that reads back the same (0.985, not 0.98 or 0.985000).
+std::string ConfidenceText(double value) {
+  char text[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  return text;
+}
+
+// The sentences `ids` of `sentences`, joined by a space.
 std::string Joined(const std::vector<std::string>& sentences, const std::vector<uint32_t>& ids) {
   std::string out;
   for (uint32_t id : ids) {
@@ -69,6 +82,8 @@ class Runner {
   // Aligns one document pair and prints it (or writes it to `out_path` when not empty) in the
   // chosen format; with --import stores its units.
   int Run(const Job& job, const std::string& out_path);
+  // The documents found not to translate each other so far (AlignResult::unrelated).
+  const std::vector<std::string>& unrelated_documents() const { return unrelated_documents_; }
 
  private:
   int ParseFlags();
@@ -84,6 +99,7 @@ class Runner {
   AlignSetup setup_;
   PairOptions pair_options_;
   std::unique_ptr<Backend> backend_;
+  std::vector<std::string> unrelated_documents_;
 };
 
 int Runner::ParseFlags() {
@@ -170,7 +186,9 @@ StatusOr<Aligned> Runner::AlignJob(const Job& job) {
 
 std::string Runner::RenderJson(const Job& job, const Aligned& aligned) const {
   JsonWriter w;
-  w.BeginObject().Field("document", job.name).Field("length_ratio", aligned.result.length_ratio).Key("links");
+  w.BeginObject().Field("document", job.name).Field("length_ratio", aligned.result.length_ratio);
+  w.Field("document_confidence", aligned.result.document_confidence).Field("unrelated", aligned.result.unrelated);
+  w.Key("links");
   w.BeginArray();
   for (const AlignLink& link : aligned.result.links) {
     w.BeginObject().Key("src");
@@ -205,14 +223,19 @@ int Runner::StoreUnits(const Job& job, Aligned& aligned) {
   uint32_t added = 0, dup = 0;
   for (const WriteResult& r : *written) (r.outcome == WriteOutcome::kSkippedDuplicate ? dup : added)++;
   const PairReport& report = aligned.report;
-  *ctx_.err << Trf("{1}: {2} aligned pairs ({3} of them joined n-m links): {4} stored, {5} "
-                   "already in the "
-                   "TM; held back {6} below confidence {7} and {8} n-m links; {9} sentences "
-                   "link to nothing "
+  if (aligned.result.unrelated) {
+    *ctx_.err << Trf("{1}: the two documents do not translate each other (document confidence {2}): "
+                     "nothing stored, {3} pair links held back",
+                     job.name, ConfidenceText(std::round(aligned.result.document_confidence * 100) / 100),
+                     report.unrelated)
+              << '\n';
+    return kExitOk;
+  }
+  *ctx_.err << Trf("{1}: {2} aligned pairs ({3} of them joined n-m links): {4} stored, {5} already in the TM; "
+                   "held back {6} below confidence {7} and {8} n-m links; {9} sentences link to nothing "
                    "({10} editorial lines)",
                    job.name, report.pairs, report.many_to_many, added, dup, report.low_confidence,
-                   std::to_string(pair_options_.min_confidence).substr(0, 4), report.many_held, report.null_links,
-                   report.editorial)
+                   ConfidenceText(pair_options_.min_confidence), report.many_held, report.null_links, report.editorial)
             << '\n';
   if (const std::string kinds = EditorialCounts(aligned.result); !kinds.empty())
     *ctx_.err << Trf("{1}: editorial lines by kind: {2}", job.name, kinds) << '\n';
@@ -232,6 +255,7 @@ int Runner::Run(const Job& job, const std::string& out_path) {
   }
   StatusOr<Aligned> aligned = AlignJob(job);
   if (!aligned.ok()) return Fail(ctx_, aligned.status());
+  if (aligned->result.unrelated) unrelated_documents_.push_back(job.name);
   StatusOr<std::string> text = Render(job, *aligned);
   if (!text.ok()) return Fail(ctx_, text.status());
   if (out_file == nullptr) {
@@ -289,6 +313,15 @@ int AlignBatch(const Context& ctx, Runner& runner, const ArgParser& p) {
     if (runner.Run(job, (fs::path(out) / (name + out_ext)).string()) != kExitOk) ++failures;
   }
   *ctx.err << Trf("aligned {1} document pairs into {2}", jobs.size() - failures, out) << '\n';
+  const std::vector<std::string>& unrelated = runner.unrelated_documents();
+  if (!unrelated.empty()) {
+    std::string names;
+    for (const std::string& name : unrelated) names += (names.empty() ? "" : ", ") + name;
+    *ctx.err << Trf("{1} document pairs do not translate each other (wrong pairing?), nothing of them is "
+                    "stored: {2}",
+                    unrelated.size(), names)
+             << '\n';
+  }
   return failures == 0 ? kExitOk : kExitFailure;
 }
 
@@ -309,7 +342,10 @@ ArgParser AlignParser() {
       .Value("tgt-lang", "L", "target language (BCP 47, e.g. en)")
       .Switch("presplit", "the files hold one segment a line: do not split them")
       .Value("format", "F", "links, tsv (aligned pairs), tmx (aligned pairs) or json", "links")
-      .Value("min-confidence", "C", "links below this confidence (0..1) are flagged and not exported", "0.5")
+      .Value("min-confidence", "C",
+             "links below this calibrated confidence (0..1: the probability that a link is right) are flagged and "
+             "not exported",
+             ConfidenceText(AlignOptions{}.min_confidence))
       .Switch("import", "store the aligned pairs in the TM (--db)")
       .Value("origin", "O", "origin of imported pairs (e.g. the outlet)")
       .Value("doc", "D", "document id of imported pairs (default: the source file name without extension)")

@@ -175,6 +175,7 @@ TEST(AlignedPairsTest, JoinsLinksAndSetsContext) {
   r.links = {link({}, {0}, 0.9), link({0}, {}, 0.5), link({1, 2}, {1, 2}, 0.8), link({3}, {3}, 0.3),
              link({}, {4}, 0.9)};
   PairOptions o;
+  o.min_confidence = 0.5;  // the bar the confidences above are set around (the default is calibrated)
   o.origin = "Al-Watan";
   o.doc_id = "d1";
   PairReport rep;

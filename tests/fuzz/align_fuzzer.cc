@@ -1,7 +1,8 @@
 // Fuzzes the aligner's input path: two small documents from the fuzz input (split at the first NUL
 // byte), read with SplitDocument (plain text or one segment a line), aligned Arabic->English and
-// turned into TM units with AlignedPairs. The links must be monotone and cover every sentence of
-// both sides exactly once.
+// turned into TM units with AlignedPairs. The links must be in source order (targets may cross:
+// the second pass) and cover every sentence of both sides exactly once.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -46,16 +47,26 @@ dhakira::Aligner& GetAligner(bool lexicon, bool editorial) {
   return *slot;
 }
 
-// Every sentence index of a side appears once, in ascending order across the links.
+// Every sentence index of a side appears once: sources in ascending order across the links,
+// targets ascending within a link.
 void CheckCover(const dhakira::AlignResult& result, size_t n_src, size_t n_tgt) {
-  uint32_t next_src = 0, next_tgt = 0;
+  uint32_t next_src = 0;
+  std::vector<bool> target_seen(n_tgt, false);
   for (const dhakira::AlignLink& link : result.links) {
     Check(!link.src.empty() || !link.tgt.empty(), "a link with no sentence on either side");
     for (uint32_t s : link.src) Check(s == next_src++, "source sentences skipped, repeated or out of order");
-    for (uint32_t t : link.tgt) Check(t == next_tgt++, "target sentences skipped, repeated or out of order");
+    // Targets are in order within a link; across links they may cross (the second pass links
+    // swapped or moved paragraphs), but each appears once.
+    for (size_t k = 0; k < link.tgt.size(); ++k) {
+      const uint32_t t = link.tgt[k];
+      Check(t < n_tgt && !target_seen[t], "target sentence out of range or repeated");
+      Check(k == 0 || t == link.tgt[k - 1] + 1, "a link's target sentences are not consecutive");
+      target_seen[t] = true;
+    }
     Check(link.confidence >= 0 && link.confidence <= 1, "confidence outside 0..1");
   }
-  Check(next_src == n_src && next_tgt == n_tgt, "links do not cover every sentence");
+  Check(next_src == n_src && std::find(target_seen.begin(), target_seen.end(), false) == target_seen.end(),
+        "links do not cover every sentence");
 }
 
 }  // namespace

@@ -157,8 +157,10 @@ struct AlignOptions {
   // more" lines, photo lines) in the head and tail of the target side and link them to nothing.
   bool detect_editorial = true;
 
-  // Links whose confidence is below this are flagged low_confidence, 0 .. 1.
-  double min_confidence = 0.5;
+  // Links whose confidence is below this are flagged low_confidence, 0 .. 1. The default is the
+  // bar benchmarks/align_eval.d/calibrate.py chose (align/calibration.h, kImportBar): the lowest at
+  // which >= 99.5% of the pairs stored on its news-like fit sets are exactly right.
+  double min_confidence = 0.985;
 
   // Path of a file of extra editorial-line patterns for the target language, in the format of the
   // built-in ones (data/editorial/en.tsv), read by Aligner::Create and tried after them; empty =
@@ -169,17 +171,28 @@ struct AlignOptions {
 };
 
 struct AlignLink {
-  std::vector<uint32_t> src;                       // 0-based source sentence indices, ascending; empty for a 0-1 link
-  std::vector<uint32_t> tgt;                       // 0-based target sentence indices, ascending; empty for a 1-0 link
-  double confidence = 0;                           // 0 .. 1: how sure the aligner is about this link
+  std::vector<uint32_t> src;  // 0-based source sentence indices, ascending; empty for a 0-1 link
+  std::vector<uint32_t> tgt;  // 0-based target sentence indices, ascending; empty for a 1-0 link
+  // 0 .. 1, calibrated on gold alignments (docs/align.md, "Confidence"): for a link with both
+  // sides, the probability that it is exactly right; for a 1-0/0-1 link, that the sentence really
+  // has no partner.
+  double confidence = 0;
   bool low_confidence = false;                     // confidence < AlignOptions::min_confidence
   EditorialKind editorial = EditorialKind::kNone;  // for 0-1 links: what the added line looks like
 };
 
 struct AlignResult {
-  std::vector<AlignLink> links;  // monotone, covering every sentence of both sides exactly once
-  double length_ratio = 0;       // the ratio used (estimated or given)
-  uint32_t band = 0;             // final band half-width used
+  // Covering every sentence of both sides exactly once, in source order. Mostly monotone; a link
+  // of the second pass (swapped or moved paragraphs, docs/align.md) has its target sentences out of
+  // order, so target sides may cross.
+  std::vector<AlignLink> links;
+  double length_ratio = 0;  // the ratio used (estimated or given)
+  uint32_t band = 0;        // final band half-width used
+  // 0 .. 1: calibrated probability that the two documents translate each other at all. A wrong
+  // pairing (another article's translation) scores near 0; every pair link's confidence is
+  // scaled by it.
+  double document_confidence = 1;
+  bool unrelated = false;  // document_confidence < 0.5: nothing of this pair should be stored
 };
 
 // "[0, 1]:[2]", "[3]:[]", "[]:[0]": the gold format of align-eval.
@@ -202,8 +215,8 @@ class Aligner {
 
 // Turning an alignment into TM units.
 struct PairOptions {
-  // Links with confidence below this are held back, 0 .. 1.
-  double min_confidence = 0.5;
+  // Links with confidence below this are held back, 0 .. 1 (default: as AlignOptions).
+  double min_confidence = 0.985;
   // Keep n-m links (n or m > 1) as one unit with their sentences joined by a space (true), or hold
   // them back.
   bool keep_many_to_many = true;
@@ -214,16 +227,22 @@ struct PairOptions {
   Status Validate() const;
 };
 
+// What AlignedPairs made and what it held back, and why. Every link counts once: a pair link is
+// made, or held back for the first of these reasons that applies: unrelated document, low
+// confidence, n-m.
 struct PairReport {
   uint32_t pairs = 0;           // units made (1-1 and joined n-m links)
   uint32_t many_to_many = 0;    // ... of which joined n-m links
-  uint32_t low_confidence = 0;  // links held back: confidence below the bar
+  uint32_t unrelated = 0;       // pair links held back: the documents do not translate each other
+  uint32_t low_confidence = 0;  // pair links held back: confidence below the bar
   uint32_t many_held = 0;       // n-m links held back (keep_many_to_many false)
   uint32_t null_links = 0;      // 1-0 and 0-1 links (nothing to store)
   uint32_t editorial = 0;       // ... of which recognised editorial lines
 };
 
-// The TM units of an alignment of `src` with `tgt` (the sentences given to Aligner::Align): source
+// The TM units of an alignment of `src` with `tgt` (the sentences given to Aligner::Align): none
+// when result.unrelated (a wrong pairing); otherwise those of the pair links at or above the bar.
+// Source
 // and target text joined per link, doc_position = index of the link's first source sentence,
 // prev_hash/next_hash = KeyHash of the source sentences before and after the link (0 at the edges).
 // Counts go to *report. InvalidArgument when the links do not fit the sentence counts or the

@@ -117,6 +117,8 @@ void ToProto(const std::vector<std::string>& source, const std::vector<std::stri
   for (const std::string& sentence : source) out->add_source_sentences(sentence);
   for (const std::string& sentence : target) out->add_target_sentences(sentence);
   out->set_length_ratio(result.length_ratio);
+  out->set_document_confidence(result.document_confidence);
+  out->set_unrelated(result.unrelated);
   for (size_t index = 0; index < result.links.size(); ++index) {
     const AlignLink& link = result.links[index];
     LinkToProto(link, out->add_links());
@@ -131,7 +133,7 @@ void ToProto(const std::vector<std::string>& source, const std::vector<std::stri
 }
 
 void ToProto(const PairReport& report, const std::vector<WriteResult>& written, v1::AlignResponse* out) {
-  out->set_held_back(report.low_confidence + report.many_held);
+  out->set_held_back(report.unrelated + report.low_confidence + report.many_held);
   for (const WriteResult& result : written) {
     if (result.outcome == WriteOutcome::kAdded) out->set_imported(out->imported() + 1);
     if (result.outcome == WriteOutcome::kUpdated) out->set_updated(out->updated() + 1);
@@ -162,6 +164,9 @@ Status ToProto(const std::vector<std::string>& source, const std::vector<std::st
 
 void FromProto(const v1::AlignResponse& in, AlignResult* out) {
   out->length_ratio = in.length_ratio();
+  out->unrelated = in.unrelated();
+  // An older server sends neither field: the documents were not judged, as before.
+  out->document_confidence = in.unrelated() || in.document_confidence() > 0 ? in.document_confidence() : 1.0;
   out->links.reserve(static_cast<size_t>(in.links_size()));
   for (const v1::AlignLink& pl : in.links()) {
     AlignLink link;

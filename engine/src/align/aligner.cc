@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "align/bead_aligner.h"
+#include "align/confidence.h"
 #include "align/editorial.h"
 #include "align/features.h"
 #include "align/keys.h"
@@ -64,7 +65,8 @@ class AlignerImpl : public Aligner {
 
   StatusOr<AlignResult> Align(const std::vector<std::string>& src, const std::vector<std::string>& tgt) override;
 
-  ScoreParams params;  // set by align::SetScoreParams
+  ScoreParams params;                                 // set by align::SetScoreParams
+  align::ConfidenceFeatures* feature_sink = nullptr;  // set by align::SetConfidenceFeatureSink
 
   // AlignOptions::editorial_patterns, parsed (null when none).
   std::shared_ptr<const align::EditorialPatterns> extra_editorial;
@@ -83,13 +85,17 @@ StatusOr<AlignResult> AlignerImpl::Align(const std::vector<std::string>& src, co
   std::vector<EditorialKind> editorial(tgt.size(), EditorialKind::kNone);
   if (options_.detect_editorial) editorial = align::DetectEditorial(tgt, options_.tgt_lang, extra_editorial.get());
   align::BeadAligner bead_aligner(options_, params, features, std::move(editorial));
-  return bead_aligner.Run();
+  return bead_aligner.Run(feature_sink);
 }
 
 }  // namespace
 
 void align::SetScoreParams(Aligner* aligner, const ScoreParams& params) {
   static_cast<AlignerImpl*>(aligner)->params = params;
+}
+
+void align::SetConfidenceFeatureSink(Aligner* aligner, ConfidenceFeatures* sink) {
+  static_cast<AlignerImpl*>(aligner)->feature_sink = sink;
 }
 
 Status align::ScoreParams::Parse(const std::string& spec) {

@@ -59,7 +59,7 @@ BeadAligner::BeadAligner(const AlignOptions& options, const ScoreParams& params,
       source_count_(static_cast<uint32_t>(features.source.sentences.size())),
       target_count_(static_cast<uint32_t>(features.target.sentences.size())) {}
 
-StatusOr<AlignResult> BeadAligner::Run() {
+StatusOr<AlignResult> BeadAligner::Run(ConfidenceFeatures* features) {
   EstimateRatioFromDocuments();
   if (source_count_ == 0 || target_count_ == 0) return NullLinksOnly();
   ComputeBandCentre();
@@ -72,7 +72,7 @@ StatusOr<AlignResult> BeadAligner::Run() {
     std::vector<Bead> path;
     switch (TraceBack(&path)) {
       case TraceOutcome::kPath:
-        return MakeLinks(path);
+        return MakeLinks(path, features);
       case TraceOutcome::kWidenBand:
         band_half_width_ = std::min<uint32_t>(std::max(source_count_, target_count_), band_half_width_ * 2);
         continue;

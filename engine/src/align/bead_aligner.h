@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "align/confidence.h"
 #include "align/features.h"
 #include "align/scoring.h"
 #include "dhakira/align.h"
@@ -22,9 +23,10 @@ class BeadAligner {
   BeadAligner(const AlignOptions& options, const ScoreParams& params, const DocumentPairFeatures& features,
               std::vector<EditorialKind> editorial);
 
-  // The monotone links covering both documents. Internal error only if no path exists at the full
-  // band, which cannot happen (null links always reach the last cell).
-  StatusOr<AlignResult> Run();
+  // The links covering both documents, with calibrated confidences. `features`, when not null,
+  // receives the confidence features of each link (calibration tools). Internal error only if no
+  // path exists at the full band, which cannot happen (null links always reach the last cell).
+  StatusOr<AlignResult> Run(ConfidenceFeatures* features = nullptr);
 
  private:
   // A bead: so many source sentences linked with so many target sentences (1-0, 0-1, 1-1, ...).
@@ -77,16 +79,53 @@ class BeadAligner {
   size_t Cell(uint32_t i, uint32_t j) const;
   bool InBand(uint32_t i, uint32_t j) const;
 
-  // bead_links.cc: links and confidence.
+  // bead_links.cc: links and their calibrated confidence (confidence.h).
+  // The two best 1-1 partners of a sentence: indices on the other side and standardised
+  // similarities (UINT32_MAX / -inf when fewer are in the band).
+  struct PartnerPair {
+    uint32_t index[2] = {UINT32_MAX, UINT32_MAX};
+    double z[2] = {-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  };
+  struct BestPartners {
+    std::vector<PartnerPair> source;  // per source sentence
+    std::vector<PartnerPair> target;  // per target sentence
+  };
+  // Coverage evidence of one link (pair links only; all zero for null links).
+  struct LinkEvidence {
+    bool pair = false;
+    double mean_coverage = 0;  // mean standardised coverage of the link's sentences
+    double min_coverage = 0;   // the weakest sentence's
+    double length_fit = 0;     // Gale-Church log probability, floored at -10
+    double weight = 0;         // matchable weight of the link's sentences
+  };
+  // reorder.cc: the second pass, links out of the monotone order among the sentences the path left
+  // out or linked weakly. reordered[k]: link k was made by this pass.
+  void LinkOutOfOrder(std::vector<AlignLink>* links, std::vector<bool>* reordered) const;
+  void CollectPool(const std::vector<AlignLink>& links, std::vector<uint32_t>* sources,
+                   std::vector<uint32_t>* targets) const;
+  std::vector<uint32_t> MatchPool(const std::vector<uint32_t>& sources, const std::vector<uint32_t>& targets) const;
+  static void OfferPartner(PartnerPair* pair, uint32_t index, double z);
+
   AlignResult NullLinksOnly() const;
-  AlignResult MakeLinks(const std::vector<Bead>& path) const;
   AlignLink NullLink(bool source, uint32_t index) const;
-  AlignLink SourceNullLink(uint32_t source) const;
-  AlignLink TargetNullLink(uint32_t target) const;
-  AlignLink PairLink(const Bead& bead, uint32_t first_source, uint32_t first_target, double* length_fit) const;
-  double NullConfidence(double best_similarity) const;
-  static void RaiseForcedLinks(const std::vector<double>& length_fit, double min_confidence,
-                               std::vector<AlignLink>* links);
+  AlignResult MakeLinks(const std::vector<Bead>& path, ConfidenceFeatures* features) const;
+  BestPartners FindBestPartners() const;
+  double PairZ(uint32_t source, uint32_t target) const;
+  void Calibrate(const std::vector<bool>& reordered, AlignResult* result, ConfidenceFeatures* sink) const;
+  LinkEvidence Evidence(const AlignLink& link) const;
+  static double NeighbourStrength(const std::vector<AlignLink>& links, const std::vector<LinkEvidence>& evidence,
+                                  size_t k);
+  double MutualMargin(const AlignLink& link, const BestPartners& partners) const;
+  // Per sentence: left out by the path (null link, editorial lines excepted).
+  struct LeftOut {
+    std::vector<bool> source, target;
+  };
+  void AdjacentCoverage(const AlignLink& link, const std::vector<bool>& source_left_out,
+                        const std::vector<bool>& target_left_out, double* all, double* left_out) const;
+  std::vector<double> PairFeatures(const AlignLink& link, const LinkEvidence& evidence, const BestPartners& partners,
+                                   const LeftOut& left_out, double neighbours, bool reordered) const;
+  std::vector<double> NullFeatures(const AlignLink& link, const BestPartners& partners, double neighbours) const;
+  std::vector<double> DocumentFeatures(const std::vector<AlignLink>& links, const BestPartners& partners) const;
 
   const AlignOptions& options_;
   const ScoreParams& params_;

@@ -13,6 +13,25 @@ Status PairOptions::Validate() const {
   return Status::OK();
 }
 
+namespace {
+
+// Every sentence a link names exists.
+Status CheckLinks(const AlignResult& result, size_t source_count, size_t target_count) {
+  for (const AlignLink& l : result.links) {
+    for (uint32_t s : l.src)
+      if (s >= source_count)
+        return Status::InvalidArgument("alignment link " + FormatLink(l) + " names source sentence " +
+                                       std::to_string(s) + " of " + std::to_string(source_count));
+    for (uint32_t t : l.tgt)
+      if (t >= target_count)
+        return Status::InvalidArgument("alignment link " + FormatLink(l) + " names target sentence " +
+                                       std::to_string(t) + " of " + std::to_string(target_count));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& src,
                                                 const std::vector<std::string>& tgt, std::string_view src_lang,
                                                 std::string_view tgt_lang, const AlignResult& result,
@@ -23,16 +42,7 @@ StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& 
   PairReport local;
   PairReport& rep = report != nullptr ? *report : local;
   rep = PairReport{};
-  for (const AlignLink& l : result.links) {
-    for (uint32_t s : l.src)
-      if (s >= src.size())
-        return Status::InvalidArgument("alignment link " + FormatLink(l) + " names source sentence " +
-                                       std::to_string(s) + " of " + std::to_string(src.size()));
-    for (uint32_t t : l.tgt)
-      if (t >= tgt.size())
-        return Status::InvalidArgument("alignment link " + FormatLink(l) + " names target sentence " +
-                                       std::to_string(t) + " of " + std::to_string(tgt.size()));
-  }
+  DHAKIRA_RETURN_IF_ERROR(CheckLinks(result, src.size(), tgt.size()));
   // Context hashes as the store computes source keys (punctuation kept), so a lookup with the
   // neighbours of a query sentence finds "exact in context" matches.
   NormalizerOptions no;
@@ -56,6 +66,10 @@ StatusOr<std::vector<SegmentPair>> AlignedPairs(const std::vector<std::string>& 
       continue;
     }
     const bool many = l.src.size() > 1 || l.tgt.size() > 1;
+    if (result.unrelated) {  // a wrong pairing: whatever its links look like, none translates
+      ++rep.unrelated;
+      continue;
+    }
     if (l.confidence < options.min_confidence) {
       ++rep.low_confidence;
       continue;

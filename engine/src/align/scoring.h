@@ -48,6 +48,11 @@ struct ScoreParams {
 // Replaces the parameters of an aligner made by Aligner::Create (tuning and tests only).
 void SetScoreParams(Aligner* aligner, const ScoreParams& params);
 
+struct ConfidenceFeatures;
+// Makes every later Align() of `aligner` write its links' confidence features to *sink (null
+// stops it). For calibration tools (benchmarks/align_batch_bench.cc); `sink` must outlive its use.
+void SetConfidenceFeatureSink(Aligner* aligner, ConfidenceFeatures* sink);
+
 }  // namespace dhakira::align
 
 #endif  // DHAKIRA_ALIGN_SCORING_H_
