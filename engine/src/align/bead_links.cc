@@ -29,12 +29,19 @@ AlignResult BeadAligner::NullLinksOnly() const {
   return result;
 }
 
-// A 1-0 or 0-1 link with the default confidence: 0.95 for a recognised editorial line, else 0.5.
+// A recognised editorial line is left out with this confidence: on the held-out layout set of
+// benchmarks/align_eval.d/make_sets, 3,132 of 3,132 named lines (titles, standfirsts, disclaimers,
+// keywords, credits, photo and related lines) are gold null links, and 1,185 of 1,185 on the dev
+// sets; with none wrong in 4,317 the error rate is below 0.1% at 95% (the rule of three).
+constexpr double kEditorialConfidence = 0.995;
+
+// A 1-0 or 0-1 link with the default confidence: kEditorialConfidence for a recognised editorial
+// line, else 0.5.
 AlignLink BeadAligner::NullLink(bool source, uint32_t index) const {
   AlignLink link;
   (source ? link.src : link.tgt).push_back(index);
   if (!source) link.editorial = editorial_[index];
-  link.confidence = link.editorial != EditorialKind::kNone ? 0.95 : 0.5;
+  link.confidence = link.editorial != EditorialKind::kNone ? kEditorialConfidence : 0.5;
   link.low_confidence = link.confidence < options_.min_confidence;
   return link;
 }
@@ -107,7 +114,7 @@ void BeadAligner::Calibrate(const std::vector<bool>& reordered, AlignResult* res
       link.confidence = CalibratedPairConfidence(related, entry.values);
     } else if (link.editorial != EditorialKind::kNone) {
       entry.kind = ConfidenceFeatures::LinkKind::kEditorial;
-      link.confidence = 0.95;
+      link.confidence = kEditorialConfidence;
     } else {
       entry.kind = ConfidenceFeatures::LinkKind::kNull;
       entry.values = NullFeatures(link, partners, neighbours);
