@@ -35,9 +35,9 @@
 namespace dhakira::align {
 
 inline constexpr uint32_t kLexiconFormat = 1;        // bump when the encoding or the model changes
-inline constexpr size_t kMaxPartners = 32;           // Space-Saving counters per stem record
+inline constexpr size_t kMaxPartners = 12;           // Space-Saving counters per stem record
 inline constexpr uint32_t kMaxTokens = 80;           // LearnOptions::max_tokens' default
-inline constexpr double kFrequentFraction = 0.02;    // a stem in more of the pairs keeps no partners...
+inline constexpr double kFrequentFraction = 0.005;   // a stem in more of the pairs keeps no partners...
 inline constexpr uint64_t kFrequentMinPairs = 1000;  // ... once it is in at least this many
 inline constexpr size_t kMaxStemBytes = 200;         // longer stems are skipped (LMDB keys are <= 511 bytes)
 
