@@ -118,12 +118,12 @@ Status DecodeStemRecord(std::string_view value, std::string_view stem, StemRecor
   return Status::OK();
 }
 
-bool DistinctStems(Normalizer& normalizer, std::string_view text, uint32_t max_words, std::vector<std::string>* out) {
+namespace {
+
+bool DistinctTokenStems(const std::vector<Token>& tokens, uint32_t max_words, std::vector<std::string>* out) {
   out->clear();
-  auto normalized = normalizer.Normalize(text);
-  if (!normalized.ok()) return false;
   size_t words = 0;
-  for (const Token& token : normalized->tokens) {
+  for (const Token& token : tokens) {
     if (token.type != TokenType::kWord) continue;
     if (++words > max_words) return false;
     std::string stem = AlignStem(token.key);
@@ -131,6 +131,18 @@ bool DistinctStems(Normalizer& normalizer, std::string_view text, uint32_t max_w
     if (std::find(out->begin(), out->end(), stem) == out->end()) out->push_back(std::move(stem));
   }
   return true;
+}
+
+bool StemsOfTokens(const std::vector<Token>& tokens, std::vector<std::string>* out) {
+  return DistinctTokenStems(tokens, kMaxTokens, out);
+}
+
+}  // namespace
+
+bool DistinctStems(Normalizer& normalizer, std::string_view text, uint32_t max_words, std::vector<std::string>* out) {
+  out->clear();
+  auto normalized = normalizer.Normalize(text);
+  return normalized.ok() && DistinctTokenStems(normalized->tokens, max_words, out);
 }
 
 uint64_t StemFingerprint() {
@@ -177,6 +189,11 @@ struct LexiconHook::Buffer {
     out->lang[1 - src_side] = tgt;
     for (int side = 0; side < 2; ++side) {
       const bool is_source = side == src_side;
+      if (is_source && !unit.source_tokens.empty()) {
+        // The store's match keys of the source: the same word keys, without normalising it again.
+        if (!StemsOfTokens(unit.source_tokens, &out->stems[side])) return false;
+        continue;
+      }
       const std::string& lang = is_source ? unit.src_lang : unit.tgt_lang;
       auto normalizer = normalizers.Take(lang);
       if (!normalizer.ok()) return false;
@@ -227,41 +244,61 @@ namespace {
 
 using CheckFn = std::function<Status(int rc, std::string_view what)>;
 
+// A partner delta of one transaction: the partner's id in the transaction's vocabulary of the other side.
+struct Delta {
+  uint32_t partner;
+  int64_t count;
+};
+
 // Applies one transaction's partner deltas to a record: decrements first (a partner whose count falls to
-// its error bound is dropped), then increments, largest first, by Space-Saving (Metwally et al. 2005): a
-// partner not held takes a free counter, or the smallest one, inheriting its count as its error.
-void ApplyPartnerDeltas(std::vector<std::pair<const std::string*, int64_t>>& deltas, StemRecord* record) {
-  auto find = [&](const std::string& stem) {
-    return std::find_if(record->partners.begin(), record->partners.end(),
-                        [&](const Partner& p) { return p.stem == stem; });
-  };
-  for (const auto& [stem, delta] : deltas) {
-    if (delta >= 0) continue;
-    auto it = find(*stem);
-    if (it == record->partners.end()) continue;
-    const uint64_t minus = static_cast<uint64_t>(-delta);
-    it->count = it->count > minus ? it->count - minus : 0;
-    if (it->count <= it->error) record->partners.erase(it);
+// its error bound is dropped), then increments, largest first (ties: first seen in the transaction), by
+// Space-Saving (Metwally et al. 2005): a partner not held takes a free counter, or the smallest one,
+// inheriting its count as its error. `ids` maps the other side's stems to transaction ids; `words` back.
+void ApplyPartnerDeltas(std::vector<Delta>& deltas, const std::unordered_map<std::string, uint32_t>& ids,
+                        const std::vector<std::string>& words, StemRecord* record) {
+  constexpr uint32_t kUnseen = UINT32_MAX;  // a held partner this transaction did not touch
+  std::vector<uint32_t> held;
+  held.reserve(kMaxPartners);
+  for (const Partner& p : record->partners) {
+    auto it = ids.find(p.stem);
+    held.push_back(it == ids.end() ? kUnseen : it->second);
   }
-  std::sort(deltas.begin(), deltas.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : *a.first < *b.first;
-  });
-  for (const auto& [stem, delta] : deltas) {
-    if (delta <= 0) break;
-    auto it = find(*stem);
-    if (it != record->partners.end()) {
-      it->count += static_cast<uint64_t>(delta);
-    } else if (record->partners.size() < kMaxPartners) {
-      record->partners.push_back(Partner{*stem, static_cast<uint64_t>(delta), 0});
-    } else {
-      auto smallest = std::min_element(record->partners.begin(), record->partners.end(),
-                                       [](const Partner& a, const Partner& b) { return a.count < b.count; });
-      const uint64_t inherited = smallest->count;
-      *smallest = Partner{*stem, inherited + static_cast<uint64_t>(delta), inherited};
+  auto find = [&](uint32_t id) { return static_cast<size_t>(std::find(held.begin(), held.end(), id) - held.begin()); };
+  for (const Delta& d : deltas) {
+    if (d.count >= 0) continue;
+    const size_t at = find(d.partner);
+    if (at == held.size()) continue;
+    Partner& p = record->partners[at];
+    const auto minus = static_cast<uint64_t>(-d.count);
+    p.count = p.count > minus ? p.count - minus : 0;
+    if (p.count <= p.error) {
+      record->partners.erase(record->partners.begin() + static_cast<long>(at));
+      held.erase(held.begin() + static_cast<long>(at));
     }
   }
-  std::sort(record->partners.begin(), record->partners.end(), [](const Partner& a, const Partner& b) {
-    return a.count != b.count ? a.count > b.count : a.stem < b.stem;
+  std::sort(deltas.begin(), deltas.end(), [](const Delta& x, const Delta& y) {
+    return x.count != y.count ? x.count > y.count : x.partner < y.partner;
+  });
+  for (const Delta& d : deltas) {
+    if (d.count <= 0) break;
+    const size_t at = find(d.partner);
+    const auto plus = static_cast<uint64_t>(d.count);
+    if (at < held.size()) {
+      record->partners[at].count += plus;
+    } else if (record->partners.size() < kMaxPartners) {
+      record->partners.push_back(Partner{words[d.partner], plus, 0});
+      held.push_back(d.partner);
+    } else {
+      size_t smallest = 0;
+      for (size_t k = 1; k < record->partners.size(); ++k)
+        if (record->partners[k].count < record->partners[smallest].count) smallest = k;
+      const uint64_t inherited = record->partners[smallest].count;
+      record->partners[smallest] = Partner{words[d.partner], inherited + plus, inherited};
+      held[smallest] = d.partner;
+    }
+  }
+  std::sort(record->partners.begin(), record->partners.end(), [](const Partner& x, const Partner& y) {
+    return x.count != y.count ? x.count > y.count : x.stem < y.stem;
   });
 }
 
@@ -323,10 +360,12 @@ class PairFlush {
     return Status::OK();
   }
 
-  // Distinct stems per unit, so each (s, t) counts once per pair; both records get the same delta.
+  // Distinct stems per unit, so each (s, t) counts once per pair; both records get the same delta. Each
+  // co-occurrence is appended to both stems' event lists (partner id << 1 | removed), which are then sorted
+  // and run-length counted: cheaper than one large hash table.
   void CountCooccurrences() {
-    std::unordered_map<uint64_t, int64_t> together;
-    together.reserve(lp_.units.size() * 64);
+    std::vector<std::vector<uint32_t>> events[2];
+    for (int side = 0; side < 2; ++side) events[side].resize(lp_.words[side].size());
     std::vector<uint32_t> kept[2];
     for (const auto& unit : lp_.units) {
       for (int side = 0; side < 2; ++side) {
@@ -334,15 +373,27 @@ class PairFlush {
         for (uint32_t id : unit.ids[side])
           if (!frequent_[side][id]) kept[side].push_back(id);
       }
-      for (uint32_t a : kept[0])
-        for (uint32_t b : kept[1]) together[(uint64_t{a} << 32) | b] += unit.sign;
+      const uint32_t removed = unit.sign < 0 ? 1 : 0;
+      for (uint32_t a : kept[0]) {
+        for (uint32_t b : kept[1]) {
+          events[0][a].push_back(b << 1 | removed);
+          events[1][b].push_back(a << 1 | removed);
+        }
+      }
     }
-    for (int side = 0; side < 2; ++side) deltas_[side].assign(lp_.words[side].size(), {});
-    for (const auto& [key, delta] : together) {
-      if (delta == 0) continue;
-      const auto a = static_cast<uint32_t>(key >> 32), b = static_cast<uint32_t>(key & 0xFFFFFFFFu);
-      deltas_[0][a].emplace_back(&lp_.words[1][b], delta);
-      deltas_[1][b].emplace_back(&lp_.words[0][a], delta);
+    for (int side = 0; side < 2; ++side) {
+      deltas_[side].assign(lp_.words[side].size(), {});
+      for (size_t id = 0; id < events[side].size(); ++id) {
+        std::vector<uint32_t>& list = events[side][id];
+        std::sort(list.begin(), list.end());
+        for (size_t k = 0; k < list.size();) {
+          const uint32_t partner = list[k] >> 1;
+          int64_t count = 0;
+          for (; k < list.size() && (list[k] >> 1) == partner; ++k) count += (list[k] & 1) ? -1 : 1;
+          if (count != 0) deltas_[side][id].push_back(Delta{partner, count});
+        }
+        std::vector<uint32_t>().swap(list);
+      }
     }
   }
 
@@ -353,7 +404,7 @@ class PairFlush {
       if (frequent_[side][id])
         record.partners.clear();
       else
-        ApplyPartnerDeltas(deltas_[side][id], &record);
+        ApplyPartnerDeltas(deltas_[side][id], lp_.ids[1 - side], lp_.words[1 - side], &record);
       const std::string key = LexiconKey(lp_.lang[side], lp_.lang[1 - side], lp_.words[side][id]);
       MDB_val k{key.size(), const_cast<char*>(key.data())};
       int rc;
@@ -377,7 +428,7 @@ class PairFlush {
   uint64_t pairs_ = 0;
   std::vector<StemRecord> records_of_[2];
   std::vector<bool> frequent_[2];
-  std::vector<std::vector<std::pair<const std::string*, int64_t>>> deltas_[2];
+  std::vector<std::vector<Delta>> deltas_[2];
 };
 
 }  // namespace
