@@ -59,6 +59,11 @@ TEST_F(LexiconCliTest, ShowsWhatTheTmTaught) {
 
   ProcessResult usage = Dhakira({"lexicon", "شنفار", "--src-lang", "ar"});
   EXPECT_EQ(usage.exit_code, 2) << usage.err;
+  // The learned lexicon is the TM's own: not served over --server, and it says so before connecting.
+  ProcessResult remote = Dhakira({"--server", "unix:" + (dir_ / "none.sock").string(), "lexicon", "شنفار", "--src-lang",
+                                  "ar", "--tgt-lang", "en"});
+  EXPECT_EQ(remote.exit_code, 2) << remote.err;
+  EXPECT_NE(remote.err.find("does not work through --server"), std::string::npos) << remote.err;
 }
 
 // An article whose alignment only the learned word pairs can fix: two Arabic sentences that differ only
