@@ -251,9 +251,12 @@ struct Delta {
 };
 
 // Applies one transaction's partner deltas to a record: decrements first (a partner whose count falls to
-// its error bound is dropped), then increments, largest first (ties: first seen in the transaction), by
-// Space-Saving (Metwally et al. 2005): a partner not held takes a free counter, or the smallest one,
-// inheriting its count as its error. `ids` maps the other side's stems to transaction ids; `words` back.
+// its error bound is dropped), then increments by Space-Saving (Metwally et al. 2005): a partner not held
+// takes a free counter, or the smallest one, inheriting its count as its error. The increments of one
+// transaction are one stream in any order; smallest first (ties: first seen in the transaction) leaves the
+// transaction's heaviest partners held with their counts guaranteed, where largest first would let the
+// many partners seen once push the smallest counters up past them. `ids` maps the other side's stems to transaction
+// ids; `words` back.
 void ApplyPartnerDeltas(std::vector<Delta>& deltas, const std::unordered_map<std::string, uint32_t>& ids,
                         const std::vector<std::string>& words, StemRecord* record) {
   constexpr uint32_t kUnseen = UINT32_MAX;  // a held partner this transaction did not touch
@@ -277,10 +280,10 @@ void ApplyPartnerDeltas(std::vector<Delta>& deltas, const std::unordered_map<std
     }
   }
   std::sort(deltas.begin(), deltas.end(), [](const Delta& x, const Delta& y) {
-    return x.count != y.count ? x.count > y.count : x.partner < y.partner;
+    return x.count != y.count ? x.count < y.count : x.partner < y.partner;
   });
   for (const Delta& d : deltas) {
-    if (d.count <= 0) break;
+    if (d.count <= 0) continue;
     const size_t at = find(d.partner);
     const auto plus = static_cast<uint64_t>(d.count);
     if (at < held.size()) {

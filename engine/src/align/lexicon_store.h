@@ -35,7 +35,7 @@
 namespace dhakira::align {
 
 inline constexpr uint32_t kLexiconFormat = 1;        // bump when the encoding or the model changes
-inline constexpr size_t kMaxPartners = 12;           // Space-Saving counters per stem record
+inline constexpr size_t kMaxPartners = 48;           // Space-Saving counters per stem record
 inline constexpr uint32_t kMaxTokens = 80;           // LearnOptions::max_tokens' default
 inline constexpr double kFrequentFraction = 0.005;   // a stem in more of the pairs keeps no partners...
 inline constexpr uint64_t kFrequentMinPairs = 1000;  // ... once it is in at least this many
