@@ -72,6 +72,13 @@ void PrintJson(std::ostream& out, const std::string& word, const LearnOptions& o
   out << w.str() << '\n';
 }
 
+// `text` followed by spaces up to `width` characters (code points, so that Arabic stems line up too).
+std::string Padded(const std::string& text, size_t width) {
+  size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80 ? 1 : 0;
+  return text + std::string(chars < width ? width - chars : 1, ' ');
+}
+
 void PrintText(std::ostream& out, const std::string& word, const LearnOptions& options,
                const LearnedLexiconResult& learned, const std::vector<Row>& rows) {
   out << Trf("{1} ({2} -> {3}; the TM holds {4} {2}-{3} pairs)", word, options.src_lang, options.tgt_lang,
@@ -82,22 +89,20 @@ void PrintText(std::ostream& out, const std::string& word, const LearnOptions& o
     return;
   }
   char line[256];
-  std::snprintf(line, sizeof line, "  %-16s %-28s %8s %8s %8s %6s", "translation", "source", "together", "word",
-                "transl.", "score");
-  out << line << '\n';
+  std::snprintf(line, sizeof line, "%8s %8s %8s %6s", "together", "word", "transl.", "score");
+  out << "  " << Padded("translation", 16) << Padded("source", 28) << line << '\n';
   for (const Row& row : rows) {
     std::string sources;
     for (const std::string& s : Sources(row)) sources += (sources.empty() ? "" : ",") + s;
     const LearnedTranslation* t = row.learned;
     if (t == nullptr) {
-      std::snprintf(line, sizeof line, "  %-16s %-28s %8s %8s %8s %6s", row.target.c_str(), sources.c_str(), "-", "-",
-                    "-", "-");
+      std::snprintf(line, sizeof line, "%8s %8s %8s %6s", "-", "-", "-", "-");
     } else {
-      std::snprintf(line, sizeof line, "  %-16s %-28s %8llu %8llu %8llu %6.2f%s", row.target.c_str(), sources.c_str(),
-                    static_cast<unsigned long long>(t->together), static_cast<unsigned long long>(t->source_pairs),
-                    static_cast<unsigned long long>(t->target_pairs), t->score, t->mutual ? " mutual" : "");
+      std::snprintf(line, sizeof line, "%8llu %8llu %8llu %6.2f%s", static_cast<unsigned long long>(t->together),
+                    static_cast<unsigned long long>(t->source_pairs), static_cast<unsigned long long>(t->target_pairs),
+                    t->score, t->mutual ? " mutual" : "");
     }
-    out << line << '\n';
+    out << "  " << Padded(row.target, 16) << Padded(sources, 28) << line << '\n';
   }
 }
 
