@@ -257,52 +257,76 @@ struct Delta {
 // transaction's heaviest partners held with their counts guaranteed, where largest first would let the
 // many partners seen once push the smallest counters up past them. `ids` maps the other side's stems to transaction
 // ids; `words` back.
+// `slot_of` maps transaction ids of the other side to counters (-1: not held); sized to the other side's
+// vocabulary, all -1, and left so. Counters work on ids; partner strings are copied once, at the end.
 void ApplyPartnerDeltas(std::vector<Delta>& deltas, const std::unordered_map<std::string, uint32_t>& ids,
-                        const std::vector<std::string>& words, StemRecord* record) {
+                        const std::vector<std::string>& words, std::vector<int32_t>& slot_of, StemRecord* record) {
   constexpr uint32_t kUnseen = UINT32_MAX;  // a held partner this transaction did not touch
-  std::vector<uint32_t> held;
-  held.reserve(kMaxPartners);
-  for (const Partner& p : record->partners) {
+  struct Counter {
+    uint32_t id;       // transaction id, or kUnseen
+    int32_t original;  // index in record->partners of the partner it started as, or -1
+    uint64_t count, error;
+    bool dropped;
+  };
+  std::vector<Counter> counters;
+  counters.reserve(kMaxPartners);
+  for (size_t k = 0; k < record->partners.size(); ++k) {
+    const Partner& p = record->partners[k];
     auto it = ids.find(p.stem);
-    held.push_back(it == ids.end() ? kUnseen : it->second);
+    const uint32_t id = it == ids.end() ? kUnseen : it->second;
+    if (id != kUnseen) slot_of[id] = static_cast<int32_t>(counters.size());
+    counters.push_back(Counter{id, static_cast<int32_t>(k), p.count, p.error, false});
   }
-  auto find = [&](uint32_t id) { return static_cast<size_t>(std::find(held.begin(), held.end(), id) - held.begin()); };
   for (const Delta& d : deltas) {
-    if (d.count >= 0) continue;
-    const size_t at = find(d.partner);
-    if (at == held.size()) continue;
-    Partner& p = record->partners[at];
+    if (d.count >= 0 || slot_of[d.partner] < 0) continue;
+    Counter& c = counters[static_cast<size_t>(slot_of[d.partner])];
     const auto minus = static_cast<uint64_t>(-d.count);
-    p.count = p.count > minus ? p.count - minus : 0;
-    if (p.count <= p.error) {
-      record->partners.erase(record->partners.begin() + static_cast<long>(at));
-      held.erase(held.begin() + static_cast<long>(at));
-    }
+    c.count = c.count > minus ? c.count - minus : 0;
+    if (c.count <= c.error) c.dropped = true;  // its counter stays, at the bottom, until reused
   }
   std::sort(deltas.begin(), deltas.end(), [](const Delta& x, const Delta& y) {
     return x.count != y.count ? x.count < y.count : x.partner < y.partner;
   });
   for (const Delta& d : deltas) {
     if (d.count <= 0) continue;
-    const size_t at = find(d.partner);
     const auto plus = static_cast<uint64_t>(d.count);
-    if (at < held.size()) {
-      record->partners[at].count += plus;
-    } else if (record->partners.size() < kMaxPartners) {
-      record->partners.push_back(Partner{words[d.partner], plus, 0});
-      held.push_back(d.partner);
-    } else {
-      size_t smallest = 0;
-      for (size_t k = 1; k < record->partners.size(); ++k)
-        if (record->partners[k].count < record->partners[smallest].count) smallest = k;
-      const uint64_t inherited = record->partners[smallest].count;
-      record->partners[smallest] = Partner{words[d.partner], inherited + plus, inherited};
-      held[smallest] = d.partner;
+    if (slot_of[d.partner] >= 0 && !counters[static_cast<size_t>(slot_of[d.partner])].dropped) {
+      counters[static_cast<size_t>(slot_of[d.partner])].count += plus;
+      continue;
     }
+    size_t slot = counters.size();
+    uint64_t inherited = 0;
+    if (slot_of[d.partner] >= 0) {
+      slot = static_cast<size_t>(slot_of[d.partner]);  // dropped earlier in this transaction: starts again
+    } else {
+      for (size_t k = 0; k < counters.size() && slot == counters.size(); ++k)
+        if (counters[k].dropped) slot = k;
+      if (slot == counters.size() && counters.size() >= kMaxPartners) {
+        slot = 0;
+        for (size_t k = 1; k < counters.size(); ++k)
+          if (counters[k].count < counters[slot].count) slot = k;
+        inherited = counters[slot].count;
+      }
+    }
+    if (slot == counters.size()) counters.push_back(Counter{});
+    Counter& c = counters[slot];
+    if (c.id != kUnseen && c.id != d.partner) slot_of[c.id] = -1;
+    c = Counter{d.partner, -1, inherited + plus, inherited, false};
+    slot_of[d.partner] = static_cast<int32_t>(slot);
   }
-  std::sort(record->partners.begin(), record->partners.end(), [](const Partner& x, const Partner& y) {
+  std::vector<Partner> kept;
+  kept.reserve(counters.size());
+  for (const Counter& c : counters) {
+    if (c.id != kUnseen) slot_of[c.id] = -1;
+    if (c.dropped) continue;
+    std::string stem =
+        c.original >= 0 ? std::move(record->partners[static_cast<size_t>(c.original)].stem) : words[c.id];
+    kept.push_back(Partner{std::move(stem), c.count, c.error});
+  }
+  std::sort(kept.begin(), kept.end(), [](const Partner& x, const Partner& y) {
     return x.count != y.count ? x.count > y.count : x.stem < y.stem;
   });
+  record->partners = std::move(kept);
 }
 
 // Flushes the counts of one language pair: reads N and the records of every stem touched, decides which
@@ -402,12 +426,13 @@ class PairFlush {
 
   Status WriteRecords(int side) {
     std::string value;
+    slot_of_[1 - side].assign(lp_.words[1 - side].size(), -1);
     for (size_t id = 0; id < lp_.words[side].size(); ++id) {
       StemRecord& record = records_of_[side][id];
       if (frequent_[side][id])
         record.partners.clear();
       else
-        ApplyPartnerDeltas(deltas_[side][id], lp_.ids[1 - side], lp_.words[1 - side], &record);
+        ApplyPartnerDeltas(deltas_[side][id], lp_.ids[1 - side], lp_.words[1 - side], slot_of_[1 - side], &record);
       const std::string key = LexiconKey(lp_.lang[side], lp_.lang[1 - side], lp_.words[side][id]);
       MDB_val k{key.size(), const_cast<char*>(key.data())};
       int rc;
@@ -432,6 +457,7 @@ class PairFlush {
   std::vector<StemRecord> records_of_[2];
   std::vector<bool> frequent_[2];
   std::vector<std::vector<Delta>> deltas_[2];
+  std::vector<int32_t> slot_of_[2];  // ApplyPartnerDeltas' scratch, per side of the partners
 };
 
 }  // namespace
