@@ -250,75 +250,64 @@ struct Delta {
   int64_t count;
 };
 
-// Applies one transaction's partner deltas to a record: decrements first (a partner whose count falls to
-// its error bound is dropped), then increments by Space-Saving (Metwally et al. 2005): a partner not held
-// takes a free counter, or the smallest one, inheriting its count as its error. The increments of one
-// transaction are one stream in any order; smallest first (ties: first seen in the transaction) leaves the
-// transaction's heaviest partners held with their counts guaranteed, where largest first would let the
-// many partners seen once push the smallest counters up past them. `ids` maps the other side's stems to transaction
-// ids; `words` back.
-// `slot_of` maps transaction ids of the other side to counters (-1: not held); sized to the other side's
-// vocabulary, all -1, and left so. Counters work on ids; partner strings are copied once, at the end.
+// Applies one transaction's partner deltas to a record, as a merge of Space-Saving summaries (Metwally et al.
+// 2005; merging: Agarwal et al. 2012, "Mergeable summaries"): decrements first (a partner whose count falls to
+// its error bound is dropped); increments of held partners add to their counters; a partner not held enters
+// with the record's smallest count before the transaction as its error (a partner not held was seen at most
+// that often, when the record was full; else never) plus its increment; then the kMaxPartners largest counts
+// stay (ties: held partners first, then by first appearance in the transaction). A dropped count is at most
+// the smallest kept, so the invariant carries over. Cost: one sort per record, not one scan per new partner.
+// `ids` maps the other side's stems to transaction ids and `words` back; `slot_of` (sized to that
+// vocabulary, all -1, and left so) maps ids to counters.
 void ApplyPartnerDeltas(std::vector<Delta>& deltas, const std::unordered_map<std::string, uint32_t>& ids,
                         const std::vector<std::string>& words, std::vector<int32_t>& slot_of, StemRecord* record) {
   constexpr uint32_t kUnseen = UINT32_MAX;  // a held partner this transaction did not touch
   struct Counter {
     uint32_t id;       // transaction id, or kUnseen
-    int32_t original;  // index in record->partners of the partner it started as, or -1
+    int32_t original;  // index in record->partners of the partner it was, or -1 for a new one
     uint64_t count, error;
-    bool dropped;
   };
   std::vector<Counter> counters;
-  counters.reserve(kMaxPartners);
+  counters.reserve(record->partners.size() + deltas.size());
+  uint64_t smallest = UINT64_MAX;
   for (size_t k = 0; k < record->partners.size(); ++k) {
     const Partner& p = record->partners[k];
     auto it = ids.find(p.stem);
     const uint32_t id = it == ids.end() ? kUnseen : it->second;
     if (id != kUnseen) slot_of[id] = static_cast<int32_t>(counters.size());
-    counters.push_back(Counter{id, static_cast<int32_t>(k), p.count, p.error, false});
+    counters.push_back(Counter{id, static_cast<int32_t>(k), p.count, p.error});
+    smallest = std::min(smallest, p.count);
   }
+  const uint64_t unseen_at_most = record->partners.size() >= kMaxPartners ? smallest : 0;
+  std::vector<bool> dropped(counters.size(), false);
   for (const Delta& d : deltas) {
-    if (d.count >= 0 || slot_of[d.partner] < 0) continue;
-    Counter& c = counters[static_cast<size_t>(slot_of[d.partner])];
-    const auto minus = static_cast<uint64_t>(-d.count);
-    c.count = c.count > minus ? c.count - minus : 0;
-    if (c.count <= c.error) c.dropped = true;  // its counter stays, at the bottom, until reused
-  }
-  std::sort(deltas.begin(), deltas.end(), [](const Delta& x, const Delta& y) {
-    return x.count != y.count ? x.count < y.count : x.partner < y.partner;
-  });
-  for (const Delta& d : deltas) {
-    if (d.count <= 0) continue;
-    const auto plus = static_cast<uint64_t>(d.count);
-    if (slot_of[d.partner] >= 0 && !counters[static_cast<size_t>(slot_of[d.partner])].dropped) {
-      counters[static_cast<size_t>(slot_of[d.partner])].count += plus;
-      continue;
-    }
-    size_t slot = counters.size();
-    uint64_t inherited = 0;
     if (slot_of[d.partner] >= 0) {
-      slot = static_cast<size_t>(slot_of[d.partner]);  // dropped earlier in this transaction: starts again
-    } else {
-      for (size_t k = 0; k < counters.size() && slot == counters.size(); ++k)
-        if (counters[k].dropped) slot = k;
-      if (slot == counters.size() && counters.size() >= kMaxPartners) {
-        slot = 0;
-        for (size_t k = 1; k < counters.size(); ++k)
-          if (counters[k].count < counters[slot].count) slot = k;
-        inherited = counters[slot].count;
+      const auto at = static_cast<size_t>(slot_of[d.partner]);
+      Counter& c = counters[at];
+      if (d.count >= 0) {
+        c.count += static_cast<uint64_t>(d.count);
+      } else {
+        const auto minus = static_cast<uint64_t>(-d.count);
+        c.count = c.count > minus ? c.count - minus : 0;
+        if (c.count <= c.error) dropped[at] = true;
       }
+    } else if (d.count > 0) {
+      counters.push_back(Counter{d.partner, -1, unseen_at_most + static_cast<uint64_t>(d.count), unseen_at_most});
     }
-    if (slot == counters.size()) counters.push_back(Counter{});
-    Counter& c = counters[slot];
-    if (c.id != kUnseen && c.id != d.partner) slot_of[c.id] = -1;
-    c = Counter{d.partner, -1, inherited + plus, inherited, false};
-    slot_of[d.partner] = static_cast<int32_t>(slot);
   }
-  std::vector<Partner> kept;
-  kept.reserve(counters.size());
-  for (const Counter& c : counters) {
+  for (const Counter& c : counters)
     if (c.id != kUnseen) slot_of[c.id] = -1;
-    if (c.dropped) continue;
+  std::vector<size_t> order;
+  order.reserve(counters.size());
+  for (size_t k = 0; k < counters.size(); ++k)
+    if (k >= dropped.size() || !dropped[k]) order.push_back(k);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return counters[x].count > counters[y].count; });
+  if (order.size() > kMaxPartners) order.resize(kMaxPartners);
+  std::vector<Partner> kept;
+  kept.reserve(order.size());
+  for (size_t k : order) {
+    const Counter& c = counters[k];
     std::string stem =
         c.original >= 0 ? std::move(record->partners[static_cast<size_t>(c.original)].stem) : words[c.id];
     kept.push_back(Partner{std::move(stem), c.count, c.error});
