@@ -4,6 +4,7 @@
 #include "align/lexicon_store.h"
 
 #include <gtest/gtest.h>
+#include <lmdb.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -172,6 +173,50 @@ TEST_F(LexiconStoreTest, BoundsPartnersPerWord) {
   ASSERT_TRUE(all.ok());
   EXPECT_LE(all->translations.size(), align::kMaxPartners);
   EXPECT_EQ(Kept(**tm, "زخيرون"), std::vector<std::string>{Learned("زخيرون", "zakhiron", static_cast<int>(n + 20))});
+}
+
+// Writes `value` under `key` in index.lexicon.meta of the TM at `dir` (closed), with LMDB directly.
+void PutLexiconMeta(const fs::path& dir, const std::string& key, const std::string& value) {
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 32);
+  mdb_env_set_mapsize(env, size_t{1} << 30);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi meta;
+  ASSERT_EQ(mdb_dbi_open(txn, "index.lexicon.meta", 0, &meta), 0);
+  MDB_val k{key.size(), const_cast<char*>(key.data())}, v{value.size(), const_cast<char*>(value.data())};
+  ASSERT_EQ(mdb_put(txn, meta, &k, &v, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+
+// A lexicon of another format version (or counted with other stems) is rebuilt from the units when the TM is
+// opened writable; a format record that is not ours fails the open as Corruption.
+TEST_F(LexiconStoreTest, RebuildsAnotherFormatAndRefusesAForeignOne) {
+  {
+    auto tm = TranslationMemory::Open(dir_.string());
+    ASSERT_TRUE(tm.ok()) << tm.status().ToString();
+    for (const SegmentPair& p : NamePairs()) ASSERT_TRUE((*tm)->Add(p, DuplicatePolicy::kSkip).ok());
+  }
+  // Version 0, and a pair count the rebuild must replace.
+  std::string old_format("dlex\0\0\0\0", 8);
+  old_format += std::string(8, '\x01');
+  PutLexiconMeta(dir_, "format", old_format);
+  PutLexiconMeta(dir_, std::string("ar\0en\0", 6), std::string("\x63\0\0\0\0\0\0\0", 8));
+  {
+    auto tm = TranslationMemory::Open(dir_.string());
+    ASSERT_TRUE(tm.ok()) << tm.status().ToString();
+    EXPECT_EQ(Kept(**tm, "زخيرون"), std::vector<std::string>{Learned("زخيرون", "zakhiron", 3)});
+    auto learned = (*tm)->LearnedLexicon({"زخيرون"}, {}, ArEn());
+    ASSERT_TRUE(learned.ok());
+    EXPECT_EQ(learned->pairs, 5u);
+  }
+  PutLexiconMeta(dir_, "format", std::string(16, 'x'));
+  auto foreign = TranslationMemory::Open(dir_.string());
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.status().code(), Status::Code::kCorruption) << foreign.status().ToString();
 }
 
 // With no bound reached, the stored lexicon and LearnLexicon over a snapshot are the same model.
