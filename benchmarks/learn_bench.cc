@@ -36,8 +36,7 @@ std::vector<Article> ReadArticles(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string file = entry.path().filename().string();
     const std::string suffix = ".ar.split";
-    if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
-      continue;
+    if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
     Article a;
     a.name = file.substr(0, file.size() - suffix.size());
     auto ar = dhakira::ReadDocument(entry.path().string(), "ar", true);

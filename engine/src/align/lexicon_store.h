@@ -5,11 +5,12 @@
 // c(s), the pairs holding s, and its most frequent partners t in the other language with c(s,t), the pairs
 // holding both. A pair counts each distinct stem once; pairs with more than kMaxTokens words on a side teach
 // nothing. Partners are bounded per record by the Space-Saving scheme (Metwally, Agrawal & El Abbadi 2005,
-// "Efficient computation of frequent and top-k elements in data streams"): kMaxPartners counters; a new
-// partner that finds them full takes over the smallest, inheriting its count as its error bound. The file
-// thus grows with the vocabulary, not with the square of sentence length. Stems in more than
-// kFrequentFraction of the pairs (function words) keep their c(s) but no partners: they would cost most of
-// the counting and teach nothing an association measure keeps.
+// "Efficient computation of frequent and top-k elements in data streams"): kMaxPartners counters, each with an
+// error bound; a transaction's counts are merged into a record as Space-Saving summaries merge (Agarwal et al.
+// 2012, "Mergeable summaries"): a partner not held enters with the record's smallest count as its error, and
+// the kMaxPartners largest counts stay. The file thus grows with the vocabulary, not with the square of
+// sentence length. Stems in more than kFrequentFraction of the pairs (function words) keep their c(s) but no
+// partners: they would cost most of the counting and teach nothing an association measure keeps.
 //
 // Exactness: N and every c(s) are exact under add, replace and delete. A partner count is exact while its
 // error bound is 0 (held since its first co-occurrence); a delete decrements the partners it finds, and a
