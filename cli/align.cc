@@ -92,6 +92,7 @@ class Runner {
   StatusOr<std::string> Render(const Job& job, const Aligned& aligned) const;
   std::string RenderJson(const Job& job, const Aligned& aligned) const;
   int StoreUnits(const Job& job, Aligned& aligned);
+  void ReportLearned(const Job& job) const;
 
   Context& ctx_;
   const ArgParser& p_;
@@ -177,11 +178,33 @@ StatusOr<Aligned> Runner::AlignJob(const Job& job) {
   StatusOr<AlignResult> result = backend_->Align(aligned.src, aligned.tgt);
   if (!result.ok()) return result.status().WithContext(job.src_path + " / " + job.tgt_path);
   aligned.result = std::move(result).value();
+  if (setup_.learn) ReportLearned(job);
   PairOptions pair_options = pair_options_;
   pair_options.doc_id = p_.Has("doc") && p_.Get("doc") != "" ? p_.Get("doc") : job.name;
   DHAKIRA_ASSIGN_OR_RETURN(aligned.pairs, AlignedPairs(aligned.src, aligned.tgt, options.src_lang, options.tgt_lang,
                                                        aligned.result, pair_options, &aligned.report));
   return aligned;
+}
+
+// What the TM's learned lexicon gave this document: how many word pairs, and the strongest that fired
+// (their translation is in the target document).
+void Runner::ReportLearned(const Job& job) const {
+  const LearnedLexiconResult* learned = backend_->last_learned();
+  if (learned == nullptr) return;
+  std::string strongest;
+  int shown = 0;
+  for (const LearnedTranslation& t : learned->translations) {
+    if (!t.kept || !t.in_target || shown == 5) continue;
+    char score[16];
+    std::snprintf(score, sizeof score, "%.2f", t.score);
+    strongest += (shown++ == 0 ? " " : ", ") + t.source + "=" + t.target + " (" + score + ", " +
+                 std::to_string(t.together) + ")";
+  }
+  *ctx_.err << Trf("{1}: learned lexicon: {2} word pairs used from the TM ({3} pairs; {4} of the document's "
+                   "stems known); strongest in this document:{5}",
+                   job.name, learned->lexicon.size(), learned->pairs, learned->source_stems,
+                   strongest.empty() ? std::string(" none") : strongest)
+            << '\n';
 }
 
 std::string Runner::RenderJson(const Job& job, const Aligned& aligned) const {

@@ -36,7 +36,7 @@ struct TmStats {
 struct AlignSetup {
   AlignOptions options;
   bool use_lexicon = true;   // false: no bilingual lexicon (--no-lexicon); local only
-  bool learn = false;        // add a lexicon learned from the TM's pairs (--learn); local only
+  bool learn = false;        // add the TM's learned lexicon for each document's words (--learn); local only
   bool store_pairs = false;  // StoreAligned will be called: open the TM now (--import); local only
 };
 
@@ -84,6 +84,14 @@ class Backend {
   virtual Status PrepareAligner(const AlignSetup& setup) = 0;
   virtual StatusOr<AlignResult> Align(const std::vector<std::string>& source,
                                       const std::vector<std::string>& target) = 0;
+  // With AlignSetup::learn, what the TM's learned lexicon gave the last Align call (the words of its
+  // source document); nullptr otherwise (and remotely).
+  virtual const LearnedLexiconResult* last_learned() const { return nullptr; }
+  // What the TM taught for `word` (language options.src_lang): every learned partner, kept or not.
+  // Locally only (the command is refused over --server).
+  virtual StatusOr<LearnedLexiconResult> LearnedFor(const std::string& word, const LearnOptions& options) {
+    return Status::FailedPrecondition("the learned lexicon is not available over --server");
+  }
   // Stores the units of an alignment (AlignedPairs) in one transaction, skipping those stored
   // already; needs PrepareAligner with store_pairs.
   virtual StatusOr<std::vector<WriteResult>> StoreAligned(std::vector<SegmentPair> pairs) = 0;

@@ -98,9 +98,13 @@ class LocalBackend : public Backend {
 
   Status PrepareAligner(const AlignSetup& setup) override;
 
-  StatusOr<AlignResult> Align(const std::vector<std::string>& source, const std::vector<std::string>& target) override {
-    if (aligner_ == nullptr) return Status::FailedPrecondition("PrepareAligner was not called");
-    return aligner_->Align(source, target);
+  StatusOr<AlignResult> Align(const std::vector<std::string>& source, const std::vector<std::string>& target) override;
+
+  const LearnedLexiconResult* last_learned() const override { return learn_ ? &learned_ : nullptr; }
+
+  StatusOr<LearnedLexiconResult> LearnedFor(const std::string& word, const LearnOptions& options) override {
+    DHAKIRA_RETURN_IF_ERROR(OpenStore(TmAccess::kRead));
+    return store_->LearnedLexicon({word}, {}, options, /*all_candidates=*/true);
   }
 
   StatusOr<std::vector<WriteResult>> StoreAligned(std::vector<SegmentPair> pairs) override {
@@ -127,6 +131,12 @@ class LocalBackend : public Backend {
   std::unique_ptr<Matcher> matcher_;  // refers to *store_
   std::unique_ptr<Aligner> aligner_;
   bool store_pairs_ = false;  // PrepareAligner opened the TM writable for StoreAligned
+  // --learn: the aligner is made per document, from the default lexicon plus the learned pairs of the
+  // document's words.
+  bool learn_ = false;
+  AlignOptions align_options_;
+  std::shared_ptr<const Lexicon> base_lexicon_;
+  LearnedLexiconResult learned_;
 };
 
 Status LocalBackend::OpenMatcher() {
@@ -187,26 +197,50 @@ StatusOr<std::shared_ptr<const Lexicon>> LocalBackend::AlignLexicon(const AlignS
     // alignment without what the user expected it to learn.
     // One open serves the learning and, with --import, the storing after it (writable then, but
     // never created: learning from a TM that is not there is the error above).
-    Status opened = OpenStore(setup.store_pairs ? TmAccess::kWrite : TmAccess::kRead);
+    // Writable when it can be, so that a TM written before it kept a lexicon gets it built, once.
+    Status opened = OpenStore(TmAccess::kWrite);
+    if (!opened.ok() && !setup.store_pairs && opened.code() != Status::Code::kNotFound)
+      opened = OpenStore(TmAccess::kRead);
     if (!opened.ok()) return opened.WithContext("--learn");
-    DHAKIRA_ASSIGN_OR_RETURN(auto snapshot, store_->NewSnapshot());
-    LearnOptions learn;
-    learn.src_lang = options.src_lang;
-    learn.tgt_lang = options.tgt_lang;
-    DHAKIRA_ASSIGN_OR_RETURN(Lexicon learned, LearnLexicon(*snapshot, learn));
-    DHAKIRA_RETURN_IF_ERROR(lexicon.Merge(learned));
   }
   return std::make_shared<const Lexicon>(std::move(lexicon));
 }
 
 Status LocalBackend::PrepareAligner(const AlignSetup& setup) {
   DHAKIRA_ASSIGN_OR_RETURN(std::shared_ptr<const Lexicon> lexicon, AlignLexicon(setup));
-  DHAKIRA_ASSIGN_OR_RETURN(aligner_, Aligner::Create(setup.options, lexicon));
+  if (setup.learn) {
+    // The TM keeps its lexicon up to date (docs/align.md, "Learned lexicon"); each document reads the
+    // statistics of its own words in Align.
+    learn_ = true;
+    align_options_ = setup.options;
+    base_lexicon_ = std::move(lexicon);
+  } else {
+    DHAKIRA_ASSIGN_OR_RETURN(aligner_, Aligner::Create(setup.options, lexicon));
+  }
   if (setup.store_pairs) {
     DHAKIRA_RETURN_IF_ERROR(OpenStore(TmAccess::kCreate));
     store_pairs_ = true;
   }
   return Status::OK();
+}
+
+StatusOr<AlignResult> LocalBackend::Align(const std::vector<std::string>& source,
+                                          const std::vector<std::string>& target) {
+  if (learn_) {
+    LearnOptions options;
+    options.src_lang = align_options_.src_lang;
+    options.tgt_lang = align_options_.tgt_lang;
+    StatusOr<LearnedLexiconResult> learned = store_->LearnedLexicon(source, target, options);
+    if (!learned.ok()) return learned.status().WithContext("--learn");
+    learned_ = std::move(learned).value();
+    DHAKIRA_ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::Empty(align_options_.src_lang, align_options_.tgt_lang));
+    DHAKIRA_RETURN_IF_ERROR(lexicon.Merge(*base_lexicon_));
+    DHAKIRA_RETURN_IF_ERROR(lexicon.Merge(learned_.lexicon));
+    DHAKIRA_ASSIGN_OR_RETURN(aligner_,
+                             Aligner::Create(align_options_, std::make_shared<const Lexicon>(std::move(lexicon))));
+  }
+  if (aligner_ == nullptr) return Status::FailedPrecondition("PrepareAligner was not called");
+  return aligner_->Align(source, target);
 }
 
 }  // namespace

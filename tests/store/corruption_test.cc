@@ -252,8 +252,34 @@ TEST_F(CorruptionTest, NoCommandCrashesOnAnyDamagedPage) {
   std::vector<std::pair<uint64_t, bool>> cases;  // offset, check must report it
   // Meta pages: magic, version, page size, main root, last page, txnid (all checked), and the map
   // size (not checked: it must merely not crash).
+  // The older meta page's main root and last page are only range-checked (check walks the trees of the newer
+  // one): their damage is reported when the changed value leaves its range (root in 2..last page, last page
+  // within the file, which ends at the newer meta's last page, and not below the roots), which depends on
+  // the layout.
+  uint64_t txnid[2], last_page[2], free_root[2], main_root[2];
+  for (int k = 0; k < 2; ++k) {
+    std::memcpy(&txnid[k], o_.data.data() + k * kPageSize + 144, 8);
+    std::memcpy(&last_page[k], o_.data.data() + k * kPageSize + 136, 8);
+    std::memcpy(&free_root[k], o_.data.data() + k * kPageSize + 80, 8);
+    std::memcpy(&main_root[k], o_.data.data() + k * kPageSize + 128, 8);
+  }
+  const int older = txnid[0] < txnid[1] ? 0 : 1, newer = 1 - older;
+  const uint64_t damaged_root = main_root[older] ^ 0x5a, damaged_last = last_page[older] ^ 0x5a;
+  const auto root_outside = [](uint64_t root, uint64_t last) {
+    return root != ~uint64_t{0} && (root < 2 || root > last);
+  };
+  const bool older_root_detectable = root_outside(damaged_root, last_page[older]);
+  const bool older_last_detectable = damaged_last < 1 || damaged_last > last_page[newer] ||
+                                     root_outside(main_root[older], damaged_last) ||
+                                     root_outside(free_root[older], damaged_last);
   for (uint64_t meta : {uint64_t{0}, kPageSize}) {
-    for (uint64_t off : {16, 20, 40, 128, 136, 144}) cases.emplace_back(meta + off, true);
+    const bool is_older = meta == static_cast<uint64_t>(older) * kPageSize;
+    for (uint64_t off : {16, 20, 40, 128, 136, 144}) {
+      const bool detectable = !is_older || (off == 128   ? older_root_detectable
+                                            : off == 136 ? older_last_detectable
+                                                         : true);
+      cases.emplace_back(meta + off, detectable);
+    }
     cases.emplace_back(meta + 32, false);
   }
   int live = 0;

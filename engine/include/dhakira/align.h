@@ -73,6 +73,9 @@ class Lexicon {
   // ignored (returns false).
   bool AddPair(std::string_view word_a, std::string_view word_b, double weight = 1.0);
 
+  // The built-in table alone for the pair (no dictionary); empty for a pair without one.
+  static StatusOr<Lexicon> LoadBuiltin(std::string_view lang_a, std::string_view lang_b);
+
   // Merges all pairs of `other` (same languages, either order) into this lexicon.
   Status Merge(const Lexicon& other);
 
@@ -87,36 +90,62 @@ class Lexicon {
 
   struct Impl;
   const Impl& impl() const { return *impl_; }
+  Impl& mutable_impl() { return *impl_; }
 
  private:
-  friend StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const struct LearnOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 
-// Options of TM-learned lexicon estimation (IBM Model 1 over stored pairs, Brown et al. 1993).
+// Options of the lexicon a TM learns from its pairs: association statistics over the stored pairs of a
+// language pair (per stem: the pairs holding it and its most frequent partners), scored with the Dice
+// coefficient and kept when strong enough (docs/align.md, "Learned lexicon").
 struct LearnOptions {
   // The pairs read are those of this source language and this target language (BCP 47; either
   // direction is read), both required.
   std::string src_lang;
   std::string tgt_lang;
-  // EM iterations of Model 1, 1 .. 20.
-  uint32_t iterations = 5;
-  // Word pairs whose translation probability t(tgt|src) is at least this are kept, (0, 1].
-  double min_probability = 0.2;
+  // A word pair is kept when its Dice coefficient 2 c(s,t) / (c(s) + c(t)) is at least this and the two
+  // words are each other's best partner (mutual), (0, 1].
+  double min_score = 0.3;
+  // ... or, when not mutual, at least this, [min_score, 1].
+  double strong_score = 0.9;
   // A word pair must co-occur in at least this many stored pairs to be kept, 1 .. 1000.
   uint32_t min_cooccurrence = 2;
-  // Pairs longer than this many tokens on either side are skipped (noisy, quadratic cost),
-  // 1 .. 1000.
+  // LearnLexicon only: pairs longer than this many words on either side are skipped (noisy), 1 .. 1000.
+  // The lexicon stored in the TM always uses the default.
   uint32_t max_tokens = 80;
-  // At most this many stored pairs are read (the most recent ones), 1 .. 10^8.
+  // LearnLexicon only: at most this many stored pairs are read (in id order), 1 .. 10^8.
   uint64_t max_pairs = 2'000'000;
 
   Status Validate() const;
 };
 
-// Estimates a lexicon from the pairs of a TM snapshot (see LearnOptions). Cost: linear in the
-// tokens read times iterations. The result merges into the default lexicon with Lexicon::Merge.
-StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const LearnOptions& options);
+// One word pair as the TM's pairs teach it, on alignment stems.
+struct LearnedTranslation {
+  std::string source;         // alignment stem in LearnOptions::src_lang
+  std::string target;         // alignment stem in LearnOptions::tgt_lang
+  uint64_t together = 0;      // stored pairs holding both (a guaranteed lower bound)
+  uint64_t source_pairs = 0;  // stored pairs holding the source stem
+  uint64_t target_pairs = 0;  // stored pairs holding the target stem
+  double score = 0;           // Dice coefficient, 0 .. 1
+  bool mutual = false;        // each is the other's best-scoring partner
+  bool kept = false;          // passes the LearnOptions bars (is in the lexicon)
+  bool in_target = false;     // the target stem occurs in the target texts of the query
+};
+
+// A learned lexicon and what it is made of.
+struct LearnedLexiconResult {
+  Lexicon lexicon;  // the kept word pairs (weight = score), src_lang/tgt_lang
+  // The kept pairs, strongest first; with all_candidates, every partner read, kept or not.
+  std::vector<LearnedTranslation> translations;
+  uint64_t pairs = 0;         // usable stored pairs of the language pair
+  uint64_t source_stems = 0;  // distinct source stems looked up
+};
+
+// Estimates a lexicon from all pairs of a TM snapshot with the same model as the lexicon a TM keeps
+// (exact counts, no partner bound). Cost: linear in the pairs read times their words squared. For tests and
+// for TMs opened without their lexicon; TranslationMemory::LearnedLexicon reads the stored one.
+StatusOr<LearnedLexiconResult> LearnLexicon(const Snapshot& snapshot, const LearnOptions& options);
 
 // What kind of line an editor added (or a 0-1/1-0 link left out).
 enum class EditorialKind : uint8_t {

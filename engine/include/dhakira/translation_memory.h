@@ -1,5 +1,6 @@
 // TranslationMemory: the composition root of the engine. It opens a TM (the LMDB store of units,
-// docs/storage.md) together with its fuzzy index (docs/match.md), owns both, and is the only public
+// docs/storage.md) together with its fuzzy index (docs/match.md) and its learned lexicon (docs/align.md),
+// owns them, and is the only public
 // way to open a TM: every write made through it reaches the units and the index in one transaction,
 // and every Matcher it makes reads that index. See docs/architecture.md.
 //
@@ -19,7 +20,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "dhakira/align.h"
 #include "dhakira/match.h"
 #include "dhakira/status.h"
 #include "dhakira/store.h"
@@ -44,6 +47,17 @@ class TranslationMemory : public Store {
   // TranslationMemory. FailedPrecondition when the TM has no index of this version (a TM of an
   // older index format opened read-only: open it once writable to build the index).
   virtual StatusOr<std::unique_ptr<Matcher>> NewMatcher() const = 0;
+
+  // The lexicon this TM has learned from its pairs (kept up to date with every write; docs/align.md,
+  // "Learned lexicon"), for the words of `source_texts` (language options.src_lang) toward
+  // options.tgt_lang: reads only the statistics of their stems (cost independent of the TM's size).
+  // Translations found in `target_texts` are marked in_target. all_candidates: every partner the TM
+  // holds for these words, kept or not (what `dhakira lexicon` shows). InvalidArgument for bad options;
+  // FailedPrecondition when the TM was opened read-only before it had a lexicon of this version.
+  virtual StatusOr<LearnedLexiconResult> LearnedLexicon(const std::vector<std::string>& source_texts,
+                                                        const std::vector<std::string>& target_texts,
+                                                        const LearnOptions& options,
+                                                        bool all_candidates = false) const = 0;
 
  protected:
   TranslationMemory() = default;

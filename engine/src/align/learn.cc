@@ -1,17 +1,16 @@
-// A lexicon learned from the TM: IBM Model 1 (Brown et al. 1993, "The Mathematics of Statistical
-// Machine Translation", model 1 with a NULL source word) estimated by EM over the stored pairs of a
-// language pair, on alignment stems. Only word pairs that co-occur often enough and reach a
-// translation probability bar are kept, so the result is a small, precise complement to the
-// dictionary (names, terms, outlet vocabulary).
+// A lexicon learned from all pairs of a TM snapshot at once, with the model of the lexicon a TM keeps
+// (align/lexicon_store.h): per stem the pairs holding it and its co-occurrence counts with the stems of the
+// other language (here exact and unbounded), scored with Dice and selected by SelectLearned. A reference
+// for the stored, incrementally updated lexicon, and a way to learn from a snapshot.
 #include <algorithm>
-#include <cmath>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "align/keys.h"
 #include "align/lexicon_impl.h"
+#include "align/lexicon_store.h"
 #include "dhakira/align.h"
 #include "dhakira/segment.h"
 #include "dhakira/store.h"
@@ -21,11 +20,11 @@ namespace dhakira {
 Status LearnOptions::Validate() const {
   if (src_lang.empty()) return Status::InvalidArgument("LearnOptions.src_lang: empty");
   if (tgt_lang.empty()) return Status::InvalidArgument("LearnOptions.tgt_lang: empty");
-  if (iterations < 1 || iterations > 20)
-    return Status::InvalidArgument("LearnOptions.iterations: " + std::to_string(iterations) + " not in 1 .. 20");
-  if (!(min_probability > 0 && min_probability <= 1))
-    return Status::InvalidArgument("LearnOptions.min_probability: " + std::to_string(min_probability) +
-                                   " not in (0, 1]");
+  if (!(min_score > 0 && min_score <= 1))
+    return Status::InvalidArgument("LearnOptions.min_score: " + std::to_string(min_score) + " not in (0, 1]");
+  if (!(strong_score >= min_score && strong_score <= 1))
+    return Status::InvalidArgument("LearnOptions.strong_score: " + std::to_string(strong_score) +
+                                   " not in [min_score, 1]");
   if (min_cooccurrence < 1 || min_cooccurrence > 1000)
     return Status::InvalidArgument("LearnOptions.min_cooccurrence: " + std::to_string(min_cooccurrence) +
                                    " not in 1 .. 1000");
@@ -40,173 +39,95 @@ namespace {
 
 std::string BaseLanguage(const std::string& lang) { return lang.substr(0, lang.find('-')); }
 
-// IBM Model 1 over the stored pairs of one language pair, on alignment stem ids. Use once:
-// Init(), ReadCorpus(), then Estimate() and AddConfidentPairs() when the corpus is not empty.
-// As in Brown et al., e names a source stem id and f a target stem id.
-class Model1Learner {
+// Exact counts over a snapshot: side 0 is the source language of the options.
+class SnapshotCounts {
  public:
-  Model1Learner(const LearnOptions& options, std::string src_lang, std::string tgt_lang)
-      : options_(options), src_lang_(std::move(src_lang)), tgt_lang_(std::move(tgt_lang)) {}
+  explicit SnapshotCounts(const LearnOptions& options) : options_(options) {}
 
-  Status Init();
-  // Reads the pairs of the language pair in either direction (at most options.max_pairs usable
-  // ones). A pair whose text does not normalise, or with no word or too many words on a side, is
-  // skipped: a bad unit teaches nothing.
-  Status ReadCorpus(const Snapshot& snapshot);
-  bool empty() const { return source_corpus_.empty(); }
-  // options.iterations rounds of EM from a uniform t(f|e) over the co-occurring pairs.
-  void Estimate();
-  // Adds every pair with t(f|e) >= min_probability seen together >= min_cooccurrence times.
-  void AddConfidentPairs(Lexicon::Impl* lexicon) const;
-
- private:
-  static uint64_t Key(uint32_t source_id, uint32_t target_id) { return (uint64_t{source_id} << 32) | target_id; }
-  Status StemIds(int side, const std::string& text, std::vector<uint32_t>* out);
-  bool AddPair(const SegmentPair& pair);
-  void CountCooccurrences();
-  void ExpectationStep();
-  void MaximisationStep();
-
-  const LearnOptions& options_;
-  const std::string src_lang_, tgt_lang_;  // canonical
-  std::unique_ptr<Normalizer> normalizer_[2];
-  // Stem vocabularies; source word 0 is NULL (Model 1's empty word).
-  std::unordered_map<std::string, uint32_t> vocab_[2];
-  std::vector<std::string> words_[2];
-  std::vector<std::vector<uint32_t>> source_corpus_, target_corpus_;  // sentence pairs as stem ids
-  std::vector<uint32_t> source_ids_, target_ids_;                     // scratch of AddPair
-  uint64_t pairs_read_ = 0;
-  std::unordered_map<uint64_t, uint32_t> cooccurrences_;  // Key(e, f) -> sentence pairs
-  std::unordered_map<uint64_t, float> probability_;       // Key(e, f) -> t(f|e)
-  std::unordered_map<uint64_t, float> expected_count_;    // Key(e, f) -> EM count, per iteration
-  std::vector<float> expected_total_;                     // e -> sum of its counts
-};
-
-Status Model1Learner::Init() {
-  for (int side = 0; side < 2; ++side) {
-    NormalizerOptions normalizer_options;
-    normalizer_options.language = side == 0 ? src_lang_ : tgt_lang_;
-    normalizer_options.keep_punctuation = false;
-    DHAKIRA_ASSIGN_OR_RETURN(normalizer_[side], Normalizer::Create(normalizer_options));
+  Status Init(const std::string& src_lang, const std::string& tgt_lang) {
+    lang_[0] = src_lang;
+    lang_[1] = tgt_lang;
+    for (int side = 0; side < 2; ++side) {
+      NormalizerOptions normalizer_options;
+      normalizer_options.language = lang_[side];
+      normalizer_options.keep_punctuation = false;
+      DHAKIRA_ASSIGN_OR_RETURN(normalizer_[side], Normalizer::Create(normalizer_options));
+    }
+    return Status::OK();
   }
-  words_[0].push_back("");
-  vocab_[0][""] = 0;
-  return Status::OK();
-}
 
-Status Model1Learner::StemIds(int side, const std::string& text, std::vector<uint32_t>* out) {
-  DHAKIRA_ASSIGN_OR_RETURN(NormalizedText normalized, normalizer_[side]->Normalize(text));
-  out->clear();
-  for (const Token& token : normalized.tokens) {
-    if (token.type != TokenType::kWord) continue;
-    std::string stem = align::AlignStem(token.key);
-    if (stem.empty()) continue;
-    auto [it, inserted] = vocab_[side].try_emplace(stem, static_cast<uint32_t>(words_[side].size()));
-    if (inserted) words_[side].push_back(stem);
-    out->push_back(it->second);
-  }
-  return Status::OK();
-}
-
-// Returns false when enough pairs have been read.
-bool Model1Learner::AddPair(const SegmentPair& pair) {
-  const std::string src = BaseLanguage(src_lang_), tgt = BaseLanguage(tgt_lang_);
-  const bool forward = BaseLanguage(pair.src_lang) == src && BaseLanguage(pair.tgt_lang) == tgt;
-  const bool reverse = BaseLanguage(pair.src_lang) == tgt && BaseLanguage(pair.tgt_lang) == src;
-  if (!forward && !reverse) return true;
-  const std::string& source_text = forward ? pair.source : pair.target;
-  const std::string& target_text = forward ? pair.target : pair.source;
-  if (!StemIds(0, source_text, &source_ids_).ok()) return true;
-  if (!StemIds(1, target_text, &target_ids_).ok()) return true;
-  if (source_ids_.empty() || target_ids_.empty() || source_ids_.size() > options_.max_tokens ||
-      target_ids_.size() > options_.max_tokens)
-    return true;
-  source_corpus_.push_back(source_ids_);
-  target_corpus_.push_back(target_ids_);
-  return ++pairs_read_ < options_.max_pairs;
-}
-
-Status Model1Learner::ReadCorpus(const Snapshot& snapshot) {
-  Status walk = snapshot.ForEach([&](const SegmentPair& pair) { return AddPair(pair); });
-  return walk.WithContext("learning a lexicon from the TM");
-}
-
-// t(f|e) is kept for co-occurring pairs only (and NULL with every target word); their counts are
-// the final filter's.
-void Model1Learner::CountCooccurrences() {
-  for (size_t k = 0; k < source_corpus_.size(); ++k) {
-    for (uint32_t e : source_corpus_[k])
-      for (uint32_t f : target_corpus_[k]) ++cooccurrences_[Key(e, f)];
-    for (uint32_t f : target_corpus_[k]) cooccurrences_.try_emplace(Key(0, f), 0);
-  }
-}
-
-void Model1Learner::Estimate() {
-  CountCooccurrences();
-  const float uniform = 1.0f / static_cast<float>(words_[1].size());
-  for (const auto& [key, count] : cooccurrences_) probability_[key] = uniform;
-  expected_total_.assign(words_[0].size(), 0.f);
-  for (uint32_t iteration = 0; iteration < options_.iterations; ++iteration) {
-    ExpectationStep();
-    MaximisationStep();
-  }
-}
-
-// Each target word's unit of count is shared among the source words of its sentence (and NULL)
-// in proportion to t(f|e) (Brown et al. 1993, model 1).
-void Model1Learner::ExpectationStep() {
-  expected_count_.clear();
-  std::fill(expected_total_.begin(), expected_total_.end(), 0.f);
-  for (size_t k = 0; k < source_corpus_.size(); ++k) {
-    for (uint32_t f : target_corpus_[k]) {
-      float denominator = probability_[Key(0, f)];
-      for (uint32_t e : source_corpus_[k]) denominator += probability_[Key(e, f)];
-      if (denominator <= 0) continue;
-      float share = probability_[Key(0, f)] / denominator;
-      expected_count_[Key(0, f)] += share;
-      expected_total_[0] += share;
-      for (uint32_t e : source_corpus_[k]) {
-        share = probability_[Key(e, f)] / denominator;
-        expected_count_[Key(e, f)] += share;
-        expected_total_[e] += share;
+  // Counts one stored pair of the language pair, in either direction; false when enough were read.
+  bool Add(const SegmentPair& pair) {
+    const std::string src = BaseLanguage(lang_[0]), tgt = BaseLanguage(lang_[1]);
+    const bool forward = BaseLanguage(pair.src_lang) == src && BaseLanguage(pair.tgt_lang) == tgt;
+    const bool reverse = BaseLanguage(pair.src_lang) == tgt && BaseLanguage(pair.tgt_lang) == src;
+    if (!forward && !reverse) return true;
+    const std::string* text[2] = {forward ? &pair.source : &pair.target, forward ? &pair.target : &pair.source};
+    for (int side = 0; side < 2; ++side) {
+      if (!align::DistinctStems(*normalizer_[side], *text[side], options_.max_tokens, &stems_[side]) ||
+          stems_[side].empty())
+        return true;
+    }
+    for (int side = 0; side < 2; ++side) {
+      for (const std::string& stem : stems_[side]) {
+        Counts& counts = counts_[side][stem];
+        ++counts.pairs;
+        for (const std::string& partner : stems_[1 - side]) ++counts.partners[partner];
       }
     }
+    return ++pairs_read_ < options_.max_pairs;
   }
-}
 
-// t(f|e) = count(e, f) / count(e).
-void Model1Learner::MaximisationStep() {
-  for (auto& [key, probability] : probability_) {
-    const uint32_t e = static_cast<uint32_t>(key >> 32);
-    auto count = expected_count_.find(key);
-    probability =
-        (count == expected_count_.end() || expected_total_[e] <= 0) ? 0.f : count->second / expected_total_[e];
-  }
-}
+  uint64_t pairs() const { return pairs_read_; }
 
-void Model1Learner::AddConfidentPairs(Lexicon::Impl* lexicon) const {
-  for (const auto& [key, probability] : probability_) {
-    const uint32_t e = static_cast<uint32_t>(key >> 32);
-    const uint32_t f = static_cast<uint32_t>(key & 0xFFFFFFFFu);
-    if (e == 0 || probability < options_.min_probability) continue;
-    auto count = cooccurrences_.find(key);
-    if (count == cooccurrences_.end() || count->second < options_.min_cooccurrence) continue;
-    lexicon->AddStems(words_[0][e], words_[1][f], probability);
+  // The source stems, sorted, and a lookup of their records (every partner, count descending).
+  std::vector<std::string> SourceStems() const {
+    std::vector<std::string> out;
+    for (const auto& [stem, counts] : counts_[0]) out.push_back(stem);
+    return out;
   }
-}
+  StatusOr<const align::StemRecord*> Record(int side, const std::string& stem) {
+    auto made = records_[side].find(stem);
+    if (made != records_[side].end()) return const_cast<const align::StemRecord*>(&made->second);
+    auto counted = counts_[side].find(stem);
+    if (counted == counts_[side].end()) return static_cast<const align::StemRecord*>(nullptr);
+    align::StemRecord& record = records_[side][stem];
+    record.pairs = counted->second.pairs;
+    for (const auto& [partner, count] : counted->second.partners)
+      record.partners.push_back(align::Partner{partner, count, 0});
+    std::stable_sort(record.partners.begin(), record.partners.end(),
+                     [](const align::Partner& a, const align::Partner& b) { return a.count > b.count; });
+    return const_cast<const align::StemRecord*>(&record);
+  }
+
+ private:
+  struct Counts {
+    uint64_t pairs = 0;
+    std::map<std::string, uint64_t> partners;
+  };
+  const LearnOptions& options_;
+  std::string lang_[2];
+  std::unique_ptr<Normalizer> normalizer_[2];
+  std::vector<std::string> stems_[2];
+  std::map<std::string, Counts> counts_[2];
+  std::unordered_map<std::string, align::StemRecord> records_[2];
+  uint64_t pairs_read_ = 0;
+};
 
 }  // namespace
 
-StatusOr<Lexicon> LearnLexicon(const Snapshot& snapshot, const LearnOptions& options) {
+StatusOr<LearnedLexiconResult> LearnLexicon(const Snapshot& snapshot, const LearnOptions& options) {
   DHAKIRA_RETURN_IF_ERROR(options.Validate());
-  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::Empty(options.src_lang, options.tgt_lang));
-  Model1Learner learner(options, lexicon.lang_a(), lexicon.lang_b());
-  DHAKIRA_RETURN_IF_ERROR(learner.Init());
-  DHAKIRA_RETURN_IF_ERROR(learner.ReadCorpus(snapshot));
-  if (learner.empty()) return lexicon;
-  learner.Estimate();
-  learner.AddConfidentPairs(lexicon.impl_.get());
-  return lexicon;
+  LearnedLexiconResult out;
+  DHAKIRA_ASSIGN_OR_RETURN(out.lexicon, Lexicon::Empty(options.src_lang, options.tgt_lang));
+  SnapshotCounts counts(options);
+  DHAKIRA_RETURN_IF_ERROR(counts.Init(out.lexicon.lang_a(), out.lexicon.lang_b()));
+  Status walk = snapshot.ForEach([&](const SegmentPair& pair) { return counts.Add(pair); });
+  DHAKIRA_RETURN_IF_ERROR(walk.WithContext("learning a lexicon from the TM"));
+  out.pairs = counts.pairs();
+  const align::RecordLookup lookup = [&](int side, const std::string& stem) { return counts.Record(side, stem); };
+  DHAKIRA_RETURN_IF_ERROR(align::SelectLearned(counts.SourceStems(), {}, lookup, options, false, &out));
+  return out;
 }
 
 }  // namespace dhakira

@@ -357,4 +357,17 @@ StatusOr<Lexicon> Lexicon::LoadDefault(std::string_view lang_a, std::string_view
   return lex;
 }
 
+StatusOr<Lexicon> Lexicon::LoadBuiltin(std::string_view lang_a, std::string_view lang_b) {
+  DHAKIRA_ASSIGN_OR_RETURN(Lexicon lex, Empty(lang_a, lang_b));
+  auto base = [](const std::string& l) { return l.substr(0, l.find('-')); };
+  const std::string a = base(lex.lang_a()), b = base(lex.lang_b());
+  for (const BuiltinPair& p : BuiltinPairs()) {
+    if (a == p.lang_a && b == p.lang_b)
+      lex.AddPair(p.word_a, p.word_b);
+    else if (b == p.lang_a && a == p.lang_b)
+      lex.AddPair(p.word_b, p.word_a);
+  }
+  return lex;
+}
+
 }  // namespace dhakira

@@ -1,5 +1,5 @@
-// The composition root's implementation of TranslationMemory: an LmdbStore with the fuzzy index
-// attached as its one StoreHook, owned together. Private; white-box tests and benchmarks open a TM
+// The composition root's implementation of TranslationMemory: an LmdbStore with the fuzzy index and
+// the learned lexicon attached as its StoreHooks, owned together. Private; white-box tests and benchmarks open a TM
 // through OpenTranslationMemory to reach the parts without a cast.
 #ifndef DHAKIRA_TM_TRANSLATION_MEMORY_IMPL_H_
 #define DHAKIRA_TM_TRANSLATION_MEMORY_IMPL_H_
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "align/lexicon_store.h"
 #include "dhakira/translation_memory.h"
 #include "index/index_hook.h"
 #include "store/store_internal.h"
@@ -17,8 +18,9 @@ namespace dhakira::root {
 
 class TranslationMemoryImpl final : public TranslationMemory {
  public:
-  // `index` must be the hook `store` was opened with.
-  TranslationMemoryImpl(std::unique_ptr<LmdbStore> store, std::shared_ptr<index::FuzzyIndexHook> index);
+  // `index` and `lexicon` must be hooks `store` was opened with.
+  TranslationMemoryImpl(std::unique_ptr<LmdbStore> store, std::shared_ptr<index::FuzzyIndexHook> index,
+                        std::shared_ptr<align::LexiconHook> lexicon);
 
   // ---- Store: forwarded to the LmdbStore, which calls the index inside each write ----
   const std::string& path() const override { return store_->path(); }
@@ -40,6 +42,9 @@ class TranslationMemoryImpl final : public TranslationMemory {
   StatusOr<std::unique_ptr<Snapshot>> NewSnapshot() const override { return store_->NewSnapshot(); }
 
   StatusOr<std::unique_ptr<Matcher>> NewMatcher() const override;
+  StatusOr<LearnedLexiconResult> LearnedLexicon(const std::vector<std::string>& source_texts,
+                                                const std::vector<std::string>& target_texts,
+                                                const LearnOptions& options, bool all_candidates) const override;
 
   // ---- the parts, for white-box tests and benchmarks ----
   LmdbStore& lmdb_store() const { return *store_; }
@@ -48,6 +53,7 @@ class TranslationMemoryImpl final : public TranslationMemory {
  private:
   std::unique_ptr<LmdbStore> store_;
   std::shared_ptr<index::FuzzyIndexHook> index_;  // also held by store_ as its hook
+  std::shared_ptr<align::LexiconHook> lexicon_;   // likewise
 };
 
 // What TranslationMemory::Open does, returning the implementation type.
