@@ -64,7 +64,7 @@ class SnapshotCounts {
     if (!forward && !reverse) return true;
     const std::string* text[2] = {forward ? &pair.source : &pair.target, forward ? &pair.target : &pair.source};
     for (int side = 0; side < 2; ++side) {
-      if (!align::DistinctStems(*normalizer_[side], *text[side], options_.max_tokens, &stems_[side]) ||
+      if (!align::DistinctStems(*normalizer_[side], *text[side], lang_[side], options_.max_tokens, &stems_[side]) ||
           stems_[side].empty())
         return true;
     }

@@ -107,9 +107,9 @@ StatusOr<std::vector<std::string>> TextStems(const std::string& lang, const std:
     for (const Token& token : normalized.tokens) {
       if (token.type != TokenType::kWord) continue;
       if (lookup_variants)
-        LookupStems(token.key, &variants);
+        LookupStems(token.key, lang, &variants);
       else
-        variants = {AlignStem(token.key)};
+        variants = {AlignStem(token.key, lang)};
       for (std::string& stem : variants)
         if (!stem.empty() && stem.size() <= kMaxStemBytes && seen.insert(stem).second) out.push_back(std::move(stem));
     }

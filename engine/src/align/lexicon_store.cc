@@ -120,29 +120,32 @@ Status DecodeStemRecord(std::string_view value, std::string_view stem, StemRecor
 
 namespace {
 
-bool DistinctTokenStems(const std::vector<Token>& tokens, uint32_t max_words, std::vector<std::string>* out) {
+// Stems with the aligner's stemmer for `lang` (Snowball for a non-Arabic language), as features.cc stems the text.
+bool DistinctTokenStems(const std::vector<Token>& tokens, std::string_view lang, uint32_t max_words,
+                        std::vector<std::string>* out) {
   out->clear();
   size_t words = 0;
   for (const Token& token : tokens) {
     if (token.type != TokenType::kWord) continue;
     if (++words > max_words) return false;
-    std::string stem = AlignStem(token.key);
+    std::string stem = AlignStem(token.key, lang);
     if (stem.empty() || stem.size() > kMaxStemBytes) continue;
     if (std::find(out->begin(), out->end(), stem) == out->end()) out->push_back(std::move(stem));
   }
   return true;
 }
 
-bool StemsOfTokens(const std::vector<Token>& tokens, std::vector<std::string>* out) {
-  return DistinctTokenStems(tokens, kMaxTokens, out);
+bool StemsOfTokens(const std::vector<Token>& tokens, std::string_view lang, std::vector<std::string>* out) {
+  return DistinctTokenStems(tokens, lang, kMaxTokens, out);
 }
 
 }  // namespace
 
-bool DistinctStems(Normalizer& normalizer, std::string_view text, uint32_t max_words, std::vector<std::string>* out) {
+bool DistinctStems(Normalizer& normalizer, std::string_view text, std::string_view lang, uint32_t max_words,
+                   std::vector<std::string>* out) {
   out->clear();
   auto normalized = normalizer.Normalize(text);
-  return normalized.ok() && DistinctTokenStems(normalized->tokens, max_words, out);
+  return normalized.ok() && DistinctTokenStems(normalized->tokens, lang, max_words, out);
 }
 
 uint64_t StemFingerprint() {
@@ -191,13 +194,14 @@ struct LexiconHook::Buffer {
       const bool is_source = side == src_side;
       if (is_source && !unit.source_tokens.empty()) {
         // The store's match keys of the source: the same word keys, without normalising it again.
-        if (!StemsOfTokens(unit.source_tokens, &out->stems[side])) return false;
+        if (!StemsOfTokens(unit.source_tokens, out->lang[side], &out->stems[side])) return false;
         continue;
       }
       const std::string& lang = is_source ? unit.src_lang : unit.tgt_lang;
       auto normalizer = normalizers.Take(lang);
       if (!normalizer.ok()) return false;
-      const bool ok = DistinctStems(**normalizer, is_source ? unit.source : unit.target, kMaxTokens, &out->stems[side]);
+      const bool ok =
+          DistinctStems(**normalizer, is_source ? unit.source : unit.target, out->lang[side], kMaxTokens, &out->stems[side]);
       normalizers.Return(lang, std::move(normalizer).value());
       if (!ok || out->stems[side].empty()) return false;
     }

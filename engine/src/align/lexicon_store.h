@@ -63,7 +63,8 @@ Status DecodeStemRecord(std::string_view value, std::string_view stem, StemRecor
 
 // Distinct alignment stems of a text of language `lang` (base language), in first-seen order; false
 // when it has more than max_words words or does not normalise.
-bool DistinctStems(Normalizer& normalizer, std::string_view text, uint32_t max_words, std::vector<std::string>* out);
+bool DistinctStems(Normalizer& normalizer, std::string_view text, std::string_view lang, uint32_t max_words,
+                   std::vector<std::string>* out);
 
 // A fingerprint of align::AlignStem over a fixed probe list: changes when the aligner's stems change, so
 // that a lexicon counted with other stems is rebuilt.
