@@ -31,6 +31,7 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import signal
 import sys
 
@@ -111,6 +112,17 @@ def calibration(links):
     return ece, rows
 
 
+def default_bar():
+    """PairOptions' default bar: calibration::kImportBar of engine/src/align/calibration.h (0.5 if absent)."""
+    header = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          "engine", "src", "align", "calibration.h")
+    try:
+        m = re.search(r"kImportBar\s*=\s*([0-9.]+)", open(header, encoding="utf-8").read())
+        return float(m.group(1)) if m else 0.5
+    except OSError:
+        return 0.5
+
+
 def stored_at(pairs, bar, gold_pairs, many):
     """Import precision and yield at `bar`; `many`: n-m links are stored too."""
     stored = [l for l in pairs if l["confidence"] >= bar and (many or (len(l["src"]) == 1 and len(l["tgt"]) == 1))]
@@ -179,7 +191,7 @@ def print_report(r, verbose):
     for key, what in (("stored_all", "n-m stored"), ("stored_one_to_one", "1-1 only")):
         s = r[key]
         e = s["errors"]
-        print("import at bar %.2f, %-10s: %d stored, %d wrong (%d absorb a left-out line, %d partial, %d misplaced), "
+        print("import at bar %.3f, %-10s: %d stored, %d wrong (%d absorb a left-out line, %d partial, %d misplaced), "
               "precision %.4f, yield %.4f" % (r["bar"], what, s["stored"], s["wrong"], e["absorbs"], e["partial"],
                                               e["misplaced"], s["precision"], s["yield"]))
     u = r["unrelated"]
@@ -202,7 +214,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("gold_dir")
     ap.add_argument("out_dir")
-    ap.add_argument("--bar", type=float, default=0.5, help="import confidence bar (default 0.5, PairOptions')")
+    ap.add_argument("--bar", type=float, default=default_bar(),
+                    help="import confidence bar (default: the fitted calibration::kImportBar, PairOptions')")
     ap.add_argument("--json", action="store_true", help="one JSON document")
     ap.add_argument("--verbose", action="store_true", help="also the null-link reliability table")
     ap.add_argument("--dump", metavar="FILE", help="per-link rows (tab-separated) for fitting")
