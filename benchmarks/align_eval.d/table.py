@@ -33,7 +33,7 @@ def main():
     if not sets:
         return
     bar = sets[0][4]["bar"]
-    print("import bar %.2f. precision = stored pairs exactly gold / stored pairs, yield = / gold pairs; n-m links "
+    print("import bar %g. precision = stored pairs exactly gold / stored pairs, yield = / gold pairs; n-m links "
           "stored, then held back (1-1); wrong = stored pairs not gold; ECE over pair links, 10 bins; for sets with no "
           "gold pair: documents storing pairs / documents\n" % bar)
     print(row(["set", "role", "docs", "gold pairs", "strict F1", "null F1", "precision", "yield", "wrong",
