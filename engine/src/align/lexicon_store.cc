@@ -200,8 +200,8 @@ struct LexiconHook::Buffer {
       const std::string& lang = is_source ? unit.src_lang : unit.tgt_lang;
       auto normalizer = normalizers.Take(lang);
       if (!normalizer.ok()) return false;
-      const bool ok =
-          DistinctStems(**normalizer, is_source ? unit.source : unit.target, out->lang[side], kMaxTokens, &out->stems[side]);
+      const bool ok = DistinctStems(**normalizer, is_source ? unit.source : unit.target, out->lang[side], kMaxTokens,
+                                    &out->stems[side]);
       normalizers.Return(lang, std::move(normalizer).value());
       if (!ok || out->stems[side].empty()) return false;
     }
