@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dhakira/align.h"
 #include "testing/cli_runner.h"
 
 namespace {
@@ -57,14 +58,22 @@ class ScoreImportTest : public dhakira::test_support::CliTest {
     std::ofstream(out_ / "b.json") << Doc("b", {Link("0", "0", 0.55), Link("1", "", 0.9), Link("", "1", 0.9)});
   }
 
+  // The fixture's confidences are set around a bar of 0.5; `extra` may give another (the last --bar counts).
   ProcessResult Score(const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {"python3", kScript, gold_.string(), out_.string(), "--json"};
+    std::vector<std::string> argv = {"python3", kScript, gold_.string(), out_.string(), "--json", "--bar", "0.5"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return dhakira::test_support::RunProcess(argv);
   }
 
   fs::path gold_, out_;
 };
+
+// Without --bar the scorer judges at the bar --import uses (PairOptions' default, the fitted kImportBar).
+TEST_F(ScoreImportTest, DefaultBarIsTheImportBar) {
+  ProcessResult r = dhakira::test_support::RunProcess({"python3", kScript, gold_.string(), out_.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::stod(PyOnJson(r.out, "doc['stored_all']['bar']")), dhakira::PairOptions().min_confidence);
+}
 
 TEST_F(ScoreImportTest, PrecisionYieldAndSweep) {
   ProcessResult r = Score({});
